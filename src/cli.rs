@@ -1,0 +1,259 @@
+//! Command-line arguments. Each group of flags is one struct; `main.rs` turns
+//! them into the library's options, so nothing below the CLI sees clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Strip recurring site junk from scraped news text and find duplicate articles.
+///
+/// Exit codes: 0 success, 1 findings (failed rule examples), 2 error.
+#[derive(Debug, Parser)]
+#[command(name = "deboil", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean documents with rule files and the built-in cleanups.
+    ///
+    /// Reads JSONL (`.jsonl`, `.ndjson`, `.json`) or text files (one document
+    /// each), gzip or zstd compressed or not, from paths or stdin, and writes
+    /// JSONL to stdout, `-o FILE`, or a cleaned mirror of the input tree.
+    Clean(CleanArgs),
+    /// Work with rule files.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Check the examples rule files carry (the embedded defaults when no PATH).
+    Test(RulesPathArgs),
+    /// List rules: id, action, scope, origin and reason.
+    List(RulesPathArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesPathArgs {
+    /// Rule files or directories of `*.toml` files.
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Write one JSONL record per removal (document id, rule, offsets, text) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub explain: Option<PathBuf>,
+    /// Print a unified diff of what would change, and write nothing else.
+    #[arg(long, conflicts_with_all = ["output", "out_dir"])]
+    pub diff: bool,
+}
+
+/// Which format to read inputs as.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// By extension; stdin by its first byte (`{` means JSONL).
+    Auto,
+    Jsonl,
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or directories (walked in sorted order); `-` or none reads stdin.
+    pub inputs: Vec<PathBuf>,
+    /// Input format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_field: String,
+    /// JSONL field holding the id (missing: `FILE:LINE`).
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    /// JSONL field holding the site (missing: the host of `url`, else the directory name).
+    #[arg(long, default_value = "site", value_name = "NAME")]
+    pub site_field: String,
+    /// Longest record accepted (a JSONL line or a text file); suffixes K, M, G.
+    #[arg(long, default_value = "64M", value_name = "SIZE", value_parser = parse_size)]
+    pub max_doc_bytes: usize,
+    /// Leave out bad records (counted and reported at the end) instead of stopping.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// With --skip-bad: copy bad records, byte for byte, to FILE.
+    #[arg(long, value_name = "FILE", requires = "skip_bad")]
+    pub rejects: Option<PathBuf>,
+    /// Worker threads (default: all cores). Output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Records per parallel batch, in bytes; suffixes K, M, G.
+    #[arg(long, default_value = "4M", value_name = "SIZE", value_parser = parse_size, hide = true)]
+    pub batch_bytes: usize,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// More rule files, or directories of `*.toml` files (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the rules built into the binary.
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Switch on rules whose id matches GLOB, even those off by default (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub enable: Vec<String>,
+    /// Switch off rules whose id matches GLOB (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub disable: Vec<String>,
+    /// Switch off a built-in cleanup: blank-line, repeated-line, blank-runs, trailing-space (repeatable).
+    #[arg(long, value_name = "NAME", value_parser = ["blank-line", "repeated-line", "blank-runs", "trailing-space"])]
+    pub no_builtin: Vec<String>,
+    /// Lines of at most N words are dropped when they repeat an earlier line.
+    #[arg(long, default_value_t = deboil::clean::DEFAULT_REPEATED_LINE_WORDS, value_name = "N")]
+    pub repeated_line_words: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write JSONL to FILE instead of stdout (`.gz`/`.zst` compress); written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write cleaned files mirroring the input tree under DIR.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// Parses `123`, `64K`, `64M`, `1G` (powers of 1024).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1usize << 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    num.parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{s}` is not a size (like 512K, 64M or 1G)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("deboil").chain(args.iter().copied()))
+    }
+
+    fn clean(args: &[&str]) -> CleanArgs {
+        match parse(&[&["clean"], args].concat()).unwrap().command {
+            Command::Clean(c) => c,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_flag_parses() {
+        let c = clean(&[
+            "a",
+            "b",
+            "-o",
+            "o.jsonl.gz",
+            "--explain",
+            "e.jsonl",
+            "-j",
+            "2",
+            "-q",
+        ]);
+        assert_eq!(c.input.inputs.len(), 2);
+        assert_eq!(
+            c.output.output.as_deref(),
+            Some(std::path::Path::new("o.jsonl.gz"))
+        );
+        assert_eq!(c.input.threads, Some(2));
+        assert!(c.input.quiet && c.explain.is_some());
+        let c = clean(&[
+            "--text-field",
+            "body",
+            "--id-field",
+            "key",
+            "--site-field",
+            "host",
+        ]);
+        assert_eq!(
+            (c.input.text_field.as_str(), c.input.id_field.as_str()),
+            ("body", "key")
+        );
+        assert_eq!(c.input.site_field, "host");
+        let c = clean(&[
+            "--max-doc-bytes",
+            "2K",
+            "--skip-bad",
+            "--rejects",
+            "r",
+            "--format",
+            "text",
+        ]);
+        assert_eq!(c.input.max_doc_bytes, 2048);
+        assert!(c.input.skip_bad && matches!(c.input.format, FormatArg::Text));
+        let c = clean(&[
+            "--rules",
+            "r1",
+            "--rules",
+            "r2",
+            "--no-default-rules",
+            "--enable",
+            "x.*",
+        ]);
+        assert_eq!(c.rules.rules.len(), 2);
+        assert!(c.rules.no_default_rules);
+        let c = clean(&[
+            "--disable",
+            "a",
+            "--no-builtin",
+            "blank-runs",
+            "--repeated-line-words",
+            "3",
+        ]);
+        assert_eq!((c.rules.disable.len(), c.rules.repeated_line_words), (1, 3));
+        assert!(clean(&["--diff"]).diff);
+        assert!(clean(&["--out-dir", "d"]).output.out_dir.is_some());
+    }
+
+    #[test]
+    fn bad_combinations_are_refused() {
+        assert!(parse(&["clean", "--diff", "-o", "x"]).is_err());
+        assert!(parse(&["clean", "-o", "x", "--out-dir", "d"]).is_err());
+        assert!(parse(&["clean", "--rejects", "r"]).is_err());
+        assert!(parse(&["clean", "--no-builtin", "nope"]).is_err());
+        assert!(parse(&["clean", "--max-doc-bytes", "12X"]).is_err());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("").is_err());
+    }
+}

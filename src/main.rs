@@ -1,0 +1,335 @@
+//! The `deboil` binary: parses arguments, builds the library's options, runs,
+//! and maps the result to an exit code (0 ok, 1 findings, 2 error).
+
+mod cli;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+
+use cli::{CleanArgs, Cli, Command, FormatArg, InputArgs, RuleArgs, RulesCommand};
+use deboil::clean::{Builtin, CleanOptions, Cleaner};
+use deboil::doc::FieldNames;
+use deboil::examples::run_examples;
+use deboil::pipeline::{CleanJob, Extras, ReadOptions, Sink, Summary};
+use deboil::read::{Format, FormatChoice, Input, collect_inputs};
+use deboil::rules::{RuleSet, RuleSource, Toggles};
+use deboil::write::{AtomicFile, is_within, same_file};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if let Some(de) = e.downcast_ref::<deboil::Error>() {
+                if de.is_broken_pipe() {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            eprintln!("deboil: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Clean(args) => clean(args),
+        Command::Rules(RulesCommand::Test(a)) => rules_test(&a.paths),
+        Command::Rules(RulesCommand::List(a)) => rules_list(&a.paths),
+    }
+}
+
+fn load_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
+    let mut sources = if args.no_default_rules {
+        Vec::new()
+    } else {
+        RuleSource::embedded()
+    };
+    for p in &args.rules {
+        sources.extend(RuleSource::from_path(p)?);
+    }
+    let toggles = Toggles {
+        enable: args.enable.clone(),
+        disable: args.disable.clone(),
+    };
+    Ok(RuleSet::compile(&sources, &toggles)?)
+}
+
+fn clean_options(args: &RuleArgs) -> CleanOptions {
+    let mut opts = CleanOptions {
+        repeated_lines: Some(args.repeated_line_words),
+        ..CleanOptions::default()
+    };
+    for name in &args.no_builtin {
+        opts.disable(Builtin::parse(name).expect("clap checked the name"));
+    }
+    opts
+}
+
+fn read_options(args: &InputArgs) -> ReadOptions {
+    ReadOptions {
+        format: match args.format {
+            FormatArg::Auto => FormatChoice::Auto,
+            FormatArg::Jsonl => FormatChoice::Fixed(Format::Jsonl),
+            FormatArg::Text => FormatChoice::Fixed(Format::Text),
+        },
+        names: FieldNames {
+            text: args.text_field.clone(),
+            id: args.id_field.clone(),
+            site: args.site_field.clone(),
+        },
+        max_doc_bytes: args.max_doc_bytes,
+        batch_bytes: args.batch_bytes,
+    }
+}
+
+fn init_threads(n: Option<usize>) -> anyhow::Result<()> {
+    if let Some(n) = n {
+        if n == 0 {
+            bail!("--threads must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("starting worker threads")?;
+    }
+    Ok(())
+}
+
+/// Refuses an output path that is one of the inputs.
+fn refuse_input(out: &Path, inputs: &[Input], what: &str) -> anyhow::Result<()> {
+    for i in inputs {
+        if let Some(p) = &i.path {
+            if same_file(out, p) {
+                bail!(
+                    "{what} {} is an input file; deboil never overwrites its inputs",
+                    out.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn atomic(path: &Path, inputs: &[Input], what: &str) -> anyhow::Result<AtomicFile> {
+    refuse_input(path, inputs, what)?;
+    AtomicFile::create(path).with_context(|| format!("creating {}", path.display()))
+}
+
+/// Stdout, line-buffered on a terminal and block-buffered into a pipe.
+fn stdout() -> Box<dyn Write> {
+    let out = io::stdout();
+    if out.is_terminal() {
+        Box::new(io::LineWriter::new(out))
+    } else {
+        Box::new(io::BufWriter::with_capacity(256 * 1024, out))
+    }
+}
+
+fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
+    init_threads(args.input.threads)?;
+    let rules = load_rules(&args.rules)?;
+    let inputs = collect_inputs(&args.input.inputs)?;
+    let mut explain = match &args.explain {
+        Some(p) => Some(atomic(p, &inputs, "--explain")?),
+        None => None,
+    };
+    let mut rejects = match &args.input.rejects {
+        Some(p) => Some(atomic(p, &inputs, "--rejects")?),
+        None => None,
+    };
+    let mut output = match &args.output.output {
+        Some(p) if !args.diff => Some(atomic(p, &inputs, "-o")?),
+        _ => None,
+    };
+    if let Some(dir) = &args.output.out_dir {
+        check_out_dir(dir, &args.input.inputs, &inputs)?;
+    }
+    let job = CleanJob {
+        cleaner: Cleaner::new(&rules, clean_options(&args.rules)),
+        read: read_options(&args.input),
+    };
+    // The atomic files are written through borrows and committed after the run.
+    let summary = {
+        let sink = if args.diff {
+            Sink::Diff(stdout())
+        } else if let Some(dir) = &args.output.out_dir {
+            Sink::OutDir(dir.clone())
+        } else if let Some(f) = output.as_mut() {
+            Sink::Jsonl(Box::new(f))
+        } else {
+            Sink::Jsonl(stdout())
+        };
+        let extras = Extras {
+            explain: explain.as_mut().map(|f| Box::new(f) as Box<dyn Write>),
+            rejects: rejects.as_mut().map(|f| Box::new(f) as Box<dyn Write>),
+            skip_bad: args.input.skip_bad,
+        };
+        job.run(inputs, sink, extras)?
+    };
+    for (f, p) in [
+        (output, &args.output.output),
+        (explain, &args.explain),
+        (rejects, &args.input.rejects),
+    ] {
+        if let (Some(f), Some(p)) = (f, p) {
+            f.commit()
+                .with_context(|| format!("writing {}", p.display()))?;
+        }
+    }
+    if !args.input.quiet {
+        eprint!("{}", summary_text("clean", &summary, &rules));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--out-dir` must not be, or lie inside, an input directory, and must not
+/// map any output onto its input.
+fn check_out_dir(dir: &Path, args: &[PathBuf], inputs: &[Input]) -> anyhow::Result<()> {
+    if inputs.iter().any(|i| i.path.is_none()) {
+        bail!("--out-dir needs input paths: it mirrors the input tree, and stdin has none");
+    }
+    for a in args {
+        if a.is_dir() && dir.exists() && is_within(dir, a) {
+            bail!(
+                "--out-dir {} lies inside the input directory {}; choose a directory outside it",
+                dir.display(),
+                a.display()
+            );
+        }
+    }
+    for i in inputs {
+        let target = dir.join(&i.relative);
+        refuse_input(&target, std::slice::from_ref(i), "--out-dir would write")?;
+    }
+    Ok(())
+}
+
+/// The end-of-run summary: one line, then any skipped records.
+fn summary_text(job: &str, s: &Summary, rules: &RuleSet) -> String {
+    let pct = if s.bytes_in > 0 {
+        100.0 * (s.bytes_in as f64 - s.bytes_out as f64) / s.bytes_in as f64
+    } else {
+        0.0
+    };
+    let top = s.top_removals(rules);
+    let total: u64 = top.iter().map(|t| t.1).sum();
+    let mut line = format!(
+        "deboil {job}: {} documents ({} changed), {} -> {} bytes (-{pct:.1}%), {total} removals",
+        s.docs, s.changed_docs, s.bytes_in, s.bytes_out
+    );
+    if !top.is_empty() {
+        let shown: Vec<String> = top
+            .iter()
+            .take(10)
+            .map(|(id, n)| format!("{id} {n}"))
+            .collect();
+        line.push_str(": ");
+        line.push_str(&shown.join(", "));
+        if top.len() > 10 {
+            line.push_str(&format!(", ... {} more rules", top.len() - 10));
+        }
+    }
+    if s.skipped > 0 {
+        line.push_str(&format!("; {} bad records skipped", s.skipped));
+    }
+    line.push('\n');
+    for m in &s.skipped_messages {
+        line.push_str(&format!("  skipped {m}\n"));
+    }
+    if s.skipped as usize > s.skipped_messages.len() {
+        line.push_str(&format!(
+            "  ... and {} more\n",
+            s.skipped as usize - s.skipped_messages.len()
+        ));
+    }
+    line
+}
+
+fn rule_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<RuleSource>> {
+    if paths.is_empty() {
+        return Ok(RuleSource::embedded());
+    }
+    let mut sources = Vec::new();
+    for p in paths {
+        sources.extend(RuleSource::from_path(p)?);
+    }
+    Ok(sources)
+}
+
+fn rules_test(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let rules = RuleSet::compile(&rule_sources(paths)?, &Toggles::default())?;
+    let results = run_examples(&rules, &CleanOptions::default());
+    let mut out = stdout();
+    let mut failed = 0;
+    for r in &results {
+        if r.passed() {
+            continue;
+        }
+        failed += 1;
+        let whose = match r.example.rule {
+            Some(i) => format!("rule `{}`", rules.rules[i].id),
+            None => "file".to_string(),
+        };
+        writeln!(out, "{}: example of {whose} failed", r.example.origin)?;
+        writeln!(out, "  input:    {:?}", r.example.input)?;
+        writeln!(out, "  expected: {:?}", r.example.output)?;
+        writeln!(out, "  got:      {:?}", r.got)?;
+    }
+    let untested: Vec<&str> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !rules.examples.iter().any(|e| e.rule == Some(*i)))
+        .map(|(_, r)| r.id.as_str())
+        .collect();
+    writeln!(
+        out,
+        "rules test: {} passed, {failed} failed ({} rules in {} files)",
+        results.len() - failed,
+        rules.rules.len(),
+        rules.files.len()
+    )?;
+    if !untested.is_empty() {
+        writeln!(out, "rules without examples: {}", untested.join(", "))?;
+    }
+    out.flush()?;
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn rules_list(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let rules = RuleSet::compile(&rule_sources(paths)?, &Toggles::default())?;
+    let mut out = stdout();
+    for r in &rules.rules {
+        let scope = if r.scope.include.is_empty() {
+            "all sites".to_string()
+        } else {
+            r.scope
+                .include
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let off = if r.enabled { "" } else { " (off by default)" };
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}{off}",
+            r.id,
+            r.action.name(),
+            scope,
+            r.origin,
+            r.reason
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
