@@ -100,14 +100,18 @@ impl CleanOptions {
 pub enum Cause {
     /// A rule, by index into [`RuleSet::rules`].
     Rule(usize),
+    /// A built-in cleanup.
     Builtin(Builtin),
 }
 
 /// One removal: a byte range of the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Removal {
+    /// Why it was removed.
     pub cause: Cause,
+    /// Start byte offset.
     pub start: usize,
+    /// End byte offset (exclusive).
     pub end: usize,
 }
 
@@ -123,10 +127,12 @@ pub struct LineFate {
 /// A cleaned document.
 #[derive(Debug, Clone, Default)]
 pub struct Cleaned {
+    /// The cleaned text.
     pub text: String,
     /// Removals that deleted text other than plain line-end whitespace, in
     /// document order.
     pub removals: Vec<Removal>,
+    /// What became of each line of the original, in order.
     pub lines: Vec<LineFate>,
 }
 
@@ -183,6 +189,7 @@ fn split_lines(text: &str, out: &mut Vec<Line>) {
 }
 
 impl<'r> Cleaner<'r> {
+    /// A cleaner with `rules` and the built-in cleanups `opts`.
     pub fn new(rules: &'r RuleSet, opts: CleanOptions) -> Self {
         Cleaner { rules, opts }
     }
@@ -363,10 +370,12 @@ impl<'a> Plan<'a> {
                 self.remove_lines(i..i + 1, Cause::Builtin(Builtin::BlankLine));
                 continue;
             }
-            if let Some(max) = opts.repeated_lines {
-                if k.words > 0 && k.words <= max && !seen.insert(&key[k.start..k.end]) {
-                    self.remove_lines(i..i + 1, Cause::Builtin(Builtin::RepeatedLine));
-                }
+            if let Some(max) = opts.repeated_lines
+                && k.words > 0
+                && k.words <= max
+                && !seen.insert(&key[k.start..k.end])
+            {
+                self.remove_lines(i..i + 1, Cause::Builtin(Builtin::RepeatedLine));
             }
         }
     }

@@ -22,7 +22,7 @@ pub enum Command {
     /// Reads JSONL (`.jsonl`, `.ndjson`, `.json`) or text files (one document
     /// each), gzip or zstd compressed or not, from paths or stdin, and writes
     /// JSONL to stdout, `-o FILE`, or a cleaned mirror of the input tree.
-    Clean(CleanArgs),
+    Clean(Box<CleanArgs>),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -167,7 +167,7 @@ mod tests {
 
     fn clean(args: &[&str]) -> CleanArgs {
         match parse(&[&["clean"], args].concat()).unwrap().command {
-            Command::Clean(c) => c,
+            Command::Clean(c) => *c,
             other => panic!("{other:?}"),
         }
     }

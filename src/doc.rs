@@ -15,8 +15,11 @@ use crate::read::{Format, RawRecord};
 /// The JSONL field names to read.
 #[derive(Debug, Clone)]
 pub struct FieldNames {
+    /// Field holding the document text.
     pub text: String,
+    /// Field holding the document id.
     pub id: String,
+    /// Field holding the site name.
     pub site: String,
 }
 
@@ -33,9 +36,11 @@ impl Default for FieldNames {
 /// A parsed document, borrowing from its record.
 #[derive(Debug)]
 pub struct Document<'a> {
+    /// The document id: the id field, else `FILE:LINE` (JSONL) or the file path (text).
     pub id: String,
     /// Lowercase site the document belongs to (may be empty).
     pub site: String,
+    /// The document text.
     pub text: String,
     /// The JSON object's fields in order, for JSONL records.
     fields: Option<Vec<(Key<'a>, &'a RawValue)>>,
@@ -90,8 +95,11 @@ impl<'de> Deserialize<'de> for Fields<'de> {
 /// Where a problem sits in a record, for `file:line:col: problem` messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadRecord {
+    /// 1-based line of the record.
     pub line: u64,
+    /// 1-based column (bytes), where known.
     pub col: Option<u64>,
+    /// What is wrong.
     pub problem: String,
 }
 
@@ -326,7 +334,7 @@ mod tests {
         let e = Document::parse(&rec(b"{\"body\": \"a\"}"), &names).unwrap_err();
         assert_eq!(e.problem, "missing text field `text`");
         let e = Document::parse(&rec(b"{\"text\": \"a\xff\"}"), &names).unwrap_err();
-        assert_eq!((e.col, e.problem.as_str()), (Some(11), "invalid UTF-8"));
+        assert_eq!((e.col, e.problem.as_str()), (Some(12), "invalid UTF-8"));
         let e = Document::parse(&rec(b"{\"text\": \"a\\u0000\"}"), &names).unwrap_err();
         assert_eq!(e.problem, "text holds a NUL character");
         let e = Document::parse(&rec(b"[1]"), &names).unwrap_err();

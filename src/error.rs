@@ -12,9 +12,13 @@ pub enum Error {
     /// A record that cannot be read; rerun with `--skip-bad` to leave it out.
     #[error("{source_name}:{line}{}: {problem}", col.map(|c| format!(":{c}")).unwrap_or_default())]
     BadRecord {
+        /// The input's name.
         source_name: String,
+        /// 1-based line of the record.
         line: u64,
+        /// 1-based column, where known.
         col: Option<u64>,
+        /// What is wrong.
         problem: String,
     },
     /// A rule file that does not load.
@@ -22,7 +26,12 @@ pub enum Error {
     Rules(#[from] RuleError),
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// What went wrong.
+        source: io::Error,
+    },
     /// Writing to standard output failed (a closed pipe ends the run quietly).
     #[error("writing output: {0}")]
     Output(#[source] io::Error),

@@ -10,12 +10,14 @@ use crate::rules::{Example, RuleSet};
 /// The result of one example.
 #[derive(Debug, Clone)]
 pub struct ExampleResult<'a> {
+    /// The example run.
     pub example: &'a Example,
     /// What cleaning gave; equal to `example.output` when it passed.
     pub got: String,
 }
 
 impl ExampleResult<'_> {
+    /// Whether cleaning gave the expected output.
     pub fn passed(&self) -> bool {
         self.got == self.example.output
     }

@@ -15,7 +15,7 @@
 //! let text = "Headline\n\nBody.\n\nWe use cookies to improve your experience.\n";
 //! assert_eq!(cleaner.clean(text, "example.com").text, "Headline\n\nBody.\n");
 //! ```
-#![allow(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod clean;
 pub mod diff;

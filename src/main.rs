@@ -24,10 +24,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            if let Some(de) = e.downcast_ref::<deboil::Error>() {
-                if de.is_broken_pipe() {
-                    return ExitCode::SUCCESS;
-                }
+            if e.downcast_ref::<deboil::Error>()
+                .is_some_and(deboil::Error::is_broken_pipe)
+            {
+                return ExitCode::SUCCESS;
             }
             eprintln!("deboil: error: {e:#}");
             ExitCode::from(2)
@@ -37,7 +37,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Clean(args) => clean(args),
+        Command::Clean(args) => clean(*args),
         Command::Rules(RulesCommand::Test(a)) => rules_test(&a.paths),
         Command::Rules(RulesCommand::List(a)) => rules_list(&a.paths),
     }
@@ -103,13 +103,13 @@ fn init_threads(n: Option<usize>) -> anyhow::Result<()> {
 /// Refuses an output path that is one of the inputs.
 fn refuse_input(out: &Path, inputs: &[Input], what: &str) -> anyhow::Result<()> {
     for i in inputs {
-        if let Some(p) = &i.path {
-            if same_file(out, p) {
-                bail!(
-                    "{what} {} is an input file; deboil never overwrites its inputs",
-                    out.display()
-                );
-            }
+        if let Some(p) = &i.path
+            && same_file(out, p)
+        {
+            bail!(
+                "{what} {} is an input file; deboil never overwrites its inputs",
+                out.display()
+            );
         }
     }
     Ok(())

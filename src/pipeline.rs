@@ -24,7 +24,9 @@ use crate::write::AtomicFile;
 /// How inputs are read.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
+    /// How to frame inputs into documents.
     pub format: FormatChoice,
+    /// The JSONL fields to read.
     pub names: FieldNames,
     /// Longest record (JSONL line or text file) accepted.
     pub max_doc_bytes: usize,
@@ -67,11 +69,17 @@ pub struct Extras<'a> {
 /// What a run did.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
+    /// Documents written.
     pub docs: u64,
+    /// Documents that lost some text.
     pub changed_docs: u64,
+    /// Bad records left out (with `--skip-bad`).
     pub skipped: u64,
+    /// Text bytes before cleaning.
     pub bytes_in: u64,
+    /// Text bytes after cleaning.
     pub bytes_out: u64,
+    /// Removals by cause.
     pub removals: BTreeMap<Cause, u64>,
     /// The skipped records' messages (`file:line: problem`), the first 20.
     pub skipped_messages: Vec<String>,
@@ -160,7 +168,9 @@ pub fn read_batches(
 
 /// The `clean` job: rules and built-ins over every document.
 pub struct CleanJob<'r> {
+    /// The cleaner, with its compiled rules.
     pub cleaner: Cleaner<'r>,
+    /// How inputs are read.
     pub read: ReadOptions,
 }
 
@@ -200,12 +210,14 @@ impl CleanJob<'_> {
                                 .skipped_messages
                                 .push(format!("{name}:{}{col}: {}", b.line, b.problem));
                         }
-                        if let Some(w) = extras.rejects.as_mut() {
-                            if rec.error.is_none() {
-                                w.write_all(&rec.bytes).map_err(Error::Output)?;
-                                if rec.input.format == Format::Jsonl {
-                                    w.write_all(b"\n").map_err(Error::Output)?;
-                                }
+                        // Over-long or unreadable records are not held in memory: the
+                        // message names them, and they are still in the input.
+                        if let Some(w) = extras.rejects.as_mut()
+                            && rec.error.is_none()
+                        {
+                            w.write_all(&rec.bytes).map_err(Error::Output)?;
+                            if rec.input.format == Format::Jsonl {
+                                w.write_all(b"\n").map_err(Error::Output)?;
                             }
                         }
                     }

@@ -24,6 +24,7 @@ pub enum FormatChoice {
     /// By extension (`.jsonl`, `.ndjson`, `.json` → JSONL); stdin by its first byte.
     #[default]
     Auto,
+    /// This format for every input.
     Fixed(Format),
 }
 
@@ -157,9 +158,11 @@ pub fn open(input: &Input) -> io::Result<Box<dyn BufRead + Send>> {
 /// A record as read, before parsing.
 #[derive(Debug)]
 pub struct RawRecord {
+    /// The input it came from.
     pub input: Arc<SourceInfo>,
     /// 1-based line of the record in its input (1 for a text document).
     pub line: u64,
+    /// The record's bytes (a JSONL line without its line break, or a whole file).
     pub bytes: Vec<u8>,
     /// Set when the record could not be read whole.
     pub error: Option<String>,
@@ -168,7 +171,9 @@ pub struct RawRecord {
 /// What every record of one input shares.
 #[derive(Debug)]
 pub struct SourceInfo {
+    /// The input.
     pub input: Input,
+    /// How it is framed.
     pub format: Format,
     /// Index of the input in the run, in order.
     pub index: usize,

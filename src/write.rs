@@ -7,10 +7,33 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
+/// The file being written: a temp file to rename, or, for a pipe or device
+/// such as `/dev/stdout`, the target itself (renaming onto it would replace it).
+enum Target {
+    Temp(NamedTempFile),
+    Direct(File),
+}
+
+impl Write for Target {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Target::Temp(f) => f.write(buf),
+            Target::Direct(f) => f.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Target::Temp(f) => f.flush(),
+            Target::Direct(f) => f.flush(),
+        }
+    }
+}
+
 enum Encoder {
-    Plain(BufWriter<NamedTempFile>),
-    Gzip(flate2::write::GzEncoder<BufWriter<NamedTempFile>>),
-    Zstd(zstd::stream::write::Encoder<'static, BufWriter<NamedTempFile>>),
+    Plain(BufWriter<Target>),
+    Gzip(flate2::write::GzEncoder<BufWriter<Target>>),
+    Zstd(zstd::stream::write::Encoder<'static, BufWriter<Target>>),
 }
 
 /// An output file that appears at its path only on [`AtomicFile::commit`].
@@ -22,16 +45,28 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Creates the temp file; compresses when `dest` ends in `.gz` or `.zst`.
     pub fn create(dest: &Path) -> io::Result<AtomicFile> {
-        let dir = match dest.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
+        // Write through a symlink to its target rather than replacing the link.
+        let dest = std::fs::canonicalize(dest).unwrap_or_else(|_| dest.to_path_buf());
+        let target = match std::fs::metadata(&dest) {
+            Ok(m) if !m.is_file() && !m.is_dir() => {
+                Target::Direct(std::fs::OpenOptions::new().write(true).open(&dest)?)
+            }
+            _ => {
+                let dir = match dest.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+                std::fs::create_dir_all(dir)?;
+                Target::Temp(
+                    tempfile::Builder::new()
+                        .prefix(".deboil-")
+                        .suffix(".tmp")
+                        .tempfile_in(dir)?,
+                )
+            }
         };
-        std::fs::create_dir_all(dir)?;
-        let tmp = tempfile::Builder::new()
-            .prefix(".deboil-")
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
-        let buf = BufWriter::with_capacity(256 * 1024, tmp);
+        let dest = dest.as_path();
+        let buf = BufWriter::with_capacity(256 * 1024, target);
         let name = dest.to_string_lossy();
         let enc = if name.ends_with(".gz") {
             Encoder::Gzip(flate2::write::GzEncoder::new(
@@ -56,11 +91,15 @@ impl AtomicFile {
             Encoder::Gzip(g) => g.finish()?,
             Encoder::Zstd(z) => z.finish()?,
         };
-        let tmp = buf.into_inner().map_err(|e| e.into_error())?;
-        tmp.as_file().sync_all()?;
-        // Temp files are created 0600; give the output the usual permissions.
-        set_default_permissions(tmp.as_file());
-        tmp.persist(&self.dest).map_err(|e| e.error)?;
+        match buf.into_inner().map_err(|e| e.into_error())? {
+            Target::Temp(tmp) => {
+                tmp.as_file().sync_all()?;
+                // Temp files are created 0600; give the output the usual permissions.
+                set_default_permissions(tmp.as_file());
+                tmp.persist(&self.dest).map_err(|e| e.error)?;
+            }
+            Target::Direct(mut f) => f.flush()?,
+        }
         Ok(())
     }
 }
@@ -142,6 +181,11 @@ mod tests {
                 .unwrap();
             assert_eq!(s, "hello\n", "{name}");
         }
+        // A pipe or device is written in place, never replaced.
+        let mut f = AtomicFile::create(Path::new("/dev/null")).unwrap();
+        f.write_all(b"x").unwrap();
+        f.commit().unwrap();
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
         // A dropped, uncommitted file leaves nothing behind.
         let dest = dir.path().join("dropped.jsonl");
         drop(AtomicFile::create(&dest).unwrap());

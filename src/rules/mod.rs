@@ -116,6 +116,7 @@ pub fn glob_match(pat: &[u8], text: &[u8]) -> bool {
 pub struct Scope {
     /// Empty means every site.
     pub include: Vec<SitePattern>,
+    /// Sites left out even when included.
     pub exclude: Vec<SitePattern>,
 }
 
@@ -130,7 +131,9 @@ impl Scope {
 /// Where something was defined: a file and a 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
+    /// The file's name.
     pub file: String,
+    /// 1-based line.
     pub line: usize,
 }
 
@@ -143,8 +146,11 @@ impl fmt::Display for Origin {
 /// A rule example: `input` must clean to `output`.
 #[derive(Debug, Clone)]
 pub struct Example {
+    /// Text to clean.
     pub input: String,
+    /// What cleaning must give.
     pub output: String,
+    /// Where it is defined.
     pub origin: Origin,
     /// The rule it belongs to (index into [`RuleSet::rules`]), or `None` for
     /// a file-level example, which runs all of the file's enabled rules.
@@ -156,15 +162,21 @@ pub struct Example {
 /// One compiled rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
+    /// Unique id, used in explain records and to toggle the rule.
     pub id: String,
+    /// Why the text it removes is junk.
     pub reason: String,
+    /// What it removes.
     pub action: Action,
     /// The most words one removal of this rule may delete; larger ones are skipped.
     pub max_words: Option<usize>,
     /// For `tail`: at least this many words must stay above the match.
     pub min_words_before: usize,
+    /// The sites it applies to.
     pub scope: Scope,
+    /// Whether it runs unless toggled (`enabled = false` rules need `--enable`).
     pub enabled: bool,
+    /// Where it is defined.
     pub origin: Origin,
     /// Index into [`RuleSet::files`].
     pub file: usize,
@@ -182,16 +194,22 @@ const SHORT_LINE_WORDS: usize = 120;
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{file}:{line}:{col}: {message}")]
 pub struct RuleError {
+    /// The file's name.
     pub file: String,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column (characters).
     pub col: usize,
+    /// What is wrong.
     pub message: String,
 }
 
 /// A rule file's text and the name to report it by.
 #[derive(Debug, Clone)]
 pub struct RuleSource {
+    /// The name to report it by.
     pub name: String,
+    /// The file's text.
     pub text: String,
 }
 
@@ -255,7 +273,9 @@ fn collect_toml(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Turns `--enable`/`--disable` id globs into each rule's `enabled` flag.
 #[derive(Debug, Clone, Default)]
 pub struct Toggles {
+    /// Id globs to switch on.
     pub enable: Vec<String>,
+    /// Id globs to switch off (wins over enable).
     pub disable: Vec<String>,
 }
 
@@ -295,25 +315,33 @@ struct Matchers {
 /// The key span of one line inside a document's key buffer.
 #[derive(Debug, Clone, Copy)]
 pub struct LineKey {
+    /// Start byte offset.
     pub start: usize,
+    /// End byte offset (exclusive).
     pub end: usize,
+    /// Words in the line's key.
     pub words: usize,
 }
 
 /// One rule matching one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hit {
+    /// 1-based line.
     pub line: usize,
+    /// Index of the rule in the rule set.
     pub rule: usize,
     /// The match as a span of the line's key.
     pub key_start: usize,
+    /// End of the match in the line's key (exclusive).
     pub key_end: usize,
 }
 
 /// All rules, compiled once and shared read-only by every worker.
 #[derive(Debug)]
 pub struct RuleSet {
+    /// The rules, in load order.
     pub rules: Vec<Rule>,
+    /// The examples of all files.
     pub examples: Vec<Example>,
     /// The names of the files the rules came from.
     pub files: Vec<String>,
