@@ -56,7 +56,15 @@ fn load_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
         enable: args.enable.clone(),
         disable: args.disable.clone(),
     };
-    Ok(RuleSet::compile(&sources, &toggles)?)
+    let rules = RuleSet::compile(&sources, &toggles)?;
+    print_warnings(&rules);
+    Ok(rules)
+}
+
+fn print_warnings(rules: &RuleSet) {
+    for w in &rules.warnings {
+        eprintln!("deboil: warning: {w}");
+    }
 }
 
 fn clean_options(args: &RuleArgs) -> CleanOptions {
@@ -263,6 +271,7 @@ fn rule_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<RuleSource>> {
 
 fn rules_test(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let rules = RuleSet::compile(&rule_sources(paths)?, &Toggles::default())?;
+    print_warnings(&rules);
     let results = run_examples(&rules, &CleanOptions::default());
     let mut out = stdout();
     let mut failed = 0;

@@ -42,8 +42,8 @@ fn fold_char(c: char) -> Fold {
 
 /// Walks `line`, appending its key to `out` and calling `at(offset)` with the
 /// original byte offset that produced each key byte. Returns the word count
-/// (space-separated tokens of the key).
-#[inline(always)]
+/// (space-separated tokens of the key). The reference for [`push_key`], which
+/// must give the same key; this one is only used to map spans back.
 fn walk(line: &str, out: &mut Vec<u8>, mut at: impl FnMut(usize)) -> usize {
     let bytes = line.as_bytes();
     let start_len = out.len();
@@ -111,9 +111,129 @@ fn walk(line: &str, out: &mut Vec<u8>, mut at: impl FnMut(usize)) -> usize {
     words
 }
 
+/// Index of the first byte at or after `i` that is non-ASCII or a control
+/// character (tab, line breaks), scanning eight bytes at a time.
+#[inline]
+fn next_special(b: &[u8], mut i: usize) -> usize {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LO: u64 = 0x0101_0101_0101_0101;
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        // High bit set, or below 0x20 (the lowest flagged byte is exact).
+        let m = (w & HI) | (w.wrapping_sub(LO * 0x20) & !w & HI);
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && (0x20..0x80).contains(&b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Lowercases ASCII bytes branch-free, so the copy vectorises.
+#[inline]
+fn lower(b: u8) -> u8 {
+    b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)
+}
+
 /// Appends the key of `line` to `out` and returns its word count.
+///
+/// Same result as the general walk (a property test checks it), but copies
+/// ASCII stretches in bulk and folds only non-ASCII and control characters
+/// one at a time.
 pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
-    walk(line, out, |_| {})
+    let bytes = line.as_bytes();
+    let start_len = out.len();
+    let mut words = 0;
+    let mut pending = false;
+    let mut in_word = false;
+    // Before a key byte: pay the space a whitespace run owes; 1 if a word begins.
+    let begin = |out: &mut Vec<u8>, pending: &mut bool, in_word: &mut bool| -> usize {
+        if *pending {
+            if out.len() > start_len {
+                out.push(b' ');
+            }
+            *pending = false;
+        }
+        usize::from(!std::mem::replace(in_word, true))
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let j = next_special(bytes, i);
+        if j > i {
+            // Printable ASCII: words separated by spaces.
+            let seg = &bytes[i..j];
+            let core_start = seg.iter().position(|&b| b != b' ').unwrap_or(seg.len());
+            let core_end = seg
+                .iter()
+                .rposition(|&b| b != b' ')
+                .map_or(core_start, |p| p + 1);
+            if core_start > 0 {
+                pending = true;
+                in_word = false;
+            }
+            let core = &seg[core_start..core_end];
+            if !core.is_empty() {
+                if memchr::memmem::find(core, b"  ").is_none() {
+                    words += begin(out, &mut pending, &mut in_word);
+                    out.extend(core.iter().map(|&b| lower(b)));
+                    words += core.iter().filter(|&&b| b == b' ').count();
+                } else {
+                    for (k, tok) in core
+                        .split(|&b| b == b' ')
+                        .filter(|t| !t.is_empty())
+                        .enumerate()
+                    {
+                        if k > 0 {
+                            pending = true;
+                            in_word = false;
+                        }
+                        words += begin(out, &mut pending, &mut in_word);
+                        out.extend(tok.iter().map(|&b| lower(b)));
+                    }
+                }
+                if core_end < seg.len() {
+                    pending = true;
+                    in_word = false;
+                }
+            }
+            i = j;
+            continue;
+        }
+        // One non-ASCII or control character.
+        let c = line[i..].chars().next().expect("char boundary");
+        i += c.len_utf8();
+        let fold = if c.is_ascii() {
+            if (b'\t'..=b'\r').contains(&(c as u8)) {
+                Fold::Space
+            } else {
+                Fold::Lower(c)
+            }
+        } else {
+            fold_char(c)
+        };
+        match fold {
+            Fold::Space => {
+                pending = true;
+                in_word = false;
+            }
+            Fold::Drop => {}
+            Fold::Ascii(a) => {
+                words += begin(out, &mut pending, &mut in_word);
+                out.extend_from_slice(a.as_bytes());
+            }
+            Fold::Lower(c) => {
+                words += begin(out, &mut pending, &mut in_word);
+                let mut buf = [0u8; 4];
+                for lc in c.to_lowercase() {
+                    out.extend_from_slice(lc.encode_utf8(&mut buf).as_bytes());
+                }
+            }
+        }
+    }
+    words
 }
 
 /// The key of `text` as a new string (used for rule phrases and examples).
@@ -189,6 +309,18 @@ mod tests {
         assert_eq!(&line[s..e], "US-Außen");
         let (s, e) = key_to_original(line, ks, k.len());
         assert_eq!(&line[s..e], "US-Außenminister");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_matches_the_general_walk(s in "[ a-zA-Z\u{a0}\u{200b}\u{201e}\u{1}ÄäДдİ.\t\r-]{0,60}") {
+            let mut fast = Vec::new();
+            let fw = push_key(&s, &mut fast);
+            let mut slow = Vec::new();
+            let sw = walk(&s, &mut slow, |_| {});
+            proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
+            proptest::prop_assert_eq!(fw, sw);
+        }
     }
 
     #[test]

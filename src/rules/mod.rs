@@ -187,7 +187,9 @@ pub struct Rule {
 pub const DEFAULT_MAX_WORDS: usize = 40;
 /// Default `min_words_before` of `tail` rules.
 pub const DEFAULT_MIN_WORDS_BEFORE: usize = 50;
-/// Regex rules allowed on lines up to this many words share the "short" set.
+/// Rules allowed on lines up to this many words share the "short" matchers.
+/// A removal never deletes fewer words than the line it starts on holds, so a
+/// rule's `max_words` bounds the lines it needs to see.
 const SHORT_LINE_WORDS: usize = 120;
 
 /// A rule file that failed to load: `file:line:col: message`.
@@ -292,6 +294,11 @@ struct LitPat {
 
 #[derive(Debug)]
 struct LiteralMatcher {
+    /// Lines with more words than this are not scanned (no rule here could remove them).
+    max_words: usize,
+    /// For `equals`/`starts_with` phrases, which match at the line start: only
+    /// this many leading bytes of a line are scanned.
+    prefix_len: Option<usize>,
     ac: AhoCorasick,
     /// For each automaton pattern, the rules that use it.
     uses: Vec<Vec<LitPat>>,
@@ -308,7 +315,7 @@ struct RegexGroup {
 
 #[derive(Debug, Default)]
 struct Matchers {
-    literals: Option<LiteralMatcher>,
+    literals: Vec<LiteralMatcher>,
     regexes: Vec<RegexGroup>,
 }
 
@@ -345,6 +352,8 @@ pub struct RuleSet {
     pub examples: Vec<Example>,
     /// The names of the files the rules came from.
     pub files: Vec<String>,
+    /// Problems that do not stop loading (such as a rule that will be slow).
+    pub warnings: Vec<RuleError>,
     plain: Matchers,
     folded: Matchers,
     masks: Mutex<HashMap<String, Arc<[bool]>>>,
@@ -386,6 +395,7 @@ impl RuleSet {
             folded: b.folded.build(),
             rules: b.rules,
             examples: b.examples,
+            warnings: b.warnings,
             files: sources.iter().map(|s| s.name.clone()).collect(),
             masks: Mutex::new(HashMap::new()),
         })
@@ -439,37 +449,40 @@ impl RuleSet {
 
 impl Matchers {
     fn is_empty(&self) -> bool {
-        self.literals.is_none() && self.regexes.is_empty()
+        self.literals.is_empty() && self.regexes.is_empty()
     }
 
     fn find(&self, key: &[u8], lines: &[LineKey], mask: &[bool], hits: &mut Vec<Hit>) {
-        if let Some(lit) = &self.literals {
-            let mut line = 0;
-            for m in lit.ac.find_overlapping_iter(key) {
-                // Matches come in order of their end; patterns hold no '\n', so
-                // a match lies inside one line.
-                while lines[line].end < m.end() {
-                    line += 1;
+        for lit in &self.literals {
+            for (line, lk) in lines.iter().enumerate() {
+                if lk.words > lit.max_words || lk.start == lk.end {
+                    continue;
                 }
-                let lk = lines[line];
-                for u in &lit.uses[m.pattern().as_usize()] {
-                    if !mask[u.rule as usize] {
-                        continue;
-                    }
-                    let ok = match u.mode {
-                        Mode::Equals => m.start() == lk.start && m.end() == lk.end,
-                        Mode::StartsWith => m.start() == lk.start && at_word_end(key, m.end(), u),
-                        Mode::Contains => {
-                            at_word_start(key, m.start(), u) && at_word_end(key, m.end(), u)
+                let text = &key[lk.start..lk.end];
+                let hay = match lit.prefix_len {
+                    Some(n) => &text[..n.min(text.len())],
+                    None => text,
+                };
+                for m in lit.ac.find_overlapping_iter(hay) {
+                    for u in &lit.uses[m.pattern().as_usize()] {
+                        if !mask[u.rule as usize] {
+                            continue;
                         }
-                    };
-                    if ok {
-                        hits.push(Hit {
-                            line,
-                            rule: u.rule as usize,
-                            key_start: m.start() - lk.start,
-                            key_end: m.end() - lk.start,
-                        });
+                        let ok = match u.mode {
+                            Mode::Equals => m.start() == 0 && m.end() == text.len(),
+                            Mode::StartsWith => m.start() == 0 && at_word_end(text, m.end(), u),
+                            Mode::Contains => {
+                                at_word_start(text, m.start(), u) && at_word_end(text, m.end(), u)
+                            }
+                        };
+                        if ok {
+                            hits.push(Hit {
+                                line,
+                                rule: u.rule as usize,
+                                key_start: m.start(),
+                                key_end: m.end(),
+                            });
+                        }
                     }
                 }
             }
@@ -514,16 +527,19 @@ fn at_word_end(key: &[u8], end: usize, u: &LitPat) -> bool {
     !u.word_end || end == key.len() || !is_word_byte(key[end])
 }
 
+/// The phrases of one automaton and the rules using each.
 #[derive(Default)]
-struct MatcherBuilder {
+struct PhraseTable {
     phrases: Vec<String>,
     index: HashMap<String, usize>,
     uses: Vec<Vec<LitPat>>,
-    regexes: Vec<(String, u32, usize)>,
+    max_words: usize,
+    /// Anchored at the line start: scan prefixes of this length only.
+    prefix_len: Option<usize>,
 }
 
-impl MatcherBuilder {
-    fn add_phrase(&mut self, phrase: String, lp: LitPat) {
+impl PhraseTable {
+    fn add(&mut self, phrase: String, lp: LitPat, max_words: usize) {
         let next = self.phrases.len();
         let idx = *self.index.entry(phrase.clone()).or_insert(next);
         if idx == next {
@@ -531,20 +547,71 @@ impl MatcherBuilder {
             self.uses.push(Vec::new());
         }
         self.uses[idx].push(lp);
+        self.max_words = self.max_words.max(max_words);
+        if let Some(n) = &mut self.prefix_len {
+            *n = (*n).max(self.phrases[idx].len());
+        }
+    }
+
+    fn build(self) -> Option<LiteralMatcher> {
+        if self.phrases.is_empty() {
+            return None;
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .kind(Some(AhoCorasickKind::DFA).filter(|_| self.phrases.len() < 5000))
+            .build(&self.phrases)
+            .expect("phrases were checked");
+        Some(LiteralMatcher {
+            max_words: self.max_words,
+            prefix_len: self.prefix_len,
+            ac,
+            uses: self.uses,
+        })
+    }
+}
+
+struct MatcherBuilder {
+    /// `equals` and `starts_with` phrases, which only need the line start.
+    anchored: PhraseTable,
+    /// `contains` phrases of rules that only touch short lines, and of all others.
+    short: PhraseTable,
+    long: PhraseTable,
+    regexes: Vec<(String, u32, usize)>,
+}
+
+impl Default for MatcherBuilder {
+    fn default() -> Self {
+        MatcherBuilder {
+            anchored: PhraseTable {
+                prefix_len: Some(0),
+                ..PhraseTable::default()
+            },
+            short: PhraseTable::default(),
+            long: PhraseTable::default(),
+            regexes: Vec::new(),
+        }
+    }
+}
+
+impl MatcherBuilder {
+    fn add_phrase(&mut self, phrase: String, lp: LitPat, max_words: usize) {
+        let table = if lp.mode != Mode::Contains {
+            &mut self.anchored
+        } else if max_words <= SHORT_LINE_WORDS {
+            &mut self.short
+        } else {
+            &mut self.long
+        };
+        table.add(phrase, lp, max_words);
     }
 
     fn build(self) -> Matchers {
-        let literals = (!self.phrases.is_empty()).then(|| {
-            let ac = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA).filter(|_| self.phrases.len() < 5000))
-                .build(&self.phrases)
-                .expect("phrases were checked");
-            LiteralMatcher {
-                ac,
-                uses: self.uses,
-            }
-        });
+        let literals = [self.anchored.build(), self.short.build(), self.long.build()]
+            .into_iter()
+            .flatten()
+            .collect();
         // Two groups: rules for short lines, and rules that may touch any line.
         let mut regexes = Vec::new();
         for short in [true, false] {
@@ -580,6 +647,7 @@ fn compile_regex(p: &str) -> Result<Regex, regex::Error> {
 
 #[derive(Default)]
 struct Builder {
+    warnings: Vec<RuleError>,
     rules: Vec<Rule>,
     examples: Vec<Example>,
     ids: HashMap<String, Origin>,
@@ -714,6 +782,12 @@ impl Builder {
                 None => file_excludes.to_vec(),
             },
         };
+        // The longest line the rule needs to see (see SHORT_LINE_WORDS); a
+        // span's guard bounds the span, not its line.
+        let line_bound = match action {
+            Action::Span => usize::MAX,
+            _ => max_words.unwrap_or(usize::MAX),
+        };
         let target = if rs.fold_digits {
             &mut self.folded
         } else {
@@ -745,6 +819,7 @@ impl Builder {
                         word_start: is_word_byte(kb[0]),
                         word_end: is_word_byte(kb[kb.len() - 1]),
                     },
+                    line_bound,
                 );
             }
         }
@@ -753,14 +828,19 @@ impl Builder {
                 let msg = e.to_string().replace('\n', " ");
                 return Err(loc.err(re.span(), format!("bad regex: {msg}")));
             }
+            if unicode_word_boundary(re.get_ref()) {
+                self.warnings.push(loc.err(
+                    re.span(),
+                    "Unicode `\\b` cannot run in the fast DFA on non-ASCII text and slows \
+                     every line; write `(?-u:\\b)`",
+                ));
+            }
             if re.get_ref().contains("\\n") {
                 return Err(loc.err(re.span(), "regexes match one line: `\\n` cannot match"));
             }
-            target.regexes.push((
-                re.get_ref().clone(),
-                rule_idx as u32,
-                max_words.unwrap_or(usize::MAX),
-            ));
+            target
+                .regexes
+                .push((re.get_ref().clone(), rule_idx as u32, line_bound));
         }
         self.ids.insert(id.to_string(), origin.clone());
         self.rules.push(Rule {
@@ -780,6 +860,24 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+/// Whether a regex uses `\b` or `\B` outside an ASCII-only `(?-u:...)` group.
+fn unicode_word_boundary(re: &str) -> bool {
+    let stripped = re.replace("(?-u:\\b)", "").replace("(?-u:\\B)", "");
+    let b = stripped.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'\\' {
+            if matches!(b[i + 1], b'b' | b'B') && !stripped.contains("(?-u") {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 fn patterns(list: &[toml::Spanned<String>], loc: &Locator) -> Result<Vec<SitePattern>, RuleError> {
@@ -874,6 +972,44 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((e.line, e.col), (5, 10), "{e}");
+    }
+
+    #[test]
+    fn unicode_word_boundaries_warn() {
+        let rs = RuleSet::compile(
+            &src("[[rule]]\nid = \"a\"\nreason = \"r\"\nregex = ['x\\b', 'y(?-u:\\b)', '\\\\b']\n"),
+            &Toggles::default(),
+        )
+        .unwrap();
+        assert_eq!(rs.warnings.len(), 1);
+        assert_eq!((rs.warnings[0].line, rs.warnings[0].col), (4, 10));
+    }
+
+    #[test]
+    fn guards_bound_the_lines_a_rule_sees_but_spans_see_all() {
+        let rs = RuleSet::compile(
+            &src("[[rule]]\nid = \"s\"\nreason = \"r\"\ncontains = ['xx']\naction = \"span\"\nmax_words = 1\n\
+                  [[rule]]\nid = \"l\"\nreason = \"r\"\ncontains = ['yy']\nmax_words = 2\n"),
+            &Toggles::default(),
+        )
+        .unwrap();
+        let mut key = Vec::new();
+        let mut lines = Vec::new();
+        for l in ["a b c xx yy", "yy xx"] {
+            let start = key.len();
+            let words = normalize::push_key(l, &mut key);
+            lines.push(LineKey {
+                start,
+                end: key.len(),
+                words,
+            });
+            key.push(b'\n');
+        }
+        let mut hits = Vec::new();
+        rs.find_hits(&key, &lines, &rs.mask_for("x"), &mut Vec::new(), &mut hits);
+        hits.sort();
+        let got: Vec<(usize, usize)> = hits.iter().map(|h| (h.line, h.rule)).collect();
+        assert_eq!(got, [(0, 0), (1, 0), (1, 1)]);
     }
 
     #[test]
