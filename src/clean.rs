@@ -557,6 +557,20 @@ mod tests {
     }
 
     #[test]
+    fn fold_digits_makes_numbers_one_template() {
+        let rs = rules(
+            "[[rule]]\nid = \"n\"\nreason = \"r\"\nequals = ['Ausgabe Nr. 1']\nfold_digits = true\n\
+             [[rule]]\nid = \"x\"\nreason = \"r\"\nequals = ['Seite 1']\n",
+        );
+        // Each digit folds to 0: numbers of the same length share a template.
+        let c = clean(
+            &rs,
+            "Ausgabe Nr. 2\nAusgabe Nr. 7\nAusgabe Nr. 12\nSeite 2\nSeite 1\nText.\n",
+        );
+        assert_eq!(c.text, "Ausgabe Nr. 12\nSeite 2\nText.\n");
+    }
+
+    #[test]
     fn keeps_crlf_and_a_missing_final_newline() {
         let rs = rules("[[rule]]\nid = \"x\"\nreason = \"r\"\nequals = ['junk']\n");
         assert_eq!(clean(&rs, "a\r\njunk\r\nb").text, "a\r\nb");
