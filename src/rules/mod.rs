@@ -801,11 +801,7 @@ impl Builder {
             for phrase in list {
                 let mut k = normalize::key(phrase.get_ref());
                 if rs.fold_digits {
-                    // SAFETY-free: digits are ASCII, folding keeps UTF-8 valid.
-                    k = k
-                        .chars()
-                        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-                        .collect();
+                    k = k.replace(|c: char| c.is_ascii_digit(), "0");
                 }
                 if k.is_empty() {
                     return Err(loc.err(phrase.span(), "phrase is empty once normalised"));
