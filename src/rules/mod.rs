@@ -1,6 +1,7 @@
 //! Rule files: loading, validating and compiling them into one matcher.
 //!
-//! Every literal phrase of every rule goes into one Aho-Corasick automaton;
+//! Every literal phrase of every rule goes into one Aho-Corasick automaton
+//! (rules with `fold_digits` into a second one, over the digit-folded key);
 //! regexes go into [`regex::bytes::RegexSet`]s grouped by how long a line they
 //! may apply to, so that long paragraphs are only scanned by the few rules that
 //! can touch them. Both run over the normalised key of each line (see
@@ -187,7 +188,7 @@ pub struct Rule {
 pub const DEFAULT_MAX_WORDS: usize = 40;
 /// Default `min_words_before` of `tail` rules.
 pub const DEFAULT_MIN_WORDS_BEFORE: usize = 50;
-/// Rules allowed on lines up to this many words share the "short" matchers.
+/// Regex rules allowed on lines up to this many words share the "short" set.
 /// A removal never deletes fewer words than the line it starts on holds, so a
 /// rule's `max_words` bounds the lines it needs to see.
 const SHORT_LINE_WORDS: usize = 120;
@@ -296,9 +297,6 @@ struct LitPat {
 struct LiteralMatcher {
     /// Lines with more words than this are not scanned (no rule here could remove them).
     max_words: usize,
-    /// For `equals`/`starts_with` phrases, which match at the line start: only
-    /// this many leading bytes of a line are scanned.
-    prefix_len: Option<usize>,
     ac: AhoCorasick,
     /// For each automaton pattern, the rules that use it.
     uses: Vec<Vec<LitPat>>,
@@ -315,7 +313,7 @@ struct RegexGroup {
 
 #[derive(Debug, Default)]
 struct Matchers {
-    literals: Vec<LiteralMatcher>,
+    literals: Option<LiteralMatcher>,
     regexes: Vec<RegexGroup>,
 }
 
@@ -449,21 +447,17 @@ impl RuleSet {
 
 impl Matchers {
     fn is_empty(&self) -> bool {
-        self.literals.is_empty() && self.regexes.is_empty()
+        self.literals.is_none() && self.regexes.is_empty()
     }
 
     fn find(&self, key: &[u8], lines: &[LineKey], mask: &[bool], hits: &mut Vec<Hit>) {
-        for lit in &self.literals {
+        if let Some(lit) = &self.literals {
             for (line, lk) in lines.iter().enumerate() {
                 if lk.words > lit.max_words || lk.start == lk.end {
                     continue;
                 }
                 let text = &key[lk.start..lk.end];
-                let hay = match lit.prefix_len {
-                    Some(n) => &text[..n.min(text.len())],
-                    None => text,
-                };
-                for m in lit.ac.find_overlapping_iter(hay) {
+                for m in lit.ac.find_overlapping_iter(text) {
                     for u in &lit.uses[m.pattern().as_usize()] {
                         if !mask[u.rule as usize] {
                             continue;
@@ -534,8 +528,6 @@ struct PhraseTable {
     index: HashMap<String, usize>,
     uses: Vec<Vec<LitPat>>,
     max_words: usize,
-    /// Anchored at the line start: scan prefixes of this length only.
-    prefix_len: Option<usize>,
 }
 
 impl PhraseTable {
@@ -548,9 +540,6 @@ impl PhraseTable {
         }
         self.uses[idx].push(lp);
         self.max_words = self.max_words.max(max_words);
-        if let Some(n) = &mut self.prefix_len {
-            *n = (*n).max(self.phrases[idx].len());
-        }
     }
 
     fn build(self) -> Option<LiteralMatcher> {
@@ -559,59 +548,31 @@ impl PhraseTable {
         }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .prefilter(false)
             .kind(Some(AhoCorasickKind::DFA).filter(|_| self.phrases.len() < 5000))
             .build(&self.phrases)
             .expect("phrases were checked");
         Some(LiteralMatcher {
             max_words: self.max_words,
-            prefix_len: self.prefix_len,
             ac,
             uses: self.uses,
         })
     }
 }
 
+#[derive(Default)]
 struct MatcherBuilder {
-    /// `equals` and `starts_with` phrases, which only need the line start.
-    anchored: PhraseTable,
-    /// `contains` phrases of rules that only touch short lines, and of all others.
-    short: PhraseTable,
-    long: PhraseTable,
+    /// Every phrase of every rule: one automaton.
+    phrases: PhraseTable,
     regexes: Vec<(String, u32, usize)>,
-}
-
-impl Default for MatcherBuilder {
-    fn default() -> Self {
-        MatcherBuilder {
-            anchored: PhraseTable {
-                prefix_len: Some(0),
-                ..PhraseTable::default()
-            },
-            short: PhraseTable::default(),
-            long: PhraseTable::default(),
-            regexes: Vec::new(),
-        }
-    }
 }
 
 impl MatcherBuilder {
     fn add_phrase(&mut self, phrase: String, lp: LitPat, max_words: usize) {
-        let table = if lp.mode != Mode::Contains {
-            &mut self.anchored
-        } else if max_words <= SHORT_LINE_WORDS {
-            &mut self.short
-        } else {
-            &mut self.long
-        };
-        table.add(phrase, lp, max_words);
+        self.phrases.add(phrase, lp, max_words);
     }
 
     fn build(self) -> Matchers {
-        let literals = [self.anchored.build(), self.short.build(), self.long.build()]
-            .into_iter()
-            .flatten()
-            .collect();
+        let literals = self.phrases.build();
         // Two groups: rules for short lines, and rules that may touch any line.
         let mut regexes = Vec::new();
         for short in [true, false] {
@@ -982,7 +943,7 @@ mod tests {
     }
 
     #[test]
-    fn guards_bound_the_lines_a_rule_sees_but_spans_see_all() {
+    fn span_rules_see_long_lines_whatever_their_guard() {
         let rs = RuleSet::compile(
             &src("[[rule]]\nid = \"s\"\nreason = \"r\"\ncontains = ['xx']\naction = \"span\"\nmax_words = 1\n\
                   [[rule]]\nid = \"l\"\nreason = \"r\"\ncontains = ['yy']\nmax_words = 2\n"),
@@ -1005,7 +966,8 @@ mod tests {
         rs.find_hits(&key, &lines, &rs.mask_for("x"), &mut Vec::new(), &mut hits);
         hits.sort();
         let got: Vec<(usize, usize)> = hits.iter().map(|h| (h.line, h.rule)).collect();
-        assert_eq!(got, [(0, 0), (1, 0), (1, 1)]);
+        // The line rule's guard is applied when removing (see clean.rs).
+        assert_eq!(got, [(0, 0), (0, 1), (1, 0), (1, 1)]);
     }
 
     #[test]
