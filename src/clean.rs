@@ -136,6 +136,20 @@ pub struct Cleaned {
     pub lines: Vec<LineFate>,
 }
 
+impl Cleaned {
+    /// Number of removals per cause.
+    pub fn removal_counts(&self) -> Vec<(Cause, u64)> {
+        let mut counts: Vec<(Cause, u64)> = Vec::new();
+        for r in &self.removals {
+            match counts.iter_mut().find(|(c, _)| *c == r.cause) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((r.cause, 1)),
+            }
+        }
+        counts
+    }
+}
+
 /// Cleans documents with a compiled [`RuleSet`]; cheap to share across threads.
 #[derive(Debug, Clone)]
 pub struct Cleaner<'r> {

@@ -23,6 +23,13 @@ pub enum Command {
     /// each), gzip or zstd compressed or not, from paths or stdin, and writes
     /// JSONL to stdout, `-o FILE`, or a cleaned mirror of the input tree.
     Clean(Box<CleanArgs>),
+    /// Drop duplicate documents: exact copies and near copies (MinHash + LSH).
+    ///
+    /// Writes every singleton and one representative per cluster, in input
+    /// order (or every document with `--mark`).
+    Dedup(Box<DedupArgs>),
+    /// Clean with the rules, then drop duplicates found on the cleaned text.
+    Run(Box<RunArgs>),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -56,6 +63,92 @@ pub struct CleanArgs {
     /// Print a unified diff of what would change, and write nothing else.
     #[arg(long, conflicts_with_all = ["output", "out_dir"])]
     pub diff: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub dedup: DedupFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub dedup: DedupFlags,
+}
+
+/// How duplicates are found, which one is kept, and where results go.
+#[derive(Debug, Args)]
+pub struct DedupFlags {
+    /// Write JSONL to FILE instead of stdout (`.gz`/`.zst` compress); written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Write one JSON object per cluster of two or more documents to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub clusters: Option<std::path::PathBuf>,
+    /// Keep every document and add `dup_of` (the representative's id, or null) and `cluster_size`.
+    #[arg(long)]
+    pub mark: bool,
+    /// Which member of a cluster is kept: first, longest or newest:FIELD.
+    #[arg(long, default_value = "first", value_name = "POLICY", value_parser = parse_keep)]
+    pub keep: deboil::dedup::Keep,
+    /// Shingles: word:N (word n-grams) or char:N (character n-grams).
+    #[arg(long, default_value = "word:5", value_name = "KIND:N", value_parser = parse_shingle)]
+    pub shingle: deboil::minhash::Shingling,
+    /// MinHash permutations (signature length).
+    #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u16).range(8..=1024))]
+    pub num_perm: u16,
+    /// Similarity at or above which two documents are duplicates.
+    #[arg(long, default_value_t = 0.8, value_name = "F", value_parser = parse_unit)]
+    pub threshold: f64,
+    /// Similarity measure: jaccard, or containment (shared shingles over the smaller document's).
+    #[arg(long, value_enum, default_value_t = MeasureArg::Jaccard)]
+    pub similarity: MeasureArg,
+    /// LSH bands (default: derived from the threshold); give with --rows.
+    #[arg(long, value_name = "N", requires = "rows")]
+    pub bands: Option<usize>,
+    /// LSH rows per band; give with --bands.
+    #[arg(long, value_name = "N", requires = "bands")]
+    pub rows: Option<usize>,
+    /// Signature scheme: one-permutation hashing with densification, or one hash per permutation.
+    #[arg(long, value_enum, default_value_t = SchemeArg::Oph, hide = true)]
+    pub scheme: SchemeArg,
+    /// Print the chosen parameters and LSH statistics.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MeasureArg {
+    Jaccard,
+    Containment,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemeArg {
+    Oph,
+    Classic,
+}
+
+fn parse_keep(s: &str) -> Result<deboil::dedup::Keep, String> {
+    s.parse()
+}
+
+fn parse_shingle(s: &str) -> Result<deboil::minhash::Shingling, String> {
+    s.parse()
+}
+
+fn parse_unit(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|f| *f > 0.0 && *f <= 1.0)
+        .ok_or_else(|| format!("`{s}` is not a number in (0, 1]"))
 }
 
 /// Which format to read inputs as.
@@ -238,6 +331,54 @@ mod tests {
         assert_eq!((c.rules.disable.len(), c.rules.repeated_line_words), (1, 3));
         assert!(clean(&["--diff"]).diff);
         assert!(clean(&["--out-dir", "d"]).output.out_dir.is_some());
+    }
+
+    #[test]
+    fn dedup_flags_parse() {
+        let Command::Dedup(d) = parse(&[
+            "dedup",
+            "in.jsonl",
+            "--shingle",
+            "char:7",
+            "--num-perm",
+            "64",
+            "--threshold",
+            "0.7",
+            "--similarity",
+            "containment",
+            "--bands",
+            "8",
+            "--rows",
+            "8",
+            "--keep",
+            "newest:date",
+            "--mark",
+            "--clusters",
+            "c.jsonl",
+            "-o",
+            "o.jsonl",
+            "-v",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!("not dedup")
+        };
+        assert_eq!(d.dedup.shingle, deboil::minhash::Shingling::Chars(7));
+        assert_eq!((d.dedup.num_perm, d.dedup.threshold), (64, 0.7));
+        assert_eq!((d.dedup.bands, d.dedup.rows), (Some(8), Some(8)));
+        assert_eq!(d.dedup.keep, deboil::dedup::Keep::Newest("date".into()));
+        assert!(d.dedup.mark && d.dedup.verbose && d.dedup.clusters.is_some());
+        assert!(matches!(
+            parse(&["run", "--rules", "r", "--threshold", "0.9"])
+                .unwrap()
+                .command,
+            Command::Run(_)
+        ));
+        assert!(parse(&["dedup", "--bands", "4"]).is_err());
+        assert!(parse(&["dedup", "--threshold", "1.5"]).is_err());
+        assert!(parse(&["dedup", "--keep", "oldest"]).is_err());
+        assert!(parse(&["dedup", "--shingle", "word"]).is_err());
     }
 
     #[test]

@@ -237,6 +237,12 @@ impl<'a> Document<'a> {
         })
     }
 
+    /// The value of a JSONL field: the string, or the raw JSON of any other value.
+    pub fn field_text(&self, name: &str) -> Option<String> {
+        let (_, raw) = self.fields.as_ref()?.iter().find(|(k, _)| k.0 == name)?;
+        as_str(raw).or_else(|| Some(raw.get().to_string()))
+    }
+
     /// Writes the document as one JSONL line with `text` in place of its text.
     pub fn write_jsonl(&self, text: &str, out: &mut Vec<u8>) {
         match &self.fields {

@@ -18,10 +18,14 @@
 #![deny(missing_docs)]
 
 pub mod clean;
+pub mod cluster;
+pub mod dedup;
 pub mod diff;
 pub mod doc;
 pub mod error;
 pub mod examples;
+pub mod lsh;
+pub mod minhash;
 pub mod normalize;
 pub mod pipeline;
 pub mod read;

@@ -10,10 +10,16 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Parser;
 
-use cli::{CleanArgs, Cli, Command, FormatArg, InputArgs, RuleArgs, RulesCommand};
+use cli::{
+    CleanArgs, Cli, Command, DedupFlags, FormatArg, InputArgs, MeasureArg, RuleArgs, RulesCommand,
+    SchemeArg,
+};
 use deboil::clean::{Builtin, CleanOptions, Cleaner};
+use deboil::dedup::{DedupJob, DedupOptions, DedupOutputs, DedupSummary, Measure, Mode};
 use deboil::doc::FieldNames;
 use deboil::examples::run_examples;
+use deboil::lsh::{self, Params};
+use deboil::minhash::{Scheme, Signer};
 use deboil::pipeline::{CleanJob, Extras, ReadOptions, Sink, Summary};
 use deboil::read::{Format, FormatChoice, Input, collect_inputs};
 use deboil::rules::{RuleSet, RuleSource, Toggles};
@@ -38,6 +44,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Clean(args) => clean(*args),
+        Command::Dedup(args) => dedup(&args.input, None, &args.dedup),
+        Command::Run(args) => dedup(&args.input, Some(&args.rules), &args.dedup),
         Command::Rules(RulesCommand::Test(a)) => rules_test(&a.paths),
         Command::Rules(RulesCommand::List(a)) => rules_list(&a.paths),
     }
@@ -193,6 +201,137 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         eprint!("{}", summary_text("clean", &summary, &rules));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn dedup_options(f: &DedupFlags) -> DedupOptions {
+    let num_perm = usize::from(f.num_perm);
+    let measure = match f.similarity {
+        MeasureArg::Jaccard => Measure::Jaccard,
+        MeasureArg::Containment => Measure::Containment,
+    };
+    // Containment admits an abridged copy whose Jaccard similarity is lower:
+    // tune LSH for the Jaccard of a copy half the length at the threshold.
+    let lsh_threshold = match measure {
+        Measure::Jaccard => f.threshold,
+        Measure::Containment => f.threshold / (3.0 - f.threshold),
+    };
+    let params = match (f.bands, f.rows) {
+        (Some(bands), Some(rows)) => Params { bands, rows },
+        _ => lsh::optimal_params(lsh_threshold, num_perm),
+    };
+    DedupOptions {
+        signer: Signer::new(
+            f.shingle,
+            num_perm,
+            match f.scheme {
+                SchemeArg::Oph => Scheme::Oph,
+                SchemeArg::Classic => Scheme::Classic,
+            },
+        ),
+        params,
+        threshold: f.threshold,
+        measure,
+        keep: f.keep.clone(),
+        max_per_bucket: 64,
+    }
+}
+
+fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow::Result<ExitCode> {
+    init_threads(input.threads)?;
+    let opts = dedup_options(f);
+    if opts.params.bands * opts.params.rows > usize::from(f.num_perm) {
+        bail!(
+            "--bands {} x --rows {} exceeds --num-perm {}",
+            opts.params.bands,
+            opts.params.rows,
+            f.num_perm
+        );
+    }
+    if f.verbose {
+        let (fp, fneg) = lsh::error_areas(f.threshold, opts.params);
+        eprintln!(
+            "deboil: {} permutations, {} bands x {} rows (false-positive area {fp:.4}, false-negative area {fneg:.4}), threshold {} ({:?})",
+            f.num_perm, opts.params.bands, opts.params.rows, f.threshold, opts.measure
+        );
+    }
+    let rule_set = rules.map(load_rules).transpose()?;
+    let inputs = collect_inputs(&input.inputs)?;
+    let mut output = match &f.output {
+        Some(p) => Some(atomic(p, &inputs, "-o")?),
+        None => None,
+    };
+    let mut clusters = match &f.clusters {
+        Some(p) => Some(atomic(p, &inputs, "--clusters")?),
+        None => None,
+    };
+    let mut rejects = match &input.rejects {
+        Some(p) => Some(atomic(p, &inputs, "--rejects")?),
+        None => None,
+    };
+    let job = DedupJob {
+        cleaner: rule_set
+            .as_ref()
+            .zip(rules)
+            .map(|(rs, args)| Cleaner::new(rs, clean_options(args))),
+        read: read_options(input),
+        opts,
+    };
+    let (summary, _) = {
+        let outputs = DedupOutputs {
+            out: match output.as_mut() {
+                Some(f) => Box::new(f),
+                None => stdout(),
+            },
+            clusters: clusters.as_mut().map(|f| Box::new(f) as Box<dyn Write>),
+            mode: if f.mark { Mode::Mark } else { Mode::Drop },
+        };
+        let extras = Extras {
+            explain: None,
+            rejects: rejects.as_mut().map(|f| Box::new(f) as Box<dyn Write>),
+            skip_bad: input.skip_bad,
+        };
+        job.run(inputs, outputs, extras)?
+    };
+    for (file, p) in [
+        (output, &f.output),
+        (clusters, &f.clusters),
+        (rejects, &input.rejects),
+    ] {
+        if let (Some(file), Some(p)) = (file, p) {
+            file.commit()
+                .with_context(|| format!("writing {}", p.display()))?;
+        }
+    }
+    if !input.quiet {
+        if let Some(rs) = &rule_set {
+            eprint!("{}", summary_text("run", &summary.read, rs));
+        }
+        let name = if rules.is_some() { "run" } else { "dedup" };
+        eprint!("{}", dedup_summary_text(name, &summary, f.verbose));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dedup_summary_text(job: &str, s: &DedupSummary, verbose: bool) -> String {
+    let kept = s.read.docs - s.exact_dropped - s.near_dropped;
+    let mut text = format!(
+        "deboil {job}: {} documents, {kept} kept, {} exact and {} near duplicates dropped, {} clusters",
+        s.read.docs, s.exact_dropped, s.near_dropped, s.clusters
+    );
+    if verbose {
+        text.push_str(&format!(
+            "; {} LSH candidate pairs, {} verified",
+            s.candidates, s.verified
+        ));
+    }
+    if s.read.skipped > 0 {
+        text.push_str(&format!("; {} bad records skipped", s.read.skipped));
+    }
+    text.push('\n');
+    for m in &s.read.skipped_messages {
+        text.push_str(&format!("  skipped {m}\n"));
+    }
+    text
 }
 
 /// `--out-dir` must not be, or lie inside, an input directory, and must not

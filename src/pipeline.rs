@@ -66,6 +66,56 @@ pub struct Extras<'a> {
     pub skip_bad: bool,
 }
 
+impl Extras<'_> {
+    /// Stops the run on a bad record, or, with `skip_bad`, counts it, keeps
+    /// its message and copies it to the rejects.
+    pub fn bad_record(
+        &mut self,
+        rec: &RawRecord,
+        b: BadRecord,
+        summary: &mut Summary,
+    ) -> Result<()> {
+        let name = rec.input.input.name.clone();
+        if !self.skip_bad {
+            return Err(Error::BadRecord {
+                source_name: name,
+                line: b.line,
+                col: b.col,
+                problem: b.problem,
+            });
+        }
+        summary.skipped += 1;
+        if summary.skipped_messages.len() < MAX_MESSAGES {
+            let col = b.col.map(|c| format!(":{c}")).unwrap_or_default();
+            summary
+                .skipped_messages
+                .push(format!("{name}:{}{col}: {}", b.line, b.problem));
+        }
+        // Over-long or unreadable records are not held in memory: the
+        // message names them, and they are still in the input.
+        if let Some(w) = self.rejects.as_mut()
+            && rec.error.is_none()
+        {
+            w.write_all(&rec.bytes).map_err(Error::Output)?;
+            if rec.input.format == Format::Jsonl {
+                w.write_all(b"\n").map_err(Error::Output)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes the side outputs.
+    pub fn finish(&mut self) -> Result<()> {
+        for w in [self.explain.as_mut(), self.rejects.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            w.flush().map_err(Error::Output)?;
+        }
+        Ok(())
+    }
+}
+
 /// What a run did.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
@@ -193,34 +243,7 @@ impl CleanJob<'_> {
                 .collect();
             for (rec, oc) in batch.iter().zip(outcomes) {
                 match oc {
-                    Outcome::Bad(b) => {
-                        let name = rec.input.input.name.clone();
-                        if !extras.skip_bad {
-                            return Err(Error::BadRecord {
-                                source_name: name,
-                                line: b.line,
-                                col: b.col,
-                                problem: b.problem,
-                            });
-                        }
-                        summary.skipped += 1;
-                        if summary.skipped_messages.len() < MAX_MESSAGES {
-                            let col = b.col.map(|c| format!(":{c}")).unwrap_or_default();
-                            summary
-                                .skipped_messages
-                                .push(format!("{name}:{}{col}: {}", b.line, b.problem));
-                        }
-                        // Over-long or unreadable records are not held in memory: the
-                        // message names them, and they are still in the input.
-                        if let Some(w) = extras.rejects.as_mut()
-                            && rec.error.is_none()
-                        {
-                            w.write_all(&rec.bytes).map_err(Error::Output)?;
-                            if rec.input.format == Format::Jsonl {
-                                w.write_all(b"\n").map_err(Error::Output)?;
-                            }
-                        }
-                    }
+                    Outcome::Bad(b) => extras.bad_record(rec, b, &mut summary)?,
                     Outcome::Done {
                         out,
                         explain,
@@ -255,12 +278,7 @@ impl CleanJob<'_> {
             Sink::Jsonl(w) | Sink::Diff(w) => w.flush().map_err(Error::Output)?,
             Sink::OutDir(_) => {}
         }
-        if let Some(w) = extras.explain.as_mut() {
-            w.flush().map_err(Error::Output)?;
-        }
-        if let Some(w) = extras.rejects.as_mut() {
-            w.flush().map_err(Error::Output)?;
-        }
+        extras.finish()?;
         Ok(summary)
     }
 
@@ -283,13 +301,7 @@ impl CleanJob<'_> {
                 out = s.into_bytes();
             }
         }
-        let mut counts: Vec<(Cause, u64)> = Vec::new();
-        for r in &cleaned.removals {
-            match counts.iter_mut().find(|(c, _)| *c == r.cause) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((r.cause, 1)),
-            }
-        }
+        let counts = cleaned.removal_counts();
         let explain = if want_explain {
             explain_records(self.cleaner.rules(), rec, &doc, &cleaned)
         } else {

@@ -639,3 +639,268 @@ fn a_closed_pipe_ends_quietly() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+// ---- dedup and run ----
+
+/// The seed articles' paragraphs (real text), for building copies.
+fn seed_texts() -> Vec<String> {
+    fs::read_to_string(fixtures().join("seeds.expected.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+fn jsonl(docs: &[(&str, String)]) -> String {
+    docs.iter()
+        .map(|(id, text)| {
+            serde_json::json!({"id": id, "site": "a.org", "text": text}).to_string() + "\n"
+        })
+        .collect()
+}
+
+fn ids(out: &str) -> Vec<String> {
+    out.lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+/// A light edit: a few words changed in the middle.
+fn edited(text: &str) -> String {
+    let mut words: Vec<&str> = text.split(' ').collect();
+    let n = words.len();
+    for i in [n / 3, n / 2, 2 * n / 3] {
+        words[i] = "EDITED";
+    }
+    words.join(" ")
+}
+
+/// The corpus of the dedup tests: originals, copies of several kinds, and their truth.
+fn dedup_corpus() -> Vec<(&'static str, String)> {
+    let s = seed_texts();
+    vec![
+        ("a", s[1].clone()),
+        ("b", s[2].clone()),
+        (
+            "a-reflowed",
+            s[1].replace("\n\n", "\n").replace('"', "\u{201c}"),
+        ),
+        ("c", s[3].clone()),
+        ("b-edited", edited(&s[2])),
+        ("d", s[4].clone()),
+        ("a-abridged", s[1][..s[1].len() / 2].to_string()),
+    ]
+}
+
+fn dedup_run(args: &[&str], input: &str) -> (String, String) {
+    let o = deboil()
+        .args(args)
+        .write_stdin(input.to_string())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    (stdout(&o), stderr(&o))
+}
+
+#[test]
+fn dedup_drops_exact_and_near_copies_and_keeps_input_order() {
+    let input = jsonl(&dedup_corpus());
+    let (out, err) = dedup_run(&["dedup"], &input);
+    // Jaccard 0.8 drops the reflowed copy (exact once normalised) and the light edit,
+    // not the abridged copy.
+    assert_eq!(ids(&out), ["a", "b", "c", "d", "a-abridged"]);
+    assert!(
+        err.contains("7 documents, 5 kept, 1 exact and 1 near duplicates dropped"),
+        "{err}"
+    );
+    // Containment also finds the copy cut from the bottom.
+    let (out, _) = dedup_run(
+        &["dedup", "--similarity", "containment", "--threshold", "0.8"],
+        &input,
+    );
+    assert_eq!(ids(&out), ["a", "b", "c", "d"]);
+}
+
+#[test]
+fn clusters_file_has_the_promised_shape() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clusters = tmp.path().join("clusters.jsonl");
+    let o = deboil()
+        .args([
+            "dedup",
+            "-q",
+            "--keep",
+            "longest",
+            "--similarity",
+            "containment",
+            "--clusters",
+        ])
+        .arg(&clusters)
+        .write_stdin(jsonl(&dedup_corpus()))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let raw = fs::read_to_string(&clusters).unwrap();
+    let lines: Vec<serde_json::Value> = raw
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    // Exactly these keys, in this order.
+    assert!(
+        raw.lines()
+            .all(|l| l.starts_with("{\"representative\":\"") && l.contains("\",\"kind\":\""))
+    );
+    let a = &lines[0];
+    assert_eq!(a.as_object().unwrap().len(), 3);
+    assert_eq!(a["kind"], "near");
+    let members: Vec<&str> = a["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(members, ["a", "a-reflowed", "a-abridged"]);
+    // Longest: "a" and its reflowed copy differ in length only by line breaks.
+    let rep = a["representative"].as_str().unwrap();
+    assert!(members.contains(&rep));
+    for m in a["members"].as_array().unwrap() {
+        let s = m["similarity"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&s));
+        if m["id"] == rep {
+            assert_eq!(s, 1.0);
+        }
+    }
+    assert_eq!(lines[1]["members"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn mark_keeps_everything_and_names_the_representative() {
+    let docs = dedup_corpus();
+    let (out, _) = dedup_run(&["dedup", "-q", "--mark"], &jsonl(&docs));
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), docs.len());
+    let by_id = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(by_id("a")["dup_of"], serde_json::Value::Null);
+    assert_eq!(by_id("a")["cluster_size"], 2);
+    assert_eq!(by_id("a-reflowed")["dup_of"], "a");
+    assert_eq!(by_id("b-edited")["dup_of"], "b");
+    assert_eq!(by_id("c")["cluster_size"], 1);
+    // Other fields are still there, unchanged.
+    assert_eq!(by_id("c")["site"], "a.org");
+}
+
+#[test]
+fn keep_newest_picks_by_field() {
+    let s = seed_texts();
+    let input = [
+        serde_json::json!({"id": "old", "date": "2021-01-02", "text": s[0]}),
+        serde_json::json!({"id": "new", "date": "2021-03-01", "text": s[0]}),
+        serde_json::json!({"id": "mid", "date": "2021-02-01", "text": s[0]}),
+    ]
+    .iter()
+    .map(|v| v.to_string() + "\n")
+    .collect::<String>();
+    let (out, _) = dedup_run(&["dedup", "-q", "--keep", "newest:date"], &input);
+    assert_eq!(ids(&out), ["new"]);
+    let (out, _) = dedup_run(&["dedup", "-q"], &input);
+    assert_eq!(ids(&out), ["old"]);
+}
+
+#[test]
+fn run_cleans_first_so_shared_site_junk_does_not_glue_articles() {
+    let s = seed_texts();
+    // Two different short articles from one site, each carrying the same long junk.
+    let junk = "\n\n".to_string()
+        + &fs::read_to_string(
+            fixtures().join("seeds/input/caucasuswatch.de/001_db30c925d4b12c96.txt"),
+        )
+        .unwrap()
+        .split("\n\n")
+        .filter(|p| p.contains("Caucasus Watch\" sucht") || p.starts_with("Wir verwenden Cookies"))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let first = |t: &str| t.split("\n\n").take(2).collect::<Vec<_>>().join("\n\n");
+    let docs: String = [("x", first(&s[1]) + &junk), ("y", first(&s[2]) + &junk)]
+        .iter()
+        .map(|(id, t)| {
+            serde_json::json!({"id": id, "site": "caucasuswatch.de", "text": t}).to_string() + "\n"
+        })
+        .collect();
+    let (out, _) = dedup_run(
+        &["dedup", "-q", "--threshold", "0.3", "--shingle", "word:3"],
+        &docs,
+    );
+    assert_eq!(
+        ids(&out),
+        ["x"],
+        "without cleaning, the junk makes them look alike"
+    );
+    let (out, err) = dedup_run(&["run", "--threshold", "0.3", "--shingle", "word:3"], &docs);
+    assert_eq!(ids(&out), ["x", "y"]);
+    assert!(err.contains("caucasuswatch.recruitment 2"), "{err}");
+    assert!(!out.contains("sucht lokale Experten"));
+}
+
+#[test]
+fn dedup_output_does_not_depend_on_threads_batches_or_order() {
+    let docs = dedup_corpus();
+    let many: Vec<(&str, String)> = (0..12).flat_map(|_| docs.clone()).collect();
+    let input = jsonl(&many);
+    let run = |j: &str, batch: &str| {
+        let (out, _) = dedup_run(
+            &["dedup", "-q", "--mark", "-j", j, "--batch-bytes", batch],
+            &input,
+        );
+        out
+    };
+    let one = run("1", "2K");
+    assert_eq!(one, run("2", "2K"));
+    assert_eq!(one, run("8", "5K"));
+    assert_eq!(one, run("8", "64M"));
+    // Reversed input: the same clusters (as sets of ids), whatever the representative.
+    let cluster_sets = |input: String| {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("c.jsonl");
+        let o = deboil()
+            .args(["dedup", "-q", "--clusters"])
+            .arg(&p)
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let mut sets: Vec<Vec<String>> = fs::read_to_string(&p)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let mut m: Vec<String> = v["members"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m["id"].as_str().unwrap().to_string())
+                    .collect();
+                m.sort();
+                m
+            })
+            .collect();
+        sets.sort();
+        sets
+    };
+    let mut rev = docs.clone();
+    rev.reverse();
+    assert_eq!(cluster_sets(jsonl(&docs)), cluster_sets(jsonl(&rev)));
+}

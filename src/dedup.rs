@@ -1,0 +1,408 @@
+//! Finding and dropping duplicate documents: exact (xxh3-128 of the normalised
+//! text) and near (MinHash + LSH, every candidate verified).
+//!
+//! Pass one reads the inputs, cleans them when asked, spools each document's
+//! output line to a temp file and computes its signature in parallel; the
+//! decisions are then taken one document at a time in input order, so the
+//! result does not depend on threads or batch sizes. Pass two streams the
+//! spool and writes the kept (or marked) documents in input order.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::clean::{Cause, Cleaner};
+use crate::cluster::UnionFind;
+use crate::doc::{BadRecord, Document};
+use crate::error::{Error, Result};
+use crate::lsh::{self, Params};
+use crate::minhash::{Signature, Signer};
+use crate::normalize;
+use crate::pipeline::{Extras, ReadOptions, Summary, read_batches};
+use crate::read::Input;
+
+/// Which member of a cluster is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Keep {
+    /// The first in input order.
+    First,
+    /// The longest (in characters); ties go to the first.
+    Longest,
+    /// The greatest value of a JSON field (ISO dates compare as text); ties
+    /// and documents without it go to the first.
+    Newest(String),
+}
+
+impl std::str::FromStr for Keep {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "first" => Ok(Keep::First),
+            "longest" => Ok(Keep::Longest),
+            _ => match s.strip_prefix("newest:") {
+                Some(f) if !f.is_empty() => Ok(Keep::Newest(f.to_string())),
+                _ => Err(format!("`{s}`: expected first, longest or newest:FIELD")),
+            },
+        }
+    }
+}
+
+/// How a verified pair's similarity is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Shared shingles over all shingles of both.
+    Jaccard,
+    /// Shared shingles over the smaller document's: an abridged copy matches.
+    Containment,
+}
+
+/// Options of the deduplicator.
+#[derive(Debug, Clone)]
+pub struct DedupOptions {
+    /// Shingling, permutations and signature scheme.
+    pub signer: Signer,
+    /// LSH bands x rows.
+    pub params: Params,
+    /// Pairs at or above this similarity are duplicates.
+    pub threshold: f64,
+    /// Jaccard or containment.
+    pub measure: Measure,
+    /// Which member of a cluster is kept.
+    pub keep: Keep,
+    /// Candidates taken from one LSH bucket at most.
+    pub max_per_bucket: usize,
+}
+
+/// What the second pass writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every singleton and one representative per cluster.
+    Drop,
+    /// Every document, with `dup_of` and `cluster_size` added.
+    Mark,
+}
+
+/// A cluster of two or more documents.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// Index (input order) of the kept document.
+    pub representative: usize,
+    /// `true` when all members have the same normalised text.
+    pub exact: bool,
+    /// Members in input order, with their similarity to the representative.
+    pub members: Vec<(usize, f64)>,
+}
+
+/// What a dedup run found.
+#[derive(Debug, Default, Clone)]
+pub struct DedupSummary {
+    /// Reading and cleaning figures.
+    pub read: Summary,
+    /// Documents dropped as exact duplicates of a kept one.
+    pub exact_dropped: u64,
+    /// Documents dropped as near duplicates.
+    pub near_dropped: u64,
+    /// Clusters of two or more.
+    pub clusters: u64,
+    /// Candidate pairs from LSH, and how many were verified as duplicates.
+    pub candidates: u64,
+    /// Candidate pairs that passed verification.
+    pub verified: u64,
+}
+
+/// Per-document facts kept in memory between the passes.
+struct Meta {
+    id: String,
+    chars: u64,
+    newest: Option<String>,
+    exact: u128,
+}
+
+enum Outcome {
+    Done {
+        line: Vec<u8>,
+        meta: Meta,
+        sig: Signature,
+        bytes_in: usize,
+        bytes_out: usize,
+        removals: Vec<(Cause, u64)>,
+    },
+    Bad(BadRecord),
+}
+
+/// The `dedup` job (and, with a cleaner, `run`).
+pub struct DedupJob<'r> {
+    /// Clean before deduplicating (`run`), or not (`dedup`).
+    pub cleaner: Option<Cleaner<'r>>,
+    /// How inputs are read.
+    pub read: ReadOptions,
+    /// How duplicates are found and chosen.
+    pub opts: DedupOptions,
+}
+
+/// Where the results go.
+pub struct DedupOutputs<'a> {
+    /// The kept (or marked) documents, JSONL.
+    pub out: Box<dyn Write + 'a>,
+    /// One JSON object per cluster of two or more.
+    pub clusters: Option<Box<dyn Write + 'a>>,
+    /// Drop duplicates or mark them.
+    pub mode: Mode,
+}
+
+impl DedupJob<'_> {
+    fn process(&self, rec: &crate::read::RawRecord) -> Outcome {
+        let doc = match Document::parse(rec, &self.read.names) {
+            Ok(d) => d,
+            Err(b) => return Outcome::Bad(b),
+        };
+        let (text, removals) = match &self.cleaner {
+            Some(c) => {
+                let cleaned = c.clean(&doc.text, &doc.site);
+                let counts = cleaned.removal_counts();
+                (cleaned.text, counts)
+            }
+            None => (doc.text.clone(), Vec::new()),
+        };
+        let key = normalize::key(&text);
+        let sig = self.opts.signer.sign_key(&key);
+        let mut line = Vec::with_capacity(text.len() + 64);
+        doc.write_jsonl(&text, &mut line);
+        let newest = match &self.opts.keep {
+            Keep::Newest(f) => doc.field_text(f),
+            _ => None,
+        };
+        Outcome::Done {
+            meta: Meta {
+                id: doc.id.clone(),
+                chars: text.chars().count() as u64,
+                newest,
+                exact: xxh3_128(key.as_bytes()),
+            },
+            line,
+            sig,
+            bytes_in: doc.text.len(),
+            bytes_out: text.len(),
+            removals,
+        }
+    }
+
+    /// Runs both passes over `inputs`.
+    pub fn run(
+        &self,
+        inputs: Vec<Input>,
+        mut outputs: DedupOutputs,
+        mut extras: Extras,
+    ) -> Result<(DedupSummary, Vec<Cluster>)> {
+        let mut summary = DedupSummary::default();
+        let spool_file = tempfile::tempfile().map_err(|e| Error::io("spool file", e))?;
+        let mut spool = BufWriter::with_capacity(1 << 20, spool_file);
+        let mut metas: Vec<Meta> = Vec::new();
+        let mut sigs: Vec<Signature> = Vec::new();
+        let mut uf = UnionFind::new(0);
+        let mut exact: HashMap<u128, u32> = HashMap::new();
+        let mut index = lsh::Index::new(self.opts.max_per_bucket);
+        let mut bands = Vec::new();
+        let mut candidates = Vec::new();
+        for batch in read_batches(inputs, &self.read) {
+            let batch = batch?;
+            let outcomes: Vec<Outcome> = batch.par_iter().map(|r| self.process(r)).collect();
+            for (rec, oc) in batch.iter().zip(outcomes) {
+                match oc {
+                    Outcome::Bad(b) => {
+                        extras.bad_record(rec, b, &mut summary.read)?;
+                    }
+                    Outcome::Done {
+                        line,
+                        meta,
+                        sig,
+                        bytes_in,
+                        bytes_out,
+                        removals,
+                    } => {
+                        let r = &mut summary.read;
+                        r.docs += 1;
+                        r.bytes_in += bytes_in as u64;
+                        r.bytes_out += bytes_out as u64;
+                        r.changed_docs += u64::from(!removals.is_empty());
+                        for (c, n) in removals {
+                            *r.removals.entry(c).or_default() += n;
+                        }
+                        spool
+                            .write_all(&line)
+                            .map_err(|e| Error::io("spool file", e))?;
+                        let doc = uf.push();
+                        match exact.get(&meta.exact) {
+                            // Exact copies join their first copy and stay out
+                            // of the LSH buckets, which they would only crowd.
+                            Some(&first) => uf.union(first, doc),
+                            None => {
+                                exact.insert(meta.exact, doc);
+                                lsh::band_hashes(&sig, self.opts.params, &mut bands);
+                                index.insert(doc, &bands, &mut candidates);
+                                for &c in &candidates {
+                                    summary.candidates += 1;
+                                    if self.similarity(&sig, &sigs[c as usize])
+                                        >= self.opts.threshold
+                                    {
+                                        summary.verified += 1;
+                                        uf.union(c, doc);
+                                    }
+                                }
+                            }
+                        }
+                        metas.push(meta);
+                        sigs.push(sig);
+                    }
+                }
+            }
+        }
+        let clusters = self.clusters(&mut uf, &metas, &sigs);
+        let mut spool_file = spool
+            .into_inner()
+            .map_err(|e| Error::io("spool file", e.into_error()))?;
+        spool_file
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io("spool file", e))?;
+        // Per document: its cluster (index into `clusters`), if any.
+        let mut cluster_of: Vec<Option<u32>> = vec![None; metas.len()];
+        for (ci, c) in clusters.iter().enumerate() {
+            for &(m, _) in &c.members {
+                cluster_of[m] = Some(ci as u32);
+            }
+            summary.clusters += 1;
+            let dropped = c.members.len() as u64 - 1;
+            if c.exact {
+                summary.exact_dropped += dropped;
+            } else {
+                summary.near_dropped += dropped;
+            }
+        }
+        let mut reader = BufReader::with_capacity(1 << 20, spool_file);
+        let mut line = Vec::new();
+        for (i, of) in cluster_of.iter().enumerate() {
+            line.clear();
+            reader
+                .read_until(b'\n', &mut line)
+                .map_err(|e| Error::io("spool file", e))?;
+            let cluster = of.map(|c| &clusters[c as usize]);
+            let is_rep = cluster.is_none_or(|c| c.representative == i);
+            let w = &mut outputs.out;
+            match outputs.mode {
+                Mode::Drop if is_rep => w.write_all(&line).map_err(Error::Output)?,
+                Mode::Drop => {}
+                Mode::Mark => {
+                    // The line ends in "}\n": add the two fields before the brace.
+                    let end = line.len() - 2;
+                    w.write_all(&line[..end]).map_err(Error::Output)?;
+                    let dup_of = match cluster {
+                        Some(c) if !is_rep => Some(metas[c.representative].id.as_str()),
+                        _ => None,
+                    };
+                    let size = cluster.map_or(1, |c| c.members.len());
+                    let sep = if line[end - 1] == b'{' { "" } else { "," };
+                    let fields = format!(
+                        "{sep}\"dup_of\":{},\"cluster_size\":{size}}}\n",
+                        serde_json::to_string(&dup_of).expect("strings serialise")
+                    );
+                    w.write_all(fields.as_bytes()).map_err(Error::Output)?;
+                }
+            }
+        }
+        outputs.out.flush().map_err(Error::Output)?;
+        if let Some(w) = outputs.clusters.as_mut() {
+            for c in &clusters {
+                write_cluster(w, c, &metas).map_err(Error::Output)?;
+            }
+            w.flush().map_err(Error::Output)?;
+        }
+        extras.finish()?;
+        Ok((summary, clusters))
+    }
+
+    fn similarity(&self, a: &Signature, b: &Signature) -> f64 {
+        match self.opts.measure {
+            Measure::Jaccard => a.similarity(b),
+            Measure::Containment => a.containment(b),
+        }
+    }
+
+    /// Groups documents by root and picks each cluster's representative.
+    fn clusters(&self, uf: &mut UnionFind, metas: &[Meta], sigs: &[Signature]) -> Vec<Cluster> {
+        let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+        for i in 0..uf.len() {
+            let root = uf.find(i as u32);
+            groups.entry(root).or_default().push(i);
+        }
+        let mut roots: Vec<u32> = groups
+            .iter()
+            .filter(|(_, m)| m.len() > 1)
+            .map(|(&r, _)| r)
+            .collect();
+        // Roots are each cluster's first member: input order.
+        roots.sort_unstable();
+        roots
+            .into_iter()
+            .map(|r| {
+                let members = &groups[&r];
+                let rep = match &self.opts.keep {
+                    Keep::First => members[0],
+                    Keep::Longest => *members
+                        .iter()
+                        .max_by_key(|&&m| (metas[m].chars, std::cmp::Reverse(m)))
+                        .expect("non-empty"),
+                    Keep::Newest(_) => *members
+                        .iter()
+                        .max_by(|&&a, &&b| metas[a].newest.cmp(&metas[b].newest).then(b.cmp(&a)))
+                        .expect("non-empty"),
+                };
+                let exact = members.iter().all(|&m| metas[m].exact == metas[rep].exact);
+                Cluster {
+                    representative: rep,
+                    exact,
+                    members: members
+                        .iter()
+                        .map(|&m| {
+                            let s = if metas[m].exact == metas[rep].exact {
+                                1.0
+                            } else {
+                                self.similarity(&sigs[m], &sigs[rep])
+                            };
+                            (m, s)
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+fn write_cluster(w: &mut dyn Write, c: &Cluster, metas: &[Meta]) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Member<'a> {
+        id: &'a str,
+        similarity: f64,
+    }
+    #[derive(serde::Serialize)]
+    struct Record<'a> {
+        representative: &'a str,
+        kind: &'a str,
+        members: Vec<Member<'a>>,
+    }
+    let rec = Record {
+        representative: &metas[c.representative].id,
+        kind: if c.exact { "exact" } else { "near" },
+        members: c
+            .members
+            .iter()
+            .map(|&(m, s)| Member {
+                id: &metas[m].id,
+                similarity: (s * 10_000.0).round() / 10_000.0,
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *w, &rec)?;
+    w.write_all(b"\n")
+}
