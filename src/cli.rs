@@ -119,6 +119,13 @@ pub struct DedupFlags {
     /// Signature scheme: one-permutation hashing with densification, or one hash per permutation.
     #[arg(long, value_enum, default_value_t = SchemeArg::Oph, hide = true)]
     pub scheme: SchemeArg,
+    /// Save the signatures (never the texts) of the kept documents to DIR, for later `--against`.
+    #[arg(long, value_name = "DIR")]
+    pub save_index: Option<std::path::PathBuf>,
+    /// Drop documents that duplicate one in the index saved in DIR; with
+    /// `--save-index` the index grows by the documents kept.
+    #[arg(long, value_name = "DIR")]
+    pub against: Option<std::path::PathBuf>,
     /// Print the chosen parameters and LSH statistics.
     #[arg(short, long)]
     pub verbose: bool,

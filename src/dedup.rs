@@ -17,6 +17,7 @@ use crate::clean::{Cause, Cleaner};
 use crate::cluster::UnionFind;
 use crate::doc::{BadRecord, Document};
 use crate::error::{Error, Result};
+use crate::index::SavedIndex;
 use crate::lsh::{self, Params};
 use crate::minhash::{Signature, Signer};
 use crate::normalize;
@@ -140,6 +141,20 @@ pub struct DedupJob<'r> {
     pub read: ReadOptions,
     /// How duplicates are found and chosen.
     pub opts: DedupOptions,
+    /// A saved index (`--against`): new documents duplicating its documents
+    /// are dropped; its documents are never written.
+    pub against: Option<SavedIndex>,
+}
+
+/// What a dedup run found and kept.
+pub struct DedupResult {
+    /// Counts.
+    pub summary: DedupSummary,
+    /// Clusters with at least one new document, in order of their first member.
+    pub clusters: Vec<Cluster>,
+    /// The index of everything kept: the `--against` index plus the new
+    /// documents written (for `--save-index`).
+    pub kept: SavedIndex,
 }
 
 /// Where the results go.
@@ -195,7 +210,7 @@ impl DedupJob<'_> {
         inputs: Vec<Input>,
         mut outputs: DedupOutputs,
         mut extras: Extras,
-    ) -> Result<(DedupSummary, Vec<Cluster>)> {
+    ) -> Result<DedupResult> {
         let mut summary = DedupSummary::default();
         let spool_file = tempfile::tempfile().map_err(|e| Error::io("spool file", e))?;
         let mut spool = BufWriter::with_capacity(1 << 20, spool_file);
@@ -206,6 +221,23 @@ impl DedupJob<'_> {
         let mut index = lsh::Index::new(self.opts.max_per_bucket);
         let mut bands = Vec::new();
         let mut candidates = Vec::new();
+        // Indexed documents come first, as documents 0..prior.
+        let prior = self.against.as_ref().map_or(0, |a| a.ids.len());
+        if let Some(a) = &self.against {
+            for ((id, &h), sig) in a.ids.iter().zip(&a.exact).zip(&a.sigs) {
+                let doc = uf.push();
+                exact.entry(h).or_insert(doc);
+                lsh::band_hashes(sig, self.opts.params, &mut bands);
+                index.insert(doc, &bands, &mut candidates);
+                metas.push(Meta {
+                    id: id.clone(),
+                    chars: 0,
+                    newest: None,
+                    exact: h,
+                });
+                sigs.push(sig.clone());
+            }
+        }
         for batch in read_batches(inputs, &self.read) {
             let batch = batch?;
             let outcomes: Vec<Outcome> = batch.par_iter().map(|r| self.process(r)).collect();
@@ -259,7 +291,7 @@ impl DedupJob<'_> {
                 }
             }
         }
-        let clusters = self.clusters(&mut uf, &metas, &sigs);
+        let clusters = self.clusters(&mut uf, &metas, &sigs, prior);
         let mut spool_file = spool
             .into_inner()
             .map_err(|e| Error::io("spool file", e.into_error()))?;
@@ -273,7 +305,12 @@ impl DedupJob<'_> {
                 cluster_of[m] = Some(ci as u32);
             }
             summary.clusters += 1;
-            let dropped = c.members.len() as u64 - 1;
+            // Indexed members were written by an earlier run.
+            let dropped = c
+                .members
+                .iter()
+                .filter(|&&(m, _)| m >= prior && m != c.representative)
+                .count() as u64;
             if c.exact {
                 summary.exact_dropped += dropped;
             } else {
@@ -282,13 +319,19 @@ impl DedupJob<'_> {
         }
         let mut reader = BufReader::with_capacity(1 << 20, spool_file);
         let mut line = Vec::new();
-        for (i, of) in cluster_of.iter().enumerate() {
+        let mut kept = self.against.clone().unwrap_or_default();
+        for (i, of) in cluster_of.iter().enumerate().skip(prior) {
             line.clear();
             reader
                 .read_until(b'\n', &mut line)
                 .map_err(|e| Error::io("spool file", e))?;
             let cluster = of.map(|c| &clusters[c as usize]);
             let is_rep = cluster.is_none_or(|c| c.representative == i);
+            if is_rep {
+                kept.ids.push(metas[i].id.clone());
+                kept.exact.push(metas[i].exact);
+                kept.sigs.push(sigs[i].clone());
+            }
             let w = &mut outputs.out;
             match outputs.mode {
                 Mode::Drop if is_rep => w.write_all(&line).map_err(Error::Output)?,
@@ -319,7 +362,11 @@ impl DedupJob<'_> {
             w.flush().map_err(Error::Output)?;
         }
         extras.finish()?;
-        Ok((summary, clusters))
+        Ok(DedupResult {
+            summary,
+            clusters,
+            kept,
+        })
     }
 
     fn similarity(&self, a: &Signature, b: &Signature) -> f64 {
@@ -330,7 +377,15 @@ impl DedupJob<'_> {
     }
 
     /// Groups documents by root and picks each cluster's representative.
-    fn clusters(&self, uf: &mut UnionFind, metas: &[Meta], sigs: &[Signature]) -> Vec<Cluster> {
+    /// Documents below `prior` come from a saved index: a cluster holding one
+    /// keeps it, and clusters of indexed documents alone are not reported.
+    fn clusters(
+        &self,
+        uf: &mut UnionFind,
+        metas: &[Meta],
+        sigs: &[Signature],
+        prior: usize,
+    ) -> Vec<Cluster> {
         let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
         for i in 0..uf.len() {
             let root = uf.find(i as u32);
@@ -338,7 +393,7 @@ impl DedupJob<'_> {
         }
         let mut roots: Vec<u32> = groups
             .iter()
-            .filter(|(_, m)| m.len() > 1)
+            .filter(|(_, m)| m.len() > 1 && m.iter().any(|&d| d >= prior))
             .map(|(&r, _)| r)
             .collect();
         // Roots are each cluster's first member: input order.
@@ -348,6 +403,7 @@ impl DedupJob<'_> {
             .map(|r| {
                 let members = &groups[&r];
                 let rep = match &self.opts.keep {
+                    _ if members[0] < prior => members[0],
                     Keep::First => members[0],
                     Keep::Longest => *members
                         .iter()

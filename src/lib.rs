@@ -24,6 +24,7 @@ pub mod diff;
 pub mod doc;
 pub mod error;
 pub mod examples;
+pub mod index;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;

@@ -18,6 +18,7 @@ use deboil::clean::{Builtin, CleanOptions, Cleaner};
 use deboil::dedup::{DedupJob, DedupOptions, DedupOutputs, DedupSummary, Measure, Mode};
 use deboil::doc::FieldNames;
 use deboil::examples::run_examples;
+use deboil::index::{IndexMeta, SavedIndex};
 use deboil::lsh::{self, Params};
 use deboil::minhash::{Scheme, Signer};
 use deboil::pipeline::{CleanJob, Extras, ReadOptions, Sink, Summary};
@@ -268,7 +269,23 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
         Some(p) => Some(atomic(p, &inputs, "--rejects")?),
         None => None,
     };
+    let meta = IndexMeta {
+        version: 1,
+        shingle: f.shingle.to_string(),
+        scheme: match f.scheme {
+            SchemeArg::Oph => "oph",
+            SchemeArg::Classic => "classic",
+        }
+        .to_string(),
+        num_perm: usize::from(f.num_perm),
+        docs: 0,
+    };
+    let against = match &f.against {
+        Some(dir) => Some(SavedIndex::load(dir, &meta)?),
+        None => None,
+    };
     let job = DedupJob {
+        against,
         cleaner: rule_set
             .as_ref()
             .zip(rules)
@@ -276,7 +293,7 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
         read: read_options(input),
         opts,
     };
-    let (summary, _) = {
+    let result = {
         let outputs = DedupOutputs {
             out: match output.as_mut() {
                 Some(f) => Box::new(f),
@@ -292,6 +309,14 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
         };
         job.run(inputs, outputs, extras)?
     };
+    if let Some(dir) = &f.save_index {
+        let meta = IndexMeta {
+            docs: result.kept.ids.len(),
+            ..meta
+        };
+        result.kept.save(dir, &meta)?;
+    }
+    let summary = result.summary;
     for (file, p) in [
         (output, &f.output),
         (clusters, &f.clusters),

@@ -28,6 +28,15 @@ pub enum Shingling {
     Chars(usize),
 }
 
+impl std::fmt::Display for Shingling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shingling::Words(n) => write!(f, "word:{n}"),
+            Shingling::Chars(n) => write!(f, "char:{n}"),
+        }
+    }
+}
+
 impl std::str::FromStr for Shingling {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {

@@ -904,3 +904,53 @@ fn dedup_output_does_not_depend_on_threads_batches_or_order() {
     rev.reverse();
     assert_eq!(cluster_sets(jsonl(&docs)), cluster_sets(jsonl(&rev)));
 }
+
+#[test]
+fn incremental_runs_drop_what_an_index_already_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let idx = tmp.path().join("idx");
+    let docs = dedup_corpus();
+    let (first, second) = docs.split_at(4);
+    let (out, _) = dedup_run(
+        &["dedup", "-q", "--save-index", idx.to_str().unwrap()],
+        &jsonl(first),
+    );
+    assert_eq!(ids(&out), ["a", "b", "c"]);
+    // The index holds signatures, never texts.
+    let saved: Vec<u8> = fs::read_dir(&idx)
+        .unwrap()
+        .flat_map(|e| fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(!String::from_utf8_lossy(&saved).contains("Verteidigungsminister"));
+    let mut again = second.to_vec();
+    again.push(("b-again", docs[1].1.clone()));
+    let (out, err) = dedup_run(
+        &[
+            "dedup",
+            "--against",
+            idx.to_str().unwrap(),
+            "--save-index",
+            idx.to_str().unwrap(),
+        ],
+        &jsonl(&again),
+    );
+    // b-edited and b-again duplicate the indexed b; d and the abridged copy are new.
+    assert_eq!(ids(&out), ["d", "a-abridged"]);
+    assert!(err.contains("4 documents, 2 kept"), "{err}");
+    let meta: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(idx.join("index.json")).unwrap()).unwrap();
+    assert_eq!(meta["docs"], 5);
+    // An index built with other parameters is refused.
+    let o = deboil()
+        .args(["dedup", "--shingle", "char:5", "--against"])
+        .arg(&idx)
+        .write_stdin(jsonl(second))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("built with shingles word:5"),
+        "{}",
+        stderr(&o)
+    );
+}
