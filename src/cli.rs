@@ -30,6 +30,8 @@ pub enum Command {
     Dedup(Box<DedupArgs>),
     /// Clean with the rules, then drop duplicates found on the cleaned text.
     Run(Box<RunArgs>),
+    /// Explain why two documents match: similarity, estimated and exact, and shared passages.
+    Why(Box<WhyArgs>),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -81,6 +83,27 @@ pub struct RunArgs {
     pub rules: RuleArgs,
     #[command(flatten)]
     pub dedup: DedupFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// Id of the first document.
+    pub first: String,
+    /// Id of the second document.
+    pub second: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Compare the texts as `run` sees them: cleaned with the rules first.
+    #[arg(long)]
+    pub clean: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Shingles: word:N or char:N.
+    #[arg(long, default_value = "word:5", value_name = "KIND:N", value_parser = parse_shingle)]
+    pub shingle: deboil::minhash::Shingling,
+    /// MinHash permutations for the estimate.
+    #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u16).range(8..=1024))]
+    pub num_perm: u16,
 }
 
 /// How duplicates are found, which one is kept, and where results go.

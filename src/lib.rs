@@ -31,6 +31,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod read;
 pub mod rules;
+pub mod why;
 pub mod write;
 
 pub use error::{Error, Result};

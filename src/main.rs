@@ -47,6 +47,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Clean(args) => clean(*args),
         Command::Dedup(args) => dedup(&args.input, None, &args.dedup),
         Command::Run(args) => dedup(&args.input, Some(&args.rules), &args.dedup),
+        Command::Why(args) => why(&args),
         Command::Rules(RulesCommand::Test(a)) => rules_test(&a.paths),
         Command::Rules(RulesCommand::List(a)) => rules_list(&a.paths),
     }
@@ -357,6 +358,90 @@ fn dedup_summary_text(job: &str, s: &DedupSummary, verbose: bool) -> String {
         text.push_str(&format!("  skipped {m}\n"));
     }
     text
+}
+
+fn why(args: &cli::WhyArgs) -> anyhow::Result<ExitCode> {
+    let rules = if args.clean {
+        load_rules(&args.rules)?
+    } else {
+        RuleSet::empty()
+    };
+    let cleaner = Cleaner::new(&rules, clean_options(&args.rules));
+    let read = read_options(&args.input);
+    let mut found: [Option<(String, String)>; 2] = [None, None];
+    'outer: for batch in deboil::pipeline::read_batches(collect_inputs(&args.input.inputs)?, &read)
+    {
+        for rec in batch? {
+            let Ok(doc) = deboil::doc::Document::parse(&rec, &read.names) else {
+                continue;
+            };
+            for (slot, id) in found.iter_mut().zip([&args.first, &args.second]) {
+                if slot.is_none() && &doc.id == id {
+                    let text = if args.clean {
+                        cleaner.clean(&doc.text, &doc.site).text
+                    } else {
+                        doc.text.clone()
+                    };
+                    *slot = Some((format!("{}:{}", rec.input.input.name, rec.line), text));
+                }
+            }
+            if found.iter().all(Option::is_some) {
+                break 'outer;
+            }
+        }
+    }
+    let [Some((where_a, a)), Some((where_b, b))] = found else {
+        let missing: Vec<&str> = found
+            .iter()
+            .zip([&args.first, &args.second])
+            .filter(|(f, _)| f.is_none())
+            .map(|(_, id)| id.as_str())
+            .collect();
+        bail!("no document with id {} in the inputs", missing.join(" or "));
+    };
+    let signer = Signer::new(args.shingle, usize::from(args.num_perm), Scheme::Oph);
+    let c = deboil::why::compare(&signer, args.shingle, &a, &b);
+    let mut out = stdout();
+    writeln!(
+        out,
+        "{} ({where_a}) vs {} ({where_b})",
+        args.first, args.second
+    )?;
+    writeln!(
+        out,
+        "estimated Jaccard ({} permutations): {:.3}",
+        args.num_perm, c.estimated
+    )?;
+    writeln!(
+        out,
+        "exact Jaccard of {} shingles: {:.3} ({} shared; {} and {} distinct)",
+        args.shingle, c.jaccard, c.shingles.2, c.shingles.0, c.shingles.1
+    )?;
+    writeln!(
+        out,
+        "containment (shared over the smaller): {:.3}",
+        c.containment
+    )?;
+    let words: usize = c.passages.iter().map(|p| p.words.len()).sum();
+    writeln!(
+        out,
+        "shared passages: {} ({words} words of the first)",
+        c.passages.len()
+    )?;
+    for p in &c.passages {
+        let text = &a[p.bytes.clone()];
+        let shown: String = text.chars().take(200).collect();
+        let more = if shown.len() < text.len() { " ..." } else { "" };
+        writeln!(
+            out,
+            "  words {}-{}: {:?}{more}",
+            p.words.start,
+            p.words.end,
+            shown.replace('\n', " ")
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--out-dir` must not be, or lie inside, an input directory, and must not
