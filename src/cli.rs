@@ -122,17 +122,20 @@ pub struct DedupFlags {
     #[arg(long, default_value = "first", value_name = "POLICY", value_parser = parse_keep)]
     pub keep: deboil::dedup::Keep,
     /// Shingles: word:N (word n-grams) or char:N (character n-grams).
-    #[arg(long, default_value = "word:5", value_name = "KIND:N", value_parser = parse_shingle)]
+    #[arg(long, default_value = "char:7", value_name = "KIND:N", value_parser = parse_shingle)]
     pub shingle: deboil::minhash::Shingling,
     /// MinHash permutations (signature length).
     #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u16).range(8..=1024))]
     pub num_perm: u16,
-    /// Similarity at or above which two documents are duplicates.
-    #[arg(long, default_value_t = 0.8, value_name = "F", value_parser = parse_unit)]
-    pub threshold: f64,
-    /// Similarity measure: jaccard, or containment (shared shingles over the smaller document's).
-    #[arg(long, value_enum, default_value_t = MeasureArg::Jaccard)]
-    pub similarity: MeasureArg,
+    /// Similarity at or above which two documents are duplicates
+    /// [default: 0.7 for run, 0.5 for dedup].
+    #[arg(long, value_name = "F", value_parser = parse_unit)]
+    pub threshold: Option<f64>,
+    /// Similarity measure: jaccard, or containment (shared shingles over the
+    /// smaller document's, so an abridged copy matches) [default: containment
+    /// for run; jaccard for dedup, whose uncleaned text shares site junk].
+    #[arg(long, value_enum)]
+    pub similarity: Option<MeasureArg>,
     /// LSH bands (default: derived from the threshold); give with --rows.
     #[arg(long, value_name = "N", requires = "rows")]
     pub bands: Option<usize>,
@@ -395,7 +398,7 @@ mod tests {
             panic!("not dedup")
         };
         assert_eq!(d.dedup.shingle, deboil::minhash::Shingling::Chars(7));
-        assert_eq!((d.dedup.num_perm, d.dedup.threshold), (64, 0.7));
+        assert_eq!((d.dedup.num_perm, d.dedup.threshold), (64, Some(0.7)));
         assert_eq!((d.dedup.bands, d.dedup.rows), (Some(8), Some(8)));
         assert_eq!(d.dedup.keep, deboil::dedup::Keep::Newest("date".into()));
         assert!(d.dedup.mark && d.dedup.verbose && d.dedup.clusters.is_some());

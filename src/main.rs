@@ -205,17 +205,22 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn dedup_options(f: &DedupFlags) -> DedupOptions {
+/// Defaults chosen on the labelled corpus (README, "Choosing the defaults"):
+/// `run` sees cleaned text and can afford containment; `dedup` sees site junk.
+fn dedup_options(f: &DedupFlags, cleaned: bool) -> DedupOptions {
     let num_perm = usize::from(f.num_perm);
     let measure = match f.similarity {
-        MeasureArg::Jaccard => Measure::Jaccard,
-        MeasureArg::Containment => Measure::Containment,
+        Some(MeasureArg::Jaccard) => Measure::Jaccard,
+        Some(MeasureArg::Containment) => Measure::Containment,
+        None if cleaned => Measure::Containment,
+        None => Measure::Jaccard,
     };
+    let threshold = f.threshold.unwrap_or(if cleaned { 0.7 } else { 0.5 });
     // Containment admits an abridged copy whose Jaccard similarity is lower:
     // tune LSH for the Jaccard of a copy half the length at the threshold.
     let lsh_threshold = match measure {
-        Measure::Jaccard => f.threshold,
-        Measure::Containment => f.threshold / (3.0 - f.threshold),
+        Measure::Jaccard => threshold,
+        Measure::Containment => threshold / (3.0 - threshold),
     };
     let params = match (f.bands, f.rows) {
         (Some(bands), Some(rows)) => Params { bands, rows },
@@ -231,7 +236,7 @@ fn dedup_options(f: &DedupFlags) -> DedupOptions {
             },
         ),
         params,
-        threshold: f.threshold,
+        threshold,
         measure,
         keep: f.keep.clone(),
         max_per_bucket: 64,
@@ -240,7 +245,7 @@ fn dedup_options(f: &DedupFlags) -> DedupOptions {
 
 fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow::Result<ExitCode> {
     init_threads(input.threads)?;
-    let opts = dedup_options(f);
+    let opts = dedup_options(f, rules.is_some());
     if opts.params.bands * opts.params.rows > usize::from(f.num_perm) {
         bail!(
             "--bands {} x --rows {} exceeds --num-perm {}",
@@ -250,10 +255,15 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
         );
     }
     if f.verbose {
-        let (fp, fneg) = lsh::error_areas(f.threshold, opts.params);
+        let (fp, fneg) = lsh::error_areas(opts.threshold, opts.params);
         eprintln!(
-            "deboil: {} permutations, {} bands x {} rows (false-positive area {fp:.4}, false-negative area {fneg:.4}), threshold {} ({:?})",
-            f.num_perm, opts.params.bands, opts.params.rows, f.threshold, opts.measure
+            "deboil: {} shingles, {} permutations, {} bands x {} rows (false-positive area {fp:.4}, false-negative area {fneg:.4}), {:?} threshold {}",
+            f.shingle,
+            f.num_perm,
+            opts.params.bands,
+            opts.params.rows,
+            opts.measure,
+            opts.threshold
         );
     }
     let rule_set = rules.map(load_rules).transpose()?;

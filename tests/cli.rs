@@ -715,7 +715,10 @@ fn dedup_run(args: &[&str], input: &str) -> (String, String) {
 #[test]
 fn dedup_drops_exact_and_near_copies_and_keeps_input_order() {
     let input = jsonl(&dedup_corpus());
-    let (out, err) = dedup_run(&["dedup"], &input);
+    let (out, err) = dedup_run(
+        &["dedup", "--shingle", "word:5", "--threshold", "0.8"],
+        &input,
+    );
     // Jaccard 0.8 drops the reflowed copy (exact once normalised) and the light edit,
     // not the abridged copy.
     assert_eq!(ids(&out), ["a", "b", "c", "d", "a-abridged"]);
@@ -729,6 +732,13 @@ fn dedup_drops_exact_and_near_copies_and_keeps_input_order() {
         &input,
     );
     assert_eq!(ids(&out), ["a", "b", "c", "d"]);
+    // So do run's defaults (containment of character 7-grams at 0.7).
+    let (out, err) = dedup_run(&["run", "-v"], &input);
+    assert_eq!(ids(&out), ["a", "b", "c", "d"]);
+    assert!(
+        err.contains("char:7 shingles") && err.contains("Containment threshold 0.7"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -743,6 +753,8 @@ fn clusters_file_has_the_promised_shape() {
             "longest",
             "--similarity",
             "containment",
+            "--threshold",
+            "0.8",
             "--clusters",
         ])
         .arg(&clusters)
@@ -787,7 +799,18 @@ fn clusters_file_has_the_promised_shape() {
 #[test]
 fn mark_keeps_everything_and_names_the_representative() {
     let docs = dedup_corpus();
-    let (out, _) = dedup_run(&["dedup", "-q", "--mark"], &jsonl(&docs));
+    let (out, _) = dedup_run(
+        &[
+            "dedup",
+            "-q",
+            "--mark",
+            "--shingle",
+            "word:5",
+            "--threshold",
+            "0.8",
+        ],
+        &jsonl(&docs),
+    );
     let rows: Vec<serde_json::Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -912,7 +935,16 @@ fn incremental_runs_drop_what_an_index_already_holds() {
     let docs = dedup_corpus();
     let (first, second) = docs.split_at(4);
     let (out, _) = dedup_run(
-        &["dedup", "-q", "--save-index", idx.to_str().unwrap()],
+        &[
+            "dedup",
+            "-q",
+            "--shingle",
+            "word:5",
+            "--threshold",
+            "0.8",
+            "--save-index",
+            idx.to_str().unwrap(),
+        ],
         &jsonl(first),
     );
     assert_eq!(ids(&out), ["a", "b", "c"]);
@@ -927,6 +959,10 @@ fn incremental_runs_drop_what_an_index_already_holds() {
     let (out, err) = dedup_run(
         &[
             "dedup",
+            "--shingle",
+            "word:5",
+            "--threshold",
+            "0.8",
             "--against",
             idx.to_str().unwrap(),
             "--save-index",
