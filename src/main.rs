@@ -205,6 +205,16 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The Jaccard similarity LSH is tuned for. Containment admits an abridged
+/// copy whose Jaccard similarity is lower: a copy half the length of its
+/// original at containment `t` has Jaccard `t / (3 - t)`.
+fn lsh_threshold(measure: Measure, threshold: f64) -> f64 {
+    match measure {
+        Measure::Jaccard => threshold,
+        Measure::Containment => threshold / (3.0 - threshold),
+    }
+}
+
 /// Defaults chosen on the labelled corpus (README, "Choosing the defaults"):
 /// `run` sees cleaned text and can afford containment; `dedup` sees site junk.
 fn dedup_options(f: &DedupFlags, cleaned: bool) -> DedupOptions {
@@ -216,15 +226,9 @@ fn dedup_options(f: &DedupFlags, cleaned: bool) -> DedupOptions {
         None => Measure::Jaccard,
     };
     let threshold = f.threshold.unwrap_or(if cleaned { 0.7 } else { 0.5 });
-    // Containment admits an abridged copy whose Jaccard similarity is lower:
-    // tune LSH for the Jaccard of a copy half the length at the threshold.
-    let lsh_threshold = match measure {
-        Measure::Jaccard => threshold,
-        Measure::Containment => threshold / (3.0 - threshold),
-    };
     let params = match (f.bands, f.rows) {
         (Some(bands), Some(rows)) => Params { bands, rows },
-        _ => lsh::optimal_params(lsh_threshold, num_perm),
+        _ => lsh::optimal_params(lsh_threshold(measure, threshold), num_perm),
     };
     DedupOptions {
         signer: Signer::new(
@@ -255,15 +259,16 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
         );
     }
     if f.verbose {
-        let (fp, fneg) = lsh::error_areas(opts.threshold, opts.params);
+        let lsh_t = lsh_threshold(opts.measure, opts.threshold);
+        let (fp, fneg) = lsh::error_areas(lsh_t, opts.params);
         eprintln!(
-            "deboil: {} shingles, {} permutations, {} bands x {} rows (false-positive area {fp:.4}, false-negative area {fneg:.4}), {:?} threshold {}",
+            "deboil: {} shingles, {} permutations, {:?} threshold {}; LSH tuned for Jaccard {lsh_t:.3}: {} bands x {} rows (false-positive area {fp:.4}, false-negative area {fneg:.4})",
             f.shingle,
             f.num_perm,
-            opts.params.bands,
-            opts.params.rows,
             opts.measure,
-            opts.threshold
+            opts.threshold,
+            opts.params.bands,
+            opts.params.rows
         );
     }
     let rule_set = rules.map(load_rules).transpose()?;
