@@ -217,8 +217,8 @@ impl DedupJob<'_> {
         let mut metas: Vec<Meta> = Vec::new();
         let mut sigs: Vec<Signature> = Vec::new();
         let mut uf = UnionFind::new(0);
-        let mut exact: HashMap<u128, u32> = HashMap::new();
-        let mut index = lsh::Index::new(self.opts.max_per_bucket);
+        let mut exact: lsh::HashKeyed<u128, u32> = lsh::HashKeyed::default();
+        let mut index = lsh::Index::new(self.opts.params.bands, self.opts.max_per_bucket);
         let mut bands = Vec::new();
         let mut candidates = Vec::new();
         // Indexed documents come first, as documents 0..prior.

@@ -75,43 +75,89 @@ pub fn band_hashes(sig: &Signature, p: Params, out: &mut Vec<u64>) {
     }
 }
 
+/// A hasher for keys that are already uniform hashes (band hashes, xxh3):
+/// it passes them through.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64 ^ (n >> 64) as u64;
+    }
+}
+
+/// A map keyed by uniform hashes.
+pub type HashKeyed<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<PassThrough>>;
+
+const NONE: u32 = u32::MAX;
+
 /// An LSH index: documents are added in order; each addition returns the
 /// earlier documents sharing a band with it.
-#[derive(Debug, Default)]
+///
+/// Each band maps a bucket to its newest document; `next` chains every
+/// document to the previous one in the same bucket. That is one map entry
+/// per distinct bucket and four bytes per document and band, instead of a
+/// list per bucket.
+#[derive(Debug)]
 pub struct Index {
-    buckets: HashMap<u64, Vec<u32>>,
+    heads: Vec<HashKeyed<u64, u32>>,
+    next: Vec<u32>,
     /// Candidates taken from one bucket at most, newest first: a band shared
     /// by thousands of documents (boilerplate) would make the work quadratic.
     pub max_per_bucket: usize,
 }
 
 impl Index {
-    /// An empty index.
-    pub fn new(max_per_bucket: usize) -> Index {
+    /// An empty index for `bands` bands.
+    pub fn new(bands: usize, max_per_bucket: usize) -> Index {
         Index {
-            buckets: HashMap::new(),
+            heads: (0..bands).map(|_| HashKeyed::default()).collect(),
+            next: Vec::new(),
             max_per_bucket,
         }
     }
 
-    /// Adds document `doc` with its band hashes; appends earlier documents
-    /// sharing a band to `candidates` (sorted, without repeats).
+    /// Adds document `doc` (the next in order: 0, 1, 2, ...) with its band
+    /// hashes; puts the earlier documents sharing a band in `candidates`
+    /// (sorted, without repeats).
     pub fn insert(&mut self, doc: u32, bands: &[u64], candidates: &mut Vec<u32>) {
+        let nb = self.heads.len();
+        debug_assert_eq!(
+            self.next.len(),
+            doc as usize * nb,
+            "documents come in order"
+        );
         candidates.clear();
         for (b, &h) in bands.iter().enumerate() {
-            // The band number keeps equal hashes of different bands apart.
-            let key = h ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let members = self.buckets.entry(key).or_default();
-            candidates.extend(members.iter().rev().take(self.max_per_bucket));
-            members.push(doc);
+            let prev = self.heads[b].insert(h, doc).unwrap_or(NONE);
+            self.next.push(prev);
+            let mut c = prev;
+            let mut taken = 0;
+            while c != NONE && taken < self.max_per_bucket {
+                candidates.push(c);
+                c = self.next[c as usize * nb + b];
+                taken += 1;
+            }
         }
         candidates.sort_unstable();
         candidates.dedup();
     }
 
-    /// Documents indexed (counted once per band).
-    pub fn entries(&self) -> usize {
-        self.buckets.values().map(Vec::len).sum()
+    /// Bytes held, roughly: map entries and chain links.
+    pub fn memory_bytes(&self) -> usize {
+        let entries: usize = self.heads.iter().map(|m| m.capacity()).sum();
+        entries * (std::mem::size_of::<(u64, u32)>() + 1) + self.next.capacity() * 4
     }
 }
 
@@ -136,7 +182,7 @@ mod tests {
 
     #[test]
     fn index_returns_earlier_documents_sharing_a_band() {
-        let mut idx = Index::new(8);
+        let mut idx = Index::new(3, 8);
         let mut c = Vec::new();
         idx.insert(0, &[1, 2, 3], &mut c);
         assert!(c.is_empty());
@@ -147,5 +193,11 @@ mod tests {
         assert!(c.is_empty());
         idx.insert(3, &[1, 2, 7], &mut c);
         assert_eq!(c, [0, 1, 2]);
+        // At most max_per_bucket from one bucket, newest first.
+        let mut idx = Index::new(1, 2);
+        for d in 0..5 {
+            idx.insert(d, &[42], &mut c);
+        }
+        assert_eq!(c, [2, 3]);
     }
 }
