@@ -269,7 +269,10 @@ impl DedupJob<'_> {
                         match exact.get(&meta.exact) {
                             // Exact copies join their first copy and stay out
                             // of the LSH buckets, which they would only crowd.
-                            Some(&first) => uf.union(first, doc),
+                            Some(&first) => {
+                                uf.union(first, doc);
+                                index.skip(doc);
+                            }
                             None => {
                                 exact.insert(meta.exact, doc);
                                 lsh::band_hashes(&sig, self.opts.params, &mut bands);

@@ -154,6 +154,18 @@ impl Index {
         candidates.dedup();
     }
 
+    /// Passes over document `doc` (an exact copy, kept out of the buckets),
+    /// so that document numbers stay positions in the chains.
+    pub fn skip(&mut self, doc: u32) {
+        let nb = self.heads.len();
+        debug_assert_eq!(
+            self.next.len(),
+            doc as usize * nb,
+            "documents come in order"
+        );
+        self.next.extend(std::iter::repeat_n(NONE, nb));
+    }
+
     /// Bytes held, roughly: map entries and chain links.
     pub fn memory_bytes(&self) -> usize {
         let entries: usize = self.heads.iter().map(|m| m.capacity()).sum();
@@ -199,5 +211,11 @@ mod tests {
             idx.insert(d, &[42], &mut c);
         }
         assert_eq!(c, [2, 3]);
+        // A skipped document is never a candidate.
+        let mut idx = Index::new(1, 8);
+        idx.insert(0, &[7], &mut c);
+        idx.skip(1);
+        idx.insert(2, &[7], &mut c);
+        assert_eq!(c, [0]);
     }
 }
