@@ -1038,3 +1038,41 @@ fn why_shows_similarity_and_shared_passages() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_readme_sample_drops_its_three_copies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clusters = tmp.path().join("clusters.jsonl");
+    let o = deboil()
+        .args(["run", "fixtures/syndicated.jsonl", "--clusters"])
+        .arg(&clusters)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        ids(&stdout(&o)),
+        [
+            "000_d232dd632115a20c",
+            "001_db30c925d4b12c96",
+            "002_edae168d99fdab03",
+            "003_9f9a890628559865",
+            "004_011d1d95fb55c242"
+        ]
+    );
+    let kinds: Vec<String> = fs::read_to_string(&clusters)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(kinds, ["near", "near", "exact"]);
+    assert!(
+        stderr(&o).contains("8 documents, 5 kept, 1 exact and 2 near duplicates dropped"),
+        "{}",
+        stderr(&o)
+    );
+}
