@@ -29,14 +29,15 @@ PY
   echo
   echo "| setting | pair P | pair R | F1 | ARI | exact | reflow | abridged | edited | ocr |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
-  row "run, defaults (char:7, containment 0.7)" run
+  row "run, defaults (char:7, containment 0.7, min Jaccard 0.4)" run
+  row "run, char:7, containment 0.7, no Jaccard floor" run --min-jaccard 0.01
   row "dedup, defaults (char:7, jaccard 0.5)" dedup
   row "dedup, stock datasketch setup (word:5, jaccard 0.8)" dedup --shingle word:5 --threshold 0.8
   row "dedup, word:5, jaccard 0.5" dedup --shingle word:5 --threshold 0.5
   row "dedup, char:7, containment 0.7 (uncleaned junk glues)" dedup --similarity containment --threshold 0.7
   row "run, word:5, jaccard 0.8" run --shingle word:5 --similarity jaccard --threshold 0.8
-  row "run, word:3, containment 0.7" run --shingle word:3 --threshold 0.7
-  row "run, char:5, containment 0.7" run --shingle char:5
-  row "run, char:7, containment 0.8" run --threshold 0.8
+  row "run, word:3, containment 0.7, min Jaccard 0.4" run --shingle word:3 --threshold 0.7
+  row "run, char:5, containment 0.7, min Jaccard 0.4" run --shingle char:5
+  row "run, char:7, containment 0.8, min Jaccard 0.4" run --threshold 0.8
   row "run, char:7, jaccard 0.5" run --similarity jaccard --threshold 0.5
 } | tee bench/results/dedup-quality.md

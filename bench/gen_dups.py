@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Build a labelled corpus of syndicated news copies, for dedup quality evaluation.
 
-usage: gen_dups.py OUT.jsonl [--seed N] [--copies-per-story N]
+usage: gen_dups.py OUT.jsonl [--seed N] [--copies-per-story N] [--docs N]
+
+With --docs N, stories are drawn until the corpus holds about N documents: past the
+real stories, each new story is 8 to 30 real paragraphs sampled from all of them.
 
 Stories are real article texts: the gold texts of ../shared/data/pages_dev.jsonl when it is
 there (evaluation only; nothing of it is committed), else the seed articles in fixtures/.
@@ -99,9 +102,20 @@ def main():
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 7
     per = int(sys.argv[sys.argv.index("--copies-per-story") + 1]) if "--copies-per-story" in sys.argv else 3
     rng = random.Random(seed)
+    want = int(sys.argv[sys.argv.index("--docs") + 1]) if "--docs" in sys.argv else 0
     junk = {s: site_junk(s, rng) for s in SITES}
     docs = []
-    for n, paras in enumerate(stories()):
+    real = stories()
+    pool = [p for t in real for p in t if len(p.split()) >= 8]
+
+    def all_stories():
+        yield from real
+        while len(docs) < want:
+            yield rng.sample(pool, rng.randint(8, 30))
+
+    for n, paras in enumerate(all_stories()):
+        if want and len(docs) >= want:
+            break
         home = rng.choice(SITES)
         docs.append((home, paras, n, "original"))
         # Half the stories are syndicated, with 1..per copies on other sites.

@@ -136,6 +136,10 @@ pub struct DedupFlags {
     /// for run; jaccard for dedup, whose uncleaned text shares site junk].
     #[arg(long, value_enum)]
     pub similarity: Option<MeasureArg>,
+    /// With containment, the Jaccard similarity a pair needs at least, so a
+    /// short text sharing a paragraph with a long one is no copy [default: 0.4].
+    #[arg(long, value_name = "F", value_parser = parse_unit)]
+    pub min_jaccard: Option<f64>,
     /// LSH bands (default: derived from the threshold); give with --rows.
     #[arg(long, value_name = "N", requires = "rows")]
     pub bands: Option<usize>,

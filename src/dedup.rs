@@ -74,6 +74,9 @@ pub struct DedupOptions {
     pub keep: Keep,
     /// Candidates taken from one LSH bucket at most.
     pub max_per_bucket: usize,
+    /// With containment: pairs below this Jaccard similarity never match, so
+    /// a short text sharing a paragraph or two with a long one is no copy.
+    pub min_jaccard: f64,
 }
 
 /// What the second pass writes.
@@ -375,6 +378,7 @@ impl DedupJob<'_> {
     fn similarity(&self, a: &Signature, b: &Signature) -> f64 {
         match self.opts.measure {
             Measure::Jaccard => a.similarity(b),
+            Measure::Containment if a.similarity(b) < self.opts.min_jaccard => 0.0,
             Measure::Containment => a.containment(b),
         }
     }

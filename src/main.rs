@@ -207,11 +207,12 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
 
 /// The Jaccard similarity LSH is tuned for. Containment admits an abridged
 /// copy whose Jaccard similarity is lower: a copy half the length of its
-/// original at containment `t` has Jaccard `t / (3 - t)`.
-fn lsh_threshold(measure: Measure, threshold: f64) -> f64 {
+/// original at containment `t` has Jaccard `t / (3 - t)`; pairs below
+/// `min_jaccard` never match, so tuning lower would only cost.
+fn lsh_threshold(measure: Measure, threshold: f64, min_jaccard: f64) -> f64 {
     match measure {
         Measure::Jaccard => threshold,
-        Measure::Containment => threshold / (3.0 - threshold),
+        Measure::Containment => (threshold / (3.0 - threshold)).max(min_jaccard),
     }
 }
 
@@ -226,9 +227,10 @@ fn dedup_options(f: &DedupFlags, cleaned: bool) -> DedupOptions {
         None => Measure::Jaccard,
     };
     let threshold = f.threshold.unwrap_or(if cleaned { 0.7 } else { 0.5 });
+    let min_jaccard = f.min_jaccard.unwrap_or(0.4);
     let params = match (f.bands, f.rows) {
         (Some(bands), Some(rows)) => Params { bands, rows },
-        _ => lsh::optimal_params(lsh_threshold(measure, threshold), num_perm),
+        _ => lsh::optimal_params(lsh_threshold(measure, threshold, min_jaccard), num_perm),
     };
     DedupOptions {
         signer: Signer::new(
@@ -244,6 +246,7 @@ fn dedup_options(f: &DedupFlags, cleaned: bool) -> DedupOptions {
         measure,
         keep: f.keep.clone(),
         max_per_bucket: 64,
+        min_jaccard,
     }
 }
 
@@ -259,7 +262,7 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
         );
     }
     if f.verbose {
-        let lsh_t = lsh_threshold(opts.measure, opts.threshold);
+        let lsh_t = lsh_threshold(opts.measure, opts.threshold, opts.min_jaccard);
         let (fp, fneg) = lsh::error_areas(lsh_t, opts.params);
         eprintln!(
             "deboil: {} shingles, {} permutations, {:?} threshold {}; LSH tuned for Jaccard {lsh_t:.3}: {} bands x {} rows (false-positive area {fp:.4}, false-negative area {fneg:.4})",
