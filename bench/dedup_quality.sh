@@ -34,7 +34,8 @@ PY
   row "dedup, defaults (char:7, jaccard 0.5)" dedup
   row "dedup, stock datasketch setup (word:5, jaccard 0.8)" dedup --shingle word:5 --threshold 0.8
   row "dedup, word:5, jaccard 0.5" dedup --shingle word:5 --threshold 0.5
-  row "dedup, char:7, containment 0.7 (uncleaned junk glues)" dedup --similarity containment --threshold 0.7
+  row "dedup, char:7, containment 0.7, min Jaccard 0.4" dedup --similarity containment --threshold 0.7
+  row "dedup, char:7, containment 0.7, no Jaccard floor (site junk glues)" dedup --similarity containment --threshold 0.7 --min-jaccard 0.01
   row "run, word:5, jaccard 0.8" run --shingle word:5 --similarity jaccard --threshold 0.8
   row "run, word:3, containment 0.7, min Jaccard 0.4" run --shingle word:3 --threshold 0.7
   row "run, char:5, containment 0.7, min Jaccard 0.4" run --shingle char:5
