@@ -25,6 +25,12 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// Asserts the run failed with exit code 2 and `msg` on stderr.
+fn assert_fails_with(o: &Output, msg: &str) {
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(o));
+    assert!(stderr(o).contains(msg), "want {msg:?} in {}", stderr(o));
+}
+
 fn expected_jsonl() -> String {
     fs::read_to_string(fixtures().join("seeds.expected.jsonl")).unwrap()
 }
@@ -208,8 +214,7 @@ fn output_file_is_compressed_by_name_and_never_an_input() {
         .arg(&input)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("is an input file"), "{}", stderr(&o));
+    assert_fails_with(&o, "is an input file");
     assert_eq!(fs::read(&input).unwrap(), before);
 }
 
@@ -242,8 +247,7 @@ fn out_dir_mirrors_jsonl_and_refuses_stdin_and_its_own_input() {
         .write_stdin("x")
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--out-dir needs input paths"));
+    assert_fails_with(&o, "--out-dir needs input paths");
 
     let o = deboil()
         .arg("clean")
@@ -252,12 +256,7 @@ fn out_dir_mirrors_jsonl_and_refuses_stdin_and_its_own_input() {
         .arg(&src)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("inside the input directory"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails_with(&o, "inside the input directory");
 }
 
 /// A JSONL file whose third line is `bad`, between good records.
@@ -352,12 +351,7 @@ fn text_inputs_with_bad_bytes_name_line_and_column() {
     let p = tmp.path().join("doc.txt");
     fs::write(&p, b"fine\nalso fine\nbro\xffken\n").unwrap();
     let o = deboil().arg("clean").arg(&p).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("doc.txt:3:4: invalid UTF-8"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails_with(&o, "doc.txt:3:4: invalid UTF-8");
 }
 
 #[test]
@@ -983,12 +977,7 @@ fn incremental_runs_drop_what_an_index_already_holds() {
         .write_stdin(jsonl(second))
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("built with shingles word:5"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails_with(&o, "built with shingles word:5");
 }
 
 #[test]
@@ -1031,12 +1020,7 @@ fn why_shows_similarity_and_shared_passages() {
         ])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("no document with id nope"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails_with(&o, "no document with id nope");
 }
 
 #[test]

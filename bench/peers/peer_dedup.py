@@ -35,25 +35,21 @@ if tool == "datasketch":
         m.update_batch([x.encode("utf-8") for x in s])
         sigs.append(m)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    def query(i):
-        return lsh.query(sigs[i])
-    def insert(i):
-        lsh.insert(i, sigs[i])
-    def sim(i, j):
-        return sigs[i].jaccard(sigs[j])
 elif tool == "rensa":
     from rensa import RMinHash, RMinHashLSH
     sigs = RMinHash.from_token_sets(sets, num_perm=num_perm, seed=42)
     # rensa asks for the band count; 16 bands of 8 rows, as its own benchmarks use.
     lsh = RMinHashLSH(threshold=threshold, num_perm=num_perm, num_bands=16)
-    def query(i):
-        return lsh.query(sigs[i])
-    def insert(i):
-        lsh.insert(i, sigs[i])
-    def sim(i, j):
-        return sigs[i].jaccard(sigs[j])
 else:
     sys.exit(f"unknown tool {tool}")
+
+# Both libraries share this interface.
+def query(i):
+    return lsh.query(sigs[i])
+def insert(i):
+    lsh.insert(i, sigs[i])
+def sim(i, j):
+    return sigs[i].jaccard(sigs[j])
 
 parent = list(range(len(ids)))
 def find(x):
