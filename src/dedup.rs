@@ -19,7 +19,7 @@ use crate::doc::{BadRecord, Document};
 use crate::error::{Error, Result};
 use crate::index::SavedIndex;
 use crate::lsh::{self, Params};
-use crate::minhash::{Signature, Signer};
+use crate::minhash::{SigRef, SigStore, Signature, Signer};
 use crate::normalize;
 use crate::pipeline::{Extras, ReadOptions, Summary, read_batches};
 use crate::read::Input;
@@ -114,14 +114,19 @@ pub struct DedupSummary {
     pub candidates: u64,
     /// Candidate pairs that passed verification.
     pub verified: u64,
+    /// Bytes held at the end of pass one: the LSH index, the signatures, and
+    /// the per-document ids and hashes (exact-hash map included).
+    pub memory: [usize; 3],
 }
 
-/// Per-document facts kept in memory between the passes.
+/// Per-document facts kept in memory between the passes (kept small: there
+/// is one per document).
 struct Meta {
-    id: String,
-    chars: u64,
-    newest: Option<String>,
     exact: u128,
+    id: Box<str>,
+    /// Only with `--keep newest:FIELD`.
+    newest: Option<Box<str>>,
+    chars: u32,
 }
 
 enum Outcome {
@@ -194,9 +199,9 @@ impl DedupJob<'_> {
         };
         Outcome::Done {
             meta: Meta {
-                id: doc.id.clone(),
-                chars: text.chars().count() as u64,
-                newest,
+                id: doc.id.as_str().into(),
+                chars: u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
+                newest: newest.map(String::into_boxed_str),
                 exact: xxh3_128(key.as_bytes()),
             },
             line,
@@ -218,7 +223,7 @@ impl DedupJob<'_> {
         let spool_file = tempfile::tempfile().map_err(|e| Error::io("spool file", e))?;
         let mut spool = BufWriter::with_capacity(1 << 20, spool_file);
         let mut metas: Vec<Meta> = Vec::new();
-        let mut sigs: Vec<Signature> = Vec::new();
+        let mut sigs = SigStore::new(self.opts.signer.num_perm());
         let mut uf = UnionFind::new(0);
         let mut exact: lsh::HashKeyed<u128, u32> = lsh::HashKeyed::default();
         let mut index = lsh::Index::new(self.opts.params.bands, self.opts.max_per_bucket);
@@ -233,12 +238,12 @@ impl DedupJob<'_> {
                 lsh::band_hashes(sig, self.opts.params, &mut bands);
                 index.insert(doc, &bands, &mut candidates);
                 metas.push(Meta {
-                    id: id.clone(),
+                    id: id.as_str().into(),
                     chars: 0,
                     newest: None,
                     exact: h,
                 });
-                sigs.push(sig.clone());
+                sigs.push(sig.as_ref());
             }
         }
         for batch in read_batches(inputs, &self.read) {
@@ -282,7 +287,7 @@ impl DedupJob<'_> {
                                 index.insert(doc, &bands, &mut candidates);
                                 for &c in &candidates {
                                     summary.candidates += 1;
-                                    if self.similarity(&sig, &sigs[c as usize])
+                                    if self.similarity(sig.as_ref(), sigs.get(c as usize))
                                         >= self.opts.threshold
                                     {
                                         summary.verified += 1;
@@ -292,11 +297,23 @@ impl DedupJob<'_> {
                             }
                         }
                         metas.push(meta);
-                        sigs.push(sig);
+                        sigs.push(sig.as_ref());
                     }
                 }
             }
         }
+        let id_bytes: usize = metas
+            .iter()
+            .map(|m| m.id.len() + m.newest.as_ref().map_or(0, |n| n.len()))
+            .sum();
+        summary.memory = [
+            index.memory_bytes(),
+            sigs.memory_bytes(),
+            metas.capacity() * std::mem::size_of::<Meta>()
+                + id_bytes
+                + exact.capacity() * (std::mem::size_of::<(u128, u32)>() + 1)
+                + uf.len() * 4,
+        ];
         let clusters = self.clusters(&mut uf, &metas, &sigs, prior);
         let mut spool_file = spool
             .into_inner()
@@ -334,9 +351,13 @@ impl DedupJob<'_> {
             let cluster = of.map(|c| &clusters[c as usize]);
             let is_rep = cluster.is_none_or(|c| c.representative == i);
             if is_rep {
-                kept.ids.push(metas[i].id.clone());
+                kept.ids.push(metas[i].id.to_string());
                 kept.exact.push(metas[i].exact);
-                kept.sigs.push(sigs[i].clone());
+                let s = sigs.get(i);
+                kept.sigs.push(Signature {
+                    values: s.values.to_vec(),
+                    shingles: s.shingles,
+                });
             }
             let w = &mut outputs.out;
             match outputs.mode {
@@ -347,7 +368,7 @@ impl DedupJob<'_> {
                     let end = line.len() - 2;
                     w.write_all(&line[..end]).map_err(Error::Output)?;
                     let dup_of = match cluster {
-                        Some(c) if !is_rep => Some(metas[c.representative].id.as_str()),
+                        Some(c) if !is_rep => Some(&*metas[c.representative].id),
                         _ => None,
                     };
                     let size = cluster.map_or(1, |c| c.members.len());
@@ -375,11 +396,11 @@ impl DedupJob<'_> {
         })
     }
 
-    fn similarity(&self, a: &Signature, b: &Signature) -> f64 {
+    fn similarity(&self, a: SigRef, b: SigRef) -> f64 {
         match self.opts.measure {
-            Measure::Jaccard => a.similarity(b),
-            Measure::Containment if a.similarity(b) < self.opts.min_jaccard => 0.0,
-            Measure::Containment => a.containment(b),
+            Measure::Jaccard => a.similarity(&b),
+            Measure::Containment if a.similarity(&b) < self.opts.min_jaccard => 0.0,
+            Measure::Containment => a.containment(&b),
         }
     }
 
@@ -390,7 +411,7 @@ impl DedupJob<'_> {
         &self,
         uf: &mut UnionFind,
         metas: &[Meta],
-        sigs: &[Signature],
+        sigs: &SigStore,
         prior: usize,
     ) -> Vec<Cluster> {
         let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
@@ -431,7 +452,7 @@ impl DedupJob<'_> {
                             let s = if metas[m].exact == metas[rep].exact {
                                 1.0
                             } else {
-                                self.similarity(&sigs[m], &sigs[rep])
+                                self.similarity(sigs.get(m), sigs.get(rep))
                             };
                             (m, s)
                         })

@@ -363,9 +363,14 @@ fn dedup_summary_text(job: &str, s: &DedupSummary, verbose: bool) -> String {
         s.read.docs, s.exact_dropped, s.near_dropped, s.clusters
     );
     if verbose {
+        let per_doc = |b: usize| b as f64 / s.read.docs.max(1) as f64;
         text.push_str(&format!(
-            "; {} LSH candidate pairs, {} verified",
-            s.candidates, s.verified
+            "; {} LSH candidate pairs, {} verified; memory per document: LSH index {:.0} B, signatures {:.0} B, ids and hashes {:.0} B",
+            s.candidates,
+            s.verified,
+            per_doc(s.memory[0]),
+            per_doc(s.memory[1]),
+            per_doc(s.memory[2])
         ));
     }
     if s.read.skipped > 0 {

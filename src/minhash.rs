@@ -74,16 +74,25 @@ pub struct Signature {
     pub shingles: u32,
 }
 
-impl Signature {
+/// A borrowed signature, as held in a [`SigStore`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SigRef<'a> {
+    /// One value per permutation.
+    pub values: &'a [u32],
+    /// Distinct shingles hashed.
+    pub shingles: u32,
+}
+
+impl SigRef<'_> {
     /// Estimated Jaccard similarity: the share of equal values.
-    pub fn similarity(&self, other: &Signature) -> f64 {
+    pub fn similarity(&self, other: &SigRef) -> f64 {
         if self.shingles == 0 || other.shingles == 0 {
             return f64::from(u8::from(self.shingles == other.shingles));
         }
         let eq = self
             .values
             .iter()
-            .zip(&other.values)
+            .zip(other.values)
             .filter(|(a, b)| a == b)
             .count();
         eq as f64 / self.values.len() as f64
@@ -91,7 +100,7 @@ impl Signature {
 
     /// Estimated containment: shared shingles over the smaller document's,
     /// from the Jaccard estimate and the two shingle counts.
-    pub fn containment(&self, other: &Signature) -> f64 {
+    pub fn containment(&self, other: &SigRef) -> f64 {
         let j = self.similarity(other);
         let (a, b) = (f64::from(self.shingles), f64::from(other.shingles));
         if a == 0.0 || b == 0.0 {
@@ -99,6 +108,76 @@ impl Signature {
         }
         let inter = j * (a + b) / (1.0 + j);
         (inter / a.min(b)).min(1.0)
+    }
+}
+
+impl Signature {
+    /// Borrows the signature.
+    pub fn as_ref(&self) -> SigRef<'_> {
+        SigRef {
+            values: &self.values,
+            shingles: self.shingles,
+        }
+    }
+
+    /// Estimated Jaccard similarity: the share of equal values.
+    pub fn similarity(&self, other: &Signature) -> f64 {
+        self.as_ref().similarity(&other.as_ref())
+    }
+
+    /// Estimated containment: shared shingles over the smaller document's.
+    pub fn containment(&self, other: &Signature) -> f64 {
+        self.as_ref().containment(&other.as_ref())
+    }
+}
+
+/// Many signatures of one length in one flat array: no allocation, header or
+/// padding per document.
+#[derive(Debug, Clone, Default)]
+pub struct SigStore {
+    k: usize,
+    values: Vec<u32>,
+    shingles: Vec<u32>,
+}
+
+impl SigStore {
+    /// An empty store for signatures of `k` values.
+    pub fn new(k: usize) -> SigStore {
+        SigStore {
+            k,
+            values: Vec::new(),
+            shingles: Vec::new(),
+        }
+    }
+
+    /// Appends a signature of the store's length.
+    pub fn push(&mut self, s: SigRef) {
+        assert_eq!(s.values.len(), self.k, "signature length");
+        self.values.extend_from_slice(s.values);
+        self.shingles.push(s.shingles);
+    }
+
+    /// The `i`-th signature.
+    pub fn get(&self, i: usize) -> SigRef<'_> {
+        SigRef {
+            values: &self.values[i * self.k..(i + 1) * self.k],
+            shingles: self.shingles[i],
+        }
+    }
+
+    /// Number of signatures.
+    pub fn len(&self) -> usize {
+        self.shingles.len()
+    }
+
+    /// Whether the store is empty.
+    pub fn is_empty(&self) -> bool {
+        self.shingles.is_empty()
+    }
+
+    /// Bytes held.
+    pub fn memory_bytes(&self) -> usize {
+        (self.values.capacity() + self.shingles.capacity()) * 4
     }
 }
 
