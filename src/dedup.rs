@@ -152,6 +152,8 @@ pub struct DedupJob<'r> {
     /// A saved index (`--against`): new documents duplicating its documents
     /// are dropped; its documents are never written.
     pub against: Option<SavedIndex>,
+    /// Collect the index of kept documents (for `--save-index`).
+    pub collect_kept: bool,
 }
 
 /// What a dedup run found and kept.
@@ -160,8 +162,8 @@ pub struct DedupResult {
     pub summary: DedupSummary,
     /// Clusters with at least one new document, in order of their first member.
     pub clusters: Vec<Cluster>,
-    /// The index of everything kept: the `--against` index plus the new
-    /// documents written (for `--save-index`).
+    /// With `collect_kept`, the index of everything kept: the `--against`
+    /// index plus the new documents written (for `--save-index`).
     pub kept: SavedIndex,
 }
 
@@ -342,7 +344,10 @@ impl DedupJob<'_> {
         }
         let mut reader = BufReader::with_capacity(1 << 20, spool_file);
         let mut line = Vec::new();
-        let mut kept = self.against.clone().unwrap_or_default();
+        let mut kept = match (&self.against, self.collect_kept) {
+            (Some(a), true) => a.clone(),
+            _ => SavedIndex::default(),
+        };
         for (i, of) in cluster_of.iter().enumerate().skip(prior) {
             line.clear();
             reader
@@ -350,7 +355,7 @@ impl DedupJob<'_> {
                 .map_err(|e| Error::io("spool file", e))?;
             let cluster = of.map(|c| &clusters[c as usize]);
             let is_rep = cluster.is_none_or(|c| c.representative == i);
-            if is_rep {
+            if is_rep && self.collect_kept {
                 kept.ids.push(metas[i].id.to_string());
                 kept.exact.push(metas[i].exact);
                 let s = sigs.get(i);
@@ -414,14 +419,23 @@ impl DedupJob<'_> {
         sigs: &SigStore,
         prior: usize,
     ) -> Vec<Cluster> {
-        let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
-        for i in 0..uf.len() {
-            let root = uf.find(i as u32);
-            groups.entry(root).or_default().push(i);
+        // Most documents are singletons: size the sets first, then collect
+        // members of the sets of two or more only.
+        let roots: Vec<u32> = (0..uf.len() as u32).map(|i| uf.find(i)).collect();
+        let mut size = vec![0u32; roots.len()];
+        for &r in &roots {
+            size[r as usize] += 1;
         }
+        let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (i, &r) in roots.iter().enumerate() {
+            if size[r as usize] > 1 {
+                groups.entry(r).or_default().push(i);
+            }
+        }
+        drop((roots, size));
         let mut roots: Vec<u32> = groups
             .iter()
-            .filter(|(_, m)| m.len() > 1 && m.iter().any(|&d| d >= prior))
+            .filter(|(_, m)| m.iter().any(|&d| d >= prior))
             .map(|(&r, _)| r)
             .collect();
         // Roots are each cluster's first member: input order.

@@ -305,6 +305,7 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
     };
     let job = DedupJob {
         against,
+        collect_kept: f.save_index.is_some(),
         cleaner: rule_set
             .as_ref()
             .zip(rules)
