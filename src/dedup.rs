@@ -134,6 +134,8 @@ enum Outcome {
         line: Vec<u8>,
         meta: Meta,
         sig: Signature,
+        /// LSH band hashes, computed by the workers.
+        bands: Vec<u64>,
         bytes_in: usize,
         bytes_out: usize,
         removals: Vec<(Cause, u64)>,
@@ -193,6 +195,8 @@ impl DedupJob<'_> {
         };
         let key = normalize::key(&text);
         let sig = self.opts.signer.sign_key(&key);
+        let mut bands = Vec::with_capacity(self.opts.params.bands);
+        lsh::band_hashes(&sig, self.opts.params, &mut bands);
         let mut line = Vec::with_capacity(text.len() + 64);
         doc.write_jsonl(&text, &mut line);
         let newest = match &self.opts.keep {
@@ -208,6 +212,7 @@ impl DedupJob<'_> {
             },
             line,
             sig,
+            bands,
             bytes_in: doc.text.len(),
             bytes_out: text.len(),
             removals,
@@ -260,6 +265,7 @@ impl DedupJob<'_> {
                         line,
                         meta,
                         sig,
+                        bands,
                         bytes_in,
                         bytes_out,
                         removals,
@@ -285,7 +291,6 @@ impl DedupJob<'_> {
                             }
                             None => {
                                 exact.insert(meta.exact, doc);
-                                lsh::band_hashes(&sig, self.opts.params, &mut bands);
                                 index.insert(doc, &bands, &mut candidates);
                                 for &c in &candidates {
                                     summary.candidates += 1;

@@ -65,9 +65,10 @@ pub fn optimal_params(t: f64, num_perm: usize) -> Params {
 /// Band hashes of a signature: one u64 per band.
 pub fn band_hashes(sig: &Signature, p: Params, out: &mut Vec<u64>) {
     out.clear();
+    let mut bytes = Vec::with_capacity(p.rows * 4);
     for b in 0..p.bands {
         let vals = &sig.values[b * p.rows..(b + 1) * p.rows];
-        let mut bytes = Vec::with_capacity(vals.len() * 4);
+        bytes.clear();
         for v in vals {
             bytes.extend_from_slice(&v.to_le_bytes());
         }
@@ -89,6 +90,10 @@ impl std::hash::Hasher for PassThrough {
             self.0 = (self.0 << 8) | u64::from(b);
         }
     }
+    fn write_u32(&mut self, n: u32) {
+        // Spread the 32 bits over the 64 the map's control bytes read.
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
     }
@@ -108,10 +113,11 @@ const NONE: u32 = u32::MAX;
 /// Each band maps a bucket to its newest document; `next` chains every
 /// document to the previous one in the same bucket. That is one map entry
 /// per distinct bucket and four bytes per document and band, instead of a
-/// list per bucket.
+/// list per bucket. Buckets are keyed by 32 bits of the band hash: a
+/// collision only adds a candidate, and every candidate is verified.
 #[derive(Debug)]
 pub struct Index {
-    heads: Vec<HashKeyed<u64, u32>>,
+    heads: Vec<HashKeyed<u32, u32>>,
     next: Vec<u32>,
     /// Candidates taken from one bucket at most, newest first: a band shared
     /// by thousands of documents (boilerplate) would make the work quadratic.
@@ -140,7 +146,8 @@ impl Index {
         );
         candidates.clear();
         for (b, &h) in bands.iter().enumerate() {
-            let prev = self.heads[b].insert(h, doc).unwrap_or(NONE);
+            let key = (h ^ (h >> 32)) as u32;
+            let prev = self.heads[b].insert(key, doc).unwrap_or(NONE);
             self.next.push(prev);
             let mut c = prev;
             let mut taken = 0;
@@ -169,7 +176,7 @@ impl Index {
     /// Bytes held, roughly: map entries and chain links.
     pub fn memory_bytes(&self) -> usize {
         let entries: usize = self.heads.iter().map(|m| m.capacity()).sum();
-        entries * (std::mem::size_of::<(u64, u32)>() + 1) + self.next.capacity() * 4
+        entries * (std::mem::size_of::<(u32, u32)>() + 1) + self.next.capacity() * 4
     }
 }
 
