@@ -10,8 +10,12 @@ use std::io::{BufRead, Write};
 
 fn main() {
     let a: Vec<String> = std::env::args().collect();
-    let (threshold, num_perm, bands, rows): (f64, usize, usize, usize) =
-        (a[3].parse().unwrap(), a[4].parse().unwrap(), a[5].parse().unwrap(), a[6].parse().unwrap());
+    let (threshold, num_perm, bands, rows): (f64, usize, usize, usize) = (
+        a[3].parse().unwrap(),
+        a[4].parse().unwrap(),
+        a[5].parse().unwrap(),
+        a[6].parse().unwrap(),
+    );
     let mut ids = Vec::new();
     let mut texts = Vec::new();
     for line in std::io::BufReader::new(std::fs::File::open(&a[1]).unwrap()).lines() {
