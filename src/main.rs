@@ -133,9 +133,27 @@ fn refuse_input(out: &Path, inputs: &[Input], what: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn atomic(path: &Path, inputs: &[Input], what: &str) -> anyhow::Result<AtomicFile> {
+/// The atomic file for an optional output path, refused when it is an input.
+fn atomic(
+    path: Option<&PathBuf>,
+    inputs: &[Input],
+    what: &str,
+) -> anyhow::Result<Option<AtomicFile>> {
+    let Some(path) = path else { return Ok(None) };
     refuse_input(path, inputs, what)?;
-    AtomicFile::create(path).with_context(|| format!("creating {}", path.display()))
+    let f = AtomicFile::create(path).with_context(|| format!("creating {}", path.display()))?;
+    Ok(Some(f))
+}
+
+/// Commits the atomic files a successful run wrote.
+fn commit_all(files: [(Option<AtomicFile>, &Option<PathBuf>); 3]) -> anyhow::Result<()> {
+    for (f, p) in files {
+        if let (Some(f), Some(p)) = (f, p) {
+            f.commit()
+                .with_context(|| format!("writing {}", p.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Stdout, line-buffered on a terminal and block-buffered into a pipe.
@@ -152,18 +170,10 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
     init_threads(args.input.threads)?;
     let rules = load_rules(&args.rules)?;
     let inputs = collect_inputs(&args.input.inputs)?;
-    let mut explain = match &args.explain {
-        Some(p) => Some(atomic(p, &inputs, "--explain")?),
-        None => None,
-    };
-    let mut rejects = match &args.input.rejects {
-        Some(p) => Some(atomic(p, &inputs, "--rejects")?),
-        None => None,
-    };
-    let mut output = match &args.output.output {
-        Some(p) if !args.diff => Some(atomic(p, &inputs, "-o")?),
-        _ => None,
-    };
+    let mut explain = atomic(args.explain.as_ref(), &inputs, "--explain")?;
+    let mut rejects = atomic(args.input.rejects.as_ref(), &inputs, "--rejects")?;
+    // clap refuses -o with --diff.
+    let mut output = atomic(args.output.output.as_ref(), &inputs, "-o")?;
     if let Some(dir) = &args.output.out_dir {
         check_out_dir(dir, &args.input.inputs, &inputs)?;
     }
@@ -189,16 +199,11 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         };
         job.run(inputs, sink, extras)?
     };
-    for (f, p) in [
+    commit_all([
         (output, &args.output.output),
         (explain, &args.explain),
         (rejects, &args.input.rejects),
-    ] {
-        if let (Some(f), Some(p)) = (f, p) {
-            f.commit()
-                .with_context(|| format!("writing {}", p.display()))?;
-        }
-    }
+    ])?;
     if !args.input.quiet {
         eprint!("{}", summary_text("clean", &summary, &rules));
     }
@@ -276,18 +281,9 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
     }
     let rule_set = rules.map(load_rules).transpose()?;
     let inputs = collect_inputs(&input.inputs)?;
-    let mut output = match &f.output {
-        Some(p) => Some(atomic(p, &inputs, "-o")?),
-        None => None,
-    };
-    let mut clusters = match &f.clusters {
-        Some(p) => Some(atomic(p, &inputs, "--clusters")?),
-        None => None,
-    };
-    let mut rejects = match &input.rejects {
-        Some(p) => Some(atomic(p, &inputs, "--rejects")?),
-        None => None,
-    };
+    let mut output = atomic(f.output.as_ref(), &inputs, "-o")?;
+    let mut clusters = atomic(f.clusters.as_ref(), &inputs, "--clusters")?;
+    let mut rejects = atomic(input.rejects.as_ref(), &inputs, "--rejects")?;
     let meta = IndexMeta {
         version: 1,
         shingle: f.shingle.to_string(),
@@ -337,22 +333,24 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
         result.kept.save(dir, &meta)?;
     }
     let summary = result.summary;
-    for (file, p) in [
+    commit_all([
         (output, &f.output),
         (clusters, &f.clusters),
         (rejects, &input.rejects),
-    ] {
-        if let (Some(file), Some(p)) = (file, p) {
-            file.commit()
-                .with_context(|| format!("writing {}", p.display()))?;
-        }
-    }
+    ])?;
     if !input.quiet {
-        if let Some(rs) = &rule_set {
-            eprint!("{}", summary_text("run", &summary.read, rs));
+        // `run` first reports its cleaning, skipped records included.
+        match &rule_set {
+            Some(rs) => {
+                eprint!("{}", summary_text("run", &summary.read, rs));
+                eprint!("{}", dedup_summary_text("run", &summary, f.verbose));
+            }
+            None => eprint!(
+                "{}{}",
+                dedup_summary_text("dedup", &summary, f.verbose),
+                skipped_text(&summary.read)
+            ),
         }
-        let name = if rules.is_some() { "run" } else { "dedup" };
-        eprint!("{}", dedup_summary_text(name, &summary, f.verbose));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -378,9 +376,6 @@ fn dedup_summary_text(job: &str, s: &DedupSummary, verbose: bool) -> String {
         text.push_str(&format!("; {} bad records skipped", s.read.skipped));
     }
     text.push('\n');
-    for m in &s.read.skipped_messages {
-        text.push_str(&format!("  skipped {m}\n"));
-    }
     text
 }
 
@@ -519,16 +514,23 @@ fn summary_text(job: &str, s: &Summary, rules: &RuleSet) -> String {
         line.push_str(&format!("; {} bad records skipped", s.skipped));
     }
     line.push('\n');
-    for m in &s.skipped_messages {
-        line.push_str(&format!("  skipped {m}\n"));
-    }
+    line + &skipped_text(s)
+}
+
+/// The skipped records' messages, one a line (the first 20, then a count).
+fn skipped_text(s: &Summary) -> String {
+    let mut text: String = s
+        .skipped_messages
+        .iter()
+        .map(|m| format!("  skipped {m}\n"))
+        .collect();
     if s.skipped as usize > s.skipped_messages.len() {
-        line.push_str(&format!(
+        text.push_str(&format!(
             "  ... and {} more\n",
             s.skipped as usize - s.skipped_messages.len()
         ));
     }
-    line
+    text
 }
 
 fn rule_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<RuleSource>> {

@@ -567,10 +567,6 @@ struct MatcherBuilder {
 }
 
 impl MatcherBuilder {
-    fn add_phrase(&mut self, phrase: String, lp: LitPat, max_words: usize) {
-        self.phrases.add(phrase, lp, max_words);
-    }
-
     fn build(self) -> Matchers {
         let literals = self.phrases.build();
         // Two groups: rules for short lines, and rules that may touch any line.
@@ -768,7 +764,7 @@ impl Builder {
                     return Err(loc.err(phrase.span(), "phrase is empty once normalised"));
                 }
                 let kb = k.as_bytes();
-                target.add_phrase(
+                target.phrases.add(
                     k.clone(),
                     LitPat {
                         rule: rule_idx as u32,
