@@ -7,7 +7,7 @@ use toml::Spanned;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSpec {
-    /// What the file is for; shown by `deboil rules list`.
+    /// What the file is for, for its readers; deboil does not use it.
     #[allow(dead_code)]
     pub description: Option<String>,
     /// Default scope of the file's rules.
