@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::ops::Range;
 
+use crate::extract::{ExtractLine, Extractor, Why};
 use crate::normalize;
 use crate::rules::{Action, Hit, LineKey, Mask, RuleSet};
 
@@ -102,6 +103,8 @@ pub enum Cause {
     Rule(usize),
     /// A built-in cleanup.
     Builtin(Builtin),
+    /// Body extraction (with `--learn`).
+    Extract(Why),
 }
 
 /// One removal: a byte range of the original text.
@@ -155,6 +158,7 @@ impl Cleaned {
 pub struct Cleaner<'r> {
     rules: &'r RuleSet,
     opts: CleanOptions,
+    extractor: Option<&'r Extractor>,
 }
 
 #[derive(Default)]
@@ -205,7 +209,17 @@ fn split_lines(text: &str, out: &mut Vec<Line>) {
 impl<'r> Cleaner<'r> {
     /// A cleaner with `rules` and the built-in cleanups `opts`.
     pub fn new(rules: &'r RuleSet, opts: CleanOptions) -> Self {
-        Cleaner { rules, opts }
+        Cleaner {
+            rules,
+            opts,
+            extractor: None,
+        }
+    }
+
+    /// Also finds each page's body with `extractor` (whole-page dumps).
+    pub fn with_extractor(mut self, extractor: &'r Extractor) -> Self {
+        self.extractor = Some(extractor);
+        self
     }
 
     /// The rule set this cleaner uses.
@@ -216,15 +230,16 @@ impl<'r> Cleaner<'r> {
     /// Cleans `text` with the rules that apply to `site`.
     pub fn clean(&self, text: &str, site: &str) -> Cleaned {
         let mask = self.rules.mask_for(site);
-        self.clean_masked(text, &mask)
+        SCRATCH.with(|s| self.clean_with(text, &mask, Some(site), &mut s.borrow_mut()))
     }
 
-    /// Cleans `text` with exactly the rules `mask` switches on.
+    /// Cleans `text` with exactly the rules `mask` switches on (no body
+    /// extraction: that needs the site).
     pub fn clean_masked(&self, text: &str, mask: &Mask) -> Cleaned {
-        SCRATCH.with(|s| self.clean_with(text, mask, &mut s.borrow_mut()))
+        SCRATCH.with(|s| self.clean_with(text, mask, None, &mut s.borrow_mut()))
     }
 
-    fn clean_with(&self, text: &str, mask: &Mask, s: &mut Scratch) -> Cleaned {
+    fn clean_with(&self, text: &str, mask: &Mask, site: Option<&str>, s: &mut Scratch) -> Cleaned {
         let mut lines = Vec::new();
         split_lines(text, &mut lines);
         s.key.clear();
@@ -247,6 +262,22 @@ impl<'r> Cleaner<'r> {
         s.hits.sort_unstable();
         let mut plan = Plan::new(text, &lines, &s.keys);
         plan.apply_rules(self.rules, &s.hits);
+        if let (Some(ex), Some(site)) = (self.extractor, site) {
+            let ex_lines: Vec<ExtractLine> = lines
+                .iter()
+                .zip(&s.keys)
+                .map(|(l, k)| ExtractLine {
+                    text: &text[l.start..l.end],
+                    key: std::borrow::Cow::Borrowed(&s.key[k.start..k.end]),
+                    words: k.words,
+                })
+                .collect();
+            for (i, why) in ex.decide(site, &ex_lines).into_iter().enumerate() {
+                if let Some(why) = why {
+                    plan.remove_lines(i..i + 1, Cause::Extract(why));
+                }
+            }
+        }
         plan.apply_builtins(&self.opts, &s.key);
         plan.emit(&self.opts)
     }

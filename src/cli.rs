@@ -30,6 +30,12 @@ pub enum Command {
     Dedup(Box<DedupArgs>),
     /// Clean with the rules, then drop duplicates found on the cleaned text.
     Run(Box<RunArgs>),
+    /// Learn each site's recurring junk from its pages and write it as rules.
+    ///
+    /// Writes a rule file (TOML, deboil's own format) to stdout or `-o FILE`:
+    /// per site, the lines and blocks that recur across its pages, with the
+    /// number and share of pages, most text removed first.
+    Learn(Box<LearnArgs>),
     /// Explain why two documents match: similarity, estimated and exact, and shared passages.
     Why(Box<WhyArgs>),
     /// Work with rule files.
@@ -65,6 +71,34 @@ pub struct CleanArgs {
     /// Print a unified diff of what would change, and write nothing else.
     #[arg(long, conflicts_with_all = ["output", "out_dir"])]
     pub diff: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the rules to FILE instead of stdout; written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub learn: LearnFlags,
+}
+
+/// How much evidence learning asks for.
+#[derive(Debug, Args, Clone)]
+pub struct LearnFlags {
+    /// Sites with fewer pages learn nothing.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub learn_min_site_pages: usize,
+    /// A line must recur on at least N pages (copies of one story count once).
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
+    pub learn_min_pages: u64,
+    /// ... and on at least this share of the site's pages.
+    #[arg(long, default_value_t = 0.05, value_name = "F", value_parser = parse_unit)]
+    pub learn_min_share: f64,
+    /// Words a line needs to be a rule on its own (shorter lines only in blocks).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub learn_min_words: usize,
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +287,18 @@ pub struct RuleArgs {
     /// Lines of at most N words are dropped when they repeat an earlier line.
     #[arg(long, default_value_t = deboil::clean::DEFAULT_REPEATED_LINE_WORDS, value_name = "N")]
     pub repeated_line_words: usize,
+    /// Learn each site's recurring junk in a first pass and remove it too;
+    /// on whole-page dumps also keep only each page's body.
+    #[arg(long)]
+    pub learn: bool,
+    /// With --learn: remove recurring lines only, never look for the body.
+    #[arg(long, requires = "learn")]
+    pub no_extract: bool,
+    /// With --learn: also write the learned rules to FILE.
+    #[arg(long, value_name = "FILE", requires = "learn")]
+    pub save_learned: Option<PathBuf>,
+    #[command(flatten)]
+    pub learn_flags: LearnFlags,
 }
 
 #[derive(Debug, Args)]

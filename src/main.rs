@@ -11,14 +11,16 @@ use anyhow::{Context, bail};
 use clap::Parser;
 
 use cli::{
-    CleanArgs, Cli, Command, DedupFlags, FormatArg, InputArgs, MeasureArg, RuleArgs, RulesCommand,
-    SchemeArg,
+    CleanArgs, Cli, Command, DedupFlags, FormatArg, InputArgs, LearnArgs, LearnFlags, MeasureArg,
+    RuleArgs, RulesCommand, SchemeArg,
 };
 use deboil::clean::{Builtin, CleanOptions, Cleaner};
 use deboil::dedup::{DedupJob, DedupOptions, DedupOutputs, DedupSummary, Measure, Mode};
 use deboil::doc::FieldNames;
 use deboil::examples::run_examples;
+use deboil::extract::{ExtractOptions, Extractor};
 use deboil::index::{IndexMeta, SavedIndex};
+use deboil::learn::{LearnOptions, Learned};
 use deboil::lsh::{self, Params};
 use deboil::minhash::{Scheme, Signer};
 use deboil::pipeline::{CleanJob, Extras, ReadOptions, Sink, Summary};
@@ -47,13 +49,128 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Clean(args) => clean(*args),
         Command::Dedup(args) => dedup(&args.input, None, &args.dedup),
         Command::Run(args) => dedup(&args.input, Some(&args.rules), &args.dedup),
+        Command::Learn(args) => learn(*args),
         Command::Why(args) => why(&args),
         Command::Rules(RulesCommand::Test(a)) => rules_test(&a.paths),
         Command::Rules(RulesCommand::List(a)) => rules_list(&a.paths),
     }
 }
 
-fn load_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
+/// Rules (learned ones included) and the body extractor `--learn` brings.
+struct Loaded {
+    rules: RuleSet,
+    extractor: Option<Extractor>,
+    /// Stdin spooled for the second pass; removed when dropped.
+    _spool: Option<tempfile::TempPath>,
+}
+
+impl Loaded {
+    fn cleaner(&self, args: &RuleArgs) -> Cleaner<'_> {
+        let c = Cleaner::new(&self.rules, clean_options(args));
+        match &self.extractor {
+            Some(ex) => c.with_extractor(ex),
+            None => c,
+        }
+    }
+}
+
+fn learn_options(f: &LearnFlags) -> LearnOptions {
+    LearnOptions {
+        min_site_pages: f.learn_min_site_pages,
+        min_pages: f.learn_min_pages as usize,
+        min_share: f.learn_min_share,
+        min_words: f.learn_min_words,
+    }
+}
+
+/// Replaces stdin among `inputs` by a spooled copy, so it can be read twice.
+fn spool_stdin(inputs: &mut [Input]) -> anyhow::Result<Option<tempfile::TempPath>> {
+    let Some(slot) = inputs.iter_mut().find(|i| i.path.is_none()) else {
+        return Ok(None);
+    };
+    let mut f = tempfile::NamedTempFile::new().context("creating a file to spool stdin")?;
+    io::copy(&mut io::stdin().lock(), &mut f).context("spooling stdin")?;
+    let path = f.into_temp_path();
+    *slot = Input::spooled_stdin(path.to_path_buf());
+    Ok(Some(path))
+}
+
+/// Learns from `inputs` (spooling stdin), reporting what was learned.
+fn learn_from(
+    inputs: &mut [Input],
+    input: &InputArgs,
+    flags: &LearnFlags,
+) -> anyhow::Result<(Learned, Option<tempfile::TempPath>)> {
+    let spool = spool_stdin(inputs)?;
+    let learned = deboil::pipeline::learn_inputs(
+        inputs,
+        &read_options(input),
+        learn_options(flags),
+        input.skip_bad,
+    )?;
+    if !input.quiet {
+        eprintln!(
+            "deboil learn: {} pages, {} sites learned from ({} with too few pages), {} rules for {} sites",
+            learned.pages,
+            learned.sites_learned,
+            learned.sites_skipped,
+            learned.rules.len(),
+            learned.sites()
+        );
+    }
+    Ok((learned, spool))
+}
+
+/// Loads the rules; with `--learn`, learns from `inputs` first.
+fn load_all(args: &RuleArgs, input: &InputArgs, inputs: &mut [Input]) -> anyhow::Result<Loaded> {
+    if !args.learn {
+        return Ok(Loaded {
+            rules: load_rules(args, None)?,
+            extractor: None,
+            _spool: None,
+        });
+    }
+    let (learned, spool) = learn_from(inputs, input, &args.learn_flags)?;
+    let toml = learned.to_toml();
+    if let Some(path) = &args.save_learned {
+        let mut f = atomic(Some(path), inputs, "--save-learned")?.expect("a path");
+        f.write_all(toml.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+        f.commit()
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let source = RuleSource {
+        name: "<learned>".to_string(),
+        text: toml,
+    };
+    Ok(Loaded {
+        rules: load_rules(args, Some(source))?,
+        extractor: (!args.no_extract)
+            .then(|| Extractor::new(learned.templates, ExtractOptions::default())),
+        _spool: spool,
+    })
+}
+
+fn learn(args: LearnArgs) -> anyhow::Result<ExitCode> {
+    init_threads(args.input.threads)?;
+    let mut inputs = collect_inputs(&args.input.inputs)?;
+    let mut output = atomic(args.output.as_ref(), &inputs, "-o")?;
+    let (learned, _spool) = learn_from(&mut inputs, &args.input, &args.learn)?;
+    let toml = learned.to_toml();
+    match output.as_mut() {
+        Some(f) => f.write_all(toml.as_bytes())?,
+        None => {
+            let mut out = stdout();
+            out.write_all(toml.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(deboil::Error::Output)?;
+        }
+    }
+    commit_all([(output, &args.output), (None, &None), (None, &None)])?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_rules(args: &RuleArgs, learned: Option<RuleSource>) -> anyhow::Result<RuleSet> {
     let mut sources = if args.no_default_rules {
         Vec::new()
     } else {
@@ -62,6 +179,7 @@ fn load_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
     for p in &args.rules {
         sources.extend(RuleSource::from_path(p)?);
     }
+    sources.extend(learned);
     let toggles = Toggles {
         enable: args.enable.clone(),
         disable: args.disable.clone(),
@@ -168,8 +286,9 @@ fn stdout() -> Box<dyn Write> {
 
 fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
     init_threads(args.input.threads)?;
-    let rules = load_rules(&args.rules)?;
-    let inputs = collect_inputs(&args.input.inputs)?;
+    let mut inputs = collect_inputs(&args.input.inputs)?;
+    let loaded = load_all(&args.rules, &args.input, &mut inputs)?;
+    let rules = &loaded.rules;
     let mut explain = atomic(args.explain.as_ref(), &inputs, "--explain")?;
     let mut rejects = atomic(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     // clap refuses -o with --diff.
@@ -178,7 +297,7 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         check_out_dir(dir, &args.input.inputs, &inputs)?;
     }
     let job = CleanJob {
-        cleaner: Cleaner::new(&rules, clean_options(&args.rules)),
+        cleaner: loaded.cleaner(&args.rules),
         read: read_options(&args.input),
     };
     // The atomic files are written through borrows and committed after the run.
@@ -205,7 +324,7 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         (rejects, &args.input.rejects),
     ])?;
     if !args.input.quiet {
-        eprint!("{}", summary_text("clean", &summary, &rules));
+        eprint!("{}", summary_text("clean", &summary, rules));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -279,8 +398,9 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
             opts.params.rows
         );
     }
-    let rule_set = rules.map(load_rules).transpose()?;
-    let inputs = collect_inputs(&input.inputs)?;
+    let mut inputs = collect_inputs(&input.inputs)?;
+    let loaded = rules.map(|r| load_all(r, input, &mut inputs)).transpose()?;
+    let rule_set = loaded.as_ref().map(|l| &l.rules);
     let mut output = atomic(f.output.as_ref(), &inputs, "-o")?;
     let mut clusters = atomic(f.clusters.as_ref(), &inputs, "--clusters")?;
     let mut rejects = atomic(input.rejects.as_ref(), &inputs, "--rejects")?;
@@ -302,10 +422,7 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
     let job = DedupJob {
         against,
         collect_kept: f.save_index.is_some(),
-        cleaner: rule_set
-            .as_ref()
-            .zip(rules)
-            .map(|(rs, args)| Cleaner::new(rs, clean_options(args))),
+        cleaner: loaded.as_ref().zip(rules).map(|(l, args)| l.cleaner(args)),
         read: read_options(input),
         opts,
     };
@@ -380,16 +497,20 @@ fn dedup_summary_text(job: &str, s: &DedupSummary, verbose: bool) -> String {
 }
 
 fn why(args: &cli::WhyArgs) -> anyhow::Result<ExitCode> {
-    let rules = if args.clean {
-        load_rules(&args.rules)?
+    let mut inputs = collect_inputs(&args.input.inputs)?;
+    let loaded = if args.clean {
+        load_all(&args.rules, &args.input, &mut inputs)?
     } else {
-        RuleSet::empty()
+        Loaded {
+            rules: RuleSet::empty(),
+            extractor: None,
+            _spool: None,
+        }
     };
-    let cleaner = Cleaner::new(&rules, clean_options(&args.rules));
+    let cleaner = loaded.cleaner(&args.rules);
     let read = read_options(&args.input);
     let mut found: [Option<(String, String)>; 2] = [None, None];
-    'outer: for batch in deboil::pipeline::read_batches(collect_inputs(&args.input.inputs)?, &read)
-    {
+    'outer: for batch in deboil::pipeline::read_batches(inputs, &read) {
         for rec in batch? {
             let Ok(doc) = deboil::doc::Document::parse(&rec, &read.names) else {
                 continue;

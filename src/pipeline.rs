@@ -156,6 +156,7 @@ pub fn cause_id(rules: &RuleSet, c: Cause) -> String {
     match c {
         Cause::Rule(i) => rules.rules[i].id.clone(),
         Cause::Builtin(b) => format!("builtin.{}", b.name()),
+        Cause::Extract(w) => format!("learn.{}", w.name()),
     }
 }
 
@@ -369,7 +370,7 @@ fn explain_records(rules: &RuleSet, rec: &RawRecord, doc: &Document, c: &Cleaned
         let char_end = chars_to(r.end);
         let action = match r.cause {
             Cause::Rule(i) => rules.rules[i].action.name(),
-            Cause::Builtin(_) => "line",
+            Cause::Builtin(_) | Cause::Extract(_) => "line",
         };
         let record = Record {
             id: &doc.id,
@@ -386,4 +387,55 @@ fn explain_records(rules: &RuleSet, rec: &RawRecord, doc: &Document, c: &Cleaned
         out.push(b'\n');
     }
     out
+}
+
+/// Learns from `inputs` (two reads: counts, then example texts for the
+/// rules). Bad records stop the run, or with `skip_bad` are passed over
+/// (the cleaning pass that follows reports them).
+pub fn learn_inputs(
+    inputs: &[Input],
+    read: &ReadOptions,
+    opts: crate::learn::LearnOptions,
+    skip_bad: bool,
+) -> Result<crate::learn::Learned> {
+    use crate::learn::{Learner, PageLines};
+    let mut learner = Learner::new(opts);
+    let bad = |rec: &RawRecord, b: BadRecord| Error::BadRecord {
+        source_name: rec.input.input.name.clone(),
+        line: b.line,
+        col: b.col,
+        problem: b.problem,
+    };
+    for batch in read_batches(inputs.to_vec(), read) {
+        let batch = batch?;
+        let pages: Vec<Result<(String, PageLines), BadRecord>> = batch
+            .par_iter()
+            .map(|rec| {
+                Document::parse(rec, &read.names)
+                    .map(|d| (d.site.to_string(), PageLines::of(&d.text)))
+            })
+            .collect();
+        for (rec, p) in batch.iter().zip(pages) {
+            match p {
+                Ok((site, lines)) => learner.add_lines(&site, lines),
+                Err(b) if !skip_bad => return Err(bad(rec, b)),
+                Err(_) => {}
+            }
+        }
+    }
+    let mut learned = learner.finish();
+    if learned.needs_examples() {
+        let wanted = learned.wanted();
+        'read: for batch in read_batches(inputs.to_vec(), read) {
+            for rec in batch? {
+                if let Ok(d) = Document::parse(&rec, &read.names) {
+                    learned.add_examples(&d.site, &d.text, &wanted);
+                    if !learned.needs_examples() {
+                        break 'read;
+                    }
+                }
+            }
+        }
+    }
+    Ok(learned)
 }

@@ -28,6 +28,9 @@ pub enum FormatChoice {
     Fixed(Format),
 }
 
+/// The name stdin goes by in messages.
+const STDIN_NAME: &str = "<stdin>";
+
 /// One input: a file or stdin.
 #[derive(Debug, Clone)]
 pub struct Input {
@@ -45,7 +48,15 @@ impl Input {
         Input {
             path: None,
             relative: PathBuf::from("stdin"),
-            name: "<stdin>".to_string(),
+            name: STDIN_NAME.to_string(),
+        }
+    }
+
+    /// Stdin, spooled to the file `path` so that it can be read twice.
+    pub fn spooled_stdin(path: PathBuf) -> Input {
+        Input {
+            path: Some(path),
+            ..Input::stdin()
         }
     }
 
@@ -61,6 +72,10 @@ impl Input {
 
     /// The format of this input, by extension, for [`FormatChoice::Auto`].
     pub fn format_by_name(&self) -> Option<Format> {
+        // Stdin has no name to go by, also once spooled to a temporary file.
+        if self.name == STDIN_NAME {
+            return None;
+        }
         let path = self.path.as_deref()?;
         let mut name = path.file_name()?.to_string_lossy().to_lowercase();
         for ext in [".gz", ".zst", ".zstd"] {

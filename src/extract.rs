@@ -1,0 +1,382 @@
+//! Finding the article body in a whole-page dump (Common Crawl WET style).
+//!
+//! Whole pages carry junk that never repeats exactly: teaser lists, related
+//! headlines, comment threads, navigation with changing items. The body is
+//! the stretch of the page where long, sentence-like lines sit close
+//! together. Each non-blank line gets a score:
+//!
+//! - a line of [`ExtractOptions::min_good_words`] words or more whose share of
+//!   function words ("the", "und", "de" ...) is that of running prose scores
+//!   its word count; a long line without them (a list of names, a headline
+//!   run) scores a third of it;
+//! - a short line costs half of [`ExtractOptions::penalty`], unless it reads
+//!   like a sentence (a list item, a caption): then it costs nothing;
+//! - a line the site repeats on many pages (learned template) costs the full
+//!   penalty plus half its words.
+//!
+//! The body is the run of lines with the highest total (a maximum-sum
+//! segment). A comment-section marker ("Leave a reply", "42 Comments") ends
+//! the search once a body of some size was found, so a long comment thread
+//! never wins over a short article. The page title (the first line, as HTML
+//! title extraction leaves it) brings back its repeat near the body.
+//!
+//! Extraction only fires on pages that look like whole pages: at least
+//! [`ExtractOptions::min_outside_lines`] lines outside the body. Clean
+//! article text is left alone.
+//!
+//! ```
+//! use deboil::extract::{ExtractLine, Extractor, Why};
+//!
+//! let page = "My site - Home\nHome\nAbout\nContact\nArchive\nLogin\nSearch\nTags\nMenu\n\
+//!             The council met on Monday and decided that the bridge will be rebuilt in the spring.\n\
+//!             It is the first time in ten years that the town has had the money for such a project.\n\
+//!             Popular\nWeather\nSports\n";
+//! let lines: Vec<ExtractLine> = page.lines().map(ExtractLine::new).collect();
+//! let fate = Extractor::default().decide("site", &lines);
+//! assert_eq!(fate[9], None);
+//! assert_eq!(fate[1], Some(Why::OutsideBody));
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::learn::line_hash;
+use crate::normalize;
+
+/// Knobs of body extraction.
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    /// Words a line needs to count as body text.
+    pub min_good_words: usize,
+    /// Share of function words a body line needs.
+    pub min_function_share: f64,
+    /// What a template line costs (short lines cost half).
+    pub penalty: f64,
+    /// Fire only when this many lines lie outside the body.
+    pub min_outside_lines: usize,
+    /// Body score after which a comment marker ends the search.
+    pub min_body_score: f64,
+    /// How many lines before the body the title may stand, with what lies
+    /// between (byline, date) kept.
+    pub title_gap: usize,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        ExtractOptions {
+            min_good_words: 10,
+            min_function_share: 0.25,
+            penalty: 8.0,
+            min_outside_lines: 8,
+            min_body_score: 30.0,
+            title_gap: 6,
+        }
+    }
+}
+
+/// Short lines with this many words and enough function words read as sentences.
+const NEUTRAL_WORDS: usize = 4;
+
+/// Why extraction removed a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Why {
+    /// The site repeats this line on many pages.
+    Template,
+    /// The line lies outside the body: navigation, teasers, headlines.
+    OutsideBody,
+    /// The line is in or marks a comment section.
+    Comments,
+    /// The line repeats a line already kept from this page.
+    Duplicate,
+}
+
+impl Why {
+    /// The name used as the rule id in explain records (`learn.NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Why::Template => "template",
+            Why::OutsideBody => "outside-body",
+            Why::Comments => "comments",
+            Why::Duplicate => "duplicate-line",
+        }
+    }
+}
+
+/// One line as the extractor sees it.
+#[derive(Debug, Clone)]
+pub struct ExtractLine<'a> {
+    /// The original line.
+    pub text: &'a str,
+    /// Its normalised key ([`normalize::push_key`]).
+    pub key: std::borrow::Cow<'a, [u8]>,
+    /// Its word count.
+    pub words: usize,
+}
+
+impl<'a> ExtractLine<'a> {
+    /// Builds the key of `text`.
+    pub fn new(text: &'a str) -> ExtractLine<'a> {
+        let mut key = Vec::new();
+        let words = normalize::push_key(text, &mut key);
+        ExtractLine {
+            text,
+            key: key.into(),
+            words,
+        }
+    }
+}
+
+/// Finds bodies; holds each site's learned template lines.
+#[derive(Debug, Clone, Default)]
+pub struct Extractor {
+    templates: HashMap<String, HashSet<u64>>,
+    opts: ExtractOptions,
+}
+
+fn marker() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)^\W*\d*\s*(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// Function words of English, German, French, Spanish and Russian: running
+/// prose is full of them, menus and headline lists are not.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because",
+    "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
+    "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "it's", "its", "just", "me",
+    "more", "my", "no", "not", "now", "of", "on", "one", "only", "or", "other", "our", "out",
+    "over", "she", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these",
+    "they", "this", "those", "to", "up", "very", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "will", "with", "would", "you", "your", // en
+    "aber", "als", "am", "an", "auch", "auf", "aus", "bei", "bis", "das", "dass", "dem", "den",
+    "der", "des", "die", "dies", "doch", "ein", "eine", "einem", "einen", "einer", "es", "für",
+    "hat", "ich", "im", "in", "ist", "mit", "nach", "nicht", "noch", "nur", "oder", "sein", "sich",
+    "sie", "sind", "so", "um", "und", "von", "vor", "war", "wie", "wir", "wird", "zu", "zum",
+    "zur", // de
+    "au", "aux", "avec", "ce", "dans", "de", "des", "du", "elle", "en", "est", "et", "il", "la",
+    "le", "les", "mais", "ne", "nous", "par", "pas", "plus", "pour", "qu'il", "que", "qui", "sa",
+    "se", "son", "sur", "un", "une", // fr
+    "al", "con", "del", "el", "es", "los", "las", "lo", "para", "por", "se", "su", "y", "una",
+    "como", "más", "pero", // es
+    "в", "и", "на", "не", "что", "с", "по", "как", "это", "из", "за", "от", "о", "к", "для", "но",
+    "он", "она", "они", // ru
+];
+
+fn function_words() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect())
+}
+
+/// Share of function words among the words of a key.
+fn function_share(key: &[u8]) -> f64 {
+    let Ok(key) = std::str::from_utf8(key) else {
+        return 0.0;
+    };
+    let set = function_words();
+    let (mut n, mut f) = (0usize, 0usize);
+    for w in key.split(' ') {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+        if w.is_empty() {
+            continue;
+        }
+        n += 1;
+        f += usize::from(set.contains(w));
+    }
+    if n == 0 { 0.0 } else { f as f64 / n as f64 }
+}
+
+impl Extractor {
+    /// An extractor with `templates` (per site, hashes of recurring lines as
+    /// [`crate::learn::Learned::templates`] holds them).
+    pub fn new(templates: HashMap<String, HashSet<u64>>, opts: ExtractOptions) -> Extractor {
+        Extractor { templates, opts }
+    }
+
+    /// Decides each line's fate: `None` keeps it. Blank lines are always kept
+    /// (the built-in cleanups collapse them).
+    pub fn decide(&self, site: &str, lines: &[ExtractLine]) -> Vec<Option<Why>> {
+        let o = &self.opts;
+        let mut fate = vec![None; lines.len()];
+        let template = self.templates.get(site);
+        let mut scratch = Vec::new();
+        // Non-blank lines only, by index into `lines`.
+        let nb: Vec<usize> = (0..lines.len())
+            .filter(|&i| !lines[i].key.is_empty())
+            .collect();
+        if nb.is_empty() {
+            return fate;
+        }
+        let hashes: Vec<u64> = nb
+            .iter()
+            .map(|&i| line_hash(&lines[i].key, &mut scratch))
+            .collect();
+        let is_template: Vec<bool> = hashes
+            .iter()
+            .map(|h| template.is_some_and(|t| t.contains(h)))
+            .collect();
+        let is_marker: Vec<bool> = nb
+            .iter()
+            .map(|&i| lines[i].words <= 10 && marker().is_match(lines[i].text))
+            .collect();
+        let score: Vec<f64> = nb
+            .iter()
+            .zip(&is_template)
+            .map(|(&i, &tpl)| {
+                let n = lines[i].words as f64;
+                if tpl {
+                    -o.penalty - 0.5 * n
+                } else if lines[i].words >= o.min_good_words {
+                    if function_share(&lines[i].key) >= o.min_function_share {
+                        n
+                    } else {
+                        0.3 * n
+                    }
+                } else if lines[i].words >= NEUTRAL_WORDS
+                    && function_share(&lines[i].key) >= o.min_function_share
+                {
+                    // A short sentence (a list item, a caption) is no evidence either way.
+                    0.0
+                } else {
+                    -0.5 * o.penalty
+                }
+            })
+            .collect();
+
+        // Maximum-sum segment; markers are walls, and one after a body ends the search.
+        let (mut best, mut a, mut b) = (0.0f64, 0usize, None::<usize>);
+        let (mut cur, mut start) = (0.0f64, 0usize);
+        let mut stop = nb.len();
+        for k in 0..nb.len() {
+            if is_marker[k] {
+                if best >= o.min_body_score {
+                    stop = k;
+                    break;
+                }
+                cur = 0.0;
+                start = k + 1;
+                continue;
+            }
+            if cur <= 0.0 {
+                cur = 0.0;
+                start = k;
+            }
+            cur += score[k];
+            if cur > best {
+                (best, a, b) = (cur, start, Some(k));
+            }
+        }
+        let body = b.map(|b| a..b + 1).unwrap_or(0..0);
+        if nb.len() - body.len() < o.min_outside_lines {
+            return fate;
+        }
+        let mut keep = vec![false; nb.len()];
+        for k in body.clone() {
+            keep[k] = !is_template[k] && !is_marker[k];
+        }
+        // The title: a later line repeating (part of) the first one.
+        let first = lines[nb[0]].text.trim().to_lowercase();
+        let title = (1..nb.len()).find(|&k| {
+            let t = lines[nb[k]].text.trim().to_lowercase();
+            !is_template[k]
+                && lines[nb[k]].words >= 2
+                && first.contains(&t)
+                && t.len() * 10 >= first.len() * 4
+        });
+        if let Some(t) = title {
+            keep[t] = true;
+            if t < body.start && body.start - t <= o.title_gap {
+                for k in t..body.start {
+                    keep[k] = !is_template[k] && !is_marker[k];
+                }
+            }
+        }
+        let mut seen = HashSet::new();
+        for k in 0..nb.len() {
+            fate[nb[k]] = if keep[k] {
+                if seen.insert(hashes[k]) {
+                    None
+                } else {
+                    Some(Why::Duplicate)
+                }
+            } else if is_template[k] {
+                Some(Why::Template)
+            } else if is_marker[k] || k >= stop {
+                Some(Why::Comments)
+            } else {
+                Some(Why::OutsideBody)
+            };
+        }
+        fate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<ExtractLine<'_>> {
+        text.lines().map(ExtractLine::new).collect()
+    }
+
+    const PROSE: &str =
+        "The council met on Monday and decided that the old bridge will be rebuilt in the spring.";
+
+    #[test]
+    fn clean_text_is_left_alone() {
+        let text = format!("Bridge to be rebuilt\n\n{PROSE}\n\nShort line.\n\n{PROSE} Again.\n");
+        let l = lines(&text);
+        assert!(
+            Extractor::default()
+                .decide("s", &l)
+                .iter()
+                .all(Option::is_none)
+        );
+    }
+
+    #[test]
+    fn comments_after_the_body_go() {
+        let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
+        let comment = "I think that the council is wrong about this and that they should have asked us first.";
+        let text = format!(
+            "Bridge to be rebuilt - Town News\n{nav}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n\
+             12 Comments\nAnna\n{comment}\nBen\n{comment} Yes.\n{comment} No.\n{comment} Maybe.\n"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        let kept: Vec<&str> = l
+            .iter()
+            .zip(&fate)
+            .filter(|(_, f)| f.is_none())
+            .map(|(l, _)| l.text)
+            .collect();
+        assert_eq!(kept[0], "Bridge to be rebuilt");
+        assert_eq!(kept.len(), 4, "{kept:?}");
+        let why = fate[l.iter().position(|x| x.text == comment).unwrap()];
+        assert_eq!(why, Some(Why::Comments));
+    }
+
+    #[test]
+    fn template_lines_and_duplicates_inside_the_body_go() {
+        let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
+        let share = "Share this story with your friends";
+        let text = format!("{nav}{PROSE}\n{share}\n{PROSE} Two.\n{PROSE}\n");
+        let l = lines(&text);
+        let mut scratch = Vec::new();
+        let h = line_hash(&ExtractLine::new(share).key, &mut scratch);
+        let ex = Extractor::new(
+            HashMap::from([("s".to_string(), HashSet::from([h]))]),
+            ExtractOptions::default(),
+        );
+        let fate = ex.decide("s", &l);
+        assert_eq!(fate[9], Some(Why::Template));
+        assert_eq!(fate[11], Some(Why::Duplicate));
+        assert_eq!(fate[8], None);
+    }
+}

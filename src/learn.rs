@@ -1,0 +1,672 @@
+//! Learning a site's recurring junk from its own pages.
+//!
+//! A line whose normalised, digit-folded key recurs across many pages of one
+//! site is template, not article: menus, share bars, newsletter blurbs,
+//! footers. The learner counts, per site, on how many pages each line key
+//! occurs and turns the recurring ones into ordinary rules (see
+//! [`Learned::to_toml`]), which a person can review and commit.
+//!
+//! Guards keep real content safe:
+//! - a line needs [`LearnOptions::min_words`] words to be evidence on its own;
+//!   shorter lines ("Home", "Share") become rules only inside a block that
+//!   holds a longer learned line;
+//! - pages that are copies of one story (re-crawls, syndicated copies) count
+//!   once: they are grouped by the long, rare lines they share;
+//! - sites with fewer than [`LearnOptions::min_site_pages`] pages learn nothing.
+//!
+//! ```
+//! use deboil::learn::{LearnOptions, Learner};
+//!
+//! let mut learner = Learner::new(LearnOptions::default());
+//! for i in 0..6 {
+//!     let text = format!("Story number {i} tells its own tale of the day.\n\
+//!                         Subscribe to our newsletter for daily updates now\n");
+//!     learner.add("news.example", &text);
+//! }
+//! let learned = learner.finish();
+//! assert_eq!(learned.rules.len(), 1);
+//! assert_eq!(learned.rules[0].pages, 6);
+//! ```
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::cluster::UnionFind;
+use crate::normalize;
+
+/// How much evidence learning asks for.
+#[derive(Debug, Clone)]
+pub struct LearnOptions {
+    /// Sites with fewer pages learn nothing.
+    pub min_site_pages: usize,
+    /// A line must recur on at least this many pages (distinct stories) ...
+    pub min_pages: usize,
+    /// ... and on at least this share of them.
+    pub min_share: f64,
+    /// Words a line needs to become a rule on its own.
+    pub min_words: usize,
+}
+
+impl Default for LearnOptions {
+    fn default() -> Self {
+        LearnOptions {
+            min_site_pages: 5,
+            min_pages: 2,
+            min_share: 0.05,
+            min_words: 3,
+        }
+    }
+}
+
+/// Lines with this many words are long enough to tell stories apart.
+const STORY_LINE_WORDS: u16 = 8;
+
+/// The hash a line is counted by: its normalised key with digits folded.
+/// `key` is the line's key as [`normalize::push_key`] writes it.
+pub fn line_hash(key: &[u8], scratch: &mut Vec<u8>) -> u64 {
+    scratch.clear();
+    scratch.extend_from_slice(key);
+    normalize::fold_digits(scratch);
+    xxh3_64(scratch)
+}
+
+/// Words of a line's opening that can be learned as a `starts_with` rule.
+const PREFIX_WORDS: usize = 6;
+/// A prefix must open lines on at least this share of a site's pages.
+const PREFIX_MIN_SHARE: f64 = 0.2;
+
+/// The hash of a line's first [`PREFIX_WORDS`] words, for lines long
+/// enough to have a varying rest ("Translated by NAME and NAME.").
+fn prefix_hash(key: &[u8], words: usize, scratch: &mut Vec<u8>) -> Option<u64> {
+    if words < PREFIX_WORDS + 2 {
+        return None;
+    }
+    let end = key
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b' ')
+        .nth(PREFIX_WORDS - 1)?
+        .0;
+    Some(line_hash(&key[..end], scratch) ^ PREFIX_TAG)
+}
+
+/// Keeps prefix hashes apart from line hashes.
+const PREFIX_TAG: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The first [`PREFIX_WORDS`] words of `line`.
+fn prefix_text(line: &str) -> String {
+    line.split_whitespace()
+        .take(PREFIX_WORDS)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The non-blank lines of one page, as hashes and word counts.
+#[derive(Debug, Default, Clone)]
+pub struct PageLines {
+    hashes: Vec<u64>,
+    prefixes: Vec<Option<u64>>,
+    words: Vec<u16>,
+}
+
+impl PageLines {
+    /// Splits `text` into lines and hashes each non-blank one.
+    pub fn of(text: &str) -> PageLines {
+        let mut page = PageLines::default();
+        let (mut key, mut scratch) = (Vec::new(), Vec::new());
+        for line in text.lines() {
+            key.clear();
+            let words = normalize::push_key(line, &mut key);
+            if key.is_empty() {
+                continue;
+            }
+            page.hashes.push(line_hash(&key, &mut scratch));
+            page.prefixes.push(prefix_hash(&key, words, &mut scratch));
+            page.words.push(words.min(u16::MAX as usize) as u16);
+        }
+        page
+    }
+}
+
+/// Collects pages site by site; [`Learner::finish`] decides.
+#[derive(Debug)]
+pub struct Learner {
+    opts: LearnOptions,
+    sites: BTreeMap<String, Vec<PageLines>>,
+}
+
+/// What a rule matches: a whole line, or a line's opening words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    /// A line, by its hash.
+    Line(u64),
+    /// A line opening, by its hash.
+    Prefix(u64),
+}
+
+/// One learned rule: a line, or a block of lines that occur together.
+#[derive(Debug, Clone)]
+pub struct LearnedRule {
+    /// The site it was learned on.
+    pub site: String,
+    /// What it matches, in the order first seen.
+    pub lines: Vec<Unit>,
+    /// Distinct stories (pages, copies counted once) holding the rule's most
+    /// frequent line.
+    pub pages: usize,
+    /// Distinct stories of the site.
+    pub site_pages: usize,
+    /// Words the rule removes over the site's pages (an estimate: each
+    /// line's words times its pages).
+    pub words_removed: u64,
+    /// The most words a line of the rule had (the rule's `max_words`).
+    pub max_words: usize,
+    /// One original text per line, filled by [`Learned::add_examples`].
+    pub examples: Vec<Option<String>>,
+}
+
+/// Rule and line index of each (site, unit) a rule needs an example for.
+pub type Wanted = HashMap<(String, Unit), (usize, usize)>;
+
+/// What was learned: rules per site and, per site, every recurring line.
+#[derive(Debug, Default, Clone)]
+pub struct Learned {
+    /// The rules, most text removed first.
+    pub rules: Vec<LearnedRule>,
+    /// Per site, the hashes of all recurring lines, short ones included: the
+    /// body extractor's evidence of template.
+    pub templates: HashMap<String, HashSet<u64>>,
+    /// Pages seen.
+    pub pages: usize,
+    /// Sites with enough pages to learn from.
+    pub sites_learned: usize,
+    /// Sites skipped for too few pages.
+    pub sites_skipped: usize,
+}
+
+impl Learner {
+    /// An empty learner.
+    pub fn new(opts: LearnOptions) -> Learner {
+        Learner {
+            opts,
+            sites: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one page of `site`.
+    pub fn add(&mut self, site: &str, text: &str) {
+        self.add_lines(site, PageLines::of(text));
+    }
+
+    /// Adds one page already split by [`PageLines::of`] (which can run in parallel).
+    pub fn add_lines(&mut self, site: &str, page: PageLines) {
+        match self.sites.get_mut(site) {
+            Some(v) => v.push(page),
+            None => {
+                self.sites.insert(site.to_string(), vec![page]);
+            }
+        }
+    }
+
+    /// Decides what recurs, site by site.
+    pub fn finish(self) -> Learned {
+        let mut learned = Learned::default();
+        for (site, pages) in &self.sites {
+            learned.pages += pages.len();
+            if site.is_empty() || pages.len() < self.opts.min_site_pages {
+                learned.sites_skipped += 1;
+                continue;
+            }
+            learned.sites_learned += 1;
+            let (template, rules) = learn_site(site, pages, &self.opts);
+            learned.templates.insert(site.clone(), template);
+            learned.rules.extend(rules);
+        }
+        learned.rules.sort_by(|a, b| {
+            b.words_removed
+                .cmp(&a.words_removed)
+                .then_with(|| a.site.cmp(&b.site))
+                .then_with(|| a.lines.cmp(&b.lines))
+        });
+        learned
+    }
+}
+
+/// Groups a site's pages that are copies of one story: pages sharing at
+/// least half of their long, rare lines.
+fn story_groups(pages: &[PageLines], page_freq: &HashMap<u64, u32>) -> UnionFind {
+    let n = pages.len();
+    // Copies of one story are a handful of pages; a line on more is template.
+    let rare = (n as u32 / 20).max(3);
+    let residual: Vec<Vec<u64>> = pages
+        .iter()
+        .map(|p| {
+            let mut r: Vec<u64> = p
+                .hashes
+                .iter()
+                .zip(&p.words)
+                .filter(|&(h, &w)| w >= STORY_LINE_WORDS && page_freq[h] <= rare)
+                .map(|(&h, _)| h)
+                .collect();
+            r.sort_unstable();
+            r.dedup();
+            r
+        })
+        .collect();
+    let mut holders: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut uf = UnionFind::new(n);
+    let mut shared: HashMap<u32, usize> = HashMap::new();
+    for (i, r) in residual.iter().enumerate() {
+        shared.clear();
+        for h in r {
+            let list = holders.entry(*h).or_default();
+            for &j in list.iter() {
+                *shared.entry(j).or_default() += 1;
+            }
+            list.push(i as u32);
+        }
+        for (&j, &s) in &shared {
+            let small = r.len().min(residual[j as usize].len());
+            if small >= 2 && 2 * s >= small {
+                uf.union(i as u32, j);
+            }
+        }
+    }
+    uf
+}
+
+fn learn_site(
+    site: &str,
+    pages: &[PageLines],
+    opts: &LearnOptions,
+) -> (HashSet<u64>, Vec<LearnedRule>) {
+    let mut page_freq: HashMap<u64, u32> = HashMap::new();
+    let mut seen = HashSet::new();
+    for p in pages {
+        seen.clear();
+        for &h in &p.hashes {
+            if seen.insert(h) {
+                *page_freq.entry(h).or_default() += 1;
+            }
+        }
+    }
+    let mut uf = story_groups(pages, &page_freq);
+    // Count each line once per story.
+    let mut by_group: BTreeMap<usize, HashSet<u64>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        by_group
+            .entry(uf.find(i as u32) as usize)
+            .or_default()
+            .extend(p.hashes.iter().copied());
+    }
+    let groups = by_group.len();
+    let mut freq: HashMap<u64, u32> = HashMap::new();
+    for set in by_group.values() {
+        for &h in set {
+            *freq.entry(h).or_default() += 1;
+        }
+    }
+    let need = (opts.min_pages as f64)
+        .max((opts.min_share * groups as f64).ceil())
+        .max(2.0) as u32;
+    let template: HashSet<u64> = freq
+        .iter()
+        .filter(|&(_, &c)| c >= need)
+        .map(|(&h, _)| h)
+        .collect();
+
+    // Openings shared by many pages whose lines vary ("Translated by ...").
+    let mut prefix_freq: HashMap<u64, u32> = HashMap::new();
+    let mut group_prefixes: BTreeMap<usize, HashSet<u64>> = BTreeMap::new();
+    // Per prefix: the first line seen with it, and whether others differ.
+    let mut variants: HashMap<u64, (u64, bool)> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        let g = uf.find(i as u32) as usize;
+        for (&h, pf) in p.hashes.iter().zip(&p.prefixes) {
+            if let Some(pf) = *pf {
+                group_prefixes.entry(g).or_default().insert(pf);
+                let v = variants.entry(pf).or_insert((h, false));
+                v.1 |= v.0 != h;
+            }
+        }
+    }
+    for set in group_prefixes.values() {
+        for &pf in set {
+            *prefix_freq.entry(pf).or_default() += 1;
+        }
+    }
+    let prefix_need = need.max((PREFIX_MIN_SHARE * groups as f64).ceil() as u32);
+    // A prefix only ever seen on one line is that line: learned as a line.
+    prefix_freq.retain(|pf, c| *c >= prefix_need && variants[pf].1);
+    let unit_of = |h: u64, pf: Option<u64>| -> Option<(Unit, u32)> {
+        if let Some(pf) = pf
+            && let Some(&c) = prefix_freq.get(&pf)
+        {
+            return Some((Unit::Prefix(pf), c));
+        }
+        freq.get(&h)
+            .filter(|_| template.contains(&h))
+            .map(|&c| (Unit::Line(h), c))
+    };
+
+    // Blocks: units that stand next to each other in enough stories.
+    let mut ids: HashMap<Unit, usize> = HashMap::new();
+    let mut order: Vec<(Unit, u32, u16)> = Vec::new();
+    let mut seq: Vec<Vec<Option<usize>>> = Vec::with_capacity(pages.len());
+    let mut longest: Vec<u16> = Vec::new();
+    for p in pages {
+        let mut s = Vec::with_capacity(p.hashes.len());
+        for ((&h, &pf), &w) in p.hashes.iter().zip(&p.prefixes).zip(&p.words) {
+            let id = unit_of(h, pf).map(|(u, c)| {
+                let id = *ids.entry(u).or_insert_with(|| {
+                    order.push((u, c, w));
+                    longest.push(w);
+                    order.len() - 1
+                });
+                longest[id] = longest[id].max(w);
+                id
+            });
+            s.push(id);
+        }
+        seq.push(s);
+    }
+    let mut pair_groups: HashMap<(usize, usize), HashSet<usize>> = HashMap::new();
+    for (i, s) in seq.iter().enumerate() {
+        let g = uf.find(i as u32) as usize;
+        for w in s.windows(2) {
+            if let (Some(a), Some(b)) = (w[0], w[1])
+                && a != b
+            {
+                pair_groups
+                    .entry((a.min(b), a.max(b)))
+                    .or_default()
+                    .insert(g);
+            }
+        }
+    }
+    let mut blocks = UnionFind::new(order.len());
+    let mut pairs: Vec<(&(usize, usize), &HashSet<usize>)> = pair_groups.iter().collect();
+    pairs.sort_unstable_by_key(|(k, _)| **k);
+    for (&(a, b), gs) in pairs {
+        // Units join a block when they stand together on most pages that
+        // hold either, not merely somewhere (section headers meet many lines).
+        let more = order[a].1.max(order[b].1);
+        if gs.len() as u32 >= need && 2 * gs.len() as u32 >= more {
+            blocks.union(a as u32, b as u32);
+        }
+    }
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..order.len() {
+        members
+            .entry(blocks.find(i as u32) as usize)
+            .or_default()
+            .push(i);
+    }
+    let mut rules = Vec::new();
+    for m in members.values() {
+        // A block of short lines only is not evidence enough (section
+        // headers recur in clean text too).
+        if !m.iter().any(|&i| order[i].2 as usize >= opts.min_words) {
+            continue;
+        }
+        let lines: Vec<Unit> = m.iter().map(|&i| order[i].0).collect();
+        let pages_max = m.iter().map(|&i| order[i].1 as usize).max().unwrap_or(0);
+        let words_removed = m
+            .iter()
+            .map(|&i| u64::from(order[i].2) * u64::from(order[i].1))
+            .sum();
+        rules.push(LearnedRule {
+            site: site.to_string(),
+            examples: vec![None; lines.len()],
+            max_words: m.iter().map(|&i| longest[i] as usize).max().unwrap_or(0),
+            lines,
+            pages: pages_max,
+            site_pages: groups,
+            words_removed,
+        });
+    }
+    (template, rules)
+}
+
+impl Learned {
+    /// Whether any rule still lacks an example text.
+    pub fn needs_examples(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.examples.iter().any(Option::is_none))
+    }
+
+    /// Fills missing examples from one page of `site` (call in input order
+    /// for deterministic examples).
+    pub fn add_examples(&mut self, site: &str, text: &str, wanted: &Wanted) {
+        let (mut key, mut scratch) = (Vec::new(), Vec::new());
+        let site = site.to_string();
+        for line in text.lines() {
+            key.clear();
+            let words = normalize::push_key(line, &mut key);
+            if key.is_empty() {
+                continue;
+            }
+            let h = Unit::Line(line_hash(&key, &mut scratch));
+            let pf = prefix_hash(&key, words, &mut scratch).map(Unit::Prefix);
+            for u in std::iter::once(h).chain(pf) {
+                if let Some(&(r, l)) = wanted.get(&(site.clone(), u)) {
+                    let slot = &mut self.rules[r].examples[l];
+                    if slot.is_none() {
+                        *slot = Some(match u {
+                            Unit::Line(_) => line.trim().to_string(),
+                            Unit::Prefix(_) => prefix_text(line),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Which rule and line each (site, hash) belongs to, for [`Learned::add_examples`].
+    pub fn wanted(&self) -> Wanted {
+        let mut w = HashMap::new();
+        for (r, rule) in self.rules.iter().enumerate() {
+            for (l, &h) in rule.lines.iter().enumerate() {
+                w.insert((rule.site.clone(), h), (r, l));
+            }
+        }
+        w
+    }
+
+    /// The sites that have at least one rule.
+    pub fn sites(&self) -> usize {
+        self.rules
+            .iter()
+            .map(|r| r.site.as_str())
+            .collect::<HashSet<_>>()
+            .len()
+    }
+
+    /// The rules in deboil's rule-file format, most text removed first.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!(
+            "# Learned by `deboil learn` from {} pages: {} sites learned from, {} with too few pages.\n\
+             # Each rule removes lines that recur across one site's pages. Review before\n\
+             # committing under rules/: a rule that matches real article text can be deleted\n\
+             # or switched off with `enabled = false`.\n\
+             description = \"learned site templates\"\n",
+            self.pages, self.sites_learned, self.sites_skipped
+        ));
+        let mut per_site: HashMap<&str, usize> = HashMap::new();
+        for rule in &self.rules {
+            let pick = |prefix: bool| -> Vec<&str> {
+                rule.lines
+                    .iter()
+                    .zip(&rule.examples)
+                    .filter(|(u, _)| matches!(u, Unit::Prefix(_)) == prefix)
+                    .filter_map(|(_, e)| e.as_deref())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            };
+            let (texts, openings) = (pick(false), pick(true));
+            if texts.is_empty() && openings.is_empty() {
+                continue;
+            }
+            let n = per_site.entry(&rule.site).or_default();
+            *n += 1;
+            let id = format!(
+                "learned.{}.{}",
+                rule.site.replace(char::is_whitespace, "_"),
+                n
+            );
+            let share = 100.0 * rule.pages as f64 / rule.site_pages.max(1) as f64;
+            out.push_str("\n[[rule]]\n");
+            out.push_str(&format!("id = {}\n", quote(&id)));
+            out.push_str(&format!(
+                "reason = {}\n",
+                quote(&format!(
+                    "recurs on {} of {} pages ({share:.0}%) of {}; removes about {} words",
+                    rule.pages, rule.site_pages, rule.site, rule.words_removed
+                ))
+            ));
+            out.push_str(&format!("sites = [{}]\n", quote(&glob_escape(&rule.site))));
+            for (name, list) in [("equals", &texts), ("starts_with", &openings)] {
+                if list.is_empty() {
+                    continue;
+                }
+                out.push_str(&format!("{name} = [\n"));
+                for t in list.iter() {
+                    out.push_str(&format!("  {},\n", quote(t)));
+                }
+                out.push_str("]\n");
+            }
+            if rule.max_words > crate::rules::DEFAULT_MAX_WORDS {
+                out.push_str(&format!("max_words = {}\n", rule.max_words));
+            }
+            if texts
+                .iter()
+                .chain(&openings)
+                .any(|t| t.bytes().any(|b| b.is_ascii_digit()))
+            {
+                out.push_str("fold_digits = true\n");
+            }
+            let first = match texts.first() {
+                Some(t) => t.to_string(),
+                None => format!("{} and what follows", openings[0]),
+            };
+            out.push_str("[[rule.example]]\n");
+            out.push_str(&format!(
+                "input = {}\noutput = \"\"\n",
+                quote(&format!("{first}\n"))
+            ));
+        }
+        out
+    }
+}
+
+fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Site names are matched as globs: escape nothing but refuse glob characters
+/// by replacing them with `?`, which matches the character itself too.
+fn glob_escape(site: &str) -> String {
+    site.replace(['*', '?', '['], "?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Openings that differ: a story line is not a template.
+    const STORIES: [&str; 6] = [
+        "Rain fell on the town all through the night",
+        "A cat climbed the tallest tree in the park",
+        "The mayor opened the new school on Friday",
+        "Two boats collided in the harbour at dawn",
+        "Bread prices rose for the third month running",
+        "The choir sang in the cathedral for charity",
+    ];
+
+    fn page(i: usize, body: &str) -> String {
+        format!(
+            "Home\nNews\nSport\n{body}: {} and more.\n\
+             Copyright 2024 Example Media, all rights reserved here\n",
+            STORIES[i]
+        )
+    }
+
+    #[test]
+    fn learns_recurring_lines_with_numbers_folded() {
+        let mut l = Learner::new(LearnOptions::default());
+        for i in 0..6 {
+            let text = format!(
+                "{}Issue Nr. {} of the weekly paper\n",
+                page(i, "Story"),
+                10 + i
+            );
+            l.add("a.example", &text);
+        }
+        let learned = l.finish();
+        // The short nav lines form a block of their own: template, not a rule.
+        let counts: Vec<usize> = learned.rules.iter().map(|r| r.lines.len()).collect();
+        assert_eq!(counts, vec![2]);
+        assert_eq!(learned.rules[0].pages, 6);
+        assert!(learned.templates["a.example"].len() >= 5);
+    }
+
+    #[test]
+    fn copies_of_one_story_count_once() {
+        let mut l = Learner::new(LearnOptions::default());
+        let story = "A long quoted paragraph of the wire story that several pages carry verbatim.\n\
+                     Another long sentence from that very same wire story, also carried verbatim.\n";
+        for i in 0..3 {
+            l.add(
+                "b.example",
+                &format!("Intro {i} differs on every page of the site.\n{story}"),
+            );
+        }
+        for i in 0..3 {
+            l.add("b.example", &page(i, "Other"));
+        }
+        let learned = l.finish();
+        let story_hash = PageLines::of(story).hashes[0];
+        assert!(!learned.templates["b.example"].contains(&story_hash));
+    }
+
+    #[test]
+    fn small_sites_learn_nothing() {
+        let mut l = Learner::new(LearnOptions::default());
+        for i in 0..4 {
+            l.add("c.example", &page(i, "Story"));
+        }
+        let learned = l.finish();
+        assert!(learned.rules.is_empty());
+        assert_eq!(learned.sites_skipped, 1);
+    }
+
+    #[test]
+    fn toml_compiles_and_examples_pass() {
+        let mut l = Learner::new(LearnOptions::default());
+        let texts: Vec<String> = (0..6).map(|i| page(i, "Story")).collect();
+        for t in &texts {
+            l.add("d.example", t);
+        }
+        let mut learned = l.finish();
+        let wanted = learned.wanted();
+        for t in &texts {
+            learned.add_examples("d.example", t, &wanted);
+        }
+        let toml = learned.to_toml();
+        let rules = crate::rules::RuleSet::compile(
+            &[crate::rules::RuleSource {
+                name: "learned.toml".into(),
+                text: toml.clone(),
+            }],
+            &crate::rules::Toggles::default(),
+        )
+        .unwrap();
+        assert_eq!(rules.rules.len(), 1, "{toml}");
+        let results = crate::examples::run_examples(&rules, &crate::clean::CleanOptions::default());
+        assert!(results.iter().all(|r| r.passed()));
+        assert!(toml.contains("fold_digits = true"));
+    }
+}
