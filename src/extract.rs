@@ -12,7 +12,8 @@
 //! - a short line costs half of [`ExtractOptions::penalty`], unless it reads
 //!   like a sentence (a list item, a caption): then it costs nothing;
 //! - a line the site repeats on many pages (learned template) costs the full
-//!   penalty plus half its words.
+//!   penalty plus half its words;
+//! - a line without letters or digits (a separator) counts for nothing.
 //!
 //! The body is the run of lines with the highest total (a maximum-sum
 //! segment). A comment-section marker ("Leave a reply", "42 Comments") ends
@@ -78,6 +79,10 @@ impl Default for ExtractOptions {
 
 /// Short lines with this many words and enough function words read as sentences.
 const NEUTRAL_WORDS: usize = 4;
+
+/// A title repeat holds at least this share (%) of the first line (the
+/// rest is the site's name).
+const TITLE_PCT: usize = 33;
 
 /// Why extraction removed a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -230,7 +235,11 @@ impl Extractor {
             .zip(&is_template)
             .map(|(&i, &tpl)| {
                 let n = lines[i].words as f64;
-                if tpl {
+                let decoration = !lines[i].text.chars().any(char::is_alphanumeric);
+                if decoration {
+                    // Rules and separators say nothing about where the body is.
+                    0.0
+                } else if tpl {
                     -o.penalty - 0.5 * n
                 } else if lines[i].words >= o.min_good_words {
                     if function_share(&lines[i].key) >= o.min_function_share {
@@ -249,7 +258,18 @@ impl Extractor {
             })
             .collect();
 
-        // Maximum-sum segment; markers are walls, and one after a body ends the search.
+        // The title: a later line repeating (part of) the first one.
+        let first = lines[nb[0]].text.trim().to_lowercase();
+        let title = (1..nb.len()).find(|&k| {
+            let t = lines[nb[k]].text.trim().to_lowercase();
+            !is_template[k]
+                && lines[nb[k]].words >= 2
+                && first.contains(&t)
+                && t.len() * 100 >= first.len() * TITLE_PCT
+        });
+
+        // Maximum-sum segment; markers are walls, and one after a body or
+        // after the title ends the search (the article was short).
         let (mut best, mut a, mut b) = (0.0f64, 0usize, None::<usize>);
         let (mut cur, mut start) = (0.0f64, 0usize);
         let mut stop = nb.len();
@@ -280,15 +300,6 @@ impl Extractor {
         for k in body.clone() {
             keep[k] = !is_template[k] && !is_marker[k];
         }
-        // The title: a later line repeating (part of) the first one.
-        let first = lines[nb[0]].text.trim().to_lowercase();
-        let title = (1..nb.len()).find(|&k| {
-            let t = lines[nb[k]].text.trim().to_lowercase();
-            !is_template[k]
-                && lines[nb[k]].words >= 2
-                && first.contains(&t)
-                && t.len() * 10 >= first.len() * 4
-        });
         if let Some(t) = title {
             keep[t] = true;
             if t < body.start && body.start - t <= o.title_gap {
