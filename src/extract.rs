@@ -43,7 +43,6 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::learn::line_hash;
 use crate::normalize;
 
 /// Knobs of body extraction.
@@ -136,7 +135,7 @@ impl<'a> ExtractLine<'a> {
 /// Finds bodies; holds each site's learned template lines.
 #[derive(Debug, Clone, Default)]
 pub struct Extractor {
-    templates: HashMap<String, HashSet<u64>>,
+    models: HashMap<String, SiteModel>,
     opts: ExtractOptions,
 }
 
@@ -197,11 +196,124 @@ fn function_share(key: &[u8]) -> f64 {
     if n == 0 { 0.0 } else { f as f64 / n as f64 }
 }
 
+/// What one line looks like, site aside: enough to score it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineClass {
+    words: u16,
+    kind: Kind,
+    marker: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Long, with the function words of running prose.
+    Prose,
+    /// Long, without them: a list of names, a run of headlines.
+    LongPlain,
+    /// Short, but reads like a sentence: a list item, a caption.
+    Sentence,
+    /// Short: navigation, labels, bylines.
+    Short,
+    /// No letters or digits: separators.
+    Decoration,
+}
+
+impl LineClass {
+    /// Classifies a non-blank line.
+    pub fn of(line: &ExtractLine, opts: &ExtractOptions) -> LineClass {
+        let words = line.words;
+        let kind = if !line.text.chars().any(char::is_alphanumeric) {
+            Kind::Decoration
+        } else if words >= opts.min_good_words {
+            if function_share(&line.key) >= opts.min_function_share {
+                Kind::Prose
+            } else {
+                Kind::LongPlain
+            }
+        } else if words >= NEUTRAL_WORDS && function_share(&line.key) >= opts.min_function_share {
+            Kind::Sentence
+        } else {
+            Kind::Short
+        };
+        LineClass {
+            words: words.min(u16::MAX as usize) as u16,
+            kind,
+            marker: words <= 10 && marker().is_match(line.text),
+        }
+    }
+
+    /// Whether the line marks a comment section.
+    pub fn is_marker(self) -> bool {
+        self.marker
+    }
+
+    fn score(self, template: bool, o: &ExtractOptions) -> f64 {
+        let n = f64::from(self.words);
+        match self.kind {
+            // Separators say nothing about where the body is.
+            Kind::Decoration => 0.0,
+            _ if template => -o.penalty - 0.5 * n,
+            Kind::Prose => n,
+            Kind::LongPlain => 0.3 * n,
+            Kind::Sentence => 0.0,
+            Kind::Short => -0.5 * o.penalty,
+        }
+    }
+}
+
+/// Where a page's body lies, in non-blank line indices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// The body's lines.
+    pub lines: std::ops::Range<usize>,
+    /// The comment marker that ended the search, or the page's end.
+    pub stop: usize,
+}
+
+/// Finds the body among a page's non-blank lines (`template` flags the
+/// site's recurring ones): the maximum-sum run of line scores. Markers are
+/// walls, and one after a body of [`ExtractOptions::min_body_score`] ends the
+/// search.
+pub fn find_body(classes: &[LineClass], template: &[bool], o: &ExtractOptions) -> Body {
+    let (mut best, mut a, mut b) = (0.0f64, 0, None::<usize>);
+    let (mut cur, mut start) = (0.0f64, 0);
+    let mut stop = classes.len();
+    for k in 0..classes.len() {
+        if classes[k].marker {
+            if best >= o.min_body_score {
+                stop = k;
+                break;
+            }
+            cur = 0.0;
+            start = k + 1;
+            continue;
+        }
+        if cur <= 0.0 {
+            cur = 0.0;
+            start = k;
+        }
+        cur += classes[k].score(template[k], o);
+        if cur > best {
+            (best, a, b) = (cur, start, Some(k));
+        }
+    }
+    Body {
+        lines: b.map(|b| a..b + 1).unwrap_or(0..0),
+        stop,
+    }
+}
+
+/// What was learned about one site's pages.
+#[derive(Debug, Clone, Default)]
+pub struct SiteModel {
+    /// Hashes ([`normalize::line_hash`]) of the lines the site repeats.
+    pub template: HashSet<u64>,
+}
+
 impl Extractor {
-    /// An extractor with `templates` (per site, hashes of recurring lines as
-    /// [`crate::learn::Learned::templates`] holds them).
-    pub fn new(templates: HashMap<String, HashSet<u64>>, opts: ExtractOptions) -> Extractor {
-        Extractor { templates, opts }
+    /// An extractor with each site's model (see [`crate::learn::Learned::models`]).
+    pub fn new(models: HashMap<String, SiteModel>, opts: ExtractOptions) -> Extractor {
+        Extractor { models, opts }
     }
 
     /// Decides each line's fate: `None` keeps it. Blank lines are always kept
@@ -209,7 +321,7 @@ impl Extractor {
     pub fn decide(&self, site: &str, lines: &[ExtractLine]) -> Vec<Option<Why>> {
         let o = &self.opts;
         let mut fate = vec![None; lines.len()];
-        let template = self.templates.get(site);
+        let model = self.models.get(site);
         let mut scratch = Vec::new();
         // Non-blank lines only, by index into `lines`.
         let nb: Vec<usize> = (0..lines.len())
@@ -220,43 +332,13 @@ impl Extractor {
         }
         let hashes: Vec<u64> = nb
             .iter()
-            .map(|&i| line_hash(&lines[i].key, &mut scratch))
+            .map(|&i| normalize::line_hash(&lines[i].key, &mut scratch))
             .collect();
         let is_template: Vec<bool> = hashes
             .iter()
-            .map(|h| template.is_some_and(|t| t.contains(h)))
+            .map(|h| model.is_some_and(|m| m.template.contains(h)))
             .collect();
-        let is_marker: Vec<bool> = nb
-            .iter()
-            .map(|&i| lines[i].words <= 10 && marker().is_match(lines[i].text))
-            .collect();
-        let score: Vec<f64> = nb
-            .iter()
-            .zip(&is_template)
-            .map(|(&i, &tpl)| {
-                let n = lines[i].words as f64;
-                let decoration = !lines[i].text.chars().any(char::is_alphanumeric);
-                if decoration {
-                    // Rules and separators say nothing about where the body is.
-                    0.0
-                } else if tpl {
-                    -o.penalty - 0.5 * n
-                } else if lines[i].words >= o.min_good_words {
-                    if function_share(&lines[i].key) >= o.min_function_share {
-                        n
-                    } else {
-                        0.3 * n
-                    }
-                } else if lines[i].words >= NEUTRAL_WORDS
-                    && function_share(&lines[i].key) >= o.min_function_share
-                {
-                    // A short sentence (a list item, a caption) is no evidence either way.
-                    0.0
-                } else {
-                    -0.5 * o.penalty
-                }
-            })
-            .collect();
+        let classes: Vec<LineClass> = nb.iter().map(|&i| LineClass::of(&lines[i], o)).collect();
 
         // The title: a later line repeating (part of) the first one.
         let first = lines[nb[0]].text.trim().to_lowercase();
@@ -268,46 +350,25 @@ impl Extractor {
                 && t.len() * 100 >= first.len() * TITLE_PCT
         });
 
-        // Maximum-sum segment; markers are walls, and one after a body or
-        // after the title ends the search (the article was short).
-        let (mut best, mut a, mut b) = (0.0f64, 0usize, None::<usize>);
-        let (mut cur, mut start) = (0.0f64, 0usize);
-        let mut stop = nb.len();
-        for k in 0..nb.len() {
-            if is_marker[k] {
-                if best >= o.min_body_score {
-                    stop = k;
-                    break;
-                }
-                cur = 0.0;
-                start = k + 1;
-                continue;
-            }
-            if cur <= 0.0 {
-                cur = 0.0;
-                start = k;
-            }
-            cur += score[k];
-            if cur > best {
-                (best, a, b) = (cur, start, Some(k));
-            }
-        }
-        let body = b.map(|b| a..b + 1).unwrap_or(0..0);
-        if nb.len() - body.len() < o.min_outside_lines {
+        let body = find_body(&classes, &is_template, o);
+        if nb.len() - body.lines.len() < o.min_outside_lines {
             return fate;
         }
-        let mut keep = vec![false; nb.len()];
-        for k in body.clone() {
-            keep[k] = !is_template[k] && !is_marker[k];
-        }
-        if let Some(t) = title {
-            keep[t] = true;
-            if t < body.start && body.start - t <= o.title_gap {
-                for k in t..body.start {
-                    keep[k] = !is_template[k] && !is_marker[k];
-                }
+        // Between a title shortly before the body and the body: byline, date.
+        let lead = match title {
+            Some(t) if t < body.lines.start && body.lines.start - t <= o.title_gap => {
+                t..body.lines.start
             }
-        }
+            _ => 0..0,
+        };
+        let keep: Vec<bool> = (0..nb.len())
+            .map(|k| {
+                title == Some(k)
+                    || ((body.lines.contains(&k) || lead.contains(&k))
+                        && !is_template[k]
+                        && !classes[k].marker)
+            })
+            .collect();
         let mut seen = HashSet::new();
         for k in 0..nb.len() {
             fate[nb[k]] = if keep[k] {
@@ -318,7 +379,7 @@ impl Extractor {
                 }
             } else if is_template[k] {
                 Some(Why::Template)
-            } else if is_marker[k] || k >= stop {
+            } else if classes[k].marker || k >= body.stop {
                 Some(Why::Comments)
             } else {
                 Some(Why::OutsideBody)
@@ -380,9 +441,12 @@ mod tests {
         let text = format!("{nav}{PROSE}\n{share}\n{PROSE} Two.\n{PROSE}\n");
         let l = lines(&text);
         let mut scratch = Vec::new();
-        let h = line_hash(&ExtractLine::new(share).key, &mut scratch);
+        let h = normalize::line_hash(&ExtractLine::new(share).key, &mut scratch);
+        let model = SiteModel {
+            template: HashSet::from([h]),
+        };
         let ex = Extractor::new(
-            HashMap::from([("s".to_string(), HashSet::from([h]))]),
+            HashMap::from([("s".to_string(), model)]),
             ExtractOptions::default(),
         );
         let fate = ex.decide("s", &l);

@@ -30,10 +30,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use xxhash_rust::xxh3::xxh3_64;
-
 use crate::cluster::UnionFind;
-use crate::normalize;
+use crate::extract::SiteModel;
+use crate::normalize::{self, line_hash};
 
 /// How much evidence learning asks for.
 #[derive(Debug, Clone)]
@@ -61,15 +60,6 @@ impl Default for LearnOptions {
 
 /// Lines with this many words are long enough to tell stories apart.
 const STORY_LINE_WORDS: u16 = 8;
-
-/// The hash a line is counted by: its normalised key with digits folded.
-/// `key` is the line's key as [`normalize::push_key`] writes it.
-pub fn line_hash(key: &[u8], scratch: &mut Vec<u8>) -> u64 {
-    scratch.clear();
-    scratch.extend_from_slice(key);
-    normalize::fold_digits(scratch);
-    xxh3_64(scratch)
-}
 
 /// Words of a line's opening that can be learned as a `starts_with` rule.
 const PREFIX_WORDS: usize = 6;
@@ -174,9 +164,9 @@ pub type Wanted = HashMap<(String, Unit), (usize, usize)>;
 pub struct Learned {
     /// The rules, most text removed first.
     pub rules: Vec<LearnedRule>,
-    /// Per site, the hashes of all recurring lines, short ones included: the
-    /// body extractor's evidence of template.
-    pub templates: HashMap<String, HashSet<u64>>,
+    /// Per site, all recurring lines, short ones included: the body
+    /// extractor's evidence of template.
+    pub models: HashMap<String, SiteModel>,
     /// Pages seen.
     pub pages: usize,
     /// Sites with enough pages to learn from.
@@ -219,8 +209,8 @@ impl Learner {
                 continue;
             }
             learned.sites_learned += 1;
-            let (template, rules) = learn_site(site, pages, &self.opts);
-            learned.templates.insert(site.clone(), template);
+            let (model, rules) = learn_site(site, pages, &self.opts);
+            learned.models.insert(site.clone(), model);
             learned.rules.extend(rules);
         }
         learned.rules.sort_by(|a, b| {
@@ -280,7 +270,7 @@ fn learn_site(
     site: &str,
     pages: &[PageLines],
     opts: &LearnOptions,
-) -> (HashSet<u64>, Vec<LearnedRule>) {
+) -> (SiteModel, Vec<LearnedRule>) {
     let mut page_freq: HashMap<u64, u32> = HashMap::new();
     let mut seen = HashSet::new();
     for p in pages {
@@ -426,7 +416,7 @@ fn learn_site(
             words_removed,
         });
     }
-    (template, rules)
+    (SiteModel { template }, rules)
 }
 
 impl Learned {
@@ -610,7 +600,7 @@ mod tests {
         let counts: Vec<usize> = learned.rules.iter().map(|r| r.lines.len()).collect();
         assert_eq!(counts, vec![2]);
         assert_eq!(learned.rules[0].pages, 6);
-        assert!(learned.templates["a.example"].len() >= 5);
+        assert!(learned.models["a.example"].template.len() >= 5);
     }
 
     #[test]
@@ -629,7 +619,7 @@ mod tests {
         }
         let learned = l.finish();
         let story_hash = PageLines::of(story).hashes[0];
-        assert!(!learned.templates["b.example"].contains(&story_hash));
+        assert!(!learned.models["b.example"].template.contains(&story_hash));
     }
 
     #[test]

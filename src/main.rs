@@ -146,7 +146,7 @@ fn load_all(args: &RuleArgs, input: &InputArgs, inputs: &mut [Input]) -> anyhow:
     Ok(Loaded {
         rules: load_rules(args, Some(source))?,
         extractor: (!args.no_extract)
-            .then(|| Extractor::new(learned.templates, ExtractOptions::default())),
+            .then(|| Extractor::new(learned.models, ExtractOptions::default())),
         _spool: spool,
     })
 }

@@ -267,6 +267,15 @@ pub fn key_to_original(line: &str, start: usize, end: usize) -> (usize, usize) {
     (s, e.max(s))
 }
 
+/// The hash a line is counted by: its normalised key with digits folded.
+/// `key` is the line's key as [`push_key`] writes it.
+pub fn line_hash(key: &[u8], scratch: &mut Vec<u8>) -> u64 {
+    scratch.clear();
+    scratch.extend_from_slice(key);
+    fold_digits(scratch);
+    xxhash_rust::xxh3::xxh3_64(scratch)
+}
+
 /// Replaces every ASCII digit with `0`, so "Nr. 2231" and "Nr. 2232" share a key.
 pub fn fold_digits(key: &mut [u8]) {
     for b in key {
