@@ -173,25 +173,48 @@ const FUNCTION_WORDS: &[&str] = &[
     "он", "она", "они", // ru
 ];
 
-fn function_words() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect())
+/// FNV-1a: the function-word set is looked up once per word of every long
+/// line, and its keys are short.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
-/// Share of function words among the words of a key.
+type WordSet = HashSet<&'static [u8], std::hash::BuildHasherDefault<Fnv>>;
+
+fn function_words() -> &'static WordSet {
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| FUNCTION_WORDS.iter().map(|w| w.as_bytes()).collect())
+}
+
+/// Share of function words among the words of a key (bytes: keys are
+/// lowercase already; punctuation around a word is trimmed, apostrophes kept).
 fn function_share(key: &[u8]) -> f64 {
-    let Ok(key) = std::str::from_utf8(key) else {
-        return 0.0;
-    };
     let set = function_words();
+    let inner = |b: &u8| b.is_ascii_alphanumeric() || *b >= 0x80 || *b == b'\'';
     let (mut n, mut f) = (0usize, 0usize);
-    for w in key.split(' ') {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
-        if w.is_empty() {
+    for w in key.split(|&b| b == b' ') {
+        let Some(s) = w.iter().position(inner) else {
             continue;
-        }
+        };
+        let e = w.iter().rposition(inner).expect("found from the left");
         n += 1;
-        f += usize::from(set.contains(w));
+        f += usize::from(set.contains(&w[s..=e]));
     }
     if n == 0 { 0.0 } else { f as f64 / n as f64 }
 }
@@ -307,7 +330,7 @@ pub fn find_body(classes: &[LineClass], template: &[bool], o: &ExtractOptions) -
 #[derive(Debug, Clone, Default)]
 pub struct SiteModel {
     /// Hashes ([`normalize::line_hash`]) of the lines the site repeats.
-    pub template: HashSet<u64>,
+    pub template: crate::lsh::HashSetKeyed<u64>,
 }
 
 impl Extractor {
@@ -340,14 +363,16 @@ impl Extractor {
             .collect();
         let classes: Vec<LineClass> = nb.iter().map(|&i| LineClass::of(&lines[i], o)).collect();
 
-        // The title: a later line repeating (part of) the first one.
-        let first = lines[nb[0]].text.trim().to_lowercase();
+        // The title: a later line repeating (part of) the first one (keys
+        // compare case- and layout-blind).
+        let first: &[u8] = &lines[nb[0]].key;
         let title = (1..nb.len()).find(|&k| {
-            let t = lines[nb[k]].text.trim().to_lowercase();
+            let t: &[u8] = &lines[nb[k]].key;
             !is_template[k]
                 && lines[nb[k]].words >= 2
-                && first.contains(&t)
+                && t.len() <= first.len()
                 && t.len() * 100 >= first.len() * TITLE_PCT
+                && first.windows(t.len()).any(|w| w == t)
         });
 
         let body = find_body(&classes, &is_template, o);
@@ -443,7 +468,7 @@ mod tests {
         let mut scratch = Vec::new();
         let h = normalize::line_hash(&ExtractLine::new(share).key, &mut scratch);
         let model = SiteModel {
-            template: HashSet::from([h]),
+            template: [h].into_iter().collect(),
         };
         let ex = Extractor::new(
             HashMap::from([("s".to_string(), model)]),

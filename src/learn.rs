@@ -30,8 +30,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::cluster::UnionFind;
 use crate::extract::SiteModel;
+use crate::lsh::{HashKeyed, HashSetKeyed};
 use crate::normalize::{self, line_hash};
 
 /// How much evidence learning asks for.
@@ -96,7 +99,8 @@ fn prefix_text(line: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct PageLines {
     hashes: Vec<u64>,
-    prefixes: Vec<Option<u64>>,
+    /// Opening hashes; 0 for lines too short to have one.
+    prefixes: Vec<u64>,
     words: Vec<u16>,
 }
 
@@ -112,7 +116,8 @@ impl PageLines {
                 continue;
             }
             page.hashes.push(line_hash(&key, &mut scratch));
-            page.prefixes.push(prefix_hash(&key, words, &mut scratch));
+            page.prefixes
+                .push(prefix_hash(&key, words, &mut scratch).unwrap_or(0));
             page.words.push(words.min(u16::MAX as usize) as u16);
         }
         page
@@ -202,14 +207,22 @@ impl Learner {
     /// Decides what recurs, site by site.
     pub fn finish(self) -> Learned {
         let mut learned = Learned::default();
+        let mut todo = Vec::new();
         for (site, pages) in &self.sites {
             learned.pages += pages.len();
             if site.is_empty() || pages.len() < self.opts.min_site_pages {
                 learned.sites_skipped += 1;
-                continue;
+            } else {
+                todo.push((site, pages));
             }
-            learned.sites_learned += 1;
-            let (model, rules) = learn_site(site, pages, &self.opts);
+        }
+        learned.sites_learned = todo.len();
+        // Sites are independent: learn them in parallel, merge in site order.
+        let done: Vec<(SiteModel, Vec<LearnedRule>)> = todo
+            .par_iter()
+            .map(|(site, pages)| learn_site(site, pages, &self.opts))
+            .collect();
+        for ((site, _), (model, rules)) in todo.into_iter().zip(done) {
             learned.models.insert(site.clone(), model);
             learned.rules.extend(rules);
         }
@@ -225,7 +238,7 @@ impl Learner {
 
 /// Groups a site's pages that are copies of one story: pages sharing at
 /// least half of their long, rare lines.
-fn story_groups(pages: &[PageLines], page_freq: &HashMap<u64, u32>) -> UnionFind {
+fn story_groups(pages: &[PageLines], page_freq: &HashKeyed<u64, u32>) -> UnionFind {
     let n = pages.len();
     // Copies of one story are a handful of pages; a line on more is template.
     let rare = (n as u32 / 20).max(3);
@@ -244,7 +257,7 @@ fn story_groups(pages: &[PageLines], page_freq: &HashMap<u64, u32>) -> UnionFind
             r
         })
         .collect();
-    let mut holders: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut holders: HashKeyed<u64, Vec<u32>> = HashKeyed::default();
     let mut uf = UnionFind::new(n);
     let mut shared: HashMap<u32, usize> = HashMap::new();
     for (i, r) in residual.iter().enumerate() {
@@ -271,8 +284,8 @@ fn learn_site(
     pages: &[PageLines],
     opts: &LearnOptions,
 ) -> (SiteModel, Vec<LearnedRule>) {
-    let mut page_freq: HashMap<u64, u32> = HashMap::new();
-    let mut seen = HashSet::new();
+    let mut page_freq: HashKeyed<u64, u32> = HashKeyed::default();
+    let mut seen = HashSetKeyed::default();
     for p in pages {
         seen.clear();
         for &h in &p.hashes {
@@ -282,57 +295,51 @@ fn learn_site(
         }
     }
     let mut uf = story_groups(pages, &page_freq);
-    // Count each line once per story.
-    let mut by_group: BTreeMap<usize, HashSet<u64>> = BTreeMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        by_group
-            .entry(uf.find(i as u32) as usize)
-            .or_default()
-            .extend(p.hashes.iter().copied());
-    }
-    let groups = by_group.len();
-    let mut freq: HashMap<u64, u32> = HashMap::new();
-    for set in by_group.values() {
-        for &h in set {
-            *freq.entry(h).or_default() += 1;
+    // Count each line and opening once per story: walk the pages story by story.
+    let group: Vec<u32> = (0..pages.len()).map(|i| uf.find(i as u32)).collect();
+    let mut by_story: Vec<usize> = (0..pages.len()).collect();
+    by_story.sort_by_key(|&i| (group[i], i));
+    let mut freq: HashKeyed<u64, u32> = HashKeyed::default();
+    let mut prefix_freq: HashKeyed<u64, u32> = HashKeyed::default();
+    // Per opening: the first line seen with it, and whether others differ.
+    let mut variants: HashKeyed<u64, (u64, bool)> = HashKeyed::default();
+    let (mut lines_seen, mut openings_seen) = (HashSetKeyed::default(), HashSetKeyed::default());
+    let mut groups = 0;
+    for (n, &i) in by_story.iter().enumerate() {
+        if n == 0 || group[i] != group[by_story[n - 1]] {
+            groups += 1;
+            lines_seen.clear();
+            openings_seen.clear();
+        }
+        let p = &pages[i];
+        for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
+            if lines_seen.insert(h) {
+                *freq.entry(h).or_default() += 1;
+            }
+            if pf != 0 {
+                if openings_seen.insert(pf) {
+                    *prefix_freq.entry(pf).or_default() += 1;
+                }
+                let v = variants.entry(pf).or_insert((h, false));
+                v.1 |= v.0 != h;
+            }
         }
     }
     let need = (opts.min_pages as f64)
         .max((opts.min_share * groups as f64).ceil())
         .max(2.0) as u32;
-    let template: HashSet<u64> = freq
+    let template: HashSetKeyed<u64> = freq
         .iter()
         .filter(|&(_, &c)| c >= need)
         .map(|(&h, _)| h)
         .collect();
 
     // Openings shared by many pages whose lines vary ("Translated by ...").
-    let mut prefix_freq: HashMap<u64, u32> = HashMap::new();
-    let mut group_prefixes: BTreeMap<usize, HashSet<u64>> = BTreeMap::new();
-    // Per prefix: the first line seen with it, and whether others differ.
-    let mut variants: HashMap<u64, (u64, bool)> = HashMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        let g = uf.find(i as u32) as usize;
-        for (&h, pf) in p.hashes.iter().zip(&p.prefixes) {
-            if let Some(pf) = *pf {
-                group_prefixes.entry(g).or_default().insert(pf);
-                let v = variants.entry(pf).or_insert((h, false));
-                v.1 |= v.0 != h;
-            }
-        }
-    }
-    for set in group_prefixes.values() {
-        for &pf in set {
-            *prefix_freq.entry(pf).or_default() += 1;
-        }
-    }
     let prefix_need = need.max((PREFIX_MIN_SHARE * groups as f64).ceil() as u32);
     // A prefix only ever seen on one line is that line: learned as a line.
     prefix_freq.retain(|pf, c| *c >= prefix_need && variants[pf].1);
-    let unit_of = |h: u64, pf: Option<u64>| -> Option<(Unit, u32)> {
-        if let Some(pf) = pf
-            && let Some(&c) = prefix_freq.get(&pf)
-        {
+    let unit_of = |h: u64, pf: u64| -> Option<(Unit, u32)> {
+        if let Some(&c) = prefix_freq.get(&pf) {
             return Some((Unit::Prefix(pf), c));
         }
         freq.get(&h)
@@ -341,7 +348,7 @@ fn learn_site(
     };
 
     // Blocks: units that stand next to each other in enough stories.
-    let mut ids: HashMap<Unit, usize> = HashMap::new();
+    let mut ids: HashKeyed<Unit, usize> = HashKeyed::default();
     let mut order: Vec<(Unit, u32, u16)> = Vec::new();
     let mut seq: Vec<Vec<Option<usize>>> = Vec::with_capacity(pages.len());
     let mut longest: Vec<u16> = Vec::new();
@@ -363,7 +370,7 @@ fn learn_site(
     }
     let mut pair_groups: HashMap<(usize, usize), HashSet<usize>> = HashMap::new();
     for (i, s) in seq.iter().enumerate() {
-        let g = uf.find(i as u32) as usize;
+        let g = group[i] as usize;
         for w in s.windows(2) {
             if let (Some(a), Some(b)) = (w[0], w[1])
                 && a != b

@@ -105,6 +105,9 @@ impl std::hash::Hasher for PassThrough {
 /// A map keyed by uniform hashes.
 pub type HashKeyed<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<PassThrough>>;
 
+/// A set of uniform hashes.
+pub type HashSetKeyed<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<PassThrough>>;
+
 const NONE: u32 = u32::MAX;
 
 /// An LSH index: documents are added in order; each addition returns the
