@@ -33,6 +33,20 @@ PY
   python3 "$shared/eval/score_clean.py" "$work/half.gold.jsonl" "$1"
 }
 
+corpus=bench/work/corpus-1024.jsonl
+[ -s "$corpus" ] || python3 bench/gen_corpus.py "$corpus" 1024
+timed() { # label, deboil arguments...
+  local label=$1 t0 t1 secs rss bytes
+  shift
+  bytes=$(stat -c %s "$corpus")
+  t0=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$work/rss" "$bin" "$@"
+  t1=$(date +%s.%N)
+  secs=$(echo "$t1 - $t0" | bc -l)
+  rss=$(cat "$work/rss")
+  printf '| `%s` | %.2f | %.0f | %.0f |\n' "$label" "$secs" "$(echo "$bytes / $secs / 1000000" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+}
+
 "$bin" clean -q --learn "$pages" -o "$work/pages.learn.jsonl"
 "$bin" clean -q --learn --no-default-rules "$pages" -o "$work/pages.learn-norules.jsonl"
 "$bin" clean -q --learn --no-extract "$pages" -o "$work/pages.no-extract.jsonl"
@@ -85,5 +99,16 @@ footer_total=$(wc -l < "$work/manpages.jsonl")
   echo '```toml'
   "$bin" learn -q "$work/manpages.jsonl" | awk '/^\[\[rule\]\]/{n++} n==1' | grep -v '^$'
   echo '```'
+  echo
+  echo "## Speed"
+  echo
+  echo "On bench/clean.sh's generated corpus ($(( $(stat -c %s "$corpus") / 1000000 )) MB of JSONL, $(wc -l < "$corpus") documents), $(nproc) cores:"
+  echo
+  echo "| command | seconds | MB/s | peak RSS MiB |"
+  echo "|---|---|---|---|"
+  timed "deboil clean" clean -q "$corpus" -o /dev/null
+  timed "deboil learn" learn -q "$corpus" -o /dev/null
+  timed "deboil clean --learn --no-extract" clean -q --learn --no-extract "$corpus" -o /dev/null
+  timed "deboil clean --learn" clean -q --learn "$corpus" -o /dev/null
 } > bench/results/learn.md
 cat bench/results/learn.md
