@@ -54,8 +54,11 @@ pub struct ExtractOptions {
     pub min_function_share: f64,
     /// What a template line costs (short lines cost half).
     pub penalty: f64,
-    /// Fire only when this many lines lie outside the body.
+    /// Fire only when this many lines lie outside the body ...
     pub min_outside_lines: usize,
+    /// ... and, on a site with learned template, when the page holds this
+    /// many template lines.
+    pub min_template_lines: usize,
     /// Body score after which a comment marker ends the search.
     pub min_body_score: f64,
     /// How many lines before the body the title may stand, with what lies
@@ -70,6 +73,7 @@ impl Default for ExtractOptions {
             min_function_share: 0.25,
             penalty: 8.0,
             min_outside_lines: 8,
+            min_template_lines: 5,
             min_body_score: 30.0,
             title_gap: 6,
         }
@@ -376,7 +380,13 @@ impl Extractor {
         });
 
         let body = find_body(&classes, &is_template, o);
-        if nb.len() - body.lines.len() < o.min_outside_lines {
+        // A site with learned template shows it on its whole pages; an
+        // article with a list at its end does not.
+        let template_lines = is_template.iter().filter(|&&t| t).count();
+        let has_template = model.is_some_and(|m| !m.template.is_empty());
+        if nb.len() - body.lines.len() < o.min_outside_lines
+            || (has_template && template_lines < o.min_template_lines)
+        {
             return fate;
         }
         // Between a title shortly before the body and the body: byline, date.
@@ -438,6 +448,31 @@ mod tests {
     }
 
     #[test]
+    fn an_article_ending_in_a_list_is_not_a_whole_page() {
+        let list = "Bayern 2\nDortmund 1\nLeipzig 3\nMainz 0\nBremen 1\nKöln 1\nUnion 2\nFreiburg 2\nBochum 0\n";
+        let text = format!("{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{list}");
+        let l = lines(&text);
+        let mut scratch = Vec::new();
+        let model = SiteModel {
+            template: [normalize::line_hash(b"share this", &mut scratch)]
+                .into_iter()
+                .collect(),
+        };
+        let ex = Extractor::new(
+            HashMap::from([("s".to_string(), model)]),
+            ExtractOptions::default(),
+        );
+        assert!(ex.decide("s", &l).iter().all(Option::is_none));
+        // Without learned template there is no such evidence: the list goes.
+        assert!(
+            Extractor::default()
+                .decide("s", &l)
+                .iter()
+                .any(Option::is_some)
+        );
+    }
+
+    #[test]
     fn comments_after_the_body_go() {
         let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
         let comment = "I think that the council is wrong about this and that they should have asked us first.";
@@ -466,15 +501,17 @@ mod tests {
         let text = format!("{nav}{PROSE}\n{share}\n{PROSE} Two.\n{PROSE}\n");
         let l = lines(&text);
         let mut scratch = Vec::new();
-        let h = normalize::line_hash(&ExtractLine::new(share).key, &mut scratch);
-        let model = SiteModel {
-            template: [h].into_iter().collect(),
-        };
+        let template = nav
+            .lines()
+            .chain([share])
+            .map(|t| normalize::line_hash(&ExtractLine::new(t).key, &mut scratch))
+            .collect();
         let ex = Extractor::new(
-            HashMap::from([("s".to_string(), model)]),
+            HashMap::from([("s".to_string(), SiteModel { template })]),
             ExtractOptions::default(),
         );
         let fate = ex.decide("s", &l);
+        assert_eq!(fate[0], Some(Why::Template));
         assert_eq!(fate[9], Some(Why::Template));
         assert_eq!(fate[11], Some(Why::Duplicate));
         assert_eq!(fate[8], None);
