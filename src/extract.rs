@@ -22,8 +22,9 @@
 //! title extraction leaves it) brings back its repeat near the body.
 //!
 //! Extraction only fires on pages that look like whole pages: at least
-//! [`ExtractOptions::min_outside_lines`] lines outside the body. Clean
-//! article text is left alone.
+//! [`ExtractOptions::min_outside_lines`] lines outside the body and, on a
+//! site with learned template, [`ExtractOptions::min_template_lines`] of its
+//! recurring lines. Clean article text is left alone.
 //!
 //! ```
 //! use deboil::extract::{ExtractLine, Extractor, Why};
