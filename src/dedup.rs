@@ -10,7 +10,6 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 
-use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::clean::{Cause, Cleaner};
@@ -21,7 +20,7 @@ use crate::index::SavedIndex;
 use crate::lsh::{self, Params};
 use crate::minhash::{SigRef, SigStore, Signature, Signer};
 use crate::normalize;
-use crate::pipeline::{Extras, ReadOptions, Summary, read_batches};
+use crate::pipeline::{Extras, ReadOptions, Summary, par_batches};
 use crate::read::Input;
 
 /// Which member of a cluster is kept.
@@ -206,7 +205,10 @@ impl DedupJob<'_> {
         Outcome::Done {
             meta: Meta {
                 id: doc.id.as_str().into(),
-                chars: u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
+                chars: match self.opts.keep {
+                    Keep::Longest => u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
+                    _ => 0,
+                },
                 newest: newest.map(String::into_boxed_str),
                 exact: xxh3_128(key.as_bytes()),
             },
@@ -253,9 +255,8 @@ impl DedupJob<'_> {
                 sigs.push(sig.as_ref());
             }
         }
-        for batch in read_batches(inputs, &self.read) {
-            let batch = batch?;
-            let outcomes: Vec<Outcome> = batch.par_iter().map(|r| self.process(r)).collect();
+        let work = |r: &crate::read::RawRecord| self.process(r);
+        par_batches(inputs, &self.read, work, |batch, outcomes| {
             for (rec, oc) in batch.iter().zip(outcomes) {
                 match oc {
                     Outcome::Bad(b) => {
@@ -308,7 +309,8 @@ impl DedupJob<'_> {
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
         let id_bytes: usize = metas
             .iter()
             .map(|m| m.id.len() + m.newest.as_ref().map_or(0, |n| n.len()))

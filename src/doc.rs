@@ -254,9 +254,10 @@ impl<'a> Document<'a> {
                     }
                     serde_json::to_writer(&mut *out, &*k.0).expect("writing to a Vec");
                     out.push(b':');
-                    if i == self.text_index {
+                    if i == self.text_index && text != self.text {
                         serde_json::to_writer(&mut *out, text).expect("writing to a Vec");
                     } else {
+                        // Unchanged text keeps its original escaping, as other fields do.
                         out.extend_from_slice(v.get().as_bytes());
                     }
                 }

@@ -217,11 +217,8 @@ impl Signer {
     pub fn shingles(&self, key: &str, mut f: impl FnMut(u64)) {
         match self.shingling {
             Shingling::Words(n) => {
-                let tokens: Vec<u64> = key
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|t| !t.is_empty())
-                    .map(|t| xxh3_64(t.as_bytes()))
-                    .collect();
+                let mut tokens: Vec<u64> = Vec::with_capacity(key.len() / 5);
+                for_each_word(key, |t| tokens.push(xxh3_64(t)));
                 if tokens.is_empty() {
                     return;
                 }
@@ -262,10 +259,10 @@ impl Signer {
                     // High bits pick the bin, low bits are the value.
                     let bin = ((u128::from(h) * k as u128) >> 64) as usize;
                     let v = h as u32;
-                    if !filled[bin] || v < values[bin] {
-                        values[bin] = v;
-                        filled[bin] = true;
-                    }
+                    // `values` start at MAX, so one compare suffices; `filled`
+                    // tells an empty bin from a MAX value for densification.
+                    values[bin] = values[bin].min(v);
+                    filled[bin] = true;
                 });
                 if filled.iter().any(|&f| f) {
                     densify(&mut values, &filled);
@@ -287,6 +284,61 @@ impl Signer {
             values,
             shingles: seen.estimate(),
         }
+    }
+}
+
+/// ASCII letters and digits; bytes of other characters are decided by
+/// decoding them.
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    t
+};
+
+/// Calls `f` with each run of alphanumeric characters of `key`. ASCII is
+/// classified by table; other characters are decoded (keys fold typographic
+/// quotes and dashes to ASCII, so that path is rare).
+fn for_each_word(key: &str, mut f: impl FnMut(&[u8])) {
+    let b = key.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    loop {
+        // Skip to the start of a word.
+        while i < n && b[i] < 0x80 && !ASCII_WORD[b[i] as usize] {
+            i += 1;
+        }
+        if i >= n {
+            return;
+        }
+        if b[i] >= 0x80 {
+            let ch = key[i..].chars().next().expect("a char starts here");
+            if !ch.is_alphanumeric() {
+                i += ch.len_utf8();
+                continue;
+            }
+        }
+        let start = i;
+        // Run to its end.
+        while i < n {
+            let c = b[i];
+            if c < 0x80 {
+                if !ASCII_WORD[c as usize] {
+                    break;
+                }
+                i += 1;
+            } else {
+                let ch = key[i..].chars().next().expect("a char starts here");
+                if !ch.is_alphanumeric() {
+                    break;
+                }
+                i += ch.len_utf8();
+            }
+        }
+        f(&b[start..i]);
     }
 }
 

@@ -217,6 +217,46 @@ pub fn read_batches(
     rx
 }
 
+/// Reads `inputs` in batches, maps every record with `work` in parallel, and
+/// hands each batch with its results, in input order, to `each` on the
+/// calling thread. The next batch is worked on while `each` handles the
+/// last one, so sequential decisions do not leave the workers idle.
+pub fn par_batches<T, W, E>(
+    inputs: Vec<Input>,
+    read: &ReadOptions,
+    work: W,
+    mut each: E,
+) -> Result<()>
+where
+    T: Send,
+    W: Fn(&RawRecord) -> T + Sync,
+    E: FnMut(Vec<RawRecord>, Vec<T>) -> Result<()>,
+{
+    let batches = read_batches(inputs, read);
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Result<(Vec<RawRecord>, Vec<T>)>>(1);
+        let work = &work;
+        scope.spawn(move || {
+            for batch in batches {
+                let item = batch.map(|b| {
+                    let out: Vec<T> = b.par_iter().map(work).collect();
+                    (b, out)
+                });
+                let stop = item.is_err();
+                // A closed channel means the caller stopped: so do we.
+                if tx.send(item).is_err() || stop {
+                    return;
+                }
+            }
+        });
+        for item in rx {
+            let (batch, out) = item?;
+            each(batch, out)?;
+        }
+        Ok(())
+    })
+}
+
 /// The `clean` job: rules and built-ins over every document.
 pub struct CleanJob<'r> {
     /// The cleaner, with its compiled rules.
@@ -236,12 +276,8 @@ impl CleanJob<'_> {
             Sink::Diff(_) => OutKind::Diff,
         };
         let mut mirror: Option<(usize, AtomicFile, PathBuf)> = None;
-        for batch in read_batches(inputs, &self.read) {
-            let batch = batch?;
-            let outcomes: Vec<Outcome> = batch
-                .par_iter()
-                .map(|rec| self.process(rec, kind, want_explain))
-                .collect();
+        let work = |rec: &RawRecord| self.process(rec, kind, want_explain);
+        par_batches(inputs, &self.read, work, |batch, outcomes| {
             for (rec, oc) in batch.iter().zip(outcomes) {
                 match oc {
                     Outcome::Bad(b) => extras.bad_record(rec, b, &mut summary)?,
@@ -271,7 +307,8 @@ impl CleanJob<'_> {
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
         if let Some((_, f, path)) = mirror.take() {
             f.commit().map_err(|e| Error::io(path, e))?;
         }
