@@ -20,7 +20,7 @@ use crate::index::SavedIndex;
 use crate::lsh::{self, Params};
 use crate::minhash::{SigRef, SigStore, Signature, Signer};
 use crate::normalize;
-use crate::pipeline::{Extras, ReadOptions, Summary, par_batches};
+use crate::pipeline::{Extras, ReadOptions, Summary, par_batches_then};
 use crate::read::Input;
 
 /// Which member of a cluster is kept.
@@ -256,14 +256,26 @@ impl DedupJob<'_> {
             }
         }
         let work = |r: &crate::read::RawRecord| self.process(r);
-        par_batches(inputs, &self.read, work, |batch, outcomes| {
+        // Output lines go to the spool on the worker side, in order.
+        let spool_lines = |outcomes: &mut [Outcome]| {
+            for oc in outcomes {
+                if let Outcome::Done { line, .. } = oc {
+                    spool
+                        .write_all(line)
+                        .map_err(|e| Error::io("spool file", e))?;
+                    *line = Vec::new();
+                }
+            }
+            Ok(())
+        };
+        par_batches_then(inputs, &self.read, work, spool_lines, |batch, outcomes| {
             for (rec, oc) in batch.iter().zip(outcomes) {
                 match oc {
                     Outcome::Bad(b) => {
                         extras.bad_record(rec, b, &mut summary.read)?;
                     }
                     Outcome::Done {
-                        line,
+                        line: _,
                         meta,
                         sig,
                         bands,
@@ -279,9 +291,6 @@ impl DedupJob<'_> {
                         for (c, n) in removals {
                             *r.removals.entry(c).or_default() += n;
                         }
-                        spool
-                            .write_all(&line)
-                            .map_err(|e| Error::io("spool file", e))?;
                         let doc = uf.push();
                         match exact.get(&meta.exact) {
                             // Exact copies join their first copy and stay out

@@ -221,26 +221,41 @@ pub fn read_batches(
 /// hands each batch with its results, in input order, to `each` on the
 /// calling thread. The next batch is worked on while `each` handles the
 /// last one, so sequential decisions do not leave the workers idle.
-pub fn par_batches<T, W, E>(
+pub fn par_batches<T, W, E>(inputs: Vec<Input>, read: &ReadOptions, work: W, each: E) -> Result<()>
+where
+    T: Send,
+    W: Fn(&RawRecord) -> T + Sync,
+    E: FnMut(Vec<RawRecord>, Vec<T>) -> Result<()>,
+{
+    par_batches_then(inputs, read, work, |_| Ok(()), each)
+}
+
+/// [`par_batches`] with a step `then` that runs on each batch's results,
+/// in order, on the worker side (so it overlaps with `each`): a spool write.
+pub fn par_batches_then<T, W, P, E>(
     inputs: Vec<Input>,
     read: &ReadOptions,
     work: W,
+    mut then: P,
     mut each: E,
 ) -> Result<()>
 where
     T: Send,
     W: Fn(&RawRecord) -> T + Sync,
+    P: FnMut(&mut [T]) -> Result<()> + Send,
     E: FnMut(Vec<RawRecord>, Vec<T>) -> Result<()>,
 {
     let batches = read_batches(inputs, read);
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Result<(Vec<RawRecord>, Vec<T>)>>(1);
         let work = &work;
+        let then = &mut then;
         scope.spawn(move || {
             for batch in batches {
-                let item = batch.map(|b| {
-                    let out: Vec<T> = b.par_iter().map(work).collect();
-                    (b, out)
+                let item = batch.and_then(|b| {
+                    let mut out: Vec<T> = b.par_iter().map(work).collect();
+                    then(&mut out)?;
+                    Ok((b, out))
                 });
                 let stop = item.is_err();
                 // A closed channel means the caller stopped: so do we.
