@@ -486,9 +486,10 @@ impl Learned {
         let mut out = String::new();
         out.push_str(&format!(
             "# Learned by `deboil learn` from {} pages: {} sites learned from, {} with too few pages.\n\
-             # Each rule removes lines that recur across one site's pages. Review before\n\
-             # committing under rules/: a rule that matches real article text can be deleted\n\
-             # or switched off with `enabled = false`.\n\
+             # Each rule removes lines that recur across one site's pages (copies of one\n\
+             # story count as one page). Review before committing under rules/: a rule\n\
+             # that matches real article text can be deleted or switched off with\n\
+             # `enabled = false`.\n\
              description = \"learned site templates\"\n",
             self.pages, self.sites_learned, self.sites_skipped
         ));
