@@ -188,9 +188,9 @@ impl DedupJob<'_> {
             Some(c) => {
                 let cleaned = c.clean(&doc.text, &doc.site);
                 let counts = cleaned.removal_counts();
-                (cleaned.text, counts)
+                (std::borrow::Cow::Owned(cleaned.text), counts)
             }
-            None => (doc.text.clone(), Vec::new()),
+            None => (std::borrow::Cow::Borrowed(doc.text.as_str()), Vec::new()),
         };
         let key = normalize::key(&text);
         let sig = self.opts.signer.sign_key(&key);

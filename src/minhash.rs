@@ -189,6 +189,10 @@ pub struct Signer {
     scheme: Scheme,
 }
 
+thread_local! {
+    static TOKENS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Mixes two 64-bit values (for word n-gram hashes and densification).
 #[inline]
 fn mix(a: u64, b: u64) -> u64 {
@@ -217,15 +221,18 @@ impl Signer {
     pub fn shingles(&self, key: &str, mut f: impl FnMut(u64)) {
         match self.shingling {
             Shingling::Words(n) => {
-                let mut tokens: Vec<u64> = Vec::with_capacity(key.len() / 5);
+                // The word hashes live in a per-thread buffer: one allocation
+                // per thread, not per document.
+                let mut tokens = TOKENS.with(|t| std::mem::take(&mut *t.borrow_mut()));
+                tokens.clear();
                 for_each_word(key, |t| tokens.push(xxh3_64(t)));
-                if tokens.is_empty() {
-                    return;
+                if !tokens.is_empty() {
+                    // A document shorter than n words is one shingle.
+                    for w in tokens.windows(n.min(tokens.len())) {
+                        f(w.iter().fold(n as u64, |h, &t| mix(h, t)));
+                    }
                 }
-                // A document shorter than n words is one shingle.
-                for w in tokens.windows(n.min(tokens.len())) {
-                    f(w.iter().fold(n as u64, |h, &t| mix(h, t)));
-                }
+                TOKENS.with(|t| *t.borrow_mut() = tokens);
             }
             Shingling::Chars(n) => {
                 let idx: Vec<usize> = key.char_indices().map(|(i, _)| i).collect();
