@@ -81,6 +81,10 @@ impl Default for ExtractOptions {
     }
 }
 
+/// A comment marker is a short line, or a count with the post's title
+/// ("15 comments to Taking the Counter to the Next Level").
+const MARKER_WORDS: usize = 25;
+
 /// Short lines with this many words and enough function words read as sentences.
 const NEUTRAL_WORDS: usize = 4;
 
@@ -266,7 +270,7 @@ impl LineClass {
         LineClass {
             words: words.min(u16::MAX as usize) as u16,
             kind,
-            marker: words <= 10 && marker().is_match(line.text),
+            marker: words <= MARKER_WORDS && marker().is_match(line.text),
         }
     }
 
