@@ -96,17 +96,20 @@ fn spool_stdin(inputs: &mut [Input]) -> anyhow::Result<Option<tempfile::TempPath
 }
 
 /// Learns from `inputs` (spooling stdin), reporting what was learned.
+/// Learns from `inputs` (spooling stdin), reporting what was learned; bad
+/// records go to `extras`.
 fn learn_from(
     inputs: &mut [Input],
     input: &InputArgs,
     flags: &LearnFlags,
-) -> anyhow::Result<(Learned, Option<tempfile::TempPath>)> {
+    mut extras: Extras,
+) -> anyhow::Result<(Learned, Summary, Option<tempfile::TempPath>)> {
     let spool = spool_stdin(inputs)?;
-    let learned = deboil::pipeline::learn_inputs(
+    let (learned, summary) = deboil::pipeline::learn_inputs(
         inputs,
         &read_options(input),
         learn_options(flags),
-        input.skip_bad,
+        &mut extras,
     )?;
     if !input.quiet {
         eprintln!(
@@ -118,7 +121,7 @@ fn learn_from(
             learned.sites()
         );
     }
-    Ok((learned, spool))
+    Ok((learned, summary, spool))
 }
 
 /// Loads the rules; with `--learn`, learns from `inputs` first.
@@ -130,7 +133,13 @@ fn load_all(args: &RuleArgs, input: &InputArgs, inputs: &mut [Input]) -> anyhow:
             _spool: None,
         });
     }
-    let (learned, spool) = learn_from(inputs, input, &args.learn_flags)?;
+    // Bad records are reported (and copied to the rejects) by the cleaning
+    // pass that follows; learning only passes over them.
+    let quiet = Extras {
+        skip_bad: input.skip_bad,
+        ..Extras::default()
+    };
+    let (learned, _, spool) = learn_from(inputs, input, &args.learn_flags, quiet)?;
     let toml = learned.to_toml();
     if let Some(path) = &args.save_learned {
         let mut f = atomic(Some(path), inputs, "--save-learned")?.expect("a path");
@@ -155,7 +164,20 @@ fn learn(args: LearnArgs) -> anyhow::Result<ExitCode> {
     init_threads(args.input.threads)?;
     let mut inputs = collect_inputs(&args.input.inputs)?;
     let mut output = atomic(args.output.as_ref(), &inputs, "-o")?;
-    let (learned, _spool) = learn_from(&mut inputs, &args.input, &args.learn)?;
+    let mut rejects = atomic(args.input.rejects.as_ref(), &inputs, "--rejects")?;
+    let extras = Extras {
+        explain: None,
+        rejects: rejects.as_mut().map(|f| Box::new(f) as Box<dyn Write>),
+        skip_bad: args.input.skip_bad,
+    };
+    let (learned, summary, _spool) = learn_from(&mut inputs, &args.input, &args.learn, extras)?;
+    if !args.input.quiet && summary.skipped > 0 {
+        eprint!(
+            "deboil learn: {} bad records skipped\n{}",
+            summary.skipped,
+            skipped_text(&summary)
+        );
+    }
     let toml = learned.to_toml();
     match output.as_mut() {
         Some(f) => f.write_all(toml.as_bytes())?,
@@ -166,7 +188,11 @@ fn learn(args: LearnArgs) -> anyhow::Result<ExitCode> {
                 .map_err(deboil::Error::Output)?;
         }
     }
-    commit_all([(output, &args.output), (None, &None), (None, &None)])?;
+    commit_all([
+        (output, &args.output),
+        (rejects, &args.input.rejects),
+        (None, &None),
+    ])?;
     Ok(ExitCode::SUCCESS)
 }
 

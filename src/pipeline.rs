@@ -442,22 +442,17 @@ fn explain_records(rules: &RuleSet, rec: &RawRecord, doc: &Document, c: &Cleaned
 }
 
 /// Learns from `inputs` (two reads: counts, then example texts for the
-/// rules). Bad records stop the run, or with `skip_bad` are passed over
-/// (the cleaning pass that follows reports them).
+/// rules). Bad records go to `extras` (stop, or counted in the summary and
+/// copied to the rejects with `skip_bad`).
 pub fn learn_inputs(
     inputs: &[Input],
     read: &ReadOptions,
     opts: crate::learn::LearnOptions,
-    skip_bad: bool,
-) -> Result<crate::learn::Learned> {
+    extras: &mut Extras,
+) -> Result<(crate::learn::Learned, Summary)> {
     use crate::learn::{Learner, PageLines};
     let mut learner = Learner::new(opts);
-    let bad = |rec: &RawRecord, b: BadRecord| Error::BadRecord {
-        source_name: rec.input.input.name.clone(),
-        line: b.line,
-        col: b.col,
-        problem: b.problem,
-    };
+    let mut summary = Summary::default();
     for batch in read_batches(inputs.to_vec(), read) {
         let batch = batch?;
         let pages: Vec<Result<(String, PageLines), BadRecord>> = batch
@@ -470,8 +465,7 @@ pub fn learn_inputs(
         for (rec, p) in batch.iter().zip(pages) {
             match p {
                 Ok((site, lines)) => learner.add_lines(&site, lines),
-                Err(b) if !skip_bad => return Err(bad(rec, b)),
-                Err(_) => {}
+                Err(b) => extras.bad_record(rec, b, &mut summary)?,
             }
         }
     }
@@ -489,5 +483,6 @@ pub fn learn_inputs(
             }
         }
     }
-    Ok(learned)
+    extras.finish()?;
+    Ok((learned, summary))
 }

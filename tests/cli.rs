@@ -1224,3 +1224,41 @@ fn run_learn_cleans_then_dedups_and_save_learned_writes_the_rules() {
     let learned = deboil().arg("learn").arg(learn_pages()).output().unwrap();
     assert_eq!(fs::read_to_string(&saved).unwrap(), stdout(&learned));
 }
+
+#[test]
+fn learning_names_bad_records_and_counts_skipped_ones_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pages = fs::read_to_string(learn_pages()).unwrap();
+    let mut lines: Vec<&str> = pages.lines().collect();
+    lines.insert(3, r#"{"id": "bad", "text": 5}"#);
+    let input = tmp.path().join("pages.jsonl");
+    fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let o = deboil().arg("learn").arg(&input).output().unwrap();
+    assert_fails_with(&o, "pages.jsonl:4: text field `text` is not a string");
+    let rejects = tmp.path().join("rejects.jsonl");
+    let o = deboil()
+        .args(["learn", "--skip-bad", "--rejects"])
+        .arg(&rejects)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 bad records skipped"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_to_string(&rejects).unwrap(),
+        format!("{}\n", lines[3])
+    );
+    // Cleaning with learning reads twice but reports the record once.
+    let o = deboil()
+        .args(["clean", "--learn", "--skip-bad"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("skipped ").count(), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 bad records skipped"));
+}
