@@ -14,6 +14,11 @@
 //!   once: they are grouped by the long, rare lines they share;
 //! - sites with fewer than [`LearnOptions::min_site_pages`] pages learn nothing.
 //!
+//! Recurring lines that stand next to each other on most pages holding them
+//! form one block (one rule); a six-word opening that starts varying lines on
+//! a fifth of the pages ("Translated by NAME and NAME.") becomes a
+//! `starts_with`.
+//!
 //! ```
 //! use deboil::learn::{LearnOptions, Learner};
 //!
@@ -261,7 +266,6 @@ fn story_groups(pages: &[PageLines], page_freq: &HashKeyed<u64, u32>) -> UnionFi
     let mut uf = UnionFind::new(n);
     let mut shared: HashMap<u32, usize> = HashMap::new();
     for (i, r) in residual.iter().enumerate() {
-        shared.clear();
         for h in r {
             let list = holders.entry(*h).or_default();
             for &j in list.iter() {
@@ -269,7 +273,10 @@ fn story_groups(pages: &[PageLines], page_freq: &HashKeyed<u64, u32>) -> UnionFi
             }
             list.push(i as u32);
         }
-        for (&j, &s) in &shared {
+        // In page order, so the unions (and so the output) never depend on hashing.
+        let mut counts: Vec<(u32, usize)> = shared.drain().collect();
+        counts.sort_unstable();
+        for &(j, s) in &counts {
             let small = r.len().min(residual[j as usize].len());
             if small >= 2 && 2 * s >= small {
                 uf.union(i as u32, j);
@@ -347,49 +354,50 @@ fn learn_site(
             .map(|&c| (Unit::Line(h), c))
     };
 
-    // Blocks: units that stand next to each other in enough stories.
+    // Units in order of first appearance (input order: deterministic).
     let mut ids: HashKeyed<Unit, usize> = HashKeyed::default();
     let mut order: Vec<(Unit, u32, u16)> = Vec::new();
-    let mut seq: Vec<Vec<Option<usize>>> = Vec::with_capacity(pages.len());
     let mut longest: Vec<u16> = Vec::new();
     for p in pages {
-        let mut s = Vec::with_capacity(p.hashes.len());
         for ((&h, &pf), &w) in p.hashes.iter().zip(&p.prefixes).zip(&p.words) {
-            let id = unit_of(h, pf).map(|(u, c)| {
+            if let Some((u, c)) = unit_of(h, pf) {
                 let id = *ids.entry(u).or_insert_with(|| {
                     order.push((u, c, w));
-                    longest.push(w);
+                    longest.push(0);
                     order.len() - 1
                 });
                 longest[id] = longest[id].max(w);
-                id
-            });
-            s.push(id);
-        }
-        seq.push(s);
-    }
-    let mut pair_groups: HashMap<(usize, usize), HashSet<usize>> = HashMap::new();
-    for (i, s) in seq.iter().enumerate() {
-        let g = group[i] as usize;
-        for w in s.windows(2) {
-            if let (Some(a), Some(b)) = (w[0], w[1])
-                && a != b
-            {
-                pair_groups
-                    .entry((a.min(b), a.max(b)))
-                    .or_default()
-                    .insert(g);
             }
         }
     }
+    // Blocks: units that stand next to each other, counted once per story.
+    let mut pair_count: HashMap<(usize, usize), u32> = HashMap::new();
+    let mut pairs_seen: HashSet<(usize, usize)> = HashSet::new();
+    for (n, &i) in by_story.iter().enumerate() {
+        if n == 0 || group[i] != group[by_story[n - 1]] {
+            pairs_seen.clear();
+        }
+        let p = &pages[i];
+        let mut prev: Option<usize> = None;
+        for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
+            let id = unit_of(h, pf).map(|(u, _)| ids[&u]);
+            if let (Some(a), Some(b)) = (prev, id)
+                && a != b
+                && pairs_seen.insert((a.min(b), a.max(b)))
+            {
+                *pair_count.entry((a.min(b), a.max(b))).or_default() += 1;
+            }
+            prev = id;
+        }
+    }
     let mut blocks = UnionFind::new(order.len());
-    let mut pairs: Vec<(&(usize, usize), &HashSet<usize>)> = pair_groups.iter().collect();
+    let mut pairs: Vec<(&(usize, usize), &u32)> = pair_count.iter().collect();
     pairs.sort_unstable_by_key(|(k, _)| **k);
-    for (&(a, b), gs) in pairs {
+    for (&(a, b), &together) in pairs {
         // Units join a block when they stand together on most pages that
         // hold either, not merely somewhere (section headers meet many lines).
         let more = order[a].1.max(order[b].1);
-        if gs.len() as u32 >= need && 2 * gs.len() as u32 >= more {
+        if together >= need && 2 * together >= more {
             blocks.union(a as u32, b as u32);
         }
     }
