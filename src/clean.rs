@@ -272,7 +272,11 @@ impl<'r> Cleaner<'r> {
                     words: k.words,
                 })
                 .collect();
-            for (i, why) in ex.decide(site, &ex_lines).into_iter().enumerate() {
+            let (fates, title) = ex.decide_with_title(site, &ex_lines);
+            if let Some(t) = title {
+                plan.restore_from_learned(t, self.rules);
+            }
+            for (i, why) in fates.into_iter().enumerate() {
                 if let Some(why) = why {
                     plan.remove_lines(i..i + 1, Cause::Extract(why));
                 }
@@ -322,6 +326,26 @@ impl<'a> Plan<'a> {
                 start: self.lines[first].start,
                 end: self.lines[last].end,
             });
+        }
+    }
+
+    /// Keeps line `i` if a learned rule removed it alone (the page's title,
+    /// which a site's list of popular posts makes recur).
+    fn restore_from_learned(&mut self, i: usize, rules: &RuleSet) {
+        let Some(Cause::Rule(r)) = self.removed[i] else {
+            return;
+        };
+        if rules.rules[r].origin.file != crate::learn::LEARNED_SOURCE {
+            return;
+        }
+        let (start, end) = (self.lines[i].start, self.lines[i].end);
+        if let Some(pos) = self
+            .removals
+            .iter()
+            .position(|x| x.cause == Cause::Rule(r) && x.start == start && x.end == end)
+        {
+            self.removals.remove(pos);
+            self.removed[i] = None;
         }
     }
 

@@ -351,6 +351,16 @@ impl Extractor {
     /// Decides each line's fate: `None` keeps it. Blank lines are always kept
     /// (the built-in cleanups collapse them).
     pub fn decide(&self, site: &str, lines: &[ExtractLine]) -> Vec<Option<Why>> {
+        self.decide_with_title(site, lines).0
+    }
+
+    /// [`Extractor::decide`], and the page title's line when the page is a
+    /// whole page (no junk rule should take the page's own title).
+    pub fn decide_with_title(
+        &self,
+        site: &str,
+        lines: &[ExtractLine],
+    ) -> (Vec<Option<Why>>, Option<usize>) {
         let o = &self.opts;
         let mut fate = vec![None; lines.len()];
         let model = self.models.get(site);
@@ -360,7 +370,7 @@ impl Extractor {
             .filter(|&i| !lines[i].key.is_empty())
             .collect();
         if nb.is_empty() {
-            return fate;
+            return (fate, None);
         }
         let hashes: Vec<u64> = nb
             .iter()
@@ -375,14 +385,19 @@ impl Extractor {
         // The title: a later line repeating (part of) the first one (keys
         // compare case- and layout-blind).
         let first: &[u8] = &lines[nb[0]].key;
-        let title = (1..nb.len()).find(|&k| {
+        let repeats_first = |k: usize, pct: usize| {
             let t: &[u8] = &lines[nb[k]].key;
-            !is_template[k]
-                && lines[nb[k]].words >= 2
+            lines[nb[k]].words >= 2
                 && t.len() <= first.len()
-                && t.len() * 100 >= first.len() * TITLE_PCT
+                && t.len() * 100 >= first.len() * pct
                 && first.windows(t.len()).any(|w| w == t)
-        });
+        };
+        // A line the site repeats can still be this page's title (a sidebar
+        // of popular posts lists it on other pages), if it is most of the
+        // first line; a shorter one is the site's name.
+        let title = (1..nb.len())
+            .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
+            .or_else(|| (1..nb.len()).find(|&k| repeats_first(k, 50)));
 
         let body = find_body(&classes, &is_template, o);
         // A site with learned template shows it on its whole pages; an
@@ -392,7 +407,7 @@ impl Extractor {
         if nb.len() - body.lines.len() < o.min_outside_lines
             || (has_template && template_lines < o.min_template_lines)
         {
-            return fate;
+            return (fate, None);
         }
         // Between a title shortly before the body and the body: byline, date.
         let lead = match title {
@@ -425,7 +440,7 @@ impl Extractor {
                 Some(Why::OutsideBody)
             };
         }
-        fate
+        (fate, title.map(|t| nb[t]))
     }
 }
 

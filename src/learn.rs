@@ -42,6 +42,10 @@ use crate::extract::SiteModel;
 use crate::lsh::{HashKeyed, HashSetKeyed};
 use crate::normalize::{self, line_hash};
 
+/// The name learned rules are compiled under (their origin in `rules list`
+/// and explain output).
+pub const LEARNED_SOURCE: &str = "<learned>";
+
 /// How much evidence learning asks for.
 #[derive(Debug, Clone)]
 pub struct LearnOptions {

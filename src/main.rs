@@ -149,7 +149,7 @@ fn load_all(args: &RuleArgs, input: &InputArgs, inputs: &mut [Input]) -> anyhow:
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let source = RuleSource {
-        name: "<learned>".to_string(),
+        name: deboil::learn::LEARNED_SOURCE.to_string(),
         text: toml,
     };
     Ok(Loaded {
