@@ -427,7 +427,8 @@ impl Extractor {
         let mut seen = HashSet::new();
         for k in 0..nb.len() {
             fate[nb[k]] = if keep[k] {
-                if seen.insert(hashes[k]) {
+                // Exact repeats only: "Hour 1" and "Hour 2" differ here.
+                if seen.insert(xxhash_rust::xxh3::xxh3_64(&lines[nb[k]].key)) {
                     None
                 } else {
                     Some(Why::Duplicate)
@@ -490,6 +491,17 @@ mod tests {
                 .iter()
                 .any(Option::is_some)
         );
+    }
+
+    #[test]
+    fn numbered_headings_are_not_duplicates() {
+        let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
+        let text = format!(
+            "{nav}{PROSE}\nPodcast, hour 1\n{PROSE} Two.\nPodcast, hour 2\n{PROSE} Three.\n"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        assert_eq!((fate[9], fate[11]), (None, None), "{fate:?}");
     }
 
     #[test]
