@@ -117,19 +117,28 @@ impl PageLines {
     /// Splits `text` into lines and hashes each non-blank one.
     pub fn of(text: &str) -> PageLines {
         let mut page = PageLines::default();
-        let (mut key, mut scratch) = (Vec::new(), Vec::new());
-        for line in text.lines() {
-            key.clear();
-            let words = normalize::push_key(line, &mut key);
-            if key.is_empty() {
-                continue;
-            }
-            page.hashes.push(line_hash(&key, &mut scratch));
-            page.prefixes
-                .push(prefix_hash(&key, words, &mut scratch).unwrap_or(0));
+        each_line(text, |_, hash, prefix, words| {
+            page.hashes.push(hash);
+            page.prefixes.push(prefix.unwrap_or(0));
             page.words.push(words.min(u16::MAX as usize) as u16);
-        }
+        });
         page
+    }
+}
+
+/// Calls `f(line, hash, opening hash, words)` for each non-blank line of
+/// `text`: what learning counts, and what finds its examples again.
+fn each_line(text: &str, mut f: impl FnMut(&str, u64, Option<u64>, usize)) {
+    let (mut key, mut scratch) = (Vec::new(), Vec::new());
+    for line in text.lines() {
+        key.clear();
+        let words = normalize::push_key(line, &mut key);
+        if key.is_empty() {
+            continue;
+        }
+        let hash = line_hash(&key, &mut scratch);
+        let prefix = prefix_hash(&key, words, &mut scratch);
+        f(line, hash, prefix, words);
     }
 }
 
@@ -170,8 +179,8 @@ pub struct LearnedRule {
     pub examples: Vec<Option<String>>,
 }
 
-/// Rule and line index of each (site, unit) a rule needs an example for.
-pub type Wanted = HashMap<(String, Unit), (usize, usize)>;
+/// Per site, the rule and line index of each unit a rule needs an example for.
+pub type Wanted = HashMap<String, HashMap<Unit, (usize, usize)>>;
 
 /// What was learned: rules per site and, per site, every recurring line.
 #[derive(Debug, Default, Clone)]
@@ -439,46 +448,47 @@ fn learn_site(
 }
 
 impl Learned {
-    /// Whether any rule still lacks an example text.
-    pub fn needs_examples(&self) -> bool {
+    /// How many example texts the rules still lack.
+    pub fn missing_examples(&self) -> usize {
         self.rules
             .iter()
-            .any(|r| r.examples.iter().any(Option::is_none))
+            .map(|r| r.examples.iter().filter(|e| e.is_none()).count())
+            .sum()
     }
 
     /// Fills missing examples from one page of `site` (call in input order
-    /// for deterministic examples).
-    pub fn add_examples(&mut self, site: &str, text: &str, wanted: &Wanted) {
-        let (mut key, mut scratch) = (Vec::new(), Vec::new());
-        let site = site.to_string();
-        for line in text.lines() {
-            key.clear();
-            let words = normalize::push_key(line, &mut key);
-            if key.is_empty() {
-                continue;
-            }
-            let h = Unit::Line(line_hash(&key, &mut scratch));
-            let pf = prefix_hash(&key, words, &mut scratch).map(Unit::Prefix);
-            for u in std::iter::once(h).chain(pf) {
-                if let Some(&(r, l)) = wanted.get(&(site.clone(), u)) {
-                    let slot = &mut self.rules[r].examples[l];
-                    if slot.is_none() {
-                        *slot = Some(match u {
-                            Unit::Line(_) => line.trim().to_string(),
-                            Unit::Prefix(_) => prefix_text(line),
-                        });
-                    }
+    /// for deterministic examples); returns how many it filled.
+    pub fn add_examples(&mut self, site: &str, text: &str, wanted: &Wanted) -> usize {
+        let Some(units) = wanted.get(site) else {
+            return 0;
+        };
+        let mut filled = 0;
+        each_line(text, |line, hash, prefix, _| {
+            let candidates = std::iter::once(Unit::Line(hash)).chain(prefix.map(Unit::Prefix));
+            for u in candidates {
+                let Some(&(r, l)) = units.get(&u) else {
+                    continue;
+                };
+                let slot = &mut self.rules[r].examples[l];
+                if slot.is_none() {
+                    filled += 1;
+                    *slot = Some(match u {
+                        Unit::Line(_) => line.trim().to_string(),
+                        Unit::Prefix(_) => prefix_text(line),
+                    });
                 }
             }
-        }
+        });
+        filled
     }
 
-    /// Which rule and line each (site, hash) belongs to, for [`Learned::add_examples`].
+    /// Which rule and line each unit of each site belongs to, for [`Learned::add_examples`].
     pub fn wanted(&self) -> Wanted {
-        let mut w = HashMap::new();
+        let mut w: Wanted = HashMap::new();
         for (r, rule) in self.rules.iter().enumerate() {
-            for (l, &h) in rule.lines.iter().enumerate() {
-                w.insert((rule.site.clone(), h), (r, l));
+            let units = w.entry(rule.site.clone()).or_default();
+            for (l, &u) in rule.lines.iter().enumerate() {
+                units.insert(u, (r, l));
             }
         }
         w

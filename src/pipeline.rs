@@ -453,30 +453,28 @@ pub fn learn_inputs(
     use crate::learn::{Learner, PageLines};
     let mut learner = Learner::new(opts);
     let mut summary = Summary::default();
-    for batch in read_batches(inputs.to_vec(), read) {
-        let batch = batch?;
-        let pages: Vec<Result<(String, PageLines), BadRecord>> = batch
-            .par_iter()
-            .map(|rec| {
-                Document::parse(rec, &read.names)
-                    .map(|d| (d.site.to_string(), PageLines::of(&d.text)))
-            })
-            .collect();
+    let work = |rec: &RawRecord| {
+        Document::parse(rec, &read.names).map(|d| (d.site.to_string(), PageLines::of(&d.text)))
+    };
+    par_batches(inputs.to_vec(), read, work, |batch, pages| {
         for (rec, p) in batch.iter().zip(pages) {
             match p {
                 Ok((site, lines)) => learner.add_lines(&site, lines),
                 Err(b) => extras.bad_record(rec, b, &mut summary)?,
             }
         }
-    }
+        Ok(())
+    })?;
     let mut learned = learner.finish();
-    if learned.needs_examples() {
+    // One more read, in input order, for each rule's first example text.
+    let mut missing = learned.missing_examples();
+    if missing > 0 {
         let wanted = learned.wanted();
         'read: for batch in read_batches(inputs.to_vec(), read) {
             for rec in batch? {
                 if let Ok(d) = Document::parse(&rec, &read.names) {
-                    learned.add_examples(&d.site, &d.text, &wanted);
-                    if !learned.needs_examples() {
+                    missing -= learned.add_examples(&d.site, &d.text, &wanted);
+                    if missing == 0 {
                         break 'read;
                     }
                 }

@@ -659,14 +659,7 @@ fn jsonl(docs: &[(&str, String)]) -> String {
 }
 
 fn ids(out: &str) -> Vec<String> {
-    out.lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
+    id_texts(out, "id").into_iter().map(|(id, _)| id).collect()
 }
 
 /// A light edit: a few words changed in the middle.
