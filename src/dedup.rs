@@ -118,6 +118,11 @@ pub struct DedupSummary {
     pub memory: [usize; 3],
 }
 
+thread_local! {
+    /// The normalised text of the document at hand: one buffer per thread.
+    static KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Per-document facts kept in memory between the passes (kept small: there
 /// is one per document).
 struct Meta {
@@ -192,8 +197,11 @@ impl DedupJob<'_> {
             }
             None => (std::borrow::Cow::Borrowed(doc.text.as_str()), Vec::new()),
         };
-        let key = normalize::key(&text);
-        let sig = self.opts.signer.sign_key(&key);
+        let (sig, exact) = KEY.with_borrow_mut(|key| {
+            key.clear();
+            normalize::push_key(&text, key);
+            (self.opts.signer.sign_key_bytes(key), xxh3_128(key))
+        });
         let mut bands = Vec::with_capacity(self.opts.params.bands);
         lsh::band_hashes(&sig, self.opts.params, &mut bands);
         let mut line = Vec::with_capacity(text.len() + 64);
@@ -210,7 +218,7 @@ impl DedupJob<'_> {
                     _ => 0,
                 },
                 newest: newest.map(String::into_boxed_str),
-                exact: xxh3_128(key.as_bytes()),
+                exact,
             },
             line,
             sig,

@@ -15,6 +15,10 @@ use crate::error::{Error, Result};
 use crate::minhash::Signature;
 use crate::write::AtomicFile;
 
+/// The format (and signature hashing) version written by this build. 2: word
+/// shingles hash words without xxh3 (signatures differ from version 1).
+pub const FORMAT_VERSION: u32 = 2;
+
 /// The parameters a saved index was built with; a run must match them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -431,7 +431,7 @@ fn dedup(input: &InputArgs, rules: Option<&RuleArgs>, f: &DedupFlags) -> anyhow:
     let mut clusters = atomic(f.clusters.as_ref(), &inputs, "--clusters")?;
     let mut rejects = atomic(input.rejects.as_ref(), &inputs, "--rejects")?;
     let meta = IndexMeta {
-        version: 1,
+        version: deboil::index::FORMAT_VERSION,
         shingle: f.shingle.to_string(),
         scheme: match f.scheme {
             SchemeArg::Oph => "oph",

@@ -190,7 +190,7 @@ pub struct Signer {
 }
 
 thread_local! {
-    static TOKENS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Mixes two 64-bit values (for word n-gram hashes and densification).
@@ -218,23 +218,27 @@ impl Signer {
 
     /// Calls `f` with the hash of every shingle of `key`, a normalised text
     /// (see [`normalize::key`]); duplicates included.
-    pub fn shingles(&self, key: &str, mut f: impl FnMut(u64)) {
+    pub fn shingles(&self, key: &str, f: impl FnMut(u64)) {
+        with_scratch(|scratch| self.shingles_in(key.as_bytes(), scratch, f));
+    }
+
+    fn shingles_in(&self, key: &[u8], scratch: &mut Scratch, mut f: impl FnMut(u64)) {
         match self.shingling {
             Shingling::Words(n) => {
-                // The word hashes live in a per-thread buffer: one allocation
-                // per thread, not per document.
-                let mut tokens = TOKENS.with(|t| std::mem::take(&mut *t.borrow_mut()));
+                let mut tokens = std::mem::take(&mut scratch.tokens);
                 tokens.clear();
-                for_each_word(key, |t| tokens.push(xxh3_64(t)));
+                for_each_word(key, scratch, |s, e| tokens.push(word_hash(key, s, e)));
                 if !tokens.is_empty() {
                     // A document shorter than n words is one shingle.
                     for w in tokens.windows(n.min(tokens.len())) {
                         f(w.iter().fold(n as u64, |h, &t| mix(h, t)));
                     }
                 }
-                TOKENS.with(|t| *t.borrow_mut() = tokens);
+                scratch.tokens = tokens;
             }
             Shingling::Chars(n) => {
+                // Keys come from `normalize`, whole characters.
+                let key = String::from_utf8_lossy(key);
                 let idx: Vec<usize> = key.char_indices().map(|(i, _)| i).collect();
                 if idx.is_empty() {
                     return;
@@ -255,13 +259,25 @@ impl Signer {
 
     /// The signature of an already normalised text.
     pub fn sign_key(&self, key: &str) -> Signature {
+        self.sign_key_bytes(key.as_bytes())
+    }
+
+    /// [`Signer::sign_key`] of a key held as bytes (as [`normalize::push_key`]
+    /// writes it), sparing a UTF-8 check of the whole key.
+    pub fn sign_key_bytes(&self, key: &[u8]) -> Signature {
+        with_scratch(|scratch| self.sign_in(key, scratch))
+    }
+
+    fn sign_in(&self, key: &[u8], scratch: &mut Scratch) -> Signature {
         let k = self.num_perm;
         let mut values = vec![u32::MAX; k];
-        let mut filled = vec![false; k];
-        let mut seen = DistinctCounter::new(key.len());
+        let mut filled = std::mem::take(&mut scratch.filled);
+        filled.clear();
+        filled.resize(k, false);
+        let mut seen = DistinctCounter::new(std::mem::take(&mut scratch.seen), key.len());
         match self.scheme {
             Scheme::Oph => {
-                self.shingles(key, |h| {
+                self.shingles_in(key, scratch, |h| {
                     seen.add(h);
                     // High bits pick the bin, low bits are the value.
                     let bin = ((u128::from(h) * k as u128) >> 64) as usize;
@@ -276,7 +292,7 @@ impl Signer {
                 }
             }
             Scheme::Classic => {
-                self.shingles(key, |h| {
+                self.shingles_in(key, scratch, |h| {
                     seen.add(h);
                     for (i, slot) in values.iter_mut().enumerate() {
                         let v = xxh3_64_with_seed(&h.to_le_bytes(), i as u64) as u32;
@@ -287,65 +303,202 @@ impl Signer {
                 });
             }
         }
-        Signature {
-            values,
-            shingles: seen.estimate(),
+        let shingles = seen.estimate();
+        scratch.filled = filled;
+        scratch.seen = seen.bits;
+        Signature { values, shingles }
+    }
+}
+
+/// Runs `f` with this thread's scratch buffers.
+fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    let mut scratch = SCRATCH.with(|t| std::mem::take(&mut *t.borrow_mut()));
+    let out = f(&mut scratch);
+    SCRATCH.with(|t| *t.borrow_mut() = scratch);
+    out
+}
+
+/// Per-thread buffers for word shingling: one allocation per thread, not per
+/// document.
+#[derive(Default)]
+struct Scratch {
+    /// Word hashes of the current document.
+    tokens: Vec<u64>,
+    /// Bit i: byte i is an ASCII letter or digit, or not ASCII.
+    wordish: Vec<u64>,
+    /// Bit i: byte i is not ASCII.
+    high: Vec<u64>,
+    /// Bins that got a shingle.
+    filled: Vec<bool>,
+    /// The distinct-shingle counter's bitmap.
+    seen: Vec<u64>,
+}
+
+const LANES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Bit 7 of each byte of `m` (the others clear), packed into bits 0..8.
+#[inline]
+fn pack_high_bits(m: u64) -> u64 {
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Classifies 64 bytes eight at a time (SWAR, no branch): bit i of the first
+/// mask is set when byte i is an ASCII letter or digit or not ASCII, of the
+/// second when byte i is not ASCII.
+#[inline]
+fn classify64(chunk: &[u8; 64]) -> (u64, u64) {
+    let mut wordish = 0;
+    let mut high = 0;
+    for (k, lane) in chunk.chunks_exact(8).enumerate() {
+        let x = u64::from_le_bytes(lane.try_into().expect("8 bytes"));
+        let hi = x & HIGH;
+        // Low seven bits per byte; adding below 0x80 never carries into the
+        // next byte, so bit 7 of `y + (0x80 - a)` says `y >= a`.
+        let y = x & !HIGH;
+        let digit = (y + LANES * (0x80 - 0x30)) & !(y + LANES * (0x80 - 0x3a));
+        let z = y | (LANES * 0x20); // ASCII upper case to lower case
+        let letter = (z + LANES * (0x80 - 0x61)) & !(z + LANES * (0x80 - 0x7b));
+        wordish |= pack_high_bits(((digit | letter) & HIGH) | hi) << (8 * k);
+        high |= pack_high_bits(hi) << (8 * k);
+    }
+    (wordish, high)
+}
+
+/// 64 x 64 -> 128-bit multiply, halves folded: a strong, cheap mixer.
+#[inline]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+/// Little-endian 8 bytes of `b` from `at`, zero-padded past its end.
+#[inline]
+fn load8(b: &[u8], at: usize) -> u64 {
+    match b.get(at..at + 8) {
+        Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
+        None => {
+            let mut pad = [0u8; 8];
+            let tail = &b[at.min(b.len())..];
+            pad[..tail.len()].copy_from_slice(tail);
+            u64::from_le_bytes(pad)
         }
     }
 }
 
-/// ASCII letters and digits; bytes of other characters are decided by
-/// decoding them.
-const ASCII_WORD: [bool; 128] = {
-    let mut t = [false; 128];
-    let mut c = 0;
-    while c < 128 {
-        t[c] = (c as u8).is_ascii_alphanumeric();
-        c += 1;
+/// The hash of the word `b[s..e]`. Words of up to 16 bytes (nearly all) are
+/// read as two overlapping 8-byte loads and mixed by one multiply, with no
+/// branch on their length (xxh3's branches on short lengths mispredicted
+/// often enough to cost more than the whole rest of the word hashing).
+#[inline(always)]
+fn word_hash(b: &[u8], s: usize, e: usize) -> u64 {
+    let len = e - s;
+    if len > 16 {
+        return xxh3_64(&b[s..e]);
     }
-    t
-};
+    // Bytes s..s+min(len, 8), and for longer words the last eight.
+    let keep = if len >= 8 {
+        !0
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    let lo = load8(b, s) & keep;
+    let hi = if len > 8 { load8(b, e - 8) } else { 0 };
+    fold_mul(
+        lo ^ 0x243F_6A88_85A3_08D3 ^ len as u64,
+        hi ^ 0x1319_8A2E_0370_7344,
+    )
+}
 
-/// Calls `f` with each run of alphanumeric characters of `key`. ASCII is
-/// classified by table; other characters are decoded (keys fold typographic
-/// quotes and dashes to ASCII, so that path is rare).
-fn for_each_word(key: &str, mut f: impl FnMut(&[u8])) {
-    let b = key.as_bytes();
-    let n = b.len();
-    let mut i = 0;
-    loop {
-        // Skip to the start of a word.
-        while i < n && b[i] < 0x80 && !ASCII_WORD[b[i] as usize] {
-            i += 1;
+/// Whether any bit in `s..e` is set.
+fn any_bit(bits: &[u64], s: usize, e: usize) -> bool {
+    let (first, last) = (s / 64, (e - 1) / 64);
+    (first..=last).any(|w| {
+        let mut m = !0u64;
+        if w == first {
+            m &= !0 << (s % 64);
         }
-        if i >= n {
-            return;
+        if w == last && e - last * 64 < 64 {
+            m &= (1 << (e - last * 64)) - 1;
         }
-        if b[i] >= 0x80 {
-            let ch = key[i..].chars().next().expect("a char starts here");
-            if !ch.is_alphanumeric() {
-                i += ch.len_utf8();
+        bits[w] & m != 0
+    })
+}
+
+/// Calls `f` with the byte range of each run of alphanumeric characters of
+/// `key`.
+///
+/// Bytes are classified 64 at a time into bit masks, and words are found
+/// from the masks' edges, so there is no branch per byte (a branch per byte
+/// mispredicted at every word's end and made this half of signing). Runs
+/// holding non-ASCII bytes are split at the non-alphanumeric characters, by
+/// decoding them.
+fn for_each_word(b: &[u8], scratch: &mut Scratch, mut f: impl FnMut(usize, usize)) {
+    let (wordish, high) = (&mut scratch.wordish, &mut scratch.high);
+    wordish.clear();
+    high.clear();
+    let mut chunks = b.chunks_exact(64);
+    for c in &mut chunks {
+        let (w, h) = classify64(c.try_into().expect("64 bytes"));
+        wordish.push(w);
+        high.push(h);
+    }
+    if !chunks.remainder().is_empty() {
+        // Padded with NUL, which is no word byte.
+        let mut pad = [0u8; 64];
+        pad[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        let (w, h) = classify64(&pad);
+        wordish.push(w);
+        high.push(h);
+    }
+    let mut emit = |s: usize, e: usize, maybe_high: bool| {
+        if maybe_high && any_bit(high, s, e) {
+            // A run between ASCII bytes of a UTF-8 key is whole characters.
+            if let Ok(run) = std::str::from_utf8(&b[s..e]) {
+                for w in run.split(|c: char| !c.is_alphanumeric()) {
+                    if !w.is_empty() {
+                        let at = w.as_ptr() as usize - b.as_ptr() as usize;
+                        f(at, at + w.len());
+                    }
+                }
+                return;
+            }
+        }
+        f(s, e);
+    };
+    // A word's first byte has its bit set and the previous byte's clear; the
+    // byte after its last, the reverse.
+    let mut carry = 0u64;
+    let mut open: Option<usize> = None;
+    for (i, (&w, &h)) in wordish.iter().zip(high.iter()).enumerate() {
+        let base = i * 64;
+        let prev = (w << 1) | carry;
+        carry = w >> 63;
+        let mut starts = w & !prev;
+        let mut ends = !w & prev;
+        if let Some(s) = open {
+            if ends == 0 {
                 continue;
             }
+            emit(s, base + ends.trailing_zeros() as usize, true);
+            ends &= ends - 1;
+            open = None;
         }
-        let start = i;
-        // Run to its end.
-        while i < n {
-            let c = b[i];
-            if c < 0x80 {
-                if !ASCII_WORD[c as usize] {
-                    break;
-                }
-                i += 1;
-            } else {
-                let ch = key[i..].chars().next().expect("a char starts here");
-                if !ch.is_alphanumeric() {
-                    break;
-                }
-                i += ch.len_utf8();
+        while starts != 0 {
+            let s = starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            if ends == 0 {
+                open = Some(base + s);
+                break;
             }
+            let e = ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            // `e` < 64: a word reaching the chunk's end closes in the next.
+            emit(base + s, base + e, h & ((1 << e) - 1) & (!0 << s) != 0);
         }
-        f(&b[start..i]);
+    }
+    if let Some(s) = open {
+        emit(s, b.len(), true);
     }
 }
 
@@ -358,12 +511,12 @@ struct DistinctCounter {
 }
 
 impl DistinctCounter {
-    fn new(upper_bound: usize) -> Self {
+    /// A counter over `bits` (a reused buffer, cleared here).
+    fn new(mut bits: Vec<u64>, upper_bound: usize) -> Self {
         let m = upper_bound.max(1024).next_power_of_two();
-        DistinctCounter {
-            bits: vec![0; m / 64],
-            any: false,
-        }
+        bits.clear();
+        bits.resize(m / 64, 0);
+        DistinctCounter { bits, any: false }
     }
 
     #[inline]
@@ -447,8 +600,45 @@ mod tests {
         assert!(a.containment(&b) > 0.85, "{}", a.containment(&b));
     }
 
+    /// The plain definition of a word: a run of alphanumeric characters.
+    fn words_by_char(key: &str) -> Vec<String> {
+        key.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect()
+    }
+
+    fn words_by_mask(key: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_word(key.as_bytes(), &mut Scratch::default(), |s, e| {
+            out.push(key[s..e].to_string())
+        });
+        out
+    }
+
+    #[test]
+    fn words_cross_chunk_edges() {
+        for len in [1, 62, 63, 64, 65, 127, 128, 129, 200] {
+            for lead in 0..3 {
+                let key = format!("{}{} b-ü€x", " ".repeat(lead), "a".repeat(len));
+                assert_eq!(words_by_mask(&key), words_by_char(&key), "{len} {lead}");
+                let key = format!("{}{}", "é".repeat(len), "-z".repeat(lead));
+                assert_eq!(words_by_mask(&key), words_by_char(&key), "{len} {lead}");
+            }
+        }
+        assert!(words_by_mask("").is_empty());
+        assert!(words_by_mask("…—").is_empty());
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Words found from the byte masks are the runs of alphanumeric
+        /// characters, for any text (ASCII-heavy strings reach the fast path).
+        #[test]
+        fn words_match_the_plain_definition(key in r"([a-z0-9 .,;:'()\n-]{0,40}|\PC{0,12}){0,12}") {
+            proptest::prop_assert_eq!(words_by_mask(&key), words_by_char(&key));
+        }
+
         /// For any overlap, the OPH estimate stays within 5 standard errors
         /// (sqrt(J(1-J)/K) at K = 128) of the exact Jaccard similarity.
         #[test]

@@ -138,6 +138,10 @@ fn lower(b: u8) -> u8 {
     b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)
 }
 
+/// Built once: `memmem::find` would build a searcher per call, per segment.
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+
 /// Appends the key of `line` to `out` and returns its word count.
 ///
 /// Same result as the general walk (a property test checks it), but copies
@@ -176,7 +180,7 @@ pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
             }
             let core = &seg[core_start..core_end];
             if !core.is_empty() {
-                if memchr::memmem::find(core, b"  ").is_none() {
+                if DOUBLE_SPACE.find(core).is_none() {
                     words += begin(out, &mut pending, &mut in_word);
                     out.extend(core.iter().map(|&b| lower(b)));
                     words += core.iter().filter(|&&b| b == b' ').count();

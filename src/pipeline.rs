@@ -247,18 +247,33 @@ where
 {
     let batches = read_batches(inputs, read);
     std::thread::scope(|scope| {
+        // Three stages, each on its own thread, so none waits for another's
+        // step: the workers map batch N+1 while `then` handles batch N and
+        // the calling thread runs `each` on batch N-1.
+        let (mapped_tx, mapped_rx) = mpsc::sync_channel::<Result<(Vec<RawRecord>, Vec<T>)>>(1);
         let (tx, rx) = mpsc::sync_channel::<Result<(Vec<RawRecord>, Vec<T>)>>(1);
         let work = &work;
         let then = &mut then;
         scope.spawn(move || {
             for batch in batches {
-                let item = batch.and_then(|b| {
-                    let mut out: Vec<T> = b.par_iter().map(work).collect();
+                let item = batch.map(|b| {
+                    let out: Vec<T> = b.par_iter().map(work).collect();
+                    (b, out)
+                });
+                let stop = item.is_err();
+                // A closed channel means the caller stopped: so do we.
+                if mapped_tx.send(item).is_err() || stop {
+                    return;
+                }
+            }
+        });
+        scope.spawn(move || {
+            for item in mapped_rx {
+                let item = item.and_then(|(b, mut out)| {
                     then(&mut out)?;
                     Ok((b, out))
                 });
                 let stop = item.is_err();
-                // A closed channel means the caller stopped: so do we.
                 if tx.send(item).is_err() || stop {
                     return;
                 }
