@@ -41,6 +41,11 @@ impl UnionFind {
         }
     }
 
+    /// Bytes held.
+    pub fn memory_bytes(&self) -> usize {
+        self.parent.capacity() * 4
+    }
+
     /// Number of documents.
     pub fn len(&self) -> usize {
         self.parent.len()

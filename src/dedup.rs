@@ -123,14 +123,60 @@ thread_local! {
     static KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Per-document facts kept in memory between the passes (kept small: there
-/// is one per document).
+/// One document's facts, as a worker hands them over.
 struct Meta {
     exact: u128,
     id: Box<str>,
     /// Only with `--keep newest:FIELD`.
     newest: Option<Box<str>>,
     chars: u32,
+}
+
+/// Per-document facts kept between the passes, column by column: there is
+/// one entry per document, so no allocation or padding per document.
+#[derive(Default)]
+struct Docs {
+    /// Each normalised text's 128-bit hash.
+    exact: Vec<u128>,
+    /// The ids end to end; the i-th ends at `id_ends[i]`.
+    ids: String,
+    id_ends: Vec<u64>,
+    /// Only with `--keep longest`: each text's characters.
+    chars: Vec<u32>,
+    /// Only with `--keep newest:FIELD`: each document's value.
+    newest: Vec<Option<Box<str>>>,
+}
+
+impl Docs {
+    fn push(&mut self, m: Meta, keep: &Keep) {
+        self.exact.push(m.exact);
+        self.ids.push_str(&m.id);
+        self.id_ends.push(self.ids.len() as u64);
+        match keep {
+            Keep::First => {}
+            Keep::Longest => self.chars.push(m.chars),
+            Keep::Newest(_) => self.newest.push(m.newest),
+        }
+    }
+
+    fn id(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
+        &self.ids[start as usize..self.id_ends[i] as usize]
+    }
+
+    fn len(&self) -> usize {
+        self.exact.len()
+    }
+
+    fn memory_bytes(&self) -> usize {
+        let newest: usize = self.newest.iter().flatten().map(|n| n.len()).sum();
+        self.exact.capacity() * 16
+            + self.ids.capacity()
+            + self.id_ends.capacity() * 8
+            + self.chars.capacity() * 4
+            + self.newest.capacity() * std::mem::size_of::<Option<Box<str>>>()
+            + newest
+    }
 }
 
 enum Outcome {
@@ -239,10 +285,12 @@ impl DedupJob<'_> {
         let mut summary = DedupSummary::default();
         let spool_file = tempfile::tempfile().map_err(|e| Error::io("spool file", e))?;
         let mut spool = BufWriter::with_capacity(1 << 20, spool_file);
-        let mut metas: Vec<Meta> = Vec::new();
-        let mut sigs = SigStore::new(self.opts.signer.num_perm());
+        let mut docs = Docs::default();
+        let mut sigs = SigStore::new(self.opts.signer.num_perm(), self.collect_kept);
         let mut uf = UnionFind::new(0);
-        let mut exact: lsh::HashKeyed<u128, u32> = lsh::HashKeyed::default();
+        // The first document of each normalised text, by the low half of its
+        // hash (`docs.exact` holds the whole).
+        let mut exact: lsh::HashKeyed<u64, u32> = lsh::HashKeyed::default();
         let mut index = lsh::Index::new(self.opts.params.bands, self.opts.max_per_bucket);
         let mut bands = Vec::new();
         let mut candidates = Vec::new();
@@ -251,16 +299,17 @@ impl DedupJob<'_> {
         if let Some(a) = &self.against {
             for ((id, &h), sig) in a.ids.iter().zip(&a.exact).zip(&a.sigs) {
                 let doc = uf.push();
-                exact.entry(h).or_insert(doc);
+                exact.entry(h as u64).or_insert(doc);
                 lsh::band_hashes(sig, self.opts.params, &mut bands);
                 index.insert(doc, &bands, &mut candidates);
-                metas.push(Meta {
+                let meta = Meta {
                     id: id.as_str().into(),
                     chars: 0,
                     newest: None,
                     exact: h,
-                });
-                sigs.push(sig.as_ref());
+                };
+                docs.push(meta, &self.opts.keep);
+                sigs.push(sig);
             }
         }
         let work = |r: &crate::read::RawRecord| self.process(r);
@@ -300,19 +349,26 @@ impl DedupJob<'_> {
                             *r.removals.entry(c).or_default() += n;
                         }
                         let doc = uf.push();
-                        match exact.get(&meta.exact) {
+                        let h = meta.exact;
+                        docs.push(meta, &self.opts.keep);
+                        sigs.push(&sig);
+                        let first = exact.get(&(h as u64)).copied();
+                        match first {
                             // Exact copies join their first copy and stay out
                             // of the LSH buckets, which they would only crowd.
-                            Some(&first) => {
+                            Some(first) if docs.exact[first as usize] == h => {
                                 uf.union(first, doc);
                                 index.skip(doc);
                             }
-                            None => {
-                                exact.insert(meta.exact, doc);
+                            _ => {
+                                // (A 64-bit collision of two texts, first
+                                // `Some`, leaves the first in the map.)
+                                exact.entry(h as u64).or_insert(doc);
                                 index.insert(doc, &bands, &mut candidates);
+                                let new = sigs.get(doc as usize);
                                 for &c in &candidates {
                                     summary.candidates += 1;
-                                    if self.similarity(sig.as_ref(), sigs.get(c as usize))
+                                    if self.similarity(new, sigs.get(c as usize))
                                         >= self.opts.threshold
                                     {
                                         summary.verified += 1;
@@ -321,26 +377,19 @@ impl DedupJob<'_> {
                                 }
                             }
                         }
-                        metas.push(meta);
-                        sigs.push(sig.as_ref());
                     }
                 }
             }
             Ok(())
         })?;
-        let id_bytes: usize = metas
-            .iter()
-            .map(|m| m.id.len() + m.newest.as_ref().map_or(0, |n| n.len()))
-            .sum();
         summary.memory = [
             index.memory_bytes(),
             sigs.memory_bytes(),
-            metas.capacity() * std::mem::size_of::<Meta>()
-                + id_bytes
-                + exact.capacity() * (std::mem::size_of::<(u128, u32)>() + 1)
-                + uf.len() * 4,
+            docs.memory_bytes()
+                + exact.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
+                + uf.memory_bytes(),
         ];
-        let clusters = self.clusters(&mut uf, &metas, &sigs, prior);
+        let clusters = self.clusters(&mut uf, &docs, &sigs, prior);
         let mut spool_file = spool
             .into_inner()
             .map_err(|e| Error::io("spool file", e.into_error()))?;
@@ -348,7 +397,7 @@ impl DedupJob<'_> {
             .seek(SeekFrom::Start(0))
             .map_err(|e| Error::io("spool file", e))?;
         // Per document: its cluster (index into `clusters`), if any.
-        let mut cluster_of: Vec<Option<u32>> = vec![None; metas.len()];
+        let mut cluster_of: Vec<Option<u32>> = vec![None; docs.len()];
         for (ci, c) in clusters.iter().enumerate() {
             for &(m, _) in &c.members {
                 cluster_of[m] = Some(ci as u32);
@@ -380,13 +429,10 @@ impl DedupJob<'_> {
             let cluster = of.map(|c| &clusters[c as usize]);
             let is_rep = cluster.is_none_or(|c| c.representative == i);
             if is_rep && self.collect_kept {
-                kept.ids.push(metas[i].id.to_string());
-                kept.exact.push(metas[i].exact);
-                let s = sigs.get(i);
-                kept.sigs.push(Signature {
-                    values: s.values.to_vec(),
-                    shingles: s.shingles,
-                });
+                kept.ids.push(docs.id(i).to_string());
+                kept.exact.push(docs.exact[i]);
+                kept.sigs
+                    .push(sigs.full(i).expect("kept in full with collect_kept"));
             }
             let w = &mut outputs.out;
             match outputs.mode {
@@ -397,7 +443,7 @@ impl DedupJob<'_> {
                     let end = line.len() - 2;
                     w.write_all(&line[..end]).map_err(Error::Output)?;
                     let dup_of = match cluster {
-                        Some(c) if !is_rep => Some(&*metas[c.representative].id),
+                        Some(c) if !is_rep => Some(docs.id(c.representative)),
                         _ => None,
                     };
                     let size = cluster.map_or(1, |c| c.members.len());
@@ -413,7 +459,7 @@ impl DedupJob<'_> {
         outputs.out.flush().map_err(Error::Output)?;
         if let Some(w) = outputs.clusters.as_mut() {
             for c in &clusters {
-                write_cluster(w, c, &metas).map_err(Error::Output)?;
+                write_cluster(w, c, &docs).map_err(Error::Output)?;
             }
             w.flush().map_err(Error::Output)?;
         }
@@ -439,7 +485,7 @@ impl DedupJob<'_> {
     fn clusters(
         &self,
         uf: &mut UnionFind,
-        metas: &[Meta],
+        docs: &Docs,
         sigs: &SigStore,
         prior: usize,
     ) -> Vec<Cluster> {
@@ -473,21 +519,21 @@ impl DedupJob<'_> {
                     Keep::First => members[0],
                     Keep::Longest => *members
                         .iter()
-                        .max_by_key(|&&m| (metas[m].chars, std::cmp::Reverse(m)))
+                        .max_by_key(|&&m| (docs.chars[m], std::cmp::Reverse(m)))
                         .expect("non-empty"),
                     Keep::Newest(_) => *members
                         .iter()
-                        .max_by(|&&a, &&b| metas[a].newest.cmp(&metas[b].newest).then(b.cmp(&a)))
+                        .max_by(|&&a, &&b| docs.newest[a].cmp(&docs.newest[b]).then(b.cmp(&a)))
                         .expect("non-empty"),
                 };
-                let exact = members.iter().all(|&m| metas[m].exact == metas[rep].exact);
+                let exact = members.iter().all(|&m| docs.exact[m] == docs.exact[rep]);
                 Cluster {
                     representative: rep,
                     exact,
                     members: members
                         .iter()
                         .map(|&m| {
-                            let s = if metas[m].exact == metas[rep].exact {
+                            let s = if docs.exact[m] == docs.exact[rep] {
                                 1.0
                             } else {
                                 self.similarity(sigs.get(m), sigs.get(rep))
@@ -501,7 +547,7 @@ impl DedupJob<'_> {
     }
 }
 
-fn write_cluster(w: &mut dyn Write, c: &Cluster, metas: &[Meta]) -> std::io::Result<()> {
+fn write_cluster(w: &mut dyn Write, c: &Cluster, docs: &Docs) -> std::io::Result<()> {
     #[derive(serde::Serialize)]
     struct Member<'a> {
         id: &'a str,
@@ -514,13 +560,13 @@ fn write_cluster(w: &mut dyn Write, c: &Cluster, metas: &[Meta]) -> std::io::Res
         members: Vec<Member<'a>>,
     }
     let rec = Record {
-        representative: &metas[c.representative].id,
+        representative: docs.id(c.representative),
         kind: if c.exact { "exact" } else { "near" },
         members: c
             .members
             .iter()
             .map(|&(m, s)| Member {
-                id: &metas[m].id,
+                id: docs.id(m),
                 similarity: (s * 10_000.0).round() / 10_000.0,
             })
             .collect(),

@@ -74,110 +74,163 @@ pub struct Signature {
     pub shingles: u32,
 }
 
-/// A borrowed signature, as held in a [`SigStore`].
+/// Share of a random value's low byte equal by chance: 1/256.
+const CHANCE: f64 = 1.0 / 256.0;
+
+/// Jaccard estimate from `eq` of `k` equal low bytes (b-bit minwise hashing,
+/// Li & König 2010, b = 8): unequal minima still agree on their low byte one
+/// time in 256, so the share of equal bytes is corrected for that.
+fn estimate(eq: usize, k: usize) -> f64 {
+    let p = eq as f64 / k as f64;
+    ((p - CHANCE) / (1.0 - CHANCE)).clamp(0.0, 1.0)
+}
+
+/// A signature as held in a [`SigStore`]: the low byte of each value. A
+/// quarter of the memory, and the estimate's error at 128 values grows by
+/// well under 1 % (`Var = P(1-P) / (k (1-1/256)^2)` with `P` the share of
+/// equal bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SigRef<'a> {
-    /// One value per permutation.
-    pub values: &'a [u32],
+    /// The low byte of each value.
+    pub low: &'a [u8],
     /// Distinct shingles hashed.
     pub shingles: u32,
 }
 
+/// Containment from a Jaccard estimate and the two shingle counts.
+fn containment_of(j: f64, a: u32, b: u32) -> f64 {
+    let (a, b) = (f64::from(a), f64::from(b));
+    if a == 0.0 || b == 0.0 {
+        return j;
+    }
+    let inter = j * (a + b) / (1.0 + j);
+    (inter / a.min(b)).min(1.0)
+}
+
 impl SigRef<'_> {
-    /// Estimated Jaccard similarity: the share of equal values.
+    /// Estimated Jaccard similarity, from the share of equal bytes.
     pub fn similarity(&self, other: &SigRef) -> f64 {
+        if self.shingles == 0 || other.shingles == 0 {
+            return f64::from(u8::from(self.shingles == other.shingles));
+        }
+        let eq = self
+            .low
+            .iter()
+            .zip(other.low)
+            .filter(|(a, b)| a == b)
+            .count();
+        estimate(eq, self.low.len())
+    }
+
+    /// Estimated containment: shared shingles over the smaller document's,
+    /// from the Jaccard estimate and the two shingle counts.
+    pub fn containment(&self, other: &SigRef) -> f64 {
+        containment_of(self.similarity(other), self.shingles, other.shingles)
+    }
+}
+
+impl Signature {
+    /// Estimated Jaccard similarity. Compares the low bytes, as [`SigRef`]
+    /// does, so that a pair gets the same figure everywhere.
+    pub fn similarity(&self, other: &Signature) -> f64 {
         if self.shingles == 0 || other.shingles == 0 {
             return f64::from(u8::from(self.shingles == other.shingles));
         }
         let eq = self
             .values
             .iter()
-            .zip(other.values)
-            .filter(|(a, b)| a == b)
+            .zip(&other.values)
+            .filter(|&(&a, &b)| a as u8 == b as u8)
             .count();
-        eq as f64 / self.values.len() as f64
-    }
-
-    /// Estimated containment: shared shingles over the smaller document's,
-    /// from the Jaccard estimate and the two shingle counts.
-    pub fn containment(&self, other: &SigRef) -> f64 {
-        let j = self.similarity(other);
-        let (a, b) = (f64::from(self.shingles), f64::from(other.shingles));
-        if a == 0.0 || b == 0.0 {
-            return j;
-        }
-        let inter = j * (a + b) / (1.0 + j);
-        (inter / a.min(b)).min(1.0)
-    }
-}
-
-impl Signature {
-    /// Borrows the signature.
-    pub fn as_ref(&self) -> SigRef<'_> {
-        SigRef {
-            values: &self.values,
-            shingles: self.shingles,
-        }
-    }
-
-    /// Estimated Jaccard similarity: the share of equal values.
-    pub fn similarity(&self, other: &Signature) -> f64 {
-        self.as_ref().similarity(&other.as_ref())
+        estimate(eq, self.values.len())
     }
 
     /// Estimated containment: shared shingles over the smaller document's.
     pub fn containment(&self, other: &Signature) -> f64 {
-        self.as_ref().containment(&other.as_ref())
+        containment_of(self.similarity(other), self.shingles, other.shingles)
     }
 }
 
-/// Many signatures of one length in one flat array: no allocation, header or
-/// padding per document.
+/// Documents per chunk of a [`SigStore`].
+const CHUNK_DOCS: usize = 4096;
+
+/// Many signatures of one length, as their low bytes, in fixed-size chunks:
+/// no allocation, header or padding per document, and no doubling slack as a
+/// single growing array would have. The full values are kept too on request
+/// (to save an index).
 #[derive(Debug, Clone, Default)]
 pub struct SigStore {
     k: usize,
-    values: Vec<u32>,
-    shingles: Vec<u32>,
+    /// Per document: its shingle count (4 bytes, little-endian), then `k`
+    /// low bytes.
+    chunks: Vec<Vec<u8>>,
+    len: usize,
+    full: Option<Vec<u32>>,
 }
 
 impl SigStore {
-    /// An empty store for signatures of `k` values.
-    pub fn new(k: usize) -> SigStore {
+    /// An empty store for signatures of `k` values; with `keep_full`, the
+    /// full values are kept as well.
+    pub fn new(k: usize, keep_full: bool) -> SigStore {
         SigStore {
             k,
-            values: Vec::new(),
-            shingles: Vec::new(),
+            chunks: Vec::new(),
+            len: 0,
+            full: keep_full.then(Vec::new),
         }
     }
 
     /// Appends a signature of the store's length.
-    pub fn push(&mut self, s: SigRef) {
+    pub fn push(&mut self, s: &Signature) {
         assert_eq!(s.values.len(), self.k, "signature length");
-        self.values.extend_from_slice(s.values);
-        self.shingles.push(s.shingles);
+        let entry = self.k + 4;
+        if self.len.is_multiple_of(CHUNK_DOCS) {
+            self.chunks.push(Vec::with_capacity(CHUNK_DOCS * entry));
+        }
+        let chunk = self.chunks.last_mut().expect("a chunk");
+        chunk.extend_from_slice(&s.shingles.to_le_bytes());
+        chunk.extend(s.values.iter().map(|&v| v as u8));
+        if let Some(full) = &mut self.full {
+            full.extend_from_slice(&s.values);
+        }
+        self.len += 1;
     }
 
-    /// The `i`-th signature.
+    /// The `i`-th signature's low bytes.
     pub fn get(&self, i: usize) -> SigRef<'_> {
+        let entry = self.k + 4;
+        let at = (i % CHUNK_DOCS) * entry;
+        let e = &self.chunks[i / CHUNK_DOCS][at..at + entry];
         SigRef {
-            values: &self.values[i * self.k..(i + 1) * self.k],
-            shingles: self.shingles[i],
+            shingles: u32::from_le_bytes(e[..4].try_into().expect("4 bytes")),
+            low: &e[4..],
         }
+    }
+
+    /// The `i`-th signature in full, when the store keeps them.
+    pub fn full(&self, i: usize) -> Option<Signature> {
+        let full = self.full.as_ref()?;
+        Some(Signature {
+            values: full[i * self.k..(i + 1) * self.k].to_vec(),
+            shingles: self.get(i).shingles,
+        })
     }
 
     /// Number of signatures.
     pub fn len(&self) -> usize {
-        self.shingles.len()
+        self.len
     }
 
     /// Whether the store is empty.
     pub fn is_empty(&self) -> bool {
-        self.shingles.is_empty()
+        self.len == 0
     }
 
     /// Bytes held.
     pub fn memory_bytes(&self) -> usize {
-        (self.values.capacity() + self.shingles.capacity()) * 4
+        self.chunks.iter().map(Vec::capacity).sum::<usize>()
+            + self.chunks.capacity() * std::mem::size_of::<Vec<u8>>()
+            + self.full.as_ref().map_or(0, |f| f.capacity() * 4)
     }
 }
 
