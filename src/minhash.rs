@@ -644,6 +644,60 @@ mod tests {
     }
 
     #[test]
+    fn store_keeps_low_bytes_across_chunks_and_full_values_on_request() {
+        let sig = |i: u32| Signature {
+            values: (0..8)
+                .map(|v| i.wrapping_mul(0x9E37_79B9) ^ (v << 8))
+                .collect(),
+            shingles: i,
+        };
+        let n = CHUNK_DOCS as u32 + 3;
+        let mut lean = SigStore::new(8, false);
+        let mut full = SigStore::new(8, true);
+        for i in 0..n {
+            lean.push(&sig(i));
+            full.push(&sig(i));
+        }
+        assert_eq!(lean.len(), n as usize);
+        for i in [0, 1, CHUNK_DOCS as u32 - 1, CHUNK_DOCS as u32, n - 1] {
+            let low: Vec<u8> = sig(i).values.iter().map(|&v| v as u8).collect();
+            assert_eq!(lean.get(i as usize).low, &low[..]);
+            assert_eq!(lean.get(i as usize).shingles, i);
+            assert_eq!(lean.full(i as usize), None);
+            assert_eq!(full.full(i as usize), Some(sig(i)));
+        }
+        // The stored form gives the same estimate as the signatures.
+        let (a, b) = (sig(5), sig(7));
+        let (x, y) = (lean.get(5), lean.get(7));
+        assert_eq!(x.similarity(&y), a.similarity(&b));
+        assert_eq!(x.containment(&y), a.containment(&b));
+        assert_eq!(x.similarity(&x), 1.0);
+    }
+
+    #[test]
+    fn chance_agreement_of_low_bytes_is_corrected() {
+        // Values that differ but share their low byte agree by chance only:
+        // one in 256 such bins is expected, and counts as no agreement.
+        let a = Signature {
+            values: (0..256).map(|v| v << 8).collect(),
+            shingles: 100,
+        };
+        let mut b = a.clone();
+        for v in b.values.iter_mut().skip(1) {
+            *v = v.wrapping_add(1);
+        }
+        assert_eq!(a.similarity(&b), 0.0);
+        for v in b.values.iter_mut().take(128) {
+            *v &= !0xff;
+        }
+        let half = a.similarity(&b);
+        assert!(
+            (half - (0.5 - CHANCE) / (1.0 - CHANCE)).abs() < 1e-12,
+            "{half}"
+        );
+    }
+
+    #[test]
     fn containment_finds_an_abridged_copy() {
         let signer = Signer::new(Shingling::Words(1), 256, Scheme::Oph);
         let full = words(1000, 0);
