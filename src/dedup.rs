@@ -4,11 +4,14 @@
 //! Pass one reads the inputs, cleans them when asked, spools each document's
 //! output line to a temp file and computes its signature in parallel; the
 //! decisions are then taken one document at a time in input order, so the
-//! result does not depend on threads or batch sizes. Pass two streams the
-//! spool and writes the kept (or marked) documents in input order.
+//! result does not depend on threads or batch sizes. Pass two reads the
+//! spool back, batch by batch in parallel, and writes the kept (or marked)
+//! documents in input order.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Write};
+
+use rayon::prelude::*;
 
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -313,16 +316,27 @@ impl DedupJob<'_> {
             }
         }
         let work = |r: &crate::read::RawRecord| self.process(r);
-        // Output lines go to the spool on the worker side, in order.
+        // Output lines go to the spool on the worker side, in order; each
+        // batch's part is noted so that pass two can read parts in parallel.
+        let mut parts: Vec<SpoolPart> = Vec::new();
         let spool_lines = |outcomes: &mut [Outcome]| {
+            let mut part = SpoolPart {
+                first: parts.last().map_or(prior, |p| p.first + p.docs),
+                docs: 0,
+                offset: parts.last().map_or(0, |p| p.offset + p.bytes),
+                bytes: 0,
+            };
             for oc in outcomes {
                 if let Outcome::Done { line, .. } = oc {
                     spool
                         .write_all(line)
                         .map_err(|e| Error::io("spool file", e))?;
+                    part.docs += 1;
+                    part.bytes += line.len() as u64;
                     *line = Vec::new();
                 }
             }
+            parts.push(part);
             Ok(())
         };
         par_batches_then(inputs, &self.read, work, spool_lines, |batch, outcomes| {
@@ -390,12 +404,9 @@ impl DedupJob<'_> {
                 + uf.memory_bytes(),
         ];
         let clusters = self.clusters(&mut uf, &docs, &sigs, prior);
-        let mut spool_file = spool
+        let spool_file = spool
             .into_inner()
             .map_err(|e| Error::io("spool file", e.into_error()))?;
-        spool_file
-            .seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io("spool file", e))?;
         // Per document: its cluster (index into `clusters`), if any.
         let mut cluster_of: Vec<Option<u32>> = vec![None; docs.len()];
         for (ci, c) in clusters.iter().enumerate() {
@@ -415,45 +426,57 @@ impl DedupJob<'_> {
                 summary.near_dropped += dropped;
             }
         }
-        let mut reader = BufReader::with_capacity(1 << 20, spool_file);
-        let mut line = Vec::new();
+        let is_rep =
+            |i: usize| cluster_of[i].is_none_or(|c| clusters[c as usize].representative == i);
         let mut kept = match (&self.against, self.collect_kept) {
             (Some(a), true) => a.clone(),
             _ => SavedIndex::default(),
         };
-        for (i, of) in cluster_of.iter().enumerate().skip(prior) {
-            line.clear();
-            reader
-                .read_until(b'\n', &mut line)
-                .map_err(|e| Error::io("spool file", e))?;
-            let cluster = of.map(|c| &clusters[c as usize]);
-            let is_rep = cluster.is_none_or(|c| c.representative == i);
-            if is_rep && self.collect_kept {
+        if self.collect_kept {
+            for i in (prior..docs.len()).filter(|&i| is_rep(i)) {
                 kept.ids.push(docs.id(i).to_string());
                 kept.exact.push(docs.exact[i]);
                 kept.sigs
                     .push(sigs.full(i).expect("kept in full with collect_kept"));
             }
-            let w = &mut outputs.out;
-            match outputs.mode {
-                Mode::Drop if is_rep => w.write_all(&line).map_err(Error::Output)?,
-                Mode::Drop => {}
-                Mode::Mark => {
-                    // The line ends in "}\n": add the two fields before the brace.
-                    let end = line.len() - 2;
-                    w.write_all(&line[..end]).map_err(Error::Output)?;
-                    let dup_of = match cluster {
-                        Some(c) if !is_rep => Some(docs.id(c.representative)),
-                        _ => None,
-                    };
-                    let size = cluster.map_or(1, |c| c.members.len());
-                    let sep = if line[end - 1] == b'{' { "" } else { "," };
-                    let fields = format!(
-                        "{sep}\"dup_of\":{},\"cluster_size\":{size}}}\n",
-                        serde_json::to_string(&dup_of).expect("strings serialise")
-                    );
-                    w.write_all(fields.as_bytes()).map_err(Error::Output)?;
+        }
+        // Pass two: spool parts are read and filtered in parallel, a few
+        // batches at a time, and written in order. Each slot's buffers are
+        // reused (fresh multi-megabyte buffers cost a page fault per page).
+        let pass_two = |part: &SpoolPart, (lines, out): &mut (Vec<u8>, Vec<u8>)| -> Result<()> {
+            lines.resize(part.bytes as usize, 0);
+            read_at(&spool_file, lines, part.offset).map_err(|e| Error::io("spool file", e))?;
+            out.clear();
+            let mut rest = &lines[..];
+            let range = part.first..part.first + part.docs;
+            for (of, i) in cluster_of[range.clone()].iter().zip(range) {
+                let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
+                let (line, tail) = rest.split_at(end);
+                rest = tail;
+                let cluster = of.map(|c| &clusters[c as usize]);
+                match outputs.mode {
+                    Mode::Drop if is_rep(i) => out.extend_from_slice(line),
+                    Mode::Drop => {}
+                    Mode::Mark => {
+                        let dup_of = match cluster {
+                            Some(c) if c.representative != i => Some(docs.id(c.representative)),
+                            _ => None,
+                        };
+                        mark(line, dup_of, cluster.map_or(1, |c| c.members.len()), out);
+                    }
                 }
+            }
+            Ok(())
+        };
+        let mut slots = vec![(Vec::new(), Vec::new()); 2 * rayon::current_num_threads()];
+        for chunk in parts.chunks(slots.len()) {
+            chunk
+                .par_iter()
+                .zip(&mut slots)
+                .map(|(part, slot)| pass_two(part, slot))
+                .collect::<Result<()>>()?;
+            for (_, out) in &slots[..chunk.len()] {
+                outputs.out.write_all(out).map_err(Error::Output)?;
             }
         }
         outputs.out.flush().map_err(Error::Output)?;
@@ -545,6 +568,49 @@ impl DedupJob<'_> {
             })
             .collect()
     }
+}
+
+/// Where one batch's output lines lie in the spool.
+struct SpoolPart {
+    /// The first document's index, and how many there are.
+    first: usize,
+    docs: usize,
+    /// Byte offset and length in the spool.
+    offset: u64,
+    bytes: u64,
+}
+
+/// Reads `buf.len()` bytes at `offset` without moving a shared file position,
+/// so several threads can read one file.
+fn read_at(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(f, buf, offset)
+    }
+    #[cfg(windows)]
+    {
+        let (mut done, mut at) = (0, offset);
+        while done < buf.len() {
+            match std::os::windows::fs::FileExt::seek_read(f, &mut buf[done..], at)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => (done, at) = (done + n, at + n as u64),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Appends `line` (a JSON object and a newline) with `dup_of` and
+/// `cluster_size` added before its closing brace.
+fn mark(line: &[u8], dup_of: Option<&str>, size: usize, out: &mut Vec<u8>) {
+    let end = line.len() - 2;
+    out.extend_from_slice(&line[..end]);
+    if line[end - 1] != b'{' {
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"dup_of\":");
+    serde_json::to_writer(&mut *out, &dup_of).expect("writing to a Vec");
+    out.extend_from_slice(format!(",\"cluster_size\":{size}}}\n").as_bytes());
 }
 
 fn write_cluster(w: &mut dyn Write, c: &Cluster, docs: &Docs) -> std::io::Result<()> {
