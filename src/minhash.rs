@@ -290,16 +290,23 @@ impl Signer {
                 scratch.tokens = tokens;
             }
             Shingling::Chars(n) => {
-                // Keys come from `normalize`, whole characters.
-                let key = String::from_utf8_lossy(key);
-                let idx: Vec<usize> = key.char_indices().map(|(i, _)| i).collect();
-                if idx.is_empty() {
+                // Character starts are the bytes that do not continue a UTF-8
+                // sequence; the key is whole characters, so no decoding.
+                let starts = &mut scratch.starts;
+                starts.clear();
+                starts.extend((0..key.len()).filter(|&i| key[i] & 0xC0 != 0x80));
+                if starts.is_empty() {
                     return;
                 }
-                let m = n.min(idx.len());
-                for s in 0..=idx.len() - m {
-                    let end = idx.get(s + m).copied().unwrap_or(key.len());
-                    f(xxh3_64(&key.as_bytes()[idx[s]..end]));
+                starts.push(key.len());
+                // A document shorter than n characters is one shingle.
+                let m = n.min(starts.len() - 1);
+                for w in starts.windows(m + 1) {
+                    // xxh3, not `word_hash`: n-grams are used as they are
+                    // hashed (word hashes are mixed again into n-grams), and
+                    // a cheap hash cost pair precision (`run`: 0.986 with one
+                    // multiply, 0.992 with two, 0.994 with xxh3).
+                    f(xxh3_64(&key[w[0]..w[m]]));
                 }
             }
         }
@@ -385,6 +392,8 @@ struct Scratch {
     filled: Vec<bool>,
     /// The distinct-shingle counter's bitmap.
     seen: Vec<u64>,
+    /// Character start offsets, for character shingles.
+    starts: Vec<usize>,
 }
 
 const LANES: u64 = 0x0101_0101_0101_0101;
@@ -442,7 +451,8 @@ fn load8(b: &[u8], at: usize) -> u64 {
 /// The hash of the word `b[s..e]`. Words of up to 16 bytes (nearly all) are
 /// read as two overlapping 8-byte loads and mixed by one multiply, with no
 /// branch on their length (xxh3's branches on short lengths mispredicted
-/// often enough to cost more than the whole rest of the word hashing).
+/// often enough to cost more than the whole rest of the word hashing). One
+/// multiply is enough because word hashes are mixed again into n-grams.
 #[inline(always)]
 fn word_hash(b: &[u8], s: usize, e: usize) -> u64 {
     let len = e - s;
@@ -459,7 +469,7 @@ fn word_hash(b: &[u8], s: usize, e: usize) -> u64 {
     let hi = if len > 8 { load8(b, e - 8) } else { 0 };
     fold_mul(
         lo ^ 0x243F_6A88_85A3_08D3 ^ len as u64,
-        hi ^ 0x1319_8A2E_0370_7344,
+        hi ^ 0x1319_8A2E_0370_7345,
     )
 }
 
