@@ -734,6 +734,24 @@ mod tests {
     }
 
     #[test]
+    fn char_shingles_are_the_n_character_substrings() {
+        for (key, n) in [("grüße aus köln", 3), ("ab", 5), ("€€ x €", 2), ("", 4)] {
+            let chars: Vec<char> = key.chars().collect();
+            let want: Vec<u64> = if chars.is_empty() {
+                Vec::new()
+            } else {
+                chars
+                    .windows(n.min(chars.len()))
+                    .map(|w| xxh3_64(w.iter().collect::<String>().as_bytes()))
+                    .collect()
+            };
+            let mut got = Vec::new();
+            Signer::new(Shingling::Chars(n), 8, Scheme::Oph).shingles(key, |h| got.push(h));
+            assert_eq!(got, want, "{key:?} {n}");
+        }
+    }
+
+    #[test]
     fn words_cross_chunk_edges() {
         for len in [1, 62, 63, 64, 65, 127, 128, 129, 200] {
             for lead in 0..3 {
