@@ -206,6 +206,15 @@ pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
             i = j;
             continue;
         }
+        // Latin-1 letters (U+00C0..U+00FF but × and ÷), common in European
+        // text: lowercase by hand (the upper case ones are 0x20 below).
+        if bytes[i] == 0xC3 && i + 1 < bytes.len() && !matches!(bytes[i + 1], 0x97 | 0xB7) {
+            let b = bytes[i + 1];
+            words += begin(out, &mut pending, &mut in_word);
+            out.extend_from_slice(&[0xC3, if b <= 0x9E { b + 0x20 } else { b }]);
+            i += 2;
+            continue;
+        }
         // One non-ASCII or control character.
         let c = line[i..].chars().next().expect("char boundary");
         i += c.len_utf8();
@@ -326,13 +335,23 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn fast_path_matches_the_general_walk(s in "[ a-zA-Z\u{a0}\u{200b}\u{201e}\u{1}ÄäДдİ.\t\r-]{0,60}") {
+        fn fast_path_matches_the_general_walk(s in "[ a-zA-Z\u{a0}\u{200b}\u{201e}\u{1}\u{c0}-\u{ff}ДдİẞÃ.\t\r-]{0,60}") {
             let mut fast = Vec::new();
             let fw = push_key(&s, &mut fast);
             let mut slow = Vec::new();
             let sw = walk(&s, &mut slow, |_| {});
             proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
             proptest::prop_assert_eq!(fw, sw);
+        }
+    }
+
+    #[test]
+    fn latin1_fast_path_matches_the_general_walk() {
+        for c in '\u{80}'..='\u{17F}' {
+            let line = format!("x{c}Y {c}{c} {c}");
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            assert_eq!(push_key(&line, &mut fast), walk(&line, &mut slow, |_| {}));
+            assert_eq!(fast, slow, "{c:?}");
         }
     }
 
