@@ -67,7 +67,7 @@ fn main() {
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     // Pairs: a base document and a copy with a share of its words replaced.
     let mut pairs = Vec::new();
-    for i in 0..400 {
+    for i in 0..2000 {
         let base = doc(&vocab, &mut rng, 300 + (i % 5) * 100);
         let mut copy = base.clone();
         let replace = (i % 10) as f64 / 10.0 * 0.3;
