@@ -174,6 +174,11 @@ pub struct DedupFlags {
     /// short text sharing a paragraph with a long one is no copy [default: 0.4].
     #[arg(long, value_name = "F", value_parser = parse_unit)]
     pub min_jaccard: Option<f64>,
+    /// How a candidate pair is verified: `signature` (the similarity
+    /// estimated from the two signatures) or `exact` (the shingle sets of the
+    /// two texts, read back from the spool; slower).
+    #[arg(long, value_enum, default_value_t = VerifyArg::Signature)]
+    pub verify: VerifyArg,
     /// LSH bands (default: derived from the threshold); give with --rows.
     #[arg(long, value_name = "N", requires = "rows")]
     pub bands: Option<usize>,
@@ -199,6 +204,12 @@ pub struct DedupFlags {
 pub enum MeasureArg {
     Jaccard,
     Containment,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum VerifyArg {
+    Signature,
+    Exact,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -61,6 +61,17 @@ pub enum Measure {
     Containment,
 }
 
+/// How a candidate pair is verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verify {
+    /// Similarity estimated from the two signatures.
+    Signature,
+    /// Similarity of the two shingle sets, computed from the texts (read back
+    /// from the spool); pairs with a document of a saved index, which has
+    /// no text, fall back to the signatures.
+    Exact,
+}
+
 /// Options of the deduplicator.
 #[derive(Debug, Clone)]
 pub struct DedupOptions {
@@ -79,6 +90,8 @@ pub struct DedupOptions {
     /// With containment: pairs below this Jaccard similarity never match, so
     /// a short text sharing a paragraph or two with a long one is no copy.
     pub min_jaccard: f64,
+    /// Verify candidates on the signatures or on the texts.
+    pub verify: Verify,
 }
 
 /// What the second pass writes.
@@ -185,6 +198,8 @@ impl Docs {
 enum Outcome {
     Done {
         line: Vec<u8>,
+        /// Where `line` went in the spool (offset, length).
+        span: (u64, u64),
         meta: Meta,
         sig: Signature,
         /// LSH band hashes, computed by the workers.
@@ -270,6 +285,7 @@ impl DedupJob<'_> {
                 exact,
             },
             line,
+            span: (0, 0),
             sig,
             bands,
             bytes_in: doc.text.len(),
@@ -287,6 +303,12 @@ impl DedupJob<'_> {
     ) -> Result<DedupResult> {
         let mut summary = DedupSummary::default();
         let spool_file = tempfile::tempfile().map_err(|e| Error::io("spool file", e))?;
+        // Exact verification reads texts back while pass one still writes.
+        let spool_read = spool_file
+            .try_clone()
+            .map_err(|e| Error::io("spool file", e))?;
+        let exact_verify = self.opts.verify == Verify::Exact;
+        let mut spans: Vec<(u64, u64)> = Vec::new();
         let mut spool = BufWriter::with_capacity(1 << 20, spool_file);
         let mut docs = Docs::default();
         let mut sigs = SigStore::new(self.opts.signer.num_perm(), self.collect_kept);
@@ -327,19 +349,28 @@ impl DedupJob<'_> {
                 bytes: 0,
             };
             for oc in outcomes {
-                if let Outcome::Done { line, .. } = oc {
+                if let Outcome::Done { line, span, .. } = oc {
                     spool
                         .write_all(line)
                         .map_err(|e| Error::io("spool file", e))?;
+                    *span = (part.offset + part.bytes, line.len() as u64);
                     part.docs += 1;
                     part.bytes += line.len() as u64;
                     *line = Vec::new();
                 }
             }
+            if exact_verify {
+                // The batch's texts must be readable before it is decided.
+                spool.flush().map_err(|e| Error::io("spool file", e))?;
+            }
             parts.push(part);
             Ok(())
         };
         par_batches_then(inputs, &self.read, work, spool_lines, |batch, outcomes| {
+            // With exact verification, this batch's candidate pairs; they are
+            // verified together (in parallel) once the batch is indexed.
+            // Clusters are components, so the order of unions is free.
+            let mut pairs: Vec<(u32, u32)> = Vec::new();
             for (rec, oc) in batch.iter().zip(outcomes) {
                 match oc {
                     Outcome::Bad(b) => {
@@ -347,6 +378,7 @@ impl DedupJob<'_> {
                     }
                     Outcome::Done {
                         line: _,
+                        span,
                         meta,
                         sig,
                         bands,
@@ -366,6 +398,9 @@ impl DedupJob<'_> {
                         let h = meta.exact;
                         docs.push(meta, &self.opts.keep);
                         sigs.push(&sig);
+                        if exact_verify {
+                            spans.push(span);
+                        }
                         let first = exact.get(&(h as u64)).copied();
                         match first {
                             // Exact copies join their first copy and stay out
@@ -382,7 +417,9 @@ impl DedupJob<'_> {
                                 let new = sigs.get(doc as usize);
                                 for &c in &candidates {
                                     summary.candidates += 1;
-                                    if self.similarity(new, sigs.get(c as usize))
+                                    if exact_verify && c as usize >= prior {
+                                        pairs.push((doc, c));
+                                    } else if self.similarity(new, sigs.get(c as usize))
                                         >= self.opts.threshold
                                     {
                                         summary.verified += 1;
@@ -391,6 +428,20 @@ impl DedupJob<'_> {
                                 }
                             }
                         }
+                    }
+                }
+            }
+            if !pairs.is_empty() {
+                let text = TextsBack {
+                    spool: &spool_read,
+                    spans: &spans,
+                    prior,
+                };
+                let sims = self.exact_similarities(&pairs, &text)?;
+                for (&(doc, c), s) in pairs.iter().zip(sims) {
+                    if s >= self.opts.threshold {
+                        summary.verified += 1;
+                        uf.union(c, doc);
                     }
                 }
             }
@@ -403,7 +454,15 @@ impl DedupJob<'_> {
                 + exact.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
                 + uf.memory_bytes(),
         ];
-        let clusters = self.clusters(&mut uf, &docs, &sigs, prior);
+        let mut clusters = self.clusters(&mut uf, &docs, &sigs, prior);
+        if exact_verify {
+            let text = TextsBack {
+                spool: &spool_read,
+                spans: &spans,
+                prior,
+            };
+            self.exact_cluster_similarities(&mut clusters, &docs, &text)?;
+        }
         let spool_file = spool
             .into_inner()
             .map_err(|e| Error::io("spool file", e.into_error()))?;
@@ -494,6 +553,71 @@ impl DedupJob<'_> {
         })
     }
 
+    /// The exact similarity of each pair, from the documents' texts.
+    fn exact_similarities(&self, pairs: &[(u32, u32)], text: &TextsBack) -> Result<Vec<f64>> {
+        // Each document's shingles once, however many pairs it is in.
+        let mut ids: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let sets: Vec<Vec<u64>> = ids
+            .par_iter()
+            .map(|&i| text.shingles(i as usize, self))
+            .collect::<Result<_>>()?;
+        let set = |i: u32| &sets[ids.binary_search(&i).expect("collected above")];
+        Ok(pairs
+            .par_iter()
+            .map(|&(a, b)| self.set_similarity(set(a), set(b)))
+            .collect())
+    }
+
+    /// Replaces the clusters' estimated member similarities by exact ones
+    /// (members from a saved index keep their estimates: no text).
+    fn exact_cluster_similarities(
+        &self,
+        clusters: &mut [Cluster],
+        docs: &Docs,
+        text: &TextsBack,
+    ) -> Result<()> {
+        clusters.par_iter_mut().try_for_each(|c| {
+            if c.representative < text.prior {
+                return Ok(());
+            }
+            let rep = text.shingles(c.representative, self)?;
+            for (m, s) in &mut c.members {
+                if *m >= text.prior && docs.exact[*m] != docs.exact[c.representative] {
+                    *s = self.set_similarity(&text.shingles(*m, self)?, &rep);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Exact similarity of two sorted shingle sets, by the job's measure.
+    fn set_similarity(&self, a: &[u64], b: &[u64]) -> f64 {
+        let (mut i, mut j, mut inter) = (0, 0, 0usize);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => (i, j, inter) = (i + 1, j + 1, inter + 1),
+            }
+        }
+        let union = a.len() + b.len() - inter;
+        let jaccard = if union == 0 {
+            1.0
+        } else {
+            inter as f64 / union as f64
+        };
+        match self.opts.measure {
+            Measure::Jaccard => jaccard,
+            Measure::Containment if jaccard < self.opts.min_jaccard => 0.0,
+            Measure::Containment => match a.len().min(b.len()) {
+                0 => jaccard,
+                small => inter as f64 / small as f64,
+            },
+        }
+    }
+
     fn similarity(&self, a: SigRef, b: SigRef) -> f64 {
         match self.opts.measure {
             Measure::Jaccard => a.similarity(&b),
@@ -567,6 +691,39 @@ impl DedupJob<'_> {
                 }
             })
             .collect()
+    }
+}
+
+/// Texts read back from the spool, for exact verification.
+struct TextsBack<'a> {
+    spool: &'a std::fs::File,
+    /// Each new document's line in the spool (offset, length).
+    spans: &'a [(u64, u64)],
+    /// Documents before this come from a saved index and have no text.
+    prior: usize,
+}
+
+impl TextsBack<'_> {
+    /// Document `i`'s distinct shingle hashes, sorted: its line read back,
+    /// its text (as cleaned, so as signed) shingled again.
+    fn shingles(&self, i: usize, job: &DedupJob) -> Result<Vec<u64>> {
+        let (offset, len) = self.spans[i - self.prior];
+        let mut line = vec![0; len as usize];
+        read_at(self.spool, &mut line, offset).map_err(|e| Error::io("spool file", e))?;
+        let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&line)
+            .map_err(|e| Error::io("spool file", std::io::Error::other(e)))?;
+        // JSONL inputs keep their text field's name; text files write "text".
+        let text = [job.read.names.text.as_str(), "text"]
+            .iter()
+            .find_map(|f| fields.get(*f).and_then(serde_json::Value::as_str))
+            .unwrap_or("");
+        let mut set = Vec::new();
+        job.opts
+            .signer
+            .shingles(&normalize::key(text), |h| set.push(h));
+        set.sort_unstable();
+        set.dedup();
+        Ok(set)
     }
 }
 

@@ -12,10 +12,10 @@ use clap::Parser;
 
 use cli::{
     CleanArgs, Cli, Command, DedupFlags, FormatArg, InputArgs, LearnArgs, LearnFlags, MeasureArg,
-    RuleArgs, RulesCommand, SchemeArg,
+    RuleArgs, RulesCommand, SchemeArg, VerifyArg,
 };
 use deboil::clean::{Builtin, CleanOptions, Cleaner};
-use deboil::dedup::{DedupJob, DedupOptions, DedupOutputs, DedupSummary, Measure, Mode};
+use deboil::dedup::{DedupJob, DedupOptions, DedupOutputs, DedupSummary, Measure, Mode, Verify};
 use deboil::doc::FieldNames;
 use deboil::examples::run_examples;
 use deboil::extract::{ExtractOptions, Extractor};
@@ -397,6 +397,10 @@ fn dedup_options(f: &DedupFlags, cleaned: bool) -> DedupOptions {
         keep: f.keep.clone(),
         max_per_bucket: 64,
         min_jaccard,
+        verify: match f.verify {
+            VerifyArg::Signature => Verify::Signature,
+            VerifyArg::Exact => Verify::Exact,
+        },
     }
 }
 

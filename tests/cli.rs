@@ -866,6 +866,57 @@ fn run_cleans_first_so_shared_site_junk_does_not_glue_articles() {
 }
 
 #[test]
+fn exact_verification_decides_on_the_texts_and_reports_exact_similarity() {
+    let words =
+        |r: std::ops::Range<usize>| r.map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+    // Word 1-grams: b shares 90 of a's 100 words and adds 10, Jaccard 90/110.
+    let input = jsonl(&[
+        ("a", words(0..100)),
+        ("b", format!("{} {}", words(0..90), words(500..510))),
+        ("c", words(1000..1100)),
+    ]);
+    let tmp = tempfile::tempdir().unwrap();
+    let clusters = tmp.path().join("c.jsonl");
+    let run = |threshold: &str, verify: &str| {
+        let (out, _) = dedup_run(
+            &[
+                "dedup",
+                "-q",
+                "--shingle",
+                "word:1",
+                // Bands of 4 rows make the pair a candidate whatever the threshold.
+                "--bands",
+                "32",
+                "--rows",
+                "4",
+                "--threshold",
+                threshold,
+                "--verify",
+                verify,
+                "--clusters",
+                clusters.to_str().unwrap(),
+            ],
+            &input,
+        );
+        (ids(&out), fs::read_to_string(&clusters).unwrap())
+    };
+    let (kept, found) = run("0.81", "exact");
+    assert_eq!(kept, ["a", "c"]);
+    let cluster: serde_json::Value = serde_json::from_str(found.trim()).unwrap();
+    assert_eq!(cluster["kind"], "near");
+    assert_eq!(cluster["members"][1]["id"], "b");
+    assert_eq!(cluster["members"][1]["similarity"], 0.8182);
+    // Just above the exact similarity: no copy, whatever the estimate says.
+    let (kept, found) = run("0.82", "exact");
+    assert_eq!(kept, ["a", "b", "c"]);
+    assert_eq!(found, "");
+    // The estimate is an estimate: not exactly 90/110.
+    let (_, found) = run("0.5", "signature");
+    let cluster: serde_json::Value = serde_json::from_str(found.trim()).unwrap();
+    assert_ne!(cluster["members"][1]["similarity"], 0.8182);
+}
+
+#[test]
 fn dedup_output_does_not_depend_on_threads_batches_or_order() {
     let docs = dedup_corpus();
     let many: Vec<(&str, String)> = (0..12).flat_map(|_| docs.clone()).collect();
@@ -881,6 +932,14 @@ fn dedup_output_does_not_depend_on_threads_batches_or_order() {
     assert_eq!(one, run("2", "2K"));
     assert_eq!(one, run("8", "5K"));
     assert_eq!(one, run("8", "64M"));
+    // Exact verification reads texts back batch by batch: the same holds.
+    let exact = |j: &str, batch: &str| {
+        let args = ["dedup", "-q", "--mark", "--verify", "exact", "-j", j];
+        dedup_run(&[&args[..], &["--batch-bytes", batch]].concat(), &input).0
+    };
+    let one = exact("1", "2K");
+    assert_eq!(one, exact("8", "5K"));
+    assert_eq!(one, exact("2", "64M"));
     // Reversed input: the same clusters (as sets of ids), whatever the representative.
     let cluster_sets = |input: String| {
         let tmp = tempfile::tempdir().unwrap();
