@@ -30,6 +30,7 @@ PY
   echo "| setting | pair P | pair R | F1 | ARI | exact | reflow | abridged | edited | ocr |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   row "run, defaults (char:7, containment 0.7, min Jaccard 0.4)" run
+  row "run, defaults, --verify exact (shingle sets of the texts)" run --verify exact
   row "run, char:7, containment 0.7, no Jaccard floor" run --min-jaccard 0.01
   row "dedup, defaults (char:7, jaccard 0.5)" dedup
   row "dedup, stock datasketch setup (word:5, jaccard 0.8)" dedup --shingle word:5 --threshold 0.8

@@ -53,6 +53,7 @@ pyv() { "$work/venv/bin/python" -c "import importlib.metadata as m; print(m.vers
   echo "| tool | wall s | docs/s | MB/s | peak RSS MiB | pair P | pair R |"
   echo "|---|---|---|---|---|---|---|"
   row "$RUNS" "deboil dedup (word:5, jaccard 0.8)" "$work/c-deboil.jsonl" target/release/deboil dedup "$corpus" -q -o /dev/null --shingle word:5 --similarity jaccard --threshold 0.8 --clusters "$work/c-deboil.jsonl"
+  row 1 "deboil dedup (word:5, jaccard 0.8, --verify exact)" "$work/c-deboil-exact.jsonl" target/release/deboil dedup "$corpus" -q -o /dev/null --shingle word:5 --similarity jaccard --threshold 0.8 --verify exact --clusters "$work/c-deboil-exact.jsonl"
   row "$RUNS" "gaoya 0.2.2 (driver)" "$work/c-gaoya.jsonl" "$work/gaoya-target/release/gaoya-driver" "$corpus" "$work/c-gaoya.jsonl" 0.8 128 "$bands" "$rows"
   row 1 "rensa" "$work/c-rensa.jsonl" "$work/venv/bin/python" bench/peers/peer_dedup.py rensa "$corpus" "$work/c-rensa.jsonl"
   row 1 "datasketch" "$work/c-datasketch.jsonl" "$work/venv/bin/python" bench/peers/peer_dedup.py datasketch "$corpus" "$work/c-datasketch.jsonl"
@@ -63,6 +64,7 @@ pyv() { "$work/venv/bin/python" -c "import importlib.metadata as m; print(m.vers
   echo "|---|---|---|---|---|---|---|"
   row "$RUNS" "deboil dedup (defaults: char:7, jaccard 0.5)" "$work/c-dd.jsonl" target/release/deboil dedup "$corpus" -q -o /dev/null --clusters "$work/c-dd.jsonl"
   row "$RUNS" "deboil run (defaults: char:7, containment 0.7)" "$work/c-run.jsonl" target/release/deboil run "$corpus" -q -o /dev/null --clusters "$work/c-run.jsonl"
+  row 1 "deboil run (defaults, --verify exact)" "$work/c-run-exact.jsonl" target/release/deboil run "$corpus" -q -o /dev/null --verify exact --clusters "$work/c-run-exact.jsonl"
   echo
   echo "Thread scaling, pinned (\`taskset\`), word:5 at 0.8:"
   echo
