@@ -72,4 +72,19 @@ pyv() { "$work/venv/bin/python" -c "import importlib.metadata as m; print(m.vers
   echo "|---|---|---|---|---|---|---|"
   row "$RUNS" "deboil dedup, 1 core (taskset -c 0, -j 1)" "$work/c-j1.jsonl" taskset -c 0 target/release/deboil dedup "$corpus" -q -j 1 -o /dev/null --shingle word:5 --similarity jaccard --threshold 0.8 --clusters "$work/c-j1.jsonl"
   row "$RUNS" "deboil dedup, 2 cores (taskset -c 0,1, -j 2)" "$work/c-j2.jsonl" taskset -c 0,1 target/release/deboil dedup "$corpus" -q -j 2 -o /dev/null --shingle word:5 --similarity jaccard --threshold 0.8 --clusters "$work/c-j2.jsonl"
+  # The machine drifts between the rows above by as much as the effect, so
+  # the ratio is also taken from adjacent runs: one core, then two.
+  : > "$work/pairs"
+  for _ in $(seq "$((2 * RUNS))"); do
+    for cpus in 0 0,1; do
+      /usr/bin/time -f "%e" -o "$work/time" taskset -c "$cpus" target/release/deboil dedup "$corpus" -q -j "$(( ${#cpus} / 2 + 1 ))" -o /dev/null --shingle word:5 --similarity jaccard --threshold 0.8
+      printf '%s ' "$(cat "$work/time")" >> "$work/pairs"
+    done
+    echo >> "$work/pairs"
+  done
+  python3 - "$work/pairs" <<'PY'
+import statistics, sys
+r = sorted(float(a) / float(b) for a, b in (l.split() for l in open(sys.argv[1]) if l.strip()))
+print(f"\n1 → 2 cores over {len(r)} adjacent pairs of runs (one core, then two): speedup min {r[0]:.2f}x, median {statistics.median(r):.2f}x, max {r[-1]:.2f}x")
+PY
 } | tee BENCHMARKS.md
