@@ -79,8 +79,12 @@ const CHANCE: f64 = 1.0 / 256.0;
 
 /// Jaccard estimate from `eq` of `k` equal low bytes (b-bit minwise hashing,
 /// Li & König 2010, b = 8): unequal minima still agree on their low byte one
-/// time in 256, so the share of equal bytes is corrected for that.
-fn estimate(eq: usize, k: usize) -> f64 {
+/// time in 256, so the share of equal bytes is corrected for that. A
+/// document without shingles is similar only to another one without.
+fn estimate(shingles: (u32, u32), eq: usize, k: usize) -> f64 {
+    if shingles.0 == 0 || shingles.1 == 0 {
+        return f64::from(u8::from(shingles.0 == shingles.1));
+    }
     let p = eq as f64 / k as f64;
     ((p - CHANCE) / (1.0 - CHANCE)).clamp(0.0, 1.0)
 }
@@ -110,16 +114,8 @@ fn containment_of(j: f64, a: u32, b: u32) -> f64 {
 impl SigRef<'_> {
     /// Estimated Jaccard similarity, from the share of equal bytes.
     pub fn similarity(&self, other: &SigRef) -> f64 {
-        if self.shingles == 0 || other.shingles == 0 {
-            return f64::from(u8::from(self.shingles == other.shingles));
-        }
-        let eq = self
-            .low
-            .iter()
-            .zip(other.low)
-            .filter(|(a, b)| a == b)
-            .count();
-        estimate(eq, self.low.len())
+        let eq = self.low.iter().zip(other.low).filter(|(a, b)| a == b);
+        estimate((self.shingles, other.shingles), eq.count(), self.low.len())
     }
 
     /// Estimated containment: shared shingles over the smaller document's,
@@ -133,16 +129,9 @@ impl Signature {
     /// Estimated Jaccard similarity. Compares the low bytes, as [`SigRef`]
     /// does, so that a pair gets the same figure everywhere.
     pub fn similarity(&self, other: &Signature) -> f64 {
-        if self.shingles == 0 || other.shingles == 0 {
-            return f64::from(u8::from(self.shingles == other.shingles));
-        }
-        let eq = self
-            .values
-            .iter()
-            .zip(&other.values)
-            .filter(|&(&a, &b)| a as u8 == b as u8)
-            .count();
-        estimate(eq, self.values.len())
+        let pairs = self.values.iter().zip(&other.values);
+        let eq = pairs.filter(|&(&a, &b)| a as u8 == b as u8).count();
+        estimate((self.shingles, other.shingles), eq, self.values.len())
     }
 
     /// Estimated containment: shared shingles over the smaller document's.
