@@ -221,17 +221,31 @@ pub fn read_batches(
 /// hands each batch with its results, in input order, to `each` on the
 /// calling thread. The next batch is worked on while `each` handles the
 /// last one, so sequential decisions do not leave the workers idle.
-pub fn par_batches<T, W, E>(inputs: Vec<Input>, read: &ReadOptions, work: W, each: E) -> Result<()>
+pub fn par_batches<T, W, E>(
+    inputs: Vec<Input>,
+    read: &ReadOptions,
+    work: W,
+    mut each: E,
+) -> Result<()>
 where
     T: Send,
     W: Fn(&RawRecord) -> T + Sync,
     E: FnMut(Vec<RawRecord>, Vec<T>) -> Result<()>,
 {
-    par_batches_then(inputs, read, work, |_| Ok(()), each)
+    let batches = read_batches(inputs, read);
+    std::thread::scope(|scope| {
+        for item in spawn_map(scope, batches, &work) {
+            let (batch, out) = item?;
+            each(batch, out)?;
+        }
+        Ok(())
+    })
 }
 
-/// [`par_batches`] with a step `then` that runs on each batch's results,
-/// in order, on the worker side (so it overlaps with `each`): a spool write.
+/// [`par_batches`] with a step `then` that runs on each batch's results, in
+/// order, in a stage of its own between the workers and `each`: a spool
+/// write. The workers map batch N+1 while `then` handles batch N and the
+/// calling thread runs `each` on batch N-1, so none waits for another.
 pub fn par_batches_then<T, W, P, E>(
     inputs: Vec<Input>,
     read: &ReadOptions,
@@ -247,33 +261,17 @@ where
 {
     let batches = read_batches(inputs, read);
     std::thread::scope(|scope| {
-        // Three stages, each on its own thread, so none waits for another's
-        // step: the workers map batch N+1 while `then` handles batch N and
-        // the calling thread runs `each` on batch N-1.
-        let (mapped_tx, mapped_rx) = mpsc::sync_channel::<Result<(Vec<RawRecord>, Vec<T>)>>(1);
-        let (tx, rx) = mpsc::sync_channel::<Result<(Vec<RawRecord>, Vec<T>)>>(1);
-        let work = &work;
+        let mapped = spawn_map(scope, batches, &work);
+        let (tx, rx) = mpsc::sync_channel::<Mapped<T>>(1);
         let then = &mut then;
         scope.spawn(move || {
-            for batch in batches {
-                let item = batch.map(|b| {
-                    let out: Vec<T> = b.par_iter().map(work).collect();
-                    (b, out)
-                });
-                let stop = item.is_err();
-                // A closed channel means the caller stopped: so do we.
-                if mapped_tx.send(item).is_err() || stop {
-                    return;
-                }
-            }
-        });
-        scope.spawn(move || {
-            for item in mapped_rx {
+            for item in mapped {
                 let item = item.and_then(|(b, mut out)| {
                     then(&mut out)?;
                     Ok((b, out))
                 });
                 let stop = item.is_err();
+                // A closed channel means the caller stopped: so do we.
                 if tx.send(item).is_err() || stop {
                     return;
                 }
@@ -285,6 +283,37 @@ where
         }
         Ok(())
     })
+}
+
+/// A batch with its results, or the error that ended the read.
+type Mapped<T> = Result<(Vec<RawRecord>, Vec<T>)>;
+
+/// Spawns, in `scope`, the stage that maps each batch with `work` on the
+/// rayon pool; batches come out in order.
+fn spawn_map<'scope, T, W>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    batches: mpsc::Receiver<Result<Vec<RawRecord>>>,
+    work: &'scope W,
+) -> mpsc::Receiver<Mapped<T>>
+where
+    T: Send + 'scope,
+    W: Fn(&RawRecord) -> T + Sync,
+{
+    let (tx, rx) = mpsc::sync_channel::<Mapped<T>>(1);
+    scope.spawn(move || {
+        for batch in batches {
+            let item = batch.map(|b| {
+                let out: Vec<T> = b.par_iter().map(work).collect();
+                (b, out)
+            });
+            let stop = item.is_err();
+            // A closed channel means the caller stopped: so do we.
+            if tx.send(item).is_err() || stop {
+                return;
+            }
+        }
+    });
+    rx
 }
 
 /// The `clean` job: rules and built-ins over every document.
