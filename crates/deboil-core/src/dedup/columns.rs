@@ -1,0 +1,60 @@
+//! Per-document facts kept while deduplicating, column by column: there is
+//! one entry per document, so no allocation or padding per document.
+
+use super::Keep;
+
+/// What the deduplicator keeps of one document.
+#[derive(Debug, Clone)]
+pub(super) struct Facts {
+    pub exact: u128,
+    pub id: Box<str>,
+    /// Only with [`Keep::Newest`].
+    pub newest: Option<Box<str>>,
+    /// Only with [`Keep::Longest`].
+    pub chars: u32,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Columns {
+    /// Each normalised text's 128-bit hash.
+    pub exact: Vec<u128>,
+    /// The ids end to end; the i-th ends at `id_ends[i]`.
+    ids: String,
+    id_ends: Vec<u64>,
+    /// Only with [`Keep::Longest`]: each text's characters.
+    pub chars: Vec<u32>,
+    /// Only with [`Keep::Newest`]: each document's value.
+    pub newest: Vec<Option<Box<str>>>,
+}
+
+impl Columns {
+    pub fn push(&mut self, f: Facts, keep: &Keep) {
+        self.exact.push(f.exact);
+        self.ids.push_str(&f.id);
+        self.id_ends.push(self.ids.len() as u64);
+        match keep {
+            Keep::First => {}
+            Keep::Longest => self.chars.push(f.chars),
+            Keep::Newest(_) => self.newest.push(f.newest),
+        }
+    }
+
+    pub fn id(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
+        &self.ids[start as usize..self.id_ends[i] as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.exact.len()
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        let newest: usize = self.newest.iter().flatten().map(|n| n.len()).sum();
+        self.exact.capacity() * 16
+            + self.ids.capacity()
+            + self.id_ends.capacity() * 8
+            + self.chars.capacity() * 4
+            + self.newest.capacity() * std::mem::size_of::<Option<Box<str>>>()
+            + newest
+    }
+}

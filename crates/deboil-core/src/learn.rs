@@ -1,0 +1,787 @@
+//! Learning a site's recurring junk from its own pages.
+//!
+//! A line whose normalised, digit-folded key recurs across many pages of one
+//! site is template, not article: menus, share bars, newsletter blurbs,
+//! footers. The learner counts, per site, on how many pages each line key
+//! occurs and turns the recurring ones into ordinary rules (see
+//! [`Learned::to_toml`]), which a person can review and commit.
+//!
+//! Guards keep real content safe:
+//! - a line needs [`LearnOptions::min_words`] words to be evidence on its own;
+//!   shorter lines ("Home", "Share") become rules only inside a block that
+//!   holds a longer learned line;
+//! - pages that are copies of one story (re-crawls, syndicated copies) count
+//!   once: they are grouped by the long, rare lines they share;
+//! - sites with fewer than [`LearnOptions::min_site_pages`] pages learn nothing.
+//!
+//! Recurring lines that stand next to each other on most pages holding them
+//! form one block (one rule); a six-word opening that starts varying lines on
+//! a fifth of the pages ("Translated by NAME and NAME.") becomes a
+//! `starts_with`.
+//!
+//! In one call, for pages in memory, [`learn`] gives the rules (with their
+//! texts, ready to compile or review) and the site models the body finder
+//! needs:
+//!
+//! ```
+//! use deboil_core::learn::{LearnOptions, learn};
+//! use deboil_core::{Cleaner, RuleSet, RuleSource, Toggles};
+//!
+//! let pages: Vec<(String, String)> = (0..6)
+//!     .map(|i| ("news.example".to_string(), format!(
+//!         "Story number {i} tells its own tale of the day.\n\
+//!          Subscribe to our newsletter for daily updates now\n")))
+//!     .collect();
+//! let learned = learn(&pages, &LearnOptions::default());
+//! assert_eq!(learned.rules.len(), 1);
+//! assert_eq!(learned.rules[0].pages, 6);
+//! assert!(learned.to_toml().contains("Subscribe to our newsletter for daily updates now"));
+//!
+//! let rules = RuleSet::compile(&[learned.rule_source()], &Toggles::default()).unwrap();
+//! let cleaner = Cleaner::with_rules(rules);
+//! let page = "A new story.\nSubscribe to our newsletter for daily updates now\n";
+//! assert_eq!(cleaner.clean(page, "news.example").text, "A new story.\n");
+//! ```
+//!
+//! Over data too large to hold, a [`Learner`] takes pages one at a time and
+//! keeps only hashes; [`Learner::finish`] decides, and a second look at the
+//! pages ([`Counted::add_examples`]) gives each rule its text before
+//! [`Counted::complete`] makes it a [`Learned`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::cluster::UnionFind;
+use crate::extract::{ExtractOptions, Extractor, SiteModel};
+use crate::hash::{HashKeyed, HashSetKeyed};
+use crate::normalize::{self, line_hash};
+use crate::rules::RuleSource;
+
+/// The name learned rules are compiled under (their origin in `rules list`
+/// and explain output).
+pub const LEARNED_SOURCE: &str = "<learned>";
+
+/// How much evidence learning asks for.
+#[derive(Debug, Clone)]
+pub struct LearnOptions {
+    /// Sites with fewer pages learn nothing.
+    pub min_site_pages: usize,
+    /// A line must recur on at least this many pages (distinct stories) ...
+    pub min_pages: usize,
+    /// ... and on at least this share of them.
+    pub min_share: f64,
+    /// Words a line needs to become a rule on its own.
+    pub min_words: usize,
+}
+
+impl Default for LearnOptions {
+    fn default() -> Self {
+        LearnOptions {
+            min_site_pages: 5,
+            min_pages: 2,
+            min_share: 0.05,
+            min_words: 3,
+        }
+    }
+}
+
+/// Lines with this many words are long enough to tell stories apart.
+const STORY_LINE_WORDS: u16 = 8;
+
+/// Words of a line's opening that can be learned as a `starts_with` rule.
+const PREFIX_WORDS: usize = 6;
+/// A prefix must open lines on at least this share of a site's pages.
+const PREFIX_MIN_SHARE: f64 = 0.2;
+
+/// The hash of a line's first [`PREFIX_WORDS`] words, for lines long
+/// enough to have a varying rest ("Translated by NAME and NAME.").
+fn prefix_hash(key: &[u8], words: usize, scratch: &mut Vec<u8>) -> Option<u64> {
+    if words < PREFIX_WORDS + 2 {
+        return None;
+    }
+    let end = key
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b' ')
+        .nth(PREFIX_WORDS - 1)?
+        .0;
+    Some(line_hash(&key[..end], scratch) ^ PREFIX_TAG)
+}
+
+/// Keeps prefix hashes apart from line hashes.
+const PREFIX_TAG: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The first [`PREFIX_WORDS`] words of `line`.
+fn prefix_text(line: &str) -> String {
+    line.split_whitespace()
+        .take(PREFIX_WORDS)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The non-blank lines of one page, as hashes and word counts.
+#[derive(Debug, Default, Clone)]
+pub struct PageLines {
+    hashes: Vec<u64>,
+    /// Opening hashes; 0 for lines too short to have one.
+    prefixes: Vec<u64>,
+    words: Vec<u16>,
+}
+
+impl PageLines {
+    /// Splits `text` into lines and hashes each non-blank one.
+    pub fn of(text: &str) -> PageLines {
+        let mut page = PageLines::default();
+        each_line(text, |_, hash, prefix, words| {
+            page.hashes.push(hash);
+            page.prefixes.push(prefix.unwrap_or(0));
+            page.words.push(words.min(u16::MAX as usize) as u16);
+        });
+        page
+    }
+}
+
+/// Calls `f(line, hash, opening hash, words)` for each non-blank line of
+/// `text`: what learning counts, and what finds its examples again.
+fn each_line(text: &str, mut f: impl FnMut(&str, u64, Option<u64>, usize)) {
+    let (mut key, mut scratch) = (Vec::new(), Vec::new());
+    for line in text.lines() {
+        key.clear();
+        let words = normalize::push_key(line, &mut key);
+        if key.is_empty() {
+            continue;
+        }
+        let hash = line_hash(&key, &mut scratch);
+        let prefix = prefix_hash(&key, words, &mut scratch);
+        f(line, hash, prefix, words);
+    }
+}
+
+/// Collects pages site by site; [`Learner::finish`] decides.
+#[derive(Debug)]
+pub struct Learner {
+    opts: LearnOptions,
+    sites: BTreeMap<String, Vec<PageLines>>,
+}
+
+/// What a rule matches: a whole line, or a line's opening words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    /// A line, by its hash.
+    Line(u64),
+    /// A line opening, by its hash.
+    Prefix(u64),
+}
+
+/// One learned rule: a line, or a block of lines that occur together.
+#[derive(Debug, Clone)]
+pub struct LearnedRule {
+    /// The site it was learned on.
+    pub site: String,
+    /// What it matches, in the order first seen.
+    pub lines: Vec<Unit>,
+    /// Distinct stories (pages, copies counted once) holding the rule's most
+    /// frequent line.
+    pub pages: usize,
+    /// Distinct stories of the site.
+    pub site_pages: usize,
+    /// Words the rule removes over the site's pages (an estimate: each
+    /// line's words times its pages).
+    pub words_removed: u64,
+    /// The most words a line of the rule had (the rule's `max_words`).
+    pub max_words: usize,
+    /// One original text per line, filled by [`Learned::add_examples`].
+    pub examples: Vec<Option<String>>,
+}
+
+/// Per site, the rule and line index of each unit a rule needs an example for.
+pub type Wanted = HashMap<String, HashMap<Unit, (usize, usize)>>;
+
+/// What [`Learner::finish`] decided: rules known by their lines' hashes,
+/// still without texts. [`Counted::add_examples`] fills them from the pages,
+/// and only then does [`Counted::complete`] give rules that can be written.
+#[derive(Debug, Default, Clone)]
+pub struct Counted {
+    /// The rules, most text removed first; their examples are being filled.
+    pub rules: Vec<LearnedRule>,
+    /// Per site, all recurring lines, short ones included: the body
+    /// extractor's evidence of template.
+    pub models: HashMap<String, SiteModel>,
+    /// Pages seen.
+    pub pages: usize,
+    /// Sites with enough pages to learn from.
+    pub sites_learned: usize,
+    /// Sites skipped for too few pages.
+    pub sites_skipped: usize,
+}
+
+/// What was learned: rules per site, each with its texts, and, per site,
+/// every recurring line.
+#[derive(Debug, Default, Clone)]
+pub struct Learned {
+    /// The rules, most text removed first.
+    pub rules: Vec<LearnedRule>,
+    /// Per site, all recurring lines, short ones included: the body
+    /// extractor's evidence of template.
+    pub models: HashMap<String, SiteModel>,
+    /// Pages seen.
+    pub pages: usize,
+    /// Sites with enough pages to learn from.
+    pub sites_learned: usize,
+    /// Sites skipped for too few pages.
+    pub sites_skipped: usize,
+}
+
+impl Learner {
+    /// An empty learner.
+    pub fn new(opts: LearnOptions) -> Learner {
+        Learner {
+            opts,
+            sites: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one page of `site`.
+    pub fn add(&mut self, site: &str, text: &str) {
+        self.add_lines(site, PageLines::of(text));
+    }
+
+    /// Adds one page already split by [`PageLines::of`] (which can run in parallel).
+    pub fn add_lines(&mut self, site: &str, page: PageLines) {
+        match self.sites.get_mut(site) {
+            Some(v) => v.push(page),
+            None => {
+                self.sites.insert(site.to_string(), vec![page]);
+            }
+        }
+    }
+
+    /// Decides what recurs, site by site (in parallel on the current rayon
+    /// pool).
+    pub fn finish(self) -> Counted {
+        let mut learned = Counted::default();
+        let mut todo = Vec::new();
+        for (site, pages) in &self.sites {
+            learned.pages += pages.len();
+            if site.is_empty() || pages.len() < self.opts.min_site_pages {
+                learned.sites_skipped += 1;
+            } else {
+                todo.push((site, pages));
+            }
+        }
+        learned.sites_learned = todo.len();
+        // Sites are independent: learn them in parallel, merge in site order.
+        let done: Vec<(SiteModel, Vec<LearnedRule>)> = todo
+            .par_iter()
+            .map(|(site, pages)| learn_site(site, pages, &self.opts))
+            .collect();
+        for ((site, _), (model, rules)) in todo.into_iter().zip(done) {
+            learned.models.insert(site.clone(), model);
+            learned.rules.extend(rules);
+        }
+        learned.rules.sort_by(|a, b| {
+            b.words_removed
+                .cmp(&a.words_removed)
+                .then_with(|| a.site.cmp(&b.site))
+                .then_with(|| a.lines.cmp(&b.lines))
+        });
+        learned
+    }
+}
+
+/// Groups a site's pages that are copies of one story: pages sharing at
+/// least half of their long, rare lines.
+fn story_groups(pages: &[PageLines], page_freq: &HashKeyed<u64, u32>) -> UnionFind {
+    let n = pages.len();
+    // Copies of one story are a handful of pages; a line on more is template.
+    let rare = (n as u32 / 20).max(3);
+    let residual: Vec<Vec<u64>> = pages
+        .iter()
+        .map(|p| {
+            let mut r: Vec<u64> = p
+                .hashes
+                .iter()
+                .zip(&p.words)
+                .filter(|&(h, &w)| w >= STORY_LINE_WORDS && page_freq[h] <= rare)
+                .map(|(&h, _)| h)
+                .collect();
+            r.sort_unstable();
+            r.dedup();
+            r
+        })
+        .collect();
+    let mut holders: HashKeyed<u64, Vec<u32>> = HashKeyed::default();
+    let mut uf = UnionFind::new(n);
+    let mut shared: HashMap<u32, usize> = HashMap::new();
+    for (i, r) in residual.iter().enumerate() {
+        for h in r {
+            let list = holders.entry(*h).or_default();
+            for &j in list.iter() {
+                *shared.entry(j).or_default() += 1;
+            }
+            list.push(i as u32);
+        }
+        // In page order, so the unions (and so the output) never depend on hashing.
+        let mut counts: Vec<(u32, usize)> = shared.drain().collect();
+        counts.sort_unstable();
+        for &(j, s) in &counts {
+            let small = r.len().min(residual[j as usize].len());
+            if small >= 2 && 2 * s >= small {
+                uf.union(i as u32, j);
+            }
+        }
+    }
+    uf
+}
+
+fn learn_site(
+    site: &str,
+    pages: &[PageLines],
+    opts: &LearnOptions,
+) -> (SiteModel, Vec<LearnedRule>) {
+    let mut page_freq: HashKeyed<u64, u32> = HashKeyed::default();
+    let mut seen = HashSetKeyed::default();
+    for p in pages {
+        seen.clear();
+        for &h in &p.hashes {
+            if seen.insert(h) {
+                *page_freq.entry(h).or_default() += 1;
+            }
+        }
+    }
+    let mut uf = story_groups(pages, &page_freq);
+    // Count each line and opening once per story: walk the pages story by story.
+    let group: Vec<u32> = (0..pages.len()).map(|i| uf.find(i as u32)).collect();
+    let mut by_story: Vec<usize> = (0..pages.len()).collect();
+    by_story.sort_by_key(|&i| (group[i], i));
+    let mut freq: HashKeyed<u64, u32> = HashKeyed::default();
+    let mut prefix_freq: HashKeyed<u64, u32> = HashKeyed::default();
+    // Per opening: the first line seen with it, and whether others differ.
+    let mut variants: HashKeyed<u64, (u64, bool)> = HashKeyed::default();
+    let (mut lines_seen, mut openings_seen) = (HashSetKeyed::default(), HashSetKeyed::default());
+    let mut groups = 0;
+    for (n, &i) in by_story.iter().enumerate() {
+        if n == 0 || group[i] != group[by_story[n - 1]] {
+            groups += 1;
+            lines_seen.clear();
+            openings_seen.clear();
+        }
+        let p = &pages[i];
+        for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
+            if lines_seen.insert(h) {
+                *freq.entry(h).or_default() += 1;
+            }
+            if pf != 0 {
+                if openings_seen.insert(pf) {
+                    *prefix_freq.entry(pf).or_default() += 1;
+                }
+                let v = variants.entry(pf).or_insert((h, false));
+                v.1 |= v.0 != h;
+            }
+        }
+    }
+    let need = (opts.min_pages as f64)
+        .max((opts.min_share * groups as f64).ceil())
+        .max(2.0) as u32;
+    let template: HashSetKeyed<u64> = freq
+        .iter()
+        .filter(|&(_, &c)| c >= need)
+        .map(|(&h, _)| h)
+        .collect();
+
+    // Openings shared by many pages whose lines vary ("Translated by ...").
+    let prefix_need = need.max((PREFIX_MIN_SHARE * groups as f64).ceil() as u32);
+    // A prefix only ever seen on one line is that line: learned as a line.
+    prefix_freq.retain(|pf, c| *c >= prefix_need && variants[pf].1);
+    let unit_of = |h: u64, pf: u64| -> Option<(Unit, u32)> {
+        if let Some(&c) = prefix_freq.get(&pf) {
+            return Some((Unit::Prefix(pf), c));
+        }
+        freq.get(&h)
+            .filter(|_| template.contains(&h))
+            .map(|&c| (Unit::Line(h), c))
+    };
+
+    // Units in order of first appearance (input order: deterministic).
+    let mut ids: HashKeyed<Unit, usize> = HashKeyed::default();
+    let mut order: Vec<(Unit, u32, u16)> = Vec::new();
+    let mut longest: Vec<u16> = Vec::new();
+    for p in pages {
+        for ((&h, &pf), &w) in p.hashes.iter().zip(&p.prefixes).zip(&p.words) {
+            if let Some((u, c)) = unit_of(h, pf) {
+                let id = *ids.entry(u).or_insert_with(|| {
+                    order.push((u, c, w));
+                    longest.push(0);
+                    order.len() - 1
+                });
+                longest[id] = longest[id].max(w);
+            }
+        }
+    }
+    // Blocks: units that stand next to each other, counted once per story.
+    let mut pair_count: HashMap<(usize, usize), u32> = HashMap::new();
+    let mut pairs_seen: HashSet<(usize, usize)> = HashSet::new();
+    for (n, &i) in by_story.iter().enumerate() {
+        if n == 0 || group[i] != group[by_story[n - 1]] {
+            pairs_seen.clear();
+        }
+        let p = &pages[i];
+        let mut prev: Option<usize> = None;
+        for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
+            let id = unit_of(h, pf).map(|(u, _)| ids[&u]);
+            if let (Some(a), Some(b)) = (prev, id)
+                && a != b
+                && pairs_seen.insert((a.min(b), a.max(b)))
+            {
+                *pair_count.entry((a.min(b), a.max(b))).or_default() += 1;
+            }
+            prev = id;
+        }
+    }
+    let mut blocks = UnionFind::new(order.len());
+    let mut pairs: Vec<(&(usize, usize), &u32)> = pair_count.iter().collect();
+    pairs.sort_unstable_by_key(|(k, _)| **k);
+    for (&(a, b), &together) in pairs {
+        // Units join a block when they stand together on most pages that
+        // hold either, not merely somewhere (section headers meet many lines).
+        let more = order[a].1.max(order[b].1);
+        if together >= need && 2 * together >= more {
+            blocks.union(a as u32, b as u32);
+        }
+    }
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..order.len() {
+        members
+            .entry(blocks.find(i as u32) as usize)
+            .or_default()
+            .push(i);
+    }
+    let mut rules = Vec::new();
+    for m in members.values() {
+        // A block of short lines only is not evidence enough (section
+        // headers recur in clean text too).
+        if !m.iter().any(|&i| order[i].2 as usize >= opts.min_words) {
+            continue;
+        }
+        let lines: Vec<Unit> = m.iter().map(|&i| order[i].0).collect();
+        let pages_max = m.iter().map(|&i| order[i].1 as usize).max().unwrap_or(0);
+        let words_removed = m
+            .iter()
+            .map(|&i| u64::from(order[i].2) * u64::from(order[i].1))
+            .sum();
+        rules.push(LearnedRule {
+            site: site.to_string(),
+            examples: vec![None; lines.len()],
+            max_words: m.iter().map(|&i| longest[i] as usize).max().unwrap_or(0),
+            lines,
+            pages: pages_max,
+            site_pages: groups,
+            words_removed,
+        });
+    }
+    (SiteModel { template }, rules)
+}
+
+/// Learns from pages `(site, text)` in one call: counts, decides, and
+/// gives each rule its first text in page order. Runs on the current rayon
+/// pool.
+pub fn learn<S: AsRef<str> + Sync, T: AsRef<str> + Sync>(
+    pages: &[(S, T)],
+    opts: &LearnOptions,
+) -> Learned {
+    let lines: Vec<PageLines> = pages
+        .par_iter()
+        .map(|(_, t)| PageLines::of(t.as_ref()))
+        .collect();
+    let mut learner = Learner::new(opts.clone());
+    for ((site, _), l) in pages.iter().zip(lines) {
+        learner.add_lines(site.as_ref(), l);
+    }
+    let mut counted = learner.finish();
+    let wanted = counted.wanted();
+    let mut missing = counted.missing_examples();
+    for (site, text) in pages {
+        if missing == 0 {
+            break;
+        }
+        missing -= counted.add_examples(site.as_ref(), text.as_ref(), &wanted);
+    }
+    counted.complete()
+}
+
+impl Counted {
+    /// How many example texts the rules still lack.
+    pub fn missing_examples(&self) -> usize {
+        self.rules
+            .iter()
+            .map(|r| r.examples.iter().filter(|e| e.is_none()).count())
+            .sum()
+    }
+
+    /// Fills missing examples from one page of `site` (call in input order
+    /// for deterministic examples); returns how many it filled.
+    pub fn add_examples(&mut self, site: &str, text: &str, wanted: &Wanted) -> usize {
+        let Some(units) = wanted.get(site) else {
+            return 0;
+        };
+        let mut filled = 0;
+        each_line(text, |line, hash, prefix, _| {
+            let candidates = std::iter::once(Unit::Line(hash)).chain(prefix.map(Unit::Prefix));
+            for u in candidates {
+                let Some(&(r, l)) = units.get(&u) else {
+                    continue;
+                };
+                let slot = &mut self.rules[r].examples[l];
+                if slot.is_none() {
+                    filled += 1;
+                    *slot = Some(match u {
+                        Unit::Line(_) => line.trim().to_string(),
+                        Unit::Prefix(_) => prefix_text(line),
+                    });
+                }
+            }
+        });
+        filled
+    }
+
+    /// Which rule and line each unit of each site belongs to, for [`Learned::add_examples`].
+    pub fn wanted(&self) -> Wanted {
+        let mut w: Wanted = HashMap::new();
+        for (r, rule) in self.rules.iter().enumerate() {
+            let units = w.entry(rule.site.clone()).or_default();
+            for (l, &u) in rule.lines.iter().enumerate() {
+                units.insert(u, (r, l));
+            }
+        }
+        w
+    }
+
+    /// The rules with the texts found, ready to write. A rule none of whose
+    /// lines was seen again keeps no text and is left out of
+    /// [`Learned::to_toml`].
+    pub fn complete(self) -> Learned {
+        Learned {
+            rules: self.rules,
+            models: self.models,
+            pages: self.pages,
+            sites_learned: self.sites_learned,
+            sites_skipped: self.sites_skipped,
+        }
+    }
+}
+
+impl Learned {
+    /// The sites that have at least one rule.
+    pub fn sites(&self) -> usize {
+        self.rules
+            .iter()
+            .map(|r| r.site.as_str())
+            .collect::<HashSet<_>>()
+            .len()
+    }
+
+    /// One line on what was learned: pages, sites, rules.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} pages, {} sites learned from ({} with too few pages), {} rules for {} sites",
+            self.pages,
+            self.sites_learned,
+            self.sites_skipped,
+            self.rules.len(),
+            self.sites()
+        )
+    }
+
+    /// The rules as a rule file to compile with others (see
+    /// [`crate::rules::RuleSet::compile`]), named [`LEARNED_SOURCE`].
+    pub fn rule_source(&self) -> RuleSource {
+        RuleSource {
+            name: LEARNED_SOURCE.to_string(),
+            text: self.to_toml(),
+            learned: true,
+        }
+    }
+
+    /// The body finder for the pages' sites, from their recurring lines.
+    pub fn extractor(&self, opts: ExtractOptions) -> Extractor {
+        Extractor::new(self.models.clone(), opts)
+    }
+
+    /// The rules in deboil's rule-file format, most text removed first.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!(
+            "# Learned by `deboil learn` from {} pages: {} sites learned from, {} with too few pages.\n\
+             # Each rule removes lines that recur across one site's pages (copies of one\n\
+             # story count as one page). Review before committing under rules/: a rule\n\
+             # that matches real article text can be deleted or switched off with\n\
+             # `enabled = false`.\n\
+             description = \"learned site templates\"\n",
+            self.pages, self.sites_learned, self.sites_skipped
+        ));
+        let mut per_site: HashMap<&str, usize> = HashMap::new();
+        for rule in &self.rules {
+            let pick = |prefix: bool| -> Vec<&str> {
+                rule.lines
+                    .iter()
+                    .zip(&rule.examples)
+                    .filter(|(u, _)| matches!(u, Unit::Prefix(_)) == prefix)
+                    .filter_map(|(_, e)| e.as_deref())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            };
+            let (texts, openings) = (pick(false), pick(true));
+            if texts.is_empty() && openings.is_empty() {
+                continue;
+            }
+            let n = per_site.entry(&rule.site).or_default();
+            *n += 1;
+            let id = format!(
+                "learned.{}.{}",
+                rule.site.replace(char::is_whitespace, "_"),
+                n
+            );
+            let share = 100.0 * rule.pages as f64 / rule.site_pages.max(1) as f64;
+            out.push_str("\n[[rule]]\n");
+            out.push_str(&format!("id = {}\n", quote(&id)));
+            out.push_str(&format!(
+                "reason = {}\n",
+                quote(&format!(
+                    "recurs on {} of {} pages ({share:.0}%) of {}; removes about {} words",
+                    rule.pages, rule.site_pages, rule.site, rule.words_removed
+                ))
+            ));
+            out.push_str(&format!("sites = [{}]\n", quote(&glob_escape(&rule.site))));
+            for (name, list) in [("equals", &texts), ("starts_with", &openings)] {
+                if list.is_empty() {
+                    continue;
+                }
+                out.push_str(&format!("{name} = [\n"));
+                for t in list.iter() {
+                    out.push_str(&format!("  {},\n", quote(t)));
+                }
+                out.push_str("]\n");
+            }
+            if rule.max_words > crate::rules::DEFAULT_MAX_WORDS {
+                out.push_str(&format!("max_words = {}\n", rule.max_words));
+            }
+            if texts
+                .iter()
+                .chain(&openings)
+                .any(|t| t.bytes().any(|b| b.is_ascii_digit()))
+            {
+                out.push_str("fold_digits = true\n");
+            }
+            let first = match texts.first() {
+                Some(t) => t.to_string(),
+                None => format!("{} and what follows", openings[0]),
+            };
+            out.push_str("[[rule.example]]\n");
+            out.push_str(&format!(
+                "input = {}\noutput = \"\"\n",
+                quote(&format!("{first}\n"))
+            ));
+        }
+        out
+    }
+}
+
+fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Site names are matched as globs: escape nothing but refuse glob characters
+/// by replacing them with `?`, which matches the character itself too.
+fn glob_escape(site: &str) -> String {
+    site.replace(['*', '?', '['], "?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Openings that differ: a story line is not a template.
+    const STORIES: [&str; 6] = [
+        "Rain fell on the town all through the night",
+        "A cat climbed the tallest tree in the park",
+        "The mayor opened the new school on Friday",
+        "Two boats collided in the harbour at dawn",
+        "Bread prices rose for the third month running",
+        "The choir sang in the cathedral for charity",
+    ];
+
+    fn page(i: usize, body: &str) -> String {
+        format!(
+            "Home\nNews\nSport\n{body}: {} and more.\n\
+             Copyright 2024 Example Media, all rights reserved here\n",
+            STORIES[i]
+        )
+    }
+
+    #[test]
+    fn learns_recurring_lines_with_numbers_folded() {
+        let mut l = Learner::new(LearnOptions::default());
+        for i in 0..6 {
+            let text = format!(
+                "{}Issue Nr. {} of the weekly paper\n",
+                page(i, "Story"),
+                10 + i
+            );
+            l.add("a.example", &text);
+        }
+        let learned = l.finish();
+        // The short nav lines form a block of their own: template, not a rule.
+        let counts: Vec<usize> = learned.rules.iter().map(|r| r.lines.len()).collect();
+        assert_eq!(counts, vec![2]);
+        assert_eq!(learned.rules[0].pages, 6);
+        assert!(learned.models["a.example"].template.len() >= 5);
+    }
+
+    #[test]
+    fn copies_of_one_story_count_once() {
+        let mut l = Learner::new(LearnOptions::default());
+        let story = "A long quoted paragraph of the wire story that several pages carry verbatim.\n\
+                     Another long sentence from that very same wire story, also carried verbatim.\n";
+        for i in 0..3 {
+            l.add(
+                "b.example",
+                &format!("Intro {i} differs on every page of the site.\n{story}"),
+            );
+        }
+        for i in 0..3 {
+            l.add("b.example", &page(i, "Other"));
+        }
+        let learned = l.finish();
+        let story_hash = PageLines::of(story).hashes[0];
+        assert!(!learned.models["b.example"].template.contains(&story_hash));
+    }
+
+    #[test]
+    fn small_sites_learn_nothing() {
+        let mut l = Learner::new(LearnOptions::default());
+        for i in 0..4 {
+            l.add("c.example", &page(i, "Story"));
+        }
+        let learned = l.finish();
+        assert!(learned.rules.is_empty());
+        assert_eq!(learned.sites_skipped, 1);
+    }
+
+    #[test]
+    fn toml_compiles_and_examples_pass() {
+        let pages: Vec<(&str, String)> = (0..6).map(|i| ("d.example", page(i, "Story"))).collect();
+        let learned = learn(&pages, &LearnOptions::default());
+        let toml = learned.to_toml();
+        let rules = crate::rules::RuleSet::compile(
+            &[crate::rules::RuleSource::new("learned.toml", toml.clone())],
+            &crate::rules::Toggles::default(),
+        )
+        .unwrap();
+        assert_eq!(rules.rules.len(), 1, "{toml}");
+        let cleaner = crate::clean::Cleaner::with_rules(rules);
+        let results = crate::examples::run_examples(&cleaner);
+        assert!(results.iter().all(|r| r.passed()));
+        assert!(toml.contains("fold_digits = true"));
+    }
+}

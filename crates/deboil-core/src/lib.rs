@@ -1,0 +1,48 @@
+//! deboil's engine, in memory: it strips recurring site junk from news text
+//! with rule files and learned rules, finds each page's body, and finds
+//! duplicate articles with MinHash and LSH. No files, no compression, no
+//! command line: strings in, results out, so a long-lived program (a Python
+//! class, a Spark task, a server) can hold its objects and call them.
+//!
+//! - [`rules`]: rule files compiled into one matcher ([`rules::RuleSet`]);
+//! - [`clean`]: a [`Cleaner`] applies rules and built-in cleanups to a text;
+//! - [`learn`]: junk learned from how often lines recur across a site's pages,
+//!   and the models [`extract`] needs to find each page's body;
+//! - [`minhash`], [`lsh`], [`cluster`] and [`dedup`]: signatures, candidate
+//!   pairs, clusters, and a [`Deduper`] that decides document by document.
+//!
+//! Work that runs in parallel (signing a batch, learning sites) runs on the
+//! current rayon pool: call it inside `ThreadPool::install` to choose one.
+//!
+//! ```
+//! use deboil_core::{Cleaner, RuleSet};
+//!
+//! let cleaner = Cleaner::with_rules(RuleSet::embedded().unwrap());
+//! let text = "Headline\n\nBody.\n\nWe use cookies to improve your experience.\n";
+//! let cleaned = cleaner.clean(text, "example.com");
+//! assert_eq!(cleaned.text, "Headline\n\nBody.\n");
+//! let why = cleaner.explain(text, &cleaned);
+//! assert_eq!(why[0].rule, "en.cookie-notice");
+//! ```
+#![deny(missing_docs)]
+
+pub mod clean;
+pub mod cluster;
+pub mod dedup;
+pub mod diff;
+pub mod error;
+pub mod examples;
+pub mod extract;
+pub mod hash;
+pub mod learn;
+pub mod lsh;
+pub mod minhash;
+pub mod normalize;
+pub mod rules;
+pub mod why;
+
+pub use clean::{CleanOptions, Cleaned, Cleaner};
+pub use dedup::{DedupOptions, DedupSettings, Deduper, Deduplication};
+pub use error::{Error, Result};
+pub use learn::{LearnOptions, Learned, learn};
+pub use rules::{RuleSet, RuleSource, Toggles};

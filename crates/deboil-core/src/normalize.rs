@@ -1,0 +1,365 @@
+//! The normalised key a line is matched on.
+//!
+//! Rules never look at the raw text: they match a *key* of each line that is
+//! lowercase, has every run of whitespace (no-break spaces included) collapsed
+//! to one ASCII space and trimmed at both ends, drops zero-width characters and
+//! soft hyphens, and folds typographic quotes and dashes to their ASCII forms.
+//! Output always keeps the original text; [`key_to_original`] maps a span of
+//! the key back to the line it came from.
+//!
+//! ```
+//! let mut key = Vec::new();
+//! let words = deboil_core::normalize::push_key("  Siehe\u{a0}AUCH \u{200b} ", &mut key);
+//! assert_eq!(key, b"siehe auch");
+//! assert_eq!(words, 2);
+//! ```
+
+/// What one character of the original turns into in the key.
+enum Fold {
+    /// Whitespace: part of a run that becomes one space.
+    Space,
+    /// Dropped entirely (zero-width characters, soft hyphen).
+    Drop,
+    /// Replaced by this ASCII text.
+    Ascii(&'static str),
+    /// Lowercased.
+    Lower(char),
+}
+
+#[inline]
+fn fold_char(c: char) -> Fold {
+    match c {
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => Fold::Drop,
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Fold::Ascii("'"),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
+        | '\u{2033}' => Fold::Ascii("\""),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => Fold::Ascii("-"),
+        '\u{2026}' => Fold::Ascii("..."),
+        c if c.is_whitespace() => Fold::Space,
+        c => Fold::Lower(c),
+    }
+}
+
+/// Walks `line`, appending its key to `out` and calling `at(offset)` with the
+/// original byte offset that produced each key byte. Returns the word count
+/// (space-separated tokens of the key). The reference for [`push_key`], which
+/// must give the same key; this one is only used to map spans back.
+fn walk(line: &str, out: &mut Vec<u8>, mut at: impl FnMut(usize)) -> usize {
+    let bytes = line.as_bytes();
+    let start_len = out.len();
+    let mut words = 0usize;
+    let mut pending_space = false;
+    let mut i = 0;
+    // Emits one key byte, preceded by the pending space of a whitespace run.
+    macro_rules! emit {
+        ($b:expr, $pos:expr, $space_pos:expr) => {{
+            if pending_space {
+                if out.len() > start_len {
+                    out.push(b' ');
+                    at($space_pos);
+                }
+                pending_space = false;
+            }
+            if out.len() == start_len || out[out.len() - 1] == b' ' {
+                words += 1;
+            }
+            out.push($b);
+            at($pos);
+        }};
+    }
+    let mut space_start = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b == b' ' || (b'\t'..=b'\r').contains(&b) {
+                if !pending_space {
+                    space_start = i;
+                }
+                pending_space = true;
+            } else {
+                emit!(b.to_ascii_lowercase(), i, space_start);
+            }
+            i += 1;
+            continue;
+        }
+        let c = line[i..].chars().next().expect("char boundary");
+        let len = c.len_utf8();
+        match fold_char(c) {
+            Fold::Space => {
+                if !pending_space {
+                    space_start = i;
+                }
+                pending_space = true;
+            }
+            Fold::Drop => {}
+            Fold::Ascii(s) => {
+                for &a in s.as_bytes() {
+                    emit!(a, i, space_start);
+                }
+            }
+            Fold::Lower(c) => {
+                let mut buf = [0u8; 4];
+                for lc in c.to_lowercase() {
+                    for &a in lc.encode_utf8(&mut buf).as_bytes() {
+                        emit!(a, i, space_start);
+                    }
+                }
+            }
+        }
+        i += len;
+    }
+    words
+}
+
+/// Index of the first byte at or after `i` that is non-ASCII or a control
+/// character (tab, line breaks), scanning eight bytes at a time.
+#[inline]
+fn next_special(b: &[u8], mut i: usize) -> usize {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LO: u64 = 0x0101_0101_0101_0101;
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        // High bit set, or below 0x20 (the lowest flagged byte is exact).
+        let m = (w & HI) | (w.wrapping_sub(LO * 0x20) & !w & HI);
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && (0x20..0x80).contains(&b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Lowercases ASCII bytes branch-free, so the copy vectorises.
+#[inline]
+fn lower(b: u8) -> u8 {
+    b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)
+}
+
+/// Built once: `memmem::find` would build a searcher per call, per segment.
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+
+/// Appends the key of `line` to `out` and returns its word count.
+///
+/// Same result as the general walk (a property test checks it), but copies
+/// ASCII stretches in bulk and folds only non-ASCII and control characters
+/// one at a time.
+pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
+    let bytes = line.as_bytes();
+    let start_len = out.len();
+    let mut words = 0;
+    let mut pending = false;
+    let mut in_word = false;
+    // Before a key byte: pay the space a whitespace run owes; 1 if a word begins.
+    let begin = |out: &mut Vec<u8>, pending: &mut bool, in_word: &mut bool| -> usize {
+        if *pending {
+            if out.len() > start_len {
+                out.push(b' ');
+            }
+            *pending = false;
+        }
+        usize::from(!std::mem::replace(in_word, true))
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let j = next_special(bytes, i);
+        if j > i {
+            // Printable ASCII: words separated by spaces.
+            let seg = &bytes[i..j];
+            let core_start = seg.iter().position(|&b| b != b' ').unwrap_or(seg.len());
+            let core_end = seg
+                .iter()
+                .rposition(|&b| b != b' ')
+                .map_or(core_start, |p| p + 1);
+            if core_start > 0 {
+                pending = true;
+                in_word = false;
+            }
+            let core = &seg[core_start..core_end];
+            if !core.is_empty() {
+                if DOUBLE_SPACE.find(core).is_none() {
+                    words += begin(out, &mut pending, &mut in_word);
+                    out.extend(core.iter().map(|&b| lower(b)));
+                    words += core.iter().filter(|&&b| b == b' ').count();
+                } else {
+                    for (k, tok) in core
+                        .split(|&b| b == b' ')
+                        .filter(|t| !t.is_empty())
+                        .enumerate()
+                    {
+                        if k > 0 {
+                            pending = true;
+                            in_word = false;
+                        }
+                        words += begin(out, &mut pending, &mut in_word);
+                        out.extend(tok.iter().map(|&b| lower(b)));
+                    }
+                }
+                if core_end < seg.len() {
+                    pending = true;
+                    in_word = false;
+                }
+            }
+            i = j;
+            continue;
+        }
+        // Latin-1 letters (U+00C0..U+00FF but × and ÷), common in European
+        // text: lowercase by hand (the upper case ones are 0x20 below).
+        if bytes[i] == 0xC3 && i + 1 < bytes.len() && !matches!(bytes[i + 1], 0x97 | 0xB7) {
+            let b = bytes[i + 1];
+            words += begin(out, &mut pending, &mut in_word);
+            out.extend_from_slice(&[0xC3, if b <= 0x9E { b + 0x20 } else { b }]);
+            i += 2;
+            continue;
+        }
+        // One non-ASCII or control character.
+        let c = line[i..].chars().next().expect("char boundary");
+        i += c.len_utf8();
+        let fold = if c.is_ascii() {
+            if (b'\t'..=b'\r').contains(&(c as u8)) {
+                Fold::Space
+            } else {
+                Fold::Lower(c)
+            }
+        } else {
+            fold_char(c)
+        };
+        match fold {
+            Fold::Space => {
+                pending = true;
+                in_word = false;
+            }
+            Fold::Drop => {}
+            Fold::Ascii(a) => {
+                words += begin(out, &mut pending, &mut in_word);
+                out.extend_from_slice(a.as_bytes());
+            }
+            Fold::Lower(c) => {
+                words += begin(out, &mut pending, &mut in_word);
+                let mut buf = [0u8; 4];
+                for lc in c.to_lowercase() {
+                    out.extend_from_slice(lc.encode_utf8(&mut buf).as_bytes());
+                }
+            }
+        }
+    }
+    words
+}
+
+/// The key of `text` as a new string (used for rule phrases and examples).
+pub fn key(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    push_key(text, &mut out);
+    String::from_utf8(out).expect("keys are built from whole UTF-8 characters")
+}
+
+/// Maps the key span `start..end` of `line` back to a byte span of `line`.
+///
+/// The start maps to the first original character behind the key byte (the
+/// start of the line when the span starts the key); the end maps to the
+/// character behind the first key byte after the span, so whitespace the key
+/// collapsed is removed with the span (the end of the line when the span ends
+/// the key).
+pub fn key_to_original(line: &str, start: usize, end: usize) -> (usize, usize) {
+    let mut key = Vec::with_capacity(line.len());
+    let mut offsets = Vec::with_capacity(line.len());
+    walk(line, &mut key, |o| offsets.push(o));
+    let s = if start == 0 {
+        0
+    } else {
+        offsets.get(start).copied().unwrap_or(line.len())
+    };
+    let e = if end >= offsets.len() {
+        line.len()
+    } else {
+        offsets[end]
+    };
+    (s, e.max(s))
+}
+
+/// The hash a line is counted by: its normalised key with digits folded.
+/// `key` is the line's key as [`push_key`] writes it.
+pub fn line_hash(key: &[u8], scratch: &mut Vec<u8>) -> u64 {
+    scratch.clear();
+    scratch.extend_from_slice(key);
+    fold_digits(scratch);
+    xxhash_rust::xxh3::xxh3_64(scratch)
+}
+
+/// Replaces every ASCII digit with `0`, so "Nr. 2231" and "Nr. 2232" share a key.
+pub fn fold_digits(key: &mut [u8]) {
+    for b in key {
+        if b.is_ascii_digit() {
+            *b = b'0';
+        }
+    }
+}
+
+/// Number of words in `text` (whitespace-separated tokens), as the key counts them.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_space_quotes_and_zero_width() {
+        assert_eq!(
+            key("\u{201E}Caucasus\u{00A0}\u{00A0}Watch\u{201C} Sucht"),
+            "\"caucasus watch\" sucht"
+        );
+        assert_eq!(key("Ab\u{200B}c\u{00AD}d"), "abcd");
+        assert_eq!(key("ÄÖÜ ДОБРО"), "äöü добро");
+        assert_eq!(key("a \u{2014} b\u{2026}"), "a - b...");
+        assert_eq!(key(" \u{00A0}\t "), "");
+    }
+
+    #[test]
+    fn maps_spans_back_to_the_original() {
+        let line = " date 2021-04 Der US-Außenminister";
+        let k = key(line);
+        assert!(k.starts_with("date 2021-04 der"));
+        let (s, e) = key_to_original(line, 0, "date 2021-04 ".len());
+        assert_eq!(&line[s..e], " date 2021-04 ");
+        let ks = k.find("us-außen").unwrap();
+        let (s, e) = key_to_original(line, ks, ks + "us-außen".len());
+        assert_eq!(&line[s..e], "US-Außen");
+        let (s, e) = key_to_original(line, ks, k.len());
+        assert_eq!(&line[s..e], "US-Außenminister");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_matches_the_general_walk(s in "[ a-zA-Z\u{a0}\u{200b}\u{201e}\u{1}\u{c0}-\u{ff}ДдİẞÃ.\t\r-]{0,60}") {
+            let mut fast = Vec::new();
+            let fw = push_key(&s, &mut fast);
+            let mut slow = Vec::new();
+            let sw = walk(&s, &mut slow, |_| {});
+            proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
+            proptest::prop_assert_eq!(fw, sw);
+        }
+    }
+
+    #[test]
+    fn latin1_fast_path_matches_the_general_walk() {
+        for c in '\u{80}'..='\u{17F}' {
+            let line = format!("x{c}Y {c}{c} {c}");
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            assert_eq!(push_key(&line, &mut fast), walk(&line, &mut slow, |_| {}));
+            assert_eq!(fast, slow, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn counts_words() {
+        let mut out = Vec::new();
+        assert_eq!(push_key("  one\u{00A0}two   three ", &mut out), 3);
+        assert_eq!(push_key("", &mut out), 0);
+        assert_eq!(word_count(" a b\u{00A0}c "), 3);
+    }
+}

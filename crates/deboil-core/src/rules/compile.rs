@@ -1,0 +1,288 @@
+//! Parsing and validating rule files (`rules/README.md` is the format) into
+//! rules, examples and the matcher builders.
+
+use std::collections::HashMap;
+
+use super::matcher::{LitPat, MatcherBuilder, Mode, compile_regex, is_word_byte};
+use super::{
+    Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, Origin, Rule, RuleError,
+    RuleSource, Scope, SitePattern, spec,
+};
+use crate::normalize;
+
+#[derive(Default)]
+pub(super) struct Builder {
+    pub warnings: Vec<RuleError>,
+    pub rules: Vec<Rule>,
+    pub examples: Vec<Example>,
+    ids: HashMap<String, Origin>,
+    pub plain: MatcherBuilder,
+    pub folded: MatcherBuilder,
+}
+
+/// Turns byte offsets of a file into `line:col` positions.
+struct Locator<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+
+    fn err(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> RuleError {
+        let (line, col) = self.line_col(span.start);
+        RuleError {
+            file: self.name.to_string(),
+            line,
+            col,
+            message: message.into(),
+        }
+    }
+
+    fn origin(&self, span: std::ops::Range<usize>) -> Origin {
+        Origin {
+            file: self.name.to_string(),
+            line: self.line_col(span.start).0,
+        }
+    }
+}
+
+impl Builder {
+    pub fn add_file(&mut self, file_idx: usize, src: &RuleSource) -> Result<(), RuleError> {
+        let loc = Locator {
+            name: &src.name,
+            text: &src.text,
+        };
+        let spec: spec::FileSpec = toml::from_str(&src.text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            loc.err(span, e.message().trim().to_string())
+        })?;
+        let file_sites = patterns(&spec.sites, &loc)?;
+        let file_excludes = patterns(&spec.exclude_sites, &loc)?;
+        let first_rule = self.rules.len();
+        for rs in &spec.rules {
+            let rule_span = rs.span();
+            let rs = rs.get_ref();
+            let scopes = (&file_sites[..], &file_excludes[..]);
+            self.add_rule(file_idx, src.learned, rs, rule_span, &loc, scopes)?;
+        }
+        for ex in &spec.examples {
+            if first_rule == self.rules.len() {
+                return Err(loc.err(ex.span(), "a file-level example needs rules in the file"));
+            }
+            let example = to_example(ex, &loc, None, file_idx)?;
+            self.examples.push(example);
+        }
+        Ok(())
+    }
+
+    fn add_rule(
+        &mut self,
+        file_idx: usize,
+        src_learned: bool,
+        rs: &spec::RuleSpec,
+        rule_span: std::ops::Range<usize>,
+        loc: &Locator,
+        (file_sites, file_excludes): (&[SitePattern], &[SitePattern]),
+    ) -> Result<(), RuleError> {
+        let id = rs.id.get_ref().trim();
+        if id.is_empty() || id.contains(char::is_whitespace) {
+            return Err(loc.err(rs.id.span(), "rule id must be non-empty, without spaces"));
+        }
+        if let Some(first) = self.ids.get(id) {
+            return Err(loc.err(
+                rs.id.span(),
+                format!("duplicate rule id `{id}` (first defined at {first})"),
+            ));
+        }
+        if rs.reason.get_ref().trim().is_empty() {
+            return Err(loc.err(rs.reason.span(), "rule reason must not be empty"));
+        }
+        let action = match &rs.action {
+            None => Action::Line,
+            Some(a) => Action::parse(a.get_ref()).ok_or_else(|| {
+                loc.err(
+                    a.span(),
+                    format!(
+                        "unknown action `{}` (expected line, paragraph, span or tail)",
+                        a.get_ref()
+                    ),
+                )
+            })?,
+        };
+        if rs.contains.is_empty()
+            && rs.equals.is_empty()
+            && rs.starts_with.is_empty()
+            && rs.regex.is_empty()
+        {
+            return Err(loc.err(
+                rule_span.clone(),
+                format!("rule `{id}` matches nothing: give contains, equals, starts_with or regex"),
+            ));
+        }
+        if action != Action::Tail && rs.min_words_before.is_some() {
+            return Err(loc.err(
+                rule_span.clone(),
+                format!("rule `{id}`: min_words_before applies to action = \"tail\" only"),
+            ));
+        }
+        let max_words = match action {
+            Action::Line | Action::Paragraph => Some(rs.max_words.unwrap_or(DEFAULT_MAX_WORDS)),
+            Action::Span | Action::Tail => rs.max_words,
+        };
+        let rule_idx = self.rules.len();
+        let origin = loc.origin(rs.id.span());
+        let scope = Scope {
+            include: match &rs.sites {
+                Some(s) => patterns(s, loc)?,
+                None => file_sites.to_vec(),
+            },
+            exclude: match &rs.exclude_sites {
+                Some(s) => patterns(s, loc)?,
+                None => file_excludes.to_vec(),
+            },
+        };
+        // The longest line the rule needs to see (see SHORT_LINE_WORDS); a
+        // span's guard bounds the span, not its line.
+        let line_bound = match action {
+            Action::Span => usize::MAX,
+            _ => max_words.unwrap_or(usize::MAX),
+        };
+        let target = if rs.fold_digits {
+            &mut self.folded
+        } else {
+            &mut self.plain
+        };
+        for (list, mode) in [
+            (&rs.contains, Mode::Contains),
+            (&rs.equals, Mode::Equals),
+            (&rs.starts_with, Mode::StartsWith),
+        ] {
+            for phrase in list {
+                let mut k = normalize::key(phrase.get_ref());
+                if rs.fold_digits {
+                    k = k.replace(|c: char| c.is_ascii_digit(), "0");
+                }
+                if k.is_empty() {
+                    return Err(loc.err(phrase.span(), "phrase is empty once normalised"));
+                }
+                let kb = k.as_bytes();
+                target.phrases.add(
+                    k.clone(),
+                    LitPat {
+                        rule: rule_idx as u32,
+                        mode,
+                        word_start: is_word_byte(kb[0]),
+                        word_end: is_word_byte(kb[kb.len() - 1]),
+                    },
+                    line_bound,
+                );
+            }
+        }
+        for re in &rs.regex {
+            if let Err(e) = compile_regex(re.get_ref()) {
+                let msg = e.to_string().replace('\n', " ");
+                return Err(loc.err(re.span(), format!("bad regex: {msg}")));
+            }
+            if unicode_word_boundary(re.get_ref()) {
+                self.warnings.push(loc.err(
+                    re.span(),
+                    "Unicode `\\b` cannot run in the fast DFA on non-ASCII text and slows \
+                     every line; write `(?-u:\\b)`",
+                ));
+            }
+            if re.get_ref().contains("\\n") {
+                return Err(loc.err(re.span(), "regexes match one line: `\\n` cannot match"));
+            }
+            target
+                .regexes
+                .push((re.get_ref().clone(), rule_idx as u32, line_bound));
+        }
+        self.ids.insert(id.to_string(), origin.clone());
+        self.rules.push(Rule {
+            id: id.to_string(),
+            reason: rs.reason.get_ref().trim().to_string(),
+            action,
+            max_words,
+            min_words_before: rs.min_words_before.unwrap_or(DEFAULT_MIN_WORDS_BEFORE),
+            scope,
+            enabled: rs.enabled,
+            learned: src_learned,
+            origin,
+            file: file_idx,
+        });
+        for ex in &rs.examples {
+            let example = to_example(ex, loc, Some(rule_idx), file_idx)?;
+            self.examples.push(example);
+        }
+        Ok(())
+    }
+}
+
+/// Whether a regex uses `\b` or `\B` outside an ASCII-only `(?-u:...)` group.
+fn unicode_word_boundary(re: &str) -> bool {
+    let stripped = re.replace("(?-u:\\b)", "").replace("(?-u:\\B)", "");
+    let b = stripped.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'\\' {
+            if matches!(b[i + 1], b'b' | b'B') && !stripped.contains("(?-u") {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+fn patterns(list: &[toml::Spanned<String>], loc: &Locator) -> Result<Vec<SitePattern>, RuleError> {
+    list.iter()
+        .map(|s| {
+            let p = s.get_ref().trim();
+            if p.is_empty() || p.contains(['/', ' ']) {
+                Err(loc.err(
+                    s.span(),
+                    format!(
+                        "bad site pattern `{p}`: give a host like example.com or *.example.com"
+                    ),
+                ))
+            } else {
+                Ok(SitePattern::new(p))
+            }
+        })
+        .collect()
+}
+
+fn to_example(
+    ex: &toml::Spanned<spec::ExampleSpec>,
+    loc: &Locator,
+    rule: Option<usize>,
+    file: usize,
+) -> Result<Example, RuleError> {
+    let e = ex.get_ref();
+    let (input, output) = match (&e.input, &e.output, &e.keep) {
+        (Some(i), Some(o), None) => (i.clone(), o.clone()),
+        (None, None, Some(k)) => (k.clone(), k.clone()),
+        _ => {
+            return Err(loc.err(
+                ex.span(),
+                "an example has either `input` and `output`, or `keep` alone",
+            ));
+        }
+    };
+    Ok(Example {
+        input,
+        output,
+        origin: loc.origin(ex.span()),
+        rule,
+        file,
+    })
+}

@@ -1,0 +1,495 @@
+//! Rule files: loading, validating and compiling them into one matcher.
+//!
+//! Every literal phrase of every rule goes into one Aho-Corasick automaton
+//! (rules with `fold_digits` into a second one, over the digit-folded key);
+//! regexes go into [`regex::bytes::RegexSet`]s grouped by how long a line they
+//! may apply to, so that long paragraphs are only scanned by the few rules that
+//! can touch them. Both run over the normalised key of each line (see
+//! [`crate::normalize`]).
+
+mod compile;
+mod embedded;
+mod matcher;
+mod spec;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use crate::normalize;
+pub use embedded::EMBEDDED;
+use matcher::Matchers;
+
+/// What a rule removes when it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// The whole line holding the match.
+    Line,
+    /// The paragraph (run of non-blank lines) holding the match.
+    Paragraph,
+    /// Only the matched text.
+    Span,
+    /// Everything from the start of the matched line to the end of the document.
+    Tail,
+}
+
+impl Action {
+    fn parse(s: &str) -> Option<Action> {
+        Some(match s {
+            "line" => Action::Line,
+            "paragraph" => Action::Paragraph,
+            "span" => Action::Span,
+            "tail" => Action::Tail,
+            _ => return None,
+        })
+    }
+
+    /// The name used in rule files and explain records.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Line => "line",
+            Action::Paragraph => "paragraph",
+            Action::Span => "span",
+            Action::Tail => "tail",
+        }
+    }
+}
+
+/// A site pattern: a bare host matches itself and its subdomains; a pattern
+/// with `*` or `?` is a glob over the whole site name.
+#[derive(Debug, Clone)]
+pub struct SitePattern(String);
+
+impl SitePattern {
+    fn new(s: &str) -> SitePattern {
+        SitePattern(s.trim().to_lowercase())
+    }
+
+    /// The pattern as written (lowercase).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `site` (already lowercase) is covered by this pattern.
+    pub fn matches(&self, site: &str) -> bool {
+        let p = self.0.as_str();
+        if p.contains(['*', '?']) {
+            glob_match(p.as_bytes(), site.as_bytes())
+        } else {
+            site == p || (site.ends_with(p) && site[..site.len() - p.len()].ends_with('.'))
+        }
+    }
+}
+
+/// Matches `*` (any run) and `?` (one byte) against `text`.
+pub fn glob_match(pat: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut back: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pat.len() && (pat[p] == b'?' || pat[p] == text[t]) {
+            p += 1;
+            t += 1;
+        } else if p < pat.len() && pat[p] == b'*' {
+            back = Some((p, t));
+            p += 1;
+        } else if let Some((bp, bt)) = back {
+            p = bp + 1;
+            t = bt + 1;
+            back = Some((bp, bt + 1));
+        } else {
+            return false;
+        }
+    }
+    pat[p..].iter().all(|&c| c == b'*')
+}
+
+/// Which sites a rule applies to.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Empty means every site.
+    pub include: Vec<SitePattern>,
+    /// Sites left out even when included.
+    pub exclude: Vec<SitePattern>,
+}
+
+impl Scope {
+    /// Whether the rule applies to documents of `site`.
+    pub fn covers(&self, site: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|p| p.matches(site)))
+            && !self.exclude.iter().any(|p| p.matches(site))
+    }
+}
+
+/// Where something was defined: a file and a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file's name.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// A rule example: `input` must clean to `output`.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Text to clean.
+    pub input: String,
+    /// What cleaning must give.
+    pub output: String,
+    /// Where it is defined.
+    pub origin: Origin,
+    /// The rule it belongs to (index into [`RuleSet::rules`]), or `None` for
+    /// a file-level example, which runs all of the file's enabled rules.
+    pub rule: Option<usize>,
+    /// The file it came from (index into [`RuleSet::files`]).
+    pub file: usize,
+}
+
+/// One compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Unique id, used in explain records and to toggle the rule.
+    pub id: String,
+    /// Why the text it removes is junk.
+    pub reason: String,
+    /// What it removes.
+    pub action: Action,
+    /// The most words one removal of this rule may delete; larger ones are skipped.
+    pub max_words: Option<usize>,
+    /// For `tail`: at least this many words must stay above the match.
+    pub min_words_before: usize,
+    /// The sites it applies to.
+    pub scope: Scope,
+    /// Whether it runs unless toggled (`enabled = false` rules must be
+    /// enabled by [`Toggles`]).
+    pub enabled: bool,
+    /// Whether it was learned rather than written (see [`RuleSource::learned`]).
+    pub learned: bool,
+    /// Where it is defined.
+    pub origin: Origin,
+    /// Index into [`RuleSet::files`].
+    pub file: usize,
+}
+
+/// Default `max_words` of `line` and `paragraph` rules: a phrase inside a
+/// real paragraph must not delete it.
+pub const DEFAULT_MAX_WORDS: usize = 40;
+/// Default `min_words_before` of `tail` rules.
+pub const DEFAULT_MIN_WORDS_BEFORE: usize = 50;
+/// Regex rules allowed on lines up to this many words share the "short" set.
+/// A removal never deletes fewer words than the line it starts on holds, so a
+/// rule's `max_words` bounds the lines it needs to see.
+const SHORT_LINE_WORDS: usize = 120;
+
+/// A rule file that failed to load: `file:line:col: message`.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{file}:{line}:{col}: {message}")]
+pub struct RuleError {
+    /// The file's name.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub col: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A rule file's text and the name to report it by.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    /// The name to report it by.
+    pub name: String,
+    /// The file's text.
+    pub text: String,
+    /// Whether its rules were learned (see [`crate::learn`]): the body
+    /// finder may give back a page title that a learned rule removed alone.
+    pub learned: bool,
+}
+
+impl RuleSource {
+    /// The default rule files, compiled into the library (`rules/*.toml`).
+    pub fn embedded() -> Vec<RuleSource> {
+        EMBEDDED
+            .iter()
+            .map(|(name, text)| RuleSource::new(*name, *text))
+            .collect()
+    }
+
+    /// A rule file written by people, named `name` in messages.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> RuleSource {
+        RuleSource {
+            name: name.into(),
+            text: text.into(),
+            learned: false,
+        }
+    }
+}
+
+/// Id globs that switch rules on or off, whatever their files say.
+#[derive(Debug, Clone, Default)]
+pub struct Toggles {
+    /// Id globs to switch on.
+    pub enable: Vec<String>,
+    /// Id globs to switch off (wins over enable).
+    pub disable: Vec<String>,
+}
+
+/// The key span of one line inside a document's key buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct LineKey {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// Words in the line's key.
+    pub words: usize,
+}
+
+/// One rule matching one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    /// 0-based line of the document.
+    pub line: usize,
+    /// Index of the rule in the rule set.
+    pub rule: usize,
+    /// The match as a span of the line's key.
+    pub key_start: usize,
+    /// End of the match in the line's key (exclusive).
+    pub key_end: usize,
+}
+
+/// All rules, compiled once and shared read-only by every worker.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// The rules, in load order.
+    pub rules: Vec<Rule>,
+    /// The examples of all files.
+    pub examples: Vec<Example>,
+    /// The names of the files the rules came from.
+    pub files: Vec<String>,
+    /// Problems that do not stop loading (such as a rule that will be slow).
+    pub warnings: Vec<RuleError>,
+    plain: Matchers,
+    folded: Matchers,
+    masks: Mutex<HashMap<String, Arc<[bool]>>>,
+}
+
+/// Which rules apply to one document: one flag per rule.
+pub type Mask = Arc<[bool]>;
+
+impl RuleSet {
+    /// An empty rule set (built-in cleanups only).
+    pub fn empty() -> RuleSet {
+        RuleSet::compile(&[], &Toggles::default()).expect("no rules, no errors")
+    }
+
+    /// The default rules, built into the library (`rules/*.toml`).
+    pub fn embedded() -> Result<RuleSet, RuleError> {
+        RuleSet::compile(&RuleSource::embedded(), &Toggles::default())
+    }
+
+    /// Parses, validates and compiles rule files.
+    pub fn compile(sources: &[RuleSource], toggles: &Toggles) -> Result<RuleSet, RuleError> {
+        let mut b = compile::Builder::default();
+        for (file_idx, src) in sources.iter().enumerate() {
+            b.add_file(file_idx, src)?;
+        }
+        for r in &mut b.rules {
+            if toggles
+                .enable
+                .iter()
+                .any(|g| glob_match(g.as_bytes(), r.id.as_bytes()))
+            {
+                r.enabled = true;
+            }
+            if toggles
+                .disable
+                .iter()
+                .any(|g| glob_match(g.as_bytes(), r.id.as_bytes()))
+            {
+                r.enabled = false;
+            }
+        }
+        Ok(RuleSet {
+            plain: b.plain.build(),
+            folded: b.folded.build(),
+            rules: b.rules,
+            examples: b.examples,
+            warnings: b.warnings,
+            files: sources.iter().map(|s| s.name.clone()).collect(),
+            masks: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The enabled rules whose scope covers `site`.
+    pub fn mask_for(&self, site: &str) -> Mask {
+        let mut cache = self.masks.lock().expect("mask cache poisoned");
+        if let Some(m) = cache.get(site) {
+            return m.clone();
+        }
+        let m: Mask = self
+            .rules
+            .iter()
+            .map(|r| r.enabled && r.scope.covers(site))
+            .collect();
+        cache.insert(site.to_string(), m.clone());
+        m
+    }
+
+    /// A mask with exactly the given rules on, whatever their scope.
+    pub fn mask_of(&self, on: impl Fn(usize, &Rule) -> bool) -> Mask {
+        self.rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| on(i, r))
+            .collect()
+    }
+
+    /// Appends every match of an active rule in the document's key to `hits`.
+    ///
+    /// `key` holds the keys of all lines separated by `\n`; `lines` gives each
+    /// line's span. `scratch` is reused for the digit-folded copy of the key.
+    pub fn find_hits(
+        &self,
+        key: &[u8],
+        lines: &[LineKey],
+        mask: &[bool],
+        scratch: &mut Vec<u8>,
+        hits: &mut Vec<Hit>,
+    ) {
+        self.plain.find(key, lines, mask, hits);
+        if !self.folded.is_empty() {
+            scratch.clear();
+            scratch.extend_from_slice(key);
+            normalize::fold_digits(scratch);
+            self.folded.find(scratch, lines, mask, hits);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> Vec<RuleSource> {
+        vec![RuleSource::new("t.toml", text)]
+    }
+
+    #[test]
+    fn site_patterns() {
+        let p = SitePattern::new("example.com");
+        assert!(p.matches("example.com"));
+        assert!(p.matches("www.example.com"));
+        assert!(!p.matches("badexample.com"));
+        let g = SitePattern::new("*.example.*");
+        assert!(g.matches("news.example.org"));
+        assert!(!g.matches("example.org"));
+        assert!(glob_match(b"de.*", b"de.cookie"));
+        assert!(!glob_match(b"de.*", b"en.cookie"));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let e = RuleSet::compile(
+            &src("[[rule]]\nid = \"a\"\nreason = \"r\"\nregex = ['(unclosed']\n"),
+            &Toggles::default(),
+        )
+        .unwrap_err();
+        assert_eq!((e.file.as_str(), e.line, e.col), ("t.toml", 4, 10));
+        assert!(e.message.starts_with("bad regex"), "{e}");
+
+        let e = RuleSet::compile(
+            &src("[[rule]]\nid = \"a\"\nreason = \"r\"\ncontain = ['x']\n"),
+            &Toggles::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        assert!(e.to_string().contains("unknown field `contain`"), "{e}");
+
+        let e = RuleSet::compile(
+            &src("[[rule]]\nid = \"a\"\nreason = \"r\"\nequals = ['x']\naction = \"lines\"\n"),
+            &Toggles::default(),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.col), (5, 10), "{e}");
+    }
+
+    #[test]
+    fn unicode_word_boundaries_warn() {
+        let rs = RuleSet::compile(
+            &src("[[rule]]\nid = \"a\"\nreason = \"r\"\nregex = ['x\\b', 'y(?-u:\\b)', '\\\\b']\n"),
+            &Toggles::default(),
+        )
+        .unwrap();
+        assert_eq!(rs.warnings.len(), 1);
+        assert_eq!((rs.warnings[0].line, rs.warnings[0].col), (4, 10));
+    }
+
+    #[test]
+    fn span_rules_see_long_lines_whatever_their_guard() {
+        let rs = RuleSet::compile(
+            &src("[[rule]]\nid = \"s\"\nreason = \"r\"\ncontains = ['xx']\naction = \"span\"\nmax_words = 1\n\
+                  [[rule]]\nid = \"l\"\nreason = \"r\"\ncontains = ['yy']\nmax_words = 2\n"),
+            &Toggles::default(),
+        )
+        .unwrap();
+        let mut key = Vec::new();
+        let mut lines = Vec::new();
+        for l in ["a b c xx yy", "yy xx"] {
+            let start = key.len();
+            let words = normalize::push_key(l, &mut key);
+            lines.push(LineKey {
+                start,
+                end: key.len(),
+                words,
+            });
+            key.push(b'\n');
+        }
+        let mut hits = Vec::new();
+        rs.find_hits(&key, &lines, &rs.mask_for("x"), &mut Vec::new(), &mut hits);
+        hits.sort();
+        let got: Vec<(usize, usize)> = hits.iter().map(|h| (h.line, h.rule)).collect();
+        // The line rule's guard is applied when removing (see clean.rs).
+        assert_eq!(got, [(0, 0), (0, 1), (1, 0), (1, 1)]);
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused() {
+        let e = RuleSet::compile(
+            &src("[[rule]]\nid = \"a\"\nreason = \"r\"\nequals = ['x']\n\
+                 [[rule]]\nid = \"a\"\nreason = \"r\"\nequals = ['y']\n"),
+            &Toggles::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.message
+                .contains("duplicate rule id `a` (first defined at t.toml:2)")
+        );
+    }
+
+    #[test]
+    fn toggles_and_scopes_shape_the_mask() {
+        let rs = RuleSet::compile(
+            &src(
+                "sites = ['a.org']\n[[rule]]\nid = \"x.one\"\nreason = \"r\"\nequals = ['x']\n\
+                 [[rule]]\nid = \"x.two\"\nreason = \"r\"\nequals = ['y']\nenabled = false\n\
+                 sites = ['*']\nexclude_sites = ['b.org']\n",
+            ),
+            &Toggles {
+                enable: vec!["x.two".into()],
+                disable: vec![],
+            },
+        )
+        .unwrap();
+        assert_eq!(&*rs.mask_for("a.org"), &[true, true]);
+        assert_eq!(&*rs.mask_for("c.org"), &[false, true]);
+        assert_eq!(&*rs.mask_for("b.org"), &[false, false]);
+    }
+}

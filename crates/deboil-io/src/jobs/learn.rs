@@ -1,0 +1,159 @@
+//! Learning from files: the counting read, the read for example texts, and
+//! the cleaner a job gets when it learns first (rule files, learned rules
+//! and the body finder).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use rayon::ThreadPool;
+
+use deboil_core::clean::{CleanOptions, Cleaner};
+use deboil_core::extract::ExtractOptions;
+use deboil_core::learn::{LearnOptions, Learned, Learner, PageLines};
+use deboil_core::rules::{RuleSet, RuleSource, Toggles};
+
+use super::{SideOutputs, Summary};
+use crate::doc::Document;
+use crate::error::{Error, Result};
+use crate::pipeline::{ReadOptions, par_batches, read_batches};
+use crate::read::{Input, RawRecord, spool_stdin};
+use crate::rule_files;
+use crate::write::output_file;
+
+/// Learns from `inputs` (two reads: counts, then example texts for the
+/// rules). Bad records go to `side` (stop, or counted in the summary and
+/// copied to the rejects when skipping them).
+pub fn learn_inputs(
+    inputs: &[Input],
+    read: &ReadOptions,
+    pool: &ThreadPool,
+    opts: LearnOptions,
+    side: &mut SideOutputs,
+) -> Result<(Learned, Summary)> {
+    let mut learner = Learner::new(opts);
+    let mut summary = Summary::default();
+    let work = |rec: &RawRecord| {
+        Document::parse(rec, &read.names).map(|d| (d.site.to_string(), PageLines::of(&d.text)))
+    };
+    par_batches(inputs.to_vec(), read, pool, work, |batch, pages| {
+        for (rec, p) in batch.iter().zip(pages) {
+            match p {
+                Ok((site, lines)) => learner.add_lines(&site, lines),
+                Err(b) => side.bad_record(rec, b, &mut summary)?,
+            }
+        }
+        Ok(())
+    })?;
+    let mut counted = pool.install(|| learner.finish());
+    // One more read, in input order, for each rule's first example text.
+    let mut missing = counted.missing_examples();
+    if missing > 0 {
+        let wanted = counted.wanted();
+        'read: for batch in read_batches(inputs.to_vec(), read) {
+            for rec in batch? {
+                if let Ok(d) = Document::parse(&rec, &read.names) {
+                    missing -= counted.add_examples(&d.site, &d.text, &wanted);
+                    if missing == 0 {
+                        break 'read;
+                    }
+                }
+            }
+        }
+    }
+    side.finish()?;
+    Ok((counted.complete(), summary))
+}
+
+/// Where a job's rules come from, and whether it learns first.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOptions {
+    /// Leave out the rules built into the library.
+    pub no_default_rules: bool,
+    /// Rule files or directories of them, in order.
+    pub paths: Vec<PathBuf>,
+    /// Rules switched on or off by id.
+    pub toggles: Toggles,
+    /// The built-in cleanups.
+    pub clean: CleanOptions,
+    /// Learn from the inputs first.
+    pub learn: Option<LearnFirst>,
+}
+
+/// Learning before a job: from the job's own inputs.
+#[derive(Debug, Clone, Default)]
+pub struct LearnFirst {
+    /// How much evidence learning asks for.
+    pub opts: LearnOptions,
+    /// Also find each page's body.
+    pub extract: bool,
+    /// Also write the learned rules to this file.
+    pub save_to: Option<PathBuf>,
+}
+
+/// A job's cleaner, ready, with what preparing it found.
+pub struct Prepared {
+    /// The cleaner.
+    pub cleaner: Cleaner,
+    /// What was learned, when the job learned first.
+    pub learned: Option<Learned>,
+    /// Stdin spooled to be read twice; removed when dropped.
+    _spool: Option<tempfile::TempPath>,
+}
+
+impl RuleOptions {
+    /// The rule files (embedded defaults first, unless left out).
+    pub fn sources(&self) -> Result<Vec<RuleSource>> {
+        let mut sources = if self.no_default_rules {
+            Vec::new()
+        } else {
+            RuleSource::embedded()
+        };
+        sources.extend(rule_files::read_all(&self.paths)?);
+        Ok(sources)
+    }
+
+    /// Compiles the rules and, when learning first, learns from `inputs`
+    /// (spooling stdin, so that the job can read it again). Bad records are
+    /// passed over here: the job's own read reports them.
+    pub fn prepare(
+        &self,
+        inputs: &mut [Input],
+        read: &ReadOptions,
+        pool: &ThreadPool,
+        skip_bad: bool,
+    ) -> Result<Prepared> {
+        let mut sources = self.sources()?;
+        let Some(first) = &self.learn else {
+            let rules = RuleSet::compile(&sources, &self.toggles)?;
+            return Ok(Prepared {
+                cleaner: Cleaner::new(rules, self.clean.clone()),
+                learned: None,
+                _spool: None,
+            });
+        };
+        let spool = spool_stdin(inputs).map_err(|e| Error::io("spooling stdin", e))?;
+        let mut quiet = SideOutputs {
+            skip_bad,
+            ..SideOutputs::default()
+        };
+        let (learned, _) = learn_inputs(inputs, read, pool, first.opts.clone(), &mut quiet)?;
+        let source = learned.rule_source();
+        if let Some(path) = &first.save_to {
+            let mut f = output_file(path, inputs, "--save-learned")?;
+            f.write_all(source.text.as_bytes())
+                .and_then(|_| f.commit())
+                .map_err(|e| Error::Usage(format!("writing {}: {e}", path.display())))?;
+        }
+        sources.push(source);
+        let rules = RuleSet::compile(&sources, &self.toggles)?;
+        let mut cleaner = Cleaner::new(rules, self.clean.clone());
+        if first.extract {
+            cleaner = cleaner.with_extractor(learned.extractor(ExtractOptions::default()));
+        }
+        Ok(Prepared {
+            cleaner,
+            learned: Some(learned),
+            _spool: spool,
+        })
+    }
+}

@@ -1,0 +1,62 @@
+//! Finding documents by id for `why`: the first document with each id, in
+//! input order, with where it was found.
+
+use super::dedup::Transform;
+use crate::doc::Document;
+use crate::error::{Error, Result};
+use crate::pipeline::{ReadOptions, read_batches};
+use crate::read::Input;
+
+/// A document found by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// `FILE:LINE` of its record.
+    pub place: String,
+    /// Its text, transformed when a transform was given.
+    pub text: String,
+}
+
+/// The first document with each of `ids` (transformed by `transform`, if
+/// any); reading stops once all are found. Records that do not parse are
+/// passed over. Fails naming the ids not found.
+pub fn find_by_id<const N: usize>(
+    inputs: Vec<Input>,
+    read: &ReadOptions,
+    ids: [&str; N],
+    transform: Option<&dyn Transform>,
+) -> Result<[Found; N]> {
+    let mut found: [Option<Found>; N] = std::array::from_fn(|_| None);
+    'outer: for batch in read_batches(inputs, read) {
+        for rec in batch? {
+            let Ok(doc) = Document::parse(&rec, &read.names) else {
+                continue;
+            };
+            for (slot, id) in found.iter_mut().zip(ids) {
+                if slot.is_none() && doc.id == id {
+                    let text = match transform {
+                        Some(t) => t.apply(&doc.text, &doc.site).0.into_owned(),
+                        None => doc.text.clone(),
+                    };
+                    let place = format!("{}:{}", rec.input.input.name, rec.line);
+                    *slot = Some(Found { place, text });
+                }
+            }
+            if found.iter().all(Option::is_some) {
+                break 'outer;
+            }
+        }
+    }
+    if found.iter().any(Option::is_none) {
+        let missing: Vec<&str> = found
+            .iter()
+            .zip(ids)
+            .filter(|(f, _)| f.is_none())
+            .map(|(_, id)| id)
+            .collect();
+        return Err(Error::Usage(format!(
+            "no document with id {} in the inputs",
+            missing.join(" or ")
+        )));
+    }
+    Ok(found.map(|f| f.expect("all found")))
+}

@@ -1,0 +1,22 @@
+//! deboil's file side, over [`deboil_core`]: inputs read from paths or stdin
+//! (gzip and zstd recognised by their magic bytes) and framed into records
+//! ([`read`]), JSONL documents whose other fields pass through byte for byte
+//! ([`doc`]), outputs written atomically ([`write`]), the streaming pipeline
+//! that maps batches on a rayon pool in input order ([`pipeline`]), saved
+//! dedup indexes ([`index`]), and the jobs the CLI runs ([`jobs`]).
+//!
+//! Data flows one way: reader → transform (clean) → deduplicator → writer.
+//! The library never prints; [`summary`] formats what a job reports.
+#![deny(missing_docs)]
+
+pub mod doc;
+pub mod error;
+pub mod index;
+pub mod jobs;
+pub mod pipeline;
+pub mod read;
+pub mod rule_files;
+pub mod summary;
+pub mod write;
+
+pub use error::{Error, Result};

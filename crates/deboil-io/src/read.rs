@@ -1,0 +1,380 @@
+//! Reading inputs: paths or stdin, gzip/zstd by magic bytes, framed into records.
+//!
+//! A JSONL input yields one record a line; any other input is one document.
+//! Records that cannot be read (too long, a broken compressed stream) come out
+//! as [`RawRecord`]s with an error so the caller decides whether to skip them.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How an input is framed into documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object a line.
+    Jsonl,
+    /// The whole input is one document.
+    Text,
+}
+
+/// Which format to assume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FormatChoice {
+    /// By extension (`.jsonl`, `.ndjson`, `.json` → JSONL); stdin by its first byte.
+    #[default]
+    Auto,
+    /// This format for every input.
+    Fixed(Format),
+}
+
+/// The name stdin goes by in messages.
+const STDIN_NAME: &str = "<stdin>";
+
+/// One input: a file or stdin.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// `None` for stdin.
+    pub path: Option<PathBuf>,
+    /// The path relative to the argument it was found under (for `--out-dir`).
+    pub relative: PathBuf,
+    /// How to name it in messages and ids.
+    pub name: String,
+}
+
+impl Input {
+    /// Standard input.
+    pub fn stdin() -> Input {
+        Input {
+            path: None,
+            relative: PathBuf::from("stdin"),
+            name: STDIN_NAME.to_string(),
+        }
+    }
+
+    /// Stdin, spooled to the file `path` so that it can be read twice.
+    pub fn spooled_stdin(path: PathBuf) -> Input {
+        Input {
+            path: Some(path),
+            ..Input::stdin()
+        }
+    }
+
+    /// The name of the directory holding the input: the fallback site.
+    pub fn parent_name(&self) -> String {
+        self.path
+            .as_deref()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The format of this input, by extension, for [`FormatChoice::Auto`].
+    pub fn format_by_name(&self) -> Option<Format> {
+        // Stdin has no name to go by, also once spooled to a temporary file.
+        if self.name == STDIN_NAME {
+            return None;
+        }
+        let path = self.path.as_deref()?;
+        let mut name = path.file_name()?.to_string_lossy().to_lowercase();
+        for ext in [".gz", ".zst", ".zstd"] {
+            if let Some(stem) = name.strip_suffix(ext) {
+                name = stem.to_string();
+            }
+        }
+        Some(
+            if name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json") {
+                Format::Jsonl
+            } else {
+                Format::Text
+            },
+        )
+    }
+}
+
+/// Replaces stdin among `inputs` by a copy spooled to a temp file, so it
+/// can be read twice; the copy is removed when the returned path drops.
+pub fn spool_stdin(inputs: &mut [Input]) -> io::Result<Option<tempfile::TempPath>> {
+    let Some(slot) = inputs.iter_mut().find(|i| i.path.is_none()) else {
+        return Ok(None);
+    };
+    let mut f = tempfile::NamedTempFile::new()?;
+    io::copy(&mut io::stdin().lock(), &mut f)?;
+    let path = f.into_temp_path();
+    *slot = Input::spooled_stdin(path.to_path_buf());
+    Ok(Some(path))
+}
+
+/// Expands the command line's paths into inputs: directories are walked in
+/// sorted order (hidden entries skipped), `-` is stdin, no path at all is stdin.
+pub fn collect_inputs(paths: &[PathBuf]) -> io::Result<Vec<Input>> {
+    let mut out = Vec::new();
+    if paths.is_empty() {
+        out.push(Input::stdin());
+    }
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Input::stdin());
+            continue;
+        }
+        let meta = std::fs::metadata(p)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?;
+        if meta.is_dir() {
+            walk(p, p, &mut out)?;
+        } else {
+            out.push(Input {
+                path: Some(p.clone()),
+                relative: PathBuf::from(p.file_name().unwrap_or(p.as_os_str())),
+                name: p.display().to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for p in entries {
+        if p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        let ft = std::fs::symlink_metadata(&p)?.file_type();
+        if ft.is_dir() {
+            walk(root, &p, out)?;
+        } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
+            out.push(Input {
+                relative: p.strip_prefix(root).unwrap_or(&p).to_path_buf(),
+                name: p.display().to_string(),
+                path: Some(p),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Opens an input, undoing gzip (all members) or zstd (all frames) when its
+/// first bytes say so, whatever its name.
+pub fn open(input: &Input) -> io::Result<Box<dyn BufRead + Send>> {
+    let raw: Box<dyn Read + Send> = match &input.path {
+        None => Box::new(io::stdin()),
+        Some(p) => Box::new(File::open(p)?),
+    };
+    let mut buf = BufReader::with_capacity(256 * 1024, raw);
+    let head = buf.fill_buf()?;
+    Ok(if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::with_capacity(
+            256 * 1024,
+            flate2::bufread::MultiGzDecoder::new(buf),
+        ))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Box::new(BufReader::with_capacity(
+            256 * 1024,
+            zstd::stream::read::Decoder::with_buffer(buf)?,
+        ))
+    } else {
+        Box::new(buf)
+    })
+}
+
+/// A record as read, before parsing.
+#[derive(Debug)]
+pub struct RawRecord {
+    /// The input it came from.
+    pub input: Arc<SourceInfo>,
+    /// 1-based line of the record in its input (1 for a text document).
+    pub line: u64,
+    /// The record's bytes (a JSONL line without its line break, or a whole file).
+    pub bytes: Vec<u8>,
+    /// Set when the record could not be read whole.
+    pub error: Option<String>,
+}
+
+/// What every record of one input shares.
+#[derive(Debug)]
+pub struct SourceInfo {
+    /// The input.
+    pub input: Input,
+    /// How it is framed.
+    pub format: Format,
+    /// Index of the input in the run, in order.
+    pub index: usize,
+    /// The site of documents that name none: the input's directory name.
+    pub fallback_site: String,
+}
+
+/// Frames an opened input into records.
+pub struct Records {
+    reader: Box<dyn BufRead + Send>,
+    source: Arc<SourceInfo>,
+    max_bytes: usize,
+    line: u64,
+    done: bool,
+}
+
+impl Records {
+    /// Opens `input` and sniffs its format when `choice` is `Auto`.
+    pub fn open(
+        input: Input,
+        index: usize,
+        choice: FormatChoice,
+        max_bytes: usize,
+    ) -> io::Result<Records> {
+        let mut reader = open(&input)?;
+        let format = match choice {
+            FormatChoice::Fixed(f) => f,
+            FormatChoice::Auto => match input.format_by_name() {
+                Some(f) => f,
+                None => sniff(&mut reader)?,
+            },
+        };
+        Ok(Records {
+            reader,
+            source: Arc::new(SourceInfo {
+                fallback_site: input.parent_name(),
+                input,
+                format,
+                index,
+            }),
+            max_bytes,
+            line: 0,
+            done: false,
+        })
+    }
+
+    /// The input these records come from.
+    pub fn source(&self) -> &Arc<SourceInfo> {
+        &self.source
+    }
+
+    fn record(&self, bytes: Vec<u8>, error: Option<String>) -> RawRecord {
+        RawRecord {
+            input: self.source.clone(),
+            line: self.line,
+            bytes,
+            error,
+        }
+    }
+
+    /// Reads one line of at most `max_bytes` (without its `\n`); a longer one
+    /// is skipped to its end and reported. `None` at the end of input.
+    fn next_line(&mut self) -> io::Result<Option<RawRecord>> {
+        let mut buf = Vec::new();
+        let mut too_long = false;
+        let mut any = false;
+        loop {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                if !any {
+                    return Ok(None);
+                }
+                break;
+            }
+            any = true;
+            let (take, found) = match memchr::memchr(b'\n', chunk) {
+                Some(i) => (i, true),
+                None => (chunk.len(), false),
+            };
+            if !too_long {
+                if buf.len() + take > self.max_bytes {
+                    too_long = true;
+                    buf = Vec::new();
+                } else {
+                    buf.extend_from_slice(&chunk[..take]);
+                }
+            }
+            self.reader.consume(take + usize::from(found));
+            if found {
+                break;
+            }
+        }
+        self.line += 1;
+        Ok(Some(if too_long {
+            self.record(
+                Vec::new(),
+                Some(format!(
+                    "record longer than --max-doc-bytes ({})",
+                    self.max_bytes
+                )),
+            )
+        } else {
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+            self.record(buf, None)
+        }))
+    }
+
+    fn whole(&mut self) -> io::Result<Option<RawRecord>> {
+        let mut buf = Vec::new();
+        let limit = self.max_bytes as u64 + 1;
+        (&mut self.reader).take(limit).read_to_end(&mut buf)?;
+        self.line = 1;
+        if buf.len() as u64 == limit {
+            return Ok(Some(self.record(
+                Vec::new(),
+                Some(format!(
+                    "document longer than --max-doc-bytes ({})",
+                    self.max_bytes
+                )),
+            )));
+        }
+        Ok(Some(self.record(buf, None)))
+    }
+}
+
+impl Iterator for Records {
+    type Item = RawRecord;
+
+    fn next(&mut self) -> Option<RawRecord> {
+        if self.done {
+            return None;
+        }
+        let res = match self.source.format {
+            Format::Jsonl => loop {
+                match self.next_line() {
+                    // Blank lines between records are not records.
+                    Ok(Some(r))
+                        if r.error.is_none() && r.bytes.iter().all(u8::is_ascii_whitespace) =>
+                    {
+                        continue;
+                    }
+                    other => break other,
+                }
+            },
+            Format::Text => {
+                self.done = true;
+                self.whole()
+            }
+        };
+        match res {
+            Ok(r) => {
+                self.done |= r.is_none();
+                r
+            }
+            Err(e) => {
+                // A broken stream ends the input; the rest of it is one bad record.
+                self.done = true;
+                self.line += 1;
+                Some(self.record(Vec::new(), Some(format!("cannot read input: {e}"))))
+            }
+        }
+    }
+}
+
+/// Guesses the format of an unnamed input: JSONL when it starts with `{`.
+fn sniff(reader: &mut Box<dyn BufRead + Send>) -> io::Result<Format> {
+    let head = reader.fill_buf()?;
+    let first = head.iter().find(|b| !b.is_ascii_whitespace());
+    Ok(if first == Some(&b'{') {
+        Format::Jsonl
+    } else {
+        Format::Text
+    })
+}

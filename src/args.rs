@@ -1,0 +1,609 @@
+//! Command-line arguments. Each group of flags is one struct, and each turns
+//! into the library's options here, in one place (`impl ... { fn ...() }`
+//! below the structs), so nothing below the CLI sees clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use deboil_core::clean::{Builtin, CleanOptions};
+use deboil_core::dedup::{DedupSettings, Measure, Verify};
+use deboil_core::learn::LearnOptions;
+use deboil_core::lsh::Params;
+use deboil_core::minhash::Scheme;
+use deboil_core::rules::Toggles;
+use deboil_io::doc::FieldNames;
+use deboil_io::jobs::learn::{LearnFirst, RuleOptions};
+use deboil_io::pipeline::ReadOptions;
+use deboil_io::read::{Format, FormatChoice};
+
+/// Strip recurring site junk from scraped news text and find duplicate articles.
+///
+/// Exit codes: 0 success, 1 findings (failed rule examples), 2 error.
+#[derive(Debug, Parser)]
+#[command(name = "deboil", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean documents with rule files and the built-in cleanups.
+    ///
+    /// Reads JSONL (`.jsonl`, `.ndjson`, `.json`) or text files (one document
+    /// each), gzip or zstd compressed or not, from paths or stdin, and writes
+    /// JSONL to stdout, `-o FILE`, or a cleaned mirror of the input tree.
+    Clean(Box<CleanArgs>),
+    /// Drop duplicate documents: exact copies and near copies (MinHash + LSH).
+    ///
+    /// Writes every singleton and one representative per cluster, in input
+    /// order (or every document with `--mark`).
+    Dedup(Box<DedupArgs>),
+    /// Clean with the rules, then drop duplicates found on the cleaned text.
+    Run(Box<RunArgs>),
+    /// Learn each site's recurring junk from its pages and write it as rules.
+    ///
+    /// Writes a rule file (TOML, deboil's own format) to stdout or `-o FILE`:
+    /// per site, the lines and blocks that recur across its pages, with the
+    /// number and share of pages, most text removed first.
+    Learn(Box<LearnArgs>),
+    /// Explain why two documents match: similarity, estimated and exact, and shared passages.
+    Why(Box<WhyArgs>),
+    /// Work with rule files.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Check the examples rule files carry (the embedded defaults when no PATH).
+    Test(RulesPathArgs),
+    /// List rules: id, action, scope, origin and reason.
+    List(RulesPathArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesPathArgs {
+    /// Rule files or directories of `*.toml` files.
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Write one JSONL record per removal (document id, rule, offsets, text) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub explain: Option<PathBuf>,
+    /// Print a unified diff of what would change, and write nothing else.
+    #[arg(long, conflicts_with_all = ["output", "out_dir"])]
+    pub diff: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the rules to FILE instead of stdout; written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub learn: LearnFlags,
+}
+
+/// How much evidence learning asks for.
+#[derive(Debug, Args, Clone)]
+pub struct LearnFlags {
+    /// Sites with fewer pages learn nothing.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub learn_min_site_pages: usize,
+    /// A line must recur on at least N pages (copies of one story count once).
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
+    pub learn_min_pages: u64,
+    /// ... and on at least this share of the site's pages.
+    #[arg(long, default_value_t = 0.05, value_name = "F", value_parser = parse_unit)]
+    pub learn_min_share: f64,
+    /// Words a line needs to be a rule on its own (shorter lines only in blocks).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub learn_min_words: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub dedup: DedupFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub dedup: DedupFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// Id of the first document.
+    pub first: String,
+    /// Id of the second document.
+    pub second: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Compare the texts as `run` sees them: cleaned with the rules first.
+    #[arg(long)]
+    pub clean: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Shingles: word:N or char:N.
+    #[arg(long, default_value = "word:5", value_name = "KIND:N", value_parser = parse_shingle)]
+    pub shingle: deboil_core::minhash::Shingling,
+    /// MinHash permutations for the estimate.
+    #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u16).range(8..=1024))]
+    pub num_perm: u16,
+}
+
+/// How duplicates are found, which one is kept, and where results go.
+#[derive(Debug, Args)]
+pub struct DedupFlags {
+    /// Write JSONL to FILE instead of stdout (`.gz`/`.zst` compress); written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Write one JSON object per cluster of two or more documents to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub clusters: Option<std::path::PathBuf>,
+    /// Keep every document and add `dup_of` (the representative's id, or null) and `cluster_size`.
+    #[arg(long)]
+    pub mark: bool,
+    /// Which member of a cluster is kept: first, longest or newest:FIELD.
+    #[arg(long, default_value = "first", value_name = "POLICY", value_parser = parse_keep)]
+    pub keep: deboil_core::dedup::Keep,
+    /// Shingles: word:N (word n-grams) or char:N (character n-grams).
+    #[arg(long, default_value = "char:7", value_name = "KIND:N", value_parser = parse_shingle)]
+    pub shingle: deboil_core::minhash::Shingling,
+    /// MinHash permutations (signature length).
+    #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u16).range(8..=1024))]
+    pub num_perm: u16,
+    /// Similarity at or above which two documents are duplicates
+    /// [default: 0.7 for run, 0.5 for dedup].
+    #[arg(long, value_name = "F", value_parser = parse_unit)]
+    pub threshold: Option<f64>,
+    /// Similarity measure: jaccard, or containment (shared shingles over the
+    /// smaller document's, so an abridged copy matches) [default: containment
+    /// for run; jaccard for dedup, whose uncleaned text shares site junk].
+    #[arg(long, value_enum)]
+    pub similarity: Option<MeasureArg>,
+    /// With containment, the Jaccard similarity a pair needs at least, so a
+    /// short text sharing a paragraph with a long one is no copy [default: 0.4].
+    #[arg(long, value_name = "F", value_parser = parse_unit)]
+    pub min_jaccard: Option<f64>,
+    /// How a candidate pair is verified: `signature` (the similarity
+    /// estimated from the two signatures) or `exact` (the shingle sets of the
+    /// two texts, read back from the spool; slower).
+    #[arg(long, value_enum, default_value_t = VerifyArg::Signature)]
+    pub verify: VerifyArg,
+    /// LSH bands (default: derived from the threshold); give with --rows.
+    #[arg(long, value_name = "N", requires = "rows")]
+    pub bands: Option<usize>,
+    /// LSH rows per band; give with --bands.
+    #[arg(long, value_name = "N", requires = "bands")]
+    pub rows: Option<usize>,
+    /// Signature scheme: one-permutation hashing with densification, or one hash per permutation.
+    #[arg(long, value_enum, default_value_t = SchemeArg::Oph, hide = true)]
+    pub scheme: SchemeArg,
+    /// Save the signatures (never the texts) of the kept documents to DIR, for later `--against`.
+    #[arg(long, value_name = "DIR")]
+    pub save_index: Option<std::path::PathBuf>,
+    /// Drop documents that duplicate one in the index saved in DIR; with
+    /// `--save-index` the index grows by the documents kept.
+    #[arg(long, value_name = "DIR")]
+    pub against: Option<std::path::PathBuf>,
+    /// Print the chosen parameters and LSH statistics.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MeasureArg {
+    Jaccard,
+    Containment,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum VerifyArg {
+    Signature,
+    Exact,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemeArg {
+    Oph,
+    Classic,
+}
+
+fn parse_keep(s: &str) -> Result<deboil_core::dedup::Keep, String> {
+    s.parse()
+}
+
+fn parse_shingle(s: &str) -> Result<deboil_core::minhash::Shingling, String> {
+    s.parse()
+}
+
+fn parse_unit(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|f| *f > 0.0 && *f <= 1.0)
+        .ok_or_else(|| format!("`{s}` is not a number in (0, 1]"))
+}
+
+/// Which format to read inputs as.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// By extension; stdin by its first byte (`{` means JSONL).
+    Auto,
+    Jsonl,
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or directories (walked in sorted order); `-` or none reads stdin.
+    pub inputs: Vec<PathBuf>,
+    /// Input format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_field: String,
+    /// JSONL field holding the id (missing: `FILE:LINE`).
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    /// JSONL field holding the site (missing: the host of `url`, else the directory name).
+    #[arg(long, default_value = "site", value_name = "NAME")]
+    pub site_field: String,
+    /// Longest record accepted (a JSONL line or a text file); suffixes K, M, G.
+    #[arg(long, default_value = "64M", value_name = "SIZE", value_parser = parse_size)]
+    pub max_doc_bytes: usize,
+    /// Leave out bad records (counted and reported at the end) instead of stopping.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// With --skip-bad: copy bad records, byte for byte, to FILE.
+    #[arg(long, value_name = "FILE", requires = "skip_bad")]
+    pub rejects: Option<PathBuf>,
+    /// Worker threads (default: all cores). Output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Records per parallel batch, in bytes; suffixes K, M, G.
+    #[arg(long, default_value = "4M", value_name = "SIZE", value_parser = parse_size, hide = true)]
+    pub batch_bytes: usize,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// More rule files, or directories of `*.toml` files (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the rules built into the binary.
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Switch on rules whose id matches GLOB, even those off by default (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub enable: Vec<String>,
+    /// Switch off rules whose id matches GLOB (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub disable: Vec<String>,
+    /// Switch off a built-in cleanup: blank-line, repeated-line, blank-runs, trailing-space (repeatable).
+    #[arg(long, value_name = "NAME", value_parser = ["blank-line", "repeated-line", "blank-runs", "trailing-space"])]
+    pub no_builtin: Vec<String>,
+    /// Lines of at most N words are dropped when they repeat an earlier line.
+    #[arg(long, default_value_t = deboil_core::clean::DEFAULT_REPEATED_LINE_WORDS, value_name = "N")]
+    pub repeated_line_words: usize,
+    /// Learn each site's recurring junk in a first pass and remove it too;
+    /// on whole-page dumps also keep only each page's body.
+    #[arg(long)]
+    pub learn: bool,
+    /// With --learn: remove recurring lines only, never look for the body.
+    #[arg(long, requires = "learn")]
+    pub no_extract: bool,
+    /// With --learn: also write the learned rules to FILE.
+    #[arg(long, value_name = "FILE", requires = "learn")]
+    pub save_learned: Option<PathBuf>,
+    #[command(flatten)]
+    pub learn_flags: LearnFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write JSONL to FILE instead of stdout (`.gz`/`.zst` compress); written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write cleaned files mirroring the input tree under DIR.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// Parses `123`, `64K`, `64M`, `1G` (powers of 1024).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1usize << 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    num.parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{s}` is not a size (like 512K, 64M or 1G)"))
+}
+
+// Flags → library options.
+
+impl InputArgs {
+    /// How inputs are read.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            format: match self.format {
+                FormatArg::Auto => FormatChoice::Auto,
+                FormatArg::Jsonl => FormatChoice::Fixed(Format::Jsonl),
+                FormatArg::Text => FormatChoice::Fixed(Format::Text),
+            },
+            names: FieldNames {
+                text: self.text_field.clone(),
+                id: self.id_field.clone(),
+                site: self.site_field.clone(),
+            },
+            max_doc_bytes: self.max_doc_bytes,
+            batch_bytes: self.batch_bytes,
+        }
+    }
+
+    /// The worker pool `-j` asks for (all cores by default).
+    pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
+        if self.threads == Some(0) {
+            anyhow::bail!("--threads must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads.unwrap_or(0))
+            .build()
+            .map_err(|e| anyhow::anyhow!("starting worker threads: {e}"))
+    }
+}
+
+impl LearnFlags {
+    /// How much evidence learning asks for.
+    pub fn learn_options(&self) -> LearnOptions {
+        LearnOptions {
+            min_site_pages: self.learn_min_site_pages,
+            min_pages: self.learn_min_pages as usize,
+            min_share: self.learn_min_share,
+            min_words: self.learn_min_words,
+        }
+    }
+}
+
+impl RuleArgs {
+    /// Where the rules come from, the built-ins, and whether to learn first.
+    pub fn rule_options(&self) -> RuleOptions {
+        let mut clean = CleanOptions {
+            repeated_lines: Some(self.repeated_line_words),
+            ..CleanOptions::default()
+        };
+        for name in &self.no_builtin {
+            clean.disable(Builtin::parse(name).expect("clap checked the name"));
+        }
+        RuleOptions {
+            no_default_rules: self.no_default_rules,
+            paths: self.rules.clone(),
+            toggles: Toggles {
+                enable: self.enable.clone(),
+                disable: self.disable.clone(),
+            },
+            clean,
+            learn: self.learn.then(|| LearnFirst {
+                opts: self.learn_flags.learn_options(),
+                extract: !self.no_extract,
+                save_to: self.save_learned.clone(),
+            }),
+        }
+    }
+}
+
+impl DedupFlags {
+    /// The deduplication settings as given (defaults resolved later, by preset).
+    pub fn settings(&self) -> DedupSettings {
+        DedupSettings {
+            shingle: self.shingle,
+            num_perm: usize::from(self.num_perm),
+            scheme: match self.scheme {
+                SchemeArg::Oph => Scheme::Oph,
+                SchemeArg::Classic => Scheme::Classic,
+            },
+            threshold: self.threshold,
+            measure: self.similarity.map(|m| match m {
+                MeasureArg::Jaccard => Measure::Jaccard,
+                MeasureArg::Containment => Measure::Containment,
+            }),
+            min_jaccard: self.min_jaccard,
+            bands: self
+                .bands
+                .zip(self.rows)
+                .map(|(bands, rows)| Params { bands, rows }),
+            keep: self.keep.clone(),
+            verify: match self.verify {
+                VerifyArg::Signature => Verify::Signature,
+                VerifyArg::Exact => Verify::Exact,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("deboil").chain(args.iter().copied()))
+    }
+
+    fn clean(args: &[&str]) -> CleanArgs {
+        match parse(&[&["clean"], args].concat()).unwrap().command {
+            Command::Clean(c) => *c,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_flag_parses() {
+        let c = clean(&[
+            "a",
+            "b",
+            "-o",
+            "o.jsonl.gz",
+            "--explain",
+            "e.jsonl",
+            "-j",
+            "2",
+            "-q",
+        ]);
+        assert_eq!(c.input.inputs.len(), 2);
+        assert_eq!(
+            c.output.output.as_deref(),
+            Some(std::path::Path::new("o.jsonl.gz"))
+        );
+        assert_eq!(c.input.threads, Some(2));
+        assert!(c.input.quiet && c.explain.is_some());
+        let c = clean(&[
+            "--text-field",
+            "body",
+            "--id-field",
+            "key",
+            "--site-field",
+            "host",
+        ]);
+        assert_eq!(
+            (c.input.text_field.as_str(), c.input.id_field.as_str()),
+            ("body", "key")
+        );
+        assert_eq!(c.input.site_field, "host");
+        let c = clean(&[
+            "--max-doc-bytes",
+            "2K",
+            "--skip-bad",
+            "--rejects",
+            "r",
+            "--format",
+            "text",
+        ]);
+        assert_eq!(c.input.max_doc_bytes, 2048);
+        assert!(c.input.skip_bad && matches!(c.input.format, FormatArg::Text));
+        let c = clean(&[
+            "--rules",
+            "r1",
+            "--rules",
+            "r2",
+            "--no-default-rules",
+            "--enable",
+            "x.*",
+        ]);
+        assert_eq!(c.rules.rules.len(), 2);
+        assert!(c.rules.no_default_rules);
+        let c = clean(&[
+            "--disable",
+            "a",
+            "--no-builtin",
+            "blank-runs",
+            "--repeated-line-words",
+            "3",
+        ]);
+        assert_eq!((c.rules.disable.len(), c.rules.repeated_line_words), (1, 3));
+        assert!(clean(&["--diff"]).diff);
+        assert!(clean(&["--out-dir", "d"]).output.out_dir.is_some());
+    }
+
+    #[test]
+    fn dedup_flags_parse() {
+        let Command::Dedup(d) = parse(&[
+            "dedup",
+            "in.jsonl",
+            "--shingle",
+            "char:7",
+            "--num-perm",
+            "64",
+            "--threshold",
+            "0.7",
+            "--similarity",
+            "containment",
+            "--bands",
+            "8",
+            "--rows",
+            "8",
+            "--keep",
+            "newest:date",
+            "--mark",
+            "--clusters",
+            "c.jsonl",
+            "-o",
+            "o.jsonl",
+            "-v",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!("not dedup")
+        };
+        assert_eq!(d.dedup.shingle, deboil_core::minhash::Shingling::Chars(7));
+        assert_eq!((d.dedup.num_perm, d.dedup.threshold), (64, Some(0.7)));
+        assert_eq!((d.dedup.bands, d.dedup.rows), (Some(8), Some(8)));
+        assert_eq!(
+            d.dedup.keep,
+            deboil_core::dedup::Keep::Newest("date".into())
+        );
+        assert!(d.dedup.mark && d.dedup.verbose && d.dedup.clusters.is_some());
+        assert!(matches!(
+            parse(&["run", "--rules", "r", "--threshold", "0.9"])
+                .unwrap()
+                .command,
+            Command::Run(_)
+        ));
+        assert!(parse(&["dedup", "--bands", "4"]).is_err());
+        assert!(parse(&["dedup", "--threshold", "1.5"]).is_err());
+        assert!(parse(&["dedup", "--keep", "oldest"]).is_err());
+        assert!(parse(&["dedup", "--shingle", "word"]).is_err());
+    }
+
+    #[test]
+    fn bad_combinations_are_refused() {
+        assert!(parse(&["clean", "--diff", "-o", "x"]).is_err());
+        assert!(parse(&["clean", "-o", "x", "--out-dir", "d"]).is_err());
+        assert!(parse(&["clean", "--rejects", "r"]).is_err());
+        assert!(parse(&["clean", "--no-builtin", "nope"]).is_err());
+        assert!(parse(&["clean", "--max-doc-bytes", "12X"]).is_err());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("").is_err());
+    }
+}

@@ -1,0 +1,62 @@
+//! `deboil clean`.
+
+use std::process::ExitCode;
+
+use deboil_io::jobs::SideOutputs;
+use deboil_io::jobs::clean::{CleanJob, Sink};
+use deboil_io::read::collect_inputs;
+use deboil_io::summary;
+use deboil_io::write::check_out_dir;
+
+use super::{Outputs, report_prepared, stdout};
+use crate::args::CleanArgs;
+
+pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
+    let pool = args.input.pool()?;
+    let read = args.input.read_options();
+    let mut inputs = collect_inputs(&args.input.inputs)?;
+    let prepared =
+        args.rules
+            .rule_options()
+            .prepare(&mut inputs, &read, &pool, args.input.skip_bad)?;
+    report_prepared(&prepared, args.input.quiet);
+    let mut files = Outputs::default();
+    let explain = files.open(args.explain.as_ref(), &inputs, "--explain")?;
+    let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
+    // clap refuses -o with --diff.
+    let output = files.open(args.output.output.as_ref(), &inputs, "-o")?;
+    if let Some(dir) = &args.output.out_dir {
+        check_out_dir(dir, &args.input.inputs, &inputs)?;
+    }
+    let job = CleanJob {
+        cleaner: prepared.cleaner.clone(),
+        read,
+    };
+    let summary = {
+        let [explain, rejects, output] = files.writers([explain, rejects, output]);
+        let sink = if args.diff {
+            Sink::Diff(stdout())
+        } else if let Some(dir) = &args.output.out_dir {
+            Sink::OutDir(dir.clone())
+        } else {
+            Sink::Jsonl(match output {
+                Some(w) => w,
+                None => stdout(),
+            })
+        };
+        let side = SideOutputs {
+            explain,
+            rejects,
+            skip_bad: args.input.skip_bad,
+        };
+        job.run(inputs, &pool, sink, side)?
+    };
+    files.commit()?;
+    if !args.input.quiet {
+        eprint!(
+            "{}",
+            summary::clean_text("clean", &summary, job.cleaner.rules())
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

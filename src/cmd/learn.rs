@@ -1,0 +1,55 @@
+//! `deboil learn`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use deboil_io::jobs::SideOutputs;
+use deboil_io::jobs::learn::learn_inputs;
+use deboil_io::read::{collect_inputs, spool_stdin};
+use deboil_io::summary;
+
+use super::{Outputs, stdout};
+use crate::args::LearnArgs;
+
+pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
+    let pool = args.input.pool()?;
+    let read = args.input.read_options();
+    let mut inputs = collect_inputs(&args.input.inputs)?;
+    let mut files = Outputs::default();
+    let output = files.open(args.output.as_ref(), &inputs, "-o")?;
+    let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
+    // Learning reads its input twice.
+    let _spool = spool_stdin(&mut inputs).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?;
+    {
+        let [output, rejects] = files.writers([output, rejects]);
+        let mut side = SideOutputs {
+            explain: None,
+            rejects,
+            skip_bad: args.input.skip_bad,
+        };
+        let (learned, summary) =
+            learn_inputs(&inputs, &read, &pool, args.learn.learn_options(), &mut side)?;
+        if !args.input.quiet {
+            eprintln!("deboil learn: {}", learned.describe());
+        }
+        if !args.input.quiet && summary.skipped > 0 {
+            eprint!(
+                "deboil learn: {} bad records skipped\n{}",
+                summary.skipped,
+                summary::skipped_text(&summary)
+            );
+        }
+        let toml = learned.to_toml();
+        match output {
+            Some(mut f) => f.write_all(toml.as_bytes())?,
+            None => {
+                let mut out = stdout();
+                out.write_all(toml.as_bytes())
+                    .and_then(|_| out.flush())
+                    .map_err(deboil_io::Error::Output)?;
+            }
+        }
+    }
+    files.commit()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,103 @@
+//! One file per subcommand; here the dispatch and what they share: stdout,
+//! output files committed together at the end, rule warnings.
+
+mod clean;
+mod dedup;
+mod learn;
+mod rules;
+mod why;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use deboil_io::jobs::learn::Prepared;
+use deboil_io::read::Input;
+use deboil_io::write::{AtomicFile, output_file};
+
+use crate::args::{Cli, Command, RulesCommand};
+
+/// Runs the subcommand.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Clean(args) => clean::run(*args),
+        Command::Dedup(args) => dedup::run(&args.input, None, &args.dedup),
+        Command::Run(args) => dedup::run(&args.input, Some(&args.rules), &args.dedup),
+        Command::Learn(args) => learn::run(*args),
+        Command::Why(args) => why::run(&args),
+        Command::Rules(RulesCommand::Test(a)) => rules::test(&a.paths),
+        Command::Rules(RulesCommand::List(a)) => rules::list(&a.paths),
+    }
+}
+
+/// Stdout, line-buffered on a terminal and block-buffered into a pipe.
+fn stdout() -> Box<dyn Write> {
+    let out = io::stdout();
+    if out.is_terminal() {
+        Box::new(io::LineWriter::new(out))
+    } else {
+        Box::new(io::BufWriter::with_capacity(256 * 1024, out))
+    }
+}
+
+/// The output files of one run: opened before it (refused when one is an
+/// input), committed together after it succeeded.
+#[derive(Default)]
+struct Outputs {
+    files: Vec<(AtomicFile, PathBuf)>,
+}
+
+impl Outputs {
+    /// Opens `path` for the output that flag `what` names; returns its slot.
+    fn open(
+        &mut self,
+        path: Option<&PathBuf>,
+        inputs: &[Input],
+        what: &str,
+    ) -> anyhow::Result<Option<usize>> {
+        let Some(path) = path else { return Ok(None) };
+        self.files
+            .push((output_file(path, inputs, what)?, path.clone()));
+        Ok(Some(self.files.len() - 1))
+    }
+
+    /// The writers of the given slots, borrowed for the run.
+    fn writers<const N: usize>(
+        &mut self,
+        slots: [Option<usize>; N],
+    ) -> [Option<Box<dyn Write + '_>>; N] {
+        let mut files: Vec<Option<&mut AtomicFile>> =
+            self.files.iter_mut().map(|(f, _)| Some(f)).collect();
+        slots.map(|s| {
+            s.and_then(|i| files[i].take())
+                .map(|f| Box::new(f) as Box<dyn Write + '_>)
+        })
+    }
+
+    /// Renames every file into place.
+    fn commit(self) -> anyhow::Result<()> {
+        for (f, p) in self.files {
+            f.commit()
+                .with_context(|| format!("writing {}", p.display()))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reports what preparing the rules found: the learning line (unless
+/// `quiet`) and the rule files' warnings.
+fn report_prepared(p: &Prepared, quiet: bool) {
+    if let Some(learned) = &p.learned
+        && !quiet
+    {
+        eprintln!("deboil learn: {}", learned.describe());
+    }
+    print_warnings(p.cleaner.rules());
+}
+
+fn print_warnings(rules: &deboil_core::RuleSet) {
+    for w in &rules.warnings {
+        eprintln!("deboil: warning: {w}");
+    }
+}

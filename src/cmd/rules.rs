@@ -1,0 +1,67 @@
+//! `deboil rules test` and `deboil rules list`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use deboil_core::examples;
+use deboil_core::rules::{RuleSet, RuleSource, Toggles};
+use deboil_core::{CleanOptions, Cleaner};
+use deboil_io::rule_files;
+
+use super::{print_warnings, stdout};
+
+/// The rule files named, or the embedded defaults when none is.
+fn compile(paths: &[PathBuf]) -> anyhow::Result<RuleSet> {
+    let sources = if paths.is_empty() {
+        RuleSource::embedded()
+    } else {
+        rule_files::read_all(paths)?
+    };
+    Ok(RuleSet::compile(&sources, &Toggles::default())?)
+}
+
+pub fn test(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let rules = compile(paths)?;
+    print_warnings(&rules);
+    let cleaner = Cleaner::new(rules, CleanOptions::default());
+    let results = examples::run_examples(&cleaner);
+    let (report, failed) = examples::report(cleaner.rules(), &results);
+    let mut out = stdout();
+    out.write_all(report.as_bytes())?;
+    out.flush()?;
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub fn list(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let rules = compile(paths)?;
+    let mut out = stdout();
+    for r in &rules.rules {
+        let scope = if r.scope.include.is_empty() {
+            "all sites".to_string()
+        } else {
+            r.scope
+                .include
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let off = if r.enabled { "" } else { " (off by default)" };
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}{off}",
+            r.id,
+            r.action.name(),
+            scope,
+            r.origin,
+            r.reason
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

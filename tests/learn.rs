@@ -1,0 +1,193 @@
+//! Learning junk from the corpus: `deboil learn`, `clean --learn` and `run --learn`.
+
+mod common;
+
+use std::fs;
+use std::path::PathBuf;
+
+use common::{assert_fails_with, deboil, expected_jsonl, fixtures, gzip, id_texts, stderr, stdout};
+
+fn learn_pages() -> PathBuf {
+    fixtures().join("learn/pages.jsonl")
+}
+
+#[test]
+fn learn_writes_reviewable_rules_sorted_by_removed_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("learned.toml");
+    let o = deboil()
+        .arg("learn")
+        .arg(learn_pages())
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 sites learned from (1 with too few pages)"),
+        "{}",
+        stderr(&o)
+    );
+    let toml = fs::read_to_string(&out).unwrap();
+    // Site scope, page counts and share, numbers folded into one template.
+    assert!(toml.contains(r#"sites = ["dailybugle.example"]"#), "{toml}");
+    assert!(toml.contains("recurs on 8 of 8 pages (100%)"), "{toml}");
+    assert!(toml.contains("Issue No. 2231") && toml.contains("fold_digits = true"));
+    assert!(
+        !toml.contains("tiny.example"),
+        "too few pages to learn from"
+    );
+    // The re-published story recurs on two pages but is one piece of evidence.
+    assert!(!toml.contains("harbour bridge will close"), "{toml}");
+    assert!(!toml.to_lowercase().contains("harbour bridge will close"));
+    // Most removed text first.
+    let removed: Vec<u64> = toml
+        .lines()
+        .filter_map(|l| l.split("removes about ").nth(1))
+        .map(|r| r.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(removed.len() >= 3);
+    assert!(removed.windows(2).all(|w| w[0] >= w[1]), "{removed:?}");
+    // The file is a rule file deboil loads, and its examples pass.
+    let o = deboil().args(["rules", "test"]).arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn clean_learn_keeps_each_body_and_names_every_removal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let explain = tmp.path().join("explain.jsonl");
+    let o = deboil()
+        .args(["clean", "--learn"])
+        .arg(learn_pages())
+        .arg("--explain")
+        .arg(&explain)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let gold = id_texts(&fs::read_to_string(learn_pages()).unwrap(), "gold");
+    let got = id_texts(&stdout(&o), "text");
+    assert_eq!(got.len(), gold.len());
+    for ((id, text), (_, want)) in got.iter().zip(&gold) {
+        if let Some(want) = want {
+            assert_eq!(text.as_deref(), Some(want.as_str()), "{id}");
+        }
+    }
+    let explain = fs::read_to_string(&explain).unwrap();
+    let rules: std::collections::BTreeSet<String> = id_texts(&explain, "rule")
+        .into_iter()
+        .filter_map(|(_, r)| r)
+        .collect();
+    for want in [
+        "learn.outside-body",
+        "learn.comments",
+        "learned.dailybugle.example.1",
+    ] {
+        assert!(rules.contains(want), "{want} not in {rules:?}");
+    }
+}
+
+#[test]
+fn clean_learn_reads_stdin_twice_and_ignores_thread_count() {
+    let input = fs::read(learn_pages()).unwrap();
+    let from_file = deboil()
+        .args(["clean", "-q", "--learn", "-j", "1"])
+        .arg(learn_pages())
+        .output()
+        .unwrap();
+    assert!(from_file.status.success(), "{}", stderr(&from_file));
+    let from_stdin = deboil()
+        .args(["clean", "-q", "--learn", "-j", "2"])
+        .write_stdin(gzip(&input))
+        .output()
+        .unwrap();
+    assert!(from_stdin.status.success(), "{}", stderr(&from_stdin));
+    assert_eq!(stdout(&from_file), stdout(&from_stdin));
+    assert!(!stdout(&from_file).contains("Most read"));
+}
+
+#[test]
+fn learning_alone_finds_the_seed_sites_junk_and_leaves_clean_text() {
+    // The seeds' recruitment blurb and cookie notice, with no rule files.
+    let o = deboil()
+        .args([
+            "clean",
+            "--learn",
+            "--no-default-rules",
+            "fixtures/seeds.jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("sucht lokale Experten"));
+    assert!(!out.contains("Wir verwenden Cookies"));
+    // The hand-checked outputs are clean text: learning removes nothing.
+    let o = deboil()
+        .args(["clean", "--learn", "fixtures/seeds.expected.jsonl"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = id_texts(&expected_jsonl(), "text");
+    assert_eq!(id_texts(&stdout(&o), "text"), before);
+}
+
+#[test]
+fn run_learn_cleans_then_dedups_and_save_learned_writes_the_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let saved = tmp.path().join("saved.toml");
+    let o = deboil()
+        .args(["run", "--learn", "--save-learned"])
+        .arg(&saved)
+        .arg(learn_pages())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<String> = id_texts(&stdout(&o), "text")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    // The re-published copy is a duplicate of the first story once the page junk is gone.
+    assert!(ids.contains(&"bugle/0".to_string()));
+    assert!(!ids.contains(&"bugle/8-copy".to_string()), "{ids:?}");
+    let learned = deboil().arg("learn").arg(learn_pages()).output().unwrap();
+    assert_eq!(fs::read_to_string(&saved).unwrap(), stdout(&learned));
+}
+
+#[test]
+fn learning_names_bad_records_and_counts_skipped_ones_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pages = fs::read_to_string(learn_pages()).unwrap();
+    let mut lines: Vec<&str> = pages.lines().collect();
+    lines.insert(3, r#"{"id": "bad", "text": 5}"#);
+    let input = tmp.path().join("pages.jsonl");
+    fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let o = deboil().arg("learn").arg(&input).output().unwrap();
+    assert_fails_with(&o, "pages.jsonl:4: text field `text` is not a string");
+    let rejects = tmp.path().join("rejects.jsonl");
+    let o = deboil()
+        .args(["learn", "--skip-bad", "--rejects"])
+        .arg(&rejects)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 bad records skipped"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_to_string(&rejects).unwrap(),
+        format!("{}\n", lines[3])
+    );
+    // Cleaning with learning reads twice but reports the record once.
+    let o = deboil()
+        .args(["clean", "--learn", "--skip-bad"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("skipped ").count(), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 bad records skipped"));
+}

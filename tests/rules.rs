@@ -1,0 +1,75 @@
+//! `deboil rules`: `rules test` on the shipped and user rule files, and `rules list`.
+
+mod common;
+
+use std::fs;
+
+use common::{deboil, stderr, stdout};
+
+#[test]
+fn rules_test_checks_examples_and_reports_bad_files() {
+    let o = deboil().args(["rules", "test"]).output().unwrap();
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains(" 0 failed"), "{}", stdout(&o));
+    let o = deboil().args(["rules", "test", "rules"]).output().unwrap();
+    assert!(o.status.success(), "{}", stdout(&o));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let failing = tmp.path().join("failing.toml");
+    fs::write(
+        &failing,
+        "[[rule]]\nid = \"x\"\nreason = \"r\"\nequals = ['junk']\n\n[[rule.example]]\ninput = \"a\\njunk\\n\"\noutput = \"a\\njunk\\n\"\n",
+    )
+    .unwrap();
+    let o = deboil()
+        .args(["rules", "test"])
+        .arg(&failing)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("failing.toml:6: example of rule `x` failed"),
+        "{out}"
+    );
+    assert!(out.contains("0 passed, 1 failed"), "{out}");
+
+    let broken = tmp.path().join("broken.toml");
+    fs::write(
+        &broken,
+        "[[rule]]\nid = \"x\"\nreason = \"r\"\nregex = ['(']\n",
+    )
+    .unwrap();
+    for args in [vec!["rules", "test"], vec!["clean", "--rules"]] {
+        let o = deboil()
+            .args(&args)
+            .arg(&broken)
+            .write_stdin("")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("broken.toml:4:10: bad regex"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn rules_list_names_every_rule() {
+    let o = deboil().args(["rules", "list"]).output().unwrap();
+    assert!(o.status.success());
+    let out = stdout(&o);
+    for id in [
+        "caucasuswatch.recruitment",
+        "de.cookie-notice",
+        "en.see-also",
+        "fr.copyright",
+        "es.newsletter",
+        "ru.share-bar",
+    ] {
+        assert!(out.contains(id), "{id}");
+    }
+    assert!(out.contains("(off by default)"));
+}
