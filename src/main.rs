@@ -3,6 +3,7 @@
 
 mod args;
 mod cmd;
+mod options;
 
 use std::process::ExitCode;
 

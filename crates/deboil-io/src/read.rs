@@ -36,7 +36,8 @@ const STDIN_NAME: &str = "<stdin>";
 pub struct Input {
     /// `None` for stdin.
     pub path: Option<PathBuf>,
-    /// The path relative to the argument it was found under (for `--out-dir`).
+    /// The path relative to the argument it was found under (for a mirrored
+    /// output tree).
     pub relative: PathBuf,
     /// How to name it in messages and ids.
     pub name: String,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::matcher::{LitPat, MatcherBuilder, Mode, compile_regex, is_word_byte};
+use super::matcher::{LitPat, MatcherBuilder, PhraseMode, compile_regex, is_word_byte};
 use super::{
     Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, Origin, Rule, RuleError,
     RuleSource, Scope, SitePattern, spec,
@@ -160,9 +160,9 @@ impl Builder {
             &mut self.plain
         };
         for (list, mode) in [
-            (&rs.contains, Mode::Contains),
-            (&rs.equals, Mode::Equals),
-            (&rs.starts_with, Mode::StartsWith),
+            (&rs.contains, PhraseMode::Contains),
+            (&rs.equals, PhraseMode::Equals),
+            (&rs.starts_with, PhraseMode::StartsWith),
         ] {
             for phrase in list {
                 let mut k = normalize::key(phrase.get_ref());

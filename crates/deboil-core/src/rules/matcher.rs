@@ -10,7 +10,7 @@ use super::{Hit, LineKey, SHORT_LINE_WORDS};
 
 /// How a literal phrase must sit in the line's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Mode {
+pub(super) enum PhraseMode {
     Contains,
     Equals,
     StartsWith,
@@ -20,7 +20,7 @@ pub(super) enum Mode {
 #[derive(Debug, Clone)]
 pub(super) struct LitPat {
     pub rule: u32,
-    pub mode: Mode,
+    pub mode: PhraseMode,
     /// Whether the phrase starts (ends) with a word character, so the match
     /// must not continue a word there.
     pub word_start: bool,
@@ -69,9 +69,11 @@ impl Matchers {
                             continue;
                         }
                         let ok = match u.mode {
-                            Mode::Equals => m.start() == 0 && m.end() == text.len(),
-                            Mode::StartsWith => m.start() == 0 && at_word_end(text, m.end(), u),
-                            Mode::Contains => {
+                            PhraseMode::Equals => m.start() == 0 && m.end() == text.len(),
+                            PhraseMode::StartsWith => {
+                                m.start() == 0 && at_word_end(text, m.end(), u)
+                            }
+                            PhraseMode::Contains => {
                                 at_word_start(text, m.start(), u) && at_word_end(text, m.end(), u)
                             }
                         };

@@ -1,0 +1,290 @@
+//! The decisions about one document's lines: rules, body extraction and
+//! built-ins mark lines or spans as removed, then [`Plan::emit`] writes the
+//! cleaned text and each line's fate.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::{Builtin, Cause, CleanOptions, Cleaned, LineFate, Removal};
+use crate::normalize;
+use crate::rules::{Action, Hit, LineKey, RuleSet};
+
+/// One line of the original: content `start..end`, line break `end..brk`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Line {
+    pub start: usize,
+    pub end: usize,
+    brk: usize,
+}
+
+pub(super) fn split_lines(text: &str, out: &mut Vec<Line>) {
+    let b = text.as_bytes();
+    let mut pos = 0;
+    for nl in memchr::memchr_iter(b'\n', b) {
+        let end = if nl > pos && b[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        out.push(Line {
+            start: pos,
+            end,
+            brk: nl + 1,
+        });
+        pos = nl + 1;
+    }
+    if pos < b.len() {
+        out.push(Line {
+            start: pos,
+            end: b.len(),
+            brk: b.len(),
+        });
+    }
+}
+
+/// The decisions about one document's lines, built up before any text is written.
+pub(super) struct Plan<'a> {
+    text: &'a str,
+    lines: &'a [Line],
+    keys: &'a [LineKey],
+    removed: Vec<Option<Cause>>,
+    /// Removed spans as (line, start, end, rule), original byte offsets.
+    spans: Vec<(usize, usize, usize, usize)>,
+    removals: Vec<Removal>,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(text: &'a str, lines: &'a [Line], keys: &'a [LineKey]) -> Self {
+        Plan {
+            text,
+            lines,
+            keys,
+            removed: vec![None; lines.len()],
+            spans: Vec::new(),
+            removals: Vec::new(),
+        }
+    }
+
+    fn is_blank(&self, i: usize) -> bool {
+        self.keys[i].start == self.keys[i].end
+    }
+
+    /// Removes the still-kept lines of `range` for `cause`, as one removal.
+    pub fn remove_lines(&mut self, range: Range<usize>, cause: Cause) {
+        let fresh: Vec<usize> = range.filter(|&i| self.removed[i].is_none()).collect();
+        if let (Some(&first), Some(&last)) = (fresh.first(), fresh.last()) {
+            for &i in &fresh {
+                self.removed[i] = Some(cause);
+            }
+            self.removals.push(Removal {
+                cause,
+                start: self.lines[first].start,
+                end: self.lines[last].end,
+            });
+        }
+    }
+
+    /// Keeps line `i` if a learned rule removed it alone (the page's title,
+    /// which a site's list of popular posts makes recur).
+    pub fn restore_from_learned(&mut self, i: usize, rules: &RuleSet) {
+        let Some(Cause::Rule(r)) = self.removed[i] else {
+            return;
+        };
+        if !rules.rules[r].learned {
+            return;
+        }
+        let (start, end) = (self.lines[i].start, self.lines[i].end);
+        if let Some(pos) = self
+            .removals
+            .iter()
+            .position(|x| x.cause == Cause::Rule(r) && x.start == start && x.end == end)
+        {
+            self.removals.remove(pos);
+            self.removed[i] = None;
+        }
+    }
+
+    fn kept_words(&self, range: Range<usize>) -> usize {
+        range
+            .filter(|&i| self.removed[i].is_none())
+            .map(|i| self.keys[i].words)
+            .sum()
+    }
+
+    pub fn apply_rules(&mut self, rules: &RuleSet, hits: &[Hit]) {
+        let mut tails = Vec::new();
+        for h in hits {
+            let rule = &rules.rules[h.rule];
+            let max = rule.max_words.unwrap_or(usize::MAX);
+            let cause = Cause::Rule(h.rule);
+            match rule.action {
+                Action::Line => {
+                    if self.removed[h.line].is_none() && self.keys[h.line].words <= max {
+                        self.remove_lines(h.line..h.line + 1, cause);
+                    }
+                }
+                Action::Paragraph => {
+                    let mut a = h.line;
+                    while a > 0 && !self.is_blank(a - 1) {
+                        a -= 1;
+                    }
+                    let mut b = h.line + 1;
+                    while b < self.lines.len() && !self.is_blank(b) {
+                        b += 1;
+                    }
+                    if self.kept_words(a..b) <= max {
+                        self.remove_lines(a..b, cause);
+                    }
+                }
+                Action::Span => {
+                    let l = self.lines[h.line];
+                    let line = &self.text[l.start..l.end];
+                    let (s, e) = normalize::key_to_original(line, h.key_start, h.key_end);
+                    if normalize::word_count(&line[s..e]) <= max {
+                        self.spans.push((h.line, l.start + s, l.start + e, h.rule));
+                    }
+                }
+                Action::Tail => tails.push(*h),
+            }
+        }
+        // Tails last: their guards count the words other rules left standing.
+        for h in tails {
+            let rule = &rules.rules[h.rule];
+            let n = self.lines.len();
+            if self.kept_words(0..h.line) >= rule.min_words_before
+                && self.kept_words(h.line..n) <= rule.max_words.unwrap_or(usize::MAX)
+            {
+                self.remove_lines(h.line..n, Cause::Rule(h.rule));
+                break;
+            }
+        }
+        // Spans on removed lines are moot; overlapping spans merge into the first.
+        self.spans.sort_unstable();
+        let mut merged: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for sp in std::mem::take(&mut self.spans) {
+            if self.removed[sp.0].is_some() {
+                continue;
+            }
+            match merged.last_mut() {
+                Some(last) if last.0 == sp.0 && sp.1 <= last.2 => last.2 = last.2.max(sp.2),
+                _ => merged.push(sp),
+            }
+        }
+        for &(_, s, e, r) in &merged {
+            if s < e {
+                self.removals.push(Removal {
+                    cause: Cause::Rule(r),
+                    start: s,
+                    end: e,
+                });
+            }
+        }
+        self.spans = merged;
+    }
+
+    pub fn apply_builtins(&mut self, opts: &CleanOptions, key: &[u8]) {
+        let mut seen: HashSet<&[u8]> = HashSet::new();
+        for i in 0..self.lines.len() {
+            if self.removed[i].is_some() {
+                continue;
+            }
+            let l = self.lines[i];
+            let k = self.keys[i];
+            if opts.blank_lines && k.start == k.end && l.start < l.end {
+                self.remove_lines(i..i + 1, Cause::Builtin(Builtin::BlankLine));
+                continue;
+            }
+            if let Some(max) = opts.repeated_lines
+                && k.words > 0
+                && k.words <= max
+                && !seen.insert(&key[k.start..k.end])
+            {
+                self.remove_lines(i..i + 1, Cause::Builtin(Builtin::RepeatedLine));
+            }
+        }
+    }
+
+    pub fn emit(mut self, opts: &CleanOptions) -> Cleaned {
+        let mut out = String::with_capacity(self.text.len());
+        let mut fates = Vec::with_capacity(self.lines.len());
+        let mut spans = self.spans.iter().peekable();
+        let mut piece = String::new();
+        // The line break owed after the last written line, paid when another follows.
+        let mut owed: &str = "";
+        let mut last_blank = true;
+        for (i, l) in self.lines.iter().enumerate() {
+            if self.removed[i].is_some() {
+                fates.push(LineFate {
+                    orig: l.start..l.end,
+                    out: None,
+                });
+                continue;
+            }
+            piece.clear();
+            let mut pos = l.start;
+            let mut cut_by = None;
+            while let Some(&&(li, s, e, r)) = spans.peek() {
+                if li != i {
+                    break;
+                }
+                piece.push_str(&self.text[pos..s]);
+                pos = e;
+                cut_by = Some(r);
+                spans.next();
+            }
+            piece.push_str(&self.text[pos..l.end]);
+            let mut content: &str = &piece;
+            if cut_by.is_some() && content.trim().is_empty() {
+                // A span left nothing but whitespace: the line goes too.
+                fates.push(LineFate {
+                    orig: l.start..l.end,
+                    out: None,
+                });
+                continue;
+            }
+            if opts.trailing_space {
+                content = content.trim_end();
+            }
+            let blank = content.trim().is_empty();
+            if opts.blank_runs && blank && last_blank {
+                fates.push(LineFate {
+                    orig: l.start..l.end,
+                    out: None,
+                });
+                continue;
+            }
+            out.push_str(owed);
+            let at = out.len();
+            out.push_str(content);
+            fates.push(LineFate {
+                orig: l.start..l.end,
+                out: Some(at..out.len()),
+            });
+            owed = &self.text[l.end..l.brk];
+            last_blank = blank;
+        }
+        if opts.blank_runs && last_blank {
+            // Drop the trailing blank lines the collapse left behind.
+            while let Some(f) = fates.iter_mut().rev().find(|f| f.out.is_some()) {
+                let r = f.out.clone().expect("found");
+                if !out[r.clone()].trim().is_empty() {
+                    break;
+                }
+                f.out = None;
+                let cut = out[..r.start].trim_end_matches(['\n', '\r']).len();
+                out.truncate(cut);
+            }
+        }
+        // End like the original: with a line break when it had one.
+        if !out.is_empty() && self.lines.last().is_some_and(|l| l.brk > l.end) {
+            let last = self.lines.last().expect("non-empty");
+            out.push_str(&self.text[last.end..last.brk]);
+        }
+        self.removals.sort_by_key(|r| (r.start, r.end));
+        Cleaned {
+            text: out,
+            removals: self.removals,
+            lines: fates,
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Learning on small sites built for each case.
+use super::*;
+
+/// Openings that differ: a story line is not a template.
+const STORIES: [&str; 6] = [
+    "Rain fell on the town all through the night",
+    "A cat climbed the tallest tree in the park",
+    "The mayor opened the new school on Friday",
+    "Two boats collided in the harbour at dawn",
+    "Bread prices rose for the third month running",
+    "The choir sang in the cathedral for charity",
+];
+
+fn page(i: usize, body: &str) -> String {
+    format!(
+        "Home\nNews\nSport\n{body}: {} and more.\n\
+         Copyright 2024 Example Media, all rights reserved here\n",
+        STORIES[i]
+    )
+}
+
+#[test]
+fn learns_recurring_lines_with_numbers_folded() {
+    let mut l = Learner::new(LearnOptions::default());
+    for i in 0..6 {
+        let text = format!(
+            "{}Issue Nr. {} of the weekly paper\n",
+            page(i, "Story"),
+            10 + i
+        );
+        l.add("a.example", &text);
+    }
+    let learned = l.finish();
+    // The short nav lines form a block of their own: template, not a rule.
+    let counts: Vec<usize> = learned.rules.iter().map(|r| r.lines.len()).collect();
+    assert_eq!(counts, vec![2]);
+    assert_eq!(learned.rules[0].pages, 6);
+    assert!(learned.models["a.example"].template.len() >= 5);
+}
+
+#[test]
+fn copies_of_one_story_count_once() {
+    let mut l = Learner::new(LearnOptions::default());
+    let story = "A long quoted paragraph of the wire story that several pages carry verbatim.\n\
+                 Another long sentence from that very same wire story, also carried verbatim.\n";
+    for i in 0..3 {
+        l.add(
+            "b.example",
+            &format!("Intro {i} differs on every page of the site.\n{story}"),
+        );
+    }
+    for i in 0..3 {
+        l.add("b.example", &page(i, "Other"));
+    }
+    let learned = l.finish();
+    let story_hash = PageLines::of(story).hashes[0];
+    assert!(!learned.models["b.example"].template.contains(&story_hash));
+}
+
+#[test]
+fn small_sites_learn_nothing() {
+    let mut l = Learner::new(LearnOptions::default());
+    for i in 0..4 {
+        l.add("c.example", &page(i, "Story"));
+    }
+    let learned = l.finish();
+    assert!(learned.rules.is_empty());
+    assert_eq!(learned.sites_skipped, 1);
+}
+
+#[test]
+fn toml_compiles_and_examples_pass() {
+    let pages: Vec<(&str, String)> = (0..6).map(|i| ("d.example", page(i, "Story"))).collect();
+    let learned = learn(&pages, &LearnOptions::default());
+    let toml = learned.to_toml();
+    let rules = crate::rules::RuleSet::compile(
+        &[crate::rules::RuleSource::new("learned.toml", toml.clone())],
+        &crate::rules::Toggles::default(),
+    )
+    .unwrap();
+    assert_eq!(rules.rules.len(), 1, "{toml}");
+    let cleaner = crate::clean::Cleaner::with_rules(rules);
+    let results = crate::examples::run_examples(&cleaner);
+    assert!(results.iter().all(|r| r.passed()));
+    assert!(toml.contains("fold_digits = true"));
+}

@@ -1,0 +1,116 @@
+//! Flags → library options, in one place: each group of flags in `args.rs`
+//! becomes the options struct of the library part it drives.
+
+use deboil_core::clean::{Builtin, CleanOptions};
+use deboil_core::dedup::{DedupSettings, Measure, Verify};
+use deboil_core::learn::LearnOptions;
+use deboil_core::lsh::Params;
+use deboil_core::minhash::Scheme;
+use deboil_core::rules::Toggles;
+use deboil_io::doc::FieldNames;
+use deboil_io::jobs::learn::{LearnFirst, RuleOptions};
+use deboil_io::pipeline::ReadOptions;
+use deboil_io::read::{Format, FormatChoice};
+
+use crate::args::{
+    DedupFlags, FormatArg, InputArgs, LearnFlags, MeasureArg, RuleArgs, SchemeArg, VerifyArg,
+};
+
+impl InputArgs {
+    /// How inputs are read.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            format: match self.format {
+                FormatArg::Auto => FormatChoice::Auto,
+                FormatArg::Jsonl => FormatChoice::Fixed(Format::Jsonl),
+                FormatArg::Text => FormatChoice::Fixed(Format::Text),
+            },
+            names: FieldNames {
+                text: self.text_field.clone(),
+                id: self.id_field.clone(),
+                site: self.site_field.clone(),
+            },
+            max_doc_bytes: self.max_doc_bytes,
+            batch_bytes: self.batch_bytes,
+        }
+    }
+
+    /// The worker pool `-j` asks for (all cores by default).
+    pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
+        if self.threads == Some(0) {
+            anyhow::bail!("--threads must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads.unwrap_or(0))
+            .build()
+            .map_err(|e| anyhow::anyhow!("starting worker threads: {e}"))
+    }
+}
+
+impl LearnFlags {
+    /// How much evidence learning asks for.
+    pub fn learn_options(&self) -> LearnOptions {
+        LearnOptions {
+            min_site_pages: self.learn_min_site_pages,
+            min_pages: self.learn_min_pages as usize,
+            min_share: self.learn_min_share,
+            min_words: self.learn_min_words,
+        }
+    }
+}
+
+impl RuleArgs {
+    /// Where the rules come from, the built-ins, and whether to learn first.
+    pub fn rule_options(&self) -> RuleOptions {
+        let mut clean = CleanOptions {
+            repeated_lines: Some(self.repeated_line_words),
+            ..CleanOptions::default()
+        };
+        for name in &self.no_builtin {
+            clean.disable(Builtin::parse(name).expect("clap checked the name"));
+        }
+        RuleOptions {
+            no_default_rules: self.no_default_rules,
+            paths: self.rules.clone(),
+            toggles: Toggles {
+                enable: self.enable.clone(),
+                disable: self.disable.clone(),
+            },
+            clean,
+            learn: self.learn.then(|| LearnFirst {
+                opts: self.learn_flags.learn_options(),
+                extract: !self.no_extract,
+                save_to: self.save_learned.clone(),
+            }),
+        }
+    }
+}
+
+impl DedupFlags {
+    /// The deduplication settings as given (defaults resolved later, by preset).
+    pub fn settings(&self) -> DedupSettings {
+        DedupSettings {
+            shingle: self.shingle,
+            num_perm: usize::from(self.num_perm),
+            scheme: match self.scheme {
+                SchemeArg::Oph => Scheme::Oph,
+                SchemeArg::Classic => Scheme::Classic,
+            },
+            threshold: self.threshold,
+            measure: self.similarity.map(|m| match m {
+                MeasureArg::Jaccard => Measure::Jaccard,
+                MeasureArg::Containment => Measure::Containment,
+            }),
+            min_jaccard: self.min_jaccard,
+            bands: self
+                .bands
+                .zip(self.rows)
+                .map(|(bands, rows)| Params { bands, rows }),
+            keep: self.keep.clone(),
+            verify: match self.verify {
+                VerifyArg::Signature => Verify::Signature,
+                VerifyArg::Exact => Verify::Exact,
+            },
+        }
+    }
+}
