@@ -155,9 +155,10 @@ pub struct Deduper {
     collect_index: bool,
     /// Candidate pairs (new, earlier) awaiting exact verification.
     pending: Vec<(u32, u32)>,
-    /// Texts of the documents pushed with [`Deduper::push`] when verifying
-    /// exactly (in-memory use; the file jobs read texts back instead).
-    texts: Vec<Box<str>>,
+    /// With [`Verify::Exact`], each new document's text when it came with
+    /// one ([`Deduper::push`], [`Deduper::push_batch`]); `None` after
+    /// [`Deduper::insert`], whose caller keeps the texts.
+    texts: Vec<Option<Box<str>>>,
     candidates: Vec<u32>,
     stats: DedupStats,
 }
@@ -247,14 +248,17 @@ impl Deduper {
         let signed = self.opts.sign(text);
         let doc = self.insert(id, signed, newest);
         if self.opts.verify == Verify::Exact {
-            self.texts.push(text.into());
+            self.texts[doc - self.prior] = Some(text.into());
             self.verify_stored();
         }
         doc
     }
 
     /// Adds documents `(id, text)` in order, signing them in parallel on the
-    /// current rayon pool; returns the index of the first.
+    /// current rayon pool; returns the index of the first. (For
+    /// [`Keep::Newest`], whose values these pairs lack, use
+    /// [`Deduper::push_with`], or sign in parallel with
+    /// [`DedupOptions::sign`] and [`Deduper::insert`] in order.)
     pub fn push_batch<I: AsRef<str> + Sync, T: AsRef<str> + Sync>(
         &mut self,
         docs: &[(I, T)],
@@ -265,20 +269,26 @@ impl Deduper {
             .map(|(_, t)| self.opts.sign(t.as_ref()))
             .collect();
         for ((id, text), s) in docs.iter().zip(signed) {
-            self.insert(id.as_ref(), s, None);
+            let doc = self.insert(id.as_ref(), s, None);
             if self.opts.verify == Verify::Exact {
-                self.texts.push(text.as_ref().into());
+                self.texts[doc - self.prior] = Some(text.as_ref().into());
             }
         }
         self.verify_stored();
         first
     }
 
+    /// Verifies held pairs on the stored texts; pairs with a document added
+    /// by [`Deduper::insert`] stay held for [`Deduper::verify_pending`].
     fn verify_stored(&mut self) {
         let prior = self.prior;
+        let stored = |i: u32| self.texts[i as usize - prior].is_some();
+        if !self.pending.iter().all(|&(a, b)| stored(a) && stored(b)) {
+            return;
+        }
         let texts = std::mem::take(&mut self.texts);
-        let r: Result<(), std::convert::Infallible> =
-            self.verify_pending(|i| Ok(texts[i - prior].to_string()));
+        let r: Result<(), std::convert::Infallible> = self
+            .verify_pending(|i| Ok(texts[i - prior].as_deref().unwrap_or_default().to_string()));
         r.expect("infallible");
         self.texts = texts;
     }
@@ -300,6 +310,9 @@ impl Deduper {
             &self.opts.keep,
         );
         self.sigs.push(&signed.signature);
+        if self.opts.verify == Verify::Exact {
+            self.texts.push(None);
+        }
         match self.first_copy.get(&(h as u64)).copied() {
             Some(first) if self.docs.exact[first as usize] == h => {
                 self.uf.union(first, doc);
@@ -380,13 +393,23 @@ impl Deduper {
         }
     }
 
-    /// Groups the documents into clusters. With [`Verify::Exact`] and texts
-    /// pushed with [`Deduper::push`], member similarities are exact too.
+    /// Groups the documents into clusters. With [`Verify::Exact`], member
+    /// similarities are exact too, computed from the texts kept.
+    ///
+    /// # Panics
+    ///
+    /// With [`Verify::Exact`], when a document came through
+    /// [`Deduper::insert`] (no text kept): use
+    /// [`Deduper::finish_with_texts`] then.
     pub fn finish(mut self) -> Deduplication {
         let prior = self.prior;
         let texts = std::mem::take(&mut self.texts);
-        let r: Result<_, std::convert::Infallible> =
-            self.finish_with_texts(|i| Ok(texts[i - prior].to_string()));
+        assert!(
+            texts.iter().all(Option::is_some),
+            "exact verification of documents added by insert needs finish_with_texts"
+        );
+        let r: Result<_, std::convert::Infallible> = self
+            .finish_with_texts(|i| Ok(texts[i - prior].as_deref().unwrap_or_default().to_string()));
         r.expect("infallible")
     }
 
@@ -414,16 +437,19 @@ impl Deduper {
                 cluster_of[m.doc] = Some(ci as u32);
             }
             stats.clusters += 1;
-            // Indexed members were written by an earlier run.
-            let dropped = c
-                .members
-                .iter()
-                .filter(|m| m.doc >= prior && m.doc != c.representative)
-                .count() as u64;
-            if c.exact {
-                stats.exact_dropped += dropped;
-            } else {
-                stats.near_dropped += dropped;
+            // Indexed members were written by an earlier run. A member with
+            // the representative's text is an exact copy, whatever the rest
+            // of its cluster is.
+            let rep_hash = self.docs.exact[c.representative];
+            for m in c.members.iter() {
+                if m.doc < prior || m.doc == c.representative {
+                    continue;
+                }
+                if self.docs.exact[m.doc] == rep_hash {
+                    stats.exact_dropped += 1;
+                } else {
+                    stats.near_dropped += 1;
+                }
             }
         }
         Ok(Deduplication {
@@ -541,3 +567,6 @@ impl Deduplication {
         Some(kept)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -56,7 +56,7 @@ use rayon::prelude::*;
 
 use crate::extract::{ExtractOptions, Extractor, SiteModel};
 use crate::normalize::{self, line_hash};
-use crate::rules::RuleSource;
+use crate::rules::{RuleError, RuleSet, RuleSource, Toggles};
 use site::learn_site;
 
 /// The name learned rules are compiled under (their origin in `rules list`
@@ -409,6 +409,12 @@ impl Learned {
             text: self.to_toml(),
             learned: true,
         }
+    }
+
+    /// The learned rules alone, compiled (to use them with other rule files,
+    /// compile [`Learned::rule_source`] with those).
+    pub fn rule_set(&self) -> Result<RuleSet, RuleError> {
+        RuleSet::compile(&[self.rule_source()], &Toggles::default())
     }
 
     /// The body finder for the pages' sites, from their recurring lines.
