@@ -172,7 +172,7 @@ pub struct DedupFlags {
     #[arg(long, value_enum)]
     pub similarity: Option<MeasureArg>,
     /// With containment, the Jaccard similarity a pair needs at least, so a
-    /// short text sharing a paragraph with a long one is no copy [default: 0.4].
+    /// short text sharing a paragraph with a long one is no copy [default: 0.3].
     #[arg(long, value_name = "F", value_parser = parse_unit)]
     pub min_jaccard: Option<f64>,
     /// How a candidate pair is verified: `signature` (the similarity
@@ -180,6 +180,11 @@ pub struct DedupFlags {
     /// two texts, read back from the spool; slower).
     #[arg(long, value_enum, default_value_t = VerifyArg::Signature)]
     pub verify: VerifyArg,
+    /// Sign whole texts: do not leave out the lines a site repeats on many
+    /// of its documents (headers, footers no rule knows), which are
+    /// otherwise counted over the inputs and left out of the signatures.
+    #[arg(long)]
+    pub keep_template_lines: bool,
     /// LSH bands (default: derived from the threshold); give with --rows.
     #[arg(long, value_name = "N", requires = "rows")]
     pub bands: Option<usize>,

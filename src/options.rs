@@ -2,6 +2,7 @@
 //! becomes the options struct of the library part it drives.
 
 use deboil_core::clean::{Builtin, CleanOptions};
+use deboil_core::dedup::template::TemplateOptions;
 use deboil_core::dedup::{DedupSettings, Measure, Verify};
 use deboil_core::learn::LearnOptions;
 use deboil_core::lsh::Params;
@@ -87,6 +88,11 @@ impl RuleArgs {
 }
 
 impl DedupFlags {
+    /// How site template lines are found, unless signatures take whole texts.
+    pub fn template(&self) -> Option<TemplateOptions> {
+        (!self.keep_template_lines).then(TemplateOptions::default)
+    }
+
     /// The deduplication settings as given (defaults resolved later, by preset).
     pub fn settings(&self) -> DedupSettings {
         DedupSettings {

@@ -54,6 +54,7 @@ pub fn run(
         opts,
         against,
         collect_index: f.save_index.is_some(),
+        template: f.template(),
     };
     let result = {
         let [output, clusters, rejects] = files.writers([output, clusters, rejects]);

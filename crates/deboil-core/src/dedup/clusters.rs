@@ -1,5 +1,14 @@
-//! From union-find components to clusters: members, representative, and
-//! each member's similarity to it.
+//! From union-find components to clusters: components split into stars
+//! around a centre, a representative per star, and each member's similarity
+//! to it.
+//!
+//! Union-find over verified pairs joins A to C through B however unlike A
+//! and C are, and short texts sharing a few lines glue hundreds of stories
+//! that way. So a component is only a candidate: it is split into stars,
+//! each a centre and the members within the threshold of it. The centre is
+//! chosen by content, not by input order (the member with the most shingles,
+//! the most complete version; ties by text hash), so clusters do not depend
+//! on input order, and every member is within the threshold of one document.
 
 use std::collections::HashMap;
 
@@ -28,16 +37,10 @@ pub struct Member {
     pub similarity: f64,
 }
 
-/// Groups documents by root and picks each cluster's representative.
-/// Documents below `prior` come from a saved index: a cluster holding one
-/// keeps it, and clusters of indexed documents alone are not reported.
-pub(super) fn build(
-    opts: &DedupOptions,
-    uf: &mut UnionFind,
-    docs: &Columns,
-    sigs: &SigStore,
-    prior: usize,
-) -> Vec<Cluster> {
+/// Components of two or more documents with at least one new document
+/// (index `prior` or more), members in input order, components in order of
+/// their first member.
+pub(super) fn components(uf: &mut UnionFind, prior: usize) -> Vec<Vec<usize>> {
     // Most documents are singletons: size the sets first, then collect
     // members of the sets of two or more only.
     let roots: Vec<u32> = (0..uf.len() as u32).map(|i| uf.find(i)).collect();
@@ -51,37 +54,61 @@ pub(super) fn build(
             groups.entry(r).or_default().push(i);
         }
     }
-    drop((roots, size));
-    let mut roots: Vec<u32> = groups
-        .iter()
-        .filter(|(_, m)| m.iter().any(|&d| d >= prior))
-        .map(|(&r, _)| r)
+    let mut out: Vec<Vec<usize>> = groups
+        .into_values()
+        .filter(|m| m.iter().any(|&d| d >= prior))
         .collect();
-    // Roots are each cluster's first member: input order.
-    roots.sort_unstable();
-    roots
-        .into_iter()
-        .map(|r| {
-            let members = &groups[&r];
-            let rep = representative(&opts.keep, members, docs, prior);
-            let exact = members.iter().all(|&m| docs.exact[m] == docs.exact[rep]);
-            Cluster {
-                representative: rep,
-                exact,
-                members: members
-                    .iter()
-                    .map(|&m| Member {
-                        doc: m,
-                        similarity: if docs.exact[m] == docs.exact[rep] {
-                            1.0
-                        } else {
-                            opts.similarity(sigs.get(m), sigs.get(rep))
-                        },
-                    })
-                    .collect(),
+    out.sort_unstable_by_key(|m| m[0]);
+    out
+}
+
+/// Splits one component into clusters (stars), with `sim(a, b)` the
+/// similarity of two of its documents.
+pub(super) fn split(
+    opts: &DedupOptions,
+    members: &[usize],
+    docs: &Columns,
+    sigs: &SigStore,
+    prior: usize,
+    sim: impl Fn(usize, usize) -> f64,
+) -> Vec<Cluster> {
+    let mut order: Vec<usize> = members.to_vec();
+    order.sort_by_key(|&m| (std::cmp::Reverse(sigs.get(m).shingles), docs.exact[m], m));
+    let same = |a: usize, b: usize| docs.exact[a] == docs.exact[b];
+    let mut taken = vec![false; order.len()];
+    let mut out = Vec::new();
+    for i in 0..order.len() {
+        if taken[i] {
+            continue;
+        }
+        let centre = order[i];
+        taken[i] = true;
+        let mut star = vec![centre];
+        for j in i + 1..order.len() {
+            let m = order[j];
+            if !taken[j] && (same(m, centre) || sim(m, centre) >= opts.threshold) {
+                taken[j] = true;
+                star.push(m);
             }
-        })
-        .collect()
+        }
+        if star.len() < 2 || star.iter().all(|&d| d < prior) {
+            continue;
+        }
+        star.sort_unstable();
+        let rep = representative(&opts.keep, &star, docs, prior);
+        out.push(Cluster {
+            representative: rep,
+            exact: star.iter().all(|&m| same(m, rep)),
+            members: star
+                .iter()
+                .map(|&m| Member {
+                    doc: m,
+                    similarity: if same(m, rep) { 1.0 } else { sim(m, rep) },
+                })
+                .collect(),
+        });
+    }
+    out
 }
 
 /// The member kept: an indexed one if any (it was written by an earlier

@@ -4,7 +4,9 @@
 //!
 //! A [`Deduper`] takes documents in order and decides each as it comes, so
 //! the result does not depend on threads or batch sizes; [`Deduper::finish`]
-//! groups them into [`Cluster`]s. Texts are not kept unless exact
+//! groups them into [`Cluster`]s: verified pairs form components, and each
+//! component is split into stars, so that every member of a cluster is within
+//! the threshold of its centre (see `clusters.rs`). Texts are not kept unless exact
 //! verification needs them: per document it holds a signature's low bytes,
 //! an exact hash and the id.
 //!
@@ -29,6 +31,7 @@
 mod clusters;
 mod columns;
 mod options;
+pub mod template;
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
@@ -64,6 +67,15 @@ pub struct Signed {
 }
 
 impl DedupOptions {
+    /// xxh3-128 of the normalised text: equal for exact copies.
+    pub fn exact_hash(&self, text: &str) -> u128 {
+        KEY.with_borrow_mut(|key| {
+            key.clear();
+            normalize::push_key(text, key);
+            xxh3_128(key)
+        })
+    }
+
     /// Signs `text`: signature, exact hash and band hashes. Pure, so any
     /// number of threads can sign while one [`Deduper`] decides.
     pub fn sign(&self, text: &str) -> Signed {
@@ -427,10 +439,40 @@ impl Deduper {
         let mut stats = std::mem::take(&mut self.stats);
         stats.memory = self.memory();
         let prior = self.prior;
-        let mut clusters = clusters::build(&self.opts, &mut self.uf, &self.docs, &self.sigs, prior);
-        if exact {
-            self.exact_cluster_similarities(&mut clusters, &text_of)?;
-        }
+        let components = clusters::components(&mut self.uf, prior);
+        let (opts, docs, sigs) = (&self.opts, &self.docs, &self.sigs);
+        let sig_sim = |a: usize, b: usize| opts.similarity(sigs.get(a), sigs.get(b));
+        let split: Vec<Vec<Cluster>> = if exact {
+            // Components are independent: each reads its texts and splits
+            // on exact similarities (indexed documents have no text: their
+            // pairs use the signatures).
+            components
+                .par_iter()
+                .map(|m| {
+                    let sets: Vec<Option<Vec<u64>>> = m
+                        .iter()
+                        .map(|&d| {
+                            (d >= prior)
+                                .then(|| text_of(d).map(|t| opts.shingle_set(&t)))
+                                .transpose()
+                        })
+                        .collect::<Result<_, E>>()?;
+                    let set = |d: usize| sets[m.binary_search(&d).expect("a member")].as_ref();
+                    let sim = |a: usize, b: usize| match (set(a), set(b)) {
+                        (Some(x), Some(y)) => opts.set_similarity(x, y),
+                        _ => sig_sim(a, b),
+                    };
+                    Ok(clusters::split(opts, m, docs, sigs, prior, sim))
+                })
+                .collect::<Result<_, E>>()?
+        } else {
+            components
+                .par_iter()
+                .map(|m| clusters::split(opts, m, docs, sigs, prior, sig_sim))
+                .collect()
+        };
+        let mut clusters: Vec<Cluster> = split.into_iter().flatten().collect();
+        clusters.sort_unstable_by_key(|c| c.members[0].doc);
         let mut cluster_of: Vec<Option<u32>> = vec![None; self.docs.len()];
         for (ci, c) in clusters.iter().enumerate() {
             for m in &c.members {
@@ -461,30 +503,6 @@ impl Deduper {
             collect_index: self.collect_index,
             docs: self.docs,
             sigs: self.sigs,
-        })
-    }
-
-    /// Replaces the clusters' estimated member similarities by exact ones
-    /// (members from a saved index keep their estimates: no text).
-    fn exact_cluster_similarities<E: Send>(
-        &self,
-        clusters: &mut [Cluster],
-        text_of: &(impl Fn(usize) -> Result<String, E> + Sync),
-    ) -> Result<(), E> {
-        let prior = self.prior;
-        clusters.par_iter_mut().try_for_each(|c| {
-            if c.representative < prior {
-                return Ok(());
-            }
-            let rep = self.opts.shingle_set(&text_of(c.representative)?);
-            let rep_hash = self.docs.exact[c.representative];
-            for m in &mut c.members {
-                if m.doc >= prior && self.docs.exact[m.doc] != rep_hash {
-                    let set = self.opts.shingle_set(&text_of(m.doc)?);
-                    m.similarity = self.opts.set_similarity(&set, &rep);
-                }
-            }
-            Ok(())
         })
     }
 }

@@ -453,10 +453,10 @@ fn resolve_gives_each_presets_defaults_and_refuses_misfits() {
     let cleaned = DedupSettings::default().resolve(Preset::Cleaned).unwrap();
     assert_eq!(
         (cleaned.measure, cleaned.threshold, cleaned.min_jaccard),
-        (Measure::Containment, 0.7, 0.4)
+        (Measure::Containment, 0.7, 0.3)
     );
-    // Containment 0.7 of a half-length copy is Jaccard 0.7 / 2.3 < 0.4.
-    assert_eq!(cleaned.lsh_threshold(), 0.4);
+    // Containment 0.7 of a half-length copy is Jaccard 0.7 / 2.3, above the floor.
+    assert_eq!(cleaned.lsh_threshold(), 0.7 / 2.3);
     for o in [&raw, &cleaned] {
         assert!(o.params.bands * o.params.rows <= 128);
         assert_eq!(o.keep, Keep::First);

@@ -16,15 +16,17 @@ use rayon::ThreadPool;
 use rayon::prelude::*;
 
 use deboil_core::clean::{Cause, Cleaner};
+use deboil_core::dedup::template::{SiteLines, Template, TemplateOptions};
 use deboil_core::dedup::{
-    Cluster, DedupOptions, DedupStats, Deduper, Deduplication, IndexedDocs, Keep, Signed, Verify,
+    DedupOptions, DedupStats, Deduper, Deduplication, IndexedDocs, Keep, Signed, Verify,
 };
 
-use super::{SideOutputs, Summary};
+use super::{SideOutputs, Summary, spool};
 use crate::doc::{BadRecord, Document};
 use crate::error::{Error, Result};
 use crate::pipeline::{ReadOptions, par_batches_then};
 use crate::read::{Input, RawRecord};
+use spool::{SpoolPart, mark, read_text, text_of_line, write_cluster};
 
 /// A change made to each text before it is deduplicated (and written):
 /// `run` cleans. Returns the new text and its removals by cause.
@@ -72,6 +74,9 @@ pub struct DedupJob<'t> {
     pub against: Option<IndexedDocs>,
     /// Collect the index of kept documents, to save it.
     pub collect_index: bool,
+    /// Leave each site's template lines (counted over the inputs) out of
+    /// the signatures; `None` signs whole texts.
+    pub template: Option<TemplateOptions>,
 }
 
 /// What a dedup run found and kept.
@@ -100,7 +105,7 @@ enum SignedRecord {
         span: (u64, u64),
         id: String,
         newest: Option<String>,
-        signed: Signed,
+        sign: Signing,
         bytes_in: usize,
         bytes_out: usize,
         removals: Vec<(Cause, u64)>,
@@ -108,14 +113,25 @@ enum SignedRecord {
     Bad(BadRecord),
 }
 
-/// Where one batch's output lines lie in the spool.
-struct SpoolPart {
-    /// The first document's index, and how many there are.
-    first: usize,
-    docs: usize,
-    /// Byte offset and length in the spool.
-    offset: u64,
-    bytes: u64,
+/// A document signed by the worker, or, when site templates are left out,
+/// what counting needs; it is signed once the counts are in.
+enum Signing {
+    Now(Signed),
+    Later {
+        site: String,
+        lines: Vec<(u64, u16)>,
+        exact: u128,
+        chars: u32,
+    },
+}
+
+/// A document waiting for the template to be known.
+struct Waiting {
+    id: Box<str>,
+    newest: Option<Box<str>>,
+    exact: u128,
+    chars: u32,
+    site: u32,
 }
 
 impl DedupJob<'_> {
@@ -128,7 +144,18 @@ impl DedupJob<'_> {
             Some(t) => t.apply(&doc.text, &doc.site),
             None => (Cow::Borrowed(doc.text.as_str()), Vec::new()),
         };
-        let signed = self.opts.sign(&text);
+        let sign = match self.template {
+            None => Signing::Now(self.opts.sign(&text)),
+            Some(_) => Signing::Later {
+                site: doc.site.clone(),
+                lines: SiteLines::line_hashes(&text),
+                exact: self.opts.exact_hash(&text),
+                chars: match self.opts.keep {
+                    Keep::Longest => u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
+                    _ => 0,
+                },
+            },
+        };
         let mut line = Vec::with_capacity(text.len() + 64);
         doc.write_jsonl(&text, &mut line);
         let newest = match &self.opts.keep {
@@ -140,7 +167,7 @@ impl DedupJob<'_> {
             newest,
             line,
             span: (0, 0),
-            signed,
+            sign,
             bytes_in: doc.text.len(),
             bytes_out: text.len(),
             removals,
@@ -174,8 +201,22 @@ impl DedupJob<'_> {
         // Indexed documents come first, as documents 0..prior.
         let prior = deduper.len();
         let text_names = [self.read.names.text.clone(), "text".to_string()];
-        let text_of = |spans: &[(u64, u64)], i: usize| -> Result<String> {
-            read_text(&spool_read, spans[i - prior], &text_names)
+        // With site templates left out, the texts as signed: stripped.
+        let mut site_lines = self.template.map(SiteLines::new);
+        let counting = site_lines.is_some();
+        let mut waiting: Vec<Waiting> = Vec::new();
+        let mut template = Template::default();
+        let mut sites: Vec<u32> = Vec::new();
+        let text_of = |spans: &[(u64, u64)],
+                       sites: &[u32],
+                       template: &Template,
+                       i: usize|
+         -> Result<String> {
+            let text = read_text(&spool_read, spans[i - prior], &text_names)?;
+            Ok(match sites.get(i - prior) {
+                Some(&site) => template.strip(site, &text).into_owned(),
+                None => text,
+            })
         };
         let work = |r: &RawRecord| self.process(r);
         // Output lines go to the spool on the worker side, in order; each
@@ -199,8 +240,9 @@ impl DedupJob<'_> {
                     *line = Vec::new();
                 }
             }
-            if exact_verify {
-                // The batch's texts must be readable before it is decided.
+            if exact_verify || counting {
+                // The batch's texts must be readable before it is decided
+                // (and all of them before templates are left out).
                 spool.flush().map_err(|e| Error::io("spool file", e))?;
             }
             parts.push(part);
@@ -221,7 +263,7 @@ impl DedupJob<'_> {
                             span,
                             id,
                             newest,
-                            signed,
+                            sign,
                             bytes_in,
                             bytes_out,
                             removals,
@@ -236,19 +278,86 @@ impl DedupJob<'_> {
                             if exact_verify {
                                 spans.push(span);
                             }
-                            deduper.insert(&id, signed, newest.as_deref());
+                            match sign {
+                                Signing::Now(signed) => {
+                                    deduper.insert(&id, signed, newest.as_deref());
+                                }
+                                Signing::Later {
+                                    site,
+                                    lines,
+                                    exact,
+                                    chars,
+                                } => {
+                                    let counts = site_lines.as_mut().expect("counting");
+                                    let site = counts.add(&site, &lines);
+                                    waiting.push(Waiting {
+                                        id: id.into(),
+                                        newest: newest.map(Into::into),
+                                        exact,
+                                        chars,
+                                        site,
+                                    });
+                                }
+                            }
                         }
                     }
                 }
                 // With exact verification, this batch's candidate pairs are
                 // verified together once the batch is in.
                 if deduper.has_pending() {
-                    pool.install(|| deduper.verify_pending(|i| text_of(&spans, i)))?;
+                    pool.install(|| {
+                        deduper.verify_pending(|i| text_of(&spans, &sites, &template, i))
+                    })?;
                 }
                 Ok(())
             },
         )?;
-        let found = pool.install(|| deduper.finish_with_texts(|i| text_of(&spans, i)))?;
+        if let Some(counts) = site_lines.take() {
+            template = counts.finish();
+            if exact_verify {
+                sites = waiting.iter().map(|w| w.site).collect();
+            }
+            let opts = &self.opts;
+            let (template, names) = (&template, &text_names);
+            // Signing, now that templates are known: parts are read back and
+            // signed in parallel, a few at a time, and decided in order.
+            let sign = |part: &SpoolPart, buf: &mut Vec<u8>| -> Result<Vec<Signed>> {
+                let mut out = Vec::with_capacity(part.docs);
+                part.each_line(&spool_read, buf, |i, line| {
+                    let w = &waiting[i - prior];
+                    let text = text_of_line(line, names)?;
+                    let mut s = opts.sign(&template.strip(w.site, &text));
+                    (s.exact, s.chars) = (w.exact, w.chars);
+                    out.push(s);
+                    Ok(())
+                })?;
+                Ok(out)
+            };
+            let mut bufs = vec![Vec::new(); 2 * pool.current_num_threads()];
+            for chunk in parts.chunks(bufs.len()) {
+                let signed: Vec<Vec<Signed>> = pool.install(|| {
+                    chunk
+                        .par_iter()
+                        .zip(&mut bufs)
+                        .map(|(part, buf)| sign(part, buf))
+                        .collect::<Result<_>>()
+                })?;
+                for (part, signed) in chunk.iter().zip(signed) {
+                    for (i, s) in (part.first..).zip(signed) {
+                        let w = &waiting[i - prior];
+                        deduper.insert(&w.id, s, w.newest.as_deref());
+                    }
+                    if deduper.has_pending() {
+                        pool.install(|| {
+                            deduper.verify_pending(|i| text_of(&spans, &sites, template, i))
+                        })?;
+                    }
+                }
+            }
+            drop(waiting);
+        }
+        let found =
+            pool.install(|| deduper.finish_with_texts(|i| text_of(&spans, &sites, &template, i)))?;
         let spool_file = spool
             .into_inner()
             .map_err(|e| Error::io("spool file", e.into_error()))?;
@@ -257,21 +366,15 @@ impl DedupJob<'_> {
         // reused (fresh multi-megabyte buffers cost a page fault per page).
         let mode = outputs.mode;
         let pass_two = |part: &SpoolPart, (lines, out): &mut (Vec<u8>, Vec<u8>)| -> Result<()> {
-            lines.resize(part.bytes as usize, 0);
-            read_at(&spool_file, lines, part.offset).map_err(|e| Error::io("spool file", e))?;
             out.clear();
-            let mut rest = &lines[..];
-            for i in part.first..part.first + part.docs {
-                let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
-                let (line, tail) = rest.split_at(end);
-                rest = tail;
+            part.each_line(&spool_file, lines, |i, line| {
                 match mode {
                     OutputMode::Drop if found.is_kept(i) => out.extend_from_slice(line),
                     OutputMode::Drop => {}
                     OutputMode::Mark => mark(line, found.dup_of(i), found.cluster_size(i), out),
                 }
-            }
-            Ok(())
+                Ok(())
+            })
         };
         let mut slots = vec![(Vec::new(), Vec::new()); 2 * pool.current_num_threads()];
         for chunk in parts.chunks(slots.len()) {
@@ -302,82 +405,4 @@ impl DedupJob<'_> {
             found,
         })
     }
-}
-
-/// A document's text read back from its line in the spool (as transformed,
-/// so as signed). JSONL inputs keep their text field's name; text files
-/// write `text`.
-fn read_text(spool: &std::fs::File, (offset, len): (u64, u64), names: &[String]) -> Result<String> {
-    let mut line = vec![0; len as usize];
-    read_at(spool, &mut line, offset).map_err(|e| Error::io("spool file", e))?;
-    let mut fields: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&line)
-        .map_err(|e| Error::io("spool file", std::io::Error::other(e)))?;
-    Ok(names
-        .iter()
-        .find_map(|f| match fields.remove(f.as_str()) {
-            Some(serde_json::Value::String(s)) => Some(s),
-            _ => None,
-        })
-        .unwrap_or_default())
-}
-
-/// Reads `buf.len()` bytes at `offset` without moving a shared file position,
-/// so several threads can read one file.
-fn read_at(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::FileExt::read_exact_at(f, buf, offset)
-    }
-    #[cfg(windows)]
-    {
-        let (mut done, mut at) = (0, offset);
-        while done < buf.len() {
-            match std::os::windows::fs::FileExt::seek_read(f, &mut buf[done..], at)? {
-                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-                n => (done, at) = (done + n, at + n as u64),
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Appends `line` (a JSON object and a newline) with `dup_of` and
-/// `cluster_size` added before its closing brace.
-fn mark(line: &[u8], dup_of: Option<&str>, size: usize, out: &mut Vec<u8>) {
-    let end = line.len() - 2;
-    out.extend_from_slice(&line[..end]);
-    if line[end - 1] != b'{' {
-        out.push(b',');
-    }
-    out.extend_from_slice(b"\"dup_of\":");
-    serde_json::to_writer(&mut *out, &dup_of).expect("writing to a Vec");
-    out.extend_from_slice(format!(",\"cluster_size\":{size}}}\n").as_bytes());
-}
-
-fn write_cluster(w: &mut dyn Write, c: &Cluster, found: &Deduplication) -> std::io::Result<()> {
-    #[derive(serde::Serialize)]
-    struct Member<'a> {
-        id: &'a str,
-        similarity: f64,
-    }
-    #[derive(serde::Serialize)]
-    struct Record<'a> {
-        representative: &'a str,
-        kind: &'a str,
-        members: Vec<Member<'a>>,
-    }
-    let rec = Record {
-        representative: found.id(c.representative),
-        kind: if c.exact { "exact" } else { "near" },
-        members: c
-            .members
-            .iter()
-            .map(|m| Member {
-                id: found.id(m.doc),
-                similarity: (m.similarity * 10_000.0).round() / 10_000.0,
-            })
-            .collect(),
-    };
-    serde_json::to_writer(&mut *w, &rec)?;
-    w.write_all(b"\n")
 }

@@ -5,6 +5,7 @@
 pub mod clean;
 pub mod dedup;
 pub mod learn;
+mod spool;
 pub mod why;
 
 use std::collections::BTreeMap;

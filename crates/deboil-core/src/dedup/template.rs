@@ -1,0 +1,260 @@
+//! Lines a site repeats on many of its documents (its template: headers over
+//! related links, comment-section notes, job adverts, footers), found by
+//! counting, so that signatures can leave them out.
+//!
+//! Rules remove the junk they know; junk no rule knows still sits in every
+//! document of a site, and two short documents of one site then share most
+//! of their shingles. Counting each line per site over the documents costs
+//! one hash per line and needs no rule: a line on at least
+//! [`TemplateOptions::min_pages`] documents of its site, and on at least
+//! [`TemplateOptions::min_share`] of them, is template. Only the first
+//! [`TemplateOptions::sample_pages`] documents of each site are counted
+//! (template recurs on nearly every page, so a sample finds it), which bounds
+//! the memory by sites, not by documents.
+//!
+//! ```
+//! use deboil_core::dedup::template::{SiteLines, TemplateOptions};
+//!
+//! let mut lines = SiteLines::new(TemplateOptions::default());
+//! let page = |topic: &str| format!("A story about {topic}.\nComments are closed.\n");
+//! for topic in ["rain", "bridges", "bread", "boats", "cats"] {
+//!     lines.add("news.example", &SiteLines::line_hashes(&page(topic)));
+//! }
+//! let template = lines.finish();
+//! let site = template.site("news.example").unwrap();
+//! assert_eq!(template.strip(site, &page("owls")), "A story about owls.\n");
+//! ```
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::cluster::UnionFind;
+use crate::hash::{HashKeyed, HashSetKeyed};
+use crate::normalize;
+
+/// When a line counts as a site's template.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TemplateOptions {
+    /// Documents of the site a line must be on.
+    pub min_pages: usize,
+    /// ... and the share of the site's counted documents.
+    pub min_share: f64,
+    /// Documents counted per site, at most (the first ones).
+    pub sample_pages: usize,
+}
+
+impl Default for TemplateOptions {
+    fn default() -> Self {
+        // Three, not two: a re-crawl repeats every line of a page once.
+        TemplateOptions {
+            min_pages: 3,
+            min_share: 0.05,
+            sample_pages: 200,
+        }
+    }
+}
+
+/// Counts lines per site.
+#[derive(Debug)]
+pub struct SiteLines {
+    opts: TemplateOptions,
+    sites: HashMap<String, u32>,
+    /// Per site id, the sampled pages' distinct lines (hash, words).
+    pages: Vec<Vec<Vec<(u64, u16)>>>,
+}
+
+/// A line that long (in words) tells one story from another.
+const STORY_LINE_WORDS: u16 = 8;
+
+/// The template lines of every site.
+#[derive(Debug, Default, Clone)]
+pub struct Template {
+    sites: HashMap<String, u32>,
+    lines: HashSetKeyed<u64>,
+}
+
+/// One key for a line of a site.
+fn key(site: u32, line: u64) -> u64 {
+    line ^ u64::from(site)
+        .wrapping_add(1)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Each line's hash (its key with digits folded) and words, blank lines
+/// left out.
+fn each_line(text: &str, mut f: impl FnMut(&str, Option<(u64, u16)>)) {
+    let (mut key, mut scratch) = (Vec::new(), Vec::new());
+    for line in text.split_inclusive('\n') {
+        key.clear();
+        let words = normalize::push_key(line, &mut key);
+        let h = (!key.is_empty()).then(|| {
+            let w = u16::try_from(words).unwrap_or(u16::MAX);
+            (normalize::line_hash(&key, &mut scratch), w)
+        });
+        f(line, h);
+    }
+}
+
+impl SiteLines {
+    /// No lines counted yet.
+    pub fn new(opts: TemplateOptions) -> SiteLines {
+        SiteLines {
+            opts,
+            sites: HashMap::new(),
+            pages: Vec::new(),
+        }
+    }
+
+    /// The distinct lines of `text` (hash, words), to [`SiteLines::add`]
+    /// (pure, so documents can be hashed in parallel).
+    pub fn line_hashes(text: &str) -> Vec<(u64, u16)> {
+        let mut out = Vec::new();
+        each_line(text, |_, h| out.extend(h));
+        out.sort_unstable();
+        out.dedup_by_key(|l| l.0);
+        out
+    }
+
+    /// Counts one document of `site` by its [`SiteLines::line_hashes`];
+    /// returns the site's id.
+    pub fn add(&mut self, site: &str, lines: &[(u64, u16)]) -> u32 {
+        let next = self.sites.len() as u32;
+        let id = match self.sites.get(site) {
+            Some(&id) => id,
+            None => {
+                self.sites.insert(site.to_string(), next);
+                self.pages.push(Vec::new());
+                next
+            }
+        };
+        let pages = &mut self.pages[id as usize];
+        if pages.len() < self.opts.sample_pages {
+            pages.push(lines.to_vec());
+        }
+        id
+    }
+
+    /// Bytes held.
+    pub fn memory_bytes(&self) -> usize {
+        let lines: usize = self
+            .pages
+            .iter()
+            .flatten()
+            .map(|p| p.capacity() * 16 + 24)
+            .sum();
+        lines + self.pages.capacity() * 24
+    }
+
+    /// The lines that recur on enough stories of their site.
+    pub fn finish(self) -> Template {
+        let mut lines = HashSetKeyed::default();
+        for (id, pages) in self.pages.iter().enumerate() {
+            let stories = story_groups(pages);
+            let groups = stories.iter().copied().max().map_or(0, |g| g + 1);
+            let share = (self.opts.min_share * f64::from(groups)).ceil() as u32;
+            let need = share.max(self.opts.min_pages as u32);
+            // Stories holding each line, each counted once.
+            let mut pairs: Vec<(u64, u32)> = pages
+                .iter()
+                .zip(&stories)
+                .flat_map(|(page, &story)| page.iter().map(move |&(h, _)| (h, story)))
+                .collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            let mut seen: HashKeyed<u64, (u32, u32)> = HashKeyed::default();
+            for (h, story) in pairs {
+                seen.entry(h).or_insert((story, 0)).1 += 1;
+            }
+            lines.extend(
+                seen.into_iter()
+                    .filter(|&(_, (_, n))| n >= need)
+                    .map(|(l, _)| key(id as u32, l)),
+            );
+        }
+        Template {
+            sites: self.sites,
+            lines,
+        }
+    }
+}
+
+/// Each page's story (0, 1, ...): pages sharing at least half of their long,
+/// rare lines are copies of one story.
+fn story_groups(pages: &[Vec<(u64, u16)>]) -> Vec<u32> {
+    let mut freq: HashKeyed<u64, u32> = HashKeyed::default();
+    for p in pages {
+        for &(h, _) in p {
+            *freq.entry(h).or_default() += 1;
+        }
+    }
+    // Copies of one story are a handful of pages; a line on more is template.
+    let rare = (pages.len() as u32 / 20).max(3);
+    let mut uf = UnionFind::new(pages.len());
+    let mut holders: HashKeyed<u64, Vec<u32>> = HashKeyed::default();
+    let mut shared: HashMap<u32, usize> = HashMap::new();
+    let residual: Vec<Vec<u64>> = pages
+        .iter()
+        .map(|p| {
+            p.iter()
+                .filter(|&&(h, w)| w >= STORY_LINE_WORDS && freq[&h] <= rare)
+                .map(|&(h, _)| h)
+                .collect()
+        })
+        .collect();
+    for (i, r) in residual.iter().enumerate() {
+        for h in r {
+            let list = holders.entry(*h).or_default();
+            for &j in list.iter() {
+                *shared.entry(j).or_default() += 1;
+            }
+            list.push(i as u32);
+        }
+        let mut counts: Vec<(u32, usize)> = shared.drain().collect();
+        counts.sort_unstable();
+        for &(j, s) in &counts {
+            let small = r.len().min(residual[j as usize].len());
+            if small >= 2 && 2 * s >= small {
+                uf.union(i as u32, j);
+            }
+        }
+    }
+    // Number the stories by first page, so the numbering never depends on hashing.
+    let mut number: HashMap<u32, u32> = HashMap::new();
+    (0..pages.len() as u32)
+        .map(|i| {
+            let root = uf.find(i);
+            let next = number.len() as u32;
+            *number.entry(root).or_insert(next)
+        })
+        .collect()
+}
+
+impl Template {
+    /// The id of `site`, when its documents were counted.
+    pub fn site(&self, site: &str) -> Option<u32> {
+        self.sites.get(site).copied()
+    }
+
+    /// Whether no line is template.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// `text` without the template lines of site `site`.
+    pub fn strip<'a>(&self, site: u32, text: &'a str) -> Cow<'a, str> {
+        if self.lines.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::new();
+        let mut cut = false;
+        each_line(text, |line, h| match h {
+            Some((h, _)) if self.lines.contains(&key(site, h)) => cut = true,
+            _ => out.push_str(line),
+        });
+        if cut {
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The dedup job's spool: each document's output line, written in pass one
+//! and read back (in parts, in parallel) to sign, verify and write.
+
+use std::io::Write;
+
+use deboil_core::dedup::{Cluster, Deduplication};
+
+use crate::error::{Error, Result};
+
+/// Where one batch's output lines lie in the spool.
+pub(super) struct SpoolPart {
+    /// The first document's index, and how many there are.
+    pub first: usize,
+    pub docs: usize,
+    /// Byte offset and length in the spool.
+    pub offset: u64,
+    pub bytes: u64,
+}
+
+impl SpoolPart {
+    /// Reads the part into `buf` and calls `f` with each document's index
+    /// and line.
+    pub fn each_line(
+        &self,
+        spool: &std::fs::File,
+        buf: &mut Vec<u8>,
+        mut f: impl FnMut(usize, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        buf.resize(self.bytes as usize, 0);
+        read_at(spool, buf, self.offset).map_err(|e| Error::io("spool file", e))?;
+        let mut rest = &buf[..];
+        for i in self.first..self.first + self.docs {
+            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
+            let (line, tail) = rest.split_at(end);
+            rest = tail;
+            f(i, line)?;
+        }
+        Ok(())
+    }
+}
+
+/// A document's text read back from its line in the spool (as transformed,
+/// so as signed). JSONL inputs keep their text field's name; text files
+/// write `text`.
+pub(super) fn read_text(
+    spool: &std::fs::File,
+    (offset, len): (u64, u64),
+    names: &[String],
+) -> Result<String> {
+    let mut line = vec![0; len as usize];
+    read_at(spool, &mut line, offset).map_err(|e| Error::io("spool file", e))?;
+    text_of_line(&line, names)
+}
+
+/// The text field of an output line.
+pub(super) fn text_of_line(line: &[u8], names: &[String]) -> Result<String> {
+    let mut fields: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(line)
+        .map_err(|e| Error::io("spool file", std::io::Error::other(e)))?;
+    Ok(names
+        .iter()
+        .find_map(|f| match fields.remove(f.as_str()) {
+            Some(serde_json::Value::String(s)) => Some(s),
+            _ => None,
+        })
+        .unwrap_or_default())
+}
+
+/// Reads `buf.len()` bytes at `offset` without moving a shared file position,
+/// so several threads can read one file.
+pub(super) fn read_at(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(f, buf, offset)
+    }
+    #[cfg(windows)]
+    {
+        let (mut done, mut at) = (0, offset);
+        while done < buf.len() {
+            match std::os::windows::fs::FileExt::seek_read(f, &mut buf[done..], at)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => (done, at) = (done + n, at + n as u64),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Appends `line` (a JSON object and a newline) with `dup_of` and
+/// `cluster_size` added before its closing brace.
+pub(super) fn mark(line: &[u8], dup_of: Option<&str>, size: usize, out: &mut Vec<u8>) {
+    let end = line.len() - 2;
+    out.extend_from_slice(&line[..end]);
+    if line[end - 1] != b'{' {
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"dup_of\":");
+    serde_json::to_writer(&mut *out, &dup_of).expect("writing to a Vec");
+    out.extend_from_slice(format!(",\"cluster_size\":{size}}}\n").as_bytes());
+}
+
+pub(super) fn write_cluster(
+    w: &mut dyn Write,
+    c: &Cluster,
+    found: &Deduplication,
+) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Member<'a> {
+        id: &'a str,
+        similarity: f64,
+    }
+    #[derive(serde::Serialize)]
+    struct Record<'a> {
+        representative: &'a str,
+        kind: &'a str,
+        members: Vec<Member<'a>>,
+    }
+    let rec = Record {
+        representative: found.id(c.representative),
+        kind: if c.exact { "exact" } else { "near" },
+        members: c
+            .members
+            .iter()
+            .map(|m| Member {
+                id: found.id(m.doc),
+                similarity: (m.similarity * 10_000.0).round() / 10_000.0,
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *w, &rec)?;
+    w.write_all(b"\n")
+}
