@@ -258,3 +258,82 @@ impl Template {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHROME: &str = "Related stories from our newsroom today\n\
+                          Comments on this article are now closed for everyone\n\
+                          We are hiring editors for our growing news team\n";
+
+    fn page(story: &str) -> String {
+        format!("{story}\n{CHROME}")
+    }
+
+    fn template_of(pages: &[(&str, String)]) -> Template {
+        let mut lines = SiteLines::new(TemplateOptions::default());
+        for (site, text) in pages {
+            lines.add(site, &SiteLines::line_hashes(text));
+        }
+        lines.finish()
+    }
+
+    #[test]
+    fn chrome_on_many_stories_is_template_and_only_for_its_site() {
+        let stories = [
+            "The council met on Monday to decide the fate of the old bridge over the river.",
+            "Bread prices rose for the third month running as the harvest failed in the east.",
+            "Two boats collided in the harbour at dawn and nobody was hurt in the crash.",
+            "The choir sang in the cathedral for charity and raised money for the shelter.",
+        ];
+        let pages: Vec<(&str, String)> = stories.iter().map(|s| ("a.example", page(s))).collect();
+        let t = template_of(&pages);
+        let a = t.site("a.example").unwrap();
+        let fresh = page("A new story that no other page of the site has told before today.");
+        assert_eq!(
+            t.strip(a, &fresh),
+            "A new story that no other page of the site has told before today.\n"
+        );
+        // Another site's lines are its own.
+        assert_eq!(t.site("b.example"), None);
+        let mut other = template_of(&[("b.example", fresh.clone())]);
+        let b = other.site("b.example").unwrap();
+        assert_eq!(other.strip(b, &fresh), fresh);
+        other.lines.clear();
+    }
+
+    #[test]
+    fn copies_of_one_story_on_one_site_keep_their_body() {
+        // Three versions of one story (a re-crawl, an update) and two others:
+        // the story's long lines recur on three pages, but on one story.
+        let body = "The minister met his colleague in Baku on Monday to talk about the pipeline.\n\
+                    Both sides said the talks had gone well and would go on next month in Tbilisi.\n";
+        let pages = vec![
+            ("s", page(&format!("{body}First version."))),
+            ("s", page(&format!("{body}Updated at noon."))),
+            ("s", page(body)),
+            ("s", page("A different story about the weather, which was fine for once this week.")),
+            ("s", page("Yet another story, this one about the harvest and the price of grain.")),
+        ];
+        let t = template_of(&pages);
+        let s = t.site("s").unwrap();
+        let stripped = t.strip(s, &pages[0].1);
+        assert!(stripped.contains("The minister met his colleague"), "{stripped}");
+        assert!(!stripped.contains("Comments on this article"), "{stripped}");
+    }
+
+    #[test]
+    fn only_the_sample_is_counted() {
+        let opts = TemplateOptions {
+            sample_pages: 2,
+            ..TemplateOptions::default()
+        };
+        let mut lines = SiteLines::new(opts);
+        for i in ["one", "two", "three", "four"] {
+            lines.add("s", &SiteLines::line_hashes(&page(&format!("Story {i}."))));
+        }
+        // Two sampled pages: below the three stories a template line needs.
+        assert!(lines.finish().is_empty());
+    }
+}
