@@ -9,7 +9,7 @@ use deboil_io::jobs::dedup::{DedupJob, DedupOutputs, OutputMode, Transform};
 use deboil_io::read::collect_inputs;
 use deboil_io::summary;
 
-use super::{Outputs, report_prepared, stdout};
+use super::{Outputs, main_output, report_prepared, stdout};
 use crate::args::{DedupFlags, InputArgs, RuleArgs};
 
 /// `dedup` without rules, `run` with them.
@@ -29,6 +29,7 @@ pub fn run(
     }
     let read = input.read_options();
     let mut inputs = collect_inputs(&input.inputs)?;
+    let output_path = main_output(f.output.as_ref());
     let prepared = match rules {
         Some(r) => {
             let p = r
@@ -40,7 +41,7 @@ pub fn run(
         None => None,
     };
     let mut files = Outputs::default();
-    let output = files.open(f.output.as_ref(), &inputs, "-o")?;
+    let output = files.open(output_path, &inputs, "-o")?;
     let clusters = files.open(f.clusters.as_ref(), &inputs, "--clusters")?;
     let rejects = files.open(input.rejects.as_ref(), &inputs, "--rejects")?;
     let meta = IndexMeta::for_options(&opts, 0);

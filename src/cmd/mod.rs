@@ -41,6 +41,11 @@ fn stdout() -> Box<dyn Write> {
     }
 }
 
+/// The main output's path, `None` for stdout (`-o -` included).
+fn main_output(path: Option<&PathBuf>) -> Option<&PathBuf> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
 /// The output files of one run: opened before it (refused when one is an
 /// input), committed together after it succeeded.
 #[derive(Default)]
@@ -75,8 +80,10 @@ impl Outputs {
         })
     }
 
-    /// Renames every file into place.
+    /// Renames every file into place; a signal meanwhile waits, so that it
+    /// finds all or none of them.
     fn commit(self) -> anyhow::Result<()> {
+        let _hold = deboil_io::cleanup::commit_lock();
         for (f, p) in self.files {
             f.commit()
                 .with_context(|| format!("writing {}", p.display()))?;

@@ -94,17 +94,50 @@ impl Input {
     }
 }
 
-/// Replaces stdin among `inputs` by a copy spooled to a temp file, so it
-/// can be read twice; the copy is removed when the returned path drops.
-pub fn spool_stdin(inputs: &mut [Input]) -> io::Result<Option<tempfile::TempPath>> {
+/// Stdin copied to a temp file; the file is removed when this drops, and on
+/// a signal (see [`crate::cleanup`]).
+#[derive(Debug)]
+pub struct Spool {
+    // Declared first: deleted before it is unregistered.
+    path: tempfile::TempPath,
+    _registered: crate::cleanup::Registered,
+}
+
+impl Spool {
+    /// Where stdin was copied.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Replaces stdin among `inputs` by a copy spooled to a temp file (in the
+/// system's temp directory), so it can be read twice.
+pub fn spool_stdin(inputs: &mut [Input]) -> io::Result<Option<Spool>> {
     let Some(slot) = inputs.iter_mut().find(|i| i.path.is_none()) else {
         return Ok(None);
     };
-    let mut f = tempfile::NamedTempFile::new()?;
+    let mut registered = None;
+    let mut f = tempfile::Builder::new()
+        .prefix(".deboil-stdin-")
+        .make(|path| {
+            let (f, r) = crate::cleanup::create_registered(path, |p| {
+                let mut o = std::fs::OpenOptions::new();
+                o.read(true).write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+                o.open(p)
+            })?;
+            registered = Some(r);
+            Ok(f)
+        })?;
+    // On an error `f` drops (deleting the file) before `registered`.
     io::copy(&mut io::stdin().lock(), &mut f)?;
-    let path = f.into_temp_path();
-    *slot = Input::spooled_stdin(path.to_path_buf());
-    Ok(Some(path))
+    let spool = Spool {
+        path: f.into_temp_path(),
+        _registered: registered.expect("set on success"),
+    };
+    *slot = Input::spooled_stdin(spool.path.to_path_buf());
+    Ok(Some(spool))
 }
 
 /// Expands the command line's paths into inputs: directories are walked in
