@@ -1,5 +1,6 @@
 //! Where outputs go and what they may replace: `-` and `/dev/stdout`,
-//! pipes, permissions, and temp files on SIGINT/SIGTERM.
+//! pipes, two outputs naming one file, the mirrored tree of `--out-dir`,
+//! permissions, and temp files on SIGINT/SIGTERM.
 #![cfg(unix)]
 
 mod common;
@@ -72,7 +73,7 @@ fn dev_stdout_redirected_to_a_file_appends_instead_of_replacing_it() {
 }
 
 #[test]
-fn dash_is_stdout_on_every_file_output() {
+fn dash_is_stdout_on_every_file_output_and_refused_for_directories() {
     let tmp = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
         deboil()
@@ -116,6 +117,11 @@ fn dash_is_stdout_on_every_file_output() {
     assert!(stdout(&o).contains("# Learned"), "{}", stdout(&o));
     // No file named `-` anywhere.
     assert_eq!(names(tmp.path()), ["c.jsonl", "d.jsonl", "l.jsonl"]);
+
+    let o = run(&["clean", seeds, "--out-dir", "-"]);
+    assert_fails_with(&o, "--out-dir takes a directory, and `-` (stdout) is none");
+    let o = run(&["dedup", seeds, "--save-index", "-"]);
+    assert_fails_with(&o, "--save-index takes a directory");
 }
 
 #[test]
@@ -143,6 +149,94 @@ fn a_fifo_is_written_in_place() {
     assert_eq!(got, expected_jsonl());
     assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
     assert_eq!(names(tmp.path()), ["fifo"]);
+}
+
+#[test]
+fn two_outputs_naming_one_file_are_refused_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    // A file that does not exist yet, named two ways.
+    let o = run(&[
+        "dedup",
+        seeds,
+        "-o",
+        "same.jsonl",
+        "--clusters",
+        "./same.jsonl",
+    ]);
+    assert_fails_with(&o, "-o same.jsonl and --clusters ./same.jsonl are one file");
+    let o = run(&["clean", seeds, "-o", "sub/x", "--explain", "sub/../sub/x"]);
+    assert_fails_with(&o, "are one file");
+    assert!(names(tmp.path()).is_empty(), "{:?}", names(tmp.path()));
+    // An existing file, and a symlink to it: refused and left as it was.
+    fs::write(tmp.path().join("x"), "old").unwrap();
+    std::os::unix::fs::symlink("x", tmp.path().join("link")).unwrap();
+    let o = run(&["clean", seeds, "-o", "x", "--explain", "x"]);
+    assert_fails_with(&o, "-o x and --explain x are one file");
+    let o = run(&["clean", seeds, "--skip-bad", "--rejects", "link", "-o", "x"]);
+    assert_fails_with(&o, "are one file");
+    let o = run(&["clean", seeds, "--learn", "--save-learned", "x", "-o", "x"]);
+    assert_fails_with(&o, "are one file");
+    assert_eq!(fs::read_to_string(tmp.path().join("x")).unwrap(), "old");
+    // Two outputs on stdout would interleave.
+    let o = run(&["clean", seeds, "--explain", "-"]);
+    assert_fails_with(
+        &o,
+        "the output (stdout) and --explain - both write to stdout",
+    );
+    // Outputs inside the index directory the run writes.
+    let o = run(&["dedup", seeds, "--save-index", "idx", "-o", "idx/out.jsonl"]);
+    assert_fails_with(&o, "-o idx/out.jsonl lies inside --save-index idx");
+    assert_eq!(names(tmp.path()), ["link", "x"]);
+}
+
+#[test]
+fn out_dir_mirrors_relative_file_paths_and_refuses_collisions() {
+    let tmp = tempfile::tempdir().unwrap();
+    for d in ["ca", "cb"] {
+        fs::create_dir(tmp.path().join(d)).unwrap();
+        fs::write(tmp.path().join(d).join("x.txt"), format!("text of {d}\n")).unwrap();
+    }
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["clean", "-q", "ca/x.txt", "./cb/x.txt", "--out-dir", "oo"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let oo = tmp.path().join("oo");
+    assert_eq!(names(&oo), ["ca", "cb"]);
+    assert_eq!(
+        fs::read_to_string(oo.join("ca/x.txt")).unwrap(),
+        "text of ca\n"
+    );
+    assert_eq!(
+        fs::read_to_string(oo.join("cb/x.txt")).unwrap(),
+        "text of cb\n"
+    );
+    // Absolute paths keep only their names: two `x.txt` are refused.
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["clean", "-q"])
+        .arg(tmp.path().join("ca/x.txt"))
+        .arg(tmp.path().join("cb/x.txt"))
+        .args(["--out-dir", "o2"])
+        .output()
+        .unwrap();
+    assert_fails_with(&o, "ca/x.txt and ");
+    assert!(
+        stderr(&o).contains("cb/x.txt to o2/x.txt"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!tmp.path().join("o2").exists());
 }
 
 #[test]

@@ -9,7 +9,7 @@ use deboil_io::jobs::dedup::{DedupJob, DedupOutputs, OutputMode, Transform};
 use deboil_io::read::collect_inputs;
 use deboil_io::summary;
 
-use super::{Outputs, main_output, report_prepared, stdout};
+use super::{OutputCheck, Outputs, main_output, report_prepared, stdout};
 use crate::args::{DedupFlags, InputArgs, RuleArgs};
 
 /// `dedup` without rules, `run` with them.
@@ -30,6 +30,18 @@ pub fn run(
     let read = input.read_options();
     let mut inputs = collect_inputs(&input.inputs)?;
     let output_path = main_output(f.output.as_ref());
+    OutputCheck::default()
+        .main(output_path)
+        .file("--clusters", f.clusters.as_ref())
+        .file("--rejects", input.rejects.as_ref())
+        .file(
+            "--save-learned",
+            rules.and_then(|r| r.save_learned.as_ref()),
+        )
+        .check(
+            &inputs,
+            f.save_index.as_deref().map(|d| ("--save-index", d)),
+        )?;
     let prepared = match rules {
         Some(r) => {
             let p = r

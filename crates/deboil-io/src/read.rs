@@ -36,8 +36,9 @@ const STDIN_NAME: &str = "<stdin>";
 pub struct Input {
     /// `None` for stdin.
     pub path: Option<PathBuf>,
-    /// The path relative to the argument it was found under (for a mirrored
-    /// output tree).
+    /// Its path in a mirrored output tree: relative to the directory it was
+    /// found under, or for a file named itself, its relative path as given
+    /// (without `..`), else its name.
     pub relative: PathBuf,
     /// How to name it in messages and ids.
     pub name: String,
@@ -159,12 +160,29 @@ pub fn collect_inputs(paths: &[PathBuf]) -> io::Result<Vec<Input>> {
         } else {
             out.push(Input {
                 path: Some(p.clone()),
-                relative: PathBuf::from(p.file_name().unwrap_or(p.as_os_str())),
+                relative: mirrored_path(p),
                 name: p.display().to_string(),
             });
         }
     }
     Ok(out)
+}
+
+/// Where a file named on the command line goes in a mirrored tree: a
+/// relative path that stays below the current directory keeps its folders
+/// (so `a/x.txt` and `b/x.txt` stay apart), any other path only its name.
+fn mirrored_path(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let below = p
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if below {
+        p.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect()
+    } else {
+        PathBuf::from(p.file_name().unwrap_or(p.as_os_str()))
+    }
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> io::Result<()> {

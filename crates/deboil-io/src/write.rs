@@ -3,9 +3,10 @@
 //! file. `-` is stdout; stdout, stderr, devices and pipes are written in
 //! place, never replaced.
 
+use std::collections::HashMap;
 use std::fs::{File, Metadata};
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
@@ -234,6 +235,17 @@ fn same_inode(_: &Metadata, _: Option<&Metadata>) -> bool {
     false
 }
 
+#[cfg(unix)]
+fn is_char_device(m: &Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    m.file_type().is_char_device()
+}
+
+#[cfg(not(unix))]
+fn is_char_device(_: &Metadata) -> bool {
+    false
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.enc {
@@ -302,9 +314,10 @@ pub fn output_file(path: &Path, inputs: &[Input], what: &str) -> Result<AtomicFi
 }
 
 /// A mirrored output tree must not be, or lie inside, an input directory,
-/// and must not map any output onto its input. `args` are the paths as
-/// given, `inputs` what they expanded to.
+/// must not map any output onto its input, nor two inputs onto one output.
+/// `args` are the paths as given, `inputs` what they expanded to.
 pub fn check_out_dir(dir: &Path, args: &[PathBuf], inputs: &[Input]) -> Result<()> {
+    refuse_stdout_dir(dir, "--out-dir")?;
     if inputs.iter().any(|i| i.path.is_none()) {
         return Err(Error::Usage(
             "--out-dir needs input paths: it mirrors the input tree, and stdin has none".into(),
@@ -319,9 +332,164 @@ pub fn check_out_dir(dir: &Path, args: &[PathBuf], inputs: &[Input]) -> Result<(
             )));
         }
     }
+    let mut seen: HashMap<&Path, &Input> = HashMap::new();
     for i in inputs {
         let target = dir.join(&i.relative);
         refuse_input(&target, std::slice::from_ref(i), "--out-dir would write")?;
+        if let Some(first) = seen.insert(&i.relative, i) {
+            return Err(Error::Usage(format!(
+                "--out-dir would write both {} and {} to {}; give them as relative paths \
+                 from different folders, or as one directory",
+                first.name,
+                i.name,
+                target.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses outputs that are inputs, as [`refuse_input`] does one, looking
+/// each input up once. Outputs are as for [`refuse_shared_outputs`].
+pub fn refuse_inputs<P: AsRef<Path>>(outputs: &[(String, P)], inputs: &[Input]) -> Result<()> {
+    let inputs: std::collections::HashSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| std::fs::canonicalize(i.path.as_ref()?).ok())
+        .collect();
+    for (label, path) in outputs {
+        let path = path.as_ref();
+        if path.as_os_str() != "-" && std::fs::canonicalize(path).is_ok_and(|p| inputs.contains(&p))
+        {
+            return Err(Error::Usage(format!(
+                "{label} is an input file; deboil never overwrites its inputs"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses `-` (stdout) where a directory is needed; `what` names it.
+pub fn refuse_stdout_dir(dir: &Path, what: &str) -> Result<()> {
+    if dir.as_os_str() == "-" {
+        return Err(Error::Usage(format!(
+            "{what} takes a directory, and `-` (stdout) is none"
+        )));
+    }
+    Ok(())
+}
+
+/// What an output path names, to tell whether two outputs are one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum OutputKey {
+    Stdout,
+    Stderr,
+    /// An existing file, pipe or socket, by device and inode.
+    Inode(u64, u64),
+    /// An existing file where inodes are not at hand.
+    #[cfg(not(unix))]
+    Canonical(PathBuf),
+    /// A path that does not exist yet, absolute and normalised.
+    New(PathBuf),
+}
+
+/// The key of an output path; `None` for one that any number of outputs
+/// may share (a terminal, `/dev/null`) or that cannot be looked at (its
+/// creation reports why).
+fn output_key(p: &Path) -> Option<OutputKey> {
+    if p.as_os_str() == "-" {
+        return Some(OutputKey::Stdout);
+    }
+    match std::fs::metadata(p) {
+        Ok(m) if is_char_device(&m) => None,
+        Ok(m) if same_inode(&m, stream_metadata(Stream::Stdout).as_ref()) => {
+            Some(OutputKey::Stdout)
+        }
+        Ok(m) if same_inode(&m, stream_metadata(Stream::Stderr).as_ref()) => {
+            Some(OutputKey::Stderr)
+        }
+        Ok(m) => Some(existing_key(p, &m)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Some(OutputKey::New(normalise(p))),
+        Err(_) => None,
+    }
+}
+
+#[cfg(unix)]
+fn existing_key(_: &Path, m: &Metadata) -> OutputKey {
+    use std::os::unix::fs::MetadataExt;
+    OutputKey::Inode(m.dev(), m.ino())
+}
+
+#[cfg(not(unix))]
+fn existing_key(p: &Path, _: &Metadata) -> OutputKey {
+    OutputKey::Canonical(std::fs::canonicalize(p).unwrap_or_else(|_| normalise(p)))
+}
+
+/// `p` made absolute: its longest existing ancestor resolved through
+/// symlinks, the rest taken as written (`.` dropped, `..` going up).
+fn normalise(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let parts: Vec<Component> = abs.components().collect();
+    for k in (0..=parts.len()).rev() {
+        let head: PathBuf = parts[..k].iter().collect();
+        let Ok(mut out) = std::fs::canonicalize(&head) else {
+            continue;
+        };
+        for c in &parts[k..] {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::Normal(n) => out.push(n),
+                _ => {}
+            }
+        }
+        return out;
+    }
+    abs
+}
+
+/// Refuses two outputs that are one file (by inode when it exists, else by
+/// absolute path), or both stdout or both stderr, before anything is
+/// written. Each output is `(label, path)`: the label names it in the
+/// message, and the path `-` is stdout.
+pub fn refuse_shared_outputs<P: AsRef<Path>>(outputs: &[(String, P)]) -> Result<()> {
+    let mut seen: HashMap<OutputKey, &str> = HashMap::new();
+    for (label, path) in outputs {
+        let Some(key) = output_key(path.as_ref()) else {
+            continue;
+        };
+        if let Some(first) = seen.get(&key) {
+            return Err(Error::Usage(match key {
+                OutputKey::Stdout => {
+                    format!("{first} and {label} both write to stdout; give one of them a file")
+                }
+                OutputKey::Stderr => {
+                    format!("{first} and {label} both write to stderr; give one of them a file")
+                }
+                _ => format!("{first} and {label} are one file; give each output its own"),
+            }));
+        }
+        seen.insert(key, label);
+    }
+    Ok(())
+}
+
+/// Refuses file outputs inside `dir`, a directory the run fills (`what`
+/// names it in the message). Outputs are as for [`refuse_shared_outputs`].
+pub fn refuse_outputs_inside<P: AsRef<Path>>(
+    dir: &Path,
+    what: &str,
+    outputs: &[(String, P)],
+) -> Result<()> {
+    let dir_abs = normalise(dir);
+    for (label, path) in outputs {
+        let path = path.as_ref();
+        if path.as_os_str() != "-" && normalise(path).starts_with(&dir_abs) {
+            return Err(Error::Usage(format!(
+                "{label} lies inside {what} {}; write it elsewhere",
+                dir.display()
+            )));
+        }
     }
     Ok(())
 }
@@ -361,5 +529,30 @@ mod tests {
         let dest = dir.path().join("dropped.jsonl");
         drop(AtomicFile::create(&dest).unwrap());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_one_file_by_any_name_existing_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let pair = |a: PathBuf, b: PathBuf| {
+            refuse_shared_outputs(&[("a".to_string(), a), ("b".to_string(), b)])
+        };
+        // Not there yet: compared by absolute path, `.` and `..` resolved.
+        assert!(pair(d.join("new/x"), d.join("new/./y/../x")).is_err());
+        assert!(pair(d.join("new/x"), d.join("new/y")).is_ok());
+        // There: by inode, so a symlink or a hard link is the same file.
+        std::fs::write(d.join("f"), "").unwrap();
+        std::os::unix::fs::symlink(d.join("f"), d.join("link")).unwrap();
+        std::fs::hard_link(d.join("f"), d.join("hard")).unwrap();
+        assert!(pair(d.join("f"), d.join("link")).is_err());
+        assert!(pair(d.join("hard"), d.join("link")).is_err());
+        // `-` twice is stdout twice; `/dev/null` takes any number of writers.
+        let err = pair("-".into(), "-".into()).unwrap_err().to_string();
+        assert!(err.contains("both write to stdout"), "{err}");
+        assert!(pair("/dev/null".into(), "/dev/null".into()).is_ok());
+        let inside = refuse_outputs_inside(d, "the index", &[("o".to_string(), d.join("a/b"))]);
+        assert!(inside.is_err());
     }
 }
