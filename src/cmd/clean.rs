@@ -8,13 +8,30 @@ use deboil_io::read::collect_inputs;
 use deboil_io::summary;
 use deboil_io::write::check_out_dir;
 
-use super::{Outputs, report_prepared, stdout};
+use super::{OutputCheck, Outputs, main_output, report_prepared, stdout};
 use crate::args::CleanArgs;
 
 pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
     let pool = args.input.pool()?;
     let read = args.input.read_options();
     let mut inputs = collect_inputs(&args.input.inputs)?;
+    let output_path = main_output(args.output.output.as_ref());
+    let mut check = OutputCheck::default();
+    if args.diff {
+        check.stdout("--diff");
+    } else if let Some(dir) = &args.output.out_dir {
+        check_out_dir(dir, &args.input.inputs, &inputs)?;
+        for i in &inputs {
+            check.file("--out-dir file", Some(&dir.join(&i.relative)));
+        }
+    } else {
+        check.main(output_path);
+    }
+    check
+        .file("--explain", args.explain.as_ref())
+        .file("--rejects", args.input.rejects.as_ref())
+        .file("--save-learned", args.rules.save_learned.as_ref())
+        .check(&inputs, None)?;
     let prepared =
         args.rules
             .rule_options()
@@ -24,10 +41,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
     let explain = files.open(args.explain.as_ref(), &inputs, "--explain")?;
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     // clap refuses -o with --diff.
-    let output = files.open(args.output.output.as_ref(), &inputs, "-o")?;
-    if let Some(dir) = &args.output.out_dir {
-        check_out_dir(dir, &args.input.inputs, &inputs)?;
-    }
+    let output = files.open(output_path, &inputs, "-o")?;
     let job = CleanJob {
         cleaner: prepared.cleaner.clone(),
         read,

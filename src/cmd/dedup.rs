@@ -9,7 +9,7 @@ use deboil_io::jobs::dedup::{DedupJob, DedupOutputs, OutputMode, Transform};
 use deboil_io::read::collect_inputs;
 use deboil_io::summary;
 
-use super::{Outputs, report_prepared, stdout};
+use super::{OutputCheck, Outputs, main_output, report_prepared, stdout};
 use crate::args::{DedupFlags, InputArgs, RuleArgs};
 
 /// `dedup` without rules, `run` with them.
@@ -29,6 +29,19 @@ pub fn run(
     }
     let read = input.read_options();
     let mut inputs = collect_inputs(&input.inputs)?;
+    let output_path = main_output(f.output.as_ref());
+    OutputCheck::default()
+        .main(output_path)
+        .file("--clusters", f.clusters.as_ref())
+        .file("--rejects", input.rejects.as_ref())
+        .file(
+            "--save-learned",
+            rules.and_then(|r| r.save_learned.as_ref()),
+        )
+        .check(
+            &inputs,
+            f.save_index.as_deref().map(|d| ("--save-index", d)),
+        )?;
     let prepared = match rules {
         Some(r) => {
             let p = r
@@ -40,7 +53,7 @@ pub fn run(
         None => None,
     };
     let mut files = Outputs::default();
-    let output = files.open(f.output.as_ref(), &inputs, "-o")?;
+    let output = files.open(output_path, &inputs, "-o")?;
     let clusters = files.open(f.clusters.as_ref(), &inputs, "--clusters")?;
     let rejects = files.open(input.rejects.as_ref(), &inputs, "--rejects")?;
     let meta = IndexMeta::for_options(&opts, 0);

@@ -8,15 +8,20 @@ use deboil_io::jobs::learn::learn_inputs;
 use deboil_io::read::{collect_inputs, spool_stdin};
 use deboil_io::summary;
 
-use super::{Outputs, stdout};
+use super::{OutputCheck, Outputs, main_output, stdout};
 use crate::args::LearnArgs;
 
 pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
     let pool = args.input.pool()?;
     let read = args.input.read_options();
     let mut inputs = collect_inputs(&args.input.inputs)?;
+    let output_path = main_output(args.output.as_ref());
+    OutputCheck::default()
+        .main(output_path)
+        .file("--rejects", args.input.rejects.as_ref())
+        .check(&inputs, None)?;
     let mut files = Outputs::default();
-    let output = files.open(args.output.as_ref(), &inputs, "-o")?;
+    let output = files.open(output_path, &inputs, "-o")?;
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     // Learning reads its input twice.
     let _spool = spool_stdin(&mut inputs).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?;

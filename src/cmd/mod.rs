@@ -8,13 +8,16 @@ mod rules;
 mod why;
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use deboil_io::jobs::learn::Prepared;
 use deboil_io::read::Input;
-use deboil_io::write::{AtomicFile, output_file};
+use deboil_io::write::{
+    AtomicFile, output_file, refuse_inputs, refuse_outputs_inside, refuse_shared_outputs,
+    refuse_stdout_dir,
+};
 
 use crate::args::{Cli, Command, RulesCommand};
 
@@ -38,6 +41,57 @@ fn stdout() -> Box<dyn Write> {
         Box::new(io::LineWriter::new(out))
     } else {
         Box::new(io::BufWriter::with_capacity(256 * 1024, out))
+    }
+}
+
+/// The main output's path, `None` for stdout (`-o -` included).
+fn main_output(path: Option<&PathBuf>) -> Option<&PathBuf> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
+/// Every output a run names, checked before anything is written: none is an
+/// input, no two are one file or both stdout, none lies in a directory the
+/// run fills.
+#[derive(Default)]
+struct OutputCheck {
+    /// (label in messages, path).
+    files: Vec<(String, PathBuf)>,
+}
+
+impl OutputCheck {
+    /// The output of flag `what`, when given (`-` is stdout).
+    fn file(&mut self, what: &str, path: Option<&PathBuf>) -> &mut Self {
+        if let Some(p) = path {
+            self.files
+                .push((format!("{what} {}", p.display()), p.clone()));
+        }
+        self
+    }
+
+    /// An output that goes to stdout, `what` naming it.
+    fn stdout(&mut self, what: &str) -> &mut Self {
+        self.files.push((what.to_string(), PathBuf::from("-")));
+        self
+    }
+
+    /// The main output: the file `-o` names, else stdout.
+    fn main(&mut self, path: Option<&PathBuf>) -> &mut Self {
+        match path {
+            Some(_) => self.file("-o", path),
+            None => self.stdout("the output (stdout)"),
+        }
+    }
+
+    /// Refuses what is wrong; `fills` is a directory the run writes into
+    /// (`--save-index`), named by its flag.
+    fn check(&self, inputs: &[Input], fills: Option<(&str, &Path)>) -> anyhow::Result<()> {
+        refuse_inputs(&self.files, inputs)?;
+        refuse_shared_outputs(&self.files)?;
+        if let Some((what, dir)) = fills {
+            refuse_stdout_dir(dir, what)?;
+            refuse_outputs_inside(dir, what, &self.files)?;
+        }
+        Ok(())
     }
 }
 
@@ -75,8 +129,10 @@ impl Outputs {
         })
     }
 
-    /// Renames every file into place.
+    /// Renames every file into place; a signal meanwhile waits, so that it
+    /// finds all or none of them.
     fn commit(self) -> anyhow::Result<()> {
+        let _hold = deboil_io::cleanup::commit_lock();
         for (f, p) in self.files {
             f.commit()
                 .with_context(|| format!("writing {}", p.display()))?;

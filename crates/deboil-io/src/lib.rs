@@ -1,7 +1,8 @@
 //! deboil's file side, over [`deboil_core`]: inputs read from paths or stdin
 //! (gzip and zstd recognised by their magic bytes) and framed into records
 //! ([`read`]), JSONL documents whose other fields pass through byte for byte
-//! ([`doc`]), outputs written atomically ([`write`]), the streaming pipeline
+//! ([`doc`]), outputs written atomically ([`write`]) with their temp files
+//! removed when the process is interrupted ([`cleanup`]), the streaming pipeline
 //! that maps batches on a rayon pool in input order ([`pipeline`]), saved
 //! dedup indexes ([`index`]), and the jobs the CLI runs ([`jobs`]).
 //!
@@ -9,6 +10,7 @@
 //! The library never prints; [`summary`] formats what a job reports.
 #![deny(missing_docs)]
 
+pub mod cleanup;
 pub mod doc;
 pub mod error;
 pub mod index;

@@ -36,8 +36,9 @@ const STDIN_NAME: &str = "<stdin>";
 pub struct Input {
     /// `None` for stdin.
     pub path: Option<PathBuf>,
-    /// The path relative to the argument it was found under (for a mirrored
-    /// output tree).
+    /// Its path in a mirrored output tree: relative to the directory it was
+    /// found under, or for a file named itself, its relative path as given
+    /// (without `..`), else its name.
     pub relative: PathBuf,
     /// How to name it in messages and ids.
     pub name: String,
@@ -94,17 +95,50 @@ impl Input {
     }
 }
 
-/// Replaces stdin among `inputs` by a copy spooled to a temp file, so it
-/// can be read twice; the copy is removed when the returned path drops.
-pub fn spool_stdin(inputs: &mut [Input]) -> io::Result<Option<tempfile::TempPath>> {
+/// Stdin copied to a temp file; the file is removed when this drops, and on
+/// a signal (see [`crate::cleanup`]).
+#[derive(Debug)]
+pub struct Spool {
+    // Declared first: deleted before it is unregistered.
+    path: tempfile::TempPath,
+    _registered: crate::cleanup::Registered,
+}
+
+impl Spool {
+    /// Where stdin was copied.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Replaces stdin among `inputs` by a copy spooled to a temp file (in the
+/// system's temp directory), so it can be read twice.
+pub fn spool_stdin(inputs: &mut [Input]) -> io::Result<Option<Spool>> {
     let Some(slot) = inputs.iter_mut().find(|i| i.path.is_none()) else {
         return Ok(None);
     };
-    let mut f = tempfile::NamedTempFile::new()?;
+    let mut registered = None;
+    let mut f = tempfile::Builder::new()
+        .prefix(".deboil-stdin-")
+        .make(|path| {
+            let (f, r) = crate::cleanup::create_registered(path, |p| {
+                let mut o = std::fs::OpenOptions::new();
+                o.read(true).write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+                o.open(p)
+            })?;
+            registered = Some(r);
+            Ok(f)
+        })?;
+    // On an error `f` drops (deleting the file) before `registered`.
     io::copy(&mut io::stdin().lock(), &mut f)?;
-    let path = f.into_temp_path();
-    *slot = Input::spooled_stdin(path.to_path_buf());
-    Ok(Some(path))
+    let spool = Spool {
+        path: f.into_temp_path(),
+        _registered: registered.expect("set on success"),
+    };
+    *slot = Input::spooled_stdin(spool.path.to_path_buf());
+    Ok(Some(spool))
 }
 
 /// Expands the command line's paths into inputs: directories are walked in
@@ -126,12 +160,29 @@ pub fn collect_inputs(paths: &[PathBuf]) -> io::Result<Vec<Input>> {
         } else {
             out.push(Input {
                 path: Some(p.clone()),
-                relative: PathBuf::from(p.file_name().unwrap_or(p.as_os_str())),
+                relative: mirrored_path(p),
                 name: p.display().to_string(),
             });
         }
     }
     Ok(out)
+}
+
+/// Where a file named on the command line goes in a mirrored tree: a
+/// relative path that stays below the current directory keeps its folders
+/// (so `a/x.txt` and `b/x.txt` stay apart), any other path only its name.
+fn mirrored_path(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let below = p
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if below {
+        p.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect()
+    } else {
+        PathBuf::from(p.file_name().unwrap_or(p.as_os_str()))
+    }
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> io::Result<()> {

@@ -97,7 +97,7 @@ pub struct Prepared {
     /// What was learned, when the job learned first.
     pub learned: Option<Learned>,
     /// Stdin spooled to be read twice; removed when dropped.
-    _spool: Option<tempfile::TempPath>,
+    _spool: Option<crate::read::Spool>,
 }
 
 impl RuleOptions {

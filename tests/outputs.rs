@@ -1,0 +1,346 @@
+//! Where outputs go and what they may replace: `-` and `/dev/stdout`,
+//! pipes, two outputs naming one file, the mirrored tree of `--out-dir`,
+//! permissions, and temp files on SIGINT/SIGTERM.
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_deboil");
+
+/// Runs `script` in `sh` with `$0` the deboil binary, in the crate root.
+fn sh(script: &str) -> std::process::Output {
+    StdCommand::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(BIN)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn seeds() -> PathBuf {
+    fixtures().join("seeds.jsonl")
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn mode(p: &Path) -> u32 {
+    fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn dev_stdout_redirected_to_a_file_appends_instead_of_replacing_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("app.log");
+    fs::write(&log, "keep me\n").unwrap();
+    let o = sh(&format!(
+        r#"exec "$0" clean -q fixtures/seeds.jsonl -o /dev/stdout >> '{}'"#,
+        log.display()
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(&log).unwrap(),
+        format!("keep me\n{}", expected_jsonl())
+    );
+    // The same for --explain /dev/stderr, and no temp file was left beside.
+    let err = tmp.path().join("err.log");
+    fs::write(&err, "keep me too\n").unwrap();
+    let o = sh(&format!(
+        r#"exec "$0" clean -q fixtures/seeds.jsonl --explain /dev/stderr > /dev/null 2>> '{}'"#,
+        err.display()
+    ));
+    assert!(o.status.success());
+    let text = fs::read_to_string(&err).unwrap();
+    assert!(text.starts_with("keep me too\n{\"id\":"), "{text}");
+    assert_eq!(names(tmp.path()), ["app.log", "err.log"]);
+}
+
+#[test]
+fn dash_is_stdout_on_every_file_output_and_refused_for_directories() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    let o = run(&["clean", "-q", seeds, "-o", "-"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), expected_jsonl());
+    let o = run(&["clean", "-q", seeds, "-o", "c.jsonl", "--explain", "-"]);
+    assert!(stdout(&o).starts_with("{\"id\":\"001_"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"rule\":"));
+    let o = run(&[
+        "dedup",
+        "-q",
+        seeds,
+        seeds,
+        "-o",
+        "d.jsonl",
+        "--clusters",
+        "-",
+    ]);
+    assert!(stdout(&o).contains("\"members\":["), "{}", stdout(&o));
+    let o = run(&["learn", "-q", seeds, "-o", "-"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "clean",
+        "-q",
+        seeds,
+        "--learn",
+        "--save-learned",
+        "-",
+        "-o",
+        "l.jsonl",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("# Learned"), "{}", stdout(&o));
+    // No file named `-` anywhere.
+    assert_eq!(names(tmp.path()), ["c.jsonl", "d.jsonl", "l.jsonl"]);
+
+    let o = run(&["clean", seeds, "--out-dir", "-"]);
+    assert_fails_with(&o, "--out-dir takes a directory, and `-` (stdout) is none");
+    let o = run(&["dedup", seeds, "--save-index", "-"]);
+    assert_fails_with(&o, "--save-index takes a directory");
+}
+
+#[test]
+fn a_fifo_is_written_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("fifo");
+    assert!(
+        StdCommand::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let child = StdCommand::new(BIN)
+        .args(["clean", "-q"])
+        .arg(seeds())
+        .arg("-o")
+        .arg(&fifo)
+        .spawn()
+        .unwrap();
+    // Opening blocks until deboil opens the fifo for writing.
+    let got = fs::read_to_string(&fifo).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(got, expected_jsonl());
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(names(tmp.path()), ["fifo"]);
+}
+
+#[test]
+fn two_outputs_naming_one_file_are_refused_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    // A file that does not exist yet, named two ways.
+    let o = run(&[
+        "dedup",
+        seeds,
+        "-o",
+        "same.jsonl",
+        "--clusters",
+        "./same.jsonl",
+    ]);
+    assert_fails_with(&o, "-o same.jsonl and --clusters ./same.jsonl are one file");
+    let o = run(&["clean", seeds, "-o", "sub/x", "--explain", "sub/../sub/x"]);
+    assert_fails_with(&o, "are one file");
+    assert!(names(tmp.path()).is_empty(), "{:?}", names(tmp.path()));
+    // An existing file, and a symlink to it: refused and left as it was.
+    fs::write(tmp.path().join("x"), "old").unwrap();
+    std::os::unix::fs::symlink("x", tmp.path().join("link")).unwrap();
+    let o = run(&["clean", seeds, "-o", "x", "--explain", "x"]);
+    assert_fails_with(&o, "-o x and --explain x are one file");
+    let o = run(&["clean", seeds, "--skip-bad", "--rejects", "link", "-o", "x"]);
+    assert_fails_with(&o, "are one file");
+    let o = run(&["clean", seeds, "--learn", "--save-learned", "x", "-o", "x"]);
+    assert_fails_with(&o, "are one file");
+    assert_eq!(fs::read_to_string(tmp.path().join("x")).unwrap(), "old");
+    // Two outputs on stdout would interleave.
+    let o = run(&["clean", seeds, "--explain", "-"]);
+    assert_fails_with(
+        &o,
+        "the output (stdout) and --explain - both write to stdout",
+    );
+    // Outputs inside the index directory the run writes.
+    let o = run(&["dedup", seeds, "--save-index", "idx", "-o", "idx/out.jsonl"]);
+    assert_fails_with(&o, "-o idx/out.jsonl lies inside --save-index idx");
+    assert_eq!(names(tmp.path()), ["link", "x"]);
+}
+
+#[test]
+fn out_dir_mirrors_relative_file_paths_and_refuses_collisions() {
+    let tmp = tempfile::tempdir().unwrap();
+    for d in ["ca", "cb"] {
+        fs::create_dir(tmp.path().join(d)).unwrap();
+        fs::write(tmp.path().join(d).join("x.txt"), format!("text of {d}\n")).unwrap();
+    }
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["clean", "-q", "ca/x.txt", "./cb/x.txt", "--out-dir", "oo"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let oo = tmp.path().join("oo");
+    assert_eq!(names(&oo), ["ca", "cb"]);
+    assert_eq!(
+        fs::read_to_string(oo.join("ca/x.txt")).unwrap(),
+        "text of ca\n"
+    );
+    assert_eq!(
+        fs::read_to_string(oo.join("cb/x.txt")).unwrap(),
+        "text of cb\n"
+    );
+    // Absolute paths keep only their names: two `x.txt` are refused.
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["clean", "-q"])
+        .arg(tmp.path().join("ca/x.txt"))
+        .arg(tmp.path().join("cb/x.txt"))
+        .args(["--out-dir", "o2"])
+        .output()
+        .unwrap();
+    assert_fails_with(&o, "ca/x.txt and ");
+    assert!(
+        stderr(&o).contains("cb/x.txt to o2/x.txt"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!tmp.path().join("o2").exists());
+}
+
+#[test]
+fn new_files_follow_the_umask_and_replaced_files_keep_their_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().display();
+    let o = sh(&format!(
+        r#"umask 077; exec "$0" clean -q fixtures/seeds.jsonl -o '{t}/private.jsonl' --explain '{t}/e.jsonl'"#
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(mode(&tmp.path().join("private.jsonl")), 0o600);
+    assert_eq!(mode(&tmp.path().join("e.jsonl")), 0o600);
+    let o = sh(&format!(
+        r#"umask 022; exec "$0" clean -q fixtures/seeds.jsonl -o '{t}/open.jsonl'"#
+    ));
+    assert!(o.status.success());
+    assert_eq!(mode(&tmp.path().join("open.jsonl")), 0o644);
+    // An existing file keeps its mode, stricter or looser than the umask's.
+    for (name, m) in [("secret.jsonl", 0o600), ("group.jsonl", 0o664)] {
+        let p = tmp.path().join(name);
+        fs::write(&p, "old").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(m)).unwrap();
+        let o = sh(&format!(
+            r#"umask 022; exec "$0" clean -q fixtures/seeds.jsonl -o '{}'"#,
+            p.display()
+        ));
+        assert!(o.status.success());
+        assert_eq!(fs::read_to_string(&p).unwrap(), expected_jsonl());
+        assert_eq!(mode(&p), m, "{name}");
+    }
+}
+
+/// Waits (up to a minute) until `dir` holds an entry named with `prefix`.
+fn wait_for_entry(dir: &Path, prefix: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !fs::read_dir(dir)
+        .is_ok_and(|mut d| d.any(|e| e.unwrap().file_name().to_string_lossy().starts_with(prefix)))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no {prefix}* in {}",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Starts `deboil args` reading a stdin that stays open, waits for an entry
+/// named `prefix*` in `dir`, sends `signal`, and returns the exit code.
+fn interrupt(args: &[&str], tmpdir: &Path, dir: &Path, prefix: &str, signal: &str) -> i32 {
+    let mut child = StdCommand::new(BIN)
+        .args(args)
+        .env("TMPDIR", tmpdir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Some input, then nothing: deboil waits for the rest.
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(b"{\"id\":\"a\",\"text\":\"x\"}\n").unwrap();
+    input.flush().unwrap();
+    wait_for_entry(dir, prefix);
+    let killed = StdCommand::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    drop(input);
+    status.code().expect("exited, not killed")
+}
+
+#[test]
+fn sigint_removes_the_temp_output_and_exits_130() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let target = out.join("o.jsonl");
+    let code = interrupt(
+        &["clean", "-q", "-o", target.to_str().unwrap()],
+        tmp.path(),
+        &out,
+        ".deboil-",
+        "INT",
+    );
+    assert_eq!(code, 130);
+    assert!(names(&out).is_empty(), "{:?}", names(&out));
+}
+
+#[test]
+fn sigterm_removes_the_stdin_spool_and_exits_143() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spool_dir = tmp.path().join("tmp");
+    fs::create_dir(&spool_dir).unwrap();
+    let target = tmp.path().join("o.jsonl");
+    let code = interrupt(
+        &["clean", "-q", "--learn", "-o", target.to_str().unwrap()],
+        &spool_dir,
+        &spool_dir,
+        ".deboil-stdin-",
+        "TERM",
+    );
+    assert_eq!(code, 143);
+    assert!(names(&spool_dir).is_empty(), "{:?}", names(&spool_dir));
+    assert_eq!(names(tmp.path()), ["tmp"]);
+}
