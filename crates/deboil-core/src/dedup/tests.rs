@@ -265,6 +265,59 @@ fn exact_verification_refuses_a_pair_just_below_the_threshold() {
 }
 
 #[test]
+fn clusters_do_not_chain_through_a_middle_document() {
+    // A chain of word windows, each sharing 75 of 100 words with the next
+    // (Jaccard 0.6) and less and less with the ones further on; verified
+    // pairs connect all five, but no cluster may hold two documents further
+    // apart than two steps of the threshold.
+    let o = opts(|s| {
+        s.shingle = Shingling::Words(1);
+        s.threshold = Some(0.55);
+        s.verify = Verify::Exact;
+        s.bands = Some(Params { bands: 128, rows: 1 });
+    });
+    let docs: Vec<String> = (0..5)
+        .map(|k| tokens("chain", 25 * k..25 * k + 100).join(" "))
+        .collect();
+    let refs: Vec<&str> = docs.iter().map(String::as_str).collect();
+    let found = dedup(&o, &refs);
+    let jaccard = |a: usize, b: usize| {
+        o.set_similarity(&o.shingle_set(&docs[a]), &o.shingle_set(&docs[b]))
+    };
+    assert_eq!(jaccard(0, 1), 0.6);
+    assert!(found.stats.verified >= 4, "{:?}", found.stats);
+    assert!(!found.clusters.is_empty());
+    for c in &found.clusters {
+        assert!(c.members.len() < 5);
+        for x in &c.members {
+            // The reported similarity is the true one, to the representative.
+            assert_eq!(x.similarity, jaccard(x.doc, c.representative));
+            for y in &c.members {
+                // Jaccard distance is a metric: within 2 (1 - t) of each other.
+                assert!(jaccard(x.doc, y.doc) >= 2.0 * 0.55 - 1.0);
+            }
+        }
+    }
+    // Clusters depend on content, not on the order documents came in.
+    let sets = |f: &Deduplication, ids: &dyn Fn(usize) -> usize| {
+        let mut v: Vec<Vec<usize>> = f
+            .clusters
+            .iter()
+            .map(|c| {
+                let mut m: Vec<usize> = c.members.iter().map(|m| ids(m.doc)).collect();
+                m.sort();
+                m
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let reversed: Vec<&str> = refs.iter().rev().copied().collect();
+    let back = dedup(&o, &reversed);
+    assert_eq!(sets(&found, &|d| d), sets(&back, &|d| 4 - d));
+}
+
+#[test]
 fn exact_verification_gives_exact_member_similarities() {
     let o = opts(|s| {
         s.shingle = Shingling::Words(1);
