@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use deboil_core::dedup::Preset;
-use deboil_io::index::{self, IndexMeta};
+use deboil_io::index::{self, IndexLock, IndexMeta};
 use deboil_io::jobs::SideOutputs;
 use deboil_io::jobs::dedup::{DedupJob, DedupOutputs, OutputMode, Transform};
 use deboil_io::read::collect_inputs;
@@ -27,6 +28,13 @@ pub fn run(
     if f.verbose {
         eprintln!("deboil: {}", opts.describe());
     }
+    // The index's lock first: a second writer fails before doing any work,
+    // and an index grown in place cannot change between reading and saving.
+    let lock = f
+        .save_index
+        .as_deref()
+        .map(IndexLock::acquire)
+        .transpose()?;
     let read = input.read_options();
     let mut inputs = collect_inputs(&input.inputs)?;
     let output_path = main_output(f.output.as_ref());
@@ -90,15 +98,28 @@ pub fn run(
         };
         job.run(inputs, &pool, outputs, side)?
     };
-    if let Some(dir) = &f.save_index {
-        let kept = result.found.kept_index().expect("collected");
-        let meta = IndexMeta {
-            docs: kept.len(),
-            ..meta
-        };
-        index::save(&kept, dir, &meta)?;
-    }
+    // Written and synced before the outputs are committed, put in place
+    // after: an index never holds documents whose output was not written.
+    let staged = match &lock {
+        Some(lock) => {
+            let kept = result.found.kept_index().expect("collected");
+            let meta = IndexMeta {
+                docs: kept.len(),
+                ..meta
+            };
+            Some(lock.stage(&kept, &meta)?)
+        }
+        None => None,
+    };
     files.commit()?;
+    if let (Some(staged), Some(dir)) = (staged, &f.save_index) {
+        staged.commit().with_context(|| {
+            format!(
+                "the outputs are written, but saving the index {} failed",
+                dir.display()
+            )
+        })?;
+    }
     if !input.quiet {
         let s = &result.summary;
         match &prepared {
