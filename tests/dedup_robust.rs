@@ -42,7 +42,11 @@ fn corpus() -> String {
         .lines()
         .enumerate()
         .map(|(i, l)| {
-            let site = if i < SHORT.len() { "rep.example" } else { "wire.example" };
+            let site = if i < SHORT.len() {
+                "rep.example"
+            } else {
+                "wire.example"
+            };
             format!("{},\"site\":\"{site}\"}}\n", l.trim_end_matches('}'))
         })
         .collect()

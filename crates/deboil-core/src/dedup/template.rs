@@ -313,13 +313,22 @@ mod tests {
             ("s", page(&format!("{body}First version."))),
             ("s", page(&format!("{body}Updated at noon."))),
             ("s", page(body)),
-            ("s", page("A different story about the weather, which was fine for once this week.")),
-            ("s", page("Yet another story, this one about the harvest and the price of grain.")),
+            (
+                "s",
+                page("A different story about the weather, which was fine for once this week."),
+            ),
+            (
+                "s",
+                page("Yet another story, this one about the harvest and the price of grain."),
+            ),
         ];
         let t = template_of(&pages);
         let s = t.site("s").unwrap();
         let stripped = t.strip(s, &pages[0].1);
-        assert!(stripped.contains("The minister met his colleague"), "{stripped}");
+        assert!(
+            stripped.contains("The minister met his colleague"),
+            "{stripped}"
+        );
         assert!(!stripped.contains("Comments on this article"), "{stripped}");
     }
 

@@ -274,16 +274,18 @@ fn clusters_do_not_chain_through_a_middle_document() {
         s.shingle = Shingling::Words(1);
         s.threshold = Some(0.55);
         s.verify = Verify::Exact;
-        s.bands = Some(Params { bands: 128, rows: 1 });
+        s.bands = Some(Params {
+            bands: 128,
+            rows: 1,
+        });
     });
     let docs: Vec<String> = (0..5)
         .map(|k| tokens("chain", 25 * k..25 * k + 100).join(" "))
         .collect();
     let refs: Vec<&str> = docs.iter().map(String::as_str).collect();
     let found = dedup(&o, &refs);
-    let jaccard = |a: usize, b: usize| {
-        o.set_similarity(&o.shingle_set(&docs[a]), &o.shingle_set(&docs[b]))
-    };
+    let jaccard =
+        |a: usize, b: usize| o.set_similarity(&o.shingle_set(&docs[a]), &o.shingle_set(&docs[b]));
     assert_eq!(jaccard(0, 1), 0.6);
     assert!(found.stats.verified >= 4, "{:?}", found.stats);
     assert!(!found.clusters.is_empty());

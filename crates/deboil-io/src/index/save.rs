@@ -181,7 +181,7 @@ impl IndexLock {
         self.stage(index, meta)?.commit()
     }
 
-    fn temp(&self) -> Result<NamedTempFile> {
+    fn temp(&self) -> Result<Temp> {
         let mut b = tempfile::Builder::new();
         b.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
         // The usual mode for new files, less the umask (temp files are 0600).
@@ -189,8 +189,13 @@ impl IndexLock {
         let perm = std::os::unix::fs::PermissionsExt::from_mode(0o666);
         #[cfg(unix)]
         b.permissions(perm);
-        b.tempfile_in(&self.dir)
-            .map_err(|e| Error::io(&self.dir, e))
+        let file = b
+            .tempfile_in(&self.dir)
+            .map_err(|e| Error::io(&self.dir, e))?;
+        // A signal now deletes it (tempfile picks the name, so it is
+        // registered just after it exists).
+        let reg = crate::cleanup::register(file.path());
+        Ok(Temp { file, _reg: reg })
     }
 
     /// Writes one data file to a synced temp file; returns it and its entry.
@@ -198,7 +203,7 @@ impl IndexLock {
         &self,
         part: Part,
         fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-    ) -> Result<(NamedTempFile, DataFile)> {
+    ) -> Result<(Temp, DataFile)> {
         let tmp = self.temp()?;
         let mut w = Hashing::new(BufWriter::with_capacity(1 << 20, tmp.as_file()));
         fill(&mut w)
@@ -296,9 +301,36 @@ fn busy(dir: &Path, lock: &Path) -> Error {
 /// removes its temp files.
 pub struct StagedIndex<'a> {
     lock: &'a IndexLock,
-    parts: Vec<NamedTempFile>,
+    parts: Vec<Temp>,
     manifest: Manifest,
-    manifest_tmp: NamedTempFile,
+    manifest_tmp: Temp,
+}
+
+/// A temp file of a save, deleted if a signal ends the run before it is
+/// renamed into place.
+struct Temp {
+    file: NamedTempFile,
+    _reg: crate::cleanup::Registered,
+}
+
+impl Temp {
+    /// Renames it into place; only then does a signal leave it alone.
+    fn persist(self, to: &Path) -> std::result::Result<(), tempfile::PersistError> {
+        self.file.persist(to).map(drop)
+    }
+}
+
+impl std::ops::Deref for Temp {
+    type Target = NamedTempFile;
+    fn deref(&self) -> &NamedTempFile {
+        &self.file
+    }
+}
+
+impl std::ops::DerefMut for Temp {
+    fn deref_mut(&mut self) -> &mut NamedTempFile {
+        &mut self.file
+    }
 }
 
 impl StagedIndex<'_> {
