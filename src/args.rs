@@ -133,12 +133,29 @@ pub struct WhyArgs {
     pub clean: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
-    /// Shingles: word:N or char:N.
-    #[arg(long, default_value = "word:5", value_name = "KIND:N", value_parser = parse_shingle)]
-    pub shingle: deboil_core::minhash::Shingling,
+    /// Shingles: word:N or char:N [default: as dedup and run, char:7].
+    #[arg(long, value_name = "KIND:N", value_parser = parse_shingle)]
+    pub shingle: Option<deboil_core::minhash::Shingling>,
     /// MinHash permutations for the estimate.
     #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u16).range(8..=1024))]
     pub num_perm: u16,
+    /// Similarity measure [default: containment with --clean, as run; jaccard without, as dedup].
+    #[arg(long, value_enum)]
+    pub similarity: Option<MeasureArg>,
+    /// Threshold [default: 0.7 with --clean, as run; 0.5 without, as dedup].
+    #[arg(long, value_name = "F", value_parser = parse_unit)]
+    pub threshold: Option<f64>,
+    /// With containment, the Jaccard floor [default: 0.3].
+    #[arg(long, value_name = "F", value_parser = parse_unit)]
+    pub min_jaccard: Option<f64>,
+    /// Decide on the signatures' estimate (as dedup and run do) or on the exact shingle sets.
+    #[arg(long, value_enum, default_value_t = VerifyArg::Signature)]
+    pub verify: VerifyArg,
+    /// Compare whole texts, site template lines included (as dedup and run
+    /// do with the same flag; by default they are counted over the inputs
+    /// and left out).
+    #[arg(long)]
+    pub keep_template_lines: bool,
 }
 
 /// How duplicates are found, which one is kept, and where results go.

@@ -15,6 +15,7 @@ use deboil_io::read::{Format, FormatChoice};
 
 use crate::args::{
     DedupFlags, FormatArg, InputArgs, LearnFlags, MeasureArg, RuleArgs, SchemeArg, VerifyArg,
+    WhyArgs,
 };
 
 impl InputArgs {
@@ -87,6 +88,35 @@ impl RuleArgs {
     }
 }
 
+impl WhyArgs {
+    /// The deduplication settings the comparison follows.
+    pub fn settings(&self) -> DedupSettings {
+        DedupSettings {
+            shingle: self.shingle.unwrap_or(DedupSettings::default().shingle),
+            num_perm: usize::from(self.num_perm),
+            threshold: self.threshold,
+            measure: self.similarity.map(measure),
+            min_jaccard: self.min_jaccard,
+            verify: verify(self.verify),
+            ..DedupSettings::default()
+        }
+    }
+}
+
+fn measure(m: MeasureArg) -> Measure {
+    match m {
+        MeasureArg::Jaccard => Measure::Jaccard,
+        MeasureArg::Containment => Measure::Containment,
+    }
+}
+
+fn verify(v: VerifyArg) -> Verify {
+    match v {
+        VerifyArg::Signature => Verify::Signature,
+        VerifyArg::Exact => Verify::Exact,
+    }
+}
+
 impl DedupFlags {
     /// How site template lines are found, unless signatures take whole texts.
     pub fn template(&self) -> Option<TemplateOptions> {
@@ -103,20 +133,14 @@ impl DedupFlags {
                 SchemeArg::Classic => Scheme::Classic,
             },
             threshold: self.threshold,
-            measure: self.similarity.map(|m| match m {
-                MeasureArg::Jaccard => Measure::Jaccard,
-                MeasureArg::Containment => Measure::Containment,
-            }),
+            measure: self.similarity.map(measure),
             min_jaccard: self.min_jaccard,
             bands: self
                 .bands
                 .zip(self.rows)
                 .map(|(bands, rows)| Params { bands, rows }),
             keep: self.keep.clone(),
-            verify: match self.verify {
-                VerifyArg::Signature => Verify::Signature,
-                VerifyArg::Exact => Verify::Exact,
-            },
+            verify: verify(self.verify),
         }
     }
 }

@@ -3,19 +3,28 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use deboil_core::minhash::{Scheme, Signer};
+use deboil_core::dedup::Preset;
+use deboil_core::dedup::template::TemplateOptions;
 use deboil_io::jobs::dedup::Transform;
-use deboil_io::jobs::why::find_by_id;
-use deboil_io::read::collect_inputs;
+use deboil_io::jobs::why::{find_by_id, site_template};
+use deboil_io::read::{collect_inputs, spool_stdin};
 
 use super::{report_prepared, stdout};
 use crate::args::WhyArgs;
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     let read = args.input.read_options();
+    let pool = args.input.pool()?;
+    // The settings of the job the comparison explains: run's with --clean,
+    // dedup's without.
+    let preset = if args.clean {
+        Preset::Cleaned
+    } else {
+        Preset::Raw
+    };
+    let opts = args.settings().resolve(preset)?;
     let mut inputs = collect_inputs(&args.input.inputs)?;
     let prepared = if args.clean {
-        let pool = args.input.pool()?;
         let p =
             args.rules
                 .rule_options()
@@ -26,15 +35,51 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
         None
     };
     let transform = prepared.as_ref().map(|p| &p.cleaner as &dyn Transform);
+    // Counting template lines reads the inputs once more: stdin too.
+    let _spool = if args.keep_template_lines {
+        None
+    } else {
+        spool_stdin(&mut inputs).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?
+    };
+    let template = if args.keep_template_lines {
+        None
+    } else {
+        let opts = TemplateOptions::default();
+        Some(site_template(
+            inputs.clone(),
+            &read,
+            &pool,
+            transform,
+            opts,
+        )?)
+    };
     let [a, b] = find_by_id(inputs, &read, [&args.first, &args.second], transform)?;
-    let signer = Signer::new(args.shingle, usize::from(args.num_perm), Scheme::Oph);
-    let c = deboil_core::why::compare(&signer, &a.text, &b.text);
+    let texts =
+        [&a, &b].map(
+            |f| match (&template, template.as_ref().and_then(|t| t.site(&f.site))) {
+                (Some(t), Some(site)) => t.strip(site, &f.text).into_owned(),
+                _ => f.text.clone(),
+            },
+        );
+    let c = deboil_core::why::compare(&opts.signer, &texts[0], &texts[1]);
     let labels = [
         format!("{} ({})", args.first, a.place),
         format!("{} ({})", args.second, b.place),
     ];
     let mut out = stdout();
-    out.write_all(c.render(&a.text, [&labels[0], &labels[1]]).as_bytes())?;
+    let job = if args.clean { "run" } else { "dedup" };
+    let left_out = [&a.text, &b.text]
+        .iter()
+        .zip(&texts)
+        .map(|(t, s)| t.lines().count() - s.lines().count())
+        .sum::<usize>();
+    writeln!(
+        out,
+        "as `deboil {job}` compares them: {}; {left_out} site template lines left out",
+        opts.describe()
+    )?;
+    out.write_all(c.render(&texts[0], [&labels[0], &labels[1]]).as_bytes())?;
+    out.write_all(c.render_verdict(&opts).as_bytes())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

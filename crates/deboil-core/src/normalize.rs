@@ -3,7 +3,11 @@
 //! Rules never look at the raw text: they match a *key* of each line that is
 //! lowercase, has every run of whitespace (no-break spaces included) collapsed
 //! to one ASCII space and trimmed at both ends, drops zero-width characters and
-//! soft hyphens, and folds typographic quotes and dashes to their ASCII forms.
+//! soft hyphens, folds typographic quotes and dashes to their ASCII forms, and
+//! is in Unicode compatibility-composed form (NFKC): a decomposed "a" plus
+//! combining diaeresis, a ligature "ﬁ" or a full-width "Ａ" give the same key
+//! as "ä", "fi" and "a", so copies in another normal form are exact copies and
+//! rules match them.
 //! Output always keeps the original text; [`key_to_original`] maps a span of
 //! the key back to the line it came from.
 //!
@@ -40,31 +44,80 @@ fn fold_char(c: char) -> Fold {
     }
 }
 
-/// Walks `line`, appending its key to `out` and calling `at(offset)` with the
-/// original byte offset that produced each key byte. Returns the word count
+/// Appends the key form of the non-ASCII letter `c` (not whitespace, not a
+/// folded quote or dash): its compatibility decomposition, lowercased, each
+/// combining mark composed with the character before it where Unicode has a
+/// composite, so the key is NFKC whatever form the text came in. With
+/// `offsets` (key byte → original offset, one per byte of `out[start..]`),
+/// the bytes of `c` get offset `pos`; a composite keeps its base's offset.
+#[inline]
+fn push_letter(
+    c: char,
+    out: &mut Vec<u8>,
+    start: usize,
+    mut offsets: Option<(&mut Vec<usize>, usize)>,
+) {
+    let mut buf = [0u8; 4];
+    unicode_normalization::char::decompose_compatible(c, |d| {
+        for lc in d.to_lowercase() {
+            let mut at = out.len();
+            let mut piece = lc;
+            if unicode_normalization::char::is_combining_mark(lc)
+                && let Some((last, last_at)) = last_char(out, start)
+                && let Some(comp) = unicode_normalization::char::compose(last, lc)
+            {
+                out.truncate(last_at);
+                (at, piece) = (last_at, comp);
+            }
+            let bytes = piece.encode_utf8(&mut buf).as_bytes();
+            out.extend_from_slice(bytes);
+            if let Some((offs, pos)) = offsets.as_mut() {
+                // A composite replaced the character at `at`: it keeps that
+                // character's origin.
+                let origin = offs.get(at - start).copied().unwrap_or(*pos);
+                offs.truncate(at - start);
+                offs.extend(std::iter::repeat_n(origin, bytes.len()));
+            }
+        }
+    });
+}
+
+/// The last character of `out[start..]` (not a space) and where it starts.
+fn last_char(out: &[u8], start: usize) -> Option<(char, usize)> {
+    let tail = &out[start..];
+    let mut i = tail.len().checked_sub(1)?;
+    while i > 0 && tail[i] & 0xC0 == 0x80 {
+        i -= 1;
+    }
+    let c = std::str::from_utf8(&tail[i..]).ok()?.chars().next()?;
+    (c != ' ').then_some((c, start + i))
+}
+
+/// Walks `line`, appending its key to `out` and the original byte offset
+/// that produced each key byte to `offs`. Returns the word count
 /// (space-separated tokens of the key). The reference for [`push_key`], which
 /// must give the same key; this one is only used to map spans back.
-fn walk(line: &str, out: &mut Vec<u8>, mut at: impl FnMut(usize)) -> usize {
+fn walk(line: &str, out: &mut Vec<u8>, offs: &mut Vec<usize>) -> usize {
     let bytes = line.as_bytes();
     let start_len = out.len();
+    offs.clear();
     let mut words = 0usize;
     let mut pending_space = false;
     let mut i = 0;
-    // Emits one key byte, preceded by the pending space of a whitespace run.
-    macro_rules! emit {
-        ($b:expr, $pos:expr, $space_pos:expr) => {{
+    // Before a key character: pays the pending space of a whitespace run and
+    // counts a word that begins.
+    macro_rules! begin {
+        ($space_pos:expr) => {{
             if pending_space {
                 if out.len() > start_len {
                     out.push(b' ');
-                    at($space_pos);
+                    offs.push($space_pos);
                 }
                 pending_space = false;
             }
             if out.len() == start_len || out[out.len() - 1] == b' ' {
                 words += 1;
             }
-            out.push($b);
-            at($pos);
         }};
     }
     let mut space_start = 0;
@@ -77,7 +130,9 @@ fn walk(line: &str, out: &mut Vec<u8>, mut at: impl FnMut(usize)) -> usize {
                 }
                 pending_space = true;
             } else {
-                emit!(b.to_ascii_lowercase(), i, space_start);
+                begin!(space_start);
+                out.push(b.to_ascii_lowercase());
+                offs.push(i);
             }
             i += 1;
             continue;
@@ -93,17 +148,13 @@ fn walk(line: &str, out: &mut Vec<u8>, mut at: impl FnMut(usize)) -> usize {
             }
             Fold::Drop => {}
             Fold::Ascii(s) => {
-                for &a in s.as_bytes() {
-                    emit!(a, i, space_start);
-                }
+                begin!(space_start);
+                out.extend_from_slice(s.as_bytes());
+                offs.extend(std::iter::repeat_n(i, s.len()));
             }
             Fold::Lower(c) => {
-                let mut buf = [0u8; 4];
-                for lc in c.to_lowercase() {
-                    for &a in lc.encode_utf8(&mut buf).as_bytes() {
-                        emit!(a, i, space_start);
-                    }
-                }
+                begin!(space_start);
+                push_letter(c, out, start_len, Some((offs, i)));
             }
         }
         i += len;
@@ -237,12 +288,13 @@ pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
                 words += begin(out, &mut pending, &mut in_word);
                 out.extend_from_slice(a.as_bytes());
             }
+            Fold::Lower(c) if c.is_ascii() => {
+                words += begin(out, &mut pending, &mut in_word);
+                out.push(c.to_ascii_lowercase() as u8);
+            }
             Fold::Lower(c) => {
                 words += begin(out, &mut pending, &mut in_word);
-                let mut buf = [0u8; 4];
-                for lc in c.to_lowercase() {
-                    out.extend_from_slice(lc.encode_utf8(&mut buf).as_bytes());
-                }
+                push_letter(c, out, start_len, None);
             }
         }
     }
@@ -266,7 +318,7 @@ pub fn key(text: &str) -> String {
 pub fn key_to_original(line: &str, start: usize, end: usize) -> (usize, usize) {
     let mut key = Vec::with_capacity(line.len());
     let mut offsets = Vec::with_capacity(line.len());
-    walk(line, &mut key, |o| offsets.push(o));
+    walk(line, &mut key, &mut offsets);
     let s = if start == 0 {
         0
     } else {
@@ -320,6 +372,31 @@ mod tests {
     }
 
     #[test]
+    fn compatibility_forms_give_one_key() {
+        // NFD (base + combining mark), NFC, ligatures, full-width letters.
+        let nfc = "Der Außenminister äußerte sich über Schäden und Öl; fine Fjord";
+        let nfd = "Der Au\u{df}enminister a\u{308}u\u{df}erte sich u\u{308}ber Scha\u{308}den und O\u{308}l; \u{fb01}ne \u{ff26}jord";
+        assert_eq!(key(nfd), key(nfc));
+        assert_eq!(key("\u{ff21}\u{ff22}\u{ff23} \u{fb00}"), "abc ff");
+        // A mark with no composite stays, after its base.
+        assert_eq!(key("q\u{308}"), "q\u{308}");
+        // A mark after a space does not compose with the space.
+        assert_eq!(key("a \u{308}"), "a \u{308}");
+    }
+
+    #[test]
+    fn spans_of_decomposed_text_map_back_to_whole_characters() {
+        let line = "Scha\u{308}den \u{fb01}nden";
+        let k = key(line);
+        assert_eq!(k, "schäden finden");
+        let ks = k.find("finden").unwrap();
+        let (s, e) = key_to_original(line, ks, k.len());
+        assert_eq!(&line[s..e], "\u{fb01}nden");
+        let (s, e) = key_to_original(line, 0, "schäden".len());
+        assert_eq!(&line[s..e], "Scha\u{308}den");
+    }
+
+    #[test]
     fn maps_spans_back_to_the_original() {
         let line = " date 2021-04 Der US-Außenminister";
         let k = key(line);
@@ -335,11 +412,11 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn fast_path_matches_the_general_walk(s in "[ a-zA-Z\u{a0}\u{200b}\u{201e}\u{1}\u{c0}-\u{ff}ДдİẞÃ.\t\r-]{0,60}") {
+        fn fast_path_matches_the_general_walk(s in "[ a-zA-Z\u{a0}\u{200b}\u{201e}\u{1}\u{c0}-\u{ff}ДдİẞÃ.\t\r\u{300}-\u{308}\u{fb01}\u{ff21}\u{ac00}\u{1100}\u{1161}-]{0,60}") {
             let mut fast = Vec::new();
             let fw = push_key(&s, &mut fast);
             let mut slow = Vec::new();
-            let sw = walk(&s, &mut slow, |_| {});
+            let sw = walk(&s, &mut slow, &mut Vec::new());
             proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
             proptest::prop_assert_eq!(fw, sw);
         }
@@ -350,7 +427,10 @@ mod tests {
         for c in '\u{80}'..='\u{17F}' {
             let line = format!("x{c}Y {c}{c} {c}");
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
-            assert_eq!(push_key(&line, &mut fast), walk(&line, &mut slow, |_| {}));
+            assert_eq!(
+                push_key(&line, &mut fast),
+                walk(&line, &mut slow, &mut Vec::new())
+            );
             assert_eq!(fast, slow, "{c:?}");
         }
     }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::dedup::{DedupOptions, Measure, Verify};
 use crate::minhash::{Shingling, Signer};
 use crate::normalize;
 
@@ -22,6 +23,8 @@ pub struct Passage {
 pub struct Comparison {
     /// Jaccard similarity estimated from the signatures.
     pub estimated: f64,
+    /// Containment estimated from the signatures and shingle counts.
+    pub estimated_containment: f64,
     /// Exact Jaccard similarity of the shingle sets.
     pub jaccard: f64,
     /// Exact shared shingles over the smaller document's.
@@ -127,8 +130,10 @@ pub fn compare(signer: &Signer, a: &str, b: &str) -> Comparison {
         p.bytes = wa[p.words.start].1.start..wa[p.words.end - 1].1.end;
     }
     let ratio = |x: usize, y: usize| if y == 0 { 0.0 } else { x as f64 / y as f64 };
+    let (sig_a, sig_b) = (signer.sign(a), signer.sign(b));
     Comparison {
-        estimated: signer.sign(a).similarity(&signer.sign(b)),
+        estimated: sig_a.similarity(&sig_b),
+        estimated_containment: sig_a.containment(&sig_b),
         jaccard: ratio(shared, union),
         containment: ratio(shared, sa.len().min(sb.len())),
         shingles: ShingleCounts {
@@ -142,7 +147,68 @@ pub fn compare(signer: &Signer, a: &str, b: &str) -> Comparison {
     }
 }
 
+/// Whether a deduplicator with given options makes the pair an edge, and
+/// on what.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verdict {
+    /// The pair is an edge (the two join one cluster, or one component to
+    /// split into stars).
+    pub edge: bool,
+    /// What decided: the signatures' estimate or the exact shingle sets.
+    pub by: Verify,
+    /// The similarity compared with the threshold.
+    pub similarity: f64,
+    /// With containment, the Jaccard similarity compared with the floor.
+    pub jaccard: f64,
+}
+
 impl Comparison {
+    /// What `opts` decide for this pair (given it is a candidate).
+    pub fn verdict(&self, opts: &DedupOptions) -> Verdict {
+        let (jaccard, containment) = match opts.verify {
+            Verify::Signature => (self.estimated, self.estimated_containment),
+            Verify::Exact => (self.jaccard, self.containment),
+        };
+        let (similarity, edge) = match opts.measure {
+            Measure::Jaccard => (jaccard, jaccard >= opts.threshold),
+            Measure::Containment => (
+                containment,
+                jaccard >= opts.min_jaccard && containment >= opts.threshold,
+            ),
+        };
+        Verdict {
+            edge,
+            by: opts.verify,
+            similarity,
+            jaccard,
+        }
+    }
+
+    /// The verdict as one line of a report.
+    pub fn render_verdict(&self, opts: &DedupOptions) -> String {
+        let v = self.verdict(opts);
+        let on = match v.by {
+            Verify::Signature => "the signatures' estimate",
+            Verify::Exact => "the exact shingle sets",
+        };
+        let measure = match opts.measure {
+            Measure::Jaccard => format!(
+                "Jaccard {:.3} vs threshold {}",
+                v.similarity, opts.threshold
+            ),
+            Measure::Containment => format!(
+                "containment {:.3} vs threshold {}, Jaccard {:.3} vs floor {}",
+                v.similarity, opts.threshold, v.jaccard, opts.min_jaccard
+            ),
+        };
+        let what = if v.edge {
+            "an edge: the two are duplicates"
+        } else {
+            "no edge: not duplicates"
+        };
+        format!("verdict: {what} (verified on {on}: {measure})\n")
+    }
+
     /// The report `deboil why` prints: a heading naming the two documents
     /// (`labels`), the similarities, and each shared passage of `a` (the
     /// first document's text), cut at 200 characters.

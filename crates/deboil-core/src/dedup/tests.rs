@@ -653,3 +653,21 @@ proptest! {
         prop_assert_eq!(found.stats.clusters as usize, found.clusters.len());
     }
 }
+
+#[test]
+fn copies_in_another_unicode_form_are_exact_copies() {
+    use unicode_normalization::UnicodeNormalization;
+    let text = "Der Außenminister äußerte sich über die Schäden am Ölhafen. \
+                Die Verhandlungen über die Pipeline werden im März in Tiflis fortgesetzt, \
+                hieß es aus dem Ministerium. Offizielle Stellungnahmen gab es keine.";
+    let nfd: String = text.nfd().collect();
+    assert_ne!(nfd, text);
+    // Ligatures and full-width letters, as some PDF and CJK extractions leave them.
+    let compat = text.replace("fi", "\u{fb01}").replace("D", "\u{ff24}");
+    let found = dedup(&DedupOptions::default(), &[text, &nfd, &compat]);
+    assert_eq!(found.clusters.len(), 1);
+    let c = &found.clusters[0];
+    assert!(c.exact);
+    assert!(c.members.iter().all(|m| m.similarity == 1.0));
+    assert_eq!(found.stats.exact_dropped, 2);
+}

@@ -1,10 +1,12 @@
 //! Finding documents by id for `why`: the first document with each id, in
 //! input order, with where it was found.
 
+use deboil_core::dedup::template::{SiteLines, Template, TemplateOptions};
+
 use super::dedup::Transform;
 use crate::doc::Document;
 use crate::error::{Error, Result};
-use crate::pipeline::{ReadOptions, read_batches};
+use crate::pipeline::{ReadOptions, par_batches, read_batches};
 use crate::read::Input;
 
 /// A document found by id.
@@ -14,6 +16,8 @@ pub struct Found {
     pub place: String,
     /// Its text, transformed when a transform was given.
     pub text: String,
+    /// Its site.
+    pub site: String,
 }
 
 /// The first document with each of `ids` (transformed by `transform`, if
@@ -38,7 +42,8 @@ pub fn find_by_id<const N: usize>(
                         None => doc.text.clone(),
                     };
                     let place = format!("{}:{}", rec.input.input.name, rec.line);
-                    *slot = Some(Found { place, text });
+                    let site = doc.site.clone();
+                    *slot = Some(Found { place, text, site });
                 }
             }
             if found.iter().all(Option::is_some) {
@@ -59,4 +64,32 @@ pub fn find_by_id<const N: usize>(
         )));
     }
     Ok(found.map(|f| f.expect("all found")))
+}
+
+/// Each site's template lines over all of `inputs` (transformed first), as
+/// the dedup job counts them, so a comparison leaves out what `run` does.
+pub fn site_template(
+    inputs: Vec<Input>,
+    read: &ReadOptions,
+    pool: &rayon::ThreadPool,
+    transform: Option<&dyn Transform>,
+    opts: TemplateOptions,
+) -> Result<Template> {
+    let mut lines = SiteLines::new(opts);
+    let work = |rec: &crate::read::RawRecord| {
+        Document::parse(rec, &read.names).ok().map(|doc| {
+            let lines = match transform {
+                Some(t) => SiteLines::line_hashes(&t.apply(&doc.text, &doc.site).0),
+                None => SiteLines::line_hashes(&doc.text),
+            };
+            (doc.site, lines)
+        })
+    };
+    par_batches(inputs, read, pool, work, |_, docs| {
+        for (site, l) in docs.into_iter().flatten() {
+            lines.add(&site, &l);
+        }
+        Ok(())
+    })?;
+    Ok(lines.finish())
 }
