@@ -443,6 +443,9 @@ impl Learned {
                     .filter(|(u, _)| matches!(u, Unit::Prefix(_)) == prefix)
                     .filter_map(|(_, e)| e.as_deref())
                     .filter(|t| !t.is_empty())
+                    // A rule file refuses longer phrases (one long token
+                    // shared by pages): such a line stays.
+                    .filter(|t| normalize::key(t).len() <= crate::rules::MAX_PHRASE_BYTES)
                     .collect()
             };
             let (texts, openings) = (pick(false), pick(true));

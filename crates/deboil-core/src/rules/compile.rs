@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::matcher::{LitPat, MatcherBuilder, PhraseMode, compile_regex, is_word_byte};
 use super::{
-    Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, Origin, Rule, RuleError,
-    RuleSource, Scope, SitePattern, spec,
+    Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, MAX_PHRASE_BYTES, Origin, Rule,
+    RuleError, RuleSource, Scope, SitePattern, spec,
 };
 use crate::normalize;
 
@@ -171,6 +171,15 @@ impl Builder {
                 }
                 if k.is_empty() {
                     return Err(loc.err(phrase.span(), "phrase is empty once normalised"));
+                }
+                if k.len() > MAX_PHRASE_BYTES {
+                    return Err(loc.err(
+                        phrase.span(),
+                        format!(
+                            "phrase of {} bytes is longer than the limit of {MAX_PHRASE_BYTES}",
+                            k.len()
+                        ),
+                    ));
                 }
                 let kb = k.as_bytes();
                 target.phrases.add(

@@ -182,6 +182,10 @@ pub struct Rule {
 pub const DEFAULT_MAX_WORDS: usize = 40;
 /// Default `min_words_before` of `tail` rules.
 pub const DEFAULT_MIN_WORDS_BEFORE: usize = 50;
+/// The longest phrase (`contains`, `equals`, `starts_with`) a rule may
+/// give, in bytes once normalised: longer ones are refused, so that no
+/// phrase makes compiling the rules slow.
+pub const MAX_PHRASE_BYTES: usize = 1000;
 /// Regex rules allowed on lines up to this many words share the "short" set.
 /// A removal never deletes fewer words than the line it starts on holds, so a
 /// rule's `max_words` bounds the lines it needs to see.
@@ -419,6 +423,19 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((e.line, e.col), (5, 10), "{e}");
+    }
+
+    #[test]
+    fn phrases_longer_than_the_limit_are_refused() {
+        let rule = |p: &str| format!("[[rule]]\nid = \"a\"\nreason = \"r\"\nequals = ['{p}']\n");
+        // The limit counts the normalised key: spaces collapse, case folds.
+        let at = format!("{} {}", "X".repeat(500), "x".repeat(499));
+        assert!(RuleSet::compile(&src(&rule(&at)), &Toggles::default()).is_ok());
+        let spaced = format!("{}   {}", "x".repeat(500), "x".repeat(499));
+        assert!(RuleSet::compile(&src(&rule(&spaced)), &Toggles::default()).is_ok());
+        let e = RuleSet::compile(&src(&rule(&"x".repeat(1001))), &Toggles::default()).unwrap_err();
+        assert_eq!((e.line, e.col), (4, 11), "{e}");
+        assert_eq!(e.message, "phrase of 1001 bytes is longer than the limit of 1000");
     }
 
     #[test]
