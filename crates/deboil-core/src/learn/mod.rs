@@ -392,12 +392,12 @@ impl Learned {
     /// One line on what was learned: pages, sites, rules.
     pub fn describe(&self) -> String {
         format!(
-            "{} pages, {} sites learned from ({} with too few pages), {} rules for {} sites",
-            self.pages,
-            self.sites_learned,
+            "{}, {} learned from ({} with too few pages), {} for {}",
+            crate::count(self.pages as u64, "page"),
+            crate::count(self.sites_learned as u64, "site"),
             self.sites_skipped,
-            self.rules.len(),
-            self.sites()
+            crate::count(self.rules.len() as u64, "rule"),
+            crate::count(self.sites() as u64, "site")
         )
     }
 
@@ -426,13 +426,15 @@ impl Learned {
     pub fn to_toml(&self) -> String {
         let mut out = String::new();
         out.push_str(&format!(
-            "# Learned by `deboil learn` from {} pages: {} sites learned from, {} with too few pages.\n\
+            "# Learned by `deboil learn` from {}: {} learned from, {} with too few pages.\n\
              # Each rule removes lines that recur across one site's pages (copies of one\n\
              # story count as one page). Review before committing under rules/: a rule\n\
              # that matches real article text can be deleted or switched off with\n\
              # `enabled = false`.\n\
              description = \"learned site templates\"\n",
-            self.pages, self.sites_learned, self.sites_skipped
+            crate::count(self.pages as u64, "page"),
+            crate::count(self.sites_learned as u64, "site"),
+            self.sites_skipped
         ));
         let mut per_site: HashMap<&str, usize> = HashMap::new();
         for rule in &self.rules {

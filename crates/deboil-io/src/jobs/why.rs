@@ -34,7 +34,7 @@ pub fn find_by_id<const N: usize>(
             for (slot, id) in found.iter_mut().zip(ids) {
                 if slot.is_none() && doc.id == id {
                     let text = match transform {
-                        Some(t) => t.apply(&doc.text, &doc.site).0.into_owned(),
+                        Some(t) => t.apply(&doc.text, &doc.site).text.into_owned(),
                         None => doc.text.clone(),
                     };
                     let place = format!("{}:{}", rec.input.input.name, rec.line);
