@@ -64,7 +64,8 @@ impl AtomicFile {
                     tempfile::Builder::new()
                         .prefix(".deboil-")
                         .suffix(".tmp")
-                        .tempfile_in(dir)?,
+                        .tempfile_in(dir)
+                        .map_err(without_temp_path)?,
                 )
             }
         };
@@ -104,6 +105,21 @@ impl AtomicFile {
             Target::Direct(mut f) => f.flush()?,
         }
         Ok(())
+    }
+}
+
+/// The OS error alone: tempfile adds the temp file's name ("... at path
+/// DIR/.deboil-XXXX.tmp"), which the user never named and the output's
+/// own name, in every message, makes redundant.
+fn without_temp_path(e: io::Error) -> io::Error {
+    // Its error type is private and gives no source: cut its suffix.
+    if e.get_ref().is_none() {
+        return e;
+    }
+    let text = e.to_string();
+    match text.rfind(" at path ") {
+        Some(i) => io::Error::new(e.kind(), &text[..i]),
+        None => e,
     }
 }
 

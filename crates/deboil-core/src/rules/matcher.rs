@@ -316,11 +316,15 @@ mod tests {
 
     #[test]
     fn self_overlapping_phrases_get_an_nfa_ordinary_ones_a_dfa() {
-        let words: Vec<String> = (0..200).map(|i| format!("subscribe to page {i} now")).collect();
+        let words: Vec<String> = (0..200)
+            .map(|i| format!("subscribe to page {i} now"))
+            .collect();
         let m = table(&words).build().unwrap();
         assert_eq!(m.ac.kind(), AhoCorasickKind::DFA);
         // 26 phrases of 1,000 repeated letters: a DFA takes seconds to build.
-        let runs: Vec<String> = (b'a'..=b'z').map(|c| (c as char).to_string().repeat(1000)).collect();
+        let runs: Vec<String> = (b'a'..=b'z')
+            .map(|c| (c as char).to_string().repeat(1000))
+            .collect();
         let m = table(&runs).build().unwrap();
         assert_eq!(m.ac.kind(), AhoCorasickKind::ContiguousNFA);
         // It still finds them.
