@@ -438,19 +438,26 @@ impl Learned {
         ));
         let mut per_site: HashMap<&str, usize> = HashMap::new();
         for rule in &self.rules {
-            let pick = |prefix: bool| -> Vec<&str> {
+            let pick = |prefix: bool| -> Vec<String> {
                 rule.lines
                     .iter()
                     .zip(&rule.examples)
                     .filter(|(u, _)| matches!(u, Unit::Prefix(_)) == prefix)
-                    .filter_map(|(_, e)| e.as_deref())
+                    .filter_map(|(_, e)| e.clone())
                     .filter(|t| !t.is_empty())
-                    // A rule file refuses longer phrases (one long token
-                    // shared by pages): such a line stays.
-                    .filter(|t| normalize::key(t).len() <= crate::rules::MAX_PHRASE_BYTES)
                     .collect()
             };
-            let (texts, openings) = (pick(false), pick(true));
+            let (mut texts, mut openings) = (pick(false), pick(true));
+            // A rule file refuses phrases over MAX_PHRASE_BYTES: a longer
+            // line is matched by its opening words instead, and a long token
+            // shared by pages (no word boundary to cut at) stays.
+            let fits = |t: &String| normalize::key(t).len() <= crate::rules::MAX_PHRASE_BYTES;
+            for t in texts.iter().filter(|t| !fits(t)) {
+                openings.extend(opening_within_limit(t));
+            }
+            texts.retain(fits);
+            let mut seen = HashSet::new();
+            openings.retain(|o| fits(o) && seen.insert(o.clone()));
             if texts.is_empty() && openings.is_empty() {
                 continue;
             }
@@ -504,6 +511,26 @@ impl Learned {
         }
         out
     }
+}
+
+/// The opening words of `line` whose key fits a phrase, when at least
+/// [`PREFIX_WORDS`] of them do.
+fn opening_within_limit(line: &str) -> Option<String> {
+    let mut opening = String::new();
+    let mut words = 0;
+    for w in line.split_whitespace() {
+        let longer = if opening.is_empty() {
+            w.to_string()
+        } else {
+            format!("{opening} {w}")
+        };
+        if normalize::key(&longer).len() > crate::rules::MAX_PHRASE_BYTES {
+            break;
+        }
+        opening = longer;
+        words += 1;
+    }
+    (words >= PREFIX_WORDS).then_some(opening)
 }
 
 fn quote(s: &str) -> String {
