@@ -256,3 +256,27 @@ fn version_names_the_commit_and_the_built_in_rules() {
     let digest = format!("{:016x}", deboil_core::rules::embedded_digest());
     assert_eq!(rules, format!("{digest})\n"), "{v}");
 }
+
+#[test]
+fn learning_pages_that_share_a_long_token_starts_and_keeps_it() {
+    // Learned rules must stay within the phrase limit, or the run would
+    // refuse its own `<learned>` rules (or, before the limit, take seconds
+    // to compile them).
+    let tmp = tempfile::tempdir().unwrap();
+    let token = "x".repeat(10_000);
+    let pages: String = (0..6)
+        .map(|i| {
+            let text = format!(
+                "Home\nNews\nStory number {i} is told here in its own words today.\n{token}\n\
+                 Copyright 2024 Example Media, all rights reserved here\n"
+            );
+            serde_json::json!({"id": i.to_string(), "site": "a.example", "text": text}).to_string()
+                + "\n"
+        })
+        .collect();
+    fs::write(tmp.path().join("pages.jsonl"), pages).unwrap();
+    let o = run_in(tmp.path(), &["clean", "--learn", "pages.jsonl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).matches(&token).count(), 6);
+    assert!(!stdout(&o).contains("Copyright 2024"), "{}", stdout(&o));
+}
