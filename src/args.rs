@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Exit codes: 0 success, 1 findings (failed rule examples), 2 error.
 #[derive(Debug, Parser)]
-#[command(name = "deboil", version, propagate_version = true)]
+#[command(name = "deboil", version = version_text(), propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -42,6 +42,34 @@ pub enum Command {
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print a shell completion script to stdout.
+    ///
+    /// For bash: `deboil completions bash > ~/.local/share/bash-completion/completions/deboil`;
+    /// zsh: into a directory on `$fpath` as `_deboil`; fish:
+    /// `~/.config/fish/completions/deboil.fish`.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `VERSION (commit HASH, rules DIGEST)`: the build's git commit ("unknown"
+/// outside a git checkout) and a digest of the built-in rules, so a report
+/// says exactly what cleaned the data.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{} (commit {}, rules {:016x})",
+            env!("CARGO_PKG_VERSION"),
+            env!("DEBOIL_COMMIT"),
+            deboil_core::rules::embedded_digest()
+        )
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -290,7 +318,8 @@ pub struct InputArgs {
     /// With --skip-bad: copy bad records, byte for byte, to FILE.
     #[arg(long, value_name = "FILE", requires = "skip_bad")]
     pub rejects: Option<PathBuf>,
-    /// Worker threads (default: all cores). Output does not depend on it.
+    /// Worker threads (default: all cores; at most 4 per CPU and 1024, more
+    /// is capped with a warning). Output does not depend on it.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
     /// Records per parallel batch, in bytes; suffixes K, M, G.

@@ -27,8 +27,43 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("deboil: error: {e:#}");
+            eprintln!("deboil: error: {}", message(&e));
             ExitCode::from(2)
         }
+    }
+}
+
+/// The error and its causes, `: `-separated, leaving out a cause whose text
+/// is already there: an error such as "FILE: OS ERROR" that also gives the
+/// OS error as its source would otherwise print it twice.
+fn message(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let os = std::io::Error::from_raw_os_error(2);
+        let e = anyhow::Error::from(deboil_io::Error::io("x.jsonl", os));
+        assert_eq!(
+            message(&e),
+            "x.jsonl: No such file or directory (os error 2)"
+        );
+        let e = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(message(&e), "outer: inner");
     }
 }

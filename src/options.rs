@@ -18,6 +18,16 @@ use crate::args::{
     WhyArgs,
 };
 
+/// Worker threads allowed per CPU, and in all (see [`InputArgs::pool`]).
+pub const THREADS_PER_CPU: usize = 4;
+pub const MAX_THREADS: usize = 1024;
+
+/// The most worker threads `-j` may start on this machine.
+pub fn max_threads() -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cpus * THREADS_PER_CPU).min(MAX_THREADS)
+}
+
 impl InputArgs {
     /// How inputs are read.
     pub fn read_options(&self) -> ReadOptions {
@@ -37,13 +47,23 @@ impl InputArgs {
         }
     }
 
-    /// The worker pool `-j` asks for (all cores by default).
+    /// The worker pool `-j` asks for (all cores by default), capped at
+    /// [`max_threads`] with a warning: past that, threads only cost start-up
+    /// time and memory (`-j 100000` took over a minute to start).
     pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
+        let mut threads = self.threads.unwrap_or(0);
         if self.threads == Some(0) {
             anyhow::bail!("--threads must be at least 1");
         }
+        let cap = max_threads();
+        if threads > cap {
+            eprintln!(
+                "deboil: warning: -j {threads} capped at {cap} ({THREADS_PER_CPU} per CPU, at most {MAX_THREADS})"
+            );
+            threads = cap;
+        }
         rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads.unwrap_or(0))
+            .num_threads(threads)
             .build()
             .map_err(|e| anyhow::anyhow!("starting worker threads: {e}"))
     }

@@ -343,7 +343,7 @@ fn skip_bad_counts_reports_and_keeps_rejects_byte_for_byte() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), expected_jsonl());
     let err = stderr(&o);
-    assert!(err.contains("1 bad records skipped"), "{err}");
+    assert!(err.contains("1 bad record skipped"), "{err}");
     assert!(err.contains("mixed.jsonl:3:25: invalid UTF-8"), "{err}");
     let mut want = bad.to_vec();
     want.push(b'\n');

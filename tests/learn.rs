@@ -24,7 +24,7 @@ fn learn_writes_reviewable_rules_sorted_by_removed_text() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("1 sites learned from (1 with too few pages)"),
+        stderr(&o).contains("1 site learned from (1 with too few pages)"),
         "{}",
         stderr(&o)
     );
@@ -173,7 +173,7 @@ fn learning_names_bad_records_and_counts_skipped_ones_once() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("1 bad records skipped"),
+        stderr(&o).contains("1 bad record skipped"),
         "{}",
         stderr(&o)
     );
@@ -189,5 +189,5 @@ fn learning_names_bad_records_and_counts_skipped_ones_once() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stderr(&o).matches("skipped ").count(), 1, "{}", stderr(&o));
-    assert!(stderr(&o).contains("1 bad records skipped"));
+    assert!(stderr(&o).contains("1 bad record skipped"));
 }

@@ -49,7 +49,7 @@ fn rules_test_checks_examples_and_reports_bad_files() {
             .unwrap();
         assert_eq!(o.status.code(), Some(2));
         assert!(
-            stderr(&o).contains("broken.toml:4:10: bad regex"),
+            stderr(&o).contains("broken.toml:4:11: bad regex: unclosed group"),
             "{}",
             stderr(&o)
         );

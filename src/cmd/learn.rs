@@ -39,8 +39,8 @@ pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
         }
         if !args.input.quiet && summary.skipped > 0 {
             eprint!(
-                "deboil learn: {} bad records skipped\n{}",
-                summary.skipped,
+                "deboil learn: {} skipped\n{}",
+                summary::count(summary.skipped, "bad record"),
                 summary::skipped_text(&summary)
             );
         }

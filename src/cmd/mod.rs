@@ -31,6 +31,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Why(args) => why::run(&args),
         Command::Rules(RulesCommand::Test(a)) => rules::test(&a.paths),
         Command::Rules(RulesCommand::List(a)) => rules::list(&a.paths),
+        Command::Completions(a) => {
+            use clap::CommandFactory;
+            let mut out = stdout();
+            clap_complete::generate(a.shell, &mut Cli::command(), "deboil", &mut out);
+            out.flush().map_err(deboil_io::Error::Output)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

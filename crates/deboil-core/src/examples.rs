@@ -69,10 +69,10 @@ pub fn report(rules: &RuleSet, results: &[ExampleResult]) -> (String, usize) {
         .collect();
     let _ = writeln!(
         out,
-        "rules test: {} passed, {failed} failed ({} rules in {} files)",
+        "rules test: {} passed, {failed} failed ({} in {})",
         results.len() - failed,
-        rules.rules.len(),
-        rules.files.len()
+        crate::count(rules.rules.len() as u64, "rule"),
+        crate::count(rules.files.len() as u64, "file")
     );
     if !untested.is_empty() {
         let _ = writeln!(out, "rules without examples: {}", untested.join(", "));

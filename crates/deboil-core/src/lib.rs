@@ -46,3 +46,12 @@ pub use dedup::{DedupOptions, DedupSettings, Deduper, Deduplication};
 pub use error::{Error, Result};
 pub use learn::{LearnOptions, Learned, learn};
 pub use rules::{RuleSet, RuleSource, Toggles};
+
+/// `n` and `noun`, plural unless `n` is 1: "1 page", "2 pages".
+pub(crate) fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

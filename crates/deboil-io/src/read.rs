@@ -189,7 +189,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?
         .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, _>>()
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
     entries.sort();
     for p in entries {
         if p.file_name()
@@ -197,7 +198,9 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> io::Result<()> {
         {
             continue;
         }
-        let ft = std::fs::symlink_metadata(&p)?.file_type();
+        let ft = std::fs::symlink_metadata(&p)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?
+            .file_type();
         if ft.is_dir() {
             walk(root, &p, out)?;
         } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {

@@ -7,21 +7,12 @@ use deboil_core::rules::{RuleError, RuleSource};
 /// Reads a rule file, or every `*.toml` file under a directory (sorted).
 pub fn read(path: &Path) -> Result<Vec<RuleSource>, RuleError> {
     let mut files = Vec::new();
-    collect_toml(path, &mut files).map_err(|e| RuleError {
-        file: path.display().to_string(),
-        line: 0,
-        col: 0,
-        message: format!("cannot read rules: {e}"),
-    })?;
+    collect_toml(path, &mut files)?;
     files
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).map_err(|e| RuleError {
-                file: p.display().to_string(),
-                line: 0,
-                col: 0,
-                message: format!("cannot read rule file: {e}"),
-            })?;
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| unreadable(&p, "cannot read rule file", e))?;
             Ok(RuleSource::new(p.display().to_string(), text))
         })
         .collect()
@@ -36,11 +27,25 @@ pub fn read_all(paths: &[PathBuf]) -> Result<Vec<RuleSource>, RuleError> {
     Ok(sources)
 }
 
-fn collect_toml(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+/// A file or directory that cannot be read: no line or column to blame.
+fn unreadable(path: &Path, what: &str, e: std::io::Error) -> RuleError {
+    RuleError {
+        file: path.display().to_string(),
+        line: 0,
+        col: 0,
+        message: format!("{what}: {e}"),
+    }
+}
+
+fn collect_toml(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), RuleError> {
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(path, "cannot read rule file", e))?;
+    if meta.is_dir() {
+        let dir_error = |e| unreadable(path, "cannot read rule directory", e);
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(dir_error)?
             .map(|e| e.map(|e| e.path()))
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, _>>()
+            .map_err(dir_error)?;
         entries.sort();
         for p in entries {
             if p.is_dir() || p.extension().is_some_and(|e| e == "toml") {
@@ -48,7 +53,6 @@ fn collect_toml(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             }
         }
     } else {
-        std::fs::metadata(path)?;
         out.push(path.to_path_buf());
     }
     Ok(())

@@ -5,18 +5,39 @@ use deboil_core::rules::RuleSet;
 use crate::jobs::Summary;
 use crate::jobs::dedup::DedupSummary;
 
-/// The cleaning summary: documents, bytes, removals by rule, skipped records.
-pub fn clean_text(job: &str, s: &Summary, rules: &RuleSet) -> String {
-    let pct = if s.bytes_in > 0 {
-        100.0 * (s.bytes_in as f64 - s.bytes_out as f64) / s.bytes_in as f64
+/// `n` and `noun`, plural unless `n` is 1: "1 document", "2 documents".
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
     } else {
-        0.0
-    };
+        format!("{n} {noun}s")
+    }
+}
+
+/// The change from `before` to `after` bytes in percent, signed: "-9.6%",
+/// "+0.4%", and "0.0%" when the size did not change (or there was none).
+fn percent_change(before: u64, after: u64) -> String {
+    if before == after || before == 0 {
+        return "0.0%".to_string();
+    }
+    let pct = 100.0 * before.abs_diff(after) as f64 / before as f64;
+    let sign = if after < before { '-' } else { '+' };
+    format!("{sign}{pct:.1}%")
+}
+
+/// The cleaning summary: documents, bytes, removals by rule, whitespace the
+/// built-ins trimmed, skipped records.
+pub fn clean_text(job: &str, s: &Summary, rules: &RuleSet) -> String {
     let top = s.top_removals(rules);
     let total: u64 = top.iter().map(|t| t.1).sum();
     let mut line = format!(
-        "deboil {job}: {} documents ({} changed), {} -> {} bytes (-{pct:.1}%), {total} removals",
-        s.docs, s.changed_docs, s.bytes_in, s.bytes_out
+        "deboil {job}: {} ({} changed), {} -> {} bytes ({}), {}",
+        count(s.docs, "document"),
+        s.changed_docs,
+        s.bytes_in,
+        s.bytes_out,
+        percent_change(s.bytes_in, s.bytes_out),
+        count(total, "removal"),
     );
     if !top.is_empty() {
         let shown: Vec<String> = top
@@ -27,11 +48,26 @@ pub fn clean_text(job: &str, s: &Summary, rules: &RuleSet) -> String {
         line.push_str(": ");
         line.push_str(&shown.join(", "));
         if top.len() > 10 {
-            line.push_str(&format!(", ... {} more rules", top.len() - 10));
+            line.push_str(&format!(
+                ", ... {} more",
+                count(top.len() as u64 - 10, "rule")
+            ));
         }
     }
+    // What cleaning took outside removals is whitespace (removed lines'
+    // breaks, blank runs, trailing spaces): say so, or the bytes would not add up.
+    let whitespace = s
+        .bytes_in
+        .saturating_sub(s.bytes_out)
+        .saturating_sub(s.removed_bytes);
+    if whitespace > 0 {
+        line.push_str(&format!(
+            "; {} of whitespace trimmed",
+            count(whitespace, "byte")
+        ));
+    }
     if s.skipped > 0 {
-        line.push_str(&format!("; {} bad records skipped", s.skipped));
+        line.push_str(&format!("; {} skipped", count(s.skipped, "bad record")));
     }
     line.push('\n');
     line + &skipped_text(s)
@@ -41,9 +77,18 @@ pub fn clean_text(job: &str, s: &Summary, rules: &RuleSet) -> String {
 pub fn dedup_text(job: &str, s: &DedupSummary, verbose: bool) -> String {
     let d = &s.dedup;
     let kept = s.read.docs - d.exact_dropped - d.near_dropped;
+    let dropped = d.exact_dropped + d.near_dropped;
     let mut text = format!(
-        "deboil {job}: {} documents, {kept} kept, {} exact and {} near duplicates dropped, {} clusters",
-        s.read.docs, d.exact_dropped, d.near_dropped, d.clusters
+        "deboil {job}: {}, {kept} kept, {} exact and {} near {} dropped, {}",
+        count(s.read.docs, "document"),
+        d.exact_dropped,
+        d.near_dropped,
+        if dropped == 1 {
+            "duplicate"
+        } else {
+            "duplicates"
+        },
+        count(d.clusters, "cluster"),
     );
     if verbose {
         let per_doc = |b: usize| b as f64 / s.read.docs.max(1) as f64;
@@ -57,7 +102,10 @@ pub fn dedup_text(job: &str, s: &DedupSummary, verbose: bool) -> String {
         ));
     }
     if s.read.skipped > 0 {
-        text.push_str(&format!("; {} bad records skipped", s.read.skipped));
+        text.push_str(&format!(
+            "; {} skipped",
+            count(s.read.skipped, "bad record")
+        ));
     }
     text.push('\n');
     text
@@ -77,4 +125,36 @@ pub fn skipped_text(s: &Summary) -> String {
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_agree_in_number_and_changes_carry_their_sign() {
+        assert_eq!(count(1, "document"), "1 document");
+        assert_eq!(count(0, "removal"), "0 removals");
+        assert_eq!(percent_change(1000, 904), "-9.6%");
+        assert_eq!(percent_change(1000, 1000), "0.0%");
+        assert_eq!(percent_change(0, 0), "0.0%");
+        assert_eq!(percent_change(1000, 1004), "+0.4%");
+    }
+
+    #[test]
+    fn whitespace_the_built_ins_trimmed_is_reported() {
+        let s = Summary {
+            docs: 1,
+            changed_docs: 1,
+            bytes_in: 500_010,
+            bytes_out: 10,
+            ..Summary::default()
+        };
+        let line = clean_text("clean", &s, &RuleSet::empty());
+        assert_eq!(
+            line,
+            "deboil clean: 1 document (1 changed), 500010 -> 10 bytes (-100.0%), 0 removals; \
+             500000 bytes of whitespace trimmed\n"
+        );
+    }
 }

@@ -152,13 +152,29 @@ fn temp_beside(dest: &Path, mode: Option<u32>) -> io::Result<Target> {
             let (f, r) = cleanup::create_registered(path, |p| create_new(p, mode))?;
             registered = Some(r);
             Ok(f)
-        })?;
+        })
+        .map_err(without_temp_path)?;
     Ok(Target::Temp {
         file,
         mode,
         dest: dest.to_path_buf(),
         _registered: registered.expect("set on success"),
     })
+}
+
+/// The OS error alone: tempfile adds the temp file's name ("... at path
+/// DIR/.deboil-XXXX.tmp"), which the user never named and the output's
+/// own name, in every message, makes redundant.
+fn without_temp_path(e: io::Error) -> io::Error {
+    // Its error type is private and gives no source: cut its suffix.
+    if e.get_ref().is_none() {
+        return e;
+    }
+    let text = e.to_string();
+    match text.rfind(" at path ") {
+        Some(i) => io::Error::new(e.kind(), &text[..i]),
+        None => e,
+    }
 }
 
 #[cfg(unix)]

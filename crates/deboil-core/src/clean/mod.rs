@@ -199,6 +199,12 @@ impl Cleaned {
         }
         counts
     }
+
+    /// Bytes of the original inside removals. What else cleaning took is
+    /// whitespace: removed lines' breaks, blank runs, trailing spaces.
+    pub fn removed_bytes(&self) -> u64 {
+        self.removals.iter().map(|r| (r.end - r.start) as u64).sum()
+    }
 }
 
 /// Cleans documents with a compiled [`RuleSet`]. It owns the rules (and the

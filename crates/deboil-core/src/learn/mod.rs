@@ -392,12 +392,12 @@ impl Learned {
     /// One line on what was learned: pages, sites, rules.
     pub fn describe(&self) -> String {
         format!(
-            "{} pages, {} sites learned from ({} with too few pages), {} rules for {} sites",
-            self.pages,
-            self.sites_learned,
+            "{}, {} learned from ({} with too few pages), {} for {}",
+            crate::count(self.pages as u64, "page"),
+            crate::count(self.sites_learned as u64, "site"),
             self.sites_skipped,
-            self.rules.len(),
-            self.sites()
+            crate::count(self.rules.len() as u64, "rule"),
+            crate::count(self.sites() as u64, "site")
         )
     }
 
@@ -426,26 +426,38 @@ impl Learned {
     pub fn to_toml(&self) -> String {
         let mut out = String::new();
         out.push_str(&format!(
-            "# Learned by `deboil learn` from {} pages: {} sites learned from, {} with too few pages.\n\
+            "# Learned by `deboil learn` from {}: {} learned from, {} with too few pages.\n\
              # Each rule removes lines that recur across one site's pages (copies of one\n\
              # story count as one page). Review before committing under rules/: a rule\n\
              # that matches real article text can be deleted or switched off with\n\
              # `enabled = false`.\n\
              description = \"learned site templates\"\n",
-            self.pages, self.sites_learned, self.sites_skipped
+            crate::count(self.pages as u64, "page"),
+            crate::count(self.sites_learned as u64, "site"),
+            self.sites_skipped
         ));
         let mut per_site: HashMap<&str, usize> = HashMap::new();
         for rule in &self.rules {
-            let pick = |prefix: bool| -> Vec<&str> {
+            let pick = |prefix: bool| -> Vec<String> {
                 rule.lines
                     .iter()
                     .zip(&rule.examples)
                     .filter(|(u, _)| matches!(u, Unit::Prefix(_)) == prefix)
-                    .filter_map(|(_, e)| e.as_deref())
+                    .filter_map(|(_, e)| e.clone())
                     .filter(|t| !t.is_empty())
                     .collect()
             };
-            let (texts, openings) = (pick(false), pick(true));
+            let (mut texts, mut openings) = (pick(false), pick(true));
+            // A rule file refuses phrases over MAX_PHRASE_BYTES: a longer
+            // line is matched by its opening words instead, and a long token
+            // shared by pages (no word boundary to cut at) stays.
+            let fits = |t: &String| normalize::key(t).len() <= crate::rules::MAX_PHRASE_BYTES;
+            for t in texts.iter().filter(|t| !fits(t)) {
+                openings.extend(opening_within_limit(t));
+            }
+            texts.retain(fits);
+            let mut seen = HashSet::new();
+            openings.retain(|o| fits(o) && seen.insert(o.clone()));
             if texts.is_empty() && openings.is_empty() {
                 continue;
             }
@@ -499,6 +511,26 @@ impl Learned {
         }
         out
     }
+}
+
+/// The opening words of `line` whose key fits a phrase, when at least
+/// [`PREFIX_WORDS`] of them do.
+fn opening_within_limit(line: &str) -> Option<String> {
+    let mut opening = String::new();
+    let mut words = 0;
+    for w in line.split_whitespace() {
+        let longer = if opening.is_empty() {
+            w.to_string()
+        } else {
+            format!("{opening} {w}")
+        };
+        if normalize::key(&longer).len() > crate::rules::MAX_PHRASE_BYTES {
+            break;
+        }
+        opening = longer;
+        words += 1;
+    }
+    (words >= PREFIX_WORDS).then_some(opening)
 }
 
 fn quote(s: &str) -> String {

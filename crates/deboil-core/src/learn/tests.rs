@@ -84,3 +84,32 @@ fn toml_compiles_and_examples_pass() {
     assert!(results.iter().all(|r| r.passed()));
     assert!(toml.contains("fold_digits = true"));
 }
+
+#[test]
+fn lines_too_long_for_a_phrase_become_openings_or_stay() {
+    // A long notice recurs: it is matched by its opening words. A long token
+    // shared by pages (a tracking id) has no word boundary to cut at: a rule
+    // file would refuse it whole, so it is left out.
+    let notice: String = (0..300).map(|i| format!("clause{i} ")).collect();
+    let token = "x".repeat(2000);
+    let pages: Vec<(&str, String)> = (0..6)
+        .map(|i| {
+            (
+                "a.example",
+                format!("{}{notice}\n{token}\n", page(i, "Story")),
+            )
+        })
+        .collect();
+    let learned = learn(&pages, &LearnOptions::default());
+    let toml = learned.to_toml();
+    assert!(!toml.contains("xxxxxxxxxx"), "{toml}");
+    assert!(
+        toml.contains("starts_with = [\n  \"clause0 clause1 "),
+        "{toml}"
+    );
+    assert!(toml.contains("Copyright 2024 Example Media"), "{toml}");
+    let rules = learned.rule_set().expect("learned rules compile");
+    let cleaned = crate::Cleaner::with_rules(rules).clean(&pages[0].1, "a.example");
+    assert!(!cleaned.text.contains("clause299"), "{}", cleaned.text);
+    assert!(cleaned.text.contains(&token));
+}

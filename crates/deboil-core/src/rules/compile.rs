@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::matcher::{LitPat, MatcherBuilder, PhraseMode, compile_regex, is_word_byte};
 use super::{
-    Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, Origin, Rule, RuleError,
-    RuleSource, Scope, SitePattern, spec,
+    Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, MAX_PHRASE_BYTES, Origin, Rule,
+    RuleError, RuleSource, Scope, SitePattern, spec,
 };
 use crate::normalize;
 
@@ -172,6 +172,15 @@ impl Builder {
                 if k.is_empty() {
                     return Err(loc.err(phrase.span(), "phrase is empty once normalised"));
                 }
+                if k.len() > MAX_PHRASE_BYTES {
+                    return Err(loc.err(
+                        phrase.span(),
+                        format!(
+                            "phrase of {} bytes is longer than the limit of {MAX_PHRASE_BYTES}",
+                            k.len()
+                        ),
+                    ));
+                }
                 let kb = k.as_bytes();
                 target.phrases.add(
                     k.clone(),
@@ -187,8 +196,7 @@ impl Builder {
         }
         for re in &rs.regex {
             if let Err(e) = compile_regex(re.get_ref()) {
-                let msg = e.to_string().replace('\n', " ");
-                return Err(loc.err(re.span(), format!("bad regex: {msg}")));
+                return Err(regex_error(re, loc, &e));
             }
             if unicode_word_boundary(re.get_ref()) {
                 self.warnings.push(loc.err(
@@ -223,6 +231,42 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+/// A regex that does not compile, reported where the regex parser points:
+/// the place in the file (when the string holds the pattern as written, no
+/// escapes), then the pattern with a caret under the culprit.
+fn regex_error(re: &toml::Spanned<String>, loc: &Locator, e: &regex::Error) -> RuleError {
+    let pattern = re.get_ref();
+    let parsed = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(pattern);
+    let (what, span) = match &parsed {
+        Err(regex_syntax::Error::Parse(p)) => (p.kind().to_string(), *p.span()),
+        Err(regex_syntax::Error::Translate(t)) => (t.kind().to_string(), *t.span()),
+        // Not a syntax error (a size limit): the regex crate's one line.
+        _ => return loc.err(re.span(), format!("bad regex: {e}")),
+    };
+    let string = re.span();
+    let written = &loc.text[string.clone()];
+    let at = match written.find(pattern.as_str()) {
+        Some(i) => string.start + i + span.start.offset,
+        None => string.start,
+    };
+    let lead = pattern[..span.start.offset].chars().count();
+    let width = pattern[span.start.offset..span.end.offset]
+        .chars()
+        .count()
+        .max(1);
+    loc.err(
+        at..at,
+        format!(
+            "bad regex: {what}\n    {pattern}\n    {}{}",
+            " ".repeat(lead),
+            "^".repeat(width)
+        ),
+    )
 }
 
 /// Whether a regex uses `\b` or `\B` outside an ASCII-only `(?-u:...)` group.

@@ -30,6 +30,20 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
+/// A digest of the embedded rule files (xxh3-64 over their names and
+/// texts), to tell which default rules a build carries.
+pub fn embedded_digest() -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (name, text) in EMBEDDED {
+        // Lengths first, so that no two lists hash the same input.
+        h.update(&(name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update(&(text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    }
+    h.digest()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

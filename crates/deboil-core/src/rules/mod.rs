@@ -17,7 +17,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use crate::normalize;
-pub use embedded::EMBEDDED;
+pub use embedded::{EMBEDDED, embedded_digest};
 use matcher::Matchers;
 
 /// What a rule removes when it matches.
@@ -182,23 +182,37 @@ pub struct Rule {
 pub const DEFAULT_MAX_WORDS: usize = 40;
 /// Default `min_words_before` of `tail` rules.
 pub const DEFAULT_MIN_WORDS_BEFORE: usize = 50;
+/// The longest phrase (`contains`, `equals`, `starts_with`) a rule may
+/// give, in bytes once normalised: longer ones are refused, so that no
+/// phrase makes compiling the rules slow.
+pub const MAX_PHRASE_BYTES: usize = 1000;
 /// Regex rules allowed on lines up to this many words share the "short" set.
 /// A removal never deletes fewer words than the line it starts on holds, so a
 /// rule's `max_words` bounds the lines it needs to see.
 const SHORT_LINE_WORDS: usize = 120;
 
-/// A rule file that failed to load: `file:line:col: message`.
+/// A rule file that failed to load: `file:line:col: message`, or
+/// `file: message` when no place in it is to blame (it cannot be read).
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{file}:{line}:{col}: {message}")]
+#[error("{file}{}: {message}", position(*.line, *.col))]
 pub struct RuleError {
     /// The file's name.
     pub file: String,
-    /// 1-based line.
+    /// 1-based line; 0 when the error has no place in the file.
     pub line: usize,
-    /// 1-based column (characters).
+    /// 1-based column (characters); 0 with line 0.
     pub col: usize,
     /// What is wrong.
     pub message: String,
+}
+
+/// `:line:col`, or nothing for line 0.
+fn position(line: usize, col: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}:{col}")
+    }
 }
 
 /// A rule file's text and the name to report it by.
@@ -402,8 +416,28 @@ mod tests {
             &Toggles::default(),
         )
         .unwrap_err();
-        assert_eq!((e.file.as_str(), e.line, e.col), ("t.toml", 4, 10));
-        assert!(e.message.starts_with("bad regex"), "{e}");
+        // The group opens at the pattern's first character, column 11.
+        assert_eq!((e.file.as_str(), e.line, e.col), ("t.toml", 4, 11));
+        assert_eq!(
+            e.to_string(),
+            "t.toml:4:11: bad regex: unclosed group\n    (unclosed\n    ^"
+        );
+        // The caret under the culprit, the column at it.
+        let e = RuleSet::compile(
+            &src("[[rule]]\nid = \"a\"\nreason = \"r\"\nregex = ['ab[z-a]cd']\n"),
+            &Toggles::default(),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.col), (4, 14), "{e}");
+        assert!(e.message.ends_with("\n    ab[z-a]cd\n       ^^^"), "{e}");
+        // Escapes in a basic string: the string's place, the pattern's caret.
+        let e = RuleSet::compile(
+            &src("[[rule]]\nid = \"a\"\nreason = \"r\"\nregex = [\"x\\\\d+(\"]\n"),
+            &Toggles::default(),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.col), (4, 10), "{e}");
+        assert!(e.message.ends_with("\n    x\\d+(\n        ^"), "{e}");
 
         let e = RuleSet::compile(
             &src("[[rule]]\nid = \"a\"\nreason = \"r\"\ncontain = ['x']\n"),
@@ -419,6 +453,33 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((e.line, e.col), (5, 10), "{e}");
+    }
+
+    #[test]
+    fn phrases_longer_than_the_limit_are_refused() {
+        let rule = |p: &str| format!("[[rule]]\nid = \"a\"\nreason = \"r\"\nequals = ['{p}']\n");
+        // The limit counts the normalised key: spaces collapse, case folds.
+        let at = format!("{} {}", "X".repeat(500), "x".repeat(499));
+        assert!(RuleSet::compile(&src(&rule(&at)), &Toggles::default()).is_ok());
+        let spaced = format!("{}   {}", "x".repeat(500), "x".repeat(499));
+        assert!(RuleSet::compile(&src(&rule(&spaced)), &Toggles::default()).is_ok());
+        let e = RuleSet::compile(&src(&rule(&"x".repeat(1001))), &Toggles::default()).unwrap_err();
+        assert_eq!((e.line, e.col), (4, 11), "{e}");
+        assert_eq!(
+            e.message,
+            "phrase of 1001 bytes is longer than the limit of 1000"
+        );
+    }
+
+    #[test]
+    fn an_error_without_a_place_names_the_file_alone() {
+        let e = RuleError {
+            file: "nope.toml".into(),
+            line: 0,
+            col: 0,
+            message: "cannot read rule file: gone".into(),
+        };
+        assert_eq!(e.to_string(), "nope.toml: cannot read rule file: gone");
     }
 
     #[test]

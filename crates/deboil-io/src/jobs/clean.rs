@@ -42,6 +42,7 @@ enum CleanedRecord {
         bytes_in: usize,
         bytes_out: usize,
         counts: Vec<(Cause, u64)>,
+        removed_bytes: u64,
     },
     Bad(BadRecord),
 }
@@ -82,14 +83,9 @@ impl CleanJob {
                         bytes_in,
                         bytes_out,
                         counts,
+                        removed_bytes,
                     } => {
-                        summary.docs += 1;
-                        summary.bytes_in += bytes_in as u64;
-                        summary.bytes_out += bytes_out as u64;
-                        summary.changed_docs += u64::from(!counts.is_empty());
-                        for (c, n) in counts {
-                            *summary.removals.entry(c).or_default() += n;
-                        }
+                        summary.add_doc(bytes_in, bytes_out, counts, removed_bytes);
                         if let Some(w) = side.explain.as_mut() {
                             w.write_all(&explain).map_err(Error::Output)?;
                         }
@@ -146,6 +142,7 @@ impl CleanJob {
             bytes_in: doc.text.len(),
             bytes_out: cleaned.text.len(),
             counts,
+            removed_bytes: cleaned.removed_bytes(),
         }
     }
 }

@@ -29,17 +29,31 @@ use crate::read::{Input, RawRecord};
 use spool::{SpoolPart, mark, read_text, text_of_line, write_cluster};
 
 /// A change made to each text before it is deduplicated (and written):
-/// `run` cleans. Returns the new text and its removals by cause.
+/// `run` cleans.
 pub trait Transform: Sync {
     /// Transforms `text` of a document of `site`.
-    fn apply<'a>(&self, text: &'a str, site: &str) -> (Cow<'a, str>, Vec<(Cause, u64)>);
+    fn apply<'a>(&self, text: &'a str, site: &str) -> Transformed<'a>;
+}
+
+/// A transformed text and what was taken from it.
+#[derive(Debug, Clone)]
+pub struct Transformed<'a> {
+    /// The new text.
+    pub text: Cow<'a, str>,
+    /// Removals by cause.
+    pub removals: Vec<(Cause, u64)>,
+    /// Bytes of the original inside those removals.
+    pub removed_bytes: u64,
 }
 
 impl Transform for Cleaner {
-    fn apply<'a>(&self, text: &'a str, site: &str) -> (Cow<'a, str>, Vec<(Cause, u64)>) {
+    fn apply<'a>(&self, text: &'a str, site: &str) -> Transformed<'a> {
         let cleaned = self.clean(text, site);
-        let counts = cleaned.removal_counts();
-        (Cow::Owned(cleaned.text), counts)
+        Transformed {
+            removals: cleaned.removal_counts(),
+            removed_bytes: cleaned.removed_bytes(),
+            text: Cow::Owned(cleaned.text),
+        }
     }
 }
 
@@ -109,6 +123,7 @@ enum SignedRecord {
         bytes_in: usize,
         bytes_out: usize,
         removals: Vec<(Cause, u64)>,
+        removed_bytes: u64,
     },
     Bad(BadRecord),
 }
@@ -140,9 +155,17 @@ impl DedupJob<'_> {
             Ok(d) => d,
             Err(b) => return SignedRecord::Bad(b),
         };
-        let (text, removals) = match self.transform {
+        let Transformed {
+            text,
+            removals,
+            removed_bytes,
+        } = match self.transform {
             Some(t) => t.apply(&doc.text, &doc.site),
-            None => (Cow::Borrowed(doc.text.as_str()), Vec::new()),
+            None => Transformed {
+                text: Cow::Borrowed(doc.text.as_str()),
+                removals: Vec::new(),
+                removed_bytes: 0,
+            },
         };
         let sign = match self.template {
             None => Signing::Now(self.opts.sign(&text)),
@@ -171,6 +194,7 @@ impl DedupJob<'_> {
             bytes_in: doc.text.len(),
             bytes_out: text.len(),
             removals,
+            removed_bytes,
         }
     }
 
@@ -267,14 +291,9 @@ impl DedupJob<'_> {
                             bytes_in,
                             bytes_out,
                             removals,
+                            removed_bytes,
                         } => {
-                            read.docs += 1;
-                            read.bytes_in += bytes_in as u64;
-                            read.bytes_out += bytes_out as u64;
-                            read.changed_docs += u64::from(!removals.is_empty());
-                            for (c, n) in removals {
-                                *read.removals.entry(c).or_default() += n;
-                            }
+                            read.add_doc(bytes_in, bytes_out, removals, removed_bytes);
                             if exact_verify {
                                 spans.push(span);
                             }

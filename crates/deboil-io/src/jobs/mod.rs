@@ -94,6 +94,10 @@ pub struct Summary {
     pub bytes_out: u64,
     /// Removals by cause.
     pub removals: BTreeMap<Cause, u64>,
+    /// Text bytes inside removals; the rest of `bytes_in - bytes_out` is
+    /// whitespace the built-ins trimmed (line breaks, blank runs, trailing
+    /// spaces), which makes no removal of its own.
+    pub removed_bytes: u64,
     /// The skipped records' messages (`file:line: problem`), the first 20.
     pub skipped_messages: Vec<String>,
 }
@@ -102,6 +106,24 @@ pub struct Summary {
 const MAX_MESSAGES: usize = 20;
 
 impl Summary {
+    /// Adds one document cleaned from `bytes_in` to `bytes_out` bytes.
+    pub fn add_doc(
+        &mut self,
+        bytes_in: usize,
+        bytes_out: usize,
+        removals: Vec<(Cause, u64)>,
+        removed_bytes: u64,
+    ) {
+        self.docs += 1;
+        self.bytes_in += bytes_in as u64;
+        self.bytes_out += bytes_out as u64;
+        // Trimming whitespace changes a document too, without a removal.
+        self.changed_docs += u64::from(!removals.is_empty() || bytes_in != bytes_out);
+        for (c, n) in removals {
+            *self.removals.entry(c).or_default() += n;
+        }
+        self.removed_bytes += removed_bytes;
+    }
     /// Rule ids and removal counts, most removals first (ties by id).
     pub fn top_removals(&self, rules: &RuleSet) -> Vec<(String, u64)> {
         let mut v: Vec<(String, u64)> = self

@@ -38,7 +38,7 @@ pub fn find_by_id<const N: usize>(
             for (slot, id) in found.iter_mut().zip(ids) {
                 if slot.is_none() && doc.id == id {
                     let text = match transform {
-                        Some(t) => t.apply(&doc.text, &doc.site).0.into_owned(),
+                        Some(t) => t.apply(&doc.text, &doc.site).text.into_owned(),
                         None => doc.text.clone(),
                     };
                     let place = format!("{}:{}", rec.input.input.name, rec.line);
@@ -79,7 +79,7 @@ pub fn site_template(
     let work = |rec: &crate::read::RawRecord| {
         Document::parse(rec, &read.names).ok().map(|doc| {
             let lines = match transform {
-                Some(t) => SiteLines::line_hashes(&t.apply(&doc.text, &doc.site).0),
+                Some(t) => SiteLines::line_hashes(&t.apply(&doc.text, &doc.site).text),
                 None => SiteLines::line_hashes(&doc.text),
             };
             (doc.site, lines)
