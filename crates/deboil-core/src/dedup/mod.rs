@@ -76,6 +76,20 @@ impl DedupOptions {
         })
     }
 
+    /// Signs a text given by its key (see [`crate::normalize::push_key`]);
+    /// `chars` is what [`Keep::Longest`] compares.
+    pub fn sign_key(&self, key: &[u8], chars: u32) -> Signed {
+        let signature = self.signer.sign_key_bytes(key);
+        let mut bands = Vec::with_capacity(self.params.bands);
+        lsh::band_hashes(&signature, self.params, &mut bands);
+        Signed {
+            signature,
+            exact: xxh3_128(key),
+            bands,
+            chars,
+        }
+    }
+
     /// Signs `text`: signature, exact hash and band hashes. Pure, so any
     /// number of threads can sign while one [`Deduper`] decides.
     pub fn sign(&self, text: &str) -> Signed {

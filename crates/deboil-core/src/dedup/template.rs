@@ -73,6 +73,52 @@ pub struct Template {
     lines: HashSetKeyed<u64>,
 }
 
+/// A document's lines normalised once: the distinct line hashes counting
+/// needs, the line keys signing needs (so the text need not be normalised
+/// again), and the exact hash of the whole.
+#[derive(Debug, Clone, Default)]
+pub struct LineKeys {
+    /// Distinct lines (hash, words), for [`SiteLines::add`].
+    pub lines: Vec<(u64, u16)>,
+    /// The non-blank lines' keys in order, separated by `\n` (a key never
+    /// holds one), for [`Template::join_kept`].
+    pub keys: Vec<u8>,
+    /// xxh3-128 of the whole text's key, as [`crate::dedup::DedupOptions::exact_hash`] gives it.
+    pub exact: u128,
+}
+
+impl LineKeys {
+    /// Normalises `text` line by line.
+    pub fn of(text: &str) -> LineKeys {
+        let mut out = LineKeys::default();
+        let (mut key, mut scratch) = (Vec::new(), Vec::new());
+        for line in text.split_inclusive('\n') {
+            key.clear();
+            let words = normalize::push_key(line, &mut key);
+            if key.is_empty() {
+                continue;
+            }
+            let h = normalize::line_hash(&key, &mut scratch);
+            out.lines
+                .push((h, u16::try_from(words).unwrap_or(u16::MAX)));
+            if !out.keys.is_empty() {
+                out.keys.push(b'\n');
+            }
+            out.keys.extend_from_slice(&key);
+        }
+        // The whole text's key is its line keys joined by single spaces.
+        let joined: Vec<u8> = out
+            .keys
+            .iter()
+            .map(|&b| if b == b'\n' { b' ' } else { b })
+            .collect();
+        out.exact = xxhash_rust::xxh3::xxh3_128(&joined);
+        out.lines.sort_unstable();
+        out.lines.dedup_by_key(|l| l.0);
+        out
+    }
+}
+
 /// One key for a line of a site.
 fn key(site: u32, line: u64) -> u64 {
     line ^ u64::from(site)
@@ -240,6 +286,27 @@ impl Template {
         self.lines.is_empty()
     }
 
+    /// The key of a text without the template lines of site `site`, from
+    /// its [`LineKeys::keys`]: the kept lines' keys joined by spaces, which
+    /// is what normalising the stripped text gives.
+    pub fn join_kept(&self, site: u32, keys: &[u8], out: &mut Vec<u8>) {
+        out.clear();
+        let mut scratch = Vec::new();
+        for k in keys.split(|&b| b == b'\n').filter(|k| !k.is_empty()) {
+            if !self.lines.is_empty()
+                && self
+                    .lines
+                    .contains(&key(site, normalize::line_hash(k, &mut scratch)))
+            {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(b' ');
+            }
+            out.extend_from_slice(k);
+        }
+    }
+
     /// `text` without the template lines of site `site`.
     pub fn strip<'a>(&self, site: u32, text: &'a str) -> Cow<'a, str> {
         if self.lines.is_empty() {
@@ -330,6 +397,35 @@ mod tests {
             "{stripped}"
         );
         assert!(!stripped.contains("Comments on this article"), "{stripped}");
+    }
+
+    #[test]
+    fn line_keys_give_what_normalising_the_stripped_text_gives() {
+        let stories = [
+            "Rain fell on the town.",
+            "Bread rose again.",
+            "Boats  collided.",
+        ];
+        let pages: Vec<(&str, String)> = stories
+            .iter()
+            .map(|s| ("s", format!("\n  {s}\n\n{CHROME}\u{a0}\n")))
+            .collect();
+        let t = template_of(&pages);
+        let site = t.site("s").unwrap();
+        for (_, text) in &pages {
+            let lk = LineKeys::of(text);
+            assert_eq!(lk.lines, SiteLines::line_hashes(text));
+            assert_eq!(
+                lk.exact,
+                xxhash_rust::xxh3::xxh3_128(normalize::key(text).as_bytes())
+            );
+            let mut joined = Vec::new();
+            t.join_kept(site, &lk.keys, &mut joined);
+            assert_eq!(joined, normalize::key(&t.strip(site, text)).into_bytes());
+            // An empty template keeps everything.
+            Template::default().join_kept(0, &lk.keys, &mut joined);
+            assert_eq!(joined, normalize::key(text).into_bytes());
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use rayon::ThreadPool;
 use rayon::prelude::*;
 
 use deboil_core::clean::{Cause, Cleaner};
-use deboil_core::dedup::template::{SiteLines, Template, TemplateOptions};
+use deboil_core::dedup::template::{LineKeys, SiteLines, Template, TemplateOptions};
 use deboil_core::dedup::{
     DedupOptions, DedupStats, Deduper, Deduplication, IndexedDocs, Keep, Signed, Verify,
 };
@@ -26,7 +26,7 @@ use crate::doc::{BadRecord, Document};
 use crate::error::{Error, Result};
 use crate::pipeline::{ReadOptions, par_batches_then};
 use crate::read::{Input, RawRecord};
-use spool::{SpoolPart, mark, read_text, text_of_line, write_cluster};
+use spool::{SpoolPart, mark, read_text, write_cluster};
 
 /// A change made to each text before it is deduplicated (and written):
 /// `run` cleans.
@@ -134,8 +134,8 @@ enum Signing {
     Now(Signed),
     Later {
         site: String,
-        lines: Vec<(u64, u16)>,
-        exact: u128,
+        /// Written to the key spool by the spool stage (then emptied).
+        lines: LineKeys,
         chars: u32,
     },
 }
@@ -171,8 +171,7 @@ impl DedupJob<'_> {
             None => Signing::Now(self.opts.sign(&text)),
             Some(_) => Signing::Later {
                 site: doc.site.clone(),
-                lines: SiteLines::line_hashes(&text),
-                exact: self.opts.exact_hash(&text),
+                lines: LineKeys::of(&text),
                 chars: match self.opts.keep {
                     Keep::Longest => u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
                     _ => 0,
@@ -229,6 +228,20 @@ impl DedupJob<'_> {
         let mut site_lines = self.template.map(SiteLines::new);
         let counting = site_lines.is_some();
         let mut waiting: Vec<Waiting> = Vec::new();
+        // Each waiting document's line keys, spooled apart from the output
+        // lines: signing reads them back without parsing or normalising the
+        // text again.
+        let key_file = counting
+            .then(tempfile::tempfile)
+            .transpose()
+            .map_err(|e| Error::io("spool file", e))?;
+        let key_read = key_file
+            .as_ref()
+            .map(std::fs::File::try_clone)
+            .transpose()
+            .map_err(|e| Error::io("spool file", e))?;
+        let mut key_spool = key_file.map(|f| BufWriter::with_capacity(1 << 20, f));
+        let mut key_parts: Vec<SpoolPart> = Vec::new();
         let mut template = Template::default();
         let mut sites: Vec<u32> = Vec::new();
         let text_of = |spans: &[(u64, u64)],
@@ -253,8 +266,17 @@ impl DedupJob<'_> {
                 offset: parts.last().map_or(0, |p| p.offset + p.bytes),
                 bytes: 0,
             };
+            let mut key_part = SpoolPart {
+                first: part.first,
+                docs: 0,
+                offset: key_parts.last().map_or(0, |p| p.offset + p.bytes),
+                bytes: 0,
+            };
             for r in records {
-                if let SignedRecord::Done { line, span, .. } = r {
+                if let SignedRecord::Done {
+                    line, span, sign, ..
+                } = r
+                {
                     spool
                         .write_all(line)
                         .map_err(|e| Error::io("spool file", e))?;
@@ -262,11 +284,21 @@ impl DedupJob<'_> {
                     part.docs += 1;
                     part.bytes += line.len() as u64;
                     *line = Vec::new();
+                    if let (Signing::Later { lines, .. }, Some(k)) = (sign, key_spool.as_mut()) {
+                        k.write_all(&lines.keys)
+                            .and_then(|()| k.write_all(b"\0"))
+                            .map_err(|e| Error::io("spool file", e))?;
+                        key_part.docs += 1;
+                        key_part.bytes += lines.keys.len() as u64 + 1;
+                        lines.keys = Vec::new();
+                    }
                 }
             }
-            if exact_verify || counting {
-                // The batch's texts must be readable before it is decided
-                // (and all of them before templates are left out).
+            if counting {
+                key_parts.push(key_part);
+            }
+            if exact_verify {
+                // The batch's texts must be readable before it is decided.
                 spool.flush().map_err(|e| Error::io("spool file", e))?;
             }
             parts.push(part);
@@ -301,14 +333,10 @@ impl DedupJob<'_> {
                                 Signing::Now(signed) => {
                                     deduper.insert(&id, signed, newest.as_deref());
                                 }
-                                Signing::Later {
-                                    site,
-                                    lines,
-                                    exact,
-                                    chars,
-                                } => {
+                                Signing::Later { site, lines, chars } => {
                                     let counts = site_lines.as_mut().expect("counting");
-                                    let site = counts.add(&site, &lines);
+                                    let site = counts.add(&site, &lines.lines);
+                                    let exact = lines.exact;
                                     waiting.push(Waiting {
                                         id: id.into(),
                                         newest: newest.map(Into::into),
@@ -337,23 +365,28 @@ impl DedupJob<'_> {
                 sites = waiting.iter().map(|w| w.site).collect();
             }
             let opts = &self.opts;
-            let (template, names) = (&template, &text_names);
+            let template = &template;
+            let mut key_spool = key_spool.take().expect("counting");
+            key_spool.flush().map_err(|e| Error::io("spool file", e))?;
+            let key_read = key_read.as_ref().expect("counting");
             // Signing, now that templates are known: parts are read back and
             // signed in parallel, a few at a time, and decided in order.
             let sign = |part: &SpoolPart, buf: &mut Vec<u8>| -> Result<Vec<Signed>> {
                 let mut out = Vec::with_capacity(part.docs);
-                part.each_line(&spool_read, buf, |i, line| {
+                let mut joined = Vec::new();
+                part.each_record(key_read, buf, 0, |i, keys| {
                     let w = &waiting[i - prior];
-                    let text = text_of_line(line, names)?;
-                    let mut s = opts.sign(&template.strip(w.site, &text));
-                    (s.exact, s.chars) = (w.exact, w.chars);
+                    let keys = keys.strip_suffix(b"\0").unwrap_or(keys);
+                    template.join_kept(w.site, keys, &mut joined);
+                    let mut s = opts.sign_key(&joined, w.chars);
+                    s.exact = w.exact;
                     out.push(s);
                     Ok(())
                 })?;
                 Ok(out)
             };
             let mut bufs = vec![Vec::new(); 2 * pool.current_num_threads()];
-            for chunk in parts.chunks(bufs.len()) {
+            for chunk in key_parts.chunks(bufs.len()) {
                 let signed: Vec<Vec<Signed>> = pool.install(|| {
                     chunk
                         .par_iter()

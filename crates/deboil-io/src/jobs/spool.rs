@@ -19,18 +19,29 @@ pub(super) struct SpoolPart {
 
 impl SpoolPart {
     /// Reads the part into `buf` and calls `f` with each document's index
-    /// and line.
+    /// and line (its `\n` included).
     pub fn each_line(
         &self,
         spool: &std::fs::File,
         buf: &mut Vec<u8>,
+        f: impl FnMut(usize, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        self.each_record(spool, buf, b'\n', f)
+    }
+
+    /// [`SpoolPart::each_line`] for records ending in `sep`.
+    pub fn each_record(
+        &self,
+        spool: &std::fs::File,
+        buf: &mut Vec<u8>,
+        sep: u8,
         mut f: impl FnMut(usize, &[u8]) -> Result<()>,
     ) -> Result<()> {
         buf.resize(self.bytes as usize, 0);
         read_at(spool, buf, self.offset).map_err(|e| Error::io("spool file", e))?;
         let mut rest = &buf[..];
         for i in self.first..self.first + self.docs {
-            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
+            let end = memchr::memchr(sep, rest).map_or(rest.len(), |p| p + 1);
             let (line, tail) = rest.split_at(end);
             rest = tail;
             f(i, line)?;
@@ -53,7 +64,7 @@ pub(super) fn read_text(
 }
 
 /// The text field of an output line.
-pub(super) fn text_of_line(line: &[u8], names: &[String]) -> Result<String> {
+fn text_of_line(line: &[u8], names: &[String]) -> Result<String> {
     let mut fields: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(line)
         .map_err(|e| Error::io("spool file", std::io::Error::other(e)))?;
     Ok(names
