@@ -21,7 +21,7 @@ use deboil_core::dedup::{
 };
 
 use super::{SideOutputs, Summary};
-use crate::doc::{BadRecord, Document};
+use crate::doc::{BadRecord, Document, FieldNames, text_in_line};
 use crate::error::{Error, Result};
 use crate::pipeline::{ReadOptions, par_batches_then};
 use crate::read::{Input, RawRecord};
@@ -173,9 +173,8 @@ impl DedupJob<'_> {
         }
         // Indexed documents come first, as documents 0..prior.
         let prior = deduper.len();
-        let text_names = [self.read.names.text.clone(), "text".to_string()];
         let text_of = |spans: &[(u64, u64)], i: usize| -> Result<String> {
-            read_text(&spool_read, spans[i - prior], &text_names)
+            read_text(&spool_read, spans[i - prior], &self.read.names)
         };
         let work = |r: &RawRecord| self.process(r);
         // Output lines go to the spool on the worker side, in order; each
@@ -305,20 +304,17 @@ impl DedupJob<'_> {
 }
 
 /// A document's text read back from its line in the spool (as transformed,
-/// so as signed). JSONL inputs keep their text field's name; text files
-/// write `text`.
-fn read_text(spool: &std::fs::File, (offset, len): (u64, u64), names: &[String]) -> Result<String> {
+/// so as signed).
+fn read_text(
+    spool: &std::fs::File,
+    (offset, len): (u64, u64),
+    names: &FieldNames,
+) -> Result<String> {
     let mut line = vec![0; len as usize];
     read_at(spool, &mut line, offset).map_err(|e| Error::io("spool file", e))?;
-    let mut fields: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&line)
+    let line = std::str::from_utf8(&line)
         .map_err(|e| Error::io("spool file", std::io::Error::other(e)))?;
-    Ok(names
-        .iter()
-        .find_map(|f| match fields.remove(f.as_str()) {
-            Some(serde_json::Value::String(s)) => Some(s),
-            _ => None,
-        })
-        .unwrap_or_default())
+    Ok(text_in_line(line, names).unwrap_or_default())
 }
 
 /// Reads `buf.len()` bytes at `offset` without moving a shared file position,
