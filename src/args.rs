@@ -122,9 +122,9 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct WhyArgs {
-    /// Id of the first document.
+    /// Id of the first document, or its place FILE:LINE (where ids repeat).
     pub first: String,
-    /// Id of the second document.
+    /// Id of the second document, or its place FILE:LINE.
     pub second: String,
     #[command(flatten)]
     pub input: InputArgs,

@@ -57,6 +57,19 @@ pub struct DedupSummary {
     pub read: Summary,
     /// What the deduper found.
     pub dedup: DedupStats,
+    /// Documents that repeat an earlier document's id, if any.
+    pub duplicate_ids: Option<DuplicateIds>,
+}
+
+/// Documents sharing an id (clusters and `dup_of` name documents by id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateIds {
+    /// How many documents repeat an earlier document's id.
+    pub count: u64,
+    /// The first id repeated.
+    pub id: String,
+    /// `FILE:LINE` of its first document and of the first one repeating it.
+    pub places: [String; 2],
 }
 
 /// The `dedup` job.
@@ -156,6 +169,9 @@ impl DedupJob<'_> {
         mut side: SideOutputs,
     ) -> Result<DedupResult> {
         let mut read = Summary::default();
+        // Where each document is (input, line), to name repeated ids.
+        let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+        let mut places: Vec<(u32, u32)> = Vec::new();
         let spool_file = tempfile::tempfile().map_err(|e| Error::io("spool file", e))?;
         // Exact verification reads texts back while pass one still writes.
         let spool_read = spool_file
@@ -236,6 +252,8 @@ impl DedupJob<'_> {
                                 spans.push(span);
                             }
                             deduper.insert(&id, signed, newest.as_deref());
+                            let line = u32::try_from(rec.line).unwrap_or(u32::MAX);
+                            places.push((rec.input.index as u32, line));
                         }
                     }
                 }
@@ -248,6 +266,19 @@ impl DedupJob<'_> {
             },
         )?;
         let found = pool.install(|| deduper.finish_with_texts(|i| text_of(&spans, i)))?;
+        let repeated = pool.install(|| found.repeated_ids());
+        let duplicate_ids = repeated.first.map(|(a, b)| {
+            let place = |i: usize| {
+                let (input, line) = places[i - prior];
+                format!("{}:{line}", names[input as usize])
+            };
+            DuplicateIds {
+                count: repeated.count,
+                id: found.id(a).to_string(),
+                places: [place(a), place(b)],
+            }
+        });
+        drop(places);
         let spool_file = spool
             .into_inner()
             .map_err(|e| Error::io("spool file", e.into_error()))?;
@@ -297,6 +328,7 @@ impl DedupJob<'_> {
             summary: DedupSummary {
                 read,
                 dedup: found.stats.clone(),
+                duplicate_ids,
             },
             found,
         })
