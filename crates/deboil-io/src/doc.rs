@@ -52,9 +52,10 @@ pub struct Document<'a> {
     pub text: String,
     /// The JSON object's fields in order, for JSONL records.
     fields: Option<Vec<(Key<'a>, &'a RawValue)>>,
-    /// Where the text is: its field's index in the object, then in each
-    /// nested object on its path.
-    text_steps: Vec<usize>,
+    /// Where the text is: its field's index in the object, then its index
+    /// in each nested object on its path (none for a top-level text).
+    text_index: usize,
+    text_nested: Vec<usize>,
 }
 
 /// A JSON object key, borrowed when it holds no escapes.
@@ -180,26 +181,25 @@ fn position(fields: &[(Key, &RawValue)], name: &str) -> Option<usize> {
     fields.iter().position(|(k, _)| k.0 == name)
 }
 
-/// The value at `path` in `fields` (see [`FieldNames`]), noting in `steps`
-/// its index in each object on the way.
+/// The value at `path` in `fields` (see [`FieldNames`]), telling `step` its
+/// index in each object on the way.
 fn lookup<'a>(
     fields: &[(Key<'a>, &'a RawValue)],
     path: &str,
-    steps: &mut Vec<usize>,
+    mut step: impl FnMut(usize),
 ) -> Option<&'a RawValue> {
-    steps.clear();
     if let Some(i) = position(fields, path) {
-        steps.push(i);
+        step(i);
         return Some(fields[i].1);
     }
     let (head, rest) = path.split_once('.')?;
     let i = position(fields, head)?;
-    steps.push(i);
+    step(i);
     let mut value = fields[i].1;
     for name in rest.split('.') {
         let Fields(inner) = serde_json::from_str::<Fields<'a>>(value.get()).ok()?;
         let j = position(&inner, name)?;
-        steps.push(j);
+        step(j);
         value = inner[j].1;
     }
     Some(value)
@@ -207,7 +207,7 @@ fn lookup<'a>(
 
 /// The value at `path`, when there is one.
 fn get<'a>(fields: &[(Key<'a>, &'a RawValue)], path: &str) -> Option<&'a RawValue> {
-    lookup(fields, path, &mut Vec::new())
+    lookup(fields, path, |_| {})
 }
 
 /// An id: a non-empty string, or a number as written (so `7` and `"7"` are
@@ -285,7 +285,8 @@ impl<'a> Document<'a> {
                     site: site_name(fallback_site),
                     text: text.to_string(),
                     fields: None,
-                    text_steps: Vec::new(),
+                    text_index: 0,
+                    text_nested: Vec::new(),
                 })
             }
             Format::Jsonl => Self::parse_json(rec, names, fallback_site),
@@ -309,8 +310,12 @@ impl<'a> Document<'a> {
                 format!("malformed JSON: {msg}"),
             )
         })?;
-        let mut text_steps = Vec::new();
-        let raw_text = lookup(&fields, &names.text, &mut text_steps).ok_or_else(|| {
+        let (mut text_index, mut text_nested) = (None, Vec::new());
+        let raw_text = lookup(&fields, &names.text, |i| match text_index {
+            None => text_index = Some(i),
+            Some(_) => text_nested.push(i),
+        });
+        let raw_text = raw_text.ok_or_else(|| {
             BadRecord::at(line, None, format!("missing text field `{}`", names.text))
         })?;
         let text = as_str(raw_text).ok_or_else(|| {
@@ -344,7 +349,8 @@ impl<'a> Document<'a> {
             site,
             text,
             fields: Some(fields),
-            text_steps,
+            text_index: text_index.expect("set when the text was found"),
+            text_nested,
         })
     }
 
@@ -358,11 +364,11 @@ impl<'a> Document<'a> {
     /// Writes the document as one JSONL line with `text` in place of its text.
     pub fn write_jsonl(&self, text: &str, out: &mut Vec<u8>) {
         match &self.fields {
-            Some(fields) => match self.text_steps.split_first() {
-                Some((&at, rest)) if text != self.text => write_object(fields, at, rest, text, out),
-                // Unchanged text keeps its original escaping, as other fields do.
-                _ => write_object(fields, usize::MAX, &[], text, out),
-            },
+            Some(fields) if text != self.text => {
+                write_object(fields, self.text_index, &self.text_nested, text, out)
+            }
+            // Unchanged text keeps its original escaping, as other fields do.
+            Some(fields) => write_object(fields, usize::MAX, &[], text, out),
             None => {
                 out.extend_from_slice(b"{\"id\":");
                 serde_json::to_writer(&mut *out, &self.id).expect("writing to a Vec");
