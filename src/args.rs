@@ -150,9 +150,9 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct WhyArgs {
-    /// Id of the first document.
+    /// Id of the first document, or its place FILE:LINE (where ids repeat).
     pub first: String,
-    /// Id of the second document.
+    /// Id of the second document, or its place FILE:LINE.
     pub second: String,
     #[command(flatten)]
     pub input: InputArgs,
@@ -300,13 +300,13 @@ pub struct InputArgs {
     /// Input format.
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
     pub format: FormatArg,
-    /// JSONL field holding the text.
+    /// JSONL field holding the text; a dotted path (`content.body`) reaches into nested objects.
     #[arg(long, default_value = "text", value_name = "NAME")]
     pub text_field: String,
-    /// JSONL field holding the id (missing: `FILE:LINE`).
+    /// JSONL field holding the id: a string, or a number as written (missing: `FILE:LINE`); may be a dotted path.
     #[arg(long, default_value = "id", value_name = "NAME")]
     pub id_field: String,
-    /// JSONL field holding the site (missing: the host of `url`, else the directory name).
+    /// JSONL field holding the site, a URL giving its host (missing: the host of `url`, else of `metadata.url`, else the directory name); may be a dotted path.
     #[arg(long, default_value = "site", value_name = "NAME")]
     pub site_field: String,
     /// Longest record accepted (a JSONL line or a text file); suffixes K, M, G.

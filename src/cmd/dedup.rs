@@ -136,5 +136,7 @@ pub fn run(
             ),
         }
     }
+    // Not silenced by -q: the outputs name documents by these ids.
+    eprint!("{}", summary::duplicate_ids_text(&result.summary));
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,9 @@
 //!
 //! JSONL fields other than the text pass through byte for byte and in order:
 //! the object is parsed into borrowed raw values, and only the text is replaced.
+//! Field names may be dotted paths into nested objects (`metadata.url`); a
+//! nested text is written back by re-serialising only the objects on its path,
+//! whose other values keep their bytes.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -10,9 +13,13 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use deboil_core::rules::site_name;
+
 use crate::read::{Format, RawRecord};
 
-/// The JSONL field names to read.
+/// The JSONL fields to read. Each is a field name, or a dotted path into
+/// nested objects (`metadata.url`); a top-level field whose name is the
+/// whole path, dots included, wins over the nested one.
 #[derive(Debug, Clone)]
 pub struct FieldNames {
     /// Field holding the document text.
@@ -36,15 +43,19 @@ impl Default for FieldNames {
 /// A parsed document, borrowing from its record.
 #[derive(Debug)]
 pub struct Document<'a> {
-    /// The document id: the id field, else `FILE:LINE` (JSONL) or the file path (text).
+    /// The document id: the id field (a string, or a number as written),
+    /// else `FILE:LINE` (JSONL) or the file path (text).
     pub id: String,
-    /// Lowercase site the document belongs to (may be empty).
+    /// The site the document belongs to, named by [`site_name`] (may be empty).
     pub site: String,
     /// The document text.
     pub text: String,
     /// The JSON object's fields in order, for JSONL records.
     fields: Option<Vec<(Key<'a>, &'a RawValue)>>,
+    /// Where the text is: its field's index in the object, then its index
+    /// in each nested object on its path (none for a top-level text).
     text_index: usize,
+    text_nested: Vec<usize>,
 }
 
 /// A JSON object key, borrowed when it holds no escapes.
@@ -139,9 +150,17 @@ fn check_text(bytes: &[u8], first_line: u64, single_line: bool) -> Result<&str, 
     Ok(text)
 }
 
-/// Host of a URL, lowercase, without user info or port.
+/// Host of a URL (`scheme://host...`), lowercase, without user info or
+/// port; `None` for a value that is not such a URL.
 pub fn url_host(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return None;
+    }
     let auth = rest.split(['/', '?', '#']).next()?;
     let host = auth.rsplit('@').next()?;
     let host = if host.starts_with('[') {
@@ -149,11 +168,105 @@ pub fn url_host(url: &str) -> Option<String> {
     } else {
         host.split(':').next()?
     };
-    (!host.is_empty()).then(|| host.to_lowercase())
+    (!host.is_empty() && !host.contains(char::is_whitespace)).then(|| host.to_lowercase())
 }
 
 fn as_str(raw: &RawValue) -> Option<String> {
     serde_json::from_str::<String>(raw.get()).ok()
+}
+
+type Object<'a> = Vec<(Key<'a>, &'a RawValue)>;
+
+fn position(fields: &[(Key, &RawValue)], name: &str) -> Option<usize> {
+    fields.iter().position(|(k, _)| k.0 == name)
+}
+
+/// The value at `path` in `fields` (see [`FieldNames`]), telling `step` its
+/// index in each object on the way.
+fn lookup<'a>(
+    fields: &[(Key<'a>, &'a RawValue)],
+    path: &str,
+    mut step: impl FnMut(usize),
+) -> Option<&'a RawValue> {
+    if let Some(i) = position(fields, path) {
+        step(i);
+        return Some(fields[i].1);
+    }
+    let (head, rest) = path.split_once('.')?;
+    let i = position(fields, head)?;
+    step(i);
+    let mut value = fields[i].1;
+    for name in rest.split('.') {
+        let Fields(inner) = serde_json::from_str::<Fields<'a>>(value.get()).ok()?;
+        let j = position(&inner, name)?;
+        step(j);
+        value = inner[j].1;
+    }
+    Some(value)
+}
+
+/// The value at `path`, when there is one.
+fn get<'a>(fields: &[(Key<'a>, &'a RawValue)], path: &str) -> Option<&'a RawValue> {
+    lookup(fields, path, |_| {})
+}
+
+/// An id: a non-empty string, or a number as written (so `7` and `"7"` are
+/// one id, and `7.0` another). Anything else is no id.
+fn id_of(raw: &RawValue) -> Option<String> {
+    let g = raw.get();
+    if g.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        return Some(g.to_string());
+    }
+    as_str(raw).filter(|s| !s.is_empty())
+}
+
+/// A site from a site field: a URL gives its host.
+fn site_of(value: &str) -> String {
+    match value.contains("://") {
+        true => url_host(value).map_or_else(String::new, |h| site_name(&h)),
+        false => site_name(value),
+    }
+}
+
+/// The text of a JSONL line as [`Document::write_jsonl`] wrote it: the text
+/// field's string, else a top-level `text` (where text inputs keep theirs).
+pub fn text_in_line(line: &str, names: &FieldNames) -> Option<String> {
+    let Fields(fields) = serde_json::from_str::<Fields>(line).ok()?;
+    [names.text.as_str(), "text"]
+        .iter()
+        .find_map(|path| get(&fields, path).and_then(as_str))
+}
+
+/// Writes `raw` (an object) with the value at `steps` replaced by `text`;
+/// the object's other values keep their bytes.
+fn write_replaced(raw: &RawValue, steps: &[usize], text: &str, out: &mut Vec<u8>) {
+    let Some((&at, rest)) = steps.split_first() else {
+        serde_json::to_writer(&mut *out, text).expect("writing to a Vec");
+        return;
+    };
+    let Ok(Fields(fields)) = serde_json::from_str::<Fields>(raw.get()) else {
+        // It parsed when the document was read; keep it as it was.
+        out.extend_from_slice(raw.get().as_bytes());
+        return;
+    };
+    write_object(&fields, at, rest, text, out);
+}
+
+fn write_object(fields: &Object, at: usize, rest: &[usize], text: &str, out: &mut Vec<u8>) {
+    out.push(b'{');
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut *out, &*k.0).expect("writing to a Vec");
+        out.push(b':');
+        if i == at {
+            write_replaced(v, rest, text, out);
+        } else {
+            out.extend_from_slice(v.get().as_bytes());
+        }
+    }
+    out.push(b'}');
 }
 
 impl<'a> Document<'a> {
@@ -169,10 +282,11 @@ impl<'a> Document<'a> {
                 let text = check_text(&rec.bytes, 1, false)?;
                 Ok(Document {
                     id: rec.input.input.name.clone(),
-                    site: fallback_site.to_lowercase(),
+                    site: site_name(fallback_site),
                     text: text.to_string(),
                     fields: None,
                     text_index: 0,
+                    text_nested: Vec::new(),
                 })
             }
             Format::Jsonl => Self::parse_json(rec, names, fallback_site),
@@ -196,73 +310,65 @@ impl<'a> Document<'a> {
                 format!("malformed JSON: {msg}"),
             )
         })?;
-        let find = |name: &str| fields.iter().position(|(k, _)| k.0 == name);
-        let text_index = find(&names.text).ok_or_else(|| {
+        let (mut text_index, mut text_nested) = (None, Vec::new());
+        let raw_text = lookup(&fields, &names.text, |i| match text_index {
+            None => text_index = Some(i),
+            Some(_) => text_nested.push(i),
+        });
+        let raw_text = raw_text.ok_or_else(|| {
             BadRecord::at(line, None, format!("missing text field `{}`", names.text))
         })?;
-        let text = as_str(fields[text_index].1).ok_or_else(|| {
+        let text = as_str(raw_text).ok_or_else(|| {
             BadRecord::at(
                 line,
                 None,
                 format!("text field `{}` is not a string", names.text),
             )
         })?;
-        let id = find(&names.id)
-            .and_then(|i| {
-                let raw = fields[i].1;
-                as_str(raw).or_else(|| {
-                    let g = raw.get();
-                    g.bytes()
-                        .all(|b| b.is_ascii_digit() || b == b'-')
-                        .then(|| g.to_string())
+        let id = get(&fields, &names.id)
+            .and_then(id_of)
+            .unwrap_or_else(|| format!("{}:{}", rec.input.input.name, line));
+        // The site field, else the host of `url`, else of `metadata.url`
+        // (datatrove's and Dolma's layout), else the input's directory.
+        let site = get(&fields, &names.site)
+            .and_then(as_str)
+            .map(|s| site_of(&s))
+            .filter(|s| !s.is_empty())
+            .or_else(|| {
+                ["url", "metadata.url"].iter().find_map(|path| {
+                    get(&fields, path)
+                        .and_then(as_str)
+                        .and_then(|u| url_host(&u))
+                        .map(|h| site_name(&h))
+                        .filter(|s| !s.is_empty())
                 })
             })
-            .unwrap_or_else(|| format!("{}:{}", rec.input.input.name, line));
-        let site = find(&names.site)
-            .and_then(|i| as_str(fields[i].1))
-            .filter(|s| !s.is_empty())
-            .map(|s| s.to_lowercase())
-            .or_else(|| {
-                find("url")
-                    .and_then(|i| as_str(fields[i].1))
-                    .and_then(|u| url_host(&u))
-            })
-            .unwrap_or_else(|| fallback_site.to_lowercase());
+            .unwrap_or_else(|| site_name(fallback_site));
         Ok(Document {
             id,
             site,
             text,
             fields: Some(fields),
-            text_index,
+            text_index: text_index.expect("set when the text was found"),
+            text_nested,
         })
     }
 
-    /// The value of a JSONL field: the string, or the raw JSON of any other value.
+    /// The value of a JSONL field (a name or a dotted path, as in
+    /// [`FieldNames`]): the string, or the raw JSON of any other value.
     pub fn field_text(&self, name: &str) -> Option<String> {
-        let (_, raw) = self.fields.as_ref()?.iter().find(|(k, _)| k.0 == name)?;
+        let raw = get(self.fields.as_ref()?, name)?;
         as_str(raw).or_else(|| Some(raw.get().to_string()))
     }
 
     /// Writes the document as one JSONL line with `text` in place of its text.
     pub fn write_jsonl(&self, text: &str, out: &mut Vec<u8>) {
         match &self.fields {
-            Some(fields) => {
-                out.push(b'{');
-                for (i, (k, v)) in fields.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    serde_json::to_writer(&mut *out, &*k.0).expect("writing to a Vec");
-                    out.push(b':');
-                    if i == self.text_index && text != self.text {
-                        serde_json::to_writer(&mut *out, text).expect("writing to a Vec");
-                    } else {
-                        // Unchanged text keeps its original escaping, as other fields do.
-                        out.extend_from_slice(v.get().as_bytes());
-                    }
-                }
-                out.push(b'}');
+            Some(fields) if text != self.text => {
+                write_object(fields, self.text_index, &self.text_nested, text, out)
             }
+            // Unchanged text keeps its original escaping, as other fields do.
+            Some(fields) => write_object(fields, usize::MAX, &[], text, out),
             None => {
                 out.extend_from_slice(b"{\"id\":");
                 serde_json::to_writer(&mut *out, &self.id).expect("writing to a Vec");
@@ -327,6 +433,94 @@ mod tests {
         let r = rec(br#"{"text": ""}"#);
         let d = Document::parse(&r, &names).unwrap();
         assert_eq!((d.site.as_str(), d.id.as_str()), ("d", "d/f.jsonl:7"));
+    }
+
+    fn names(text: &str, id: &str, site: &str) -> FieldNames {
+        FieldNames {
+            text: text.into(),
+            id: id.into(),
+            site: site.into(),
+        }
+    }
+
+    #[test]
+    fn dotted_paths_reach_into_nested_objects() {
+        let r = rec(br#"{"m": {"id": 5, "src": {"u": "https://X.org/a"}}, "c": {"body": "b"}}"#);
+        let d = Document::parse(&r, &names("c.body", "m.id", "m.src.u")).unwrap();
+        assert_eq!(
+            (d.id.as_str(), d.site.as_str(), d.text.as_str()),
+            ("5", "x.org", "b")
+        );
+        assert_eq!(d.field_text("m.src.u").as_deref(), Some("https://X.org/a"));
+        // A top-level field named with the dots wins over the nested one.
+        let r = rec(br#"{"c": {"body": "nested"}, "c.body": "flat"}"#);
+        let d = Document::parse(&r, &names("c.body", "id", "site")).unwrap();
+        assert_eq!(d.text, "flat");
+        let r = rec(br#"{"c": "x"}"#);
+        let e = Document::parse(&r, &names("c.body", "id", "site")).unwrap_err();
+        assert_eq!(e.problem, "missing text field `c.body`");
+    }
+
+    #[test]
+    fn nested_text_is_replaced_and_every_other_byte_kept() {
+        let line = br#"{"a" : 1.50, "c": {"x": [1,  2], "body": "old\u00e9", "y": {"z" : null}}, "t": "\u0041"}"#;
+        let r = rec(line);
+        let d = Document::parse(&r, &names("c.body", "id", "site")).unwrap();
+        let mut out = Vec::new();
+        d.write_jsonl("new", &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"a\":1.50,\"c\":{\"x\":[1,  2],\"body\":\"new\",\"y\":{\"z\" : null}},\"t\":\"\\u0041\"}\n"
+        );
+        // Unchanged, the nested object keeps its bytes, escapes included.
+        let mut out = Vec::new();
+        d.write_jsonl(&d.text, &mut out);
+        let s = String::from_utf8(out).unwrap();
+        assert!(
+            s.contains(r#"{"x": [1,  2], "body": "old\u00e9", "y": {"z" : null}}"#),
+            "{s}"
+        );
+        assert_eq!(
+            text_in_line(&s, &names("c.body", "id", "site")).as_deref(),
+            Some("old\u{e9}")
+        );
+    }
+
+    #[test]
+    fn sites_are_named_and_urls_give_hosts() {
+        let n = FieldNames::default();
+        let site = |line: &[u8]| Document::parse(&rec(line), &n).unwrap().site;
+        assert_eq!(site(br#"{"text": "", "site": " My  Site "}"#), "my_site");
+        assert_eq!(
+            site(br#"{"text": "", "site": "https://News.X.org/p"}"#),
+            "news.x.org"
+        );
+        // A `url` that is not a URL gives no host: the directory is the site.
+        assert_eq!(site(br#"{"text": "", "url": "not a url"}"#), "d");
+        assert_eq!(
+            site(br#"{"text": "", "metadata": {"url": "http://m.org/x"}}"#),
+            "m.org"
+        );
+        assert_eq!(
+            site(br#"{"text": "", "url": "http://top.org", "metadata": {"url": "http://m.org"}}"#),
+            "top.org"
+        );
+        assert_eq!(url_host("see http://x.org"), None);
+        assert_eq!(url_host("http://a b/"), None);
+    }
+
+    #[test]
+    fn ids_are_strings_or_numbers_as_written() {
+        let n = FieldNames::default();
+        let id = |line: &[u8]| Document::parse(&rec(line), &n).unwrap().id;
+        assert_eq!(id(br#"{"text": "", "id": 7}"#), "7");
+        assert_eq!(id(br#"{"text": "", "id": "7"}"#), "7");
+        assert_eq!(id(br#"{"text": "", "id": 7.0}"#), "7.0");
+        assert_eq!(id(br#"{"text": "", "id": -1e3}"#), "-1e3");
+        for other in ["null", "true", "\"\"", "[1]", "{\"a\": 1}"] {
+            let line = format!("{{\"text\": \"\", \"id\": {other}}}");
+            assert_eq!(id(line.as_bytes()), "d/f.jsonl:7", "{other}");
+        }
     }
 
     #[test]

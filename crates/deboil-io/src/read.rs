@@ -6,7 +6,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// How an input is framed into documents.
@@ -62,12 +62,33 @@ impl Input {
         }
     }
 
-    /// The name of the directory holding the input: the fallback site.
+    /// Whether this is stdin, also once spooled to a temporary file.
+    pub fn is_stdin(&self) -> bool {
+        self.path.is_none() || self.name == STDIN_NAME
+    }
+
+    /// The name of the directory holding the input, the fallback site: taken
+    /// from its absolute path, so `p.jsonl`, `./p.jsonl` and `/d/p.jsonl`
+    /// agree (`..` is resolved by name, symbolic links are not followed).
+    /// Empty for stdin, spooled or not.
     pub fn parent_name(&self) -> String {
-        self.path
-            .as_deref()
-            .and_then(Path::parent)
-            .and_then(Path::file_name)
+        let Some(path) = self.path.as_deref().filter(|_| !self.is_stdin()) else {
+            return String::new();
+        };
+        let Ok(abs) = std::path::absolute(path) else {
+            return String::new();
+        };
+        let mut dir = PathBuf::new();
+        for c in abs.parent().into_iter().flat_map(Path::components) {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    dir.pop();
+                }
+                c => dir.push(c),
+            }
+        }
+        dir.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     }
@@ -75,7 +96,7 @@ impl Input {
     /// The format of this input, by extension, for [`FormatChoice::Auto`].
     pub fn format_by_name(&self) -> Option<Format> {
         // Stdin has no name to go by, also once spooled to a temporary file.
-        if self.name == STDIN_NAME {
+        if self.is_stdin() {
             return None;
         }
         let path = self.path.as_deref()?;
@@ -362,6 +383,9 @@ impl Records {
             if buf.last() == Some(&b'\r') {
                 buf.pop();
             }
+            if self.line == 1 {
+                strip_bom(&mut buf);
+            }
             self.record(buf, None)
         }))
     }
@@ -380,7 +404,19 @@ impl Records {
                 )),
             )));
         }
+        strip_bom(&mut buf);
         Ok(Some(self.record(buf, None)))
+    }
+}
+
+/// The UTF-8 byte order mark some editors put first in a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Drops a byte order mark from the start of an input's first record: it is
+/// no part of the JSON or of the text.
+fn strip_bom(buf: &mut Vec<u8>) {
+    if buf.starts_with(BOM) {
+        buf.drain(..BOM.len());
     }
 }
 
@@ -426,6 +462,7 @@ impl Iterator for Records {
 /// Guesses the format of an unnamed input: JSONL when it starts with `{`.
 fn sniff(reader: &mut Box<dyn BufRead + Send>) -> io::Result<Format> {
     let head = reader.fill_buf()?;
+    let head = head.strip_prefix(BOM).unwrap_or(head);
     let first = head.iter().find(|b| !b.is_ascii_whitespace());
     Ok(if first == Some(&b'{') {
         Format::Jsonl

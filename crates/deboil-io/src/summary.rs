@@ -127,6 +127,23 @@ pub fn skipped_text(s: &Summary) -> String {
     text
 }
 
+/// A warning line when documents share an id, else nothing.
+pub fn duplicate_ids_text(s: &DedupSummary) -> String {
+    let Some(d) = &s.duplicate_ids else {
+        return String::new();
+    };
+    let id = serde_json::to_string(&d.id).expect("a string serialises");
+    let docs = if d.count == 1 {
+        "document repeats"
+    } else {
+        "documents repeat"
+    };
+    format!(
+        "deboil: warning: {} {docs} an earlier document's id (first: {id} at {} and {}); clusters and dup_of name documents by id\n",
+        d.count, d.places[0], d.places[1]
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

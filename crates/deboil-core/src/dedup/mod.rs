@@ -30,6 +30,7 @@
 
 mod clusters;
 mod columns;
+mod ids;
 mod options;
 pub mod template;
 
@@ -43,6 +44,7 @@ use crate::minhash::{SigStore, Signature};
 use crate::normalize;
 pub use clusters::{Cluster, Member};
 use columns::{Columns, Facts};
+pub use ids::RepeatedIds;
 pub use options::{
     DedupOptions, DedupSettings, Keep, Measure, Preset, SettingsError, Verify, lsh_threshold,
 };

@@ -12,7 +12,8 @@
 //!   holds a longer learned line;
 //! - pages that are copies of one story (re-crawls, syndicated copies) count
 //!   once: they are grouped by the long, rare lines they share;
-//! - sites with fewer than [`LearnOptions::min_site_pages`] pages learn nothing.
+//! - sites with fewer than [`LearnOptions::min_site_pages`] pages learn nothing,
+//!   nor do pages of the empty site (no site known).
 //!
 //! Recurring lines that stand next to each other on most pages holding them
 //! form one block (one rule); a six-word opening that starts varying lines on
@@ -215,6 +216,8 @@ pub struct Counted {
     pub sites_learned: usize,
     /// Sites skipped for too few pages.
     pub sites_skipped: usize,
+    /// Pages with no site (an empty one), which learn nothing.
+    pub pages_without_site: usize,
 }
 
 /// What was learned: rules per site, each with its texts, and, per site,
@@ -232,6 +235,8 @@ pub struct Learned {
     pub sites_learned: usize,
     /// Sites skipped for too few pages.
     pub sites_skipped: usize,
+    /// Pages with no site (an empty one), which learn nothing.
+    pub pages_without_site: usize,
 }
 
 impl Learner {
@@ -265,7 +270,9 @@ impl Learner {
         let mut todo = Vec::new();
         for (site, pages) in &self.sites {
             learned.pages += pages.len();
-            if site.is_empty() || pages.len() < self.opts.min_site_pages {
+            if site.is_empty() {
+                learned.pages_without_site += pages.len();
+            } else if pages.len() < self.opts.min_site_pages {
                 learned.sites_skipped += 1;
             } else {
                 todo.push((site, pages));
@@ -375,6 +382,7 @@ impl Counted {
             pages: self.pages,
             sites_learned: self.sites_learned,
             sites_skipped: self.sites_skipped,
+            pages_without_site: self.pages_without_site,
         }
     }
 }
@@ -391,14 +399,21 @@ impl Learned {
 
     /// One line on what was learned: pages, sites, rules.
     pub fn describe(&self) -> String {
-        format!(
+        let mut line = format!(
             "{}, {} learned from ({} with too few pages), {} for {}",
             crate::count(self.pages as u64, "page"),
             crate::count(self.sites_learned as u64, "site"),
             self.sites_skipped,
             crate::count(self.rules.len() as u64, "rule"),
             crate::count(self.sites() as u64, "site")
-        )
+        );
+        if self.pages_without_site > 0 {
+            line.push_str(&format!(
+                "; {} without a site learn nothing",
+                crate::count(self.pages_without_site as u64, "page")
+            ));
+        }
+        line
     }
 
     /// The rules as a rule file to compile with others (see
@@ -436,7 +451,7 @@ impl Learned {
             crate::count(self.sites_learned as u64, "site"),
             self.sites_skipped
         ));
-        let mut per_site: HashMap<&str, usize> = HashMap::new();
+        let mut per_site: HashMap<String, usize> = HashMap::new();
         for rule in &self.rules {
             let pick = |prefix: bool| -> Vec<String> {
                 rule.lines
@@ -461,13 +476,12 @@ impl Learned {
             if texts.is_empty() && openings.is_empty() {
                 continue;
             }
-            let n = per_site.entry(&rule.site).or_default();
+            // Rule ids hold no whitespace; counting by the id's site part
+            // keeps `a b` and `a_b` from sharing an id.
+            let name = rule.site.replace(char::is_whitespace, "_");
+            let n = per_site.entry(name.clone()).or_default();
             *n += 1;
-            let id = format!(
-                "learned.{}.{}",
-                rule.site.replace(char::is_whitespace, "_"),
-                n
-            );
+            let id = format!("learned.{name}.{n}");
             let share = 100.0 * rule.pages as f64 / rule.site_pages.max(1) as f64;
             out.push_str("\n[[rule]]\n");
             out.push_str(&format!("id = {}\n", quote(&id)));
@@ -478,7 +492,7 @@ impl Learned {
                     rule.pages, rule.site_pages, rule.site, rule.words_removed
                 ))
             ));
-            out.push_str(&format!("sites = [{}]\n", quote(&glob_escape(&rule.site))));
+            out.push_str(&format!("sites = [{}]\n", quote(&site_pattern(&rule.site))));
             for (name, list) in [("equals", &texts), ("starts_with", &openings)] {
                 if list.is_empty() {
                     continue;
@@ -537,10 +551,20 @@ fn quote(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// Site names are matched as globs: escape nothing but refuse glob characters
-/// by replacing them with `?`, which matches the character itself too.
-fn glob_escape(site: &str) -> String {
-    site.replace(['*', '?', '['], "?")
+/// A site as a pattern that compiles and covers it: glob characters, and the
+/// whitespace and `/` that patterns refuse (sites named by
+/// [`crate::rules::site_name`] hold none), become `?`, one per byte, which
+/// matches any byte and so the character itself.
+fn site_pattern(site: &str) -> String {
+    let mut out = String::with_capacity(site.len());
+    for c in site.chars() {
+        if matches!(c, '*' | '?' | '[' | '/') || c.is_whitespace() {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

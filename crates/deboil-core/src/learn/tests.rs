@@ -113,3 +113,42 @@ fn lines_too_long_for_a_phrase_become_openings_or_stay() {
     assert!(!cleaned.text.contains("clause299"), "{}", cleaned.text);
     assert!(cleaned.text.contains(&token));
 }
+
+#[test]
+fn toml_compiles_whatever_the_site_names() {
+    // Sites as a library caller may pass them: spaces, a slash, glob
+    // characters, a no-break space, and two that one rule id would share.
+    let sites = ["a b", "a_b", "x/y", "w*?[", "n\u{a0}b"];
+    let pages: Vec<(&str, String)> = sites
+        .iter()
+        .flat_map(|s| (0..6).map(move |i| (*s, page(i, "Story"))))
+        .collect();
+    let learned = learn(&pages, &LearnOptions::default());
+    let toml = learned.to_toml();
+    let rules = crate::rules::RuleSet::compile(
+        &[crate::rules::RuleSource::new("learned.toml", toml.clone())],
+        &crate::rules::Toggles::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    assert_eq!(rules.rules.len(), sites.len(), "{toml}");
+    for site in sites {
+        let covering: Vec<&str> = rules
+            .rules
+            .iter()
+            .filter(|r| r.scope.covers(site))
+            .map(|r| r.id.as_str())
+            .collect();
+        assert!(!covering.is_empty(), "no rule covers {site:?}\n{toml}");
+    }
+}
+
+#[test]
+fn site_names_are_trimmed_lowercase_without_spaces_or_slashes() {
+    use crate::rules::site_name;
+    assert_eq!(site_name("  News.Example.ORG \n"), "news.example.org");
+    assert_eq!(site_name("a b"), "a_b");
+    assert_eq!(site_name("a \t/ b//c"), "a_b_c");
+    assert_eq!(site_name("/x/"), "x");
+    assert_eq!(site_name("a\u{a0}b"), "a_b");
+    assert_eq!(site_name(" \t"), "");
+}

@@ -55,6 +55,35 @@ impl Action {
     }
 }
 
+/// A site name as rules match it: lowercase, whitespace and `/` trimmed from
+/// both ends, and each inner run of them made one `_`, so that every site can
+/// be named in a rule file (site patterns hold no spaces or slashes). Site
+/// patterns are lowercased the same way.
+///
+/// ```
+/// assert_eq!(deboil_core::rules::site_name(" My  Site/News "), "my_site_news");
+/// assert_eq!(deboil_core::rules::site_name("Example.COM"), "example.com");
+/// ```
+pub fn site_name(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s
+        .trim_matches(|c: char| c.is_whitespace() || c == '/')
+        .chars()
+    {
+        if c.is_whitespace() || c == '/' {
+            gap = true;
+            continue;
+        }
+        if gap {
+            out.push('_');
+            gap = false;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
 /// A site pattern: a bare host matches itself and its subdomains; a pattern
 /// with `*` or `?` is a glob over the whole site name.
 #[derive(Debug, Clone)]
@@ -62,7 +91,7 @@ pub struct SitePattern(String);
 
 impl SitePattern {
     fn new(s: &str) -> SitePattern {
-        SitePattern(s.trim().to_lowercase())
+        SitePattern(site_name(s))
     }
 
     /// The pattern as written (lowercase).

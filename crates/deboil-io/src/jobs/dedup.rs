@@ -73,6 +73,19 @@ pub struct DedupSummary {
     pub read: Summary,
     /// What the deduper found.
     pub dedup: DedupStats,
+    /// Documents that repeat an earlier document's id, if any.
+    pub duplicate_ids: Option<DuplicateIds>,
+}
+
+/// Documents sharing an id (clusters and `dup_of` name documents by id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateIds {
+    /// How many documents repeat an earlier document's id.
+    pub count: u64,
+    /// The first id repeated.
+    pub id: String,
+    /// `FILE:LINE` of its first document and of the first one repeating it.
+    pub places: [String; 2],
 }
 
 /// The `dedup` job.
@@ -206,6 +219,9 @@ impl DedupJob<'_> {
         mut side: SideOutputs,
     ) -> Result<DedupResult> {
         let mut read = Summary::default();
+        // Where each document is (input, line), to name repeated ids.
+        let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+        let mut places: Vec<(u32, u32)> = Vec::new();
         let spool_file = tempfile::tempfile().map_err(|e| Error::io("spool file", e))?;
         // Exact verification reads texts back while pass one still writes.
         let spool_read = spool_file
@@ -223,7 +239,6 @@ impl DedupJob<'_> {
         }
         // Indexed documents come first, as documents 0..prior.
         let prior = deduper.len();
-        let text_names = [self.read.names.text.clone(), "text".to_string()];
         // With site templates left out, the texts as signed: stripped.
         let mut site_lines = self.template.map(SiteLines::new);
         let counting = site_lines.is_some();
@@ -249,7 +264,7 @@ impl DedupJob<'_> {
                        template: &Template,
                        i: usize|
          -> Result<String> {
-            let text = read_text(&spool_read, spans[i - prior], &text_names)?;
+            let text = read_text(&spool_read, spans[i - prior], &self.read.names)?;
             Ok(match sites.get(i - prior) {
                 Some(&site) => template.strip(site, &text).into_owned(),
                 None => text,
@@ -329,6 +344,8 @@ impl DedupJob<'_> {
                             if exact_verify {
                                 spans.push(span);
                             }
+                            let line = u32::try_from(rec.line).unwrap_or(u32::MAX);
+                            places.push((rec.input.index as u32, line));
                             match sign {
                                 Signing::Now(signed) => {
                                     deduper.insert(&id, signed, newest.as_deref());
@@ -410,6 +427,19 @@ impl DedupJob<'_> {
         }
         let found =
             pool.install(|| deduper.finish_with_texts(|i| text_of(&spans, &sites, &template, i)))?;
+        let repeated = pool.install(|| found.repeated_ids());
+        let duplicate_ids = repeated.first.map(|(a, b)| {
+            let place = |i: usize| {
+                let (input, line) = places[i - prior];
+                format!("{}:{line}", names[input as usize])
+            };
+            DuplicateIds {
+                count: repeated.count,
+                id: found.id(a).to_string(),
+                places: [place(a), place(b)],
+            }
+        });
+        drop(places);
         let spool_file = spool
             .into_inner()
             .map_err(|e| Error::io("spool file", e.into_error()))?;
@@ -453,6 +483,7 @@ impl DedupJob<'_> {
             summary: DedupSummary {
                 read,
                 dedup: found.stats.clone(),
+                duplicate_ids,
             },
             found,
         })

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use deboil_core::dedup::{Cluster, Deduplication};
 
+use crate::doc::{FieldNames, text_in_line};
 use crate::error::{Error, Result};
 
 /// Where one batch's output lines lie in the spool.
@@ -56,24 +57,13 @@ impl SpoolPart {
 pub(super) fn read_text(
     spool: &std::fs::File,
     (offset, len): (u64, u64),
-    names: &[String],
+    names: &FieldNames,
 ) -> Result<String> {
     let mut line = vec![0; len as usize];
     read_at(spool, &mut line, offset).map_err(|e| Error::io("spool file", e))?;
-    text_of_line(&line, names)
-}
-
-/// The text field of an output line.
-fn text_of_line(line: &[u8], names: &[String]) -> Result<String> {
-    let mut fields: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(line)
+    let line = std::str::from_utf8(&line)
         .map_err(|e| Error::io("spool file", std::io::Error::other(e)))?;
-    Ok(names
-        .iter()
-        .find_map(|f| match fields.remove(f.as_str()) {
-            Some(serde_json::Value::String(s)) => Some(s),
-            _ => None,
-        })
-        .unwrap_or_default())
+    Ok(text_in_line(line, names).unwrap_or_default())
 }
 
 /// Reads `buf.len()` bytes at `offset` without moving a shared file position,

@@ -1,5 +1,6 @@
-//! Finding documents by id for `why`: the first document with each id, in
-//! input order, with where it was found.
+//! Finding documents for `why`: by id, or by place (`FILE:LINE`) where ids
+//! repeat. Every input is read, so that an id naming several documents is
+//! refused with their places rather than the first one silently taken.
 
 use deboil_core::dedup::template::{SiteLines, Template, TemplateOptions};
 
@@ -20,50 +21,88 @@ pub struct Found {
     pub site: String,
 }
 
-/// The first document with each of `ids` (transformed by `transform`, if
-/// any); reading stops once all are found. Records that do not parse are
-/// passed over. Fails naming the ids not found.
+/// Places listed when an id names several documents.
+const PLACES_SHOWN: usize = 5;
+
+/// What one wanted id has matched so far.
+#[derive(Default)]
+struct Matches {
+    first: Option<Found>,
+    count: usize,
+    places: Vec<String>,
+}
+
+/// Whether `want` is `name:line`.
+fn is_place(want: &str, name: &str, line: u64) -> bool {
+    want.strip_prefix(name)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .is_some_and(|l| l.parse() == Ok(line))
+}
+
+/// The one document each of `wants` names: the document with that id, or
+/// the record at that place (`FILE:LINE`), its text transformed by
+/// `transform`, if any. Records that do not parse are passed over. Fails
+/// naming the wants that match no document, or several (with their places).
 pub fn find_by_id<const N: usize>(
     inputs: Vec<Input>,
     read: &ReadOptions,
-    ids: [&str; N],
+    wants: [&str; N],
     transform: Option<&dyn Transform>,
 ) -> Result<[Found; N]> {
-    let mut found: [Option<Found>; N] = std::array::from_fn(|_| None);
-    'outer: for batch in read_batches(inputs, read) {
+    let mut matches: [Matches; N] = std::array::from_fn(|_| Matches::default());
+    for batch in read_batches(inputs, read) {
         for rec in batch? {
             let Ok(doc) = Document::parse(&rec, &read.names) else {
                 continue;
             };
-            for (slot, id) in found.iter_mut().zip(ids) {
-                if slot.is_none() && doc.id == id {
+            let name = &rec.input.input.name;
+            for (m, want) in matches.iter_mut().zip(wants) {
+                if doc.id != want && !is_place(want, name, rec.line) {
+                    continue;
+                }
+                m.count += 1;
+                let place = format!("{name}:{}", rec.line);
+                if m.first.is_none() {
                     let text = match transform {
                         Some(t) => t.apply(&doc.text, &doc.site).text.into_owned(),
                         None => doc.text.clone(),
                     };
-                    let place = format!("{}:{}", rec.input.input.name, rec.line);
-                    let site = doc.site.clone();
-                    *slot = Some(Found { place, text, site });
+                    m.first = Some(Found {
+                        place: place.clone(),
+                        text,
+                        site: doc.site.clone(),
+                    });
                 }
-            }
-            if found.iter().all(Option::is_some) {
-                break 'outer;
+                if m.places.len() < PLACES_SHOWN {
+                    m.places.push(place);
+                }
             }
         }
     }
-    if found.iter().any(Option::is_none) {
-        let missing: Vec<&str> = found
-            .iter()
-            .zip(ids)
-            .filter(|(f, _)| f.is_none())
-            .map(|(_, id)| id)
-            .collect();
+    let missing: Vec<&str> = matches
+        .iter()
+        .zip(wants)
+        .filter(|(m, _)| m.count == 0)
+        .map(|(_, w)| w)
+        .collect();
+    if !missing.is_empty() {
         return Err(Error::Usage(format!(
             "no document with id {} in the inputs",
             missing.join(" or ")
         )));
     }
-    Ok(found.map(|f| f.expect("all found")))
+    if let Some((m, want)) = matches.iter().zip(wants).find(|(m, _)| m.count > 1) {
+        let more = match m.count - m.places.len() {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        return Err(Error::Usage(format!(
+            "id {want} names {} documents ({}{more}); name one by its place (FILE:LINE) instead",
+            m.count,
+            m.places.join(", ")
+        )));
+    }
+    Ok(matches.map(|m| m.first.expect("each found once")))
 }
 
 /// Each site's template lines over all of `inputs` (transformed first), as

@@ -1,0 +1,314 @@
+//! What inputs mean: sites (stdin, relative paths, odd names), ids (numbers,
+//! repeats), dotted field paths into nested objects, and byte order marks.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{assert_fails_with, deboil, gzip, stderr, stdout};
+use serde_json::{Value, json};
+
+/// Distinct story openings: pages that share only their template.
+const STORIES: [&str; 8] = [
+    "Rain fell on the town all through the night and the river rose",
+    "A cat climbed the tallest tree in the park and would not come down",
+    "The mayor opened the new school on Friday with a short speech",
+    "Two boats collided in the harbour at dawn but nobody was hurt",
+    "Bread prices rose for the third month running, bakers said",
+    "The choir sang in the cathedral for charity on Sunday evening",
+    "A new bus line will link the station with the hospital next year",
+    "The library extends its opening hours during the exam weeks",
+];
+
+const HEADER: &str = "Welcome to the Gazette, your daily paper since 1901";
+const FOOTER: &str = "All rights reserved by the Gazette media group worldwide";
+
+/// Page `i`: template lines around a story of its own.
+fn page(i: usize) -> String {
+    format!("{HEADER}\n{}.\n{FOOTER}\n", STORIES[i])
+}
+
+fn lines_of(out: &str) -> Vec<Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    deboil().current_dir(dir).args(args).output().unwrap()
+}
+
+#[test]
+fn stdin_has_the_empty_site_whether_spooled_or_not() {
+    // Spooled for --learn, stdin lives in a folder of TMPDIR: that folder's
+    // name is no site.
+    let tmp = tempfile::tempdir().unwrap();
+    let spool = tmp.path().join("spoolsite");
+    fs::create_dir(&spool).unwrap();
+    for learn in [false, true] {
+        let mut c = deboil();
+        c.env("TMPDIR", &spool)
+            .args(["clean", "-q", "--format", "text"]);
+        if learn {
+            c.arg("--learn");
+        }
+        let o = c.write_stdin("Some text.\n").output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = lines_of(&stdout(&o));
+        assert_eq!(out[0]["site"], "", "learn: {learn}");
+        assert_eq!(out[0]["id"], "<stdin>");
+    }
+}
+
+#[test]
+fn the_fallback_site_is_the_folder_whatever_the_path_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("Local News");
+    fs::create_dir(&dir).unwrap();
+    fs::write(dir.join("p.txt"), "A text.\n").unwrap();
+    let abs = dir.join("p.txt");
+    let cases = [
+        (dir.as_path(), "p.txt"),
+        (dir.as_path(), "./p.txt"),
+        (tmp.path(), "Local News/../Local News/p.txt"),
+        (tmp.path(), abs.to_str().unwrap()),
+    ];
+    for (cwd, path) in cases {
+        let o = run_in(cwd, &["clean", "-q", path]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        // Lowercase, and the space made `_` so that a rule file can name it.
+        assert_eq!(lines_of(&stdout(&o))[0]["site"], "local_news", "{path}");
+    }
+}
+
+/// Eight pages of each of three sites: the folder "a b" (no site field, or
+/// a `url` that is not a URL), `site: "My Site"`, and a `metadata.url`.
+fn odd_site_pages(dir: &Path) {
+    let mut lines = String::new();
+    for (i, _) in STORIES.iter().enumerate() {
+        let text = page(i);
+        let recs = [
+            json!({"id": format!("f{i}"), "text": text}),
+            json!({"id": format!("s{i}"), "site": " My  Site ", "text": text}),
+            json!({"id": format!("m{i}"), "url": "not a url",
+                   "metadata": {"url": "https://News.Example.org/x"}, "text": text}),
+        ];
+        for r in recs {
+            lines.push_str(&format!("{r}\n"));
+        }
+    }
+    fs::write(dir.join("p.jsonl"), lines).unwrap();
+}
+
+#[test]
+fn learned_rules_compile_and_apply_for_any_site_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("a b");
+    fs::create_dir(&dir).unwrap();
+    odd_site_pages(&dir);
+    // From the file's own folder: the site is still the folder's name.
+    let o = run_in(&dir, &["learn", "p.jsonl", "-o", "r.toml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let toml = fs::read_to_string(dir.join("r.toml")).unwrap();
+    for site in ["a_b", "my_site", "news.example.org"] {
+        assert!(toml.contains(&format!("sites = [\"{site}\"]")), "{toml}");
+    }
+    let o = run_in(&dir, &["rules", "test", "r.toml"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // Learning first, the rules apply to the pages they came from.
+    let o = run_in(&dir, &["clean", "-q", "--learn", "p.jsonl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = lines_of(&stdout(&o));
+    assert_eq!(out.len(), 24);
+    for d in &out {
+        let text = d["text"].as_str().unwrap();
+        assert!(!text.contains(HEADER) && !text.contains(FOOTER), "{d}");
+    }
+}
+
+#[test]
+fn number_ids_are_their_json_text_and_repeats_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("ids.jsonl");
+    let recs = [
+        json!({"id": 7, "text": STORIES[0]}).to_string(),
+        r#"{"id": 7.0, "text": "The council met on Monday and decided that the old bridge will be rebuilt."}"#.to_string(),
+        json!({"id": "7", "text": STORIES[2]}).to_string(),
+        r#"{"id": 7.0, "text": "The council met on Monday and decided that the old bridge will be rebuilt!"}"#.to_string(),
+        json!({"id": null, "text": STORIES[4]}).to_string(),
+    ];
+    fs::write(&f, recs.join("\n") + "\n").unwrap();
+    let clusters = tmp.path().join("clusters.jsonl");
+    let o = run_in(
+        tmp.path(),
+        &["dedup", "-q", "ids.jsonl", "--clusters", "clusters.jsonl"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // `7` and `"7"` are one id; `7.0` another; null is no id.
+    let e = stderr(&o);
+    assert!(
+        e.contains(
+            "warning: 2 documents repeat an earlier document's id (first: \"7\" at ids.jsonl:1 and ids.jsonl:3)"
+        ),
+        "{e}"
+    );
+    let c = fs::read_to_string(&clusters).unwrap();
+    assert!(c.contains(r#""representative":"7.0""#), "{c}");
+    let kept: Vec<Value> = lines_of(&stdout(&o));
+    assert_eq!(kept.len(), 4);
+    // Unique ids give no warning.
+    fs::write(&f, recs[..2].join("\n")).unwrap();
+    let o = run_in(tmp.path(), &["dedup", "ids.jsonl"]);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}
+
+#[test]
+fn why_refuses_an_id_of_several_documents_and_takes_a_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let recs = [
+        json!({"id": "a", "text": STORIES[0]}),
+        json!({"id": 7, "text": STORIES[1]}),
+        json!({"id": "7", "text": STORIES[2]}),
+    ];
+    let lines: Vec<String> = recs.iter().map(Value::to_string).collect();
+    fs::write(tmp.path().join("w.jsonl"), lines.join("\n")).unwrap();
+    let o = run_in(tmp.path(), &["why", "a", "7", "w.jsonl"]);
+    assert_fails_with(&o, "id 7 names 2 documents (w.jsonl:2, w.jsonl:3)");
+    let o = run_in(tmp.path(), &["why", "a", "w.jsonl:3", "w.jsonl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("w.jsonl:3"), "{}", stdout(&o));
+}
+
+/// A rule file removing `line` on `site` only.
+fn site_rule(dir: &Path, site: &str, line: &str) -> String {
+    let path = dir.join("site.toml");
+    let rule = format!(
+        "[[rule]]\nid = \"t.drop\"\nreason = \"test\"\nsites = [\"{site}\"]\nequals = [\"{line}\"]\n"
+    );
+    fs::write(&path, rule).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn dotted_field_paths_read_nested_fields_and_write_back_only_the_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = site_rule(tmp.path(), "news.example.org", HEADER);
+    let text = page(0);
+    // Dolma's and datatrove's layout: the URL under `metadata`.
+    let line = format!(
+        r#"{{"meta" : {{"id": 42}}, "metadata": {{"url": "https://News.Example.org/a", "n": [1,  2]}}, "content": {{"lang": "en", "body": {}, "x": {{}} }}, "z": 1.50}}"#,
+        serde_json::to_string(&text).unwrap()
+    );
+    fs::write(tmp.path().join("d.jsonl"), format!("{line}\n")).unwrap();
+    let o = run_in(
+        tmp.path(),
+        &[
+            "clean",
+            "-q",
+            "--no-default-rules",
+            "--rules",
+            &rules,
+            "--text-field",
+            "content.body",
+            "--id-field",
+            "meta.id",
+            "d.jsonl",
+            "--explain",
+            "e.jsonl",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cleaned = text.replacen(&format!("{HEADER}\n"), "", 1);
+    let want = format!(
+        r#"{{"meta":{{"id": 42}},"metadata":{{"url": "https://News.Example.org/a", "n": [1,  2]}},"content":{{"lang":"en","body":{},"x":{{}}}},"z":1.50}}"#,
+        serde_json::to_string(&cleaned).unwrap()
+    ) + "\n";
+    assert_eq!(stdout(&o), want);
+    let e = fs::read_to_string(tmp.path().join("e.jsonl")).unwrap();
+    assert_eq!(lines_of(&e)[0]["id"], "42");
+
+    // A site field holding a URL gives its host.
+    fs::write(
+        tmp.path().join("s.jsonl"),
+        json!({"text": text, "src": {"page": "http://news.example.org/b"}}).to_string(),
+    )
+    .unwrap();
+    let o = run_in(
+        tmp.path(),
+        &[
+            "clean",
+            "-q",
+            "--no-default-rules",
+            "--rules",
+            &rules,
+            "--site-field",
+            "src.page",
+            "s.jsonl",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(lines_of(&stdout(&o))[0]["text"], cleaned);
+}
+
+#[test]
+fn dedup_verifies_nested_texts() {
+    // Exact verification reads each text back from its nested field.
+    let tmp = tempfile::tempdir().unwrap();
+    let story = &common::seed_texts()[0];
+    // Near copies (not exact ones, which need no verification).
+    let recs: Vec<String> = [("a", story.clone()), ("b", format!("{story} Updated."))]
+        .iter()
+        .map(|(id, text)| json!({"id": id, "c": {"body": text}}).to_string())
+        .collect();
+    fs::write(tmp.path().join("n.jsonl"), recs.join("\n")).unwrap();
+    let o = run_in(
+        tmp.path(),
+        &[
+            "dedup",
+            "--verify",
+            "exact",
+            "--text-field",
+            "c.body",
+            "n.jsonl",
+            "--clusters",
+            "c.jsonl",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(lines_of(&stdout(&o)).len(), 1, "{}", stderr(&o));
+    // Similarities from the texts themselves (empty texts would give 1).
+    let c = lines_of(&fs::read_to_string(tmp.path().join("c.jsonl")).unwrap());
+    let sim = c[0]["members"][1]["similarity"].as_f64().unwrap();
+    assert!(sim > 0.8 && sim < 1.0, "{}", c[0]);
+}
+
+#[test]
+fn a_byte_order_mark_is_no_part_of_the_json_or_the_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bom = "\u{feff}";
+    let jsonl = format!("{bom}{}\n", json!({"id": "b", "text": "Body."}));
+    fs::write(tmp.path().join("b.jsonl"), &jsonl).unwrap();
+    fs::write(tmp.path().join("b.jsonl.gz"), gzip(jsonl.as_bytes())).unwrap();
+    fs::write(tmp.path().join("t.txt"), format!("{bom}Plain body.\n")).unwrap();
+    for f in ["b.jsonl", "b.jsonl.gz"] {
+        let o = run_in(tmp.path(), &["clean", "-q", f]);
+        assert!(o.status.success(), "{f}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "{\"id\":\"b\",\"text\":\"Body.\"}\n", "{f}");
+    }
+    // On stdin, the mark does not hide that it is JSONL.
+    let o = deboil()
+        .args(["clean", "-q"])
+        .write_stdin(jsonl)
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&o),
+        "{\"id\":\"b\",\"text\":\"Body.\"}\n",
+        "{}",
+        stderr(&o)
+    );
+    let o = run_in(tmp.path(), &["clean", "-q", "t.txt"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(lines_of(&stdout(&o))[0]["text"], "Plain body.\n");
+}
