@@ -499,3 +499,49 @@ fn baseline_accepts_known_findings_and_fails_on_new_ones() {
     let o = check(d, &["s.jsonl", "--baseline", "base.json"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
 }
+
+#[test]
+fn findings_do_not_depend_on_threads_or_batches_and_a_file_named_twice_is_checked_once() {
+    let run = |extra: &[&str]| {
+        let o = deboil()
+            .args([
+                "check",
+                "fixtures/syndicated.jsonl",
+                "fixtures/seeds/input",
+                "-q",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let one = run(&["-j", "1"]);
+    assert!(one.lines().count() > 20, "{one}");
+    assert_eq!(run(&["-j", "3", "--batch-bytes", "1K"]), one);
+    assert_eq!(run(&["fixtures/syndicated.jsonl"]), one);
+}
+
+#[test]
+fn skip_bad_leaves_bad_records_out_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dirty, _) = with_junk(&article(1), 2);
+    fs::write(
+        tmp.path().join("s.jsonl"),
+        format!("{{\"text\": 1}}\n{}\n", record("two", &dirty)),
+    )
+    .unwrap();
+    let o = check(tmp.path(), &["s.jsonl", "--skip-bad"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("s.jsonl:2: junk/de.cookie-notice"),
+        "{}",
+        stdout(&o)
+    );
+    let err = stderr(&o);
+    assert!(err.contains("1 bad records skipped"), "{err}");
+    assert!(
+        err.contains("skipped s.jsonl:1: text field `text` is not a string"),
+        "{err}"
+    );
+}

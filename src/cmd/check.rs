@@ -30,6 +30,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--against compares for duplicates, which --only junk leaves out");
     }
     let mut checked = collect_inputs(&args.input.inputs)?;
+    // A file named twice (`data/ data/a.jsonl`) is checked once, or each
+    // of its documents would copy itself.
+    let mut seen = std::collections::HashSet::new();
+    checked.retain(|i| {
+        i.path
+            .as_ref()
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .is_none_or(|p| seen.insert(p))
+    });
     if args.fix && checked.iter().any(|i| i.path.is_none()) {
         anyhow::bail!("--fix repairs files in place, and stdin is none; name the files");
     }
@@ -138,6 +147,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         out.flush()?;
     }
     files.commit()?;
+    if !args.input.quiet {
+        eprint!("{}", deboil_io::summary::skipped_text(&found.read));
+    }
     let summary_on_stdout = args.output_format == CheckFormatArg::Github && output_path.is_none();
     if !args.input.quiet && !summary_on_stdout {
         let mut line = format!("deboil check: {}", format::summary(findings, &totals));

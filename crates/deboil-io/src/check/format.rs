@@ -25,6 +25,8 @@ pub struct Totals {
     pub accepted: usize,
     /// Files repaired in place.
     pub fixed: Vec<Fixed>,
+    /// Bad records left out.
+    pub skipped: u64,
 }
 
 impl Totals {
@@ -34,6 +36,7 @@ impl Totals {
             docs: c.docs,
             files: c.files,
             compared: c.compared,
+            skipped: c.read.skipped,
             ..Totals::default()
         }
     }
@@ -62,6 +65,9 @@ pub fn summary(findings: &[Finding], t: &Totals) -> String {
     };
     if t.compared > 0 {
         s.push_str(&format!("; compared with {} other documents", t.compared));
+    }
+    if t.skipped > 0 {
+        s.push_str(&format!("; {} bad records skipped", t.skipped));
     }
     if t.accepted > 0 {
         s.push_str(&format!("; {} accepted by the baseline", t.accepted));
@@ -100,6 +106,7 @@ pub fn json(out: &mut dyn Write, findings: &[Finding], t: &Totals) -> io::Result
             "exact_duplicates": n(Kind::ExactDuplicate),
             "near_duplicates": n(Kind::NearDuplicate),
             "accepted": t.accepted,
+            "skipped": t.skipped,
             "fixed": t.fixed.iter().map(|f| json!({"file": f.file, "documents": f.docs})).collect::<Vec<_>>(),
         },
     });
