@@ -19,22 +19,27 @@ mod common;
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use common::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_deboil");
 
-/// The pre-commit executable, or `None` (with a loud message) when it is
-/// missing outside CI; in CI a missing pre-commit fails the test.
-fn pre_commit() -> Option<PathBuf> {
-    let found = Command::new("pre-commit")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if found {
-        return Some(PathBuf::from("pre-commit"));
+/// How to run pre-commit (the program and its first arguments): its
+/// script on the PATH, else the module of `python3` (a `pip install --user`
+/// may leave the script off the PATH). `None`, with a loud message, when it
+/// is missing outside CI; in CI a missing pre-commit fails the test.
+fn pre_commit() -> Option<Vec<String>> {
+    for cmd in [vec!["pre-commit"], vec!["python3", "-m", "pre_commit"]] {
+        let found = Command::new(cmd[0])
+            .args(&cmd[1..])
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if found {
+            return Some(cmd.into_iter().map(String::from).collect());
+        }
     }
     if std::env::var_os("CI").is_some() {
         panic!(
@@ -125,11 +130,11 @@ fn local_config(ids: &[(&str, &[&str])]) -> String {
 /// pre-commit settings.
 struct Repo {
     dir: tempfile::TempDir,
-    pre_commit: PathBuf,
+    pre_commit: Vec<String>,
 }
 
 impl Repo {
-    fn new(pre_commit: PathBuf) -> Repo {
+    fn new(pre_commit: Vec<String>) -> Repo {
         let r = Repo {
             dir: tempfile::tempdir().unwrap(),
             pre_commit,
@@ -167,11 +172,15 @@ impl Repo {
         o
     }
 
+    /// A pre-commit command in the repository.
+    fn pre_commit_cmd(&self) -> Command {
+        let mut c = self.cmd(Path::new(&self.pre_commit[0]));
+        c.args(&self.pre_commit[1..]);
+        c
+    }
+
     fn pre_commit(&self, args: &[&str]) -> Output {
-        self.cmd(&self.pre_commit.clone())
-            .args(args)
-            .output()
-            .unwrap()
+        self.pre_commit_cmd().args(args).output().unwrap()
     }
 
     fn write(&self, name: &str, text: &str) {
@@ -212,7 +221,8 @@ fn article(i: usize) -> String {
 #[test]
 fn the_manifest_is_valid() {
     let Some(pc) = pre_commit() else { return };
-    let o = Command::new(pc)
+    let o = Command::new(&pc[0])
+        .args(&pc[1..])
         .args(["validate-manifest", ".pre-commit-hooks.yaml"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -340,7 +350,7 @@ fn language_rust_hooks_build_from_this_repository() {
     repo.git(&["add", "-A"]);
     // cargo install builds in its own target directory, not the tests'.
     let o = repo
-        .cmd(&repo.pre_commit.clone())
+        .pre_commit_cmd()
         .args(["run", "--all-files"])
         .env_remove("CARGO_TARGET_DIR")
         .output()

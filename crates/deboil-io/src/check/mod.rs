@@ -225,11 +225,11 @@ enum Parsed {
 
 /// A name as shown: `./` parts dropped.
 pub fn display_name(name: &str) -> String {
-    let p = Path::new(name);
-    if !p.components().any(|c| matches!(c, Component::CurDir)) || name.starts_with('<') {
+    if name.starts_with('<') {
         return name.to_string();
     }
-    let clean: PathBuf = p
+    // Components leave out inner `.` parts and repeated separators.
+    let clean: PathBuf = Path::new(name)
         .components()
         .filter(|c| !matches!(c, Component::CurDir))
         .collect();
@@ -526,5 +526,6 @@ mod tests {
         assert_eq!(display_name("data/./a.jsonl"), "data/a.jsonl");
         assert_eq!(display_name("<stdin>"), "<stdin>");
         assert_eq!(display_name("/abs/a.txt"), "/abs/a.txt");
+        assert_eq!(display_name("a//b.txt"), "a/b.txt");
     }
 }
