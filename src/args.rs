@@ -42,6 +42,15 @@ pub enum Command {
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Check files as a linter does (pre-commit, CI): junk the rules still
+    /// match, exact and near duplicates.
+    ///
+    /// One finding a line, `FILE:LINE: message` (a JSONL record's line; in a
+    /// text file, the line of the junk). Duplicates are found as `run` finds
+    /// them (cleaned text, its defaults), among the files given and, with
+    /// `--against`, against the rest of the dataset or a saved index.
+    /// Exit codes: 0 no findings, 1 findings (or files repaired), 2 error.
+    Check(Box<CheckArgs>),
     /// Print a shell completion script to stdout.
     ///
     /// For bash: `deboil completions bash > ~/.local/share/bash-completion/completions/deboil`;
@@ -249,6 +258,59 @@ pub struct DedupFlags {
     /// Print the chosen parameters and LSH statistics.
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Compare with the rest of the dataset (files or directories; the
+    /// files checked are left out of it) or a saved index (repeatable).
+    #[arg(long, value_name = "PATH|INDEX")]
+    pub against: Vec<PathBuf>,
+    /// Run only one kind of check.
+    #[arg(long, value_enum, value_name = "CHECK")]
+    pub only: Option<OnlyArg>,
+    /// How findings are written.
+    #[arg(long, value_enum, default_value_t = CheckFormatArg::Text, value_name = "FORMAT")]
+    pub output_format: CheckFormatArg,
+    /// Write the findings to FILE instead of stdout; written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Clean the files in place (atomically, permissions kept); duplicates
+    /// are reported, never deleted. Exits 1 when it changed a file.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub fix: bool,
+    /// Accepted findings (from --write-baseline): only new ones are reported.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to FILE as accepted, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// One kind of check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlyArg {
+    /// Text the rules remove.
+    Junk,
+    /// Exact and near copies.
+    Duplicates,
+}
+
+/// How `check` writes its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormatArg {
+    /// `FILE:LINE: message`, one a line.
+    Text,
+    /// One JSON document.
+    Json,
+    /// GitHub workflow annotations, then a summary line.
+    Github,
+    /// SARIF 2.1.0.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -1,6 +1,7 @@
 //! One file per subcommand; here the dispatch and what they share: stdout,
 //! output files committed together at the end, rule warnings.
 
+mod check;
 mod clean;
 mod dedup;
 mod learn;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Why(args) => why::run(&args),
         Command::Rules(RulesCommand::Test(a)) => rules::test(&a.paths),
         Command::Rules(RulesCommand::List(a)) => rules::list(&a.paths),
+        Command::Check(args) => check::run(*args),
         Command::Completions(a) => {
             use clap::CommandFactory;
             let mut out = stdout();

@@ -10,6 +10,7 @@
 //! The library never prints; [`summary`] formats what a job reports.
 #![deny(missing_docs)]
 
+pub mod check;
 pub mod cleanup;
 pub mod doc;
 pub mod error;

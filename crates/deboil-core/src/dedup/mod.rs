@@ -30,6 +30,7 @@
 
 mod clusters;
 mod columns;
+mod copies;
 mod ids;
 mod options;
 pub mod template;

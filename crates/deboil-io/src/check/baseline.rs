@@ -1,0 +1,186 @@
+//! Baselines: the findings a dataset is known to carry and that were
+//! accepted, so that a check reports only new ones.
+//!
+//! A baseline is a JSON file keyed by what survives edits around a finding:
+//! its file and its [`Finding::fingerprint`] (kind, rule, the document's id
+//! or a hash of its text, the removed text), never its line. Each key holds
+//! a count: a file with the same cookie notice in three documents without
+//! ids accepts three, and a fourth is new. Other fields (kind, rule, id,
+//! an example line) are there for the person reading it.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::Finding;
+use crate::error::{Error, Result};
+use crate::write::AtomicFile;
+
+/// The format version written.
+pub const VERSION: u32 = 1;
+
+/// One accepted finding (or several with the same key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The file, as named when the baseline was written.
+    pub file: String,
+    /// The finding's fingerprint.
+    pub fingerprint: String,
+    /// How many findings with this key are accepted.
+    #[serde(default = "one")]
+    pub count: usize,
+    /// The finding's kind, for readers.
+    #[serde(default)]
+    pub kind: String,
+    /// The rule, for readers.
+    #[serde(default)]
+    pub rule: String,
+    /// The document's id, for readers.
+    #[serde(default)]
+    pub id: String,
+    /// The first such finding as reported when written, for readers.
+    #[serde(default)]
+    pub example: String,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// A baseline file's content.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Format version.
+    pub deboil_baseline: u32,
+    /// Accepted findings, by file and fingerprint.
+    pub findings: Vec<Entry>,
+}
+
+impl Baseline {
+    /// The baseline accepting every one of `findings`.
+    pub fn of(findings: &[Finding]) -> Baseline {
+        let mut by_key: BTreeMap<(&str, &str), Entry> = BTreeMap::new();
+        for f in findings {
+            by_key
+                .entry((&f.file, &f.fingerprint))
+                .and_modify(|e| e.count += 1)
+                .or_insert_with(|| Entry {
+                    file: f.file.clone(),
+                    fingerprint: f.fingerprint.clone(),
+                    count: 1,
+                    kind: f.kind.name().to_string(),
+                    rule: f.rule.clone(),
+                    id: f.id.clone(),
+                    example: f.to_line(),
+                });
+        }
+        Baseline {
+            deboil_baseline: VERSION,
+            findings: by_key.into_values().collect(),
+        }
+    }
+
+    /// Reads a baseline file.
+    pub fn load(path: &Path) -> Result<Baseline> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
+            Error::Usage(format!(
+                "{}:{}:{}: not a deboil baseline: {}",
+                path.display(),
+                e.line(),
+                e.column(),
+                e.to_string().split(" at line ").next().unwrap_or_default()
+            ))
+        })?;
+        if b.deboil_baseline != VERSION {
+            return Err(Error::Usage(format!(
+                "{}: baseline version {} is not {VERSION}, the one this build reads; write it again",
+                path.display(),
+                b.deboil_baseline
+            )));
+        }
+        Ok(b)
+    }
+
+    /// Writes the baseline to `path`, atomically.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let mut text = serde_json::to_vec_pretty(self).expect("serialising a baseline");
+        text.push(b'\n');
+        let mut f = AtomicFile::create(path).map_err(|e| Error::io(path, e))?;
+        f.write_all(&text)
+            .and_then(|_| f.commit())
+            .map_err(|e| Error::io(path, e))
+    }
+
+    /// Removes from `findings` those it accepts (in order, up to each key's
+    /// count); returns how many it removed.
+    pub fn filter(&self, findings: &mut Vec<Finding>) -> usize {
+        let mut left: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for e in &self.findings {
+            *left
+                .entry((e.file.clone(), e.fingerprint.clone()))
+                .or_default() += e.count;
+        }
+        let before = findings.len();
+        findings.retain(
+            |f| match left.get_mut(&(f.file.clone(), f.fingerprint.clone())) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            },
+        );
+        before - findings.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Kind;
+
+    fn finding(file: &str, line: u64, fp: &str) -> Finding {
+        Finding {
+            file: file.into(),
+            line,
+            kind: Kind::Junk,
+            rule: "r".into(),
+            id: "d".into(),
+            text: Some("t".into()),
+            duplicate_of: None,
+            similarity: None,
+            fingerprint: fp.into(),
+            fixed: false,
+            input: 0,
+            doc_line: line,
+        }
+    }
+
+    #[test]
+    fn accepts_by_key_and_count_not_by_line() {
+        let old = vec![
+            finding("a", 1, "x"),
+            finding("a", 2, "x"),
+            finding("b", 1, "y"),
+        ];
+        let b = Baseline::of(&old);
+        assert_eq!(b.findings.len(), 2);
+        assert_eq!(b.findings[0].count, 2);
+        let text = serde_json::to_string(&b).unwrap();
+        assert_eq!(serde_json::from_str::<Baseline>(&text).unwrap(), b);
+        // Lines moved, one more copy of x, and x in another file: new.
+        let mut now = vec![
+            finding("a", 10, "x"),
+            finding("a", 20, "x"),
+            finding("a", 30, "x"),
+            finding("c", 1, "x"),
+            finding("b", 5, "y"),
+        ];
+        assert_eq!(b.filter(&mut now), 3);
+        let left: Vec<(&str, u64)> = now.iter().map(|f| (f.file.as_str(), f.line)).collect();
+        assert_eq!(left, [("a", 30), ("c", 1)]);
+    }
+}

@@ -1,0 +1,245 @@
+//! Writing findings: one line each (`file:line: message`), a JSON document,
+//! GitHub workflow annotations, or SARIF 2.1.0 for code-scanning UIs.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use super::fix::Fixed;
+use super::{Checked, EXACT_DUPLICATE, Finding, Kind, NEAR_DUPLICATE};
+
+/// The version of the JSON document written.
+pub const JSON_VERSION: u32 = 1;
+
+/// What the writers report besides the findings.
+#[derive(Debug, Default)]
+pub struct Totals {
+    /// Documents in the files checked.
+    pub docs: u64,
+    /// Files checked.
+    pub files: usize,
+    /// Documents of the rest of the dataset (and of an index) compared with.
+    pub compared: u64,
+    /// Findings a baseline accepted (not shown).
+    pub accepted: usize,
+    /// Files repaired in place.
+    pub fixed: Vec<Fixed>,
+    /// Bad records left out.
+    pub skipped: u64,
+}
+
+impl Totals {
+    /// The totals of a check.
+    pub fn of(c: &Checked) -> Totals {
+        Totals {
+            docs: c.docs,
+            files: c.files,
+            compared: c.compared,
+            skipped: c.read.skipped,
+            ..Totals::default()
+        }
+    }
+}
+
+/// One line summing up: counts by kind, files, what was accepted and fixed.
+pub fn summary(findings: &[Finding], t: &Totals) -> String {
+    let n = |k: Kind| findings.iter().filter(|f| f.kind == k).count();
+    let mut s = if findings.is_empty() {
+        format!("no findings in {} documents of {} files", t.docs, t.files)
+    } else {
+        let files = findings
+            .iter()
+            .map(|f| f.file.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        format!(
+            "{} findings in {files} of {} files ({} documents): {} junk, {} exact duplicates, {} near duplicates",
+            findings.len(),
+            t.files,
+            t.docs,
+            n(Kind::Junk),
+            n(Kind::ExactDuplicate),
+            n(Kind::NearDuplicate)
+        )
+    };
+    if t.compared > 0 {
+        s.push_str(&format!("; compared with {} other documents", t.compared));
+    }
+    if t.skipped > 0 {
+        s.push_str(&format!("; {} bad records skipped", t.skipped));
+    }
+    if t.accepted > 0 {
+        s.push_str(&format!("; {} accepted by the baseline", t.accepted));
+    }
+    if !t.fixed.is_empty() {
+        let docs: usize = t.fixed.iter().map(|f| f.docs).sum();
+        s.push_str(&format!(
+            "; repaired {docs} documents in {} files",
+            t.fixed.len()
+        ));
+    }
+    s
+}
+
+/// One finding a line.
+pub fn text(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    for f in findings {
+        let fixed = if f.fixed { " (fixed)" } else { "" };
+        writeln!(out, "{}{fixed}", f.to_line())?;
+    }
+    Ok(())
+}
+
+/// A JSON document: version, findings, totals.
+pub fn json(out: &mut dyn Write, findings: &[Finding], t: &Totals) -> io::Result<()> {
+    let n = |k: Kind| findings.iter().filter(|f| f.kind == k).count();
+    let doc = json!({
+        "version": JSON_VERSION,
+        "findings": findings,
+        "summary": {
+            "files": t.files,
+            "documents": t.docs,
+            "compared": t.compared,
+            "findings": findings.len(),
+            "junk": n(Kind::Junk),
+            "exact_duplicates": n(Kind::ExactDuplicate),
+            "near_duplicates": n(Kind::NearDuplicate),
+            "accepted": t.accepted,
+            "skipped": t.skipped,
+            "fixed": t.fixed.iter().map(|f| json!({"file": f.file, "documents": f.docs})).collect::<Vec<_>>(),
+        },
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// Escapes a workflow command's message.
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property.
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub workflow annotations, one per finding, then a summary line: a
+/// run shows only the first few annotations of a step.
+pub fn github(out: &mut dyn Write, findings: &[Finding], t: &Totals) -> io::Result<()> {
+    for f in findings {
+        let level = if f.fixed { "warning" } else { "error" };
+        writeln!(
+            out,
+            "::{level} file={},line={},title={}::{}",
+            gh_property(&f.file),
+            f.line,
+            gh_property(&format!("deboil {}", f.kind.name())),
+            gh_data(&f.message())
+        )?;
+    }
+    let mut by_file: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in findings {
+        *by_file.entry(&f.file).or_default() += 1;
+    }
+    let mut line = format!("deboil check: {}", summary(findings, t));
+    if !by_file.is_empty() {
+        let files: Vec<String> = by_file.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        line.push_str(&format!(
+            " (by file: {}); every finding is in the annotations above, GitHub shows only the first few",
+            files.join(", ")
+        ));
+    }
+    writeln!(out, "{line}")
+}
+
+/// A path as a SARIF URI reference: relative stays relative, `/` as the
+/// separator, characters outside the unreserved set percent-encoded.
+fn uri(path: &str) -> String {
+    let mut s = String::new();
+    if path.starts_with('/') {
+        s.push_str("file://");
+    }
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// SARIF 2.1.0: one run, the rules that have findings, one result each.
+pub fn sarif(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    reasons: &BTreeMap<String, String>,
+) -> io::Result<()> {
+    let mut ids: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rules: Vec<_> = ids
+        .iter()
+        .map(|&id| {
+            let text = match id {
+                EXACT_DUPLICATE => "The document's text is another document's".to_string(),
+                NEAR_DUPLICATE => "The document nearly copies another".to_string(),
+                _ => reasons.get(id).cloned().unwrap_or_else(|| id.to_string()),
+            };
+            json!({
+                "id": id,
+                "shortDescription": {"text": text},
+                "defaultConfiguration": {"level": "error"},
+            })
+        })
+        .collect();
+    let results: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            json!({
+                "ruleId": f.rule,
+                "ruleIndex": ids.binary_search(&f.rule.as_str()).expect("listed"),
+                "level": if f.fixed { "warning" } else { "error" },
+                "message": {"text": f.message()},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&f.file)},
+                        "region": {"startLine": f.line},
+                    }
+                }],
+                "partialFingerprints": {"deboil/v1": f.fingerprint},
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "deboil",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/deboil/deboil",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(gh_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(gh_data("a:b,c"), "a:b,c");
+        assert_eq!(uri("data/a b.jsonl"), "data/a%20b.jsonl");
+        assert_eq!(uri("/x/ü.txt"), "file:///x/%C3%BC.txt");
+    }
+}

@@ -1,0 +1,166 @@
+//! `deboil check`: the linter's view of a dataset, for pre-commit and CI.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use deboil_core::dedup::template::TemplateOptions;
+use deboil_core::dedup::{DedupSettings, Preset};
+use deboil_io::check::baseline::Baseline;
+use deboil_io::check::format::{self, Totals};
+use deboil_io::check::{CheckJob, Duplicates, display_name, fix};
+use deboil_io::index::{self, IndexMeta};
+use deboil_io::read::{Input, collect_inputs, spool_stdin};
+use deboil_io::write::same_file;
+
+use super::{OutputCheck, Outputs, main_output, report_prepared, stdout};
+use crate::args::{CheckArgs, CheckFormatArg, OnlyArg};
+
+/// An index directory holds its manifest.
+fn is_index(p: &std::path::Path) -> bool {
+    p.join("index.json").is_file()
+}
+
+pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let pool = args.input.pool()?;
+    let read = args.input.read_options();
+    let junk = args.only != Some(OnlyArg::Duplicates);
+    let dups = args.only != Some(OnlyArg::Junk);
+    if !dups && !args.against.is_empty() {
+        anyhow::bail!("--against compares for duplicates, which --only junk leaves out");
+    }
+    let mut checked = collect_inputs(&args.input.inputs)?;
+    // A file named twice (`data/ data/a.jsonl`) is checked once, or each
+    // of its documents would copy itself.
+    let mut seen = std::collections::HashSet::new();
+    checked.retain(|i| {
+        i.path
+            .as_ref()
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .is_none_or(|p| seen.insert(p))
+    });
+    if args.fix && checked.iter().any(|i| i.path.is_none()) {
+        anyhow::bail!("--fix repairs files in place, and stdin is none; name the files");
+    }
+    // Stdin is read twice (duplicates, learning first): spooled.
+    let _spool = spool_stdin(&mut checked).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?;
+    let (index_dirs, rest_paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        args.against.iter().cloned().partition(|p| is_index(p));
+    if index_dirs.len() > 1 {
+        anyhow::bail!("--against takes one saved index at most");
+    }
+    // The rest of the dataset: what --against names, less the files checked.
+    // (No paths at all would be stdin to collect_inputs.)
+    let rest_inputs = if rest_paths.is_empty() {
+        Vec::new()
+    } else {
+        collect_inputs(&rest_paths)?
+    };
+    let rest: Vec<Input> = rest_inputs
+        .into_iter()
+        .filter(|r| {
+            !checked.iter().any(|c| match (&r.path, &c.path) {
+                (Some(a), Some(b)) => same_file(a, b),
+                _ => false,
+            })
+        })
+        .collect();
+    let output_path = main_output(args.output.as_ref());
+    let mut all: Vec<Input> = rest.iter().chain(&checked).cloned().collect();
+    OutputCheck::default()
+        .main(output_path)
+        .file("--write-baseline", args.write_baseline.as_ref())
+        .file("--rejects", args.input.rejects.as_ref())
+        .file("--save-learned", args.rules.save_learned.as_ref())
+        .check(&all, None)?;
+    let prepared =
+        args.rules
+            .rule_options()
+            .prepare(&mut all, &read, &pool, args.input.skip_bad)?;
+    report_prepared(&prepared, args.input.quiet);
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let duplicates = if dups {
+        let opts = DedupSettings::default().resolve(Preset::Cleaned)?;
+        let index = match index_dirs.first() {
+            Some(dir) => Some((
+                index::load(dir, &IndexMeta::for_options(&opts, 0))?,
+                display_name(&dir.display().to_string()),
+            )),
+            None => None,
+        };
+        Some(Duplicates {
+            opts,
+            template: Some(TemplateOptions::default()),
+            index,
+        })
+    } else {
+        None
+    };
+    let job = CheckJob {
+        cleaner: prepared.cleaner.clone(),
+        read: read.clone(),
+        junk,
+        duplicates,
+    };
+    let mut files = Outputs::default();
+    let rejects = files.open(args.input.rejects.as_ref(), &all, "--rejects")?;
+    let mut found = {
+        let [rejects] = files.writers([rejects]);
+        job.run(checked.clone(), rest, &pool, args.input.skip_bad, rejects)?
+    };
+    files.commit()?;
+    let mut totals = Totals::of(&found);
+    if let Some(path) = &args.write_baseline {
+        let b = Baseline::of(&found.findings);
+        b.save(path)?;
+        if !args.input.quiet {
+            eprintln!(
+                "deboil check: {}; wrote them to the baseline {} ({} keys): later checks with --baseline report only new findings",
+                format::summary(&found.findings, &totals),
+                path.display(),
+                b.findings.len()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(b) = &baseline {
+        totals.accepted = b.filter(&mut found.findings);
+    }
+    if args.fix {
+        totals.fixed = fix::fix(&mut found.findings, &checked, &job.cleaner, &read)?;
+    }
+    let findings = &found.findings;
+    let mut files = Outputs::default();
+    let out_slot = files.open(output_path, &all, "-o")?;
+    {
+        let [out] = files.writers([out_slot]);
+        let mut out: Box<dyn Write + '_> = match out {
+            Some(w) => w,
+            None => stdout(),
+        };
+        match args.output_format {
+            CheckFormatArg::Text => format::text(&mut out, findings)?,
+            CheckFormatArg::Json => format::json(&mut out, findings, &totals)?,
+            CheckFormatArg::Github => format::github(&mut out, findings, &totals)?,
+            CheckFormatArg::Sarif => format::sarif(&mut out, findings, &found.reasons)?,
+        }
+        out.flush()?;
+    }
+    files.commit()?;
+    if !args.input.quiet {
+        eprint!("{}", deboil_io::summary::skipped_text(&found.read));
+    }
+    let summary_on_stdout = args.output_format == CheckFormatArg::Github && output_path.is_none();
+    if !args.input.quiet && !summary_on_stdout {
+        let mut line = format!("deboil check: {}", format::summary(findings, &totals));
+        if !totals.fixed.is_empty() && findings.iter().any(|f| !f.fixed) {
+            line.push_str("; --fix repairs junk only: duplicates are reported, never deleted");
+        }
+        eprintln!("{line}");
+    }
+    Ok(if findings.is_empty() && totals.fixed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,547 @@
+//! `deboil check`: findings at `FILE:LINE` in text and JSONL files, the
+//! output formats, exit codes, `--against` a dataset or an index, `--fix`
+//! repairing files in place, and baselines.
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Output;
+
+use common::*;
+
+/// A cookie notice the embedded `de.cookie-notice` rule removes.
+const COOKIE: &str =
+    "Wir verwenden Cookies, um unser Angebot für Sie zu verbessern und die Nutzung zu analysieren.";
+
+/// Runs `deboil check ARGS` in `dir`.
+fn check(dir: &Path, args: &[&str]) -> Output {
+    let mut c = deboil();
+    c.current_dir(dir).arg("check").args(args);
+    c.output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+/// A real article (clean), the i-th seed.
+fn article(i: usize) -> String {
+    seed_texts()[i].clone()
+}
+
+/// `text` as the cleaner leaves it: ending in a line break.
+fn cleaned(text: &str) -> String {
+    text.lines().collect::<Vec<_>>().join("\n") + "\n"
+}
+
+/// The article with the cookie notice as a line of its own after its
+/// first `after` lines; returns the text and the notice's 1-based line.
+fn with_junk(text: &str, after: usize) -> (String, u64) {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(after, COOKIE);
+    (lines.join("\n") + "\n", after as u64 + 1)
+}
+
+fn record(id: &str, text: &str) -> String {
+    serde_json::json!({"id": id, "site": "a.de", "text": text}).to_string()
+}
+
+#[test]
+fn junk_in_a_text_file_is_reported_at_its_own_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (text, line) = with_junk(&article(0), 3);
+    fs::create_dir(tmp.path().join("news")).unwrap();
+    fs::write(tmp.path().join("news/a.txt"), &text).unwrap();
+    let o = check(tmp.path(), &["news/a.txt"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(
+        out,
+        format!(
+            "news/a.txt:{line}: junk/de.cookie-notice: \"Wir verwenden Cookies, um unser Angebot für Sie zu …\"\n"
+        )
+    );
+    assert!(
+        stderr(&o).contains("1 findings in 1 of 1 files"),
+        "{}",
+        stderr(&o)
+    );
+    // A check never touches its input.
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("news/a.txt")).unwrap(),
+        text
+    );
+    // `./` in a name is dropped, so the line is the same for an editor.
+    let o = check(tmp.path(), &["./news/a.txt"]);
+    assert!(stdout(&o).starts_with(&format!("news/a.txt:{line}: ")));
+}
+
+#[test]
+fn jsonl_findings_point_at_the_record_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dirty, _) = with_junk(&article(1), 2);
+    // A blank line still counts as a line of the file.
+    let data = format!(
+        "{}\n\n{}\n{}\n",
+        record("clean-1", &article(0)),
+        record("doc-14", &dirty),
+        record("clean-2", &article(2))
+    );
+    fs::write(tmp.path().join("a.jsonl"), &data).unwrap();
+    let o = check(tmp.path(), &["a.jsonl", "--output-format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["version"], 1);
+    let f = &v["findings"].as_array().unwrap()[..];
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(
+        (
+            &f[0]["file"],
+            &f[0]["line"],
+            &f[0]["kind"],
+            &f[0]["rule"],
+            &f[0]["id"]
+        ),
+        (
+            &"a.jsonl".into(),
+            &3.into(),
+            &"junk".into(),
+            &"de.cookie-notice".into(),
+            &"doc-14".into()
+        )
+    );
+    assert_eq!(v["summary"]["documents"], 3);
+    assert_eq!(v["summary"]["junk"], 1);
+}
+
+#[test]
+fn clean_files_pass_and_the_builtin_tidying_is_no_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Trailing spaces, a run of blank lines, a doubled short line: the
+    // built-ins tidy them when cleaning, but they are not junk.
+    let text = article(0).replacen('\n', "   \n\n\u{a0}\n\n", 1) + "\nFoto: dpa\nFoto: dpa\n";
+    fs::write(tmp.path().join("a.txt"), text).unwrap();
+    let o = check(tmp.path(), &["a.txt"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("no findings in 1 documents of 1 files"));
+    let o = deboil()
+        .args(["check", "fixtures/seeds.expected.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // The raw seeds carry junk.
+    let o = deboil()
+        .args(["check", "fixtures/seeds.jsonl", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains(
+        "fixtures/seeds.jsonl:2: junk/caucasuswatch.cookie-notice: \"Wir verwenden Cookies"
+    ));
+    assert_eq!(stderr(&o), "", "-q prints no summary");
+}
+
+/// The article with a few words changed: a near copy.
+fn edited(text: &str) -> String {
+    text.replacen("NATO", "Nato", 2)
+        .replacen("Generalsekretär", "Generalsekretaer", 1)
+}
+
+#[test]
+fn exact_and_near_duplicates_name_the_document_they_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = article(0);
+    fs::write(
+        tmp.path().join("a.jsonl"),
+        record("orig", &a) + "\n" + &record("other", &article(1)) + "\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("b.jsonl"),
+        format!(
+            "{}\n{}\n{}\n",
+            record("solo", &article(2)),
+            record("copy", &a),
+            record("edit", &edited(&a))
+        ),
+    )
+    .unwrap();
+    let o = check(tmp.path(), &["a.jsonl", "b.jsonl"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines[0], "b.jsonl:2: exact duplicate of a.jsonl:1 (orig)");
+    assert!(
+        lines[1].starts_with("b.jsonl:3: near-duplicate of a.jsonl:1 (orig), similarity 0."),
+        "{out}"
+    );
+    let sim: f64 = lines[1].rsplit(' ').next().unwrap().parse().unwrap();
+    assert!((0.7..1.0).contains(&sim), "{sim}");
+    // Text files: each file one document, line 1.
+    fs::write(tmp.path().join("x.txt"), &a).unwrap();
+    fs::write(tmp.path().join("y.txt"), &a).unwrap();
+    let o = check(tmp.path(), &["x.txt", "y.txt"]);
+    assert_eq!(stdout(&o), "y.txt:1: exact duplicate of x.txt:1\n");
+    // Junk alone leaves duplicates out, and the other way round.
+    let o = check(tmp.path(), &["x.txt", "y.txt", "--only", "junk"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()));
+}
+
+#[test]
+fn against_the_rest_of_the_dataset_reports_only_the_files_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    let a = article(0);
+    // The old shard has a copy within itself: not reported, it is not checked.
+    fs::write(
+        data.join("old.jsonl"),
+        format!("{}\n{}\n", record("old-1", &a), record("old-2", &a)),
+    )
+    .unwrap();
+    fs::write(data.join("new.jsonl"), record("new-1", &edited(&a)) + "\n").unwrap();
+    // Alone, the new shard is clean.
+    let o = check(tmp.path(), &["data/new.jsonl"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // Against the whole folder, which holds it too: compared with the rest,
+    // never with itself.
+    let o = check(tmp.path(), &["data/new.jsonl", "--against", "data"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with(
+            "data/new.jsonl:1: near-duplicate of data/old.jsonl:1 (old-1), similarity "
+        ),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        stderr(&o).contains("compared with 2 other documents"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn against_a_saved_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = article(0);
+    fs::write(tmp.path().join("old.jsonl"), record("old-1", &a) + "\n").unwrap();
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args([
+            "run",
+            "old.jsonl",
+            "--save-index",
+            "idx",
+            "-o",
+            "/dev/null",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    fs::write(
+        tmp.path().join("new.jsonl"),
+        format!("{}\n{}\n", record("n1", &a), record("n2", &article(1))),
+    )
+    .unwrap();
+    let o = check(tmp.path(), &["new.jsonl", "--against", "idx"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "new.jsonl:1: exact duplicate of old-1 in the index idx\n"
+    );
+}
+
+/// A shard with junk in record 2 and an exact copy in record 3.
+fn shard(dir: &Path) {
+    let (dirty, _) = with_junk(&article(1), 2);
+    fs::write(
+        dir.join("s.jsonl"),
+        format!(
+            "{}\n{}\n{}\n",
+            record("one", &article(0)),
+            record("two", &dirty),
+            record("three", &article(0))
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn sarif_names_rules_and_locations() {
+    let tmp = tempfile::tempdir().unwrap();
+    shard(tmp.path());
+    let o = check(tmp.path(), &["s.jsonl", "--output-format", "sarif", "-q"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "deboil");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["de.cookie-notice", "deboil.exact-duplicate"]);
+    let results = run["results"].as_array().unwrap();
+    let at: Vec<(&str, &str, u64)> = results
+        .iter()
+        .map(|r| {
+            let loc = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap(),
+                loc["artifactLocation"]["uri"].as_str().unwrap(),
+                loc["region"]["startLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("de.cookie-notice", "s.jsonl", 2),
+            ("deboil.exact-duplicate", "s.jsonl", 3)
+        ]
+    );
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i], r["ruleId"]);
+        assert!(r["message"]["text"].as_str().unwrap().len() > 10);
+    }
+}
+
+#[test]
+fn github_annotations_then_a_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    shard(tmp.path());
+    let o = check(tmp.path(), &["s.jsonl", "--output-format", "github"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=s.jsonl,line=2,title=deboil junk::junk/de.cookie-notice: \"Wir verwenden"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        lines[1],
+        "::error file=s.jsonl,line=3,title=deboil exact-duplicate::exact duplicate of s.jsonl:1 (one)"
+    );
+    assert!(lines[2].starts_with("deboil check: 2 findings"), "{out}");
+    assert!(lines[2].contains("s.jsonl 2"), "{out}");
+}
+
+#[test]
+fn errors_exit_2_naming_the_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("bad.jsonl"),
+        record("a", &article(0)) + "\n{\"text\": \"x\"\n",
+    )
+    .unwrap();
+    let o = check(tmp.path(), &["bad.jsonl"]);
+    assert_fails_with(&o, "bad.jsonl:2:");
+    assert!(stderr(&o).contains("malformed JSON"), "{}", stderr(&o));
+    let o = check(tmp.path(), &["missing.jsonl"]);
+    assert_fails_with(&o, "missing.jsonl");
+    shard(tmp.path());
+    let o = check(tmp.path(), &["s.jsonl", "--baseline", "none.json"]);
+    assert_fails_with(&o, "none.json");
+    fs::write(tmp.path().join("not.json"), "[1, 2]").unwrap();
+    let o = check(tmp.path(), &["s.jsonl", "--baseline", "not.json"]);
+    assert_fails_with(&o, "not a deboil baseline");
+    assert!(stderr(&o).contains("not.json:1:"), "{}", stderr(&o));
+    let o = check(
+        tmp.path(),
+        &["s.jsonl", "--only", "junk", "--against", "s.jsonl"],
+    );
+    assert_fails_with(&o, "--only junk");
+    let o = check(tmp.path(), &["s.jsonl", "--write-baseline", "s.jsonl"]);
+    assert_fails_with(&o, "is an input file");
+}
+
+fn mode(p: &Path) -> u32 {
+    fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn fix_repairs_files_in_place_keeping_the_rest_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (dirty_text, _) = with_junk(&article(0), 3);
+    fs::write(d.join("a.txt"), &dirty_text).unwrap();
+    let (dirty, _) = with_junk(&article(1), 2);
+    // Other fields with unusual spacing and escapes, a blank line, CRLF
+    // endings and an exact copy: all kept.
+    let clean_line = format!(
+        "{{\"id\": \"one\",  \"n\": 1.50, \"text\": {}}}",
+        serde_json::to_string(&article(2)).unwrap()
+    );
+    let dirty_line = format!(
+        "{{\"id\": \"two\", \"meta\": {{\"k\": [1,  2]}}, \"text\": {}, \"z\": \"\\u00e9\"}}",
+        serde_json::to_string(&dirty).unwrap()
+    );
+    let data = format!("{clean_line}\r\n\r\n{dirty_line}\r\n{clean_line}");
+    fs::write(d.join("s.jsonl"), &data).unwrap();
+    fs::set_permissions(d.join("s.jsonl"), fs::Permissions::from_mode(0o640)).unwrap();
+    let o = check(d, &["a.txt", "s.jsonl", "--fix"]);
+    assert_eq!(
+        code(&o),
+        1,
+        "a fixer that changed files fails: {}",
+        stderr(&o)
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("a.txt:4: junk/de.cookie-notice") && out.contains("(fixed)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("s.jsonl:4: exact duplicate of s.jsonl:1 (one)\n"),
+        "{out}"
+    );
+    let err = stderr(&o);
+    assert!(err.contains("repaired 2 documents in 2 files"), "{err}");
+    assert!(
+        err.contains("duplicates are reported, never deleted"),
+        "{err}"
+    );
+    // The text file is its cleaned text; the JSONL file changed in the
+    // dirty record's text only.
+    assert_eq!(
+        fs::read_to_string(d.join("a.txt")).unwrap(),
+        cleaned(&article(0))
+    );
+    let fixed = fs::read_to_string(d.join("s.jsonl")).unwrap();
+    // The record is rewritten with its other values as they were (only
+    // the separators between fields are deboil's own).
+    let want_line = format!(
+        "{{\"id\":\"two\",\"meta\":{{\"k\": [1,  2]}},\"text\":{},\"z\":\"\\u00e9\"}}",
+        serde_json::to_string(&cleaned(&article(1))).unwrap()
+    );
+    let got: Vec<&str> = fixed.split("\r\n").collect();
+    assert_eq!(
+        got,
+        [
+            clean_line.as_str(),
+            "",
+            want_line.as_str(),
+            clean_line.as_str()
+        ]
+    );
+    assert_eq!(mode(&d.join("s.jsonl")), 0o640);
+    // No temp file left; the duplicate is still there.
+    let mut names: Vec<String> = fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a.txt", "s.jsonl"]);
+    // Fixed files have no junk left; the copy is still reported.
+    let o = check(d, &["a.txt", "s.jsonl", "--only", "junk"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()));
+    let o = check(d, &["a.txt", "s.jsonl", "--fix"]);
+    assert_eq!(code(&o), 1);
+    assert!(!stderr(&o).contains("repaired"), "{}", stderr(&o));
+}
+
+#[test]
+fn baseline_accepts_known_findings_and_fails_on_new_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    shard(d);
+    let o = check(d, &["s.jsonl", "--write-baseline", "base.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let b: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("base.json")).unwrap()).unwrap();
+    assert_eq!(b["deboil_baseline"], 1);
+    assert_eq!(b["findings"].as_array().unwrap().len(), 2);
+    let o = check(d, &["s.jsonl", "--baseline", "base.json"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 accepted by the baseline"));
+    // Records added above move every line: still accepted.
+    let old = fs::read_to_string(d.join("s.jsonl")).unwrap();
+    let (junk2, _) = with_junk(&article(3), 1);
+    fs::write(
+        d.join("s.jsonl"),
+        format!("{}\n\n{old}", record("new-clean", &article(4))),
+    )
+    .unwrap();
+    let o = check(d, &["s.jsonl", "--baseline", "base.json"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
+    // A new document with the same junk is a new finding, and only it is reported.
+    fs::write(
+        d.join("s.jsonl"),
+        format!("{}\n{old}", record("new-dirty", &junk2)),
+    )
+    .unwrap();
+    let o = check(d, &["s.jsonl", "--baseline", "base.json"]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stdout(&o),
+        "s.jsonl:1: junk/de.cookie-notice: \"Wir verwenden Cookies, um unser Angebot für Sie zu …\"\n"
+    );
+    // --fix with a baseline repairs only the new finding's document.
+    let o = check(d, &["s.jsonl", "--baseline", "base.json", "--fix"]);
+    assert_eq!(code(&o), 1);
+    let after = fs::read_to_string(d.join("s.jsonl")).unwrap();
+    assert!(after.ends_with(&old), "accepted junk stays");
+    let o = check(d, &["s.jsonl", "--baseline", "base.json"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn findings_do_not_depend_on_threads_or_batches_and_a_file_named_twice_is_checked_once() {
+    let run = |extra: &[&str]| {
+        let o = deboil()
+            .args([
+                "check",
+                "fixtures/syndicated.jsonl",
+                "fixtures/seeds/input",
+                "-q",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let one = run(&["-j", "1"]);
+    assert!(one.lines().count() > 20, "{one}");
+    assert_eq!(run(&["-j", "3", "--batch-bytes", "1K"]), one);
+    assert_eq!(run(&["fixtures/syndicated.jsonl"]), one);
+}
+
+#[test]
+fn skip_bad_leaves_bad_records_out_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dirty, _) = with_junk(&article(1), 2);
+    fs::write(
+        tmp.path().join("s.jsonl"),
+        format!("{{\"text\": 1}}\n{}\n", record("two", &dirty)),
+    )
+    .unwrap();
+    let o = check(tmp.path(), &["s.jsonl", "--skip-bad"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("s.jsonl:2: junk/de.cookie-notice"),
+        "{}",
+        stdout(&o)
+    );
+    let err = stderr(&o);
+    assert!(err.contains("1 bad records skipped"), "{err}");
+    assert!(
+        err.contains("skipped s.jsonl:1: text field `text` is not a string"),
+        "{err}"
+    );
+}
