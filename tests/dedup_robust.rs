@@ -73,3 +73,19 @@ fn shared_chrome_does_not_glue_short_articles() {
     let glued = run(&["--keep-template-lines"]);
     assert!(glued.len() < SHORT.len(), "{glued:?}");
 }
+
+#[test]
+fn many_copies_of_few_stories_are_not_taken_for_template() {
+    // fixtures/ holds each seed story in seven or eight forms (text files,
+    // JSONL, compressed, cleaned): their lines recur, but as one story each.
+    let kept = |extra: &[&str]| {
+        let o = deboil()
+            .args(["run", "-q", "fixtures/"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        ids(&stdout(&o)).len()
+    };
+    assert_eq!(kept(&[]), kept(&["--keep-template-lines"]));
+}

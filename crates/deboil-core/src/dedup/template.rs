@@ -233,8 +233,9 @@ fn story_groups(pages: &[Vec<(u64, u16)>]) -> Vec<u32> {
             *freq.entry(h).or_default() += 1;
         }
     }
-    // Copies of one story are a handful of pages; a line on more is template.
-    let rare = (pages.len() as u32 / 20).max(3);
+    // A line on most pages is template; a story's lines are on its copies,
+    // which can be many (re-crawls, the same file in several forms).
+    let rare = (pages.len() as u32 / 2).max(3);
     let mut uf = UnionFind::new(pages.len());
     let mut holders: HashKeyed<u64, Vec<u32>> = HashKeyed::default();
     let mut shared: HashMap<u32, usize> = HashMap::new();
@@ -305,6 +306,11 @@ impl Template {
             }
             out.extend_from_slice(k);
         }
+        // A document that is all template is signed whole: empty signatures
+        // would make every such document a copy of every other.
+        if out.is_empty() {
+            Template::default().join_kept(site, keys, out);
+        }
     }
 
     /// `text` without the template lines of site `site`.
@@ -318,7 +324,8 @@ impl Template {
             Some((h, _)) if self.lines.contains(&key(site, h)) => cut = true,
             _ => out.push_str(line),
         });
-        if cut {
+        // As in `join_kept`: nothing but template keeps the whole text.
+        if cut && !normalize::key(&out).is_empty() {
             Cow::Owned(out)
         } else {
             Cow::Borrowed(text)
@@ -426,6 +433,46 @@ mod tests {
             Template::default().join_kept(0, &lk.keys, &mut joined);
             assert_eq!(joined, normalize::key(text).into_bytes());
         }
+    }
+
+    #[test]
+    fn many_copies_of_one_story_keep_their_body_and_all_template_signs_whole() {
+        // Eight copies of one story (the same file in several forms) among
+        // twenty pages: its lines are on 40 % of them, yet they are one
+        // story's.
+        let body = "The minister met his colleague in Baku on Monday to talk about the pipeline.\n\
+                    Both sides said the talks had gone well and would go on next month in Tbilisi.\n";
+        let mut pages: Vec<(&str, String)> = (0..8).map(|_| ("s", page(body))).collect();
+        for other in [
+            "weather",
+            "harvest",
+            "ferry",
+            "museum",
+            "orchestra",
+            "library",
+            "snow",
+            "elections",
+            "bridge",
+            "bread",
+            "boats",
+            "choir",
+        ] {
+            pages.push((
+                "s",
+                page(&format!(
+                    "A story about the {other}, told at some length here."
+                )),
+            ));
+        }
+        let t = template_of(&pages);
+        let s = t.site("s").unwrap();
+        assert!(t.strip(s, &pages[0].1).contains("The minister met"));
+        // A page of nothing but template is kept whole, not emptied.
+        let lk = LineKeys::of(CHROME);
+        let mut joined = Vec::new();
+        t.join_kept(s, &lk.keys, &mut joined);
+        assert_eq!(joined, normalize::key(CHROME).into_bytes());
+        assert_eq!(t.strip(s, CHROME), CHROME);
     }
 
     #[test]
