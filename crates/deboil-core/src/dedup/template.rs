@@ -416,7 +416,11 @@ mod tests {
         let found = lines.recurring();
         // The three chrome lines of site a, on all four pages (and stories).
         assert_eq!(found.len(), 3, "{found:?}");
-        assert!(found.iter().all(|r| (r.site, r.pages, r.stories, r.first_page) == (1, 4, 4, 0)));
+        assert!(
+            found
+                .iter()
+                .all(|r| (r.site, r.pages, r.stories, r.first_page) == (1, 4, 4, 0))
+        );
         let text = page("Rain fell.");
         let chrome: Vec<&str> = found
             .iter()

@@ -25,8 +25,10 @@ use super::{SideOutputs, Summary, spool};
 use crate::doc::{BadRecord, Document};
 use crate::error::{Error, Result};
 use crate::pipeline::{ReadOptions, par_batches_then};
+use crate::progress;
 use crate::read::{Input, RawRecord};
-use spool::{SpoolPart, mark, read_text, text_of_line, write_cluster};
+use crate::report::{Collector, DocFacts};
+use spool::{SpoolPart, mark, read_text, text_of_line, texts_at, write_cluster};
 
 /// A change made to each text before it is deduplicated (and written):
 /// `run` cleans. Returns the new text and its removals by cause.
@@ -50,6 +52,8 @@ pub enum OutputMode {
     Drop,
     /// Every document, with `dup_of` and `cluster_size` added.
     Mark,
+    /// Nothing: the run is for its summary, clusters or report.
+    Discard,
 }
 
 /// What a dedup run found.
@@ -109,6 +113,7 @@ enum SignedRecord {
         bytes_in: usize,
         bytes_out: usize,
         removals: Vec<(Cause, u64)>,
+        facts: Option<Box<DocFacts>>,
     },
     Bad(BadRecord),
 }
@@ -135,7 +140,8 @@ struct Waiting {
 }
 
 impl DedupJob<'_> {
-    fn process(&self, rec: &RawRecord) -> SignedRecord {
+    /// `facts`: the report's facts, with line hashes when `Some(true)`.
+    fn process(&self, rec: &RawRecord, facts: Option<bool>) -> SignedRecord {
         let doc = match Document::parse(rec, &self.read.names) {
             Ok(d) => d,
             Err(b) => return SignedRecord::Bad(b),
@@ -162,6 +168,11 @@ impl DedupJob<'_> {
             Keep::Newest(f) => doc.field_text(f),
             _ => None,
         };
+        let facts = facts.map(|lines| {
+            let mut f = DocFacts::new(&doc.site, &doc.text, &text, removals.is_empty());
+            f.lines = lines.then(|| SiteLines::line_hashes(&text));
+            Box::new(f)
+        });
         SignedRecord::Done {
             id: doc.id.to_string(),
             newest,
@@ -171,18 +182,45 @@ impl DedupJob<'_> {
             bytes_in: doc.text.len(),
             bytes_out: text.len(),
             removals,
+            facts,
         }
     }
 
     /// Runs both passes over `inputs` on `pool`.
     pub fn run(
+        self,
+        inputs: Vec<Input>,
+        pool: &ThreadPool,
+        outputs: DedupOutputs,
+        side: SideOutputs,
+    ) -> Result<DedupResult> {
+        self.run_with_report(inputs, pool, outputs, side, None)
+    }
+
+    /// [`DedupJob::run`], and each document and the clusters observed by
+    /// `report` (which is then complete, but for [`Collector::finish`]).
+    pub fn run_with_report(
         mut self,
         inputs: Vec<Input>,
         pool: &ThreadPool,
         mut outputs: DedupOutputs,
         mut side: SideOutputs,
+        mut report: Option<&mut Collector>,
     ) -> Result<DedupResult> {
         let mut read = Summary::default();
+        if let Some(r) = report.as_deref_mut() {
+            r.for_dedup(self.template.is_some());
+        }
+        let want_facts = report.as_ref().map(|r| r.wants_lines());
+        let total_in = progress::input_bytes(&inputs);
+        progress::begin(
+            if self.transform.is_some() {
+                "cleaning"
+            } else {
+                "reading"
+            },
+            total_in,
+        );
         let spool_file = tempfile::tempfile().map_err(|e| Error::io("spool file", e))?;
         // Exact verification reads texts back while pass one still writes.
         let spool_read = spool_file
@@ -218,7 +256,7 @@ impl DedupJob<'_> {
                 None => text,
             })
         };
-        let work = |r: &RawRecord| self.process(r);
+        let work = |r: &RawRecord| self.process(r, want_facts);
         // Output lines go to the spool on the worker side, in order; each
         // batch's part is noted so that pass two can read parts in parallel.
         let mut parts: Vec<SpoolPart> = Vec::new();
@@ -255,6 +293,7 @@ impl DedupJob<'_> {
             work,
             spool_lines,
             |batch, records| {
+                progress::add_docs(batch.len() as u64);
                 for (rec, r) in batch.iter().zip(records) {
                     match r {
                         SignedRecord::Bad(b) => side.bad_record(rec, b, &mut read)?,
@@ -267,7 +306,11 @@ impl DedupJob<'_> {
                             bytes_in,
                             bytes_out,
                             removals,
+                            facts,
                         } => {
+                            if let (Some(r), Some(f)) = (report.as_deref_mut(), facts) {
+                                r.observe(*f, bytes_in, bytes_out, &removals)?;
+                            }
                             read.docs += 1;
                             read.bytes_in += bytes_in as u64;
                             read.bytes_out += bytes_out as u64;
@@ -312,7 +355,12 @@ impl DedupJob<'_> {
                 Ok(())
             },
         )?;
+        let spooled: u64 = parts.iter().map(|p| p.bytes).sum();
         if let Some(counts) = site_lines.take() {
+            progress::begin("signing", Some(spooled));
+            if let Some(r) = report.as_deref_mut() {
+                r.take_lines(&counts);
+            }
             template = counts.finish();
             if exact_verify {
                 sites = waiting.iter().map(|w| w.site).collect();
@@ -343,6 +391,7 @@ impl DedupJob<'_> {
                         .collect::<Result<_>>()
                 })?;
                 for (part, signed) in chunk.iter().zip(signed) {
+                    progress::add_bytes(part.bytes);
                     for (i, s) in (part.first..).zip(signed) {
                         let w = &waiting[i - prior];
                         deduper.insert(&w.id, s, w.newest.as_deref());
@@ -356,6 +405,7 @@ impl DedupJob<'_> {
             }
             drop(waiting);
         }
+        progress::begin("clustering", None);
         let found =
             pool.install(|| deduper.finish_with_texts(|i| text_of(&spans, &sites, &template, i)))?;
         let spool_file = spool
@@ -372,12 +422,19 @@ impl DedupJob<'_> {
                     OutputMode::Drop if found.is_kept(i) => out.extend_from_slice(line),
                     OutputMode::Drop => {}
                     OutputMode::Mark => mark(line, found.dup_of(i), found.cluster_size(i), out),
+                    OutputMode::Discard => {}
                 }
                 Ok(())
             })
         };
         let mut slots = vec![(Vec::new(), Vec::new()); 2 * pool.current_num_threads()];
-        for chunk in parts.chunks(slots.len()) {
+        progress::begin("writing", Some(spooled));
+        let to_write = if mode == OutputMode::Discard {
+            &[][..]
+        } else {
+            &parts[..]
+        };
+        for chunk in to_write.chunks(slots.len()) {
             pool.install(|| {
                 chunk
                     .par_iter()
@@ -385,8 +442,9 @@ impl DedupJob<'_> {
                     .map(|(part, slot)| pass_two(part, slot))
                     .collect::<Result<()>>()
             })?;
-            for (_, out) in &slots[..chunk.len()] {
+            for ((_, out), part) in slots.iter().zip(chunk) {
                 outputs.out.write_all(out).map_err(Error::Output)?;
+                progress::add_bytes(part.bytes);
             }
         }
         outputs.out.flush().map_err(Error::Output)?;
@@ -397,6 +455,15 @@ impl DedupJob<'_> {
             w.flush().map_err(Error::Output)?;
         }
         side.finish()?;
+        if let Some(r) = report {
+            // The report quotes a few texts: read back from the spool.
+            let wanted: Vec<usize> = r.wanted(Some(&found)).iter().map(|d| d + prior).collect();
+            let texts = texts_at(&parts, &spool_read, &wanted, &text_names)?
+                .into_iter()
+                .map(|(d, t)| (d - prior, t))
+                .collect();
+            r.complete(Some(&found), &texts);
+        }
         Ok(DedupResult {
             summary: DedupSummary {
                 read,
