@@ -209,7 +209,7 @@ impl DedupJob<'_> {
     ) -> Result<DedupResult> {
         let mut read = Summary::default();
         if let Some(r) = report.as_deref_mut() {
-            r.for_dedup(self.template.is_some());
+            r.for_dedup(self.template);
         }
         let want_facts = report.as_ref().map(|r| r.wants_lines());
         let total_in = progress::input_bytes(&inputs);

@@ -24,7 +24,7 @@ h2{font-size:18px;margin:28px 0 10px;padding-bottom:4px;border-bottom:1px solid 
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px}
 figcaption{font-weight:600;margin-bottom:6px}
-svg.chart{display:block;font-size:12px}
+svg.chart{display:block;max-width:760px;font-size:12px}
 svg .label,svg .value,svg .tick,svg .legend{fill:var(--ink)}
 svg .value,svg .tick{fill:var(--muted)}
 svg .axis{stroke:#9aa3b2}
@@ -82,6 +82,7 @@ pub fn render(r: &Report) -> String {
     duplicates(&mut h, r);
     lengths(&mut h, r);
     sites(&mut h, r);
+    rules(&mut h, r);
     bad_records(&mut h, r);
     options(&mut h, r);
     h.push_str("<footer>Made by deboil; the same report as JSON: <code>--output-format json</code>.</footer></main></body></html>\n");
@@ -179,7 +180,7 @@ fn cleaning(h: &mut String, r: &Report) {
         .map(|x| Bar {
             label: x.rule.clone(),
             value: x.removals as f64,
-            shown: format!("{} in {} docs", grouped(x.removals), grouped(x.documents)),
+            shown: grouped(x.removals),
         })
         .collect();
     figure(
@@ -212,6 +213,9 @@ fn cleaning(h: &mut String, r: &Report) {
         &bars("sites", "Share of text removed per site", &sites, ORANGE),
     );
     h.push_str("</div>");
+}
+
+fn rules(h: &mut String, r: &Report) {
     if !r.removals.is_empty() {
         h.push_str("<h2>Rules</h2><table class=\"rules\"><tr><th>rule</th><th>action</th><th class=\"n\">removals</th><th class=\"n\">documents</th></tr>");
         for x in &r.removals {

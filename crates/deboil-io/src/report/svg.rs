@@ -139,7 +139,7 @@ pub fn columns(class: &str, title: &str, labels: &[String], series: &[Series]) -
         }
         let _ = write!(
             s,
-            r#"<text x="{x:.1}" y="{y}" text-anchor="middle" class="tick">{}</text>"#,
+            r#"<text x="{x:.1}" y="{y}" text-anchor="middle" class="tick" font-size="10">{}</text>"#,
             esc(label),
             x = left + slot * (i as f64 + 0.5),
             y = base + 16.0,
