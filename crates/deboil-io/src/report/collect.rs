@@ -3,6 +3,9 @@
 //! end the clusters. Memory grows with sites, not documents, but for one
 //! site number (4 bytes) per document when the job deduplicates.
 
+mod clusters;
+mod finish;
+
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Seek, SeekFrom, Write};
 
@@ -11,12 +14,8 @@ use deboil_core::dedup::Deduplication;
 use deboil_core::dedup::template::{Recurring, SiteLines, TemplateOptions};
 use deboil_core::rules::RuleSet;
 
-use super::{
-    BadRecords, Bucket, CandidateLine, CandidateLines, ClusterRow, Duplicates, Lengths, Report,
-    RuleCount, RuleRemovals, RulesUsed, SCHEMA_VERSION, SitePair, SiteRow, Sites, Totals, share,
-};
+use super::{Bucket, CandidateLine, CandidateLines, Duplicates, RulesUsed, Totals, share};
 use crate::error::{Error, Result};
-use crate::jobs::Summary;
 
 /// What a report says of its run, known before it: given by the caller.
 #[derive(Debug, Clone, Default)]
@@ -404,15 +403,6 @@ impl Collector {
         out
     }
 
-    /// The largest clusters (indices into `found.clusters`), largest first,
-    /// ties in cluster order.
-    fn pick_clusters(&self, found: &Deduplication) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..found.clusters.len()).collect();
-        order.sort_by_key(|&c| std::cmp::Reverse(found.clusters[c].members.len()));
-        order.truncate(self.limits.clusters);
-        order
-    }
-
     /// The texts of [`Collector::wanted`] documents, from the sample file
     /// (jobs that passed their texts).
     pub(crate) fn sample_texts(&mut self, wanted: &[usize]) -> Result<HashMap<usize, String>> {
@@ -469,206 +459,6 @@ impl Collector {
             self.duplicates = Some(self.sum_clusters(found, texts));
         }
     }
-
-    fn sum_clusters(
-        &mut self,
-        found: &Deduplication,
-        texts: &HashMap<usize, String>,
-    ) -> Duplicates {
-        let prior = found.prior();
-        let doc_sites = self.doc_sites.take().unwrap_or_default();
-        let site_of = |i: usize| {
-            (i >= prior)
-                .then(|| doc_sites.get(i - prior).copied())
-                .flatten()
-        };
-        let mut sizes = vec![0; SIZE_EDGES.len()];
-        let mut pairs: HashMap<(u32, u32), u64> = HashMap::new();
-        let mut exact_clusters = 0;
-        for c in &found.clusters {
-            sizes[bucket_of(&SIZE_EDGES, c.members.len() as u64)] += 1;
-            exact_clusters += u64::from(c.exact);
-            let mut sites: Vec<u32> = Vec::new();
-            for m in &c.members {
-                let Some(s) = site_of(m.doc) else { continue };
-                if m.doc != c.representative {
-                    self.sites[s as usize].duplicates += 1;
-                }
-                if !sites.contains(&s) && sites.len() < 32 {
-                    sites.push(s);
-                }
-            }
-            sites.sort_unstable();
-            for (i, &a) in sites.iter().enumerate() {
-                for &b in &sites[i + 1..] {
-                    *pairs.entry((a, b)).or_default() += 1;
-                }
-            }
-        }
-        let name = |s: u32| self.sites[s as usize].name.clone();
-        let mut pairs: Vec<SitePair> = pairs
-            .into_iter()
-            .map(|((a, b), clusters)| SitePair {
-                sites: [name(a), name(b)],
-                clusters,
-            })
-            .collect();
-        pairs.sort_by(|a, b| {
-            b.clusters
-                .cmp(&a.clusters)
-                .then_with(|| a.sites.cmp(&b.sites))
-        });
-        pairs.truncate(self.limits.pairs);
-        let largest = self
-            .pick_clusters(found)
-            .into_iter()
-            .map(|ci| {
-                let c = &found.clusters[ci];
-                let mut sites: Vec<String> = Vec::new();
-                for m in &c.members {
-                    let s = site_of(m.doc).map_or_else(|| "(index)".to_string(), name);
-                    if !sites.contains(&s) {
-                        sites.push(s);
-                    }
-                }
-                let rep = c.representative;
-                ClusterRow {
-                    representative: found.id(rep).to_string(),
-                    kind: if c.exact { "exact" } else { "near" }.into(),
-                    size: c.members.len(),
-                    sites,
-                    members: c
-                        .members
-                        .iter()
-                        .take(self.limits.members)
-                        .map(|m| found.id(m.doc).to_string())
-                        .collect(),
-                    snippet: (rep >= prior)
-                        .then(|| texts.get(&(rep - prior)))
-                        .flatten()
-                        .map(|t| cut(&collapse(t), self.limits.quote_chars)),
-                }
-            })
-            .collect();
-        let documents = (found.len() - prior) as u64;
-        let dropped = found.stats.exact_dropped + found.stats.near_dropped;
-        Duplicates {
-            documents,
-            kept: documents - dropped,
-            exact_dropped: found.stats.exact_dropped,
-            near_dropped: found.stats.near_dropped,
-            duplicate_rate: share(dropped, documents),
-            clusters: found.clusters.len() as u64,
-            exact_clusters,
-            indexed_documents: prior as u64,
-            cluster_sizes: buckets(&SIZE_EDGES, &sizes),
-            largest,
-            site_pairs: pairs,
-        }
-    }
-
-    /// The report; `rules` names the causes of removals, `read` the job's
-    /// reading summary (for its bad records).
-    pub fn finish(self, rules: Option<&RuleSet>, read: &Summary) -> Report {
-        let empty = RuleSet::empty();
-        let rules = rules.unwrap_or(&empty);
-        let mut removals: Vec<RuleRemovals> = self
-            .causes
-            .iter()
-            .map(|(c, &(removals, documents))| RuleRemovals {
-                rule: c.id(rules),
-                action: c.action(rules).to_string(),
-                removals,
-                documents,
-            })
-            .collect();
-        removals.sort_by(|a, b| {
-            b.removals
-                .cmp(&a.removals)
-                .then_with(|| a.rule.cmp(&b.rule))
-        });
-        let deduped = self.duplicates.is_some();
-        let row = |s: &SiteStats| {
-            let mut top: Vec<RuleCount> = s
-                .causes
-                .iter()
-                .map(|(c, &removals)| RuleCount {
-                    rule: c.id(rules),
-                    removals,
-                })
-                .collect();
-            top.sort_by(|a, b| {
-                b.removals
-                    .cmp(&a.removals)
-                    .then_with(|| a.rule.cmp(&b.rule))
-            });
-            top.truncate(3);
-            SiteRow {
-                site: s.name.clone(),
-                documents: s.docs,
-                bytes_in: s.bytes_in,
-                bytes_out: s.bytes_out,
-                removed_share: share(s.bytes_in - s.bytes_out.min(s.bytes_in), s.bytes_in),
-                removals: s.removals,
-                changed: s.changed,
-                emptied: s.emptied,
-                very_short: s.very_short,
-                top_rules: top,
-                duplicates: deduped.then_some(s.duplicates),
-                duplicate_rate: deduped.then(|| share(s.duplicates, s.docs)),
-            }
-        };
-        let removed = |s: &SiteStats| s.bytes_in.saturating_sub(s.bytes_out);
-        let mut by_removed: Vec<&SiteStats> = self.sites.iter().collect();
-        by_removed.sort_by(|a, b| {
-            removed(b)
-                .cmp(&removed(a))
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        let mut by_dups: Vec<&SiteStats> = self.sites.iter().filter(|s| s.duplicates > 0).collect();
-        by_dups.sort_by(|a, b| {
-            b.duplicates
-                .cmp(&a.duplicates)
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        let mut shown: Vec<&SiteStats> = by_removed.into_iter().take(self.limits.sites).collect();
-        for s in by_dups.into_iter().take(self.limits.sites) {
-            if !shown.iter().any(|t| std::ptr::eq(*t, s)) {
-                shown.push(s);
-            }
-        }
-        shown.sort_by(|a, b| {
-            removed(b)
-                .cmp(&removed(a))
-                .then(b.duplicates.cmp(&a.duplicates))
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        Report {
-            schema_version: SCHEMA_VERSION,
-            tool: "deboil".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            command: self.header.command,
-            inputs: self.header.inputs,
-            rules: self.header.rules,
-            options: self.header.options,
-            totals: self.totals,
-            removals,
-            sites: Sites {
-                count: self.sites.len(),
-                rows: shown.into_iter().map(row).collect(),
-            },
-            candidate_lines: self.candidates,
-            duplicates: self.duplicates,
-            lengths: Lengths {
-                words_in: buckets(&LENGTH_EDGES, &self.len_in),
-                words_out: buckets(&LENGTH_EDGES, &self.len_out),
-            },
-            bad_records: BadRecords {
-                count: read.skipped,
-                messages: read.skipped_messages.clone(),
-            },
-        }
-    }
 }
 
 /// Each recurring line with its site's name.
@@ -697,6 +487,7 @@ fn cut(text: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jobs::Summary;
 
     #[test]
     fn words_and_buckets() {

@@ -85,7 +85,13 @@ pub fn render(r: &Report) -> String {
     rules(&mut h, r);
     bad_records(&mut h, r);
     options(&mut h, r);
-    h.push_str("<footer>Made by deboil; the same report as JSON: <code>--output-format json</code>.</footer></main></body></html>\n");
+    let _ = writeln!(
+        h,
+        "<footer>Made by {} {}, report schema {}.</footer></main></body></html>",
+        esc(&r.tool),
+        esc(&r.version),
+        r.schema_version
+    );
     h
 }
 
