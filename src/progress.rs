@@ -62,11 +62,11 @@ fn tick(rx: &mpsc::Receiver<()>) -> bool {
 fn bar(rx: mpsc::Receiver<()>) {
     let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(8));
     let bytes = ProgressStyle::with_template(
-        "{spinner} {prefix:>8} [{elapsed_precise}] [{wide_bar}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
+        "{spinner} {prefix:>8} {elapsed:>4} [{bar:24}] {binary_bytes}/{binary_total_bytes}, {binary_bytes_per_sec}, ETA {eta}, {msg}",
     )
     .expect("a valid template")
     .progress_chars("=> ");
-    let spin = ProgressStyle::with_template("{spinner} {prefix:>8} [{elapsed_precise}] {msg}")
+    let spin = ProgressStyle::with_template("{spinner} {prefix:>8} {elapsed:>4} {msg}")
         .expect("a valid template");
     let mut serial = 0;
     while tick(&rx) {
@@ -88,7 +88,7 @@ fn bar(rx: mpsc::Receiver<()>) {
             }
         }
         pb.set_position(s.done);
-        pb.set_message(format!("{} documents", grouped(s.docs)));
+        pb.set_message(format!("{} docs", grouped(s.docs)));
         pb.tick();
     }
     pb.finish_and_clear();
@@ -128,7 +128,13 @@ fn line(s: &Snapshot, elapsed: Duration, in_phase: Duration) -> String {
         grouped(s.docs)
     );
     let secs = in_phase.as_secs_f64();
-    if s.done > 0 {
+    if s.done > 0 && secs < 1.0 {
+        // Just begun: read-ahead makes a rate meaningless yet.
+        l.push_str(&format!(", {}", human_bytes(s.done)));
+        if let Some(total) = phase.total {
+            l.push_str(&format!(" of {}", human_bytes(total)));
+        }
+    } else if s.done > 0 {
         let rate = s.done as f64 / secs.max(1e-3);
         l.push_str(&format!(", {}", human_bytes(s.done)));
         if let Some(total) = phase.total.filter(|&t| t > 0) {
@@ -167,6 +173,12 @@ mod tests {
         assert_eq!(
             l,
             "deboil: 12.0s cleaning: 1,234 documents, 25.0 MiB of 100 MiB (25 %), 2.50 MiB/s, ETA 30s"
+        );
+        // No rate in the phase's first second.
+        let l = line(&s, Duration::from_secs(2), Duration::from_millis(100));
+        assert_eq!(
+            l,
+            "deboil: 2.0s cleaning: 1,234 documents, 25.0 MiB of 100 MiB"
         );
     }
 }
