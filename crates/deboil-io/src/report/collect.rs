@@ -47,11 +47,11 @@ impl RulesUsed {
 pub struct Limits {
     /// Sites shown (twice this at most: the dirtiest and the most duplicated).
     pub sites: usize,
-    /// Candidate lines shown, and per site.
+    /// Candidate lines shown.
     pub lines: usize,
     /// Candidate lines shown per site.
     pub lines_per_site: usize,
-    /// Largest clusters shown, and member ids shown per cluster.
+    /// Largest clusters shown.
     pub clusters: usize,
     /// Member ids shown per cluster.
     pub members: usize,
