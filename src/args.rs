@@ -39,6 +39,12 @@ pub enum Command {
     Learn(Box<LearnArgs>),
     /// Explain why two documents match: similarity, estimated and exact, and shared passages.
     Why(Box<WhyArgs>),
+    /// Report what is in a corpus: junk removed, candidate rules, duplicates, lengths.
+    ///
+    /// Runs as `run` does (clean, then deduplicate, with its defaults) and
+    /// writes nothing but the report: Markdown to stdout, or to `-o FILE`
+    /// in the format its extension names (.json, .md, .html).
+    Report(Box<ReportArgs>),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -109,6 +115,36 @@ pub struct CleanArgs {
     /// Print a unified diff of what would change, and write nothing else.
     #[arg(long, conflicts_with_all = ["output", "out_dir"])]
     pub diff: bool,
+    /// Also write a report on the run to FILE: .json, .md or .html (see `deboil report`).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Show progress on stderr as timed lines (a bar on a terminal shows without it).
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Write the report to FILE instead of stdout; written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report format [default: by -o's extension, else markdown].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub output_format: Option<ReportFormatArg>,
+    /// Show progress on stderr as timed lines (a bar on a terminal shows without it).
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormatArg {
+    Json,
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +156,9 @@ pub struct LearnArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub learn: LearnFlags,
+    /// Show progress on stderr as timed lines (a bar on a terminal shows without it).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// How much evidence learning asks for.
@@ -255,7 +294,10 @@ pub struct DedupFlags {
     /// `--save-index` the index grows by the documents kept.
     #[arg(long, value_name = "DIR")]
     pub against: Option<std::path::PathBuf>,
-    /// Print the chosen parameters and LSH statistics.
+    /// Also write a report on the run to FILE: .json, .md or .html (see `deboil report`).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
+    /// Print the chosen parameters and LSH statistics, and progress as timed lines.
     #[arg(short, long)]
     pub verbose: bool,
 }
@@ -387,7 +429,7 @@ pub struct InputArgs {
     /// Records per parallel batch, in bytes; suffixes K, M, G.
     #[arg(long, default_value = "4M", value_name = "SIZE", value_parser = parse_size, hide = true)]
     pub batch_bytes: usize,
-    /// No summary on stderr.
+    /// No summary (and no progress) on stderr.
     #[arg(short, long)]
     pub quiet: bool,
 }
@@ -590,6 +632,31 @@ mod tests {
         assert!(parse(&["dedup", "--threshold", "1.5"]).is_err());
         assert!(parse(&["dedup", "--keep", "oldest"]).is_err());
         assert!(parse(&["dedup", "--shingle", "word"]).is_err());
+    }
+
+    #[test]
+    fn report_flags_parse() {
+        let Command::Report(r) = parse(&[
+            "report",
+            "a",
+            "-o",
+            "r.html",
+            "--output-format",
+            "json",
+            "-v",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!("not report")
+        };
+        assert!(matches!(r.output_format, Some(ReportFormatArg::Json)) && r.verbose);
+        assert!(clean(&["--report", "r.md", "-v"]).report.is_some());
+        let Command::Run(r) = parse(&["run", "--report", "r.json", "-v"]).unwrap().command else {
+            panic!("not run")
+        };
+        assert!(r.dedup.report.is_some() && r.dedup.verbose);
+        assert!(parse(&["report", "--output-format", "pdf"]).is_err());
     }
 
     #[test]

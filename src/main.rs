@@ -5,6 +5,7 @@
 mod args;
 mod cmd;
 mod options;
+mod progress;
 
 use std::process::ExitCode;
 

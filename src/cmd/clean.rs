@@ -8,10 +8,13 @@ use deboil_io::read::collect_inputs;
 use deboil_io::summary;
 use deboil_io::write::check_out_dir;
 
+use super::report::{self, Target};
 use super::{OutputCheck, Outputs, main_output, report_prepared, stdout};
 use crate::args::CleanArgs;
+use crate::progress;
 
 pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
+    let target = Target::of_flag(args.report.as_ref())?;
     let pool = args.input.pool()?;
     let read = args.input.read_options();
     let mut inputs = collect_inputs(&args.input.inputs)?;
@@ -31,7 +34,9 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
         .file("--explain", args.explain.as_ref())
         .file("--rejects", args.input.rejects.as_ref())
         .file("--save-learned", args.rules.save_learned.as_ref())
+        .file("--report", args.report.as_ref())
         .check(&inputs, None)?;
+    let _progress = progress::start(args.input.quiet, args.verbose);
     let prepared =
         args.rules
             .rule_options()
@@ -42,6 +47,19 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     // clap refuses -o with --diff.
     let output = files.open(output_path, &inputs, "-o")?;
+    let report_slot = match &target {
+        Some(t) => t.open(&mut files, &inputs, "--report")?,
+        None => None,
+    };
+    let mut collector = target.as_ref().map(|_| {
+        report::collector(report::header(
+            "clean",
+            &inputs,
+            &args.input,
+            Some((&args.rules, &prepared)),
+            None,
+        ))
+    });
     let job = CleanJob {
         cleaner: prepared.cleaner.clone(),
         read,
@@ -63,8 +81,18 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
             rejects,
             skip_bad: args.input.skip_bad,
         };
-        job.run(inputs, &pool, sink, side)?
+        job.run_with_report(inputs, &pool, sink, side, collector.as_mut())?
     };
+    drop(_progress);
+    if let (Some(t), Some(c)) = (&target, collector) {
+        t.write(
+            c,
+            Some(job.cleaner.rules()),
+            &summary,
+            &mut files,
+            report_slot,
+        )?;
+    }
     files.commit()?;
     if !args.input.quiet {
         eprint!(

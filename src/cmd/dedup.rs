@@ -10,8 +10,10 @@ use deboil_io::jobs::dedup::{DedupJob, DedupOutputs, OutputMode, Transform};
 use deboil_io::read::collect_inputs;
 use deboil_io::summary;
 
+use super::report::{self, Target};
 use super::{OutputCheck, Outputs, main_output, report_prepared, stdout};
 use crate::args::{DedupFlags, InputArgs, RuleArgs};
+use crate::progress;
 
 /// `dedup` without rules, `run` with them.
 pub fn run(
@@ -19,6 +21,26 @@ pub fn run(
     rules: Option<&RuleArgs>,
     f: &DedupFlags,
 ) -> anyhow::Result<ExitCode> {
+    let command = if rules.is_some() { "run" } else { "dedup" };
+    run_reporting(
+        input,
+        rules,
+        f,
+        Target::of_flag(f.report.as_ref())?,
+        command,
+    )
+}
+
+/// [`run`], with a report to `target`; `command` names the job in it
+/// (`report` writes nothing else).
+pub fn run_reporting(
+    input: &InputArgs,
+    rules: Option<&RuleArgs>,
+    f: &DedupFlags,
+    target: Option<Target>,
+    command: &str,
+) -> anyhow::Result<ExitCode> {
+    let only_report = command == "report";
     let pool = input.pool()?;
     let preset = match rules {
         Some(_) => Preset::Cleaned,
@@ -38,8 +60,15 @@ pub fn run(
     let read = input.read_options();
     let mut inputs = collect_inputs(&input.inputs)?;
     let output_path = main_output(f.output.as_ref());
-    OutputCheck::default()
-        .main(output_path)
+    let mut check = OutputCheck::default();
+    match (&target, only_report) {
+        (Some(t), true) => check.main(t.path.as_ref()),
+        (t, false) => check
+            .main(output_path)
+            .file("--report", t.as_ref().and_then(|t| t.path.as_ref())),
+        (None, true) => &mut check,
+    };
+    check
         .file("--clusters", f.clusters.as_ref())
         .file("--rejects", input.rejects.as_ref())
         .file(
@@ -50,6 +79,7 @@ pub fn run(
             &inputs,
             f.save_index.as_deref().map(|d| ("--save-index", d)),
         )?;
+    let _progress = progress::start(input.quiet, f.verbose);
     let prepared = match rules {
         Some(r) => {
             let p = r
@@ -60,8 +90,28 @@ pub fn run(
         }
         None => None,
     };
+    let mut collector = target.as_ref().map(|_| {
+        report::collector(report::header(
+            command,
+            &inputs,
+            input,
+            rules.zip(prepared.as_ref()),
+            Some((f, &opts)),
+        ))
+    });
     let mut files = Outputs::default();
-    let output = files.open(output_path, &inputs, "-o")?;
+    let report_slot = match &target {
+        Some(t) => t.open(
+            &mut files,
+            &inputs,
+            if only_report { "-o" } else { "--report" },
+        )?,
+        None => None,
+    };
+    let output = match only_report {
+        true => None,
+        false => files.open(output_path, &inputs, "-o")?,
+    };
     let clusters = files.open(f.clusters.as_ref(), &inputs, "--clusters")?;
     let rejects = files.open(input.rejects.as_ref(), &inputs, "--rejects")?;
     let meta = IndexMeta::for_options(&opts, 0);
@@ -82,10 +132,13 @@ pub fn run(
         let outputs = DedupOutputs {
             out: match output {
                 Some(w) => w,
+                None if only_report => Box::new(std::io::sink()),
                 None => stdout(),
             },
             clusters,
-            mode: if f.mark {
+            mode: if only_report {
+                OutputMode::Discard
+            } else if f.mark {
                 OutputMode::Mark
             } else {
                 OutputMode::Drop
@@ -96,8 +149,13 @@ pub fn run(
             rejects,
             skip_bad: input.skip_bad,
         };
-        job.run(inputs, &pool, outputs, side)?
+        job.run_with_report(inputs, &pool, outputs, side, collector.as_mut())?
     };
+    drop(_progress);
+    if let (Some(t), Some(c)) = (&target, collector) {
+        let rules = prepared.as_ref().map(|p| p.cleaner.rules());
+        t.write(c, rules, &result.summary.read, &mut files, report_slot)?;
+    }
     // Written and synced before the outputs are committed, put in place
     // after: an index never holds documents whose output was not written.
     let staged = match &lock {
@@ -126,8 +184,8 @@ pub fn run(
             // `run` first reports its cleaning, skipped records included.
             Some(p) => eprint!(
                 "{}{}",
-                summary::clean_text("run", &s.read, p.cleaner.rules()),
-                summary::dedup_text("run", s, f.verbose)
+                summary::clean_text(command, &s.read, p.cleaner.rules()),
+                summary::dedup_text(command, s, f.verbose)
             ),
             None => eprint!(
                 "{}{}",

@@ -23,6 +23,7 @@ pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
     let mut files = Outputs::default();
     let output = files.open(output_path, &inputs, "-o")?;
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
+    let _progress = crate::progress::start(args.input.quiet, args.verbose);
     // Learning reads its input twice.
     let _spool = spool_stdin(&mut inputs).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?;
     {

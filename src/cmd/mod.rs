@@ -5,6 +5,7 @@ mod check;
 mod clean;
 mod dedup;
 mod learn;
+mod report;
 mod rules;
 mod why;
 
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => dedup::run(&args.input, Some(&args.rules), &args.dedup),
         Command::Learn(args) => learn::run(*args),
         Command::Why(args) => why::run(&args),
+        Command::Report(args) => report::run(*args),
         Command::Rules(RulesCommand::Test(a)) => rules::test(&a.paths),
         Command::Rules(RulesCommand::List(a)) => rules::list(&a.paths),
         Command::Check(args) => check::run(*args),

@@ -9,6 +9,8 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::progress::Counted;
+
 /// How an input is framed into documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -238,9 +240,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> io::Result<()> {
 /// Opens an input, undoing gzip (all members) or zstd (all frames) when its
 /// first bytes say so, whatever its name.
 pub fn open(input: &Input) -> io::Result<Box<dyn BufRead + Send>> {
+    // Counted before decompression: progress is in bytes of the files.
     let raw: Box<dyn Read + Send> = match &input.path {
-        None => Box::new(io::stdin()),
-        Some(p) => Box::new(File::open(p)?),
+        None => Box::new(Counted(io::stdin())),
+        Some(p) => Box::new(Counted(File::open(p)?)),
     };
     let mut buf = BufReader::with_capacity(256 * 1024, raw);
     let head = buf.fill_buf()?;

@@ -128,7 +128,7 @@ fn key(site: u32, line: u64) -> u64 {
 
 /// Each line's hash (its key with digits folded) and words, blank lines
 /// left out.
-fn each_line(text: &str, mut f: impl FnMut(&str, Option<(u64, u16)>)) {
+fn each_line<'t>(text: &'t str, mut f: impl FnMut(&'t str, Option<(u64, u16)>)) {
     let (mut key, mut scratch) = (Vec::new(), Vec::new());
     for line in text.split_inclusive('\n') {
         key.clear();
@@ -191,37 +191,109 @@ impl SiteLines {
         lines + self.pages.capacity() * 24
     }
 
+    /// The sites counted, by id (as [`SiteLines::add`] returned them), with
+    /// the number of their documents counted.
+    pub fn sites(&self) -> Vec<(&str, usize)> {
+        let mut sites: Vec<(&str, usize)> = vec![("", 0); self.pages.len()];
+        for (name, &id) in &self.sites {
+            sites[id as usize] = (name, self.pages[id as usize].len());
+        }
+        sites
+    }
+
+    /// The lines that recur on enough stories of their site (the lines
+    /// [`SiteLines::finish`] makes template), by site id, then most stories
+    /// first (ties by first page, then hash).
+    pub fn recurring(&self) -> Vec<Recurring> {
+        let mut out = Vec::new();
+        for (id, pages) in self.pages.iter().enumerate() {
+            out.extend(site_recurring(id as u32, pages, &self.opts));
+        }
+        out
+    }
+
     /// The lines that recur on enough stories of their site.
     pub fn finish(self) -> Template {
-        let mut lines = HashSetKeyed::default();
-        for (id, pages) in self.pages.iter().enumerate() {
-            let stories = story_groups(pages);
-            let groups = stories.iter().copied().max().map_or(0, |g| g + 1);
-            let share = (self.opts.min_share * f64::from(groups)).ceil() as u32;
-            let need = share.max(self.opts.min_pages as u32);
-            // Stories holding each line, each counted once.
-            let mut pairs: Vec<(u64, u32)> = pages
-                .iter()
-                .zip(&stories)
-                .flat_map(|(page, &story)| page.iter().map(move |&(h, _)| (h, story)))
-                .collect();
-            pairs.sort_unstable();
-            pairs.dedup();
-            let mut seen: HashKeyed<u64, (u32, u32)> = HashKeyed::default();
-            for (h, story) in pairs {
-                seen.entry(h).or_insert((story, 0)).1 += 1;
-            }
-            lines.extend(
-                seen.into_iter()
-                    .filter(|&(_, (_, n))| n >= need)
-                    .map(|(l, _)| key(id as u32, l)),
-            );
-        }
+        let lines = self
+            .recurring()
+            .into_iter()
+            .map(|r| key(r.site, r.hash))
+            .collect();
         Template {
             sites: self.sites,
             lines,
         }
     }
+
+    /// The first line of `text` whose hash (as in [`SiteLines::line_hashes`])
+    /// is `hash`, without its line break.
+    pub fn line_of(text: &str, hash: u64) -> Option<&str> {
+        let mut found = None;
+        each_line(text, |line, h| {
+            if found.is_none() && h.is_some_and(|(h2, _)| h2 == hash) {
+                found = Some(line.trim_end_matches(['\n', '\r']));
+            }
+        });
+        found
+    }
+}
+
+/// A line that recurs on the counted documents of one site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recurring {
+    /// The site's id, as [`SiteLines::add`] returned it.
+    pub site: u32,
+    /// The line's hash, as in [`SiteLines::line_hashes`].
+    pub hash: u64,
+    /// Words in the line.
+    pub words: u16,
+    /// Counted documents of the site holding it.
+    pub pages: u32,
+    /// Stories holding it (copies of one story count once).
+    pub stories: u32,
+    /// The first counted document of the site holding it (0 for the first
+    /// document [`SiteLines::add`] counted for the site).
+    pub first_page: u32,
+}
+
+/// The lines of one site's counted pages on enough of its stories.
+fn site_recurring(site: u32, pages: &[Vec<(u64, u16)>], opts: &TemplateOptions) -> Vec<Recurring> {
+    let stories = story_groups(pages);
+    let groups = stories.iter().copied().max().map_or(0, |g| g + 1);
+    let share = (opts.min_share * f64::from(groups)).ceil() as u32;
+    let need = share.max(opts.min_pages as u32);
+    // (hash, story, page, words), sorted: each line's stories in order.
+    let mut rows: Vec<(u64, u32, u32, u16)> = pages
+        .iter()
+        .zip(&stories)
+        .enumerate()
+        .flat_map(|(p, (page, &story))| page.iter().map(move |&(h, w)| (h, story, p as u32, w)))
+        .collect();
+    rows.sort_unstable();
+    let mut out = Vec::new();
+    for line in rows.chunk_by(|a, b| a.0 == b.0) {
+        let mut stories = 1;
+        for w in line.windows(2) {
+            stories += u32::from(w[0].1 != w[1].1);
+        }
+        if stories >= need {
+            out.push(Recurring {
+                site,
+                hash: line[0].0,
+                words: line[0].3,
+                pages: line.len() as u32,
+                stories,
+                first_page: line.iter().map(|r| r.2).min().expect("not empty"),
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        b.stories
+            .cmp(&a.stories)
+            .then(a.first_page.cmp(&b.first_page))
+            .then(a.hash.cmp(&b.hash))
+    });
+    out
 }
 
 /// Each page's story (0, 1, ...): pages sharing at least half of their long,
@@ -473,6 +545,34 @@ mod tests {
         t.join_kept(s, &lk.keys, &mut joined);
         assert_eq!(joined, normalize::key(CHROME).into_bytes());
         assert_eq!(t.strip(s, CHROME), CHROME);
+    }
+
+    #[test]
+    fn recurring_lines_name_their_pages_and_stories() {
+        let mut lines = SiteLines::new(TemplateOptions::default());
+        let stories = ["Rain fell.", "Bridges fell.", "Bread rose.", "Boats sank."];
+        lines.add("b", &SiteLines::line_hashes("Only here.\n"));
+        for s in stories {
+            lines.add("a", &SiteLines::line_hashes(&page(s)));
+        }
+        assert_eq!(lines.sites(), vec![("b", 1), ("a", 4)]);
+        let found = lines.recurring();
+        // The three chrome lines of site a, on all four pages (and stories).
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .all(|r| (r.site, r.pages, r.stories, r.first_page) == (1, 4, 4, 0))
+        );
+        let text = page("Rain fell.");
+        let chrome: Vec<&str> = found
+            .iter()
+            .map(|r| SiteLines::line_of(&text, r.hash).unwrap())
+            .collect();
+        for l in CHROME.lines() {
+            assert!(chrome.contains(&l), "{l} not in {chrome:?}");
+        }
+        assert_eq!(SiteLines::line_of(&text, 1), None);
     }
 
     #[test]

@@ -13,7 +13,9 @@ use super::{SideOutputs, Summary};
 use crate::doc::{BadRecord, Document};
 use crate::error::{Error, Result};
 use crate::pipeline::{ReadOptions, par_batches};
+use crate::progress;
 use crate::read::{Format, Input, RawRecord};
+use crate::report::{Collector, DocFacts};
 use crate::write::AtomicFile;
 
 /// Where cleaned documents go.
@@ -43,6 +45,7 @@ enum CleanedRecord {
         bytes_out: usize,
         counts: Vec<(Cause, u64)>,
         removed_bytes: u64,
+        facts: Option<Box<DocFacts>>,
     },
     Bad(BadRecord),
 }
@@ -61,19 +64,38 @@ impl CleanJob {
         &self,
         inputs: Vec<Input>,
         pool: &ThreadPool,
+        sink: Sink,
+        side: SideOutputs,
+    ) -> Result<Summary> {
+        self.run_with_report(inputs, pool, sink, side, None)
+    }
+
+    /// [`CleanJob::run`], and each document observed by `report` (which
+    /// is then complete, but for [`Collector::finish`]).
+    pub fn run_with_report(
+        &self,
+        inputs: Vec<Input>,
+        pool: &ThreadPool,
         mut sink: Sink,
         mut side: SideOutputs,
+        mut report: Option<&mut Collector>,
     ) -> Result<Summary> {
         let mut summary = Summary::default();
         let want_explain = side.explain.is_some();
+        let want_facts = report.is_some();
+        if let Some(r) = report.as_deref_mut() {
+            r.keep_samples()?;
+        }
+        progress::begin("cleaning", progress::input_bytes(&inputs));
         let kind = match &sink {
             Sink::Jsonl(_) => OutKind::Jsonl,
             Sink::OutDir(_) => OutKind::Mirror,
             Sink::Diff(_) => OutKind::Diff,
         };
         let mut mirror: Option<(usize, AtomicFile, PathBuf)> = None;
-        let work = |rec: &RawRecord| self.process(rec, kind, want_explain);
+        let work = |rec: &RawRecord| self.process(rec, kind, want_explain, want_facts);
         par_batches(inputs, &self.read, pool, work, |batch, outcomes| {
+            progress::add_docs(batch.len() as u64);
             for (rec, oc) in batch.iter().zip(outcomes) {
                 match oc {
                     CleanedRecord::Bad(b) => side.bad_record(rec, b, &mut summary)?,
@@ -84,7 +106,11 @@ impl CleanJob {
                         bytes_out,
                         counts,
                         removed_bytes,
+                        facts,
                     } => {
+                        if let (Some(r), Some(f)) = (report.as_deref_mut(), facts) {
+                            r.observe(*f, bytes_in, bytes_out, &counts)?;
+                        }
                         summary.add_doc(bytes_in, bytes_out, counts, removed_bytes);
                         if let Some(w) = side.explain.as_mut() {
                             w.write_all(&explain).map_err(Error::Output)?;
@@ -108,10 +134,21 @@ impl CleanJob {
             Sink::OutDir(_) => {}
         }
         side.finish()?;
+        if let Some(r) = report {
+            let wanted = r.wanted(None);
+            let texts = r.sample_texts(&wanted)?;
+            r.complete(None, &texts);
+        }
         Ok(summary)
     }
 
-    fn process(&self, rec: &RawRecord, kind: OutKind, want_explain: bool) -> CleanedRecord {
+    fn process(
+        &self,
+        rec: &RawRecord,
+        kind: OutKind,
+        want_explain: bool,
+        want_facts: bool,
+    ) -> CleanedRecord {
         let doc = match Document::parse(rec, &self.read.names) {
             Ok(d) => d,
             Err(b) => return CleanedRecord::Bad(b),
@@ -136,13 +173,22 @@ impl CleanJob {
         } else {
             Vec::new()
         };
+        let bytes_out = cleaned.text.len();
+        let removed_bytes = cleaned.removed_bytes();
+        let facts = want_facts.then(|| {
+            let mut f = DocFacts::new(&doc.site, &doc.text, &cleaned.text, counts.is_empty());
+            // Moved, not copied: the report quotes a few texts of each site.
+            f.text = Some(cleaned.text);
+            Box::new(f)
+        });
         CleanedRecord::Done {
             out,
             explain,
             bytes_in: doc.text.len(),
-            bytes_out: cleaned.text.len(),
+            bytes_out,
             counts,
-            removed_bytes: cleaned.removed_bytes(),
+            removed_bytes,
+            facts,
         }
     }
 }

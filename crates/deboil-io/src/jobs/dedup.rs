@@ -25,8 +25,10 @@ use super::{SideOutputs, Summary, spool};
 use crate::doc::{BadRecord, Document};
 use crate::error::{Error, Result};
 use crate::pipeline::{ReadOptions, par_batches_then};
+use crate::progress;
 use crate::read::{Input, RawRecord};
-use spool::{SpoolPart, mark, read_text, write_cluster};
+use crate::report::{Collector, DocFacts};
+use spool::{SpoolPart, mark, read_text, texts_at, write_cluster};
 
 /// A change made to each text before it is deduplicated (and written):
 /// `run` cleans.
@@ -64,6 +66,8 @@ pub enum OutputMode {
     Drop,
     /// Every document, with `dup_of` and `cluster_size` added.
     Mark,
+    /// Nothing: the run is for its summary, clusters or report.
+    Discard,
 }
 
 /// What a dedup run found.
@@ -137,6 +141,7 @@ enum SignedRecord {
         bytes_out: usize,
         removals: Vec<(Cause, u64)>,
         removed_bytes: u64,
+        facts: Option<Box<DocFacts>>,
     },
     Bad(BadRecord),
 }
@@ -163,7 +168,8 @@ struct Waiting {
 }
 
 impl DedupJob<'_> {
-    fn process(&self, rec: &RawRecord) -> SignedRecord {
+    /// `facts`: the report's facts, with line hashes when `Some(true)`.
+    fn process(&self, rec: &RawRecord, facts: Option<bool>) -> SignedRecord {
         let doc = match Document::parse(rec, &self.read.names) {
             Ok(d) => d,
             Err(b) => return SignedRecord::Bad(b),
@@ -197,6 +203,11 @@ impl DedupJob<'_> {
             Keep::Newest(f) => doc.field_text(f),
             _ => None,
         };
+        let facts = facts.map(|lines| {
+            let mut f = DocFacts::new(&doc.site, &doc.text, &text, removals.is_empty());
+            f.lines = lines.then(|| SiteLines::line_hashes(&text));
+            Box::new(f)
+        });
         SignedRecord::Done {
             id: doc.id.to_string(),
             newest,
@@ -207,21 +218,48 @@ impl DedupJob<'_> {
             bytes_out: text.len(),
             removals,
             removed_bytes,
+            facts,
         }
     }
 
     /// Runs both passes over `inputs` on `pool`.
     pub fn run(
+        self,
+        inputs: Vec<Input>,
+        pool: &ThreadPool,
+        outputs: DedupOutputs,
+        side: SideOutputs,
+    ) -> Result<DedupResult> {
+        self.run_with_report(inputs, pool, outputs, side, None)
+    }
+
+    /// [`DedupJob::run`], and each document and the clusters observed by
+    /// `report` (which is then complete, but for [`Collector::finish`]).
+    pub fn run_with_report(
         mut self,
         inputs: Vec<Input>,
         pool: &ThreadPool,
         mut outputs: DedupOutputs,
         mut side: SideOutputs,
+        mut report: Option<&mut Collector>,
     ) -> Result<DedupResult> {
         let mut read = Summary::default();
         // Where each document is (input, line), to name repeated ids.
         let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
         let mut places: Vec<(u32, u32)> = Vec::new();
+        if let Some(r) = report.as_deref_mut() {
+            r.for_dedup(self.template);
+        }
+        let want_facts = report.as_ref().map(|r| r.wants_lines());
+        let total_in = progress::input_bytes(&inputs);
+        progress::begin(
+            if self.transform.is_some() {
+                "cleaning"
+            } else {
+                "reading"
+            },
+            total_in,
+        );
         let spool_file = tempfile::tempfile().map_err(|e| Error::io("spool file", e))?;
         // Exact verification reads texts back while pass one still writes.
         let spool_read = spool_file
@@ -270,7 +308,7 @@ impl DedupJob<'_> {
                 None => text,
             })
         };
-        let work = |r: &RawRecord| self.process(r);
+        let work = |r: &RawRecord| self.process(r, want_facts);
         // Output lines go to the spool on the worker side, in order; each
         // batch's part is noted so that pass two can read parts in parallel.
         let mut parts: Vec<SpoolPart> = Vec::new();
@@ -326,6 +364,7 @@ impl DedupJob<'_> {
             work,
             spool_lines,
             |batch, records| {
+                progress::add_docs(batch.len() as u64);
                 for (rec, r) in batch.iter().zip(records) {
                     match r {
                         SignedRecord::Bad(b) => side.bad_record(rec, b, &mut read)?,
@@ -339,7 +378,11 @@ impl DedupJob<'_> {
                             bytes_out,
                             removals,
                             removed_bytes,
+                            facts,
                         } => {
+                            if let (Some(r), Some(f)) = (report.as_deref_mut(), facts) {
+                                r.observe(*f, bytes_in, bytes_out, &removals)?;
+                            }
                             read.add_doc(bytes_in, bytes_out, removals, removed_bytes);
                             if exact_verify {
                                 spans.push(span);
@@ -376,7 +419,12 @@ impl DedupJob<'_> {
                 Ok(())
             },
         )?;
+        let spooled: u64 = parts.iter().map(|p| p.bytes).sum();
         if let Some(counts) = site_lines.take() {
+            progress::begin("signing", Some(spooled));
+            if let Some(r) = report.as_deref_mut() {
+                r.take_lines(&counts);
+            }
             template = counts.finish();
             if exact_verify {
                 sites = waiting.iter().map(|w| w.site).collect();
@@ -412,6 +460,7 @@ impl DedupJob<'_> {
                         .collect::<Result<_>>()
                 })?;
                 for (part, signed) in chunk.iter().zip(signed) {
+                    progress::add_bytes(part.bytes);
                     for (i, s) in (part.first..).zip(signed) {
                         let w = &waiting[i - prior];
                         deduper.insert(&w.id, s, w.newest.as_deref());
@@ -425,6 +474,7 @@ impl DedupJob<'_> {
             }
             drop(waiting);
         }
+        progress::begin("clustering", None);
         let found =
             pool.install(|| deduper.finish_with_texts(|i| text_of(&spans, &sites, &template, i)))?;
         let repeated = pool.install(|| found.repeated_ids());
@@ -454,12 +504,19 @@ impl DedupJob<'_> {
                     OutputMode::Drop if found.is_kept(i) => out.extend_from_slice(line),
                     OutputMode::Drop => {}
                     OutputMode::Mark => mark(line, found.dup_of(i), found.cluster_size(i), out),
+                    OutputMode::Discard => {}
                 }
                 Ok(())
             })
         };
         let mut slots = vec![(Vec::new(), Vec::new()); 2 * pool.current_num_threads()];
-        for chunk in parts.chunks(slots.len()) {
+        progress::begin("writing", Some(spooled));
+        let to_write = if mode == OutputMode::Discard {
+            &[][..]
+        } else {
+            &parts[..]
+        };
+        for chunk in to_write.chunks(slots.len()) {
             pool.install(|| {
                 chunk
                     .par_iter()
@@ -467,8 +524,9 @@ impl DedupJob<'_> {
                     .map(|(part, slot)| pass_two(part, slot))
                     .collect::<Result<()>>()
             })?;
-            for (_, out) in &slots[..chunk.len()] {
+            for ((_, out), part) in slots.iter().zip(chunk) {
                 outputs.out.write_all(out).map_err(Error::Output)?;
+                progress::add_bytes(part.bytes);
             }
         }
         outputs.out.flush().map_err(Error::Output)?;
@@ -479,6 +537,15 @@ impl DedupJob<'_> {
             w.flush().map_err(Error::Output)?;
         }
         side.finish()?;
+        if let Some(r) = report {
+            // The report quotes a few texts: read back from the spool.
+            let wanted: Vec<usize> = r.wanted(Some(&found)).iter().map(|d| d + prior).collect();
+            let texts = texts_at(&parts, &spool_read, &wanted, &self.read.names)?
+                .into_iter()
+                .map(|(d, t)| (d - prior, t))
+                .collect();
+            r.complete(Some(&found), &texts);
+        }
         Ok(DedupResult {
             summary: DedupSummary {
                 read,

@@ -32,6 +32,7 @@ pub fn learn_inputs(
 ) -> Result<(Learned, Summary)> {
     let mut learner = Learner::new(opts);
     let mut summary = Summary::default();
+    crate::progress::begin("learning", crate::progress::input_bytes(inputs));
     let work = |rec: &RawRecord| {
         Document::parse(rec, &read.names).map(|d| (d.site.to_string(), PageLines::of(&d.text)))
     };
@@ -49,6 +50,7 @@ pub fn learn_inputs(
     let mut missing = counted.missing_examples();
     if missing > 0 {
         let wanted = counted.wanted();
+        crate::progress::begin("learning examples", crate::progress::input_bytes(inputs));
         'read: for batch in read_batches(inputs.to_vec(), read) {
             for rec in batch? {
                 if let Ok(d) = Document::parse(&rec, &read.names) {
@@ -96,6 +98,10 @@ pub struct Prepared {
     pub cleaner: Cleaner,
     /// What was learned, when the job learned first.
     pub learned: Option<Learned>,
+    /// A hash of everything that decides the cleaning (the rule files'
+    /// texts in load order, learned rules included, toggles, built-in cleanups, body
+    /// finding), in hex: equal digests, equal cleaning.
+    pub digest: String,
     /// Stdin spooled to be read twice; removed when dropped.
     _spool: Option<crate::read::Spool>,
 }
@@ -110,6 +116,27 @@ impl RuleOptions {
         };
         sources.extend(rule_files::read_all(&self.paths)?);
         Ok(sources)
+    }
+
+    /// The digest of [`Prepared::digest`] for rules from `sources`.
+    fn digest(&self, sources: &[RuleSource]) -> String {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut field = |b: &[u8]| {
+            h.update(&(b.len() as u64).to_le_bytes());
+            h.update(b);
+        };
+        for s in sources {
+            // Not the name: the same rules from another path clean the same.
+            field(s.text.as_bytes());
+            field(&[u8::from(s.learned)]);
+        }
+        for g in self.toggles.enable.iter().chain(&self.toggles.disable) {
+            field(g.as_bytes());
+        }
+        field(&[self.toggles.enable.len() as u8]);
+        field(format!("{:?}", self.clean).as_bytes());
+        field(&[u8::from(self.learn.as_ref().is_some_and(|l| l.extract))]);
+        format!("{:032x}", h.digest128())
     }
 
     /// Compiles the rules and, when learning first, learns from `inputs`
@@ -128,6 +155,7 @@ impl RuleOptions {
             return Ok(Prepared {
                 cleaner: Cleaner::new(rules, self.clean.clone()),
                 learned: None,
+                digest: self.digest(&sources),
                 _spool: None,
             });
         };
@@ -151,6 +179,7 @@ impl RuleOptions {
             cleaner = cleaner.with_extractor(learned.extractor(ExtractOptions::default()));
         }
         Ok(Prepared {
+            digest: self.digest(&sources),
             cleaner,
             learned: Some(learned),
             _spool: spool,

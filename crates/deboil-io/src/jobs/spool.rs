@@ -1,6 +1,7 @@
 //! The dedup job's spool: each document's output line, written in pass one
 //! and read back (in parts, in parallel) to sign, verify and write.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use deboil_core::dedup::{Cluster, Deduplication};
@@ -49,6 +50,40 @@ impl SpoolPart {
         }
         Ok(())
     }
+}
+
+/// The texts of documents `docs` (sorted), each part that holds some read
+/// once.
+pub(super) fn texts_at(
+    parts: &[SpoolPart],
+    spool: &std::fs::File,
+    docs: &[usize],
+    names: &FieldNames,
+) -> Result<HashMap<usize, String>> {
+    let mut out = HashMap::new();
+    let (mut buf, mut i) = (Vec::new(), 0);
+    while i < docs.len() {
+        let p = parts.partition_point(|p| p.first + p.docs <= docs[i]);
+        let Some(part) = parts.get(p).filter(|p| p.first <= docs[i]) else {
+            i += 1;
+            continue;
+        };
+        let end = part.first + part.docs;
+        let from = i;
+        while i < docs.len() && docs[i] < end {
+            i += 1;
+        }
+        let want = &docs[from..i];
+        part.each_line(spool, &mut buf, |d, line| {
+            if want.binary_search(&d).is_ok() {
+                let line = std::str::from_utf8(line)
+                    .map_err(|e| Error::io("spool file", std::io::Error::other(e)))?;
+                out.insert(d, text_in_line(line, names).unwrap_or_default());
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
 }
 
 /// A document's text read back from its line in the spool (as transformed,

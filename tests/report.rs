@@ -1,0 +1,370 @@
+//! `deboil report` and `--report FILE` on clean, dedup and run: contents,
+//! formats, determinism, outputs left alone; progress on stderr.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+/// The fixtures that show every part of a report: rules at work (seeds),
+/// copies across sites (syndicated), site chrome no rule knows (learn).
+const CORPUS: [&str; 3] = [
+    "fixtures/seeds.jsonl",
+    "fixtures/syndicated.jsonl",
+    "fixtures/learn/pages.jsonl",
+];
+
+fn report_json(extra: &[&str]) -> Value {
+    let o = deboil()
+        .args(["report", "--output-format", "json", "-q"])
+        .args(CORPUS)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn report_holds_every_part() {
+    let r = report_json(&[]);
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["tool"], "deboil");
+    assert_eq!(r["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(r["command"], "report");
+    assert_eq!(r["inputs"].as_array().unwrap().len(), 3);
+    // Reproducible: the rule set's digest and the options.
+    let digest = r["rules"]["digest"].as_str().unwrap();
+    assert!(digest.len() == 32 && digest.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(r["options"]["shingle"], "char:7");
+    assert_eq!(r["options"]["measure"], "containment");
+    // Documents, bytes, words in and out.
+    let t = &r["totals"];
+    assert_eq!(t["documents"], 25);
+    assert!(t["bytes_out"].as_u64() < t["bytes_in"].as_u64());
+    assert!(t["words_out"].as_u64() < t["words_in"].as_u64());
+    assert!(t["very_short"].as_u64().unwrap() > 0, "{t}");
+    // Removals per rule, most first, and per site.
+    let removals = r["removals"].as_array().unwrap();
+    let counts: Vec<u64> = removals
+        .iter()
+        .map(|x| x["removals"].as_u64().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    let rule = |id: &str| removals.iter().find(|x| x["rule"] == id).cloned();
+    assert_eq!(rule("caucasuswatch.cookie-notice").unwrap()["documents"], 7);
+    let sites = r["sites"]["rows"].as_array().unwrap();
+    assert_eq!(r["sites"]["count"], 5);
+    let cw = sites
+        .iter()
+        .find(|s| s["site"] == "caucasuswatch.de")
+        .unwrap();
+    assert!(cw["removed_share"].as_f64().unwrap() > 0.05);
+    assert_eq!(cw["top_rules"].as_array().unwrap().len(), 3);
+    // Candidate rules: the learn fixture's chrome, with pages and an example.
+    let lines = r["candidate_lines"]["lines"].as_array().unwrap();
+    let twitter = lines
+        .iter()
+        .find(|l| l["text"] == "Twitter")
+        .expect("chrome line");
+    assert_eq!(twitter["site"], "dailybugle.example");
+    assert_eq!(
+        (twitter["pages"].as_u64(), twitter["site_pages"].as_u64()),
+        (Some(9), Some(9))
+    );
+    // A rule removes the see-also line: it is no candidate.
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l["text"].as_str().unwrap().contains("Siehe auch"))
+    );
+    // Duplicates: rate, sizes, the largest with a snippet, sites sharing them.
+    let d = &r["duplicates"];
+    assert_eq!(d["documents"], 25);
+    let dropped = d["exact_dropped"].as_u64().unwrap() + d["near_dropped"].as_u64().unwrap();
+    assert_eq!(d["kept"].as_u64().unwrap(), 25 - dropped);
+    let sizes: u64 = d["cluster_sizes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sizes, d["clusters"].as_u64().unwrap());
+    let largest = &d["largest"][0];
+    assert!(largest["size"].as_u64().unwrap() >= 2);
+    assert!(largest["snippet"].as_str().unwrap().chars().count() <= 121);
+    let pair = d["site_pairs"].as_array().unwrap();
+    assert!(
+        pair.iter()
+            .any(|p| p["sites"][0] == "caucasuswatch.de" && p["sites"][1] == "news.example.org"),
+        "{pair:?}"
+    );
+    assert!(cw["duplicates"].as_u64().unwrap() > 0);
+    // Lengths: every document in one bucket, before and after.
+    for key in ["words_in", "words_out"] {
+        let n: u64 = r["lengths"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(n, 25, "{key}");
+    }
+    assert_eq!(r["bad_records"]["count"], 0);
+}
+
+#[test]
+fn report_does_not_depend_on_threads_or_batches() {
+    let one = report_json(&["-j", "1"]);
+    let many = report_json(&["-j", "4", "--batch-bytes", "2K"]);
+    assert_eq!(one, many);
+}
+
+#[test]
+fn report_flag_leaves_the_output_alone_and_matches_the_report_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = deboil().arg("run").args(CORPUS).arg("-q").output().unwrap();
+    let rep = dir.path().join("r.json");
+    let with = deboil()
+        .arg("run")
+        .args(CORPUS)
+        .arg("-q")
+        .arg("--report")
+        .arg(&rep)
+        .output()
+        .unwrap();
+    assert!(with.status.success(), "{}", stderr(&with));
+    assert_eq!(plain.stdout, with.stdout);
+    let mut from_run: Value = serde_json::from_str(&fs::read_to_string(&rep).unwrap()).unwrap();
+    assert_eq!(from_run["command"], "run");
+    from_run["command"] = "report".into();
+    assert_eq!(from_run, report_json(&[]));
+}
+
+#[test]
+fn clean_and_dedup_write_reports_by_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("clean.md");
+    let o = deboil()
+        .args(["clean", "-o"])
+        .arg(dir.path().join("out.jsonl"))
+        .args(CORPUS)
+        .arg("--report")
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = fs::read_to_string(&md).unwrap();
+    assert!(text.starts_with("# deboil report\n"), "{text}");
+    for heading in [
+        "## Removals per rule",
+        "## Sites",
+        "## Candidate rules",
+        "## Document lengths",
+    ] {
+        assert!(text.contains(heading), "{heading} missing:\n{text}");
+    }
+    // Cleaning only: no duplicates section; the chrome is still a candidate.
+    assert!(!text.contains("## Duplicates"));
+    assert!(
+        text.contains("| dailybugle.example | Twitter | 9 of 9"),
+        "{text}"
+    );
+    // Markdown for a job summary: tables, no HTML.
+    assert!(text.contains("|---|"));
+    assert!(!text.contains('<'), "{text}");
+
+    let json = dir.path().join("dedup.json");
+    let o = deboil()
+        .args(["dedup", "-o"])
+        .arg(dir.path().join("kept.jsonl"))
+        .args(CORPUS)
+        .arg("--report")
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(r["command"], "dedup");
+    assert!(r["rules"].is_null() && r["removals"].as_array().unwrap().is_empty());
+    assert!(r["duplicates"]["clusters"].as_u64().unwrap() > 0);
+    assert_eq!(r["options"]["measure"], "jaccard");
+    // Without cleaning, words in and out are the same.
+    assert_eq!(r["totals"]["words_in"], r["totals"]["words_out"]);
+}
+
+#[test]
+fn html_report_is_one_self_contained_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let o = deboil()
+        .arg("report")
+        .args(CORPUS)
+        .arg("-o")
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for chart in [
+        "chart rules",
+        "chart sites",
+        "chart dup-sites",
+        "chart sizes",
+        "chart lengths",
+    ] {
+        assert!(
+            page.contains(&format!("<svg class=\"{chart}\"")),
+            "{chart} missing"
+        );
+    }
+    // Nothing fetched, nothing run.
+    for bad in [
+        "<script", "<link", "<img", "<iframe", "url(", "@import", "src=",
+    ] {
+        assert!(!page.contains(bad), "{bad} in the page");
+    }
+    let without_ns = page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(!without_ns.contains("http://") && !without_ns.contains("https://"));
+    // Texts from the inputs are escaped.
+    assert!(!page.contains("<script>"));
+}
+
+#[test]
+fn report_format_comes_from_the_flag_or_the_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    // Markdown on stdout by default.
+    let o = deboil()
+        .args(["report", "-q", "fixtures/seeds.jsonl"])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).starts_with("# deboil report"), "{}", stderr(&o));
+    let txt = dir.path().join("r.txt");
+    let o = deboil()
+        .args(["report", "fixtures/seeds.jsonl", "-o"])
+        .arg(&txt)
+        .output()
+        .unwrap();
+    assert_fails_with(
+        &o,
+        "name a .json, .md or .html file, or give --output-format",
+    );
+    assert!(!txt.exists());
+    let o = deboil()
+        .args([
+            "report",
+            "-q",
+            "fixtures/seeds.jsonl",
+            "--output-format",
+            "html",
+            "-o",
+        ])
+        .arg(&txt)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        fs::read_to_string(&txt)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    let o = deboil()
+        .args(["run", "fixtures/seeds.jsonl", "--report"])
+        .arg(dir.path().join("r.pdf"))
+        .output()
+        .unwrap();
+    assert_fails_with(&o, "--report");
+    assert!(stderr(&o).contains(".json, .md or .html"));
+    // The report is an output: never an input.
+    let o = deboil()
+        .args([
+            "clean",
+            "fixtures/seeds.jsonl",
+            "--report",
+            "fixtures/seeds.jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_records_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let good = fs::read_to_string(fixtures().join("seeds.jsonl")).unwrap();
+    fs::write(&input, format!("{good}{{\"id\": \"broken\", \"text\": \n")).unwrap();
+    let o = deboil()
+        .args(["report", "--skip-bad", "--output-format", "json", "-q"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["bad_records"]["count"], 1);
+    let msg = r["bad_records"]["messages"][0].as_str().unwrap();
+    assert!(msg.contains("in.jsonl:6"), "{msg}");
+}
+
+#[test]
+fn report_reads_text_trees_and_stdin() {
+    let o = deboil()
+        .args([
+            "report",
+            "-q",
+            "--output-format",
+            "json",
+            "fixtures/seeds/input",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["totals"]["documents"], 5);
+    assert_eq!(r["sites"]["rows"][0]["site"], "caucasuswatch.de");
+    let o = deboil()
+        .args(["report", "-q", "--output-format", "json"])
+        .write_stdin(fs::read(fixtures().join("seeds.jsonl")).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["inputs"][0], "<stdin>");
+    assert_eq!(r["totals"]["documents"], 5);
+}
+
+#[test]
+fn progress_shows_with_verbose_and_never_with_quiet() {
+    let run = |args: &[&str]| {
+        let o = deboil()
+            .args(args)
+            .args(CORPUS)
+            .arg("-o")
+            .arg(Path::new("/dev/null"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    // Not a terminal: timed lines only with -v, the last one at the end.
+    let v = run(&["clean", "-v"]);
+    assert!(
+        v.lines()
+            .any(|l| l.starts_with("deboil: ") && l.contains("s done, 25 documents")),
+        "{v}"
+    );
+    let plain = run(&["clean"]);
+    assert!(!plain.contains("s done"), "{plain}");
+    let quiet = run(&["run", "-q", "-v"]);
+    // (Warnings, such as repeated ids, still show with -q.)
+    assert!(
+        !quiet.contains("s done") && !quiet.contains("deboil run:"),
+        "{quiet}"
+    );
+    let v = run(&["run", "-v"]);
+    assert!(v.contains("s done, 25 documents"), "{v}");
+}
