@@ -473,4 +473,30 @@ mod tests {
         assert_eq!(c.lines[1].out, None);
         assert_eq!(&text[c.lines[1].orig.clone()], "junk");
     }
+
+    /// Found by the `clean_text` fuzz target: a span on a line that a
+    /// built-in removed afterwards stayed queued, so no later line had its
+    /// spans cut, though they were reported as removed.
+    #[test]
+    fn spans_after_a_removed_repeat_are_still_cut() {
+        let rs = rules(
+            "[[rule]]\nid = \"d\"\nreason = \"r\"\nregex = ['^date \\d{4} ']\naction = \"span\"\n",
+        );
+        let text = "date 2021 A b.\ndate 2021 A b.\ndate 2022 Other words.\n";
+        let c = clean(&rs, text);
+        assert_eq!(c.text, "A b.\nOther words.\n");
+        let got: Vec<(Cause, &str)> = c
+            .removals
+            .iter()
+            .map(|r| (r.cause, &text[r.start..r.end]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Cause::Rule(0), "date 2021 "),
+                (Cause::Builtin(Builtin::RepeatedLine), "date 2021 A b."),
+                (Cause::Rule(0), "date 2022 "),
+            ]
+        );
+    }
 }

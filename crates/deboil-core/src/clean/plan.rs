@@ -205,6 +205,19 @@ impl<'a> Plan<'a> {
     }
 
     pub fn emit(mut self, opts: &CleanOptions) -> Cleaned {
+        // Spans on lines removed after the rules ran (a repeated line, body
+        // extraction) are moot: they are neither cut nor reported.
+        if self.spans.iter().any(|sp| self.removed[sp.0].is_some()) {
+            let removed = &self.removed;
+            let (moot, kept): (Vec<_>, Vec<_>) =
+                self.spans.iter().partition(|sp| removed[sp.0].is_some());
+            self.removals.retain(|r| {
+                !moot.iter().any(|&&(_, s, e, rule)| {
+                    r.cause == Cause::Rule(rule) && (r.start, r.end) == (s, e)
+                })
+            });
+            self.spans = kept.into_iter().copied().collect();
+        }
         let mut out = String::with_capacity(self.text.len());
         let mut fates = Vec::with_capacity(self.lines.len());
         let mut spans = self.spans.iter().peekable();
