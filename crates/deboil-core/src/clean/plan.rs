@@ -288,8 +288,10 @@ impl<'a> Plan<'a> {
                 out.truncate(cut);
             }
         }
-        // End like the original: with a line break when it had one.
-        if !out.is_empty() && self.lines.last().is_some_and(|l| l.brk > l.end) {
+        // End like the original: with a line break when it had one (also
+        // after a kept line that is empty: the text may be one blank line).
+        let any_kept = fates.iter().any(|f| f.out.is_some());
+        if any_kept && self.lines.last().is_some_and(|l| l.brk > l.end) {
             let last = self.lines.last().expect("non-empty");
             out.push_str(&self.text[last.end..last.brk]);
         }
