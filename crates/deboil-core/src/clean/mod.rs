@@ -19,6 +19,8 @@
 //! ```
 
 mod plan;
+#[cfg(test)]
+mod props;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -504,5 +506,23 @@ mod tests {
                 (Cause::Rule(0), "date 2022 "),
             ]
         );
+    }
+
+    /// Found by the idempotence property (clean/props.rs): the repeated-line
+    /// built-in judged a line a span cut by its original text, so the cut
+    /// line went only when the output was cleaned again.
+    #[test]
+    fn a_line_a_span_cut_is_judged_as_written() {
+        let rs = rules(
+            "[[rule]]\nid = \"d\"\nreason = \"r\"\nregex = ['^date \\d{4} ']\naction = \"span\"\n",
+        );
+        // Cut, the second line repeats the first.
+        assert_eq!(clean(&rs, "A b.\ndate 2021 A b.\n").text, "A b.\n");
+        // Cut, it has few enough words to count as a repeat (12).
+        let long = "one two three four five six seven eight nine ten eleven";
+        let text = format!("date 2021 {long}\ndate 2021 {long}\n");
+        let c = clean(&rs, &text);
+        assert_eq!(c.text, format!("{long}\n"));
+        assert_eq!(clean(&rs, &c.text).text, c.text);
     }
 }

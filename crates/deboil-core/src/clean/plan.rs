@@ -182,22 +182,52 @@ impl<'a> Plan<'a> {
         self.spans = merged;
     }
 
+    /// The text line `i` will be written with: the original minus its spans
+    /// (which are sorted and do not overlap).
+    fn cut_line(&self, i: usize) -> String {
+        let l = self.lines[i];
+        let mut piece = String::with_capacity(l.end - l.start);
+        let mut pos = l.start;
+        for &(_, s, e, _) in self.spans.iter().filter(|sp| sp.0 == i) {
+            piece.push_str(&self.text[pos..s]);
+            pos = e;
+        }
+        piece.push_str(&self.text[pos..l.end]);
+        piece
+    }
+
     pub fn apply_builtins(&mut self, opts: &CleanOptions, key: &[u8]) {
+        // A line a span cut is judged as it will be written, by the key and
+        // words left after the cut: judged by its original, a line that is a
+        // repeat once cut would only go when the output is cleaned again.
+        let mut cut: Vec<(usize, Vec<u8>, usize)> = Vec::new();
+        for &(i, ..) in &self.spans {
+            if cut.last().is_none_or(|c| c.0 != i) {
+                let mut k = Vec::new();
+                let words = normalize::push_key(&self.cut_line(i), &mut k);
+                cut.push((i, k, words));
+            }
+        }
+        let mut cut = cut.iter().peekable();
         let mut seen: HashSet<&[u8]> = HashSet::new();
         for i in 0..self.lines.len() {
+            let l = self.lines[i];
+            let k = self.keys[i];
+            let (line_key, words) = match cut.next_if(|c| c.0 == i) {
+                Some((_, ck, w)) => (ck.as_slice(), *w),
+                None => (&key[k.start..k.end], k.words),
+            };
             if self.removed[i].is_some() {
                 continue;
             }
-            let l = self.lines[i];
-            let k = self.keys[i];
             if opts.blank_lines && k.start == k.end && l.start < l.end {
                 self.remove_lines(i..i + 1, Cause::Builtin(Builtin::BlankLine));
                 continue;
             }
             if let Some(max) = opts.repeated_lines
-                && k.words > 0
-                && k.words <= max
-                && !seen.insert(&key[k.start..k.end])
+                && words > 0
+                && words <= max
+                && !seen.insert(line_key)
             {
                 self.remove_lines(i..i + 1, Cause::Builtin(Builtin::RepeatedLine));
             }
