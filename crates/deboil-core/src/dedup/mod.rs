@@ -604,4 +604,6 @@ impl Deduplication {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
