@@ -207,4 +207,3 @@ proptest! {
         prop_assert!(untouched.removals.is_empty());
     }
 }
-
