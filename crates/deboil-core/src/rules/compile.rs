@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::matcher::{LitPat, MatcherBuilder, PhraseMode, compile_regex, is_word_byte};
+use super::matcher::{LitPat, MatcherBuilder, PhraseMode, compile_regex, is_word_char};
 use super::{
     Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, MAX_PHRASE_BYTES, Origin, Rule,
     RuleError, RuleSource, Scope, SitePattern, spec,
@@ -181,14 +181,14 @@ impl Builder {
                         ),
                     ));
                 }
-                let kb = k.as_bytes();
+                let (first, last) = (k.chars().next(), k.chars().next_back());
                 target.phrases.add(
                     k.clone(),
                     LitPat {
                         rule: rule_idx as u32,
                         mode,
-                        word_start: is_word_byte(kb[0]),
-                        word_end: is_word_byte(kb[kb.len() - 1]),
+                        word_start: first.is_some_and(is_word_char),
+                        word_end: last.is_some_and(is_word_char),
                     },
                     line_bound,
                 );
