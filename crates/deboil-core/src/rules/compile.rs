@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::matcher::{LitPat, MatcherBuilder, PhraseMode, compile_regex, is_word_char};
+use super::matcher::{LitPat, MatcherBuilder, PhraseMode, RegexSpec, compile_regex, is_word_char};
 use super::{
     Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, MAX_PHRASE_BYTES, Origin, Rule,
     RuleError, RuleSource, Scope, SitePattern, spec,
@@ -195,9 +195,7 @@ impl Builder {
             }
         }
         for re in &rs.regex {
-            if let Err(e) = compile_regex(re.get_ref()) {
-                return Err(regex_error(re, loc, &e));
-            }
+            let compiled = compile_regex(re.get_ref()).map_err(|e| regex_error(re, loc, &e))?;
             if unicode_word_boundary(re.get_ref()) {
                 self.warnings.push(loc.err(
                     re.span(),
@@ -208,9 +206,12 @@ impl Builder {
             if re.get_ref().contains("\\n") {
                 return Err(loc.err(re.span(), "regexes match one line: `\\n` cannot match"));
             }
-            target
-                .regexes
-                .push((re.get_ref().clone(), rule_idx as u32, line_bound));
+            target.regexes.push(RegexSpec {
+                pattern: re.get_ref().clone(),
+                rule: rule_idx as u32,
+                line_bound,
+                compiled,
+            });
         }
         self.ids.insert(id.to_string(), origin.clone());
         self.rules.push(Rule {

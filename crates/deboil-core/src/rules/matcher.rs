@@ -283,43 +283,72 @@ pub(super) fn dfa_build_work(phrases: &[String]) -> u64 {
     classes * chain.iter().map(|&c| c.max(1)).sum::<u64>()
 }
 
+/// One regex of a rule, compiled alone when the rule was checked.
+pub(super) struct RegexSpec {
+    pub pattern: String,
+    pub rule: u32,
+    /// The longest line (in words) the rule needs to see.
+    pub line_bound: usize,
+    /// Finds where the match is once the set says it matches.
+    pub compiled: Regex,
+}
+
 #[derive(Default)]
 pub(super) struct MatcherBuilder {
     /// Every phrase of every rule: one automaton.
     pub phrases: PhraseTable,
-    pub regexes: Vec<(String, u32, usize)>,
+    pub regexes: Vec<RegexSpec>,
 }
 
 impl MatcherBuilder {
-    pub fn build(self) -> Matchers {
+    pub fn build(mut self) -> Matchers {
         let literals = self.phrases.build();
-        // Two groups: rules for short lines, and rules that may touch any line.
+        // Rules for short lines, and rules that may touch any line, in
+        // separate sets, so long paragraphs meet only the latter.
         let mut regexes = Vec::new();
         for short in [true, false] {
-            let members: Vec<&(String, u32, usize)> = self
-                .regexes
-                .iter()
-                .filter(|(_, _, mw)| (*mw <= SHORT_LINE_WORDS) == short)
-                .collect();
-            if members.is_empty() {
-                continue;
+            let mut members: Vec<RegexSpec> = Vec::new();
+            let mut rest = Vec::new();
+            for r in self.regexes.drain(..) {
+                if (r.line_bound <= SHORT_LINE_WORDS) == short {
+                    members.push(r);
+                } else {
+                    rest.push(r);
+                }
             }
-            let pats: Vec<&str> = members.iter().map(|(p, _, _)| p.as_str()).collect();
-            regexes.push(RegexGroup {
-                max_words: members.iter().map(|m| m.2).max().unwrap_or(0),
-                set: RegexSetBuilder::new(&pats)
-                    .case_insensitive(true)
-                    .build()
-                    .expect("regexes were checked"),
-                each: pats
-                    .iter()
-                    .map(|p| compile_regex(p).expect("checked"))
-                    .collect(),
-                rules: members.iter().map(|m| m.1).collect(),
-            });
+            self.regexes = rest;
+            // By line bound, so a set split in two skips more lines.
+            members.sort_by_key(|m| m.line_bound);
+            regex_groups(members, &mut regexes);
         }
         Matchers { literals, regexes }
     }
+}
+
+/// Compiles `members` into one set, or, when together they pass the regex
+/// crate's size limit (each alone was checked against it), into halves,
+/// recursively.
+fn regex_groups(mut members: Vec<RegexSpec>, out: &mut Vec<RegexGroup>) {
+    if members.is_empty() {
+        return;
+    }
+    let pats: Vec<&str> = members.iter().map(|m| m.pattern.as_str()).collect();
+    let set = match RegexSetBuilder::new(&pats).case_insensitive(true).build() {
+        Ok(set) => set,
+        Err(regex::Error::CompiledTooBig(_)) if members.len() > 1 => {
+            let b = members.split_off(members.len() / 2);
+            regex_groups(members, out);
+            regex_groups(b, out);
+            return;
+        }
+        Err(e) => panic!("regexes were checked: {e}"),
+    };
+    out.push(RegexGroup {
+        max_words: members.iter().map(|m| m.line_bound).max().unwrap_or(0),
+        set,
+        rules: members.iter().map(|m| m.rule).collect(),
+        each: members.into_iter().map(|m| m.compiled).collect(),
+    });
 }
 
 pub(super) fn compile_regex(p: &str) -> Result<Regex, regex::Error> {
@@ -405,6 +434,22 @@ mod tests {
             "¿Por qué? Suscríbete",
         ];
         assert_eq!(hit_lines(rule, &lines), [0, 1, 2]);
+    }
+
+    #[test]
+    fn regexes_too_big_for_one_set_are_split() {
+        use super::super::{RuleSet, RuleSource, Toggles};
+        // Each regex passes the size limit alone; together they do not.
+        let mut toml = String::new();
+        for i in 0..12 {
+            toml +=
+                &format!("[[rule]]\nid = \"r{i}\"\nreason = \"r\"\nregex = ['^\\w{{60}}q{i}$']\n");
+        }
+        let rs =
+            RuleSet::compile(&[RuleSource::new("t.toml", &toml)], &Toggles::default()).unwrap();
+        assert!(rs.plain.regexes.len() > 1, "{}", rs.plain.regexes.len());
+        let line = format!("{}q7", "ж".repeat(60));
+        assert_eq!(hit_lines(&toml, &["nothing", &line]), [1]);
     }
 
     #[test]
