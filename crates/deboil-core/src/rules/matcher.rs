@@ -1,5 +1,7 @@
-//! The compiled matcher: every literal phrase in one Aho-Corasick automaton,
-//! regexes in [`RegexSet`]s grouped by the longest line they may touch.
+//! The compiled matcher: every literal phrase in one Aho-Corasick automaton;
+//! regexes picked per line by their literal triggers (a second automaton,
+//! see [`super::prefilter`]), and those without triggers in [`RegexSet`]s
+//! grouped by the longest line they may touch.
 
 use std::collections::HashMap;
 
@@ -45,15 +47,35 @@ struct RegexGroup {
     rules: Vec<u32>,
 }
 
+/// Regexes with triggers: a line is searched by those whose triggers it holds.
+#[derive(Debug)]
+struct KeyedRegexes {
+    /// Lines with more words than this are not scanned.
+    max_words: usize,
+    /// The triggers of every regex.
+    ac: AhoCorasick,
+    /// For each trigger, the regexes (indices into `regs`) that need it.
+    uses: Vec<Vec<u32>>,
+    regs: Vec<KeyedRegex>,
+}
+
+#[derive(Debug)]
+struct KeyedRegex {
+    re: Regex,
+    rule: u32,
+    line_bound: usize,
+}
+
 #[derive(Debug, Default)]
 pub(super) struct Matchers {
     literals: Option<LiteralMatcher>,
+    keyed: Option<KeyedRegexes>,
     regexes: Vec<RegexGroup>,
 }
 
 impl Matchers {
     pub fn is_empty(&self) -> bool {
-        self.literals.is_none() && self.regexes.is_empty()
+        self.literals.is_none() && self.keyed.is_none() && self.regexes.is_empty()
     }
 
     pub fn find(&self, key: &[u8], lines: &[LineKey], mask: &[bool], hits: &mut Vec<Hit>) {
@@ -93,6 +115,35 @@ impl Matchers {
                 }
             }
         }
+        if let Some(kd) = &self.keyed {
+            // The line each regex was last tried on: one try per line.
+            let mut tried = vec![usize::MAX; kd.regs.len()];
+            for (line, lk) in lines.iter().enumerate() {
+                if lk.words > kd.max_words || lk.start == lk.end {
+                    continue;
+                }
+                let text = &key[lk.start..lk.end];
+                for m in kd.ac.find_overlapping_iter(text) {
+                    for &r in &kd.uses[m.pattern().as_usize()] {
+                        if std::mem::replace(&mut tried[r as usize], line) == line {
+                            continue;
+                        }
+                        let kr = &kd.regs[r as usize];
+                        if lk.words > kr.line_bound || !mask[kr.rule as usize] {
+                            continue;
+                        }
+                        if let Some(found) = kr.re.find(text) {
+                            hits.push(Hit {
+                                line,
+                                rule: kr.rule as usize,
+                                key_start: found.start(),
+                                key_end: found.end(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
         for g in &self.regexes {
             if !g.rules.iter().any(|&r| mask[r as usize]) {
                 continue;
@@ -102,6 +153,11 @@ impl Matchers {
                     continue;
                 }
                 let text = &key[lk.start..lk.end];
+                // Most lines match nothing: the plain test stops early and
+                // allocates nothing, unlike listing the matches.
+                if !g.set.is_match(text) {
+                    continue;
+                }
                 for j in g.set.matches(text).iter() {
                     let rule = g.rules[j] as usize;
                     if !mask[rule] {
@@ -301,29 +357,73 @@ pub(super) struct MatcherBuilder {
 }
 
 impl MatcherBuilder {
-    pub fn build(mut self) -> Matchers {
+    pub fn build(self) -> Matchers {
         let literals = self.phrases.build();
-        // Rules for short lines, and rules that may touch any line, in
-        // separate sets, so long paragraphs meet only the latter.
-        let mut regexes = Vec::new();
-        for short in [true, false] {
-            let mut members: Vec<RegexSpec> = Vec::new();
-            let mut rest = Vec::new();
-            for r in self.regexes.drain(..) {
-                if (r.line_bound <= SHORT_LINE_WORDS) == short {
-                    members.push(r);
-                } else {
-                    rest.push(r);
+        let mut keyed = Vec::new();
+        let mut triggers: Vec<Vec<u8>> = Vec::new();
+        let mut uses: Vec<Vec<u32>> = Vec::new();
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let (mut short, mut long) = (Vec::new(), Vec::new());
+        for r in self.regexes {
+            if let Some(ts) = super::prefilter::triggers(&r.pattern) {
+                for t in ts {
+                    let i = *index.entry(t.clone()).or_insert_with(|| {
+                        triggers.push(t);
+                        uses.push(Vec::new());
+                        uses.len() - 1
+                    });
+                    uses[i].push(keyed.len() as u32);
                 }
+                keyed.push(KeyedRegex {
+                    re: r.compiled,
+                    rule: r.rule,
+                    line_bound: r.line_bound,
+                });
+            } else if r.line_bound <= SHORT_LINE_WORDS {
+                short.push(r);
+            } else {
+                long.push(r);
             }
-            self.regexes = rest;
-            // By line bound, so a set split in two skips more lines.
-            members.sort_by_key(|m| m.line_bound);
-            regex_groups(members, &mut regexes);
         }
-        Matchers { literals, regexes }
+        let keyed = (!keyed.is_empty()).then(|| KeyedRegexes {
+            max_words: keyed.iter().map(|k| k.line_bound).max().unwrap_or(0),
+            ac: AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&triggers)
+                .expect("triggers are short"),
+            uses,
+            regs: keyed,
+        });
+        // The rest in sets: rules for short lines apart from rules that may
+        // touch any line, so long paragraphs meet only the latter; regexes
+        // anchored at the line start apart from the others, and a few a set,
+        // since one lazy DFA for many regexes outgrows its cache on varied
+        // lines and crawls.
+        let mut regexes = Vec::new();
+        for mut members in [short, long] {
+            let anchored = |r: &RegexSpec| r.pattern.starts_with('^');
+            members.sort_by_key(|m| (anchored(m), m.line_bound));
+            let mut chunk: Vec<RegexSpec> = Vec::new();
+            for m in members {
+                if chunk.len() == SET_SIZE
+                    || chunk.last().is_some_and(|l| anchored(l) != anchored(&m))
+                {
+                    regex_groups(std::mem::take(&mut chunk), &mut regexes);
+                }
+                chunk.push(m);
+            }
+            regex_groups(chunk, &mut regexes);
+        }
+        Matchers {
+            literals,
+            keyed,
+            regexes,
+        }
     }
 }
+
+/// Most regexes in one set (see [`MatcherBuilder::build`]).
+const SET_SIZE: usize = 16;
 
 /// Compiles `members` into one set, or, when together they pass the regex
 /// crate's size limit (each alone was checked against it), into halves,
@@ -440,15 +540,17 @@ mod tests {
     fn regexes_too_big_for_one_set_are_split() {
         use super::super::{RuleSet, RuleSource, Toggles};
         // Each regex passes the size limit alone; together they do not.
+        // (No literal in them: regexes with triggers are not in sets.)
         let mut toml = String::new();
-        for i in 0..12 {
-            toml +=
-                &format!("[[rule]]\nid = \"r{i}\"\nreason = \"r\"\nregex = ['^\\w{{60}}q{i}$']\n");
+        for i in 1..=12 {
+            toml += &format!(
+                "[[rule]]\nid = \"r{i}\"\nreason = \"r\"\nregex = ['^\\w{{60}}[0-9]{{{i}}}$']\n"
+            );
         }
         let rs =
             RuleSet::compile(&[RuleSource::new("t.toml", &toml)], &Toggles::default()).unwrap();
         assert!(rs.plain.regexes.len() > 1, "{}", rs.plain.regexes.len());
-        let line = format!("{}q7", "ж".repeat(60));
+        let line = format!("{}1234567", "ж".repeat(60));
         assert_eq!(hit_lines(&toml, &["nothing", &line]), [1]);
     }
 

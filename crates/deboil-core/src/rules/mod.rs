@@ -10,6 +10,7 @@
 mod compile;
 mod embedded;
 mod matcher;
+mod prefilter;
 mod spec;
 
 use std::collections::HashMap;
