@@ -7,7 +7,6 @@ use deboil_core::dedup::Preset;
 use deboil_io::index::{self, IndexLock, IndexMeta};
 use deboil_io::jobs::SideOutputs;
 use deboil_io::jobs::dedup::{DedupJob, DedupOutputs, OutputMode, Transform};
-use deboil_io::read::collect_inputs;
 use deboil_io::summary;
 
 use super::{OutputCheck, Outputs, main_output, report_prepared, stdout};
@@ -36,7 +35,7 @@ pub fn run(
         .map(IndexLock::acquire)
         .transpose()?;
     let read = input.read_options();
-    let mut inputs = collect_inputs(&input.inputs)?;
+    let mut inputs = input.collect(&input.inputs)?;
     let output_path = main_output(f.output.as_ref());
     OutputCheck::default()
         .main(output_path)

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod pipeline;
 pub mod read;
 pub mod rule_files;
+pub mod site;
 pub mod summary;
 pub mod write;
 
