@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::matcher::{LitPat, MatcherBuilder, PhraseMode, RegexSpec, compile_regex, is_word_char};
+use super::matcher::{LitPat, MatcherBuilder, PhraseMode, RegexSpec, compile_regex};
+use super::words::is_word_char;
 use super::{
     Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, MAX_PHRASE_BYTES, Origin, Rule,
     RuleError, RuleSource, Scope, SitePattern, spec,

@@ -10,15 +10,18 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Most strings a trigger set (or an exact set on the way to it) may hold.
 const MAX_STRINGS: usize = 256;
+/// Triggers are cut to about this many bytes (whole characters).
+const TRIGGER_BYTES: usize = 8;
 /// Trigger strings this long (bytes) are rare enough in lines.
-const GOOD_LEN: usize = 5;
+const GOOD_LEN: usize = 4;
 /// Most characters a class may hold to be spelled out.
 const MAX_CLASS: usize = 4;
 
 /// The triggers of `pattern` (compiled as rule regexes are: case-insensitive,
 /// over a line's lowercase key), or `None` when no useful set was found (the
-/// regex must then run on every line). Every string is at least 2 bytes.
-pub(super) fn triggers(pattern: &str) -> Option<Vec<Vec<u8>>> {
+/// regex must then run on every line). Every string is at least 2 bytes,
+/// and valid UTF-8 (a key is).
+pub(super) fn triggers(pattern: &str) -> Option<Vec<String>> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .utf8(false)
@@ -26,123 +29,177 @@ pub(super) fn triggers(pattern: &str) -> Option<Vec<Vec<u8>>> {
         .parse(pattern)
         .ok()?;
     let set = need(&hir)?;
-    (set.iter().all(|s| s.len() >= 2)).then_some(set)
+    if set.iter().any(|s| s.len() < 2) {
+        return None;
+    }
+    // A prefix of a string every match holds is one too. Short triggers
+    // keep the automaton small enough to stay in cache, and variants of a
+    // phrase ("we use cookies", "we uses cookies") become one.
+    let mut out: Vec<String> = Vec::with_capacity(set.len());
+    for s in set {
+        let s = String::from_utf8(s).ok()?;
+        let cut = s
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .find(|&end| end >= TRIGGER_BYTES)
+            .unwrap_or(s.len());
+        out.push(s[..cut].to_string());
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+type Strings = Vec<Vec<u8>>;
+
+/// What is known of a node: every string it can match (`exact`, when few)
+/// and strings one of which every match contains (`need`).
+struct Info {
+    exact: Option<Strings>,
+    need: Option<Strings>,
 }
 
 /// Strings one of which every match of `h` contains.
-fn need(h: &Hir) -> Option<Vec<Vec<u8>>> {
-    if let Some(set) = exact(h) {
-        return (!set.iter().any(|s| s.is_empty())).then_some(set);
-    }
+fn need(h: &Hir) -> Option<Strings> {
+    analyze(h).need
+}
+
+/// A set that can serve as triggers: no empty string in it.
+fn usable(set: &Strings) -> bool {
+    !set.iter().any(Vec::is_empty)
+}
+
+/// Computes [`Info`] bottom-up, each node once.
+fn analyze(h: &Hir) -> Info {
+    let exact_only = |exact: Option<Strings>| {
+        let need = exact.clone().filter(usable);
+        Info { exact, need }
+    };
     match h.kind() {
-        HirKind::Capture(c) => need(&c.sub),
-        HirKind::Repetition(r) if r.min > 0 => need(&r.sub),
+        HirKind::Empty | HirKind::Look(_) => exact_only(Some(vec![Vec::new()])),
+        HirKind::Literal(l) => exact_only(Some(vec![l.0.to_vec()])),
+        HirKind::Class(c) => exact_only(class_strings(c)),
+        HirKind::Capture(c) => analyze(&c.sub),
+        HirKind::Repetition(r) => {
+            let sub = analyze(&r.sub);
+            let exact = match (r.max, &sub.exact) {
+                (Some(max), Some(e)) if max <= 4 => power_set(e, r.min, max),
+                _ => None,
+            };
+            let need = match &exact {
+                Some(e) if usable(e) => Some(e.clone()),
+                _ if r.min > 0 => sub.need,
+                _ => None,
+            };
+            Info { exact, need }
+        }
         HirKind::Alternation(alts) => {
-            let mut out = Vec::new();
-            for a in alts {
-                out.extend(need(a)?);
-                if out.len() > MAX_STRINGS {
-                    return None;
+            let infos: Vec<Info> = alts.iter().map(analyze).collect();
+            let union = |pick: fn(&Info) -> &Option<Strings>| -> Option<Strings> {
+                let mut out = Vec::new();
+                for i in &infos {
+                    out.extend(pick(i).clone()?);
+                    if out.len() > MAX_STRINGS {
+                        return None;
+                    }
                 }
+                dedup(out)
+            };
+            Info {
+                exact: union(|i| &i.exact),
+                need: union(|i| &i.need),
             }
-            dedup(out)
         }
         HirKind::Concat(parts) => {
-            // Candidates: each run of adjacent exact parts, spelled out, each
-            // exact part alone, and the needs of the other parts. The best
-            // has strings long enough to be rare (up to GOOD_LEN bytes, longer
-            // is no better) and, of those, the fewest strings.
-            let mut best: Option<Vec<Vec<u8>>> = None;
-            let mut consider = |set: Vec<Vec<u8>>| {
-                if set.iter().any(|s| s.is_empty()) {
-                    return;
-                }
-                let score = |s: &Vec<Vec<u8>>| {
-                    let shortest = s.iter().map(Vec::len).min().unwrap_or(0);
-                    (shortest.min(GOOD_LEN), std::cmp::Reverse(s.len()))
+            let infos: Vec<Info> = parts.iter().map(analyze).collect();
+            let mut exact = Some(vec![Vec::new()]);
+            for i in &infos {
+                exact = match (exact, &i.exact) {
+                    (Some(acc), Some(e)) => product(&acc, e),
+                    _ => None,
                 };
-                if best.as_ref().is_none_or(|b| score(&set) > score(b)) {
-                    best = Some(set);
-                }
-            };
-            let mut run: Option<Vec<Vec<u8>>> = None;
-            for p in parts {
-                match exact(p) {
-                    Some(e) => {
-                        consider(e.clone());
-                        run = match run.take() {
-                            None => Some(e),
-                            Some(r) => match product(&r, &e) {
-                                Some(joined) => Some(joined),
-                                None => {
-                                    consider(r);
-                                    Some(e)
-                                }
-                            },
-                        }
-                    }
-                    None => {
-                        if let Some(r) = run.take() {
-                            consider(r);
-                        }
-                        if let Some(n) = need(p) {
-                            consider(n);
-                        }
-                    }
-                }
             }
-            if let Some(r) = run {
-                consider(r);
+            Info {
+                exact,
+                need: best_need(&infos),
             }
-            best
         }
-        _ => None,
     }
 }
 
-/// Every string `h` can match, when they are few.
-fn exact(h: &Hir) -> Option<Vec<Vec<u8>>> {
-    match h.kind() {
-        HirKind::Empty | HirKind::Look(_) => Some(vec![Vec::new()]),
-        HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
-        HirKind::Class(c) => class_strings(c),
-        HirKind::Capture(c) => exact(&c.sub),
-        HirKind::Repetition(r) => {
-            let max = r.max?;
-            if max > 4 {
-                return None;
-            }
-            let sub = exact(&r.sub)?;
-            let mut out = Vec::new();
-            let mut power = vec![Vec::new()];
-            for n in 0..=max {
-                if n >= r.min {
-                    out.extend(power.iter().cloned());
-                }
-                if n < max {
-                    power = product(&power, &sub)?;
-                }
-            }
-            dedup(out)
+/// Of a concatenation's parts: each run of adjacent exact parts spelled out,
+/// each exact part alone, and the needs of the other parts, the set whose
+/// strings are long enough to be rare (up to GOOD_LEN bytes; longer is no
+/// better) and, of those, the fewest.
+fn best_need(parts: &[Info]) -> Option<Strings> {
+    let mut best: Option<Strings> = None;
+    let mut consider = |set: &Strings| {
+        if !usable(set) {
+            return;
         }
-        HirKind::Concat(parts) => {
-            let mut acc = vec![Vec::new()];
-            for p in parts {
-                acc = product(&acc, &exact(p)?)?;
-            }
-            Some(acc)
+        let score = |s: &Strings| {
+            let shortest = s.iter().map(Vec::len).min().unwrap_or(0);
+            (shortest.min(GOOD_LEN), std::cmp::Reverse(s.len()))
+        };
+        if best.as_ref().is_none_or(|b| score(set) > score(b)) {
+            best = Some(set.clone());
         }
-        HirKind::Alternation(alts) => {
-            let mut out = Vec::new();
-            for a in alts {
-                out.extend(exact(a)?);
-                if out.len() > MAX_STRINGS {
-                    return None;
+    };
+    // Two runs: one through optional parts, one that they break (so `x?abc`
+    // offers `abc` as well as `abc|xabc`).
+    let mut runs: [Option<Strings>; 2] = [None, None];
+    let extend = |run: &mut Option<Strings>, e: &Strings, consider: &mut dyn FnMut(&Strings)| {
+        *run = match run.take() {
+            None => Some(e.clone()),
+            Some(r) => match product(&r, e) {
+                Some(joined) => Some(joined),
+                None => {
+                    consider(&r);
+                    Some(e.clone())
+                }
+            },
+        }
+    };
+    for p in parts {
+        match &p.exact {
+            Some(e) => {
+                consider(e);
+                extend(&mut runs[0], e, &mut consider);
+                if usable(e) {
+                    extend(&mut runs[1], e, &mut consider);
+                } else if let Some(r) = runs[1].take() {
+                    consider(&r);
                 }
             }
-            dedup(out)
+            None => {
+                for r in runs.iter_mut().filter_map(Option::take) {
+                    consider(&r);
+                }
+                if let Some(n) = &p.need {
+                    consider(n);
+                }
+            }
         }
     }
+    for r in runs.into_iter().flatten() {
+        consider(&r);
+    }
+    best
+}
+
+/// Every string of `min` to `max` copies of a string of `sub`, when few.
+fn power_set(sub: &Strings, min: u32, max: u32) -> Option<Strings> {
+    let mut out = Vec::new();
+    let mut power = vec![Vec::new()];
+    for n in 0..=max {
+        if n >= min {
+            out.extend(power.iter().cloned());
+        }
+        if n < max {
+            power = product(&power, sub)?;
+        }
+    }
+    dedup(out)
 }
 
 /// The characters of a small class, as UTF-8. Characters that no key can
@@ -215,11 +272,7 @@ mod tests {
     use super::*;
 
     fn t(p: &str) -> Option<Vec<String>> {
-        triggers(p).map(|v| {
-            v.into_iter()
-                .map(|s| String::from_utf8(s).unwrap())
-                .collect()
-        })
+        triggers(p)
     }
 
     #[test]
@@ -228,17 +281,18 @@ mod tests {
             t("^[^a-z]*(?:share|tweet)[^a-z]*$").unwrap(),
             ["share", "tweet"]
         );
-        // Case-insensitive, over a lowercase key: no uppercase variants.
-        assert_eq!(t("Copyright").unwrap(), ["copyright"]);
-        // Optional parts spelled out; the longest shortest string wins.
-        assert_eq!(
-            t("^x*e-?mail address").unwrap(),
-            ["e-mail address", "email address"]
-        );
-        assert_eq!(t("(?:a|b)+ newsletter").unwrap(), [" newsletter"]);
+        // Case-insensitive, over a lowercase key: no uppercase variants;
+        // cut to 8 bytes.
+        assert_eq!(t("Copyright").unwrap(), ["copyrigh"]);
+        // Optional parts spelled out; of strings of 4 bytes or more, the
+        // fewest win.
+        assert_eq!(t("^x*e-?mail address").unwrap(), ["mail add"]);
+        assert_eq!(t("^x*e-?mail").unwrap(), ["mail"]);
+        assert_eq!(t("^x*e-?ma").unwrap(), ["e-ma", "ema"]);
+        assert_eq!(t("(?:a|b)+ newsletter").unwrap(), [" newslet"]);
         // Keys hold no final sigma nor Old Cyrillic variants.
         assert_eq!(t("ασ").unwrap(), ["ασ"]);
-        assert_eq!(t("читайте").unwrap(), ["читайте"]);
+        assert_eq!(t("читайте").unwrap(), ["чита"]);
         assert_eq!(t("as").unwrap(), ["as"]);
         assert_eq!(t("жук").unwrap(), ["жук"]);
         assert_eq!(t("©").unwrap(), ["©"]);
@@ -315,7 +369,7 @@ mod tests {
     fn no_triggers_where_a_match_may_hold_none() {
         assert_eq!(t("^[^ ]+ said$").unwrap(), [" said"]);
         assert_eq!(t("a|[^ ]+"), None);
-        assert_eq!(t("(?:news)?letter").unwrap(), ["letter", "newsletter"]);
+        assert_eq!(t("(?:news)?letter").unwrap(), ["letter"]);
         assert_eq!(t("x?"), None);
         assert_eq!(t("[0-9]+"), None);
         // One byte picks out too many lines to be worth it.
