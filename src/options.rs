@@ -1,6 +1,8 @@
 //! Flags → library options, in one place: each group of flags in `args.rs`
 //! becomes the options struct of the library part it drives.
 
+use std::path::PathBuf;
+
 use deboil_core::clean::{Builtin, CleanOptions};
 use deboil_core::dedup::template::TemplateOptions;
 use deboil_core::dedup::{DedupSettings, Measure, Verify};
@@ -11,7 +13,8 @@ use deboil_core::rules::Toggles;
 use deboil_io::doc::FieldNames;
 use deboil_io::jobs::learn::{LearnFirst, RuleOptions};
 use deboil_io::pipeline::ReadOptions;
-use deboil_io::read::{Format, FormatChoice};
+use deboil_io::read::{Format, FormatChoice, Input, collect_inputs};
+use deboil_io::site::SiteChoice;
 
 use crate::args::{
     DedupFlags, FormatArg, InputArgs, LearnFlags, MeasureArg, RuleArgs, SchemeArg, VerifyArg,
@@ -44,7 +47,22 @@ impl InputArgs {
             },
             max_doc_bytes: self.max_doc_bytes,
             batch_bytes: self.batch_bytes,
+            site: SiteChoice {
+                name: self.site.clone(),
+                from: self.site_from.clone(),
+            },
         }
+    }
+
+    /// The inputs `paths` name (directories walked; none is stdin), each
+    /// checked to get a site when `--site-from` is given.
+    pub fn collect(&self, paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
+        let inputs = collect_inputs(paths)?;
+        self.read_options()
+            .site
+            .check(&inputs)
+            .map_err(anyhow::Error::msg)?;
+        Ok(inputs)
     }
 
     /// The worker pool `-j` asks for (all cores by default), capped at

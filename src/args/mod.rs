@@ -381,6 +381,13 @@ fn parse_shingle(s: &str) -> Result<deboil_core::minhash::Shingling, String> {
     s.parse()
 }
 
+fn parse_site(s: &str) -> Result<String, String> {
+    if deboil_core::rules::site_name(s).is_empty() {
+        return Err("a site name must not be empty".into());
+    }
+    Ok(s.to_string())
+}
+
 fn parse_unit(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .ok()
@@ -410,9 +417,15 @@ pub struct InputArgs {
     /// JSONL field holding the id: a string, or a number as written (missing: `FILE:LINE`); may be a dotted path.
     #[arg(long, default_value = "id", value_name = "NAME")]
     pub id_field: String,
-    /// JSONL field holding the site, a URL giving its host (missing: the host of `url`, else of `metadata.url`, else the directory name); may be a dotted path.
+    /// JSONL field holding the site, a URL giving its host (missing: the host of `url`, else of `metadata.url`, else --site-from, --site or the directory name); may be a dotted path.
     #[arg(long, default_value = "site", value_name = "NAME")]
     pub site_field: String,
+    /// The site of documents whose record names none (no site field, no URL), instead of the name of their input's directory.
+    #[arg(long, value_name = "NAME", value_parser = parse_site)]
+    pub site: Option<String>,
+    /// A regex with one capture group, matched against each input's absolute path: the group is the site of its documents that name none (`--site-from 'seeds/([^/]+)/'`); wins over --site where it matches, an error where it does not and no --site is given.
+    #[arg(long, value_name = "PATTERN")]
+    pub site_from: Option<deboil_io::site::SiteFrom>,
     /// Longest record accepted (a JSONL line or a text file); suffixes K, M, G.
     #[arg(long, default_value = "64M", value_name = "SIZE", value_parser = parse_size)]
     pub max_doc_bytes: usize,

@@ -10,7 +10,7 @@ use deboil_io::check::baseline::Baseline;
 use deboil_io::check::format::{self, Totals};
 use deboil_io::check::{CheckJob, Duplicates, display_name, fix};
 use deboil_io::index::{self, IndexMeta};
-use deboil_io::read::{Input, collect_inputs, spool_stdin};
+use deboil_io::read::{Input, spool_stdin};
 use deboil_io::write::same_file;
 
 use super::{OutputCheck, Outputs, main_output, report_prepared, stdout};
@@ -29,7 +29,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     if !dups && !args.against.is_empty() {
         anyhow::bail!("--against compares for duplicates, which --only junk leaves out");
     }
-    let mut checked = collect_inputs(&args.input.inputs)?;
+    let mut checked = args.input.collect(&args.input.inputs)?;
     // A file named twice (`data/ data/a.jsonl`) is checked once, or each
     // of its documents would copy itself.
     let mut seen = std::collections::HashSet::new();
@@ -54,7 +54,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let rest_inputs = if rest_paths.is_empty() {
         Vec::new()
     } else {
-        collect_inputs(&rest_paths)?
+        args.input.collect(&rest_paths)?
     };
     let rest: Vec<Input> = rest_inputs
         .into_iter()

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use deboil_io::jobs::SideOutputs;
 use deboil_io::jobs::clean::{CleanJob, Sink};
-use deboil_io::read::collect_inputs;
 use deboil_io::summary;
 use deboil_io::write::check_out_dir;
 
@@ -17,7 +16,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
     let target = Target::of_flag(args.report.as_ref())?;
     let pool = args.input.pool()?;
     let read = args.input.read_options();
-    let mut inputs = collect_inputs(&args.input.inputs)?;
+    let mut inputs = args.input.collect(&args.input.inputs)?;
     let output_path = main_output(args.output.output.as_ref());
     let mut check = OutputCheck::default();
     if args.diff {

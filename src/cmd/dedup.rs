@@ -7,7 +7,6 @@ use deboil_core::dedup::Preset;
 use deboil_io::index::{self, IndexLock, IndexMeta};
 use deboil_io::jobs::SideOutputs;
 use deboil_io::jobs::dedup::{DedupJob, DedupOutputs, OutputMode, Transform};
-use deboil_io::read::collect_inputs;
 use deboil_io::summary;
 
 use super::report::{self, Target};
@@ -58,7 +57,7 @@ pub fn run_reporting(
         .map(IndexLock::acquire)
         .transpose()?;
     let read = input.read_options();
-    let mut inputs = collect_inputs(&input.inputs)?;
+    let mut inputs = input.collect(&input.inputs)?;
     let output_path = main_output(f.output.as_ref());
     let mut check = OutputCheck::default();
     match (&target, only_report) {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use deboil_io::jobs::SideOutputs;
 use deboil_io::jobs::learn::learn_inputs;
-use deboil_io::read::{collect_inputs, spool_stdin};
+use deboil_io::read::spool_stdin;
 use deboil_io::summary;
 
 use super::{OutputCheck, Outputs, main_output, stdout};
@@ -14,7 +14,7 @@ use crate::args::LearnArgs;
 pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
     let pool = args.input.pool()?;
     let read = args.input.read_options();
-    let mut inputs = collect_inputs(&args.input.inputs)?;
+    let mut inputs = args.input.collect(&args.input.inputs)?;
     let output_path = main_output(args.output.as_ref());
     OutputCheck::default()
         .main(output_path)

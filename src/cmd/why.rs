@@ -7,7 +7,7 @@ use deboil_core::dedup::Preset;
 use deboil_core::dedup::template::TemplateOptions;
 use deboil_io::jobs::dedup::Transform;
 use deboil_io::jobs::why::{find_by_id, site_template};
-use deboil_io::read::{collect_inputs, spool_stdin};
+use deboil_io::read::spool_stdin;
 
 use super::{report_prepared, stdout};
 use crate::args::WhyArgs;
@@ -23,7 +23,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
         Preset::Raw
     };
     let opts = args.settings().resolve(preset)?;
-    let mut inputs = collect_inputs(&args.input.inputs)?;
+    let mut inputs = args.input.collect(&args.input.inputs)?;
     let prepared = if args.clean {
         let p =
             args.rules

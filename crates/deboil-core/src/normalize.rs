@@ -7,7 +7,8 @@
 //! is in Unicode compatibility-composed form (NFKC): a decomposed "a" plus
 //! combining diaeresis, a ligature "ﬁ" or a full-width "Ａ" give the same key
 //! as "ä", "fi" and "a", so copies in another normal form are exact copies and
-//! rules match them.
+//! rules match them. The final sigma and the Old Cyrillic letter variants
+//! become the plain letter, as case-insensitive matching has them.
 //! Output always keeps the original text; [`key_to_original`] maps a span of
 //! the key back to the line it came from.
 //!
@@ -59,7 +60,7 @@ fn push_letter(
 ) {
     let mut buf = [0u8; 4];
     unicode_normalization::char::decompose_compatible(c, |d| {
-        for lc in d.to_lowercase() {
+        for lc in d.to_lowercase().map(fold_variant) {
             let mut at = out.len();
             let mut piece = lc;
             if unicode_normalization::char::is_combining_mark(lc)
@@ -80,6 +81,27 @@ fn push_letter(
             }
         }
     });
+}
+
+/// A lowercase letter that case-insensitive matching equates with another
+/// lowercase letter, as that letter: the final sigma and the Old Cyrillic
+/// letter variants. With these folded, every character of a key is the only
+/// lowercase one of its case class (a test checks it), so case-insensitive
+/// rules need only the plain letters.
+#[inline]
+pub(crate) fn fold_variant(c: char) -> char {
+    match c {
+        'ς' => 'σ',
+        '\u{1C80}' => 'в',
+        '\u{1C81}' => 'д',
+        '\u{1C82}' => 'о',
+        '\u{1C83}' => 'с',
+        '\u{1C84}' | '\u{1C85}' => 'т',
+        '\u{1C86}' => 'ъ',
+        '\u{1C87}' => 'ѣ',
+        '\u{1C88}' => 'ꙋ',
+        c => c,
+    }
 }
 
 /// The last character of `out[start..]` (not a space) and where it starts.

@@ -21,6 +21,7 @@ pub mod progress;
 pub mod read;
 pub mod report;
 pub mod rule_files;
+pub mod site;
 pub mod summary;
 pub mod write;
 

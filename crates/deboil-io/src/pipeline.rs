@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::doc::FieldNames;
 use crate::error::{Error, Result};
 use crate::read::{FormatChoice, Input, RawRecord, Records};
+use crate::site::SiteChoice;
 
 /// How inputs are read.
 #[derive(Debug, Clone)]
@@ -27,6 +28,8 @@ pub struct ReadOptions {
     pub max_doc_bytes: usize,
     /// Records are handed to the workers in batches of about this many bytes.
     pub batch_bytes: usize,
+    /// The site of documents that name none.
+    pub site: SiteChoice,
 }
 
 impl Default for ReadOptions {
@@ -36,6 +39,7 @@ impl Default for ReadOptions {
             names: FieldNames::default(),
             max_doc_bytes: 64 << 20,
             batch_bytes: 4 << 20,
+            site: SiteChoice::default(),
         }
     }
 }
@@ -51,8 +55,15 @@ pub fn read_batches(
         let mut batch = Vec::new();
         let mut size = 0;
         for (index, input) in inputs.into_iter().enumerate() {
-            let records = match Records::open(input.clone(), index, opts.format, opts.max_doc_bytes)
-            {
+            let site = match opts.site.fallback_site(&input) {
+                Ok(site) => site,
+                Err(e) => {
+                    let _ = tx.send(Err(Error::Usage(format!("{}: {e}", input.name))));
+                    return;
+                }
+            };
+            let opened = Records::open(input.clone(), index, opts.format, opts.max_doc_bytes, site);
+            let records = match opened {
                 Ok(r) => r,
                 Err(e) => {
                     let name = input.name.clone();

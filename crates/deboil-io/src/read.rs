@@ -74,25 +74,31 @@ impl Input {
     /// agree (`..` is resolved by name, symbolic links are not followed).
     /// Empty for stdin, spooled or not.
     pub fn parent_name(&self) -> String {
-        let Some(path) = self.path.as_deref().filter(|_| !self.is_stdin()) else {
-            return String::new();
-        };
-        let Ok(abs) = std::path::absolute(path) else {
-            return String::new();
-        };
-        let mut dir = PathBuf::new();
-        for c in abs.parent().into_iter().flat_map(Path::components) {
+        self.absolute_path()
+            .and_then(|p| {
+                p.parent()?
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .unwrap_or_default()
+    }
+
+    /// The input's absolute path, `.` and `..` resolved by name (symbolic
+    /// links are not followed); `None` for stdin, spooled or not.
+    pub fn absolute_path(&self) -> Option<PathBuf> {
+        let path = self.path.as_deref().filter(|_| !self.is_stdin())?;
+        let abs = std::path::absolute(path).ok()?;
+        let mut out = PathBuf::new();
+        for c in abs.components() {
             match c {
                 Component::CurDir => {}
                 Component::ParentDir => {
-                    dir.pop();
+                    out.pop();
                 }
-                c => dir.push(c),
+                c => out.push(c),
             }
         }
-        dir.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        Some(out)
     }
 
     /// The format of this input, by extension, for [`FormatChoice::Auto`].
@@ -284,7 +290,7 @@ pub struct SourceInfo {
     pub format: Format,
     /// Index of the input in the run, in order.
     pub index: usize,
-    /// The site of documents that name none: the input's directory name.
+    /// The site of documents that name none (see [`crate::site`]).
     pub fallback_site: String,
 }
 
@@ -298,12 +304,14 @@ pub struct Records {
 }
 
 impl Records {
-    /// Opens `input` and sniffs its format when `choice` is `Auto`.
+    /// Opens `input` and sniffs its format when `choice` is `Auto`; its
+    /// documents that name no site get `fallback_site`.
     pub fn open(
         input: Input,
         index: usize,
         choice: FormatChoice,
         max_bytes: usize,
+        fallback_site: String,
     ) -> io::Result<Records> {
         let mut reader = open(&input)?;
         let format = match choice {
@@ -316,7 +324,7 @@ impl Records {
         Ok(Records {
             reader,
             source: Arc::new(SourceInfo {
-                fallback_site: input.parent_name(),
+                fallback_site,
                 input,
                 format,
                 index,

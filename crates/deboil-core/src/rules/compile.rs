@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::matcher::{LitPat, MatcherBuilder, PhraseMode, compile_regex, is_word_byte};
+use super::matcher::{LitPat, MatcherBuilder, PhraseMode, RegexSpec, compile_regex};
+use super::words::is_word_char;
 use super::{
     Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, MAX_PHRASE_BYTES, Origin, Rule,
     RuleError, RuleSource, Scope, SitePattern, spec,
@@ -181,23 +182,21 @@ impl Builder {
                         ),
                     ));
                 }
-                let kb = k.as_bytes();
+                let (first, last) = (k.chars().next(), k.chars().next_back());
                 target.phrases.add(
                     k.clone(),
                     LitPat {
                         rule: rule_idx as u32,
                         mode,
-                        word_start: is_word_byte(kb[0]),
-                        word_end: is_word_byte(kb[kb.len() - 1]),
+                        word_start: first.is_some_and(is_word_char),
+                        word_end: last.is_some_and(is_word_char),
                     },
                     line_bound,
                 );
             }
         }
         for re in &rs.regex {
-            if let Err(e) = compile_regex(re.get_ref()) {
-                return Err(regex_error(re, loc, &e));
-            }
+            let compiled = compile_regex(re.get_ref()).map_err(|e| regex_error(re, loc, &e))?;
             if unicode_word_boundary(re.get_ref()) {
                 self.warnings.push(loc.err(
                     re.span(),
@@ -208,9 +207,12 @@ impl Builder {
             if re.get_ref().contains("\\n") {
                 return Err(loc.err(re.span(), "regexes match one line: `\\n` cannot match"));
             }
-            target
-                .regexes
-                .push((re.get_ref().clone(), rule_idx as u32, line_bound));
+            target.regexes.push(RegexSpec {
+                pattern: re.get_ref().clone(),
+                rule: rule_idx as u32,
+                line_bound,
+                compiled,
+            });
         }
         self.ids.insert(id.to_string(), origin.clone());
         self.rules.push(Rule {

@@ -1,11 +1,15 @@
 //! The compiled matcher: every literal phrase in one Aho-Corasick automaton,
-//! regexes in [`RegexSet`]s grouped by the longest line they may touch.
+//! which also holds the literal triggers of the regexes (see
+//! [`super::prefilter`]), so one scan of a line finds the phrases and picks
+//! the few regexes worth running; regexes without triggers in [`RegexSet`]s
+//! grouped by the longest line they may touch.
 
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
+use super::words::{char_at, char_before, is_word_char, no_word_in};
 use super::{Hit, LineKey, SHORT_LINE_WORDS};
 
 /// How a literal phrase must sit in the line's key.
@@ -32,8 +36,11 @@ struct LiteralMatcher {
     /// Lines with more words than this are not scanned (no rule here could remove them).
     max_words: usize,
     ac: AhoCorasick,
-    /// For each automaton pattern, the rules that use it.
+    /// For each automaton pattern, the rules that use it as a phrase.
     uses: Vec<Vec<LitPat>>,
+    /// For each automaton pattern, the regexes (indices into
+    /// [`Matchers::keyed`]) that have it as a trigger.
+    triggers: Vec<Vec<u32>>,
 }
 
 #[derive(Debug)]
@@ -45,33 +52,52 @@ struct RegexGroup {
     rules: Vec<u32>,
 }
 
+/// A regex with triggers: a line is searched only when it holds one.
+#[derive(Debug)]
+struct KeyedRegex {
+    re: Regex,
+    rule: u32,
+    line_bound: usize,
+}
+
 #[derive(Debug, Default)]
 pub(super) struct Matchers {
-    literals: Option<LiteralMatcher>,
+    /// Phrases and triggers of rules for short lines, then of the rules
+    /// that may touch any line (few: the second automaton is small, and only
+    /// it scans long paragraphs).
+    literals: Vec<LiteralMatcher>,
+    keyed: Vec<KeyedRegex>,
     regexes: Vec<RegexGroup>,
 }
 
 impl Matchers {
     pub fn is_empty(&self) -> bool {
-        self.literals.is_none() && self.regexes.is_empty()
+        self.literals.is_empty() && self.keyed.is_empty() && self.regexes.is_empty()
     }
 
     pub fn find(&self, key: &[u8], lines: &[LineKey], mask: &[bool], hits: &mut Vec<Hit>) {
-        if let Some(lit) = &self.literals {
+        // The line each regex was last tried on: one try per line.
+        let mut tried = vec![usize::MAX; self.keyed.len()];
+        for lit in &self.literals {
             for (line, lk) in lines.iter().enumerate() {
                 if lk.words > lit.max_words || lk.start == lk.end {
                     continue;
                 }
                 let text = &key[lk.start..lk.end];
                 for m in lit.ac.find_overlapping_iter(text) {
-                    for u in &lit.uses[m.pattern().as_usize()] {
+                    let pattern = m.pattern().as_usize();
+                    for u in &lit.uses[pattern] {
                         if !mask[u.rule as usize] {
                             continue;
                         }
+                        // Punctuation and symbols around a phrase never
+                        // block it: "¡Suscríbete!" equals "suscríbete".
                         let ok = match u.mode {
-                            PhraseMode::Equals => m.start() == 0 && m.end() == text.len(),
+                            PhraseMode::Equals => {
+                                no_word_in(&text[..m.start()]) && no_word_in(&text[m.end()..])
+                            }
                             PhraseMode::StartsWith => {
-                                m.start() == 0 && at_word_end(text, m.end(), u)
+                                no_word_in(&text[..m.start()]) && at_word_end(text, m.end(), u)
                             }
                             PhraseMode::Contains => {
                                 at_word_start(text, m.start(), u) && at_word_end(text, m.end(), u)
@@ -83,6 +109,23 @@ impl Matchers {
                                 rule: u.rule as usize,
                                 key_start: m.start(),
                                 key_end: m.end(),
+                            });
+                        }
+                    }
+                    for &r in &lit.triggers[pattern] {
+                        if std::mem::replace(&mut tried[r as usize], line) == line {
+                            continue;
+                        }
+                        let kr = &self.keyed[r as usize];
+                        if lk.words > kr.line_bound || !mask[kr.rule as usize] {
+                            continue;
+                        }
+                        if let Some(found) = kr.re.find(text) {
+                            hits.push(Hit {
+                                line,
+                                rule: kr.rule as usize,
+                                key_start: found.start(),
+                                key_end: found.end(),
                             });
                         }
                     }
@@ -98,6 +141,11 @@ impl Matchers {
                     continue;
                 }
                 let text = &key[lk.start..lk.end];
+                // Most lines match nothing: the plain test stops early and
+                // allocates nothing, unlike listing the matches.
+                if !g.set.is_match(text) {
+                    continue;
+                }
                 for j in g.set.matches(text).iter() {
                     let rule = g.rules[j] as usize;
                     if !mask[rule] {
@@ -116,38 +164,82 @@ impl Matchers {
     }
 }
 
-pub(super) fn is_word_byte(b: u8) -> bool {
-    // Non-ASCII bytes count as word bytes: letters of other scripts are.
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
-
 fn at_word_start(key: &[u8], start: usize, u: &LitPat) -> bool {
-    !u.word_start || start == 0 || !is_word_byte(key[start - 1])
+    !u.word_start || char_before(key, start).is_none_or(|c| !is_word_char(c))
 }
 
 fn at_word_end(key: &[u8], end: usize, u: &LitPat) -> bool {
-    !u.word_end || end == key.len() || !is_word_byte(key[end])
+    !u.word_end || char_at(key, end).is_none_or(|c| !is_word_char(c))
+}
+
+/// The phrases and triggers of the matcher: those of rules for short lines,
+/// and those of rules that may touch any line, in two automata.
+#[derive(Default)]
+pub(super) struct PhraseTable {
+    short: PhraseSet,
+    long: PhraseSet,
+}
+
+impl PhraseTable {
+    fn set(&mut self, max_words: usize) -> &mut PhraseSet {
+        if max_words <= SHORT_LINE_WORDS {
+            &mut self.short
+        } else {
+            &mut self.long
+        }
+    }
+
+    pub fn add(&mut self, phrase: String, lp: LitPat, max_words: usize) {
+        self.set(max_words).add(phrase, lp, max_words);
+    }
+
+    fn add_trigger(&mut self, trigger: String, reg: u32, max_words: usize) {
+        self.set(max_words).add_trigger(trigger, reg, max_words);
+    }
+
+    fn build(self) -> Vec<LiteralMatcher> {
+        [self.short, self.long]
+            .into_iter()
+            .filter_map(PhraseSet::build)
+            .collect()
+    }
 }
 
 /// The phrases of one automaton and the rules using each.
 #[derive(Default)]
-pub(super) struct PhraseTable {
+struct PhraseSet {
     phrases: Vec<String>,
     index: HashMap<String, usize>,
     uses: Vec<Vec<LitPat>>,
+    triggers: Vec<Vec<u32>>,
     max_words: usize,
 }
 
-impl PhraseTable {
-    pub fn add(&mut self, phrase: String, lp: LitPat, max_words: usize) {
-        let next = self.phrases.len();
-        let idx = *self.index.entry(phrase.clone()).or_insert(next);
-        if idx == next {
-            self.phrases.push(phrase);
-            self.uses.push(Vec::new());
-        }
+impl PhraseSet {
+    fn add(&mut self, phrase: String, lp: LitPat, max_words: usize) {
+        let idx = self.pattern(phrase);
         self.uses[idx].push(lp);
         self.max_words = self.max_words.max(max_words);
+    }
+
+    /// Adds `trigger` of the regex `reg`, which may touch lines of up to
+    /// `max_words` words.
+    fn add_trigger(&mut self, trigger: String, reg: u32, max_words: usize) {
+        let idx = self.pattern(trigger);
+        self.triggers[idx].push(reg);
+        self.max_words = self.max_words.max(max_words);
+    }
+
+    /// The index of `pattern` in the automaton, added if new.
+    fn pattern(&mut self, pattern: String) -> usize {
+        let next = self.phrases.len();
+        let idx = *self.index.entry(pattern.clone()).or_insert(next);
+        if idx == next {
+            self.phrases.push(pattern);
+            self.uses.push(Vec::new());
+            self.triggers.push(Vec::new());
+        }
+        idx
     }
 
     fn build(self) -> Option<LiteralMatcher> {
@@ -178,6 +270,7 @@ impl PhraseTable {
             max_words: self.max_words,
             ac,
             uses: self.uses,
+            triggers: self.triggers,
         })
     }
 }
@@ -241,43 +334,100 @@ pub(super) fn dfa_build_work(phrases: &[String]) -> u64 {
     classes * chain.iter().map(|&c| c.max(1)).sum::<u64>()
 }
 
+/// One regex of a rule, compiled alone when the rule was checked.
+pub(super) struct RegexSpec {
+    pub pattern: String,
+    pub rule: u32,
+    /// The longest line (in words) the rule needs to see.
+    pub line_bound: usize,
+    /// Finds where the match is once the set says it matches.
+    pub compiled: Regex,
+}
+
 #[derive(Default)]
 pub(super) struct MatcherBuilder {
     /// Every phrase of every rule: one automaton.
     pub phrases: PhraseTable,
-    pub regexes: Vec<(String, u32, usize)>,
+    pub regexes: Vec<RegexSpec>,
 }
 
 impl MatcherBuilder {
-    pub fn build(self) -> Matchers {
-        let literals = self.phrases.build();
-        // Two groups: rules for short lines, and rules that may touch any line.
-        let mut regexes = Vec::new();
-        for short in [true, false] {
-            let members: Vec<&(String, u32, usize)> = self
-                .regexes
-                .iter()
-                .filter(|(_, _, mw)| (*mw <= SHORT_LINE_WORDS) == short)
-                .collect();
-            if members.is_empty() {
-                continue;
+    pub fn build(mut self) -> Matchers {
+        let mut keyed = Vec::new();
+        let (mut short, mut long) = (Vec::new(), Vec::new());
+        for r in std::mem::take(&mut self.regexes) {
+            match super::prefilter::triggers(&r.pattern) {
+                Some(ts) => {
+                    for t in ts {
+                        self.phrases
+                            .add_trigger(t, keyed.len() as u32, r.line_bound);
+                    }
+                    keyed.push(KeyedRegex {
+                        re: r.compiled,
+                        rule: r.rule,
+                        line_bound: r.line_bound,
+                    });
+                }
+                None if r.line_bound <= SHORT_LINE_WORDS => short.push(r),
+                None => long.push(r),
             }
-            let pats: Vec<&str> = members.iter().map(|(p, _, _)| p.as_str()).collect();
-            regexes.push(RegexGroup {
-                max_words: members.iter().map(|m| m.2).max().unwrap_or(0),
-                set: RegexSetBuilder::new(&pats)
-                    .case_insensitive(true)
-                    .build()
-                    .expect("regexes were checked"),
-                each: pats
-                    .iter()
-                    .map(|p| compile_regex(p).expect("checked"))
-                    .collect(),
-                rules: members.iter().map(|m| m.1).collect(),
-            });
         }
-        Matchers { literals, regexes }
+        let literals = self.phrases.build();
+        // The rest in sets: rules for short lines apart from rules that may
+        // touch any line, so long paragraphs meet only the latter; regexes
+        // anchored at the line start apart from the others, and a few a set,
+        // since one lazy DFA for many regexes outgrows its cache on varied
+        // lines and crawls.
+        let mut regexes = Vec::new();
+        for mut members in [short, long] {
+            let anchored = |r: &RegexSpec| r.pattern.starts_with('^');
+            members.sort_by_key(|m| (anchored(m), m.line_bound));
+            let mut chunk: Vec<RegexSpec> = Vec::new();
+            for m in members {
+                if chunk.len() == SET_SIZE
+                    || chunk.last().is_some_and(|l| anchored(l) != anchored(&m))
+                {
+                    regex_groups(std::mem::take(&mut chunk), &mut regexes);
+                }
+                chunk.push(m);
+            }
+            regex_groups(chunk, &mut regexes);
+        }
+        Matchers {
+            literals,
+            keyed,
+            regexes,
+        }
     }
+}
+
+/// Most regexes in one set (see [`MatcherBuilder::build`]).
+const SET_SIZE: usize = 16;
+
+/// Compiles `members` into one set, or, when together they pass the regex
+/// crate's size limit (each alone was checked against it), into halves,
+/// recursively.
+fn regex_groups(mut members: Vec<RegexSpec>, out: &mut Vec<RegexGroup>) {
+    if members.is_empty() {
+        return;
+    }
+    let pats: Vec<&str> = members.iter().map(|m| m.pattern.as_str()).collect();
+    let set = match RegexSetBuilder::new(&pats).case_insensitive(true).build() {
+        Ok(set) => set,
+        Err(regex::Error::CompiledTooBig(_)) if members.len() > 1 => {
+            let b = members.split_off(members.len() / 2);
+            regex_groups(members, out);
+            regex_groups(b, out);
+            return;
+        }
+        Err(e) => panic!("regexes were checked: {e}"),
+    };
+    out.push(RegexGroup {
+        max_words: members.iter().map(|m| m.line_bound).max().unwrap_or(0),
+        set,
+        rules: members.iter().map(|m| m.rule).collect(),
+        each: members.into_iter().map(|m| m.compiled).collect(),
+    });
 }
 
 pub(super) fn compile_regex(p: &str) -> Result<Regex, regex::Error> {
@@ -288,8 +438,8 @@ pub(super) fn compile_regex(p: &str) -> Result<Regex, regex::Error> {
 mod tests {
     use super::*;
 
-    fn table(phrases: &[String]) -> PhraseTable {
-        let mut t = PhraseTable::default();
+    fn table(phrases: &[String]) -> PhraseSet {
+        let mut t = PhraseSet::default();
         for (i, p) in phrases.iter().enumerate() {
             let lp = LitPat {
                 rule: i as u32,
@@ -300,6 +450,88 @@ mod tests {
             t.add(p.clone(), lp, 40);
         }
         t
+    }
+
+    #[test]
+    fn triggers_pick_every_line_a_regex_matches() {
+        use super::super::{EMBEDDED, RuleSet, RuleSource, Toggles};
+        // The shipped rules' regexes alone (no phrases), each run on every
+        // line of the shipped examples, find what the matcher finds: the
+        // triggers let through every line a regex matches.
+        let mut toml = String::new();
+        for (_, text) in EMBEDDED {
+            let v: toml::Value = toml::from_str(text).unwrap();
+            for r in v["rule"].as_array().unwrap() {
+                let Some(rx) = r.get("regex") else { continue };
+                toml += &format!("[[rule]]\nid = {}\nreason = \"r\"\nregex = {rx}\n", r["id"]);
+                for k in ["max_words", "action"] {
+                    if let Some(x) = r.get(k) {
+                        toml += &format!("{k} = {x}\n");
+                    }
+                }
+            }
+        }
+        let rs = RuleSet::compile(&[RuleSource::new("t.toml", toml)], &Toggles::default()).unwrap();
+        let shipped = RuleSet::compile(&RuleSource::embedded(), &Toggles::default()).unwrap();
+        let (mut key, mut lines) = (Vec::new(), Vec::new());
+        for ex in &shipped.examples {
+            for l in ex.input.lines().chain(ex.output.lines()) {
+                let start = key.len();
+                let words = crate::normalize::push_key(l, &mut key);
+                let end = key.len();
+                lines.push(LineKey { start, end, words });
+                key.push(b'\n');
+            }
+        }
+        let mut got = Vec::new();
+        rs.plain
+            .find(&key, &lines, &vec![true; rs.rules.len()], &mut got);
+        let keyed: std::collections::HashSet<usize> =
+            rs.plain.keyed.iter().map(|k| k.rule as usize).collect();
+        let mut want = Vec::new();
+        for kr in &rs.plain.keyed {
+            for (line, lk) in lines.iter().enumerate() {
+                let text = &key[lk.start..lk.end];
+                if lk.words <= kr.line_bound
+                    && !text.is_empty()
+                    && let Some(m) = kr.re.find(text)
+                {
+                    want.push((line, kr.rule as usize, m.start(), m.end()));
+                }
+            }
+        }
+        let mut got: Vec<_> = got
+            .iter()
+            .filter(|h| keyed.contains(&h.rule))
+            .map(|h| (h.line, h.rule, h.key_start, h.key_end))
+            .collect();
+        got.sort();
+        got.dedup();
+        want.sort();
+        want.dedup();
+        assert!(want.len() > 200, "{}", want.len());
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn regexes_too_big_for_one_set_are_split() {
+        use super::super::{RuleSet, RuleSource, Toggles};
+        // Each regex passes the size limit alone; together they do not.
+        // (No literal in them: regexes with triggers are not in sets.)
+        let mut toml = String::new();
+        for i in 1..=12 {
+            toml += &format!(
+                "[[rule]]\nid = \"r{i}\"\nreason = \"r\"\nregex = ['^\\w{{60}}[0-9]{{{i}}}$']\n"
+            );
+        }
+        let rs =
+            RuleSet::compile(&[RuleSource::new("t.toml", &toml)], &Toggles::default()).unwrap();
+        assert!(rs.plain.regexes.len() > 1, "{}", rs.plain.regexes.len());
+        let line = format!("{}1234567", "ж".repeat(60));
+        assert_eq!(
+            super::super::words::tests::hit_lines(&toml, &["nothing", &line]),
+            [1]
+        );
     }
 
     #[test]

@@ -104,7 +104,10 @@ fn fix_file(
         input: input.clone(),
         format,
         index: 0,
-        fallback_site: input.parent_name(),
+        fallback_site: read
+            .site
+            .fallback_site(input)
+            .map_err(|e| Error::Usage(format!("{}: {e}", input.name)))?,
     });
     let mut reader = read::open(input).map_err(|e| Error::io(path, e))?;
     let mut out = AtomicFile::create(path).map_err(|e| Error::io(path, e))?;

@@ -1,0 +1,254 @@
+//! `--site NAME` and `--site-from PATTERN`: a site for inputs that carry none.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+/// The seed articles as they are, in a folder whose name is no site.
+fn seeds_in(dir: &Path) -> Vec<String> {
+    fs::create_dir_all(dir).unwrap();
+    let mut names = Vec::new();
+    for e in fs::read_dir(fixtures().join("seeds/input/caucasuswatch.de")).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        fs::copy(&p, dir.join(&name)).unwrap();
+        names.push(name);
+    }
+    names.sort();
+    names
+}
+
+fn expected(name: &str) -> String {
+    fs::read_to_string(
+        fixtures()
+            .join("seeds/expected/caucasuswatch.de")
+            .join(name),
+    )
+    .unwrap()
+}
+
+const BLURB: &str = "sucht lokale Experten";
+
+#[test]
+fn site_names_the_site_of_text_files_in_any_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("articles");
+    let names = seeds_in(&dir);
+    // In a folder named `articles`, the site's rules do not apply.
+    let plain = tmp.path().join("plain");
+    let o = deboil()
+        .args(["clean", "-q", "--out-dir"])
+        .arg(&plain)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let kept = names
+        .iter()
+        .filter(|n| fs::read_to_string(plain.join(n)).unwrap().contains(BLURB))
+        .count();
+    assert!(kept >= 3, "{kept}");
+    // With --site, every article comes out as the hand-checked output:
+    // no recruitment blurb, no `date YYYY-MM` prefix.
+    let out = tmp.path().join("out");
+    let o = deboil()
+        .args(["clean", "-q", "--site", "CaucasusWatch.de", "--out-dir"])
+        .arg(&out)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for n in &names {
+        let got = fs::read_to_string(out.join(n)).unwrap();
+        assert_eq!(got, expected(n), "{n}");
+        assert!(!got.contains(BLURB) && !got.contains(" date 20"), "{n}");
+    }
+}
+
+#[test]
+fn site_applies_to_stdin_and_yields_to_a_record_site() {
+    let text = fs::read_to_string(
+        fixtures().join("seeds/input/caucasuswatch.de/001_db30c925d4b12c96.txt"),
+    )
+    .unwrap();
+    let o = deboil()
+        .args([
+            "clean",
+            "-q",
+            "--format",
+            "text",
+            "--site",
+            "caucasuswatch.de",
+        ])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["site"], "caucasuswatch.de");
+    assert!(!v["text"].as_str().unwrap().contains(BLURB));
+    // A record's own site wins over --site; a record without one gets it.
+    let jsonl = format!(
+        "{}\n{}\n",
+        serde_json::json!({"id": "a", "site": "other.org", "text": text}),
+        serde_json::json!({"id": "b", "text": text}),
+    );
+    let o = deboil()
+        .args(["clean", "-q", "--site", "caucasuswatch.de"])
+        .write_stdin(jsonl)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let docs: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(docs[0]["text"].as_str().unwrap().contains(BLURB));
+    assert!(!docs[1]["text"].as_str().unwrap().contains(BLURB));
+}
+
+#[test]
+fn site_from_takes_the_site_from_the_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = tmp.path().join("dump");
+    // dump/caucasuswatch.de/2024/*.txt and dump/other.org/*.txt
+    let names = seeds_in(&dump.join("caucasuswatch.de/2024"));
+    fs::create_dir_all(dump.join("other.org")).unwrap();
+    fs::copy(
+        dump.join("caucasuswatch.de/2024").join(&names[1]),
+        dump.join("other.org/x.txt"),
+    )
+    .unwrap();
+    let o = deboil()
+        .args(["clean", "-q", "--site-from", "dump/([^/]+)/"])
+        .arg(&dump)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docs: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), names.len() + 1);
+    for d in &docs {
+        let text = d["text"].as_str().unwrap();
+        if d["id"].as_str().unwrap().contains("other.org") {
+            assert_eq!(d["site"], "other.org");
+            assert!(text.contains(BLURB));
+        } else {
+            assert_eq!(d["site"], "caucasuswatch.de");
+            assert!(!text.contains(BLURB));
+        }
+    }
+}
+
+#[test]
+fn site_from_fails_where_it_does_not_match_unless_site_is_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("articles");
+    seeds_in(&dir);
+    let o = deboil()
+        .args(["clean", "-q", "--site-from", "dump/([^/]+)/"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_fails_with(
+        &o,
+        "000_d232dd632115a20c.txt: the site pattern `dump/([^/]+)/` matches no part of its path",
+    );
+    assert!(o.stdout.is_empty());
+    // --site is the fallback for paths the pattern misses.
+    let o = deboil()
+        .args([
+            "clean",
+            "-q",
+            "--site-from",
+            "dump/([^/]+)/",
+            "--site",
+            "caucasuswatch.de",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).contains(BLURB));
+    // Stdin has no path.
+    let o = deboil()
+        .args(["dedup", "-q", "--site-from", "dump/([^/]+)/"])
+        .write_stdin("{\"text\": \"x\"}\n")
+        .output()
+        .unwrap();
+    assert_fails_with(&o, "stdin has none");
+}
+
+#[test]
+fn bad_site_flags_are_refused() {
+    let o = deboil()
+        .args(["clean", "--site-from", "a/b"])
+        .output()
+        .unwrap();
+    assert_fails_with(&o, "has 0 capture groups; give exactly one");
+    let o = deboil()
+        .args(["learn", "--site-from", "(a)/(b)"])
+        .output()
+        .unwrap();
+    assert_fails_with(&o, "has 2 capture groups");
+    let o = deboil()
+        .args(["check", "--site-from", "(a"])
+        .output()
+        .unwrap();
+    assert_fails_with(&o, "bad regex");
+    let o = deboil()
+        .args(["why", "a", "b", "--site", " / "])
+        .output()
+        .unwrap();
+    assert_fails_with(&o, "a site name must not be empty");
+}
+
+#[test]
+fn check_and_learn_use_the_site_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("articles");
+    seeds_in(&dir);
+    // check: the site's own junk is reported only once the site is known.
+    let o = deboil()
+        .args(["check", "--only", "junk"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!stdout(&o).contains("caucasuswatch."), "{}", stdout(&o));
+    let o = deboil()
+        .args(["check", "--only", "junk", "--site", "caucasuswatch.de"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("caucasuswatch.recruitment"),
+        "{}",
+        stdout(&o)
+    );
+    // learn: rules are written for the site given.
+    let o = deboil()
+        .args([
+            "learn",
+            "-q",
+            "--learn-min-site-pages",
+            "2",
+            "--site",
+            "example.org",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("sites = [\"example.org\"]"),
+        "{}",
+        stdout(&o)
+    );
+}
