@@ -64,15 +64,15 @@ fn report_holds_every_part() {
         .unwrap();
     assert!(cw["removed_share"].as_f64().unwrap() > 0.05);
     assert_eq!(cw["top_rules"].as_array().unwrap().len(), 3);
-    // Candidate rules: the learn fixture's chrome, with pages and an example.
+    // Candidate rules: the learn fixture's menu (its share bar is a family rule's), with pages and an example.
     let lines = r["candidate_lines"]["lines"].as_array().unwrap();
-    let twitter = lines
+    let menu = lines
         .iter()
-        .find(|l| l["text"] == "Twitter")
+        .find(|l| l["text"] == "Opinion")
         .expect("chrome line");
-    assert_eq!(twitter["site"], "dailybugle.example");
+    assert_eq!(menu["site"], "dailybugle.example");
     assert_eq!(
-        (twitter["pages"].as_u64(), twitter["site_pages"].as_u64()),
+        (menu["pages"].as_u64(), menu["site_pages"].as_u64()),
         (Some(9), Some(9))
     );
     // A rule removes the see-also line: it is no candidate.
@@ -170,7 +170,7 @@ fn clean_and_dedup_write_reports_by_extension() {
     // Cleaning only: no duplicates section; the chrome is still a candidate.
     assert!(!text.contains("## Duplicates"));
     assert!(
-        text.contains("| dailybugle.example | Twitter | 9 of 9"),
+        text.contains("| dailybugle.example | Opinion | 9 of 9"),
         "{text}"
     );
     // Markdown for a job summary: tables, no HTML.

@@ -220,8 +220,9 @@ fn id_of(raw: &RawValue) -> Option<String> {
     as_str(raw).filter(|s| !s.is_empty())
 }
 
-/// A site from a site field: a URL gives its host.
-fn site_of(value: &str) -> String {
+/// A site from a site field: a URL gives its host; either is made a site
+/// name (see [`deboil_core::rules::site_name`]).
+pub fn site_of(value: &str) -> String {
     match value.contains("://") {
         true => url_host(value).map_or_else(String::new, |h| site_name(&h)),
         false => site_name(value),

@@ -1,0 +1,231 @@
+//! `Cleaner` and `learn`.
+
+use std::path::PathBuf;
+
+use deboil_core::clean::{Builtin, CleanOptions, Cleaner as CoreCleaner};
+use deboil_core::learn::LearnOptions;
+use deboil_core::rules::{RuleError as CoreRuleError, RuleSet, RuleSource, Toggles};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use rayon::prelude::*;
+
+use crate::{RuleError, site_of};
+
+/// One removal as Python sees it: rule id, start and end character offsets.
+type Removal = (String, usize, usize);
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Cleaner>()?;
+    m.add_function(wrap_pyfunction!(learn, m)?)?;
+    Ok(())
+}
+
+/// A rule error as `deboil.RuleError`, with its place as attributes.
+fn rule_error(py: Python<'_>, e: &CoreRuleError) -> PyErr {
+    let err = RuleError::new_err(e.to_string());
+    let v = err.value(py);
+    // Setting attributes on a fresh exception instance cannot fail.
+    let _ = v.setattr("file", &e.file);
+    let _ = v.setattr("line", e.line);
+    let _ = v.setattr("col", e.col);
+    err
+}
+
+/// `rules` as paths: one path (str or os.PathLike) or a sequence of them.
+fn paths(rules: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
+    let Some(rules) = rules else {
+        return Ok(Vec::new());
+    };
+    if let Ok(p) = rules.extract::<PathBuf>() {
+        return Ok(vec![p]);
+    }
+    rules.extract::<Vec<PathBuf>>().map_err(|_| {
+        PyValueError::new_err(
+            "rules must be a path (str or os.PathLike) or a list of paths; \
+             give rule files' text as rule_texts",
+        )
+    })
+}
+
+/// Cleans texts with deboil's rules (the embedded defaults, rule files,
+/// rule texts such as `learn`'s) and its built-in cleanups.
+///
+/// `rules`: rule files or directories of them (every `*.toml` inside),
+/// read once here. `rule_texts`: rule files' contents, named
+/// `<rule_texts[i]>` in errors. `enable` / `disable`: rule id globs
+/// (`de.*`) switched on or off whatever their files say. `default_rules`:
+/// include the embedded rules. `no_builtin`: built-in cleanups to switch
+/// off (`blank-line`, `repeated-line`, `blank-runs`, `trailing-space`).
+/// `repeated_line_words`: a line that repeats an earlier one is dropped up
+/// to this many words.
+///
+/// Raises `deboil.RuleError` (a `ValueError`) for a rule file that cannot be
+/// read or compiled, with the CLI's message (`file:line:col: message`).
+#[pyclass(frozen, module = "deboil")]
+pub struct Cleaner {
+    inner: CoreCleaner,
+}
+
+#[pymethods]
+impl Cleaner {
+    #[new]
+    #[pyo3(signature = (rules=None, *, enable=Vec::new(), disable=Vec::new(), rule_texts=Vec::new(), default_rules=true, no_builtin=Vec::new(), repeated_line_words=deboil_core::clean::DEFAULT_REPEATED_LINE_WORDS))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        rules: Option<&Bound<'_, PyAny>>,
+        enable: Vec<String>,
+        disable: Vec<String>,
+        rule_texts: Vec<String>,
+        default_rules: bool,
+        no_builtin: Vec<String>,
+        repeated_line_words: usize,
+    ) -> PyResult<Self> {
+        let paths = paths(rules)?;
+        let mut opts = CleanOptions {
+            repeated_lines: Some(repeated_line_words),
+            ..CleanOptions::default()
+        };
+        for name in &no_builtin {
+            let b = Builtin::parse(name).ok_or_else(|| {
+                let names: Vec<&str> = Builtin::ALL.iter().map(|b| b.name()).collect();
+                PyValueError::new_err(format!(
+                    "unknown built-in cleanup `{name}`: expected one of {}",
+                    names.join(", ")
+                ))
+            })?;
+            opts.disable(b);
+        }
+        let toggles = Toggles { enable, disable };
+        let compiled = py.detach(|| {
+            let mut sources = if default_rules {
+                RuleSource::embedded()
+            } else {
+                Vec::new()
+            };
+            sources.extend(deboil_io::rule_files::read_all(&paths)?);
+            for (i, text) in rule_texts.into_iter().enumerate() {
+                sources.push(RuleSource::new(format!("<rule_texts[{i}]>"), text));
+            }
+            RuleSet::compile(&sources, &toggles)
+        });
+        let rules = compiled.map_err(|e| rule_error(py, &e))?;
+        Ok(Cleaner {
+            inner: CoreCleaner::new(rules, opts),
+        })
+    }
+
+    /// The ids of the rules that are switched on, in load order.
+    #[getter]
+    fn rule_ids(&self) -> Vec<String> {
+        let rules = &self.inner.rules().rules;
+        rules
+            .iter()
+            .filter(|r| r.enabled)
+            .map(|r| r.id.clone())
+            .collect()
+    }
+
+    /// Cleans `text` with the rules for `site` (a site name or a URL, whose
+    /// host is the site; `None`: no site, so only rules for every site run).
+    /// Returns the cleaned text and its removals as `(rule_id, start, end)`,
+    /// character offsets into `text` (Python string indices), in order.
+    #[pyo3(signature = (text, site=None))]
+    fn clean(&self, py: Python<'_>, text: String, site: Option<&str>) -> (String, Vec<Removal>) {
+        let site = site_of(site);
+        py.detach(|| clean_one(&self.inner, &text, &site))
+    }
+
+    /// `clean` of each text (with the site at the same place in `sites`),
+    /// in parallel with the GIL released; results in input order.
+    #[pyo3(signature = (texts, sites=None))]
+    fn clean_batch(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        sites: Option<Vec<Option<String>>>,
+    ) -> PyResult<Vec<(String, Vec<Removal>)>> {
+        let sites: Vec<String> = match sites {
+            None => vec![String::new(); texts.len()],
+            Some(s) if s.len() == texts.len() => s.iter().map(|s| site_of(s.as_deref())).collect(),
+            Some(s) => {
+                return Err(PyValueError::new_err(format!(
+                    "texts and sites differ in length: {} texts, {} sites",
+                    texts.len(),
+                    s.len()
+                )));
+            }
+        };
+        Ok(py.detach(|| {
+            texts
+                .par_iter()
+                .zip(&sites)
+                .map(|(t, s)| clean_one(&self.inner, t, s))
+                .collect()
+        }))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Cleaner(<{} rules from {} files>)",
+            self.inner.rules().rules.len(),
+            self.inner.rules().files.len()
+        )
+    }
+}
+
+fn clean_one(cleaner: &CoreCleaner, text: &str, site: &str) -> (String, Vec<Removal>) {
+    let cleaned = cleaner.clean(text, site);
+    let removals = cleaner
+        .explain(text, &cleaned)
+        .into_iter()
+        .map(|r| (r.rule, r.char_start, r.char_end))
+        .collect();
+    (cleaned.text, removals)
+}
+
+/// Learns each site's recurring junk from its pages (`sites[i]` is the site
+/// of `pages[i]`: a site name or a URL) and returns the rules as a rule
+/// file's text (TOML), to review, save, or give to
+/// `Cleaner(rule_texts=[...])`. Sites with fewer than `min_site_pages`
+/// pages learn nothing; a line must recur on `min_pages` pages and on
+/// `min_share` of its site's pages, and hold `min_words` words to be a rule
+/// on its own. Runs in parallel with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (pages, sites, *, min_site_pages=5, min_pages=2, min_share=0.05, min_words=3))]
+fn learn(
+    py: Python<'_>,
+    pages: Vec<String>,
+    sites: Vec<Option<String>>,
+    min_site_pages: usize,
+    min_pages: usize,
+    min_share: f64,
+    min_words: usize,
+) -> PyResult<String> {
+    if pages.len() != sites.len() {
+        return Err(PyValueError::new_err(format!(
+            "pages and sites differ in length: {} pages, {} sites",
+            pages.len(),
+            sites.len()
+        )));
+    }
+    if !(0.0..=1.0).contains(&min_share) {
+        return Err(PyValueError::new_err(format!(
+            "min_share {min_share} is not in [0, 1]"
+        )));
+    }
+    let opts = LearnOptions {
+        min_site_pages,
+        min_pages,
+        min_share,
+        min_words,
+    };
+    Ok(py.detach(|| {
+        let pairs: Vec<(String, String)> = sites
+            .iter()
+            .map(|s| site_of(s.as_deref()))
+            .zip(pages)
+            .collect();
+        deboil_core::learn(&pairs, &opts).to_toml()
+    }))
+}

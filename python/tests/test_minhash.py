@@ -1,0 +1,125 @@
+"""MinHasher, band_keys, similarity, containment, optimal_bands."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+import deboil
+from conftest import clustered_corpus, story
+
+TEXT = "The council met on Monday and decided that the old bridge over the river will be rebuilt."
+
+
+def test_sign_batch_is_a_uint32_matrix_equal_to_sign():
+    m = deboil.MinHasher()
+    texts = [TEXT, TEXT.upper(), "Something else entirely, about the weather.", ""]
+    sigs = m.sign_batch(texts)
+    assert sigs.dtype == np.uint32 and sigs.shape == (4, 128)
+    for t, row in zip(texts, sigs):
+        assert np.array_equal(m.sign(t), row)
+    # Normalised: case does not matter.
+    assert np.array_equal(sigs[0], sigs[1])
+    assert m.sign_batch([]).shape == (0, 128)
+    assert deboil.MinHasher("word:3", 64).sign_batch([TEXT]).shape == (1, 64)
+    assert (m.num_perm, m.shingle) == (128, "char:7")
+
+
+def test_shingle_counts_come_with_the_signatures():
+    sigs, counts = deboil.MinHasher().sign_batch(["abcdefgh", "", "abcdefgh abcdefgh"], shingles=True)
+    assert counts.dtype == np.uint32
+    # Distinct 7-grams: `abcdefg` and `bcdefgh` recur in the third text.
+    assert list(counts) == [2, 0, 9]
+    assert sigs.shape == (3, 128)
+
+
+def test_similarity_of_copies_and_of_other_texts():
+    m = deboil.MinHasher()
+    a, b, c = m.sign_batch([TEXT, TEXT + " It will open in spring.", "Weather: sunny, later some rain."])
+    assert deboil.similarity(a, a) == 1.0
+    assert 0.5 < deboil.similarity(a, b) < 1.0
+    assert deboil.similarity(a, c) < 0.2
+    # Rows of 2-D arrays: one similarity per row.
+    sims = deboil.similarity(np.stack([a, a]), np.stack([b, c]))
+    assert sims.shape == (2,)
+    assert sims[0] == deboil.similarity(a, b) and sims[1] == deboil.similarity(a, c)
+    with pytest.raises(ValueError, match="different shapes"):
+        deboil.similarity(a, np.stack([a, b]))
+
+
+def test_containment_finds_an_abridged_copy():
+    m = deboil.MinHasher()
+    full = story(random.Random(1), 300)
+    short = full[: len(full) // 3]
+    sigs, counts = m.sign_batch([full, short], shingles=True)
+    j = deboil.similarity(sigs[0], sigs[1])
+    c = deboil.containment(sigs[0], sigs[1], int(counts[0]), int(counts[1]))
+    assert j < 0.5 < 0.8 < c
+    many = deboil.containment(sigs[:1], sigs[1:], counts[:1], counts[1:])
+    assert many.shape == (1,) and many[0] == c
+    # An empty text is similar only to another empty one, given its count.
+    e = m.sign("")
+    assert deboil.similarity(e, sigs[1], 0, int(counts[1])) == 0.0
+    assert deboil.similarity(e, e, 0, 0) == 1.0
+
+
+def test_band_keys_match_for_copies_and_follow_the_bands():
+    m = deboil.MinHasher()
+    sigs = m.sign_batch([TEXT, TEXT.lower(), "Weather: sunny, later some rain."])
+    keys = deboil.band_keys(sigs, 25, 5)
+    assert keys.dtype == np.uint64 and keys.shape == (3, 25)
+    assert np.array_equal(keys[0], keys[1])
+    assert not np.any(keys[0] == keys[2])
+    # A band's key depends on its rows only.
+    changed = sigs.copy()
+    changed[0, 5] ^= 1
+    k2 = deboil.band_keys(changed, 25, 5)
+    assert k2[0, 0] == keys[0, 0] and k2[0, 1] != keys[0, 1]
+    with pytest.raises(deboil.SettingsError, match="bands 30 x rows 5 exceeds num_perm 128"):
+        deboil.band_keys(sigs, 30, 5)
+
+
+def test_optimal_bands_are_those_dedup_picks():
+    assert deboil.optimal_bands(0.5, 128) == (25, 5)
+    assert "25 bands x 5 rows" in deboil.Deduper().settings
+    b, r = deboil.optimal_bands(0.8, 128)
+    assert f"{b} bands x {r} rows" in deboil.Deduper(threshold=0.8).settings
+    with pytest.raises(deboil.SettingsError, match="threshold 0 is not in"):
+        deboil.optimal_bands(0.0)
+
+
+def test_candidates_by_band_keys_find_the_known_clusters():
+    # LSH by hand, as a Spark job does it: documents sharing a band key are
+    # candidates, verified on their signatures.
+    docs, clusters = clustered_corpus(60)
+    m = deboil.MinHasher()
+    sigs = m.sign_batch([d["text"] for d in docs])
+    keys = deboil.band_keys(sigs, 25, 5)
+    buckets: dict[tuple[int, int], list[int]] = {}
+    for i, row in enumerate(keys):
+        for band, key in enumerate(row):
+            buckets.setdefault((band, int(key)), []).append(i)
+    edges = set()
+    for members in buckets.values():
+        for x in members[1:]:
+            if deboil.similarity(sigs[members[0]], sigs[x]) >= 0.5:
+                edges.add((docs[members[0]]["id"], docs[x]["id"]))
+    found: dict[str, set[str]] = {}
+    for a, b in edges:
+        merged = found.get(a, {a}) | found.get(b, {b})
+        for x in merged:
+            found[x] = merged
+    assert {frozenset(s) for s in found.values()} == {frozenset(c) for c in clusters}
+
+
+def test_bad_settings_raise():
+    with pytest.raises(deboil.SettingsError, match="expected word:N or char:N"):
+        deboil.MinHasher("chars:7")
+    with pytest.raises(deboil.SettingsError, match="N must be 1 to 64"):
+        deboil.MinHasher("char:0")
+    with pytest.raises(deboil.SettingsError, match="num_perm must be positive"):
+        deboil.MinHasher(num_perm=0)
+    with pytest.raises(deboil.SettingsError, match="expected oph or classic"):
+        deboil.MinHasher(scheme="x")
