@@ -17,6 +17,7 @@ type Removal = (String, usize, usize);
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Cleaner>()?;
     m.add_function(wrap_pyfunction!(learn, m)?)?;
+    m.add_function(wrap_pyfunction!(_cleaner_from_state, m)?)?;
     Ok(())
 }
 
@@ -64,6 +65,69 @@ fn paths(rules: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
 #[pyclass(frozen, module = "deboil")]
 pub struct Cleaner {
     inner: CoreCleaner,
+    /// What it was built from, rule files' texts included: its pickled form.
+    state: State,
+}
+
+/// A `Cleaner`'s settings with its rule files read: `default_rules`, the
+/// other sources as `(name, text, learned)`, `enable`, `disable`,
+/// `no_builtin`, `repeated_line_words`.
+type State = (
+    bool,
+    Vec<(String, String, bool)>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    usize,
+);
+
+impl Cleaner {
+    /// Compiles the rules (GIL released) and checks the built-in names.
+    fn build(py: Python<'_>, state: State) -> PyResult<Self> {
+        let (default_rules, sources, enable, disable, no_builtin, repeated) = &state;
+        let mut opts = CleanOptions {
+            repeated_lines: Some(*repeated),
+            ..CleanOptions::default()
+        };
+        for name in no_builtin {
+            let b = Builtin::parse(name).ok_or_else(|| {
+                let names: Vec<&str> = Builtin::ALL.iter().map(|b| b.name()).collect();
+                PyValueError::new_err(format!(
+                    "unknown built-in cleanup `{name}`: expected one of {}",
+                    names.join(", ")
+                ))
+            })?;
+            opts.disable(b);
+        }
+        let toggles = Toggles {
+            enable: enable.clone(),
+            disable: disable.clone(),
+        };
+        let compiled = py.detach(|| {
+            let mut all = if *default_rules {
+                RuleSource::embedded()
+            } else {
+                Vec::new()
+            };
+            all.extend(sources.iter().map(|(name, text, learned)| RuleSource {
+                name: name.clone(),
+                text: text.clone(),
+                learned: *learned,
+            }));
+            RuleSet::compile(&all, &toggles)
+        });
+        let rules = compiled.map_err(|e| rule_error(py, &e))?;
+        Ok(Cleaner {
+            inner: CoreCleaner::new(rules, opts),
+            state,
+        })
+    }
+}
+
+/// Rebuilds a pickled `Cleaner` (see `Cleaner.__reduce__`).
+#[pyfunction]
+fn _cleaner_from_state(py: Python<'_>, state: State) -> PyResult<Cleaner> {
+    Cleaner::build(py, state)
 }
 
 #[pymethods]
@@ -82,37 +146,39 @@ impl Cleaner {
         repeated_line_words: usize,
     ) -> PyResult<Self> {
         let paths = paths(rules)?;
-        let mut opts = CleanOptions {
-            repeated_lines: Some(repeated_line_words),
-            ..CleanOptions::default()
-        };
-        for name in &no_builtin {
-            let b = Builtin::parse(name).ok_or_else(|| {
-                let names: Vec<&str> = Builtin::ALL.iter().map(|b| b.name()).collect();
-                PyValueError::new_err(format!(
-                    "unknown built-in cleanup `{name}`: expected one of {}",
-                    names.join(", ")
-                ))
-            })?;
-            opts.disable(b);
+        let files = py
+            .detach(|| deboil_io::rule_files::read_all(&paths))
+            .map_err(|e| rule_error(py, &e))?;
+        let mut sources: Vec<(String, String, bool)> = files
+            .into_iter()
+            .map(|s| (s.name, s.text, s.learned))
+            .collect();
+        for (i, text) in rule_texts.into_iter().enumerate() {
+            let s = RuleSource::new(format!("<rule_texts[{i}]>"), text);
+            sources.push((s.name, s.text, s.learned));
         }
-        let toggles = Toggles { enable, disable };
-        let compiled = py.detach(|| {
-            let mut sources = if default_rules {
-                RuleSource::embedded()
-            } else {
-                Vec::new()
-            };
-            sources.extend(deboil_io::rule_files::read_all(&paths)?);
-            for (i, text) in rule_texts.into_iter().enumerate() {
-                sources.push(RuleSource::new(format!("<rule_texts[{i}]>"), text));
-            }
-            RuleSet::compile(&sources, &toggles)
-        });
-        let rules = compiled.map_err(|e| rule_error(py, &e))?;
-        Ok(Cleaner {
-            inner: CoreCleaner::new(rules, opts),
-        })
+        let state = (
+            default_rules,
+            sources,
+            enable,
+            disable,
+            no_builtin,
+            repeated_line_words,
+        );
+        Cleaner::build(py, state)
+    }
+
+    /// Pickles as its settings and its rule files' texts (read when it was
+    /// made; the files need not exist where it is unpickled), so Spark,
+    /// multiprocessing or datatrove can ship it to workers.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let rebuild = py
+            .import("deboil._native")?
+            .getattr("_cleaner_from_state")?;
+        Ok((rebuild, (slf.get().state.clone(),))
+            .into_pyobject(py)?
+            .into_any())
     }
 
     /// The ids of the rules that are switched on, in load order.

@@ -112,6 +112,25 @@ impl MinHasher {
         }
     }
 
+    /// Pickles as its settings (`MinHasher(shingle, num_perm, scheme)`), so
+    /// Spark, multiprocessing or datatrove can ship it to workers.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let me = slf.get();
+        let scheme = match me.signer.scheme() {
+            Scheme::Oph => "oph",
+            Scheme::Classic => "classic",
+        };
+        let args = (
+            me.signer.shingling().to_string(),
+            me.signer.num_perm(),
+            scheme,
+        );
+        Ok((py.get_type::<MinHasher>(), args)
+            .into_pyobject(py)?
+            .into_any())
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "MinHasher(shingle={:?}, num_perm={})",
