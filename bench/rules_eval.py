@@ -14,7 +14,7 @@ split of gen_syndication.py; rules are written from the tune half):
       every copy is) and line instances.
   (b) words removed from the half's gold texts by a default `deboil clean`
       (../shared/eval/removed_fraction.py), and from clean English news
-      (gensim's Lee corpus).
+      (gensim's Lee corpus) and German news (fixtures/seeds.expected.jsonl).
 German, Debian's manpages-de (300 pages of man1, rendered with man; see
 learn_corpora.py): (a) recall on the translators' footer every page ends in
 (the lines from the ÜBERSETZUNG header on), (b) words removed from the pages
@@ -174,6 +174,11 @@ def other_corpora(a, work):
     out, ex = os.path.join(work, "lee.out.jsonl"), os.path.join(work, "lee.explain.jsonl")
     clean(a.bin, lee, out, ex)
     print(f"    clean English news (Lee corpus): {removed_fraction(lee, out)}; by rule: {rule_words(ex)}")
+    # German news: the seed articles as cleaning should leave them.
+    seeds = os.path.join(root, "fixtures", "seeds.expected.jsonl")
+    out, ex = os.path.join(work, "seeds.out.jsonl"), os.path.join(work, "seeds.explain.jsonl")
+    clean(a.bin, seeds, out, ex)
+    print(f"    clean German news (fixtures/seeds.expected.jsonl): {removed_fraction(seeds, out)}; by rule: {rule_words(ex)}")
 
     full = os.path.join(corp, "manpages.jsonl")
     body = os.path.join(corp, "manpages-body.jsonl")

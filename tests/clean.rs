@@ -516,7 +516,7 @@ fn user_rules_toggles_and_builtins() {
         "[[rule]]\nid = \"mine.ad\"\nreason = \"ads\"\nequals = ['Anzeige']\n",
     )
     .unwrap();
-    let text = "Titel\n\nAnzeige\n\nFoto: dpa\nFoto: dpa\n\nSiehe auch\n";
+    let text = "Titel\n\nAnzeige\n\nFoto: dpa\nFoto: dpa\n\nSiehe auch:\n";
     let run = |args: &[&str]| {
         let o = deboil()
             .args(["clean", "-q", "--format", "text"])
@@ -534,11 +534,11 @@ fn user_rules_toggles_and_builtins() {
     assert_eq!(run(&["--enable", "de.photo-credit"]), "Titel\n\nAnzeige\n");
     assert_eq!(
         run(&["--disable", "de.*"]),
-        "Titel\n\nAnzeige\n\nFoto: dpa\n\nSiehe auch\n"
+        "Titel\n\nAnzeige\n\nFoto: dpa\n\nSiehe auch:\n"
     );
     assert_eq!(
         run(&["--no-default-rules", "--rules", r]),
-        "Titel\n\nFoto: dpa\n\nSiehe auch\n"
+        "Titel\n\nFoto: dpa\n\nSiehe auch:\n"
     );
     assert_eq!(
         run(&["--no-builtin", "repeated-line", "--rules", r]),
