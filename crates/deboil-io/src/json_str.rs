@@ -58,7 +58,14 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
             0..0x20 => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.extend_from_slice(&b[start..i]);
-                let x = [b'\\', b'u', b'0', b'0', HEX[usize::from(c >> 4)], HEX[usize::from(c & 0xF)]];
+                let x = [
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(c >> 4)],
+                    HEX[usize::from(c & 0xF)],
+                ];
                 out.extend_from_slice(&x);
                 i += 1;
                 start = i;
@@ -163,7 +170,15 @@ mod tests {
     fn leaves_surrogates_and_errors_to_serde_json() {
         assert_eq!(unescape(r#""a\u00e9\n""#).as_deref(), Some("a\u{e9}\n"));
         assert_eq!(unescape(r#""\ud83d\ude00""#).as_deref(), Some("\u{1f600}"));
-        for raw in [r#""\ude00""#, r#""\ud83d""#, r#""\ud83d\u0041""#, r#""\x""#, "\"a\u{1}\"", "12", r#""\u12""#] {
+        for raw in [
+            r#""\ude00""#,
+            r#""\ud83d""#,
+            r#""\ud83d\u0041""#,
+            r#""\x""#,
+            "\"a\u{1}\"",
+            "12",
+            r#""\u12""#,
+        ] {
             assert_eq!(unescape(raw), None, "{raw}");
         }
     }

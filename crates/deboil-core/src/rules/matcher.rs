@@ -253,7 +253,12 @@ impl PhraseSet {
             return None;
         }
         let mut rules: Vec<u32> = self.uses.iter().flatten().map(|u| u.rule).collect();
-        rules.extend(self.triggers.iter().flatten().map(|&r| keyed[r as usize].rule));
+        rules.extend(
+            self.triggers
+                .iter()
+                .flatten()
+                .map(|&r| keyed[r as usize].rule),
+        );
         rules.sort_unstable();
         rules.dedup();
         // A DFA is the fastest to search, but building it follows failure
