@@ -184,141 +184,138 @@ fn walk(line: &str, out: &mut Vec<u8>, offs: &mut Vec<usize>) -> usize {
     words
 }
 
-/// Index of the first byte at or after `i` that is non-ASCII or a control
-/// character (tab, line breaks), scanning eight bytes at a time.
-#[inline]
-fn next_special(b: &[u8], mut i: usize) -> usize {
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const LO: u64 = 0x0101_0101_0101_0101;
-    while i + 8 <= b.len() {
-        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-        // High bit set, or below 0x20 (the lowest flagged byte is exact).
-        let m = (w & HI) | (w.wrapping_sub(LO * 0x20) & !w & HI);
-        if m != 0 {
-            return i + (m.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < b.len() && (0x20..0x80).contains(&b[i]) {
-        i += 1;
-    }
-    i
-}
+const HI: u64 = 0x8080_8080_8080_8080;
+const LO: u64 = 0x0101_0101_0101_0101;
 
-/// Lowercases ASCII bytes branch-free, so the copy vectorises.
+/// Lowercases ASCII bytes branch-free.
 #[inline]
 fn lower(b: u8) -> u8 {
     b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)
 }
 
-/// Built once: `memmem::find` would build a searcher per call, per segment.
-static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+/// Lowercases eight ASCII bytes (high bits clear) at once.
+#[inline]
+fn lower8(w: u64) -> u64 {
+    // High bit of each byte: at least `A`, and above `Z`; no byte carries
+    // into the next, as every byte is below 0x80.
+    let ge_a = w.wrapping_add(LO * (0x80 - u64::from(b'A')));
+    let gt_z = w.wrapping_add(LO * (0x80 - u64::from(b'Z') - 1));
+    w | ((ge_a & !gt_z & HI) >> 2)
+}
+
+/// Appends eight bytes: a store, where `extend_from_slice` costs a call.
+#[inline(always)]
+fn push8(out: &mut Vec<u8>, w: u64) {
+    if out.capacity() - out.len() < 8 {
+        out.reserve(64);
+    }
+    let len = out.len();
+    // SAFETY: the capacity holds eight more bytes (checked above), which
+    // are written before the length covers them.
+    unsafe {
+        out.as_mut_ptr()
+            .add(len)
+            .cast::<[u8; 8]>()
+            .write_unaligned(w.to_le_bytes());
+        out.set_len(len + 8);
+    }
+}
 
 /// Appends the key of `line` to `out` and returns its word count.
 ///
-/// Same result as the general walk (a property test checks it), but copies
-/// ASCII stretches in bulk and folds only non-ASCII and control characters
-/// one at a time.
+/// Same result as the general walk (a property test checks it), but takes
+/// printable ASCII eight bytes at a time and folds only non-ASCII and
+/// control characters one at a time. A whitespace run's space is written
+/// when the run starts (not before the next word) and taken back at the end.
 pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
     let bytes = line.as_bytes();
     let start_len = out.len();
+    out.reserve(bytes.len());
     let mut words = 0;
-    let mut pending = false;
+    // The last byte written is a whitespace run's space.
+    let mut spaced = false;
     let mut in_word = false;
-    // Before a key byte: pay the space a whitespace run owes; 1 if a word begins.
-    let begin = |out: &mut Vec<u8>, pending: &mut bool, in_word: &mut bool| -> usize {
-        if *pending {
-            if out.len() > start_len {
-                out.push(b' ');
-            }
-            *pending = false;
-        }
-        usize::from(!std::mem::replace(in_word, true))
-    };
     let mut i = 0;
     while i < bytes.len() {
-        let j = next_special(bytes, i);
-        if j > i {
-            // Printable ASCII: words separated by spaces.
-            let seg = &bytes[i..j];
-            let core_start = seg.iter().position(|&b| b != b' ').unwrap_or(seg.len());
-            let core_end = seg
-                .iter()
-                .rposition(|&b| b != b' ')
-                .map_or(core_start, |p| p + 1);
-            if core_start > 0 {
-                pending = true;
+        if i + 8 <= bytes.len() {
+            let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+            // Non-ASCII, or below 0x20 (tab, line breaks, controls)?
+            let special = (w & HI) | (w.wrapping_sub(LO * 0x20) & !w & HI);
+            if special == 0 {
+                // Printable ASCII: a byte is a space when it equals 0x20.
+                let x = w ^ (LO * 0x20);
+                let space = !(((x & !HI).wrapping_add(!HI) | x) & HI) & HI;
+                // A space that would double a written space or lead the key
+                // takes the byte path (so does a run of spaces).
+                let lead = (space & 0x80 != 0) && (spaced || out.len() == start_len);
+                if space & (space >> 8) == 0 && !lead {
+                    let word = !space & HI;
+                    // A word starts at a non-space byte after a space (or,
+                    // for the first byte, when no word is open).
+                    let starts = word & !((word << 8) | u64::from(in_word) << 7);
+                    // One bit a byte at most: a multiply sums them (no
+                    // popcount instruction in the baseline target).
+                    words += ((starts >> 7).wrapping_mul(LO) >> 56) as usize;
+                    push8(out, lower8(w));
+                    spaced = space >> 56 != 0;
+                    in_word = !spaced;
+                    i += 8;
+                    continue;
+                }
+            }
+        }
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            if b == b' ' || (b'\t'..=b'\r').contains(&b) {
+                if !spaced && out.len() > start_len {
+                    out.push(b' ');
+                    spaced = true;
+                }
                 in_word = false;
+            } else {
+                words += usize::from(!std::mem::replace(&mut in_word, true));
+                spaced = false;
+                out.push(lower(b));
             }
-            let core = &seg[core_start..core_end];
-            if !core.is_empty() {
-                if DOUBLE_SPACE.find(core).is_none() {
-                    words += begin(out, &mut pending, &mut in_word);
-                    out.extend(core.iter().map(|&b| lower(b)));
-                    words += core.iter().filter(|&&b| b == b' ').count();
-                } else {
-                    for (k, tok) in core
-                        .split(|&b| b == b' ')
-                        .filter(|t| !t.is_empty())
-                        .enumerate()
-                    {
-                        if k > 0 {
-                            pending = true;
-                            in_word = false;
-                        }
-                        words += begin(out, &mut pending, &mut in_word);
-                        out.extend(tok.iter().map(|&b| lower(b)));
-                    }
-                }
-                if core_end < seg.len() {
-                    pending = true;
-                    in_word = false;
-                }
-            }
-            i = j;
             continue;
         }
         // Latin-1 letters (U+00C0..U+00FF but × and ÷), common in European
         // text: lowercase by hand (the upper case ones are 0x20 below).
-        if bytes[i] == 0xC3 && i + 1 < bytes.len() && !matches!(bytes[i + 1], 0x97 | 0xB7) {
+        if b == 0xC3 && i + 1 < bytes.len() && !matches!(bytes[i + 1], 0x97 | 0xB7) {
             let b = bytes[i + 1];
-            words += begin(out, &mut pending, &mut in_word);
+            words += usize::from(!std::mem::replace(&mut in_word, true));
+            spaced = false;
             out.extend_from_slice(&[0xC3, if b <= 0x9E { b + 0x20 } else { b }]);
             i += 2;
             continue;
         }
-        // One non-ASCII or control character.
+        // One non-ASCII character.
         let c = line[i..].chars().next().expect("char boundary");
         i += c.len_utf8();
-        let fold = if c.is_ascii() {
-            if (b'\t'..=b'\r').contains(&(c as u8)) {
-                Fold::Space
-            } else {
-                Fold::Lower(c)
-            }
-        } else {
-            fold_char(c)
-        };
-        match fold {
+        match fold_char(c) {
             Fold::Space => {
-                pending = true;
+                if !spaced && out.len() > start_len {
+                    out.push(b' ');
+                    spaced = true;
+                }
                 in_word = false;
             }
             Fold::Drop => {}
             Fold::Ascii(a) => {
-                words += begin(out, &mut pending, &mut in_word);
+                words += usize::from(!std::mem::replace(&mut in_word, true));
+                spaced = false;
                 out.extend_from_slice(a.as_bytes());
             }
-            Fold::Lower(c) if c.is_ascii() => {
-                words += begin(out, &mut pending, &mut in_word);
-                out.push(c.to_ascii_lowercase() as u8);
-            }
             Fold::Lower(c) => {
-                words += begin(out, &mut pending, &mut in_word);
+                words += usize::from(!std::mem::replace(&mut in_word, true));
+                spaced = false;
                 push_letter(c, out, start_len, None);
             }
         }
+    }
+    if spaced {
+        out.pop();
     }
     words
 }
@@ -438,6 +435,18 @@ mod tests {
             let mut fast = Vec::new();
             let fw = push_key(&s, &mut fast);
             let mut slow = Vec::new();
+            let sw = walk(&s, &mut slow, &mut Vec::new());
+            proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
+            proptest::prop_assert_eq!(fw, sw);
+        }
+
+        /// Long printable ASCII stretches take the eight-byte path: spaces
+        /// single, doubled and leading at every offset of a chunk.
+        #[test]
+        fn ascii_chunks_match_the_general_walk(s in "([ -~]{0,12}( {1,3}|\t|\u{a0}|\u{201c}|\u{200b}|é)?){0,20}") {
+            let mut fast = b"prefix".to_vec();
+            let fw = push_key(&s, &mut fast);
+            let mut slow = b"prefix".to_vec();
             let sw = walk(&s, &mut slow, &mut Vec::new());
             proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
             proptest::prop_assert_eq!(fw, sw);

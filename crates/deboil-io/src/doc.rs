@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 
 use deboil_core::rules::site_name;
 
+use crate::json_str;
 use crate::read::{Format, RawRecord};
 
 /// The JSONL fields to read. Each is a field name, or a dotted path into
@@ -172,7 +173,7 @@ pub fn url_host(url: &str) -> Option<String> {
 }
 
 fn as_str(raw: &RawValue) -> Option<String> {
-    serde_json::from_str::<String>(raw.get()).ok()
+    json_str::unescape(raw.get()).or_else(|| serde_json::from_str::<String>(raw.get()).ok())
 }
 
 type Object<'a> = Vec<(Key<'a>, &'a RawValue)>;
@@ -242,7 +243,7 @@ pub fn text_in_line(line: &str, names: &FieldNames) -> Option<String> {
 /// the object's other values keep their bytes.
 fn write_replaced(raw: &RawValue, steps: &[usize], text: &str, out: &mut Vec<u8>) {
     let Some((&at, rest)) = steps.split_first() else {
-        serde_json::to_writer(&mut *out, text).expect("writing to a Vec");
+        json_str::write_escaped(text, out);
         return;
     };
     let Ok(Fields(fields)) = serde_json::from_str::<Fields>(raw.get()) else {
@@ -259,7 +260,7 @@ fn write_object(fields: &Object, at: usize, rest: &[usize], text: &str, out: &mu
         if i > 0 {
             out.push(b',');
         }
-        serde_json::to_writer(&mut *out, &*k.0).expect("writing to a Vec");
+        json_str::write_escaped(&k.0, out);
         out.push(b':');
         if i == at {
             write_replaced(v, rest, text, out);
@@ -372,11 +373,11 @@ impl<'a> Document<'a> {
             Some(fields) => write_object(fields, usize::MAX, &[], text, out),
             None => {
                 out.extend_from_slice(b"{\"id\":");
-                serde_json::to_writer(&mut *out, &self.id).expect("writing to a Vec");
+                json_str::write_escaped(&self.id, out);
                 out.extend_from_slice(b",\"site\":");
-                serde_json::to_writer(&mut *out, &self.site).expect("writing to a Vec");
+                json_str::write_escaped(&self.site, out);
                 out.extend_from_slice(b",\"text\":");
-                serde_json::to_writer(&mut *out, text).expect("writing to a Vec");
+                json_str::write_escaped(text, out);
                 out.push(b'}');
             }
         }

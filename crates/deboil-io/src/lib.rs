@@ -16,6 +16,7 @@ pub mod doc;
 pub mod error;
 pub mod index;
 pub mod jobs;
+mod json_str;
 pub mod pipeline;
 pub mod progress;
 pub mod read;

@@ -41,6 +41,9 @@ struct LiteralMatcher {
     /// For each automaton pattern, the regexes (indices into
     /// [`Matchers::keyed`]) that have it as a trigger.
     triggers: Vec<Vec<u32>>,
+    /// Every rule behind a pattern, once: a document whose mask switches
+    /// none of them on (site rules on other sites) skips the scan.
+    rules: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -79,6 +82,9 @@ impl Matchers {
         // The line each regex was last tried on: one try per line.
         let mut tried = vec![usize::MAX; self.keyed.len()];
         for lit in &self.literals {
+            if !lit.rules.iter().any(|&r| mask[r as usize]) {
+                continue;
+            }
             for (line, lk) in lines.iter().enumerate() {
                 if lk.words > lit.max_words || lk.start == lk.end {
                     continue;
@@ -197,10 +203,10 @@ impl PhraseTable {
         self.set(max_words).add_trigger(trigger, reg, max_words);
     }
 
-    fn build(self) -> Vec<LiteralMatcher> {
+    fn build(self, keyed: &[KeyedRegex]) -> Vec<LiteralMatcher> {
         [self.short, self.long]
             .into_iter()
-            .filter_map(PhraseSet::build)
+            .filter_map(|set| set.build(keyed))
             .collect()
     }
 }
@@ -242,10 +248,19 @@ impl PhraseSet {
         idx
     }
 
-    fn build(self) -> Option<LiteralMatcher> {
+    fn build(self, keyed: &[KeyedRegex]) -> Option<LiteralMatcher> {
         if self.phrases.is_empty() {
             return None;
         }
+        let mut rules: Vec<u32> = self.uses.iter().flatten().map(|u| u.rule).collect();
+        rules.extend(
+            self.triggers
+                .iter()
+                .flatten()
+                .map(|&r| keyed[r as usize].rule),
+        );
+        rules.sort_unstable();
+        rules.dedup();
         // A DFA is the fastest to search, but building it follows failure
         // links for every state and byte class: on self-overlapping phrases
         // ("xxxx...") that is quadratic. Past a budget, a contiguous NFA
@@ -271,6 +286,7 @@ impl PhraseSet {
             ac,
             uses: self.uses,
             triggers: self.triggers,
+            rules,
         })
     }
 }
@@ -372,7 +388,7 @@ impl MatcherBuilder {
                 None => long.push(r),
             }
         }
-        let literals = self.phrases.build();
+        let literals = self.phrases.build(&keyed);
         // The rest in sets: rules for short lines apart from rules that may
         // touch any line, so long paragraphs meet only the latter; regexes
         // anchored at the line start apart from the others, and a few a set,
@@ -551,13 +567,13 @@ mod tests {
         let words: Vec<String> = (0..200)
             .map(|i| format!("subscribe to page {i} now"))
             .collect();
-        let m = table(&words).build().unwrap();
+        let m = table(&words).build(&[]).unwrap();
         assert_eq!(m.ac.kind(), AhoCorasickKind::DFA);
         // 26 phrases of 1,000 repeated letters: a DFA takes seconds to build.
         let runs: Vec<String> = (b'a'..=b'z')
             .map(|c| (c as char).to_string().repeat(1000))
             .collect();
-        let m = table(&runs).build().unwrap();
+        let m = table(&runs).build(&[]).unwrap();
         assert_eq!(m.ac.kind(), AhoCorasickKind::ContiguousNFA);
         // It still finds them.
         let text = format!("{} tail", "q".repeat(1000));
