@@ -101,19 +101,33 @@ pub fn low_band_key(low: &[u8], p: Params, b: usize) -> u32 {
 }
 
 /// Bit `e` set when band `e` of two signatures (their low bytes) holds the
-/// same rows, for the first 128 bands.
+/// same rows, for the bands within the first 128 values. Eight bytes are
+/// compared at a time (SWAR): this runs for every candidate pair in every
+/// band it meets.
 pub fn low_bands_agree(a: &[u8], b: &[u8], p: Params) -> u128 {
-    let mut eq = [false; 128 * 4];
-    let n = a.len().min(eq.len());
-    for ((e, x), y) in eq[..n].iter_mut().zip(a).zip(b) {
-        *e = x == y;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let n = a.len().min(b.len()).min(128);
+    // Bit i: value i's low bytes are equal.
+    let mut eq: u128 = 0;
+    for (i, (x, y)) in a[..n].chunks(8).zip(b[..n].chunks(8)).enumerate() {
+        let (mut xa, mut ya) = ([0u8; 8], [0u8; 8]);
+        xa[..x.len()].copy_from_slice(x);
+        ya[..y.len()].copy_from_slice(y);
+        let z = u64::from_le_bytes(xa) ^ u64::from_le_bytes(ya);
+        // Bit 7 of each byte of `zero`: that byte of `z` is zero (exact: no
+        // carry crosses bytes).
+        let zero = !(((z & LOW7) + LOW7) | z) & !LOW7;
+        let packed = ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+        eq |= u128::from(packed) << (8 * i);
+    }
+    // Bit `e * rows` of `all`: rows e*rows .. (e+1)*rows all equal.
+    let mut all = eq;
+    for s in 1..p.rows {
+        all &= eq >> s;
     }
     let mut out = 0;
-    for (band, rows) in eq[..p.bands.min(128) * p.rows]
-        .chunks_exact(p.rows)
-        .enumerate()
-    {
-        out |= u128::from(rows.iter().all(|&e| e)) << band;
+    for e in 0..p.bands.min(n / p.rows) {
+        out |= ((all >> (e * p.rows)) & 1) << e;
     }
     out
 }
@@ -279,6 +293,13 @@ mod tests {
         assert_eq!(low_band_key(&low, p3, 1), u32::from_le_bytes([4, 5, 6, 0]));
         assert_eq!(low_bands_agree(&low, &[1, 2, 3, 4, 0, 6, 7, 8], p), 0b01);
         assert_eq!(low_bands_agree(&low, &[0, 2, 3, 4, 5, 6, 7, 8], p), 0b10);
+        assert_eq!(low_bands_agree(&low, &low, p), 0b11);
+        // Across 8-byte words, and with a partial last word.
+        let a: Vec<u8> = (0..21).collect();
+        let mut b = a.clone();
+        b[8] = 99;
+        let p7 = Params { bands: 3, rows: 7 };
+        assert_eq!(low_bands_agree(&a, &b, p7), 0b101);
         let p = Params { bands: 1, rows: 8 };
         assert_ne!(low_band_key(&low, p, 0), low_band_key(&[0; 8], p, 0));
     }

@@ -426,16 +426,22 @@ impl Deduper {
                 }
                 candidates += pairs.len() as u64;
                 // Pairs of two new documents go to the texts; pairs with an
-                // indexed document (no text) to the signatures.
-                let (held, now): (Vec<(u32, u32)>, Vec<(u32, u32)>) =
-                    pairs.iter().partition(|&&(_, c)| exact && c >= prior);
-                let ok: Vec<bool> = now
-                    .par_iter()
-                    .map(|&(d, c)| {
-                        opts.similarity(sigs.get(d as usize), sigs.get(c as usize))
-                            >= opts.threshold
-                    })
-                    .collect();
+                // indexed document (no text) to the signatures. Without exact
+                // verification, the band's pairs are verified where they lie.
+                let on_sigs = |&(d, c): &(u32, u32)| {
+                    opts.similarity(sigs.get(d as usize), sigs.get(c as usize)) >= opts.threshold
+                };
+                let mut join = |&(d, c): &(u32, u32)| {
+                    verified += 1;
+                    uf.union(c, d);
+                };
+                if !exact {
+                    let ok: Vec<bool> = pairs.par_iter().map(on_sigs).collect();
+                    pairs.iter().zip(ok).filter(|p| p.1).for_each(|p| join(p.0));
+                    return;
+                }
+                let (held, now): (Vec<_>, Vec<_>) = pairs.iter().partition(|&&(_, c)| c >= prior);
+                let ok: Vec<bool> = now.par_iter().map(on_sigs).collect();
                 let held_ok = match verify_on_texts(opts, &held, text_of) {
                     Ok(ok) => ok,
                     Err(e) => {
@@ -443,12 +449,8 @@ impl Deduper {
                         return;
                     }
                 };
-                for (&(d, c), ok) in now.iter().zip(ok).chain(held.iter().zip(held_ok)) {
-                    if ok {
-                        verified += 1;
-                        uf.union(c, d);
-                    }
-                }
+                let both = now.iter().zip(ok).chain(held.iter().zip(held_ok));
+                both.filter(|p| p.1).for_each(|p| join(p.0));
             },
         );
         if let Some(e) = failed {

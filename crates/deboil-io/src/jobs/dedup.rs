@@ -153,7 +153,7 @@ enum Signing {
     Later {
         site: String,
         /// Written to the key spool by the spool stage (then emptied).
-        lines: LineKeys,
+        lines: Box<LineKeys>,
         chars: u32,
     },
 }
@@ -181,7 +181,7 @@ impl DedupJob<'_> {
             None => Signing::Now(self.opts.sign(&text)),
             Some(_) => Signing::Later {
                 site: doc.site.clone(),
-                lines: LineKeys::of(&text),
+                lines: Box::new(LineKeys::of(&text)),
                 chars: match self.opts.keep {
                     Keep::Longest => u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
                     _ => 0,
