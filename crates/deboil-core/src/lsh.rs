@@ -76,27 +76,39 @@ pub fn band_hashes(sig: &Signature, p: Params, out: &mut Vec<u64>) {
     }
 }
 
-/// Whether band keys are read off the signatures' stored low bytes (b-bit
-/// LSH) rather than hashed from the full values and kept apart, 4 bytes per
-/// band. With four rows or more a band holds 32 bits, so unrelated documents
-/// share a band key about once in 2^32 pairs, as with a hashed key; with
-/// three, once in 2^24: about 3 million pairs per band at 10 million
-/// documents, each rejected by verification in well under a microsecond, for
-/// 4 bytes less per band and document. Two rows or fewer would give too
-/// many.
-pub fn keys_from_low_bytes(p: Params) -> bool {
-    p.rows >= 3
+/// Bytes kept per band beside a signature's low bytes, so that every band
+/// key has 32 bits. Band keys are read off the stored low bytes (b-bit LSH):
+/// four rows or more are a key of 32 bits as they are (more are hashed to
+/// 32). Fewer rows hold too few bits (three: unrelated documents would meet
+/// in a band once in 2^24 pairs, 340 million candidate pairs at 10 million
+/// tiny documents), so each band keeps `4 - rows` bytes of the hash of its
+/// whole values: the key is the rows' low bytes, then those bytes.
+pub fn extra_key_bytes(p: Params) -> usize {
+    4usize.saturating_sub(p.rows)
 }
 
-/// Band `b`'s key from a signature's low bytes (see [`keys_from_low_bytes`]):
-/// up to four rows are the key as they are, more are hashed to 32 bits.
+/// Band `b`'s key from a signature's low bytes and, with fewer than four
+/// rows, the band's kept bytes (`extra`, see [`extra_key_bytes`]).
 #[inline]
-pub fn low_band_key(low: &[u8], p: Params, b: usize) -> u32 {
+pub fn low_band_key(low: &[u8], extra: &[u8], p: Params, b: usize) -> u32 {
     let rows = &low[b * p.rows..(b + 1) * p.rows];
-    if rows.len() <= 4 {
-        rows.iter().rev().fold(0, |k, &r| (k << 8) | u32::from(r))
-    } else {
-        fold(xxh3_64_with_seed(rows, b as u64))
+    if rows.len() >= 4 {
+        return match rows.try_into() {
+            Ok(four) => u32::from_le_bytes(four),
+            Err(_) => fold(xxh3_64_with_seed(rows, b as u64)),
+        };
+    }
+    let n = 4 - rows.len();
+    let kept = &extra[b * n..(b + 1) * n];
+    (rows.iter().chain(kept).rev()).fold(0, |k, &r| (k << 8) | u32::from(r))
+}
+
+/// The bytes [`extra_key_bytes`] keeps of each band, from its hashes (as
+/// [`band_hashes`] gives them).
+pub fn extra_key_of(hashes: &[u64], p: Params, out: &mut Vec<u8>) {
+    let n = extra_key_bytes(p);
+    for &h in hashes {
+        out.extend_from_slice(&fold(h).to_le_bytes()[..n]);
     }
 }
 
@@ -288,9 +300,16 @@ mod tests {
     fn low_band_keys_are_the_rows_bytes() {
         let p = Params { bands: 2, rows: 4 };
         let low = [1, 2, 3, 4, 5, 6, 7, 8];
-        assert_eq!(low_band_key(&low, p, 1), u32::from_le_bytes([5, 6, 7, 8]));
+        assert_eq!(
+            low_band_key(&low, &[], p, 1),
+            u32::from_le_bytes([5, 6, 7, 8])
+        );
         let p3 = Params { bands: 2, rows: 3 };
-        assert_eq!(low_band_key(&low, p3, 1), u32::from_le_bytes([4, 5, 6, 0]));
+        assert_eq!(
+            low_band_key(&low, &[9, 10], p3, 1),
+            u32::from_le_bytes([4, 5, 6, 10])
+        );
+        assert_eq!(extra_key_bytes(p3), 1);
         assert_eq!(low_bands_agree(&low, &[1, 2, 3, 4, 0, 6, 7, 8], p), 0b01);
         assert_eq!(low_bands_agree(&low, &[0, 2, 3, 4, 5, 6, 7, 8], p), 0b10);
         assert_eq!(low_bands_agree(&low, &low, p), 0b11);
@@ -301,6 +320,9 @@ mod tests {
         let p7 = Params { bands: 3, rows: 7 };
         assert_eq!(low_bands_agree(&a, &b, p7), 0b101);
         let p = Params { bands: 1, rows: 8 };
-        assert_ne!(low_band_key(&low, p, 0), low_band_key(&[0; 8], p, 0));
+        assert_ne!(
+            low_band_key(&low, &[], p, 0),
+            low_band_key(&[0; 8], &[], p, 0)
+        );
     }
 }

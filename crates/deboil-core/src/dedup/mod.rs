@@ -45,7 +45,7 @@ use crate::lsh;
 use crate::minhash::{SigStore, Signature};
 use crate::normalize;
 pub use clusters::{Cluster, Member};
-use columns::{Columns, Facts};
+use columns::{ChunkedBytes, Columns, Facts};
 pub use ids::RepeatedIds;
 pub use options::{
     DedupOptions, DedupSettings, Keep, Measure, Preset, SettingsError, Verify, lsh_threshold,
@@ -64,9 +64,8 @@ pub struct Signed {
     pub signature: Signature,
     /// xxh3-128 of the normalised text.
     pub exact: u128,
-    /// One hash per LSH band, when the bands have too few rows to be read
-    /// off the stored signature (see [`lsh::keys_from_low_bytes`]); else
-    /// empty.
+    /// One hash per LSH band, when the bands have too few rows for a key
+    /// of 32 bits (see [`lsh::extra_key_bytes`]); else empty.
     pub bands: Vec<u64>,
     /// Characters of the text (for [`Keep::Longest`]).
     pub chars: u32,
@@ -99,7 +98,7 @@ impl DedupOptions {
     /// off the stored low bytes.
     fn band_hashes(&self, signature: &Signature) -> Vec<u64> {
         let mut bands = Vec::new();
-        if !lsh::keys_from_low_bytes(self.params) {
+        if lsh::extra_key_bytes(self.params) > 0 {
             lsh::band_hashes(signature, self.params, &mut bands);
         }
         bands
@@ -185,9 +184,9 @@ pub struct Deduper {
     opts: DedupOptions,
     docs: Columns,
     sigs: SigStore,
-    /// Band keys per document, only for bands too short to be read off the
-    /// signatures' low bytes (see [`lsh::keys_from_low_bytes`]).
-    band_keys: Vec<u32>,
+    /// Per document, the bytes kept of each band when bands have fewer than
+    /// four rows (see [`lsh::extra_key_bytes`]).
+    band_extra: ChunkedBytes,
     /// Made once every document is in.
     uf: UnionFind,
     /// Documents before this come from an [`IndexedDocs`].
@@ -207,7 +206,7 @@ impl Deduper {
         Deduper {
             docs: Columns::default(),
             sigs: SigStore::new(opts.signer.num_perm(), false),
-            band_keys: Vec::new(),
+            band_extra: ChunkedBytes::new(opts.params.bands * lsh::extra_key_bytes(opts.params)),
             uf: UnionFind::new(0),
             prior: 0,
             against: None,
@@ -353,9 +352,9 @@ impl Deduper {
 
     fn push_signature(&mut self, sig: &Signature, bands: &[u64]) {
         self.sigs.push(sig);
-        if !lsh::keys_from_low_bytes(self.opts.params) {
-            self.band_keys.extend(bands.iter().map(|&h| lsh::fold(h)));
-        }
+        let mut extra = Vec::new();
+        lsh::extra_key_of(bands, self.opts.params, &mut extra);
+        self.band_extra.push(&extra);
     }
 
     /// Joins every new document to the first earlier document with the same
@@ -397,18 +396,21 @@ impl Deduper {
         let params = self.opts.params;
         let nb = params.bands;
         let (opts, prior) = (&self.opts, self.prior as u32);
-        let (sigs, keys, uf) = (&self.sigs, &self.band_keys, &mut self.uf);
-        let key = |d: u32, b: usize| match keys.is_empty() {
-            true => lsh::low_band_key(sigs.get(d as usize).low, params, b),
-            false => keys[d as usize * nb + b],
+        let (sigs, extra, uf) = (&self.sigs, &self.band_extra, &mut self.uf);
+        let key = |d: u32, b: usize| {
+            lsh::low_band_key(sigs.get(d as usize).low, extra.get(d as usize), params, b)
         };
-        let agree = |x: u32, y: u32| match keys.is_empty() {
-            true => {
-                lsh::low_bands_agree(sigs.get(x as usize).low, sigs.get(y as usize).low, params)
+        let agree = |x: u32, y: u32| {
+            let on_rows =
+                lsh::low_bands_agree(sigs.get(x as usize).low, sigs.get(y as usize).low, params);
+            let (ex, ey) = (extra.get(x as usize), extra.get(y as usize));
+            if ex.is_empty() {
+                return on_rows;
             }
-            false => (0..nb.min(128)).fold(0, |m, b| {
-                m | (u128::from(keys[x as usize * nb + b] == keys[y as usize * nb + b]) << b)
-            }),
+            let n = ex.len() / nb;
+            let kept = (ex.chunks(n).zip(ey.chunks(n)).take(128).enumerate())
+                .fold(0u128, |m, (b, (a, c))| m | (u128::from(a == c) << b));
+            on_rows & kept
         };
         let included = |d: u32| copy[d as usize / 64] & (1 << (d % 64)) == 0;
         let (mut candidates, mut verified) = (0u64, 0u64);
@@ -464,7 +466,7 @@ impl Deduper {
     fn memory(&self, banding: usize) -> MemoryUse {
         MemoryUse {
             lsh_index: banding,
-            signatures: self.sigs.memory_bytes() + self.band_keys.capacity() * 4,
+            signatures: self.sigs.memory_bytes() + self.band_extra.memory_bytes(),
             ids_and_hashes: self.docs.memory_bytes() + self.uf.memory_bytes(),
         }
     }
