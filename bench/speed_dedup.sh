@@ -44,7 +44,7 @@ row() {
     g=$(secs env RAYON_NUM_THREADS="$j" taskset -c "$cpus" "$gaoya" "$corpus" "$work/c-gaoya.jsonl" 0.8 128 "$bands" "$rows")
     echo "$d $g" >> "$work/speed.pairs"
   done
-  python3 - "$label" "$work/speed.pairs" "$(stat -c %s "$corpus")" <<'PY'
+  python3 - "$label" "$work/speed.pairs" "$(stat -L -c %s "$corpus")" <<'PY'
 import statistics, sys
 label, pairs, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
 d, g = zip(*[map(float, l.split()) for l in open(pairs) if l.strip()])
@@ -58,7 +58,7 @@ PY
   echo "# Dedup speed: deboil against gaoya 0.2.2"
   echo
   echo "- date: $(date -u +%Y-%m-%d), deboil commit $(git rev-parse --short HEAD); machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/ {print $2}') GiB; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- corpora: \`bench/gen_dups.py --docs $docs\` (real paragraphs; $(stat -c %s "$peers") bytes) and \`bench/gen_words.py --docs $docs\` (random dictionary words in news-like layout; $(stat -c %s "$words") bytes)"
+  echo "- corpora: \`bench/gen_dups.py --docs $docs\` (real paragraphs; $(stat -L -c %s "$peers") bytes) and \`bench/gen_words.py --docs $docs\` (random dictionary words in news-like layout; $(stat -L -c %s "$words") bytes)"
   echo "- gaoya: \`bench/peers/gaoya-driver\` (lowercase whitespace tokens, word 5-grams, MinHasher32, $bands x $rows bands, candidates checked against 0.8, union-find); deboil dedup at matched settings: \`--shingle word:5 --similarity jaccard --threshold 0.8\` ($bands x $rows bands); deboil run with its defaults (cleaning, char:7, containment 0.7)"
   echo "- wall seconds: fastest / median / slowest of $RUNS runs, deboil and gaoya alternately; speed-up = gaoya's fastest over deboil's fastest; the last column is gaoya over deboil per pair of adjacent runs (min / median / max)"
   echo
@@ -74,7 +74,7 @@ PY
     tiny=$work/limits-tiny-$TINY.jsonl
     [ -s "$tiny" ] || python3 bench/gen_limits.py tiny "$tiny" "$TINY" > /dev/null
     /usr/bin/time -v $bin run "$tiny" -v -o /dev/null 2> "$work/speed-tiny.log"
-    python3 - "$work/speed-tiny.log" "$TINY" "$(stat -c %s "$tiny")" <<'PY'
+    python3 - "$work/speed-tiny.log" "$TINY" "$(stat -L -c %s "$tiny")" <<'PY'
 import re, sys
 log, n, size = open(sys.argv[1]).read(), int(sys.argv[2]), int(sys.argv[3])
 get = lambda k: re.search(re.escape(k) + r"\s*(.*)", log).group(1).strip()
