@@ -670,3 +670,30 @@ fn copies_in_another_unicode_form_are_exact_copies() {
     assert!(c.members.iter().all(|m| m.similarity == 1.0));
     assert_eq!(found.stats.exact_dropped, 2);
 }
+
+#[test]
+fn facts_first_then_signatures_decide_as_insert_does() {
+    let o = opts(|_| {});
+    let a = text(4, 12);
+    let texts = [
+        a.clone(),
+        format!("{a} Updated at noon with a correction."),
+        text(5, 12),
+        a,
+    ];
+    let mut one = Deduper::new(o.clone());
+    let mut split = Deduper::new(o.clone());
+    for (i, t) in texts.iter().enumerate() {
+        let s = o.sign(t);
+        one.insert(&format!("d{i}"), s.clone(), None);
+        split.insert_facts(&format!("d{i}"), s.exact, s.chars, None);
+    }
+    for t in &texts {
+        split.insert_signature(&o.sign(t));
+    }
+    let (one, split) = (one.finish(), split.finish());
+    assert_eq!(one.clusters, split.clusters);
+    assert_eq!(split.clusters.len(), 1);
+    assert_eq!((split.dup_of(1), split.dup_of(3)), (Some("d0"), Some("d0")));
+    assert!(split.is_kept(2));
+}
