@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Duplicate-finding quality on the labelled corpus of bench/gen_dups.py:
 # pair precision/recall/F1, adjusted Rand index, recall per kind of copy.
-# usage: bench/dedup_quality.sh      writes bench/results/dedup-quality.md
+# usage: [BIN=path/to/deboil] [WORK=dir] [OUT=file.md] bench/dedup_quality.sh
+#   writes bench/results/dedup-quality.md (or OUT); BIN and WORK let two
+#   builds be compared on the same corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p bench/work bench/results
-corpus=bench/work/dups.jsonl
-python3 bench/gen_dups.py "$corpus" 2> bench/work/gen.log
-cargo build --release --quiet
-bin=target/release/deboil
+work=${WORK:-bench/work}
+out=${OUT:-bench/results/dedup-quality.md}
+mkdir -p "$work" bench/results
+corpus=$work/dups.jsonl
+python3 bench/gen_dups.py "$corpus" 2> "$work/gen.log"
+[ -n "${BIN:-}" ] || cargo build --release --quiet
+bin=${BIN:-target/release/deboil}
 row() { # label, command...
   local label=$1; shift
-  "$bin" "$@" "$corpus" --mark -q > bench/work/marked.jsonl
-  python3 - "$label" "$(python3 bench/eval_dedup.py "$corpus" bench/work/marked.jsonl)" <<'PY'
+  "$bin" "$@" "$corpus" --mark -q > "$work/marked.jsonl"
+  python3 - "$label" "$(python3 bench/eval_dedup.py "$corpus" "$work/marked.jsonl")" <<'PY'
 import json, sys
 label, s = sys.argv[1], json.loads(sys.argv[2])
 k = s["recall_by_kind"]
@@ -23,7 +27,7 @@ PY
 {
   echo "# Duplicate-finding quality"
   echo
-  echo "- corpus: \`bench/gen_dups.py\` ($(cat bench/work/gen.log | cut -d: -f2-))"
+  echo "- corpus: \`bench/gen_dups.py\` ($(cut -d: -f2- "$work/gen.log"))"
   echo "- stories: gold article texts of ../shared/data/pages_dev.jsonl (seed articles when absent); every document carries its site's junk"
   echo "- scored by \`bench/eval_dedup.py\` on \`--mark\` output; 128 permutations throughout"
   echo
@@ -42,4 +46,4 @@ PY
   row "run, char:5, containment 0.7, min Jaccard 0.4" run --shingle char:5
   row "run, char:7, containment 0.8, min Jaccard 0.4" run --threshold 0.8
   row "run, char:7, jaccard 0.5" run --similarity jaccard --threshold 0.5
-} | tee bench/results/dedup-quality.md
+} | tee "$out"

@@ -6,9 +6,10 @@
 //! the number of permutations) that minimise the area of false positives below
 //! the threshold plus the area of false negatives above it.
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::hash::HashKeyed;
+use crate::hash::HashSetKeyed;
 use crate::minhash::Signature;
 
 /// Bands and rows per band.
@@ -75,79 +76,154 @@ pub fn band_hashes(sig: &Signature, p: Params, out: &mut Vec<u64>) {
     }
 }
 
-const NONE: u32 = u32::MAX;
-
-/// An LSH index: documents are added in order; each addition returns the
-/// earlier documents sharing a band with it.
-///
-/// Each band maps a bucket to its newest document; `next` chains every
-/// document to the previous one in the same bucket. That is one map entry
-/// per distinct bucket and four bytes per document and band, instead of a
-/// list per bucket. Buckets are keyed by 32 bits of the band hash: a
-/// collision only adds a candidate, and every candidate is verified.
-#[derive(Debug)]
-pub struct Index {
-    heads: Vec<HashKeyed<u32, u32>>,
-    next: Vec<u32>,
-    /// Candidates taken from one bucket at most, newest first: a band shared
-    /// by thousands of documents (boilerplate) would make the work quadratic.
-    pub max_per_bucket: usize,
+/// Bytes kept per band beside a signature's low bytes, so that every band
+/// key has 32 bits. Band keys are read off the stored low bytes (b-bit LSH):
+/// four rows or more are a key of 32 bits as they are (more are hashed to
+/// 32). Fewer rows hold too few bits (three: unrelated documents would meet
+/// in a band once in 2^24 pairs, 340 million candidate pairs at 10 million
+/// tiny documents), so each band keeps `4 - rows` bytes of the hash of its
+/// whole values: the key is the rows' low bytes, then those bytes.
+pub fn extra_key_bytes(p: Params) -> usize {
+    4usize.saturating_sub(p.rows)
 }
 
-impl Index {
-    /// An empty index for `bands` bands.
-    pub fn new(bands: usize, max_per_bucket: usize) -> Index {
-        Index {
-            heads: (0..bands).map(|_| HashKeyed::default()).collect(),
-            next: Vec::new(),
-            max_per_bucket,
-        }
+/// Band `b`'s key from a signature's low bytes and, with fewer than four
+/// rows, the band's kept bytes (`extra`, see [`extra_key_bytes`]).
+#[inline]
+pub fn low_band_key(low: &[u8], extra: &[u8], p: Params, b: usize) -> u32 {
+    let rows = &low[b * p.rows..(b + 1) * p.rows];
+    if rows.len() >= 4 {
+        return match rows.try_into() {
+            Ok(four) => u32::from_le_bytes(four),
+            Err(_) => fold(xxh3_64_with_seed(rows, b as u64)),
+        };
     }
+    let n = 4 - rows.len();
+    let kept = &extra[b * n..(b + 1) * n];
+    (rows.iter().chain(kept).rev()).fold(0, |k, &r| (k << 8) | u32::from(r))
+}
 
-    /// Adds document `doc` (the next in order: 0, 1, 2, ...) with its band
-    /// hashes; puts the earlier documents sharing a band in `candidates`
-    /// (sorted, without repeats).
-    pub fn insert(&mut self, doc: u32, bands: &[u64], candidates: &mut Vec<u32>) {
-        let nb = self.heads.len();
-        debug_assert_eq!(
-            self.next.len(),
-            doc as usize * nb,
-            "documents come in order"
+/// The bytes [`extra_key_bytes`] keeps of each band, from its hashes (as
+/// [`band_hashes`] gives them).
+pub fn extra_key_of(hashes: &[u64], p: Params, out: &mut Vec<u8>) {
+    let n = extra_key_bytes(p);
+    for &h in hashes {
+        out.extend_from_slice(&fold(h).to_le_bytes()[..n]);
+    }
+}
+
+/// Bit `e` set when band `e` of two signatures (their low bytes) holds the
+/// same rows, for the bands within the first 128 values. Eight bytes are
+/// compared at a time (SWAR): this runs for every candidate pair in every
+/// band it meets.
+pub fn low_bands_agree(a: &[u8], b: &[u8], p: Params) -> u128 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let n = a.len().min(b.len()).min(128);
+    // Bit i: value i's low bytes are equal.
+    let mut eq: u128 = 0;
+    for (i, (x, y)) in a[..n].chunks(8).zip(b[..n].chunks(8)).enumerate() {
+        let (mut xa, mut ya) = ([0u8; 8], [0u8; 8]);
+        xa[..x.len()].copy_from_slice(x);
+        ya[..y.len()].copy_from_slice(y);
+        let z = u64::from_le_bytes(xa) ^ u64::from_le_bytes(ya);
+        // Bit 7 of each byte of `zero`: that byte of `z` is zero (exact: no
+        // carry crosses bytes).
+        let zero = !(((z & LOW7) + LOW7) | z) & !LOW7;
+        let packed = ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+        eq |= u128::from(packed) << (8 * i);
+    }
+    // Bit `e * rows` of `all`: rows e*rows .. (e+1)*rows all equal.
+    let mut all = eq;
+    for s in 1..p.rows {
+        all &= eq >> s;
+    }
+    let mut out = 0;
+    for e in 0..p.bands.min(n / p.rows) {
+        out |= ((all >> (e * p.rows)) & 1) << e;
+    }
+    out
+}
+
+/// A 64-bit band hash folded to the 32 bits a bucket is keyed by.
+#[inline]
+pub fn fold(h: u64) -> u32 {
+    (h ^ (h >> 32)) as u32
+}
+
+/// Candidate pairs, found band by band once every document is in.
+///
+/// For each band the included documents are sorted by (key, document): a
+/// run of equal keys is a bucket, and each document's candidates are the
+/// `max_per_bucket` documents before it in its bucket (a band shared by
+/// thousands of documents, boilerplate, would make the work quadratic).
+/// Eight bytes per document while a band is sorted, instead of a hash map
+/// entry and a chain link per document and band held throughout. A pair
+/// met in an earlier band is not given again, unless that band's bucket was
+/// over `max_per_bucket` (where the pair may have been out of reach).
+///
+/// `key(doc, band)` is a band key; `agree(a, b)` has bit `e` set when two
+/// documents share band `e` (for the first 128 bands: past those, a pair
+/// met in several bands is given again, and verified again, to the same
+/// result). `f(band, pairs)` gets each band's new pairs `(document,
+/// earlier)`, sorted. Returns the bytes the banding held at most.
+pub fn candidate_pairs(
+    docs: usize,
+    bands: usize,
+    max_per_bucket: usize,
+    key: impl Fn(u32, usize) -> u32 + Sync,
+    agree: impl Fn(u32, u32) -> u128 + Sync,
+    included: impl Fn(u32) -> bool + Sync,
+    mut f: impl FnMut(usize, &[(u32, u32)]),
+) -> usize {
+    let mut entries: Vec<u64> = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    // Per band, the keys of buckets too big for every pair to be reached.
+    let mut big: Vec<HashSetKeyed<u32>> = Vec::with_capacity(bands);
+    let mut peak = 0;
+    for b in 0..bands {
+        entries.clear();
+        entries.par_extend(
+            (0..docs as u32)
+                .into_par_iter()
+                .filter(|&d| included(d))
+                .map(|d| (u64::from(key(d, b)) << 32) | u64::from(d)),
         );
-        candidates.clear();
-        for (b, &h) in bands.iter().enumerate() {
-            let key = (h ^ (h >> 32)) as u32;
-            let prev = self.heads[b].insert(key, doc).unwrap_or(NONE);
-            self.next.push(prev);
-            let mut c = prev;
-            let mut taken = 0;
-            while c != NONE && taken < self.max_per_bucket {
-                candidates.push(c);
-                c = self.next[c as usize * nb + b];
-                taken += 1;
+        entries.par_sort_unstable();
+        pairs.clear();
+        let mut big_here = HashSetKeyed::default();
+        for run in entries.chunk_by(|x, y| x >> 32 == y >> 32) {
+            if run.len() > max_per_bucket + 1 {
+                big_here.insert((run[0] >> 32) as u32);
+            }
+            for (i, &e) in run.iter().enumerate().skip(1) {
+                let from = i.saturating_sub(max_per_bucket);
+                pairs.extend(run[from..i].iter().map(|&c| (e as u32, c as u32)));
             }
         }
-        candidates.sort_unstable();
-        candidates.dedup();
+        let earlier = &big;
+        let before = if b >= 128 { !0 } else { (1u128 << b) - 1 };
+        let seen = |&(d, c): &(u32, u32)| {
+            let mut m = agree(d, c) & before;
+            while m != 0 {
+                let e = m.trailing_zeros() as usize;
+                if earlier[e].is_empty() || !earlier[e].contains(&key(d, e)) {
+                    return true;
+                }
+                m &= m - 1;
+            }
+            false
+        };
+        if b > 0 && !pairs.is_empty() {
+            let keep: Vec<bool> = pairs.par_iter().map(|p| !seen(p)).collect();
+            let mut i = 0;
+            pairs.retain(|_| (keep[i], i += 1).0);
+        }
+        pairs.sort_unstable();
+        peak = peak.max(entries.capacity() * 8 + pairs.capacity() * 8);
+        big.push(big_here);
+        f(b, &pairs);
     }
-
-    /// Passes over document `doc` (an exact copy, kept out of the buckets),
-    /// so that document numbers stay positions in the chains.
-    pub fn skip(&mut self, doc: u32) {
-        let nb = self.heads.len();
-        debug_assert_eq!(
-            self.next.len(),
-            doc as usize * nb,
-            "documents come in order"
-        );
-        self.next.extend(std::iter::repeat_n(NONE, nb));
-    }
-
-    /// Bytes held, roughly: map entries and chain links.
-    pub fn memory_bytes(&self) -> usize {
-        let entries: usize = self.heads.iter().map(|m| m.capacity()).sum();
-        entries * (std::mem::size_of::<(u32, u32)>() + 1) + self.next.capacity() * 4
-    }
+    peak
 }
 
 #[cfg(test)]
@@ -169,30 +245,84 @@ mod tests {
         assert!(optimal_params(0.9, 128).rows > optimal_params(0.5, 128).rows);
     }
 
+    fn pairs_of(keys: &[&[u32]], max: usize, skip: &[u32]) -> Vec<(usize, Vec<(u32, u32)>)> {
+        let mut out = Vec::new();
+        candidate_pairs(
+            keys.len(),
+            keys[0].len(),
+            max,
+            |d, b| keys[d as usize][b],
+            |x, y| {
+                let (x, y) = (keys[x as usize], keys[y as usize]);
+                (0..x.len()).fold(0, |m, b| m | (u128::from(x[b] == y[b]) << b))
+            },
+            |d| !skip.contains(&d),
+            |b, p| out.push((b, p.to_vec())),
+        );
+        out
+    }
+
     #[test]
-    fn index_returns_earlier_documents_sharing_a_band() {
-        let mut idx = Index::new(3, 8);
-        let mut c = Vec::new();
-        idx.insert(0, &[1, 2, 3], &mut c);
-        assert!(c.is_empty());
-        idx.insert(1, &[9, 2, 9], &mut c);
-        assert_eq!(c, [0]);
-        // The same hash in another band is no match.
-        idx.insert(2, &[3, 8, 7], &mut c);
-        assert!(c.is_empty());
-        idx.insert(3, &[1, 2, 7], &mut c);
-        assert_eq!(c, [0, 1, 2]);
-        // At most max_per_bucket from one bucket, newest first.
-        let mut idx = Index::new(1, 2);
-        for d in 0..5 {
-            idx.insert(d, &[42], &mut c);
-        }
-        assert_eq!(c, [2, 3]);
-        // A skipped document is never a candidate.
-        let mut idx = Index::new(1, 8);
-        idx.insert(0, &[7], &mut c);
-        idx.skip(1);
-        idx.insert(2, &[7], &mut c);
-        assert_eq!(c, [0]);
+    fn pairs_are_documents_sharing_a_band_given_once() {
+        let keys: &[&[u32]] = &[&[1, 2, 3], &[9, 2, 9], &[3, 8, 7], &[1, 2, 7]];
+        // The same key in another band is no match; (3, 0) shares bands 0
+        // and 1, and is given in band 0 only.
+        let found = pairs_of(keys, 8, &[]);
+        assert_eq!(found[0].1, [(3, 0)]);
+        assert_eq!(found[1].1, [(1, 0), (3, 1)]);
+        assert_eq!(found[2].1, [(3, 2)]);
+        // At most max_per_bucket from one bucket, the nearest before.
+        let five: Vec<[u32; 1]> = (0..5).map(|_| [42]).collect();
+        let five: Vec<&[u32]> = five.iter().map(|k| &k[..]).collect();
+        let found = pairs_of(&five, 2, &[]);
+        assert_eq!(
+            found[0].1,
+            [(1, 0), (2, 0), (2, 1), (3, 1), (3, 2), (4, 2), (4, 3)]
+        );
+        // A document left out is never a candidate.
+        let found = pairs_of(&[&[7], &[7], &[7]], 8, &[1]);
+        assert_eq!(found[0].1, [(2, 0)]);
+    }
+
+    #[test]
+    fn a_pair_out_of_reach_in_a_big_bucket_comes_again() {
+        // Documents 0 and 3 share band 0, but three others lie between them
+        // with max_per_bucket 1; band 1 gives them.
+        let keys: &[&[u32]] = &[&[5, 1], &[5, 2], &[5, 3], &[5, 1]];
+        let found = pairs_of(keys, 1, &[]);
+        assert_eq!(found[1].1, [(3, 0)]);
+        // In a small bucket the pair was given in band 0: not again.
+        let found = pairs_of(&[&[5, 1], &[5, 1]], 1, &[]);
+        assert_eq!((found[0].1.len(), found[1].1.len()), (1, 0));
+    }
+
+    #[test]
+    fn low_band_keys_are_the_rows_bytes() {
+        let p = Params { bands: 2, rows: 4 };
+        let low = [1, 2, 3, 4, 5, 6, 7, 8];
+        assert_eq!(
+            low_band_key(&low, &[], p, 1),
+            u32::from_le_bytes([5, 6, 7, 8])
+        );
+        let p3 = Params { bands: 2, rows: 3 };
+        assert_eq!(
+            low_band_key(&low, &[9, 10], p3, 1),
+            u32::from_le_bytes([4, 5, 6, 10])
+        );
+        assert_eq!(extra_key_bytes(p3), 1);
+        assert_eq!(low_bands_agree(&low, &[1, 2, 3, 4, 0, 6, 7, 8], p), 0b01);
+        assert_eq!(low_bands_agree(&low, &[0, 2, 3, 4, 5, 6, 7, 8], p), 0b10);
+        assert_eq!(low_bands_agree(&low, &low, p), 0b11);
+        // Across 8-byte words, and with a partial last word.
+        let a: Vec<u8> = (0..21).collect();
+        let mut b = a.clone();
+        b[8] = 99;
+        let p7 = Params { bands: 3, rows: 7 };
+        assert_eq!(low_bands_agree(&a, &b, p7), 0b101);
+        let p = Params { bands: 1, rows: 8 };
+        assert_ne!(
+            low_band_key(&low, &[], p, 0),
+            low_band_key(&[0; 8], &[], p, 0)
+        );
     }
 }

@@ -363,9 +363,8 @@ pub fn line_hash(key: &[u8], scratch: &mut Vec<u8>) -> u64 {
 /// Replaces every ASCII digit with `0`, so "Nr. 2231" and "Nr. 2232" share a key.
 pub fn fold_digits(key: &mut [u8]) {
     for b in key {
-        if b.is_ascii_digit() {
-            *b = b'0';
-        }
+        // A select, not a conditional store, so that the loop vectorises.
+        *b = if b.is_ascii_digit() { b'0' } else { *b };
     }
 }
 

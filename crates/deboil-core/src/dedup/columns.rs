@@ -58,3 +58,55 @@ impl Columns {
             + newest
     }
 }
+
+/// Documents per chunk of a [`ChunkedBytes`].
+const CHUNK_DOCS: usize = 4096;
+
+/// The same number of bytes per document, in fixed-size chunks: no doubling
+/// slack as one growing array would have.
+#[derive(Debug, Default)]
+pub(super) struct ChunkedBytes {
+    per_doc: usize,
+    chunks: Vec<Vec<u8>>,
+    len: usize,
+}
+
+impl ChunkedBytes {
+    pub fn new(per_doc: usize) -> ChunkedBytes {
+        ChunkedBytes {
+            per_doc,
+            ..ChunkedBytes::default()
+        }
+    }
+
+    /// Appends one document's bytes (`per_doc` of them; none when that is 0).
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.per_doc == 0 {
+            return;
+        }
+        assert_eq!(bytes.len(), self.per_doc, "bytes per document");
+        if self.len.is_multiple_of(CHUNK_DOCS) {
+            self.chunks
+                .push(Vec::with_capacity(CHUNK_DOCS * self.per_doc));
+        }
+        self.chunks
+            .last_mut()
+            .expect("a chunk")
+            .extend_from_slice(bytes);
+        self.len += 1;
+    }
+
+    /// Document `i`'s bytes (empty when none are kept).
+    pub fn get(&self, i: usize) -> &[u8] {
+        if self.per_doc == 0 {
+            return &[];
+        }
+        let at = (i % CHUNK_DOCS) * self.per_doc;
+        &self.chunks[i / CHUNK_DOCS][at..at + self.per_doc]
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.chunks.iter().map(Vec::capacity).sum::<usize>()
+            + self.chunks.capacity() * std::mem::size_of::<Vec<u8>>()
+    }
+}

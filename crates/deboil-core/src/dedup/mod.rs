@@ -2,13 +2,15 @@
 //! text) and near (MinHash + LSH, every candidate verified before it joins
 //! two documents).
 //!
-//! A [`Deduper`] takes documents in order and decides each as it comes, so
-//! the result does not depend on threads or batch sizes; [`Deduper::finish`]
-//! groups them into [`Cluster`]s: verified pairs form components, and each
+//! A [`Deduper`] takes documents in order; [`Deduper::finish`] joins exact
+//! copies, then finds candidate pairs band by band (sorted band keys, see
+//! [`lsh::candidate_pairs`]) and joins those verified, so the result does not
+//! depend on threads or batch sizes. It groups them into [`Cluster`]s:
+//! verified pairs form components, and each
 //! component is split into stars, so that every member of a cluster is within
 //! the threshold of its centre (see `clusters.rs`). Texts are not kept unless exact
-//! verification needs them: per document it holds a signature's low bytes,
-//! an exact hash and the id.
+//! verification needs them: per document it holds a signature's low bytes
+//! (the LSH band keys are read off them), an exact hash and the id.
 //!
 //! ```
 //! use deboil_core::dedup::{DedupOptions, Deduper};
@@ -39,12 +41,11 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::cluster::UnionFind;
-use crate::hash::HashKeyed;
 use crate::lsh;
 use crate::minhash::{SigStore, Signature};
 use crate::normalize;
 pub use clusters::{Cluster, Member};
-use columns::{Columns, Facts};
+use columns::{ChunkedBytes, Columns, Facts};
 pub use ids::RepeatedIds;
 pub use options::{
     DedupOptions, DedupSettings, Keep, Measure, Preset, SettingsError, Verify, lsh_threshold,
@@ -63,7 +64,8 @@ pub struct Signed {
     pub signature: Signature,
     /// xxh3-128 of the normalised text.
     pub exact: u128,
-    /// One hash per LSH band.
+    /// One hash per LSH band, when the bands have too few rows for a key
+    /// of 32 bits (see [`lsh::extra_key_bytes`]); else empty.
     pub bands: Vec<u64>,
     /// Characters of the text (for [`Keep::Longest`]).
     pub chars: u32,
@@ -83,14 +85,23 @@ impl DedupOptions {
     /// `chars` is what [`Keep::Longest`] compares.
     pub fn sign_key(&self, key: &[u8], chars: u32) -> Signed {
         let signature = self.signer.sign_key_bytes(key);
-        let mut bands = Vec::with_capacity(self.params.bands);
-        lsh::band_hashes(&signature, self.params, &mut bands);
+        let bands = self.band_hashes(&signature);
         Signed {
             signature,
             exact: xxh3_128(key),
             bands,
             chars,
         }
+    }
+
+    /// The band hashes a [`Signed`] carries: none when band keys are read
+    /// off the stored low bytes.
+    fn band_hashes(&self, signature: &Signature) -> Vec<u64> {
+        let mut bands = Vec::new();
+        if lsh::extra_key_bytes(self.params) > 0 {
+            lsh::band_hashes(signature, self.params, &mut bands);
+        }
+        bands
     }
 
     /// Signs `text`: signature, exact hash and band hashes. Pure, so any
@@ -101,8 +112,7 @@ impl DedupOptions {
             normalize::push_key(text, key);
             (self.signer.sign_key_bytes(key), xxh3_128(key))
         });
-        let mut bands = Vec::with_capacity(self.params.bands);
-        lsh::band_hashes(&signature, self.params, &mut bands);
+        let bands = self.band_hashes(&signature);
         Signed {
             signature,
             exact,
@@ -159,36 +169,34 @@ pub struct DedupStats {
 /// Bytes the deduplicator held, by part.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct MemoryUse {
-    /// The LSH index.
+    /// The LSH banding at its largest (one band sorted, its pairs).
     pub lsh_index: usize,
-    /// The stored signatures.
+    /// The stored signatures (and band keys, when kept).
     pub signatures: usize,
-    /// Ids, exact hashes (and their map) and the union-find.
+    /// Ids, exact hashes and the union-find.
     pub ids_and_hashes: usize,
 }
 
-/// Decides, document by document in input order, which are duplicates.
+/// Takes documents in input order; [`Deduper::finish`] finds which are
+/// duplicates.
 #[derive(Debug)]
 pub struct Deduper {
     opts: DedupOptions,
     docs: Columns,
     sigs: SigStore,
+    /// Per document, the bytes kept of each band when bands have fewer than
+    /// four rows (see [`lsh::extra_key_bytes`]).
+    band_extra: ChunkedBytes,
+    /// Made once every document is in.
     uf: UnionFind,
-    /// The first document of each normalised text, by the low half of its
-    /// hash (`docs.exact` holds the whole).
-    first_copy: HashKeyed<u64, u32>,
-    index: lsh::Index,
     /// Documents before this come from an [`IndexedDocs`].
     prior: usize,
     against: Option<IndexedDocs>,
     collect_index: bool,
-    /// Candidate pairs (new, earlier) awaiting exact verification.
-    pending: Vec<(u32, u32)>,
     /// With [`Verify::Exact`], each new document's text when it came with
     /// one ([`Deduper::push`], [`Deduper::push_batch`]); `None` after
     /// [`Deduper::insert`], whose caller keeps the texts.
     texts: Vec<Option<Box<str>>>,
-    candidates: Vec<u32>,
     stats: DedupStats,
 }
 
@@ -198,15 +206,12 @@ impl Deduper {
         Deduper {
             docs: Columns::default(),
             sigs: SigStore::new(opts.signer.num_perm(), false),
+            band_extra: ChunkedBytes::new(opts.params.bands * lsh::extra_key_bytes(opts.params)),
             uf: UnionFind::new(0),
-            first_copy: HashKeyed::default(),
-            index: lsh::Index::new(opts.params.bands, opts.max_per_bucket),
             prior: 0,
             against: None,
             collect_index: false,
-            pending: Vec::new(),
             texts: Vec::new(),
-            candidates: Vec::new(),
             stats: DedupStats::default(),
             opts,
         }
@@ -217,12 +222,7 @@ impl Deduper {
     /// the same shingling, scheme and number of values.
     pub fn against(opts: DedupOptions, index: IndexedDocs) -> Deduper {
         let mut d = Deduper::new(opts);
-        let mut bands = Vec::new();
         for ((id, &h), sig) in index.ids.iter().zip(&index.exact).zip(&index.sigs) {
-            let doc = d.uf.push();
-            d.first_copy.entry(h as u64).or_insert(doc);
-            lsh::band_hashes(sig, d.opts.params, &mut bands);
-            d.index.insert(doc, &bands, &mut d.candidates);
             let facts = Facts {
                 id: id.as_str().into(),
                 chars: 0,
@@ -230,7 +230,8 @@ impl Deduper {
                 exact: h,
             };
             d.docs.push(facts, &d.opts.keep);
-            d.sigs.push(sig);
+            let bands = d.opts.band_hashes(sig);
+            d.push_signature(sig, &bands);
         }
         d.prior = index.len();
         d.against = Some(index);
@@ -278,7 +279,6 @@ impl Deduper {
         let doc = self.insert(id, signed, newest);
         if self.opts.verify == Verify::Exact {
             self.texts[doc - self.prior] = Some(text.into());
-            self.verify_stored();
         }
         doc
     }
@@ -303,122 +303,171 @@ impl Deduper {
                 self.texts[doc - self.prior] = Some(text.as_ref().into());
             }
         }
-        self.verify_stored();
         first
     }
 
-    /// Verifies held pairs on the stored texts; pairs with a document added
-    /// by [`Deduper::insert`] stay held for [`Deduper::verify_pending`].
-    fn verify_stored(&mut self) {
-        let prior = self.prior;
-        let stored = |i: u32| self.texts[i as usize - prior].is_some();
-        if !self.pending.iter().all(|&(a, b)| stored(a) && stored(b)) {
-            return;
-        }
-        let texts = std::mem::take(&mut self.texts);
-        let r: Result<(), std::convert::Infallible> = self
-            .verify_pending(|i| Ok(texts[i - prior].as_deref().unwrap_or_default().to_string()));
-        r.expect("infallible");
-        self.texts = texts;
+    /// Adds one signed document (see [`DedupOptions::sign`]); returns its
+    /// index. With [`Verify::Exact`], its pairs are verified on texts given
+    /// to [`Deduper::finish_with_texts`].
+    pub fn insert(&mut self, id: &str, signed: Signed, newest: Option<&str>) -> usize {
+        let doc = self.insert_facts(id, signed.exact, signed.chars, newest);
+        self.insert_signature(&signed);
+        doc
     }
 
-    /// Decides one signed document (see [`DedupOptions::sign`]); returns its
-    /// index. Exact copies join their first copy and stay out of the LSH
-    /// buckets; other candidates are verified on the signatures, or, with
-    /// [`Verify::Exact`], held until [`Deduper::verify_pending`].
-    pub fn insert(&mut self, id: &str, signed: Signed, newest: Option<&str>) -> usize {
-        let doc = self.uf.push();
-        let h = signed.exact;
+    /// Adds one document's facts before its signature is known (`chars` is
+    /// what [`Keep::Longest`] compares); returns its index. Signatures follow
+    /// in document order through [`Deduper::insert_signature`], so that
+    /// nothing else about a document waits beside the deduplicator.
+    pub fn insert_facts(
+        &mut self,
+        id: &str,
+        exact: u128,
+        chars: u32,
+        newest: Option<&str>,
+    ) -> usize {
+        let doc = self.docs.len();
         self.docs.push(
             Facts {
-                exact: h,
+                exact,
                 id: id.into(),
                 newest: newest.map(Into::into),
-                chars: signed.chars,
+                chars,
             },
             &self.opts.keep,
         );
-        self.sigs.push(&signed.signature);
         if self.opts.verify == Verify::Exact {
             self.texts.push(None);
         }
-        match self.first_copy.get(&(h as u64)).copied() {
-            Some(first) if self.docs.exact[first as usize] == h => {
-                self.uf.union(first, doc);
-                self.index.skip(doc);
-            }
-            _ => {
-                // (A collision of the low halves alone is a new text; the
-                // map keeps the first.)
-                self.first_copy.entry(h as u64).or_insert(doc);
-                let mut candidates = std::mem::take(&mut self.candidates);
-                self.index.insert(doc, &signed.bands, &mut candidates);
-                let exact = self.opts.verify == Verify::Exact;
-                for &c in &candidates {
-                    self.stats.candidates += 1;
-                    if exact && c as usize >= self.prior {
-                        self.pending.push((doc, c));
-                    } else if self
-                        .opts
-                        .similarity(self.sigs.get(doc as usize), self.sigs.get(c as usize))
-                        >= self.opts.threshold
-                    {
-                        self.stats.verified += 1;
-                        self.uf.union(c, doc);
-                    }
-                }
-                self.candidates = candidates;
-            }
-        }
-        doc as usize
+        doc
     }
 
-    /// Whether candidate pairs await [`Deduper::verify_pending`].
-    pub fn has_pending(&self) -> bool {
-        !self.pending.is_empty()
+    /// The signature of the first document added by
+    /// [`Deduper::insert_facts`] without one (its exact hash and length are
+    /// taken from there, not from `signed`).
+    pub fn insert_signature(&mut self, signed: &Signed) {
+        assert!(self.sigs.len() < self.docs.len(), "a signature too many");
+        self.push_signature(&signed.signature, &signed.bands);
     }
 
-    /// Verifies the held candidate pairs on the shingle sets of their texts,
-    /// in parallel; `text_of(i)` gives document `i`'s text as it was signed.
-    /// Clusters are components, so verifying later changes nothing but when.
-    pub fn verify_pending<E: Send>(
-        &mut self,
-        text_of: impl Fn(usize) -> Result<String, E> + Sync,
-    ) -> Result<(), E> {
-        if self.pending.is_empty() {
-            return Ok(());
-        }
-        let pairs = std::mem::take(&mut self.pending);
-        // Each document's shingles once, however many pairs it is in.
-        let mut ids: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let opts = &self.opts;
-        let sets: Vec<Vec<u64>> = ids
-            .par_iter()
-            .map(|&i| text_of(i as usize).map(|t| opts.shingle_set(&t)))
-            .collect::<Result<_, E>>()?;
-        let set = |i: u32| &sets[ids.binary_search(&i).expect("collected above")];
-        let sims: Vec<f64> = pairs
-            .par_iter()
-            .map(|&(a, b)| opts.set_similarity(set(a), set(b)))
+    fn push_signature(&mut self, sig: &Signature, bands: &[u64]) {
+        self.sigs.push(sig);
+        let mut extra = Vec::new();
+        lsh::extra_key_of(bands, self.opts.params, &mut extra);
+        self.band_extra.push(&extra);
+    }
+
+    /// Joins every new document to the first earlier document with the same
+    /// normalised text; returns which documents are such copies (they stay
+    /// out of the LSH buckets). Sorting by the hash's low half, then by
+    /// document, finds each document's first copy.
+    fn join_exact_copies(&mut self) -> Vec<u64> {
+        let exact = &self.docs.exact;
+        let mut by_hash: Vec<(u64, u32)> = (0..exact.len() as u32)
+            .into_par_iter()
+            .map(|d| (exact[d as usize] as u64, d))
             .collect();
-        for (&(doc, c), s) in pairs.iter().zip(sims) {
-            if s >= self.opts.threshold {
-                self.stats.verified += 1;
-                self.uf.union(c, doc);
+        by_hash.par_sort_unstable();
+        let mut copy = vec![0u64; exact.len().div_ceil(64)];
+        for run in by_hash.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+            // A collision of the low halves alone is a new text; the first
+            // document of the run stays the one copies are compared with.
+            let first = run[0].1;
+            for &(_, d) in &run[1..] {
+                if d as usize >= self.prior && exact[d as usize] == exact[first as usize] {
+                    self.uf.union(first, d);
+                    copy[d as usize / 64] |= 1 << (d % 64);
+                }
             }
         }
-        Ok(())
+        copy
     }
 
-    fn memory(&self) -> MemoryUse {
+    /// Finds the candidate pairs band by band and joins those verified: on
+    /// the signatures, or, with [`Verify::Exact`], on the shingle sets of
+    /// the texts (`text_of`), band by band so that the sets of one band's
+    /// pairs only are held. Returns the bytes the banding held at most.
+    fn join_near_copies<E: Send>(
+        &mut self,
+        copy: &[u64],
+        text_of: &(impl Fn(usize) -> Result<String, E> + Sync),
+    ) -> Result<usize, E> {
+        let exact = self.opts.verify == Verify::Exact;
+        let params = self.opts.params;
+        let nb = params.bands;
+        let (opts, prior) = (&self.opts, self.prior as u32);
+        let (sigs, extra, uf) = (&self.sigs, &self.band_extra, &mut self.uf);
+        let key = |d: u32, b: usize| {
+            lsh::low_band_key(sigs.get(d as usize).low, extra.get(d as usize), params, b)
+        };
+        let agree = |x: u32, y: u32| {
+            let on_rows =
+                lsh::low_bands_agree(sigs.get(x as usize).low, sigs.get(y as usize).low, params);
+            let (ex, ey) = (extra.get(x as usize), extra.get(y as usize));
+            if ex.is_empty() {
+                return on_rows;
+            }
+            let n = ex.len() / nb;
+            let kept = (ex.chunks(n).zip(ey.chunks(n)).take(128).enumerate())
+                .fold(0u128, |m, (b, (a, c))| m | (u128::from(a == c) << b));
+            on_rows & kept
+        };
+        let included = |d: u32| copy[d as usize / 64] & (1 << (d % 64)) == 0;
+        let (mut candidates, mut verified) = (0u64, 0u64);
+        let mut failed = None;
+        let peak = lsh::candidate_pairs(
+            sigs.len(),
+            nb,
+            opts.max_per_bucket,
+            key,
+            agree,
+            included,
+            |_, pairs| {
+                if failed.is_some() {
+                    return;
+                }
+                candidates += pairs.len() as u64;
+                // Pairs of two new documents go to the texts; pairs with an
+                // indexed document (no text) to the signatures. Without exact
+                // verification, the band's pairs are verified where they lie.
+                let on_sigs = |&(d, c): &(u32, u32)| {
+                    opts.similarity(sigs.get(d as usize), sigs.get(c as usize)) >= opts.threshold
+                };
+                let mut join = |&(d, c): &(u32, u32)| {
+                    verified += 1;
+                    uf.union(c, d);
+                };
+                if !exact {
+                    let ok: Vec<bool> = pairs.par_iter().map(on_sigs).collect();
+                    pairs.iter().zip(ok).filter(|p| p.1).for_each(|p| join(p.0));
+                    return;
+                }
+                let (held, now): (Vec<_>, Vec<_>) = pairs.iter().partition(|&&(_, c)| c >= prior);
+                let ok: Vec<bool> = now.par_iter().map(on_sigs).collect();
+                let held_ok = match verify_on_texts(opts, &held, text_of) {
+                    Ok(ok) => ok,
+                    Err(e) => {
+                        failed = Some(e);
+                        return;
+                    }
+                };
+                let both = now.iter().zip(ok).chain(held.iter().zip(held_ok));
+                both.filter(|p| p.1).for_each(|p| join(p.0));
+            },
+        );
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        self.stats.candidates += candidates;
+        self.stats.verified += verified;
+        Ok(peak)
+    }
+
+    fn memory(&self, banding: usize) -> MemoryUse {
         MemoryUse {
-            lsh_index: self.index.memory_bytes(),
-            signatures: self.sigs.memory_bytes(),
-            ids_and_hashes: self.docs.memory_bytes()
-                + self.first_copy.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
-                + self.uf.memory_bytes(),
+            lsh_index: banding,
+            signatures: self.sigs.memory_bytes() + self.band_extra.memory_bytes(),
+            ids_and_hashes: self.docs.memory_bytes() + self.uf.memory_bytes(),
         }
     }
 
@@ -443,23 +492,32 @@ impl Deduper {
     }
 
     /// [`Deduper::finish`] for documents whose texts live elsewhere: with
-    /// [`Verify::Exact`], held pairs are verified and member similarities
-    /// computed from `text_of(i)`, which is not called otherwise.
+    /// [`Verify::Exact`], candidate pairs are verified and member
+    /// similarities computed from `text_of(i)`, which is not called
+    /// otherwise.
+    ///
+    /// Exact copies are joined first, then candidate pairs band by band;
+    /// clusters are components, so the order of the joins changes nothing.
     pub fn finish_with_texts<E: Send>(
         mut self,
         text_of: impl Fn(usize) -> Result<String, E> + Sync,
     ) -> Result<Deduplication, E> {
-        let exact = self.opts.verify == Verify::Exact;
-        if exact {
-            self.verify_pending(&text_of)?;
-        }
+        assert_eq!(
+            self.sigs.len(),
+            self.docs.len(),
+            "a document without signature"
+        );
+        self.uf = UnionFind::new(self.docs.len());
+        let copy = self.join_exact_copies();
+        let banding = self.join_near_copies(&copy, &text_of)?;
+        drop(copy);
         let mut stats = std::mem::take(&mut self.stats);
-        stats.memory = self.memory();
+        stats.memory = self.memory(banding);
         let prior = self.prior;
         let components = clusters::components(&mut self.uf, prior);
         let (opts, docs, sigs) = (&self.opts, &self.docs, &self.sigs);
         let sig_sim = |a: usize, b: usize| opts.similarity(sigs.get(a), sigs.get(b));
-        let split: Vec<Vec<Cluster>> = if exact {
+        let split: Vec<Vec<Cluster>> = if self.opts.verify == Verify::Exact {
             // Components are independent: each reads its texts and splits
             // on exact similarities (indexed documents have no text: their
             // pairs use the signatures).
@@ -601,6 +659,28 @@ impl Deduplication {
         }
         Some(kept)
     }
+}
+
+/// Whether each pair's texts are within the threshold, on their shingle
+/// sets; `text_of(i)` gives document `i`'s text as it was signed.
+fn verify_on_texts<E: Send>(
+    opts: &DedupOptions,
+    pairs: &[(u32, u32)],
+    text_of: impl Fn(usize) -> Result<String, E> + Sync,
+) -> Result<Vec<bool>, E> {
+    // Each document's shingles once, however many pairs it is in.
+    let mut ids: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let sets: Vec<Vec<u64>> = ids
+        .par_iter()
+        .map(|&i| text_of(i as usize).map(|t| opts.shingle_set(&t)))
+        .collect::<Result<_, E>>()?;
+    let set = |i: u32| &sets[ids.binary_search(&i).expect("collected above")];
+    Ok(pairs
+        .par_iter()
+        .map(|&(a, b)| opts.set_similarity(set(a), set(b)) >= opts.threshold)
+        .collect())
 }
 
 #[cfg(test)]

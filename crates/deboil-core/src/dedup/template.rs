@@ -83,6 +83,9 @@ pub struct LineKeys {
     /// The non-blank lines' keys in order, separated by `\n` (a key never
     /// holds one), for [`Template::join_kept`].
     pub keys: Vec<u8>,
+    /// Each non-blank line's hash, in order (so that joining the kept lines
+    /// need not hash them again).
+    pub hashes: Vec<u64>,
     /// xxh3-128 of the whole text's key, as [`crate::dedup::DedupOptions::exact_hash`] gives it.
     pub exact: u128,
 }
@@ -99,6 +102,7 @@ impl LineKeys {
                 continue;
             }
             let h = normalize::line_hash(&key, &mut scratch);
+            out.hashes.push(h);
             out.lines
                 .push((h, u16::try_from(words).unwrap_or(u16::MAX)));
             if !out.keys.is_empty() {
@@ -363,14 +367,27 @@ impl Template {
     /// its [`LineKeys::keys`]: the kept lines' keys joined by spaces, which
     /// is what normalising the stripped text gives.
     pub fn join_kept(&self, site: u32, keys: &[u8], out: &mut Vec<u8>) {
-        out.clear();
         let mut scratch = Vec::new();
-        for k in keys.split(|&b| b == b'\n').filter(|k| !k.is_empty()) {
-            if !self.lines.is_empty()
-                && self
-                    .lines
-                    .contains(&key(site, normalize::line_hash(k, &mut scratch)))
-            {
+        let hashes: Vec<u64> = match self.lines.is_empty() {
+            true => Vec::new(),
+            false => (keys.split(|&b| b == b'\n').filter(|k| !k.is_empty()))
+                .map(|k| normalize::line_hash(k, &mut scratch))
+                .collect(),
+        };
+        self.join_kept_hashed(site, keys, &hashes, out);
+    }
+
+    /// [`Template::join_kept`] with each line's hash given, as
+    /// [`LineKeys::hashes`] holds them (none needed when the template is
+    /// empty).
+    pub fn join_kept_hashed(&self, site: u32, keys: &[u8], hashes: &[u64], out: &mut Vec<u8>) {
+        out.clear();
+        // memchr, not a split byte by byte: lines are long.
+        let mut from = 0;
+        let ends = memchr::memchr_iter(b'\n', keys).chain([keys.len()]);
+        let lines = ends.map(|end| (&keys[from..end], from = end + 1).0);
+        for (i, k) in lines.filter(|k| !k.is_empty()).enumerate() {
+            if !self.lines.is_empty() && self.lines.contains(&key(site, hashes[i])) {
                 continue;
             }
             if !out.is_empty() {

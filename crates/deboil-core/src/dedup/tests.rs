@@ -425,23 +425,22 @@ fn inserted_documents_are_verified_with_the_callers_texts() {
     let o = opts(|s| s.verify = Verify::Exact);
     let (a, b) = (text(12, 10), format!("{} Updated.", text(12, 10)));
     let texts = [a.clone(), b.clone()];
-    // Inserted alone: the pair waits for the caller's texts.
+    // Inserted alone: the pair is verified on the caller's texts.
     let mut d = Deduper::new(o.clone());
     d.insert("a", o.sign(&a), None);
     d.insert("b", o.sign(&b), None);
-    assert!(d.has_pending());
     let found = d
         .finish_with_texts(|i| Ok::<_, ()>(texts[i].clone()))
         .unwrap();
     assert_eq!(found.dup_of(1), Some("a"));
-    // Mixed with push: the pair with an inserted document stays held
-    // instead of reading a text that is not there.
+    // Mixed with push: the caller gives the texts of both.
     let mut d = Deduper::new(o.clone());
     d.insert("a", o.sign(&a), None);
     d.push("b", &b);
-    assert!(d.has_pending());
-    d.verify_pending(|i| Ok::<_, ()>(texts[i].clone())).unwrap();
-    assert!(!d.has_pending());
+    let found = d
+        .finish_with_texts(|i| Ok::<_, ()>(texts[i].clone()))
+        .unwrap();
+    assert_eq!(found.dup_of(1), Some("a"));
     // finish() cannot verify without the texts, and says so.
     let mut d = Deduper::new(o.clone());
     d.insert("a", o.sign(&a), None);
@@ -670,4 +669,31 @@ fn copies_in_another_unicode_form_are_exact_copies() {
     assert!(c.exact);
     assert!(c.members.iter().all(|m| m.similarity == 1.0));
     assert_eq!(found.stats.exact_dropped, 2);
+}
+
+#[test]
+fn facts_first_then_signatures_decide_as_insert_does() {
+    let o = opts(|_| {});
+    let a = text(4, 12);
+    let texts = [
+        a.clone(),
+        format!("{a} Updated at noon with a correction."),
+        text(5, 12),
+        a,
+    ];
+    let mut one = Deduper::new(o.clone());
+    let mut split = Deduper::new(o.clone());
+    for (i, t) in texts.iter().enumerate() {
+        let s = o.sign(t);
+        one.insert(&format!("d{i}"), s.clone(), None);
+        split.insert_facts(&format!("d{i}"), s.exact, s.chars, None);
+    }
+    for t in &texts {
+        split.insert_signature(&o.sign(t));
+    }
+    let (one, split) = (one.finish(), split.finish());
+    assert_eq!(one.clusters, split.clusters);
+    assert_eq!(split.clusters.len(), 1);
+    assert_eq!((split.dup_of(1), split.dup_of(3)), (Some("d0"), Some("d0")));
+    assert!(split.is_kept(2));
 }

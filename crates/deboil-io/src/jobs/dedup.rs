@@ -28,7 +28,7 @@ use crate::pipeline::{ReadOptions, par_batches_then};
 use crate::progress;
 use crate::read::{Input, RawRecord};
 use crate::report::{Collector, DocFacts};
-use spool::{SpoolPart, mark, read_text, texts_at, write_cluster};
+use spool::{SpoolPart, mark, read_text, texts_at, write_cluster, write_framed};
 
 /// A change made to each text before it is deduplicated (and written):
 /// `run` cleans.
@@ -153,18 +153,9 @@ enum Signing {
     Later {
         site: String,
         /// Written to the key spool by the spool stage (then emptied).
-        lines: LineKeys,
+        lines: Box<LineKeys>,
         chars: u32,
     },
-}
-
-/// A document waiting for the template to be known.
-struct Waiting {
-    id: Box<str>,
-    newest: Option<Box<str>>,
-    exact: u128,
-    chars: u32,
-    site: u32,
 }
 
 impl DedupJob<'_> {
@@ -190,7 +181,7 @@ impl DedupJob<'_> {
             None => Signing::Now(self.opts.sign(&text)),
             Some(_) => Signing::Later {
                 site: doc.site.clone(),
-                lines: LineKeys::of(&text),
+                lines: Box::new(LineKeys::of(&text)),
                 chars: match self.opts.keep {
                     Keep::Longest => u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
                     _ => 0,
@@ -280,7 +271,6 @@ impl DedupJob<'_> {
         // With site templates left out, the texts as signed: stripped.
         let mut site_lines = self.template.map(SiteLines::new);
         let counting = site_lines.is_some();
-        let mut waiting: Vec<Waiting> = Vec::new();
         // Each waiting document's line keys, spooled apart from the output
         // lines: signing reads them back without parsing or normalising the
         // text again.
@@ -296,6 +286,8 @@ impl DedupJob<'_> {
         let mut key_spool = key_file.map(|f| BufWriter::with_capacity(1 << 20, f));
         let mut key_parts: Vec<SpoolPart> = Vec::new();
         let mut template = Template::default();
+        // With site templates left out, each document's site: its facts go
+        // to the deduper at once, its signature once the template is known.
         let mut sites: Vec<u32> = Vec::new();
         let text_of = |spans: &[(u64, u64)],
                        sites: &[u32],
@@ -338,21 +330,18 @@ impl DedupJob<'_> {
                     part.bytes += line.len() as u64;
                     *line = Vec::new();
                     if let (Signing::Later { lines, .. }, Some(k)) = (sign, key_spool.as_mut()) {
-                        k.write_all(&lines.keys)
-                            .and_then(|()| k.write_all(b"\0"))
+                        let hashes: Vec<u8> =
+                            lines.hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+                        key_part.bytes += write_framed(k, &lines.keys, &hashes)
                             .map_err(|e| Error::io("spool file", e))?;
                         key_part.docs += 1;
-                        key_part.bytes += lines.keys.len() as u64 + 1;
                         lines.keys = Vec::new();
+                        lines.hashes = Vec::new();
                     }
                 }
             }
             if counting {
                 key_parts.push(key_part);
-            }
-            if exact_verify {
-                // The batch's texts must be readable before it is decided.
-                spool.flush().map_err(|e| Error::io("spool file", e))?;
             }
             parts.push(part);
             Ok(())
@@ -395,26 +384,17 @@ impl DedupJob<'_> {
                                 }
                                 Signing::Later { site, lines, chars } => {
                                     let counts = site_lines.as_mut().expect("counting");
-                                    let site = counts.add(&site, &lines.lines);
-                                    let exact = lines.exact;
-                                    waiting.push(Waiting {
-                                        id: id.into(),
-                                        newest: newest.map(Into::into),
-                                        exact,
+                                    sites.push(counts.add(&site, &lines.lines));
+                                    deduper.insert_facts(
+                                        &id,
+                                        lines.exact,
                                         chars,
-                                        site,
-                                    });
+                                        newest.as_deref(),
+                                    );
                                 }
                             }
                         }
                     }
-                }
-                // With exact verification, this batch's candidate pairs are
-                // verified together once the batch is in.
-                if deduper.has_pending() {
-                    pool.install(|| {
-                        deduper.verify_pending(|i| text_of(&spans, &sites, &template, i))
-                    })?;
                 }
                 Ok(())
             },
@@ -426,9 +406,6 @@ impl DedupJob<'_> {
                 r.take_lines(&counts);
             }
             template = counts.finish();
-            if exact_verify {
-                sites = waiting.iter().map(|w| w.site).collect();
-            }
             let opts = &self.opts;
             let template = &template;
             let mut key_spool = key_spool.take().expect("counting");
@@ -438,14 +415,15 @@ impl DedupJob<'_> {
             // signed in parallel, a few at a time, and decided in order.
             let sign = |part: &SpoolPart, buf: &mut Vec<u8>| -> Result<Vec<Signed>> {
                 let mut out = Vec::with_capacity(part.docs);
-                let mut joined = Vec::new();
-                part.each_record(key_read, buf, 0, |i, keys| {
-                    let w = &waiting[i - prior];
-                    let keys = keys.strip_suffix(b"\0").unwrap_or(keys);
-                    template.join_kept(w.site, keys, &mut joined);
-                    let mut s = opts.sign_key(&joined, w.chars);
-                    s.exact = w.exact;
-                    out.push(s);
+                let (mut joined, mut line_hashes) = (Vec::new(), Vec::new());
+                part.each_framed(key_read, buf, |i, keys, hashes| {
+                    line_hashes.clear();
+                    line_hashes.extend(
+                        (hashes.chunks_exact(8))
+                            .map(|h| u64::from_le_bytes(h.try_into().expect("8 bytes"))),
+                    );
+                    template.join_kept_hashed(sites[i - prior], keys, &line_hashes, &mut joined);
+                    out.push(opts.sign_key(&joined, 0));
                     Ok(())
                 })?;
                 Ok(out)
@@ -461,19 +439,14 @@ impl DedupJob<'_> {
                 })?;
                 for (part, signed) in chunk.iter().zip(signed) {
                     progress::add_bytes(part.bytes);
-                    for (i, s) in (part.first..).zip(signed) {
-                        let w = &waiting[i - prior];
-                        deduper.insert(&w.id, s, w.newest.as_deref());
-                    }
-                    if deduper.has_pending() {
-                        pool.install(|| {
-                            deduper.verify_pending(|i| text_of(&spans, &sites, template, i))
-                        })?;
+                    for s in &signed {
+                        deduper.insert_signature(s);
                     }
                 }
             }
-            drop(waiting);
         }
+        // Exact verification reads texts back from the spool.
+        spool.flush().map_err(|e| Error::io("spool file", e))?;
         progress::begin("clustering", None);
         let found =
             pool.install(|| deduper.finish_with_texts(|i| text_of(&spans, &sites, &template, i)))?;

@@ -52,6 +52,42 @@ impl SpoolPart {
     }
 }
 
+impl SpoolPart {
+    /// Reads the part into `buf` and calls `f` with each document's index
+    /// and the two fields [`write_framed`] wrote for it.
+    pub fn each_framed(
+        &self,
+        spool: &std::fs::File,
+        buf: &mut Vec<u8>,
+        mut f: impl FnMut(usize, &[u8], &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        buf.resize(self.bytes as usize, 0);
+        read_at(spool, buf, self.offset).map_err(|e| Error::io("spool file", e))?;
+        let mut rest = &buf[..];
+        let len = |b: &[u8]| u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as usize;
+        for i in self.first..self.first + self.docs {
+            let (a, b) = (len(rest), len(&rest[4..]));
+            let (x, tail) = rest[8..].split_at(a);
+            let (y, tail) = tail.split_at(b);
+            rest = tail;
+            f(i, x, y)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes two byte strings, each preceded by its length (for
+/// [`SpoolPart::each_framed`]); returns the bytes written.
+pub(super) fn write_framed(w: &mut impl Write, a: &[u8], b: &[u8]) -> std::io::Result<u64> {
+    let a_len = u32::try_from(a.len()).map_err(std::io::Error::other)?;
+    let b_len = u32::try_from(b.len()).map_err(std::io::Error::other)?;
+    w.write_all(&a_len.to_le_bytes())?;
+    w.write_all(&b_len.to_le_bytes())?;
+    w.write_all(a)?;
+    w.write_all(b)?;
+    Ok(8 + a.len() as u64 + b.len() as u64)
+}
+
 /// The texts of documents `docs` (sorted), each part that holds some read
 /// once.
 pub(super) fn texts_at(
