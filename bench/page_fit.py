@@ -215,12 +215,10 @@ def best_run(ws, marker, probs, threshold):
 
 def decode(lines, ks, ws, marker, probs):
     """page.rs's choice: the maximum-sum run of (p - THRESHOLD) * ln(1 + words),
-    markers as walls (a lower threshold when no line reaches it), plus the
+    markers as walls (the bar at most 3/4 of the best line's p), plus the
     title's repeat shortly before it; a page with fewer than MIN_OUTSIDE_LINES
     lines outside stays whole."""
-    run = best_run(ws, marker, probs, THRESHOLD)
-    if run is None and FALLBACK:
-        run = best_run(ws, marker, probs, FALLBACK * max(probs))
+    run = best_run(ws, marker, probs, min(THRESHOLD, FALLBACK * max(probs)))
     if run is None:
         return [True] * len(lines)
     a, b = run

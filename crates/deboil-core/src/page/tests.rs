@@ -101,7 +101,13 @@ fn a_page_of_article_text_stays_whole() {
     let l = lines(&text);
     assert!(finder.decide(&l).0.iter().all(Option::is_none));
     // One line, or nothing at all, is left alone too.
-    assert!(finder.decide(&lines(ARTICLE[0])).0.iter().all(Option::is_none));
+    assert!(
+        finder
+            .decide(&lines(ARTICLE[0]))
+            .0
+            .iter()
+            .all(Option::is_none)
+    );
     assert!(finder.decide(&lines("\n\n")).0.iter().all(Option::is_none));
 }
 
@@ -139,7 +145,11 @@ fn a_cleaner_uses_it_and_names_the_cause() {
     let rules = RuleSet::empty();
     let cleaner = Cleaner::with_rules(rules).with_page_finder(PageFinder::default());
     let out = cleaner.clean(&text, "gazette.example");
-    assert!(out.text.starts_with("Bridge to be rebuilt\n"), "{}", out.text);
+    assert!(
+        out.text.starts_with("Bridge to be rebuilt\n"),
+        "{}",
+        out.text
+    );
     assert!(!out.text.contains("Privacy policy"));
     let why = cleaner.explain(&text, &out);
     assert!(why.iter().any(|w| w.rule == "page.outside-body"));
@@ -154,7 +164,8 @@ fn a_cleaner_uses_it_and_names_the_cause() {
 fn features_match_their_names() {
     // The fit script and this module must agree on the order.
     assert_eq!(FEATURE_NAMES.len(), WEIGHTS.len());
-    let text = "Home | News\nThe council met on Monday and decided that the bridge will be rebuilt.\n";
+    let text =
+        "Home | News\nThe council met on Monday and decided that the bridge will be rebuilt.\n";
     let l = lines(text);
     let page: Vec<&ExtractLine> = l.iter().collect();
     let f = PageFinder::default().features(&page).0;

@@ -9,8 +9,8 @@ use rayon::ThreadPool;
 
 use deboil_core::clean::{CleanOptions, Cleaner};
 use deboil_core::extract::ExtractOptions;
-use deboil_core::page::PageFinder;
 use deboil_core::learn::{LearnOptions, Learned, Learner, PageLines};
+use deboil_core::page::PageFinder;
 use deboil_core::rules::{RuleSet, RuleSource, Toggles};
 
 use super::{SideOutputs, Summary};
