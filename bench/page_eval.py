@@ -4,7 +4,8 @@
 
 usage: bench/page_eval.py [--before REV] [--no-before]
 
-Reproduces every figure of bench/results/page.md (and writes it):
+Reproduces every figure of bench/results/page.md (and writes them there,
+between its page_eval.py markers):
 - ../shared/data/pages_dev.jsonl split by site (md5 of the site, first hex
   digit: even = tune, odd = report; the split of bench/rules_eval.py); the
   model was fitted on the tune half only (bench/page_fit.py). For each half,
@@ -32,6 +33,7 @@ SCORE = os.path.join(shared, "eval", "score_clean.py")
 REMOVED = os.path.join(shared, "eval", "removed_fraction.py")
 WORK = os.path.join(root, "bench", "work", "page")
 BASE = "8761bcd"
+MARK_BEGIN, MARK_END = "<!-- page_eval.py: begin -->", "<!-- page_eval.py: end -->"
 
 
 def run(*cmd, **kw):
@@ -133,7 +135,8 @@ def main():
 
     # Clean text.
     learn_work = os.path.join(root, "bench", "work", "learn")
-    run("python3", os.path.join(here, "learn_corpora.py"), learn_work, stderr=subprocess.DEVNULL)
+    run("python3", os.path.join(here, "learn_corpora.py"), learn_work, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
     clean_rows = []
     for corpus, label in (("lee", "English news, gensim Lee corpus (300 articles)"),
                           ("seeds", "German news, fixtures/seeds/expected (5 articles)")):
@@ -201,6 +204,16 @@ def main():
                   "| binary | command | seconds | MB/s |", "|---|---|---|---|"] + speed
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
+    # The figures go between the markers of bench/results/page.md; the
+    # discussion around them is written by hand.
+    results = os.path.join(root, "bench", "results", "page.md")
+    if os.path.exists(results):
+        doc = open(results, encoding="utf-8").read()
+        a, b = doc.find(MARK_BEGIN), doc.find(MARK_END)
+        if a >= 0 and b > a:
+            doc = doc[:a + len(MARK_BEGIN)] + "\n" + text + doc[b:]
+            with open(results, "w", encoding="utf-8") as f:
+                f.write(doc)
     return text
 
 
