@@ -117,6 +117,7 @@ impl RuleArgs {
                 disable: self.disable.clone(),
             },
             clean,
+            page_body: self.page_body,
             learn: self.learn.then(|| LearnFirst {
                 opts: self.learn_flags.learn_options(),
                 extract: !self.no_extract,

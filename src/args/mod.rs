@@ -474,6 +474,13 @@ pub struct RuleArgs {
     /// With --learn: remove recurring lines only, never look for the body.
     #[arg(long, requires = "learn")]
     pub no_extract: bool,
+    /// Keep only each page's body, found from the page alone: its lines'
+    /// length, punctuation, function words, place, menu and list shape (for
+    /// whole pages of sites seen once or a few times). --learn does this for
+    /// sites with fewer than --learn-min-site-pages pages, with lines seen
+    /// on several sites of the input as extra evidence.
+    #[arg(long, conflicts_with_all = ["learn", "no_extract"])]
+    pub page_body: bool,
     /// With --learn: also write the learned rules to FILE.
     #[arg(long, value_name = "FILE", requires = "learn")]
     pub save_learned: Option<PathBuf>,

@@ -154,6 +154,9 @@ pub fn header(
             ),
         };
         set("learn", learn);
+        if r.page_body {
+            set("page_body", "on".to_string());
+        }
     }
     if let Some((f, d)) = dedup {
         set("shingle", d.signer.shingling().to_string());

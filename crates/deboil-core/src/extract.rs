@@ -213,7 +213,7 @@ fn function_words() -> &'static WordSet {
 
 /// Share of function words among the words of a key (bytes: keys are
 /// lowercase already; punctuation around a word is trimmed, apostrophes kept).
-fn function_share(key: &[u8]) -> f64 {
+pub(crate) fn function_share(key: &[u8]) -> f64 {
     let set = function_words();
     let inner = |b: &u8| b.is_ascii_alphanumeric() || *b >= 0x80 || *b == b'\'';
     let (mut n, mut f) = (0usize, 0usize);
@@ -346,6 +346,11 @@ impl Extractor {
     /// An extractor with each site's model (see [`crate::learn::Learned::models`]).
     pub fn new(models: HashMap<String, SiteModel>, opts: ExtractOptions) -> Extractor {
         Extractor { models, opts }
+    }
+
+    /// Whether it learned a model for `site` (the site had enough pages).
+    pub fn knows(&self, site: &str) -> bool {
+        self.models.contains_key(site)
     }
 
     /// Decides each line's fate: `None` keeps it. Blank lines are always kept

@@ -8,6 +8,8 @@
 //! - [`clean`]: a [`Cleaner`] applies rules and built-in cleanups to a text;
 //! - [`learn`]: junk learned from how often lines recur across a site's pages,
 //!   and the models [`extract`] needs to find each page's body;
+//! - [`page`]: a page's body found from the page alone, for sites with too
+//!   few pages to learn from;
 //! - [`minhash`], [`lsh`], [`cluster`] and [`dedup`]: signatures, candidate
 //!   pairs, clusters, and a [`Deduper`] that decides document by document.
 //!
@@ -38,6 +40,7 @@ pub mod learn;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
+pub mod page;
 pub mod rules;
 pub mod why;
 

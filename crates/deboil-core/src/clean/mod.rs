@@ -28,6 +28,7 @@ use std::sync::Arc;
 
 use crate::extract::{ExtractCause, ExtractLine, Extractor};
 use crate::normalize;
+use crate::page::{PageCause, PageFinder};
 use crate::rules::{Hit, LineKey, Mask, RuleSet};
 use plan::{Plan, split_lines};
 
@@ -118,15 +119,18 @@ pub enum Cause {
     Builtin(Builtin),
     /// Body extraction (with learned site models).
     Extract(ExtractCause),
+    /// Body finding from the page alone.
+    Page(PageCause),
 }
 
 impl Cause {
-    /// The id reports use: the rule's id, `builtin.NAME` or `learn.NAME`.
+    /// The id reports use: the rule's id, `builtin.NAME`, `learn.NAME` or `page.NAME`.
     pub fn id(self, rules: &RuleSet) -> String {
         match self {
             Cause::Rule(i) => rules.rules[i].id.clone(),
             Cause::Builtin(b) => format!("builtin.{}", b.name()),
             Cause::Extract(w) => format!("learn.{}", w.name()),
+            Cause::Page(w) => format!("page.{}", w.name()),
         }
     }
 
@@ -134,7 +138,7 @@ impl Cause {
     pub fn action(self, rules: &RuleSet) -> &'static str {
         match self {
             Cause::Rule(i) => rules.rules[i].action.name(),
-            Cause::Builtin(_) | Cause::Extract(_) => "line",
+            Cause::Builtin(_) | Cause::Extract(_) | Cause::Page(_) => "line",
         }
     }
 }
@@ -143,7 +147,7 @@ impl Cause {
 /// text lies in the original, in bytes and in characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explained {
-    /// The rule id (`builtin.NAME` or `learn.NAME` for the others).
+    /// The rule id (`builtin.NAME`, `learn.NAME` or `page.NAME` for the others).
     pub rule: String,
     /// What the removal took: `line`, `paragraph`, `span` or `tail`.
     pub action: &'static str,
@@ -217,6 +221,7 @@ pub struct Cleaner {
     rules: Arc<RuleSet>,
     opts: CleanOptions,
     extractor: Option<Arc<Extractor>>,
+    page: Option<Arc<PageFinder>>,
 }
 
 #[derive(Default)]
@@ -238,6 +243,7 @@ impl Cleaner {
             rules: rules.into(),
             opts,
             extractor: None,
+            page: None,
         }
     }
 
@@ -249,6 +255,14 @@ impl Cleaner {
     /// Also finds each page's body with `extractor` (whole-page dumps).
     pub fn with_extractor(mut self, extractor: impl Into<Arc<Extractor>>) -> Self {
         self.extractor = Some(extractor.into());
+        self
+    }
+
+    /// Also finds the body of each page whose site the extractor has no
+    /// model for (too few pages to learn from, or no extractor) from the
+    /// page alone, with `finder`.
+    pub fn with_page_finder(mut self, finder: impl Into<Arc<PageFinder>>) -> Self {
+        self.page = Some(finder.into());
         self
     }
 
@@ -264,7 +278,7 @@ impl Cleaner {
 
     /// Whether it also finds each page's body.
     pub fn extracts(&self) -> bool {
-        self.extractor.is_some()
+        self.extractor.is_some() || self.page.is_some()
     }
 
     /// The removals of `cleaned` (from [`Cleaner::clean`] of `original`) as
@@ -330,23 +344,38 @@ impl Cleaner {
         s.hits.sort_unstable();
         let mut plan = Plan::new(text, &lines, &s.keys);
         plan.apply_rules(rules, &s.hits);
-        if let (Some(ex), Some(site)) = (self.extractor.as_deref(), site) {
-            let ex_lines: Vec<ExtractLine> = lines
-                .iter()
-                .zip(&s.keys)
-                .map(|(l, k)| ExtractLine {
-                    text: &text[l.start..l.end],
-                    key: std::borrow::Cow::Borrowed(&s.key[k.start..k.end]),
-                    words: k.words,
-                })
-                .collect();
-            let (fates, title) = ex.decide_with_title(site, &ex_lines);
-            if let Some(t) = title {
-                plan.restore_from_learned(t, rules);
-            }
-            for (i, why) in fates.into_iter().enumerate() {
-                if let Some(why) = why {
-                    plan.remove_lines(i..i + 1, Cause::Extract(why));
+        if let Some(site) = site {
+            let learned = self.extractor.as_deref().filter(|ex| ex.knows(site));
+            let page = self.page.as_deref().filter(|_| learned.is_none());
+            let extractor = learned.or(self.extractor.as_deref().filter(|_| page.is_none()));
+            if extractor.is_some() || page.is_some() {
+                let ex_lines: Vec<ExtractLine> = lines
+                    .iter()
+                    .zip(&s.keys)
+                    .map(|(l, k)| ExtractLine {
+                        text: &text[l.start..l.end],
+                        key: std::borrow::Cow::Borrowed(&s.key[k.start..k.end]),
+                        words: k.words,
+                    })
+                    .collect();
+                let (fates, title): (Vec<Option<Cause>>, _) = match (extractor, page) {
+                    (Some(ex), _) => {
+                        let (f, t) = ex.decide_with_title(site, &ex_lines);
+                        (f.into_iter().map(|c| c.map(Cause::Extract)).collect(), t)
+                    }
+                    (None, Some(pf)) => {
+                        let (f, t) = pf.decide(&ex_lines);
+                        (f.into_iter().map(|c| c.map(Cause::Page)).collect(), t)
+                    }
+                    (None, None) => unreachable!("checked above"),
+                };
+                if let Some(t) = title {
+                    plan.restore_from_learned(t, rules);
+                }
+                for (i, why) in fates.into_iter().enumerate() {
+                    if let Some(why) = why {
+                        plan.remove_lines(i..i + 1, why);
+                    }
                 }
             }
         }

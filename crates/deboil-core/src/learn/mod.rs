@@ -210,6 +210,9 @@ pub struct Counted {
     /// Per site, all recurring lines, short ones included: the body
     /// extractor's evidence of template.
     pub models: HashMap<String, SiteModel>,
+    /// Short lines seen on pages of two or more sites: chrome to the
+    /// single-page body finder ([`crate::page`]).
+    pub cross_site: crate::hash::HashSetKeyed<u64>,
     /// Pages seen.
     pub pages: usize,
     /// Sites with enough pages to learn from.
@@ -229,6 +232,9 @@ pub struct Learned {
     /// Per site, all recurring lines, short ones included: the body
     /// extractor's evidence of template.
     pub models: HashMap<String, SiteModel>,
+    /// Short lines seen on pages of two or more sites: chrome to the
+    /// single-page body finder ([`crate::page`]).
+    pub cross_site: crate::hash::HashSetKeyed<u64>,
     /// Pages seen.
     pub pages: usize,
     /// Sites with enough pages to learn from.
@@ -279,6 +285,16 @@ impl Learner {
             }
         }
         learned.sites_learned = todo.len();
+        learned.cross_site = crate::page::cross_site_lines(
+            self.sites
+                .iter()
+                .filter(|(site, _)| !site.is_empty())
+                .map(|(_, pages)| {
+                    pages
+                        .iter()
+                        .flat_map(|p| p.hashes.iter().copied().zip(p.words.iter().copied()))
+                }),
+        );
         // Sites are independent: learn them in parallel, merge in site order.
         let done: Vec<(SiteModel, Vec<LearnedRule>)> = todo
             .par_iter()
@@ -379,6 +395,7 @@ impl Counted {
         Learned {
             rules: self.rules,
             models: self.models,
+            cross_site: self.cross_site,
             pages: self.pages,
             sites_learned: self.sites_learned,
             sites_skipped: self.sites_skipped,
@@ -435,6 +452,12 @@ impl Learned {
     /// The body finder for the pages' sites, from their recurring lines.
     pub fn extractor(&self, opts: ExtractOptions) -> Extractor {
         Extractor::new(self.models.clone(), opts)
+    }
+
+    /// The body finder for single pages (sites with too few pages to learn
+    /// from), with the lines seen on pages of several sites.
+    pub fn page_finder(&self) -> crate::page::PageFinder {
+        crate::page::PageFinder::new(self.cross_site.clone())
     }
 
     /// The rules in deboil's rule-file format, most text removed first.

@@ -10,6 +10,7 @@ use rayon::ThreadPool;
 use deboil_core::clean::{CleanOptions, Cleaner};
 use deboil_core::extract::ExtractOptions;
 use deboil_core::learn::{LearnOptions, Learned, Learner, PageLines};
+use deboil_core::page::PageFinder;
 use deboil_core::rules::{RuleSet, RuleSource, Toggles};
 
 use super::{SideOutputs, Summary};
@@ -77,6 +78,9 @@ pub struct RuleOptions {
     pub toggles: Toggles,
     /// The built-in cleanups.
     pub clean: CleanOptions,
+    /// Find each page's body from the page alone (without learning; when
+    /// learning with body finding, sites with too few pages get this anyway).
+    pub page_body: bool,
     /// Learn from the inputs first.
     pub learn: Option<LearnFirst>,
 }
@@ -135,7 +139,13 @@ impl RuleOptions {
         }
         field(&[self.toggles.enable.len() as u8]);
         field(format!("{:?}", self.clean).as_bytes());
-        field(&[u8::from(self.learn.as_ref().is_some_and(|l| l.extract))]);
+        let extract = self.learn.as_ref().is_some_and(|l| l.extract);
+        field(&[u8::from(extract)]);
+        if extract || self.page_body {
+            // Bodies of single pages (deboil_core::page): a field of its own,
+            // so digests without it stay what they were.
+            field(b"page-body 1");
+        }
         format!("{:032x}", h.digest128())
     }
 
@@ -152,8 +162,12 @@ impl RuleOptions {
         let mut sources = self.sources()?;
         let Some(first) = &self.learn else {
             let rules = RuleSet::compile(&sources, &self.toggles)?;
+            let mut cleaner = Cleaner::new(rules, self.clean.clone());
+            if self.page_body {
+                cleaner = cleaner.with_page_finder(PageFinder::default());
+            }
             return Ok(Prepared {
-                cleaner: Cleaner::new(rules, self.clean.clone()),
+                cleaner,
                 learned: None,
                 digest: self.digest(&sources),
                 _spool: None,
@@ -176,7 +190,9 @@ impl RuleOptions {
         let rules = RuleSet::compile(&sources, &self.toggles)?;
         let mut cleaner = Cleaner::new(rules, self.clean.clone());
         if first.extract {
-            cleaner = cleaner.with_extractor(learned.extractor(ExtractOptions::default()));
+            cleaner = cleaner
+                .with_extractor(learned.extractor(ExtractOptions::default()))
+                .with_page_finder(learned.page_finder());
         }
         Ok(Prepared {
             digest: self.digest(&sources),

@@ -1,0 +1,488 @@
+//! Finding the article body of a page from the page alone.
+//!
+//! The body finder of [`crate::extract`] learns what a site repeats from its
+//! other pages. Most sites of a web crawl contribute one to four pages, too
+//! few for that. [`PageFinder`] judges each line from what it looks like and
+//! what surrounds it:
+//!
+//! - its length in words, whether it ends like a sentence or trails off
+//!   ("Read more..."), its share of function words ("the", "und", "de");
+//! - menu and list shape: separators (`|`, `»`, `·`), a run of Title Case
+//!   lines or of short lines around it, digits (dates, counts);
+//! - its place on the page, whether it repeats on the page, whether it is the
+//!   first line (the HTML title);
+//! - comment threads: a comment marker ("Leave a reply", "12 Comments")
+//!   after the page's first hundred words of prose, and thread furniture
+//!   nearby ("NAME said:", "Reply", a clock time);
+//! - lines that recur on pages of two or more *different sites* of the same
+//!   input ("Share this", "Advertise | AdChoices"): chrome, not article.
+//!   [`crate::learn::Learned::page_finder`] collects them; a finder built
+//!   without an input ([`PageFinder::default`]) has none.
+//!
+//! A logistic model turns the features into a probability that the line is
+//! article text ([`WEIGHTS`]: fitted by `bench/page_fit.py` on the tune half
+//! of the sites of the project's evaluation pages, never on the half the
+//! results are reported on). The body is the run of lines with the highest
+//! sum of `(p - 0.4) · ln(1 + words)` (a maximum-sum segment: long lines
+//! weigh more, chrome inside an article does not break it; where the page's
+//! best line is under 0.53, the bar is three quarters of it);
+//! comment markers are walls the run cannot cross. The page's title, repeated
+//! shortly before the body, comes back with what lies between (byline,
+//! date), as in [`crate::extract`].
+//!
+//! A page is cut only when at least [`MIN_OUTSIDE_LINES`] lines lie outside
+//! its body: a page of article text stays whole.
+//!
+//! ```
+//! use deboil_core::extract::ExtractLine;
+//! use deboil_core::page::{PageCause, PageFinder};
+//!
+//! let page = "Town news - Bridge to be rebuilt\nHome\nNews\nSport\nWeather\nAbout | Contact\n\
+//!             Bridge to be rebuilt\n\
+//!             The council met on Monday and decided that the old bridge will be rebuilt in the spring.\n\
+//!             It is the first time in ten years that the town has had the money for such a project.\n\
+//!             Most read\nFootball: United win again\nWeather: rain all week\nJobs\nPrivacy policy\n";
+//! let lines: Vec<ExtractLine> = page.lines().map(ExtractLine::new).collect();
+//! let (fate, _) = PageFinder::default().decide(&lines);
+//! assert_eq!(fate[7], None);
+//! assert_eq!(fate[1], Some(PageCause::OutsideBody));
+//! ```
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::extract::{ExtractLine, ExtractOptions, LineClass, function_share};
+use crate::hash::HashSetKeyed;
+use crate::normalize;
+
+/// The model's weights, in the order of [`Features`]. Fitted by
+/// `bench/page_fit.py` (logistic regression, L2 = 1, lines weighted by
+/// ln(1 + words)) on the 374 pages of the tune half of the sites of
+/// `pages_dev.jsonl` (English, dragnet); rerun it to refit.
+pub const WEIGHTS: [f64; FEATURES] = [
+    -3.2637, // bias
+    0.5032,  // log_words
+    -0.9588, // short
+    0.1946,  // long
+    -0.1874, // function_share
+    0.1023,  // function_share_long
+    0.1084,  // sentence_end
+    -1.1717, // ellipsis
+    -1.3230, // separator
+    2.7982,  // digits
+    -2.0108, // position
+    -1.3843, // cross_site
+    -0.1817, // comment_marker
+    -2.9708, // after_comments
+    0.5796,  // repeated
+    1.3486,  // ctx_log_words
+    0.3829,  // ctx_prose
+    -0.4537, // ctx_sentence_end
+    -0.7459, // first_line
+    -2.7042, // ctx_commentish
+    -1.3474, // ctx_title_case
+    -1.2162, // ctx_cross_site
+];
+
+/// Number of features.
+pub const FEATURES: usize = 22;
+
+/// The names of the features, in the order of [`WEIGHTS`].
+pub const FEATURE_NAMES: [&str; FEATURES] = [
+    "bias",
+    "log_words",
+    "short",
+    "long",
+    "function_share",
+    "function_share_long",
+    "sentence_end",
+    "ellipsis",
+    "separator",
+    "digits",
+    "position",
+    "cross_site",
+    "comment_marker",
+    "after_comments",
+    "repeated",
+    "ctx_log_words",
+    "ctx_prose",
+    "ctx_sentence_end",
+    "first_line",
+    "ctx_commentish",
+    "ctx_title_case",
+    "ctx_cross_site",
+];
+
+/// A line is body text when its probability is above this (the segment
+/// scores `p - THRESHOLD`); picked on the tune half (0.35 to 0.45 score alike).
+const THRESHOLD: f64 = 0.4;
+/// The bar is at most this share of the page's highest probability.
+const FALLBACK: f64 = 0.75;
+/// Half-width of the window the context features average over.
+const CONTEXT: usize = 2;
+/// Comment furniture is looked for a little further away.
+const COMMENT_CONTEXT: usize = 3;
+/// Prose: this many words ...
+const PROSE_WORDS: usize = 10;
+/// ... with this share of function words.
+const PROSE_SHARE: f64 = 0.25;
+/// A comment marker starts the comments once this many words of prose came before.
+const AFTER_PROSE_WORDS: usize = 100;
+/// Only lines this short count as cross-site chrome: a syndicated article's
+/// paragraphs recur across sites too.
+pub const CROSS_MAX_WORDS: usize = 12;
+/// Lines longer than this are not comment furniture.
+const COMMENTISH_MAX_WORDS: usize = 25;
+/// The title may stand this many lines before the body.
+const TITLE_GAP: usize = 6;
+/// A title repeat holds at least this share (%) of the first line.
+const TITLE_PCT: usize = 33;
+/// Cut a page only when this many of its lines lie outside the body.
+pub const MIN_OUTSIDE_LINES: usize = 8;
+
+/// Separator tokens of menus and breadcrumbs.
+const SEPARATORS: &[&str] = &["|", "»", "›", "·", "•", "←", "→", "/", "::", ">>", "<<"];
+
+/// Why the page finder removed a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageCause {
+    /// Outside the body, and seen on pages of other sites: site chrome.
+    CrossSite,
+    /// Outside the body: navigation, teasers, footers.
+    OutsideBody,
+    /// A comment marker, or outside the body after one.
+    Comments,
+    /// Repeats a line already kept from this page.
+    Duplicate,
+}
+
+impl PageCause {
+    /// The name used as the rule id in explain records (`page.NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PageCause::CrossSite => "cross-site",
+            PageCause::OutsideBody => "outside-body",
+            PageCause::Comments => "comments",
+            PageCause::Duplicate => "duplicate-line",
+        }
+    }
+}
+
+fn commentish() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(\b(said|says|writes|wrote|schrieb|sagt|a écrit|escribió|dice|написал|пишет)\s*:?\s*$)|^\W*(reply|antworten|répondre|responder|ответить)\b|\b\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\b",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// Finds bodies from single pages; holds the input's cross-site lines.
+#[derive(Debug, Clone, Default)]
+pub struct PageFinder {
+    cross_site: HashSetKeyed<u64>,
+}
+
+/// One line's features, in the order of [`WEIGHTS`].
+pub type Features = [f64; FEATURES];
+
+/// What the page finder made of one page.
+#[derive(Debug, Clone, Default)]
+pub struct PageBody {
+    /// Each line's fate, as [`PageFinder::decide`] gives it.
+    pub fate: Vec<Option<PageCause>>,
+    /// The title's line, when the page was cut.
+    pub title: Option<usize>,
+    /// Each non-blank line's probability of being article text, by line
+    /// index (blank lines: `None`).
+    pub probability: Vec<Option<f64>>,
+}
+
+impl PageFinder {
+    /// A finder that counts `cross_site` (hashes, [`normalize::line_hash`],
+    /// of lines seen on pages of two or more sites) as chrome.
+    pub fn new(cross_site: HashSetKeyed<u64>) -> PageFinder {
+        PageFinder { cross_site }
+    }
+
+    /// How many cross-site lines it knows.
+    pub fn cross_site_lines(&self) -> usize {
+        self.cross_site.len()
+    }
+
+    /// Decides each line's fate: `None` keeps it. Blank lines are always
+    /// kept. Also gives the title's line when the page was cut (no junk rule
+    /// should take the page's own title).
+    pub fn decide(&self, lines: &[ExtractLine]) -> (Vec<Option<PageCause>>, Option<usize>) {
+        let b = self.find(lines);
+        (b.fate, b.title)
+    }
+
+    /// [`PageFinder::decide`], with each line's probability.
+    pub fn find(&self, lines: &[ExtractLine]) -> PageBody {
+        let mut out = PageBody {
+            fate: vec![None; lines.len()],
+            title: None,
+            probability: vec![None; lines.len()],
+        };
+        let nb: Vec<usize> = (0..lines.len())
+            .filter(|&i| !lines[i].key.is_empty())
+            .collect();
+        if nb.is_empty() {
+            return out;
+        }
+        let page: Vec<&ExtractLine> = nb.iter().map(|&i| &lines[i]).collect();
+        let (feats, marker, cross, after) = self.features(&page);
+        let probs: Vec<f64> = feats.iter().map(probability).collect();
+        for (k, &i) in nb.iter().enumerate() {
+            out.probability[i] = Some(probs[k]);
+        }
+        // A page whose article is short, or far down, or among chrome
+        // scores low throughout: then its best lines set the bar.
+        let best = probs.iter().copied().fold(0.0, f64::max);
+        let Some(body) = best_run(&page, &probs, &marker, THRESHOLD.min(FALLBACK * best)) else {
+            return out;
+        };
+        let title = title_before(&page, body.start);
+        let start = title.unwrap_or(body.start);
+        let outside = page.len() - (body.end - start);
+        if outside < MIN_OUTSIDE_LINES {
+            return out;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (k, &i) in nb.iter().enumerate() {
+            out.fate[i] = if (start..body.end).contains(&k) {
+                // Exact repeats only: "Hour 1" and "Hour 2" differ here.
+                if seen.insert(xxhash_rust::xxh3::xxh3_64(&page[k].key)) {
+                    None
+                } else {
+                    Some(PageCause::Duplicate)
+                }
+            } else if cross[k] {
+                Some(PageCause::CrossSite)
+            } else if marker[k] || (after[k] && k >= body.end) {
+                Some(PageCause::Comments)
+            } else {
+                Some(PageCause::OutsideBody)
+            };
+        }
+        out.title = title.map(|t| nb[t]);
+        out
+    }
+
+    /// The features of a page's non-blank lines, and per line whether it is
+    /// a comment marker, a cross-site line, and after the comments' start.
+    #[allow(clippy::type_complexity)]
+    pub fn features(
+        &self,
+        page: &[&ExtractLine],
+    ) -> (Vec<Features>, Vec<bool>, Vec<bool>, Vec<bool>) {
+        let n = page.len();
+        let opts = ExtractOptions::default();
+        let mut scratch = Vec::new();
+        let words: Vec<usize> = page.iter().map(|l| l.words).collect();
+        let log_words: Vec<f64> = words.iter().map(|&w| (w as f64).ln_1p()).collect();
+        let share: Vec<f64> = page.iter().map(|l| function_share(&l.key)).collect();
+        let prose: Vec<bool> = (0..n)
+            .map(|k| words[k] >= PROSE_WORDS && share[k] >= PROSE_SHARE)
+            .collect();
+        let ellipsis: Vec<bool> = page.iter().map(|l| l.key.ends_with(b"...")).collect();
+        let end: Vec<bool> = (0..n)
+            .map(|k| !ellipsis[k] && sentence_end(&page[k].key))
+            .collect();
+        let marker: Vec<bool> = page
+            .iter()
+            .map(|l| LineClass::of(l, &opts).is_marker())
+            .collect();
+        let mut after = vec![false; n];
+        let (mut seen, mut prose_words) = (false, 0);
+        for k in 0..n {
+            after[k] = seen;
+            if prose[k] {
+                prose_words += words[k];
+            }
+            if marker[k] && prose_words >= AFTER_PROSE_WORDS {
+                seen = true;
+            }
+        }
+        let furniture: Vec<bool> = (0..n)
+            .map(|k| words[k] <= COMMENTISH_MAX_WORDS && commentish().is_match(page[k].text))
+            .collect();
+        let title_case: Vec<f64> = page.iter().map(|l| title_share(l.text)).collect();
+        let cross: Vec<bool> = page
+            .iter()
+            .map(|l| {
+                l.words <= CROSS_MAX_WORDS
+                    && self
+                        .cross_site
+                        .contains(&normalize::line_hash(&l.key, &mut scratch))
+            })
+            .collect();
+        let mut count: HashMap<&[u8], usize> = HashMap::new();
+        for l in page {
+            *count.entry(&l.key).or_default() += 1;
+        }
+        let as_f = |b: &bool| f64::from(u8::from(*b));
+        let feats = (0..n)
+            .map(|k| {
+                let w = words[k];
+                let text = page[k].text.trim();
+                let chars = text.chars().count().max(1);
+                let digits = text.chars().filter(char::is_ascii_digit).count();
+                let mean_b = |v: &[bool], r: usize| window_mean(v, k, r, as_f);
+                [
+                    1.0,
+                    log_words[k],
+                    as_f(&(w <= 3)),
+                    as_f(&(w >= 15)),
+                    share[k],
+                    share[k] * w.min(20) as f64 / 20.0,
+                    as_f(&end[k]),
+                    as_f(&ellipsis[k]),
+                    as_f(
+                        &page[k]
+                            .text
+                            .split_whitespace()
+                            .any(|t| SEPARATORS.contains(&t)),
+                    ),
+                    digits as f64 / chars as f64,
+                    if n > 1 {
+                        k as f64 / (n - 1) as f64
+                    } else {
+                        0.0
+                    },
+                    as_f(&cross[k]),
+                    as_f(&marker[k]),
+                    as_f(&after[k]),
+                    as_f(&(count[&page[k].key[..]] > 1)),
+                    window_mean(&log_words, k, CONTEXT, |x| *x),
+                    mean_b(&prose, CONTEXT),
+                    mean_b(&end, CONTEXT),
+                    as_f(&(k == 0)),
+                    mean_b(&furniture, COMMENT_CONTEXT),
+                    window_mean(&title_case, k, CONTEXT, |x| *x),
+                    mean_b(&cross, CONTEXT),
+                ]
+            })
+            .collect();
+        (feats, marker, cross, after)
+    }
+}
+
+/// The model's probability that a line with features `f` is article text.
+pub fn probability(f: &Features) -> f64 {
+    let z: f64 = f.iter().zip(WEIGHTS).map(|(x, w)| x * w).sum();
+    1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp())
+}
+
+/// Whether a key ends like a sentence: `.`, `!`, `?`, `:` or `;`, perhaps
+/// followed by closing quotes or brackets.
+fn sentence_end(key: &[u8]) -> bool {
+    let end = key
+        .iter()
+        .rposition(|b| !b"\"')]".contains(b))
+        .map(|p| key[p]);
+    matches!(end, Some(b'.' | b'!' | b'?' | b':' | b';'))
+}
+
+/// Share of a line's words (with a letter) that start upper case; 0 under two words.
+fn title_share(text: &str) -> f64 {
+    let (mut n, mut upper) = (0usize, 0usize);
+    for t in text.split_whitespace() {
+        if t.chars().any(char::is_alphabetic) {
+            n += 1;
+            upper += usize::from(t.chars().next().is_some_and(char::is_uppercase));
+        }
+    }
+    if n < 2 { 0.0 } else { upper as f64 / n as f64 }
+}
+
+/// The mean of `f(v[j])` over the neighbours `j` of `k` within `r` (not `k`).
+fn window_mean<T>(v: &[T], k: usize, r: usize, f: impl Fn(&T) -> f64) -> f64 {
+    let (lo, hi) = (k.saturating_sub(r), (k + r).min(v.len() - 1));
+    let n = hi - lo;
+    if n == 0 {
+        return 0.0;
+    }
+    (lo..=hi).filter(|&j| j != k).map(|j| f(&v[j])).sum::<f64>() / n as f64
+}
+
+/// The maximum-sum run of `(p - threshold) · ln(1 + words)`, markers as
+/// walls; `None` when no line scores above the threshold.
+fn best_run(
+    page: &[&ExtractLine],
+    probs: &[f64],
+    marker: &[bool],
+    threshold: f64,
+) -> Option<std::ops::Range<usize>> {
+    let (mut best, mut found) = (0.0f64, None);
+    let (mut cur, mut start) = (0.0f64, 0);
+    for k in 0..page.len() {
+        if marker[k] {
+            (cur, start) = (0.0, k + 1);
+            continue;
+        }
+        if cur <= 0.0 {
+            (cur, start) = (0.0, k);
+        }
+        cur += (probs[k] - threshold) * (page[k].words as f64).ln_1p();
+        if cur > best {
+            (best, found) = (cur, Some(start..k + 1));
+        }
+    }
+    found
+}
+
+/// The page title's repeat (most of the first line) within [`TITLE_GAP`]
+/// lines before the body.
+fn title_before(page: &[&ExtractLine], body_start: usize) -> Option<usize> {
+    let first: &[u8] = &page[0].key;
+    let t = (1..page.len()).find(|&k| {
+        let t: &[u8] = &page[k].key;
+        page[k].words >= 2
+            && t.len() <= first.len()
+            && t.len() * 100 >= first.len() * TITLE_PCT
+            && first.windows(t.len()).any(|w| w == t)
+    })?;
+    (t < body_start && body_start - t <= TITLE_GAP).then_some(t)
+}
+
+/// The hashes ([`normalize::line_hash`]) of lines of at most
+/// [`CROSS_MAX_WORDS`] words that occur on pages of two or more sites; each
+/// site gives the hash and word count of each line of its pages.
+pub fn cross_site_lines<S, L>(sites: S) -> HashSetKeyed<u64>
+where
+    S: IntoIterator<Item = L>,
+    L: IntoIterator<Item = (u64, u16)>,
+{
+    let mut all: Vec<u64> = Vec::new();
+    for site in sites {
+        let start = all.len();
+        all.extend(
+            site.into_iter()
+                .filter(|&(_, w)| usize::from(w) <= CROSS_MAX_WORDS)
+                .map(|(h, _)| h),
+        );
+        // Each site counts once per line.
+        all[start..].sort_unstable();
+        let mut j = start;
+        for i in start..all.len() {
+            if j == start || all[i] != all[j - 1] {
+                all[j] = all[i];
+                j += 1;
+            }
+        }
+        all.truncate(j);
+    }
+    all.sort_unstable();
+    all.windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,178 @@
+use super::*;
+use crate::clean::{Cause, Cleaner};
+use crate::rules::RuleSet;
+
+fn lines(text: &str) -> Vec<ExtractLine<'_>> {
+    text.lines().map(ExtractLine::new).collect()
+}
+
+/// The lines `finder` keeps of `text`, blank ones left out.
+fn kept<'a>(finder: &PageFinder, text: &'a str) -> Vec<&'a str> {
+    let l = lines(text);
+    let (fate, _) = finder.decide(&l);
+    l.iter()
+        .zip(&fate)
+        .filter(|(l, f)| f.is_none() && !l.key.is_empty())
+        .map(|(l, _)| l.text)
+        .collect()
+}
+
+const ARTICLE: [&str; 4] = [
+    "The council met on Monday and decided that the old bridge over the river will be rebuilt in the spring.",
+    "It is the first time in ten years that the town has had the money for such a project, the mayor said.",
+    "Work is to start in March, and the road will be closed to cars for about six months while it is done.",
+    "Residents who live near the bridge were asked to send their questions to the town hall before the end of the year.",
+];
+
+const MENU: &str = "Town Gazette - Bridge to be rebuilt\nHome\nNews\nSport\nWeather\nCulture\nJobs\nContact | About us\nLogin\n";
+const FOOTER: &str =
+    "Most read\nTerms of use\nPrivacy policy\nCookie settings\nAdvertise with us\nSite map\n";
+
+fn article() -> String {
+    ARTICLE.join("\n\n") + "\n"
+}
+
+#[test]
+fn menu_and_footer_go_the_article_stays() {
+    let text = format!("{MENU}Bridge to be rebuilt\n{}{FOOTER}", article());
+    let keep = kept(&PageFinder::default(), &text);
+    let mut want = vec!["Bridge to be rebuilt"];
+    want.extend(ARTICLE);
+    assert_eq!(keep, want);
+    // Each removal has a cause the explain output can name.
+    let l = lines(&text);
+    let (fate, title) = PageFinder::default().decide(&l);
+    assert_eq!(fate[1], Some(PageCause::OutsideBody));
+    assert_eq!(l[title.unwrap()].text, "Bridge to be rebuilt");
+}
+
+#[test]
+fn a_teaser_list_after_the_article_goes() {
+    let teasers = [
+        "Flood warning for the valley",
+        "Heavy rain is expected over the weekend, and the river could rise above...",
+        "School to close in summer",
+        "Parents have started a petition to keep the village school open for...",
+        "New bakery on Market Street",
+        "After two years of work the old shop on the corner finally opens its...",
+        "Football: United win again",
+        "The team won its fifth game in a row on Saturday and now leads the...",
+    ];
+    let text = format!(
+        "{MENU}{}Related stories\n{}\n{FOOTER}",
+        article(),
+        teasers.join("\n")
+    );
+    let keep = kept(&PageFinder::default(), &text);
+    assert_eq!(keep, ARTICLE.to_vec(), "{keep:?}");
+}
+
+#[test]
+fn comments_after_the_article_go() {
+    let comment =
+        "I think that the council is wrong about this and that they should have asked us first.";
+    let text = format!(
+        "{MENU}{}12 Comments\nAnna said:\n{comment}\nMarch 3, 2024 at 10:41 am\nReply\nBen said:\n{comment}\n\
+         March 3, 2024 at 11:02 am\nReply\nCarla said:\n{comment}\nMarch 4, 2024 at 9:15 am\nReply\n{FOOTER}",
+        article()
+    );
+    let l = lines(&text);
+    let (fate, _) = PageFinder::default().decide(&l);
+    let kept: Vec<&str> = l
+        .iter()
+        .zip(&fate)
+        .filter(|(l, f)| f.is_none() && !l.key.is_empty())
+        .map(|(l, _)| l.text)
+        .collect();
+    assert_eq!(kept, ARTICLE.to_vec(), "{kept:?}");
+    let marker = l.iter().position(|x| x.text == "12 Comments").unwrap();
+    assert_eq!(fate[marker], Some(PageCause::Comments));
+}
+
+#[test]
+fn a_page_of_article_text_stays_whole() {
+    // Headline, byline, short paragraphs, a quote, a list: clean text.
+    let text = format!(
+        "Bridge to be rebuilt\nBy Jane Smith\n\n{}\nWhat happens next:\n\nThe road closes in March.\n\
+         Buses take the old route.\n\"We waited a long time for this,\" she said.\n",
+        article()
+    );
+    let finder = PageFinder::default();
+    let l = lines(&text);
+    assert!(finder.decide(&l).0.iter().all(Option::is_none));
+    // One line, or nothing at all, is left alone too.
+    assert!(
+        finder
+            .decide(&lines(ARTICLE[0]))
+            .0
+            .iter()
+            .all(Option::is_none)
+    );
+    assert!(finder.decide(&lines("\n\n")).0.iter().all(Option::is_none));
+}
+
+#[test]
+fn lines_seen_on_other_sites_count_as_chrome() {
+    let mut scratch = Vec::new();
+    let h = |t: &str, s: &mut Vec<u8>| normalize::line_hash(&ExtractLine::new(t).key, s);
+    let share = h("Share this article", &mut scratch);
+    let own = h("Town Gazette", &mut scratch);
+    let long = h(ARTICLE[0], &mut scratch);
+    // Two pages of one site count once; a long line (a syndicated
+    // paragraph) is never chrome.
+    let sites = vec![
+        vec![(share, 3), (own, 2), (own, 2), (long, 20)],
+        vec![(share, 3), (long, 20)],
+    ];
+    let cross = cross_site_lines(sites);
+    assert!(cross.contains(&share));
+    assert!(!cross.contains(&own));
+    assert!(!cross.contains(&long));
+
+    // The feature moves a line's probability down.
+    let finder = PageFinder::new(cross);
+    let text = format!("{}\nShare this article\n{}", ARTICLE[0], ARTICLE[1]);
+    let l = lines(&text);
+    let page: Vec<&ExtractLine> = l.iter().collect();
+    let with = probability(&finder.features(&page).0[1]);
+    let without = probability(&PageFinder::default().features(&page).0[1]);
+    assert!(with < without, "{with} {without}");
+}
+
+#[test]
+fn a_cleaner_uses_it_and_names_the_cause() {
+    let text = format!("{MENU}Bridge to be rebuilt\n{}{FOOTER}", article());
+    let rules = RuleSet::empty();
+    let cleaner = Cleaner::with_rules(rules).with_page_finder(PageFinder::default());
+    let out = cleaner.clean(&text, "gazette.example");
+    assert!(
+        out.text.starts_with("Bridge to be rebuilt\n"),
+        "{}",
+        out.text
+    );
+    assert!(!out.text.contains("Privacy policy"));
+    let why = cleaner.explain(&text, &out);
+    assert!(why.iter().any(|w| w.rule == "page.outside-body"));
+    assert!(
+        out.removals
+            .iter()
+            .all(|r| matches!(r.cause, Cause::Page(_) | Cause::Builtin(_)))
+    );
+}
+
+#[test]
+fn features_match_their_names() {
+    // The fit script and this module must agree on the order.
+    assert_eq!(FEATURE_NAMES.len(), WEIGHTS.len());
+    let text =
+        "Home | News\nThe council met on Monday and decided that the bridge will be rebuilt.\n";
+    let l = lines(text);
+    let page: Vec<&ExtractLine> = l.iter().collect();
+    let f = PageFinder::default().features(&page).0;
+    let at = |name: &str| FEATURE_NAMES.iter().position(|n| *n == name).unwrap();
+    assert_eq!(f[0][at("separator")], 1.0);
+    assert_eq!(f[1][at("separator")], 0.0);
+    assert_eq!(f[1][at("sentence_end")], 1.0);
+    assert_eq!(f[0][at("first_line")], 1.0);
+    assert_eq!(f[1][at("position")], 1.0);
+}
