@@ -158,6 +158,34 @@ fn marker() -> &'static Regex {
     })
 }
 
+/// Whether `text` may hold a comment marker: the marker regex is slow on
+/// every short line, and nearly all lack each of its words. Outside
+/// Cyrillic (`комментари`) and the two non-ASCII letters that match ASCII
+/// ones without case (KELVIN SIGN, LONG S), every match holds one of these,
+/// ASCII case aside.
+fn maybe_marker(text: &str) -> bool {
+    static WORDS: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "omment",
+                "comentario",
+                "respons",
+                "repl",
+                "reaction",
+                "trackback",
+                "pingback",
+                "discussion",
+            ])
+            .expect("valid needles")
+    });
+    memchr::memchr2(0xD0, 0xD1, text.as_bytes()).is_some()
+        || text.contains('\u{212A}')
+        || text.contains('\u{17F}')
+        || words.is_match(text)
+}
+
 /// Function words of English, German, French, Spanish and Russian: running
 /// prose is full of them, menus and headline lists are not.
 const FUNCTION_WORDS: &[&str] = &[
@@ -181,6 +209,18 @@ const FUNCTION_WORDS: &[&str] = &[
     "в", "и", "на", "не", "что", "с", "по", "как", "это", "из", "за", "от", "о", "к", "для", "но",
     "он", "она", "они", // ru
 ];
+
+/// The longest function word, in bytes: longer words need no look-up.
+const LONGEST_FUNCTION_WORD: usize = {
+    let (mut i, mut most) = (0, 0);
+    while i < FUNCTION_WORDS.len() {
+        if FUNCTION_WORDS[i].len() > most {
+            most = FUNCTION_WORDS[i].len();
+        }
+        i += 1;
+    }
+    most
+};
 
 /// FNV-1a: the function-word set is looked up once per word of every long
 /// line, and its keys are short.
@@ -223,7 +263,7 @@ fn function_share(key: &[u8]) -> f64 {
         };
         let e = w.iter().rposition(inner).expect("found from the left");
         n += 1;
-        f += usize::from(set.contains(&w[s..=e]));
+        f += usize::from(e - s < LONGEST_FUNCTION_WORD && set.contains(&w[s..=e]));
     }
     if n == 0 { 0.0 } else { f as f64 / n as f64 }
 }
@@ -270,7 +310,9 @@ impl LineClass {
         LineClass {
             words: words.min(u16::MAX as usize) as u16,
             kind,
-            marker: words <= MARKER_WORDS && marker().is_match(line.text),
+            marker: words <= MARKER_WORDS
+                && maybe_marker(line.text)
+                && marker().is_match(line.text),
         }
     }
 
@@ -455,6 +497,35 @@ mod tests {
 
     const PROSE: &str =
         "The council met on Monday and decided that the old bridge will be rebuilt in the spring.";
+
+    #[test]
+    fn the_marker_prefilter_passes_every_marker() {
+        let markers = [
+            "Leave a Reply",
+            "42 Comments",
+            "KOMMENTARE (3)",
+            "3 Kommentare",
+            "Kommentar schreiben",
+            "Comentarios",
+            "Commentaires",
+            "Responses",
+            "Re\u{17F}ponses",
+            "Trac\u{212A}backs",
+            "Pingbacks",
+            "Reactions",
+            "Discussion",
+            "Комментарии (5)",
+            "— 7 replies —",
+            "Post your comment",
+        ];
+        for m in markers {
+            assert!(marker().is_match(m), "{m}");
+            assert!(maybe_marker(m), "{m}");
+        }
+        for plain in ["The council met on Monday", "Über uns", "Home"] {
+            assert!(!maybe_marker(plain), "{plain}");
+        }
+    }
 
     #[test]
     fn clean_text_is_left_alone() {
