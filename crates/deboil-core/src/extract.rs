@@ -210,45 +210,66 @@ const FUNCTION_WORDS: &[&str] = &[
     "он", "она", "они", // ru
 ];
 
-/// The longest function word, in bytes: longer words need no look-up.
-const LONGEST_FUNCTION_WORD: usize = {
-    let (mut i, mut most) = (0, 0);
-    while i < FUNCTION_WORDS.len() {
-        if FUNCTION_WORDS[i].len() > most {
-            most = FUNCTION_WORDS[i].len();
+/// The function words, each packed into a `u128` (its bytes, its length in
+/// the top byte) in an open-addressing table: looked up once per word of
+/// every line of four words or more, so a look-up is a multiply and a probe
+/// or two, no byte-wise hashing.
+struct WordTable {
+    slots: Vec<u128>,
+}
+
+/// Slots in the table (a power of two, four times the words or more).
+const WORD_SLOTS: usize = 1 << 10;
+const _: () = assert!(WORD_SLOTS >= 4 * FUNCTION_WORDS.len());
+
+impl WordTable {
+    /// `w` packed, when it is short enough to be a function word (0 is no word).
+    fn pack(w: &[u8]) -> Option<u128> {
+        if w.is_empty() || w.len() > 15 {
+            return None;
         }
-        i += 1;
+        let mut b = [0u8; 16];
+        b[..w.len()].copy_from_slice(w);
+        b[15] = w.len() as u8;
+        Some(u128::from_le_bytes(b))
     }
-    most
-};
 
-/// FNV-1a: the function-word set is looked up once per word of every long
-/// line, and its keys are short.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
+    fn slot(p: u128) -> usize {
+        let h = (p as u64 ^ ((p >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - WORD_SLOTS.trailing_zeros())) as usize
     }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
+
+    fn new(words: &[&str]) -> WordTable {
+        let mut slots = vec![0u128; WORD_SLOTS];
+        for w in words {
+            let p = Self::pack(w.as_bytes()).expect("function words are under 16 bytes");
+            let mut i = Self::slot(p);
+            while slots[i] != 0 && slots[i] != p {
+                i = (i + 1) % WORD_SLOTS;
+            }
+            slots[i] = p;
+        }
+        WordTable { slots }
+    }
+
+    fn contains(&self, w: &[u8]) -> bool {
+        let Some(p) = Self::pack(w) else {
+            return false;
         };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        let mut i = Self::slot(p);
+        loop {
+            match self.slots[i] {
+                0 => return false,
+                s if s == p => return true,
+                _ => i = (i + 1) % WORD_SLOTS,
+            }
         }
-        self.0 = h;
     }
 }
 
-type WordSet = HashSet<&'static [u8], std::hash::BuildHasherDefault<Fnv>>;
-
-fn function_words() -> &'static WordSet {
-    static SET: OnceLock<WordSet> = OnceLock::new();
-    SET.get_or_init(|| FUNCTION_WORDS.iter().map(|w| w.as_bytes()).collect())
+fn function_words() -> &'static WordTable {
+    static SET: OnceLock<WordTable> = OnceLock::new();
+    SET.get_or_init(|| WordTable::new(FUNCTION_WORDS))
 }
 
 /// Share of function words among the words of a key (bytes: keys are
@@ -263,7 +284,7 @@ fn function_share(key: &[u8]) -> f64 {
         };
         let e = w.iter().rposition(inner).expect("found from the left");
         n += 1;
-        f += usize::from(e - s < LONGEST_FUNCTION_WORD && set.contains(&w[s..=e]));
+        f += usize::from(set.contains(&w[s..=e]));
     }
     if n == 0 { 0.0 } else { f as f64 / n as f64 }
 }
@@ -497,6 +518,27 @@ mod tests {
 
     const PROSE: &str =
         "The council met on Monday and decided that the old bridge will be rebuilt in the spring.";
+
+    #[test]
+    fn the_function_word_table_holds_exactly_the_function_words() {
+        let table = function_words();
+        for w in FUNCTION_WORDS {
+            assert!(table.contains(w.as_bytes()), "{w}");
+        }
+        for w in [
+            "",
+            "th",
+            "thee",
+            "because.",
+            "bec",
+            "x",
+            "zwischendurch",
+            "und und",
+        ] {
+            assert!(!table.contains(w.as_bytes()), "{w}");
+        }
+        assert_eq!(function_share(b"the cat and a dog"), 0.6);
+    }
 
     #[test]
     fn the_marker_prefilter_passes_every_marker() {
