@@ -191,3 +191,75 @@ fn learning_names_bad_records_and_counts_skipped_ones_once() {
     assert_eq!(stderr(&o).matches("skipped ").count(), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("1 bad record skipped"));
 }
+
+#[test]
+fn rules_whose_lines_first_occur_late_take_their_first_text_from_a_second_read() {
+    // The first page holds more text than learning keeps per site: the
+    // recurring line that starts on a later page (after a bad record) is
+    // found again by its place in the input, from a file or from stdin.
+    let word = |mut n: usize| {
+        let mut w = String::new();
+        loop {
+            w.push((b'a' + (n % 26) as u8) as char);
+            n /= 26;
+            if n == 0 {
+                return w;
+            }
+        }
+    };
+    let archive: String = (0..60_000)
+        .map(|i| format!("archive entry {} {}\n", word(i), word(i + 7)))
+        .collect();
+    let late = [
+        "JOIN our Club 7 today for daily news",
+        "Join our club 8 today for daily news",
+    ];
+    let mut lines = Vec::new();
+    for i in 0..8 {
+        let mut text = format!(
+            "Story {} of the day tells its own tale for readers.\n\
+             Newsletter: all the headlines in your inbox each morning\n",
+            word(i * 1000 + 5)
+        );
+        match i {
+            0 => text.push_str(&archive),
+            3 => text.push_str(late[0]),
+            4.. => text.push_str(late[1]),
+            _ => {}
+        }
+        let rec = serde_json::json!({"id": i.to_string(), "site": "late.example", "text": text});
+        lines.push(rec.to_string());
+    }
+    lines.insert(2, r#"{"id": "bad", "text": 5}"#.to_string());
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("late.jsonl");
+    fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let learn = |j: &str, stdin: bool| {
+        let saved = tmp.path().join(format!("saved-{j}-{stdin}.toml"));
+        let mut cmd = deboil();
+        cmd.args([
+            "clean",
+            "-q",
+            "--skip-bad",
+            "--learn",
+            "-j",
+            j,
+            "--save-learned",
+        ])
+        .arg(&saved);
+        if stdin {
+            cmd.write_stdin(fs::read(&input).unwrap());
+        } else {
+            cmd.arg(&input);
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        (stdout(&o), fs::read_to_string(&saved).unwrap())
+    };
+    let (cleaned, rules) = learn("1", false);
+    assert!(rules.contains(late[0]), "{rules}");
+    assert!(!rules.contains(late[1]), "{rules}");
+    assert!(!cleaned.contains("daily news"));
+    assert_eq!(learn("3", false), (cleaned.clone(), rules.clone()));
+    assert_eq!(learn("2", true), (cleaned, rules));
+}

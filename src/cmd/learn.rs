@@ -24,7 +24,7 @@ pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
     let output = files.open(output_path, &inputs, "-o")?;
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     let _progress = crate::progress::start(args.input.quiet, args.verbose);
-    // Learning reads its input twice.
+    // Learning may read its input again, for example texts.
     let _spool = spool_stdin(&mut inputs).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?;
     {
         let [output, rejects] = files.writers([output, rejects]);

@@ -158,6 +158,34 @@ fn marker() -> &'static Regex {
     })
 }
 
+/// Whether `text` may hold a comment marker: the marker regex is slow on
+/// every short line, and nearly all lack each of its words. Outside
+/// Cyrillic (`комментари`) and the two non-ASCII letters that match ASCII
+/// ones without case (KELVIN SIGN, LONG S), every match holds one of these,
+/// ASCII case aside.
+fn maybe_marker(text: &str) -> bool {
+    static WORDS: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "omment",
+                "comentario",
+                "respons",
+                "repl",
+                "reaction",
+                "trackback",
+                "pingback",
+                "discussion",
+            ])
+            .expect("valid needles")
+    });
+    memchr::memchr2(0xD0, 0xD1, text.as_bytes()).is_some()
+        || text.contains('\u{212A}')
+        || text.contains('\u{17F}')
+        || words.is_match(text)
+}
+
 /// Function words of English, German, French, Spanish and Russian: running
 /// prose is full of them, menus and headline lists are not.
 const FUNCTION_WORDS: &[&str] = &[
@@ -182,33 +210,66 @@ const FUNCTION_WORDS: &[&str] = &[
     "он", "она", "они", // ru
 ];
 
-/// FNV-1a: the function-word set is looked up once per word of every long
-/// line, and its keys are short.
-#[derive(Default)]
-struct Fnv(u64);
+/// The function words, each packed into a `u128` (its bytes, its length in
+/// the top byte) in an open-addressing table: looked up once per word of
+/// every line of four words or more, so a look-up is a multiply and a probe
+/// or two, no byte-wise hashing.
+struct WordTable {
+    slots: Vec<u128>,
+}
 
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+/// Slots in the table (a power of two, four times the words or more).
+const WORD_SLOTS: usize = 1 << 10;
+const _: () = assert!(WORD_SLOTS >= 4 * FUNCTION_WORDS.len());
+
+impl WordTable {
+    /// `w` packed, when it is short enough to be a function word (0 is no word).
+    fn pack(w: &[u8]) -> Option<u128> {
+        if w.is_empty() || w.len() > 15 {
+            return None;
         }
-        self.0 = h;
+        let mut b = [0u8; 16];
+        b[..w.len()].copy_from_slice(w);
+        b[15] = w.len() as u8;
+        Some(u128::from_le_bytes(b))
+    }
+
+    fn slot(p: u128) -> usize {
+        let h = (p as u64 ^ ((p >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - WORD_SLOTS.trailing_zeros())) as usize
+    }
+
+    fn new(words: &[&str]) -> WordTable {
+        let mut slots = vec![0u128; WORD_SLOTS];
+        for w in words {
+            let p = Self::pack(w.as_bytes()).expect("function words are under 16 bytes");
+            let mut i = Self::slot(p);
+            while slots[i] != 0 && slots[i] != p {
+                i = (i + 1) % WORD_SLOTS;
+            }
+            slots[i] = p;
+        }
+        WordTable { slots }
+    }
+
+    fn contains(&self, w: &[u8]) -> bool {
+        let Some(p) = Self::pack(w) else {
+            return false;
+        };
+        let mut i = Self::slot(p);
+        loop {
+            match self.slots[i] {
+                0 => return false,
+                s if s == p => return true,
+                _ => i = (i + 1) % WORD_SLOTS,
+            }
+        }
     }
 }
 
-type WordSet = HashSet<&'static [u8], std::hash::BuildHasherDefault<Fnv>>;
-
-fn function_words() -> &'static WordSet {
-    static SET: OnceLock<WordSet> = OnceLock::new();
-    SET.get_or_init(|| FUNCTION_WORDS.iter().map(|w| w.as_bytes()).collect())
+fn function_words() -> &'static WordTable {
+    static SET: OnceLock<WordTable> = OnceLock::new();
+    SET.get_or_init(|| WordTable::new(FUNCTION_WORDS))
 }
 
 /// Share of function words among the words of a key (bytes: keys are
@@ -270,7 +331,9 @@ impl LineClass {
         LineClass {
             words: words.min(u16::MAX as usize) as u16,
             kind,
-            marker: words <= MARKER_WORDS && marker().is_match(line.text),
+            marker: words <= MARKER_WORDS
+                && maybe_marker(line.text)
+                && marker().is_match(line.text),
         }
     }
 
@@ -460,6 +523,56 @@ mod tests {
 
     const PROSE: &str =
         "The council met on Monday and decided that the old bridge will be rebuilt in the spring.";
+
+    #[test]
+    fn the_function_word_table_holds_exactly_the_function_words() {
+        let table = function_words();
+        for w in FUNCTION_WORDS {
+            assert!(table.contains(w.as_bytes()), "{w}");
+        }
+        for w in [
+            "",
+            "th",
+            "thee",
+            "because.",
+            "bec",
+            "x",
+            "zwischendurch",
+            "und und",
+        ] {
+            assert!(!table.contains(w.as_bytes()), "{w}");
+        }
+        assert_eq!(function_share(b"the cat and a dog"), 0.6);
+    }
+
+    #[test]
+    fn the_marker_prefilter_passes_every_marker() {
+        let markers = [
+            "Leave a Reply",
+            "42 Comments",
+            "KOMMENTARE (3)",
+            "3 Kommentare",
+            "Kommentar schreiben",
+            "Comentarios",
+            "Commentaires",
+            "Responses",
+            "Re\u{17F}ponses",
+            "Trac\u{212A}backs",
+            "Pingbacks",
+            "Reactions",
+            "Discussion",
+            "Комментарии (5)",
+            "— 7 replies —",
+            "Post your comment",
+        ];
+        for m in markers {
+            assert!(marker().is_match(m), "{m}");
+            assert!(maybe_marker(m), "{m}");
+        }
+        for plain in ["The council met on Monday", "Über uns", "Home"] {
+            assert!(!maybe_marker(plain), "{plain}");
+        }
+    }
 
     #[test]
     fn clean_text_is_left_alone() {

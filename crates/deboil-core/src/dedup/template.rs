@@ -397,7 +397,8 @@ impl Template {
         }
         // A document that is all template is signed whole: empty signatures
         // would make every such document a copy of every other.
-        if out.is_empty() {
+        // (A text with no lines at all stays empty: no recursion then.)
+        if out.is_empty() && !self.lines.is_empty() {
             Template::default().join_kept(site, keys, out);
         }
     }
@@ -432,6 +433,15 @@ mod tests {
 
     fn page(story: &str) -> String {
         format!("{story}\n{CHROME}")
+    }
+
+    #[test]
+    fn an_empty_text_joins_to_nothing() {
+        let mut out = vec![b'x'];
+        Template::default().join_kept(0, b"", &mut out);
+        assert!(out.is_empty());
+        Template::default().join_kept(0, b"\n\n", &mut out);
+        assert!(out.is_empty());
     }
 
     fn template_of(pages: &[(&str, String)]) -> Template {

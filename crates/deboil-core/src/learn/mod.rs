@@ -45,19 +45,25 @@
 //! ```
 //!
 //! Over data too large to hold, a [`Learner`] takes pages one at a time and
-//! keeps only hashes; [`Learner::finish`] decides, and a second look at the
-//! pages ([`Counted::add_examples`]) gives each rule its text before
+//! keeps hashes, and the first texts of each site's first pages;
+//! [`Learner::finish`] decides and gives each rule the texts it kept. A rule
+//! whose line first occurs later needs a second look at the few pages
+//! [`Counted::pages_to_read`] names ([`Counted::add_examples`]) before
 //! [`Counted::complete`] makes it a [`Learned`].
 
+mod examples;
 mod site;
+mod write;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 
 use crate::extract::{ExtractOptions, Extractor, SiteModel};
-use crate::normalize::{self, line_hash};
+use crate::hash::HashSetKeyed;
+use crate::normalize;
 use crate::rules::{RuleError, RuleSet, RuleSource, Toggles};
+use examples::SiteTexts;
 use site::learn_site;
 
 /// The name learned rules are compiled under (their origin in `rules list`
@@ -97,18 +103,15 @@ const PREFIX_WORDS: usize = 6;
 const PREFIX_MIN_SHARE: f64 = 0.2;
 
 /// The hash of a line's first [`PREFIX_WORDS`] words, for lines long
-/// enough to have a varying rest ("Translated by NAME and NAME.").
-fn prefix_hash(key: &[u8], words: usize, scratch: &mut Vec<u8>) -> Option<u64> {
+/// enough to have a varying rest ("Translated by NAME and NAME."). `folded`
+/// is the line's key with digits folded: its hash is
+/// [`normalize::line_hash`] of the opening.
+fn prefix_hash(folded: &[u8], words: usize) -> Option<u64> {
     if words < PREFIX_WORDS + 2 {
         return None;
     }
-    let end = key
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b' ')
-        .nth(PREFIX_WORDS - 1)?
-        .0;
-    Some(line_hash(&key[..end], scratch) ^ PREFIX_TAG)
+    let end = memchr::memchr_iter(b' ', folded).nth(PREFIX_WORDS - 1)?;
+    Some(xxhash_rust::xxh3::xxh3_64(&folded[..end]) ^ PREFIX_TAG)
 }
 
 /// Keeps prefix hashes apart from line hashes.
@@ -129,42 +132,82 @@ pub struct PageLines {
     /// Opening hashes; 0 for lines too short to have one.
     prefixes: Vec<u64>,
     words: Vec<u16>,
+    /// Where each line lies in the page's text (dropped once its texts
+    /// were kept).
+    spans: Vec<(u32, u32)>,
 }
 
 impl PageLines {
     /// Splits `text` into lines and hashes each non-blank one.
     pub fn of(text: &str) -> PageLines {
-        let mut page = PageLines::default();
-        each_line(text, |_, hash, prefix, words| {
-            page.hashes.push(hash);
-            page.prefixes.push(prefix.unwrap_or(0));
-            page.words.push(words.min(u16::MAX as usize) as u16);
+        // Sized once: a page's vectors are kept until learning decides.
+        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+        each_line(text, |line, hash, prefix, words| {
+            lines.push((line, hash, prefix.unwrap_or(0), words));
         });
-        page
+        let base = text.as_ptr() as usize;
+        let span = |line: &str| {
+            let start = line.as_ptr() as usize - base;
+            // Records are far below 4 GiB; a longer page keeps no texts.
+            Some((
+                u32::try_from(start).ok()?,
+                u32::try_from(start + line.len()).ok()?,
+            ))
+        };
+        PageLines {
+            hashes: lines.iter().map(|l| l.1).collect(),
+            prefixes: lines.iter().map(|l| l.2).collect(),
+            words: lines
+                .iter()
+                .map(|l| l.3.min(u16::MAX as usize) as u16)
+                .collect(),
+            spans: lines.iter().map_while(|l| span(l.0)).collect(),
+        }
     }
+}
+
+thread_local! {
+    /// A line's key, reused: counting builds one per line of every page.
+    static KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Calls `f(line, hash, opening hash, words)` for each non-blank line of
 /// `text`: what learning counts, and what finds its examples again.
-fn each_line(text: &str, mut f: impl FnMut(&str, u64, Option<u64>, usize)) {
-    let (mut key, mut scratch) = (Vec::new(), Vec::new());
-    for line in text.lines() {
-        key.clear();
-        let words = normalize::push_key(line, &mut key);
-        if key.is_empty() {
-            continue;
+fn each_line<'t>(text: &'t str, mut f: impl FnMut(&'t str, u64, Option<u64>, usize)) {
+    KEY.with(|k| {
+        let key = &mut *k.borrow_mut();
+        for line in text.lines() {
+            key.clear();
+            let words = normalize::push_key(line, key);
+            if key.is_empty() {
+                continue;
+            }
+            // Folded in place, hashed once: this is normalize::line_hash.
+            normalize::fold_digits(key);
+            let hash = xxhash_rust::xxh3::xxh3_64(key);
+            let prefix = prefix_hash(key, words);
+            f(line, hash, prefix, words);
         }
-        let hash = line_hash(&key, &mut scratch);
-        let prefix = prefix_hash(&key, words, &mut scratch);
-        f(line, hash, prefix, words);
-    }
+    })
 }
 
 /// Collects pages site by site; [`Learner::finish`] decides.
 #[derive(Debug)]
 pub struct Learner {
     opts: LearnOptions,
-    sites: BTreeMap<String, Vec<PageLines>>,
+    sites: BTreeMap<String, SitePages>,
+    /// Pages added by [`Learner::add`], which places them by this count.
+    added: u64,
+    /// Bytes of example texts all sites keep.
+    kept: usize,
+}
+
+/// One site's pages, where each lies, and the texts of its first pages.
+#[derive(Debug, Default)]
+struct SitePages {
+    pages: Vec<PageLines>,
+    at: Vec<u64>,
+    texts: SiteTexts,
 }
 
 /// What a rule matches: a whole line, or a line's opening words.
@@ -221,6 +264,8 @@ pub struct Counted {
     pub sites_skipped: usize,
     /// Pages with no site (an empty one), which learn nothing.
     pub pages_without_site: usize,
+    /// Where the pages holding missing examples lie.
+    reread: Vec<u64>,
 }
 
 /// What was learned: rules per site, each with its texts, and, per site,
@@ -251,22 +296,36 @@ impl Learner {
         Learner {
             opts,
             sites: BTreeMap::new(),
+            added: 0,
+            kept: 0,
         }
     }
 
-    /// Adds one page of `site`.
+    /// Adds one page of `site`; pages added this way are placed by their
+    /// count (the first is at 0).
     pub fn add(&mut self, site: &str, text: &str) {
-        self.add_lines(site, PageLines::of(text));
+        let at = self.added;
+        self.add_page(site, text, PageLines::of(text), at);
     }
 
-    /// Adds one page already split by [`PageLines::of`] (which can run in parallel).
-    pub fn add_lines(&mut self, site: &str, page: PageLines) {
-        match self.sites.get_mut(site) {
-            Some(v) => v.push(page),
-            None => {
-                self.sites.insert(site.to_string(), vec![page]);
-            }
+    /// Adds one page of `site`, `page` being [`PageLines::of`] its `text`
+    /// (which can run in parallel). `at` places the page, for
+    /// [`Counted::pages_to_read`]: any number that grows from page to page.
+    /// Add pages in their order: a rule's example texts are its lines'
+    /// first texts.
+    pub fn add_page(&mut self, site: &str, text: &str, mut page: PageLines, at: u64) {
+        self.added = at + 1;
+        let s = match self.sites.get_mut(site) {
+            Some(s) => s,
+            None => self.sites.entry(site.to_string()).or_default(),
+        };
+        // Pages of no site learn nothing: no texts to keep.
+        if !site.is_empty() {
+            s.texts.keep(text, &page, &mut self.kept);
         }
+        page.spans = Vec::new();
+        s.pages.push(page);
+        s.at.push(at);
     }
 
     /// Decides what recurs, site by site (in parallel on the current rayon
@@ -274,7 +333,8 @@ impl Learner {
     pub fn finish(self) -> Counted {
         let mut learned = Counted::default();
         let mut todo = Vec::new();
-        for (site, pages) in &self.sites {
+        for (site, s) in &self.sites {
+            let pages = &s.pages;
             learned.pages += pages.len();
             if site.is_empty() {
                 learned.pages_without_site += pages.len();
@@ -289,8 +349,8 @@ impl Learner {
             self.sites
                 .iter()
                 .filter(|(site, _)| !site.is_empty())
-                .map(|(_, pages)| {
-                    pages
+                .map(|(_, site)| {
+                    site.pages
                         .iter()
                         .flat_map(|p| p.hashes.iter().copied().zip(p.words.iter().copied()))
                 }),
@@ -310,7 +370,46 @@ impl Learner {
                 .then_with(|| a.site.cmp(&b.site))
                 .then_with(|| a.lines.cmp(&b.lines))
         });
+        learned.reread = self.fill_examples(&mut learned.rules);
         learned
+    }
+
+    /// Gives the rules the texts the sites kept; returns where the pages
+    /// lie that hold the others' first texts, in order.
+    fn fill_examples(&self, rules: &mut [LearnedRule]) -> Vec<u64> {
+        let mut missing: BTreeMap<&str, HashSetKeyed<Unit>> = BTreeMap::new();
+        for rule in rules.iter_mut() {
+            let site = &self.sites[&rule.site];
+            for (u, e) in rule.lines.iter().zip(&mut rule.examples) {
+                match site.texts.get(u) {
+                    Some(t) => *e = Some(t),
+                    None => {
+                        missing.entry(&rule.site).or_default().insert(*u);
+                    }
+                }
+            }
+        }
+        let mut reread = Vec::new();
+        for (site, mut units) in missing {
+            let s = &self.sites[site];
+            // Not on the kept pages: each first occurs after them.
+            for (p, &at) in s.pages.iter().zip(&s.at).skip(s.texts.covered) {
+                let mut found = false;
+                for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
+                    found |= units.remove(&Unit::Line(h));
+                    found |= pf != 0 && units.remove(&Unit::Prefix(pf));
+                }
+                if found {
+                    reread.push(at);
+                }
+                if units.is_empty() {
+                    break;
+                }
+            }
+        }
+        reread.sort_unstable();
+        reread.dedup();
+        reread
     }
 }
 
@@ -326,17 +425,14 @@ pub fn learn<S: AsRef<str> + Sync, T: AsRef<str> + Sync>(
         .map(|(_, t)| PageLines::of(t.as_ref()))
         .collect();
     let mut learner = Learner::new(opts.clone());
-    for ((site, _), l) in pages.iter().zip(lines) {
-        learner.add_lines(site.as_ref(), l);
+    for (i, ((site, text), l)) in pages.iter().zip(lines).enumerate() {
+        learner.add_page(site.as_ref(), text.as_ref(), l, i as u64);
     }
     let mut counted = learner.finish();
     let wanted = counted.wanted();
-    let mut missing = counted.missing_examples();
-    for (site, text) in pages {
-        if missing == 0 {
-            break;
-        }
-        missing -= counted.add_examples(site.as_ref(), text.as_ref(), &wanted);
+    for i in counted.pages_to_read().to_vec() {
+        let (site, text) = &pages[i as usize];
+        counted.add_examples(site.as_ref(), text.as_ref(), &wanted);
     }
     counted.complete()
 }
@@ -348,6 +444,13 @@ impl Counted {
             .iter()
             .map(|r| r.examples.iter().filter(|e| e.is_none()).count())
             .sum()
+    }
+
+    /// Where the pages lie (as placed when added) that hold the examples
+    /// the rules still lack, in order: give each to
+    /// [`Counted::add_examples`], in this order, and none is missing.
+    pub fn pages_to_read(&self) -> &[u64] {
+        &self.reread
     }
 
     /// Fills missing examples from one page of `site` (call in input order
@@ -459,135 +562,6 @@ impl Learned {
     pub fn page_finder(&self) -> crate::page::PageFinder {
         crate::page::PageFinder::new(self.cross_site.clone())
     }
-
-    /// The rules in deboil's rule-file format, most text removed first.
-    pub fn to_toml(&self) -> String {
-        let mut out = String::new();
-        out.push_str(&format!(
-            "# Learned by `deboil learn` from {}: {} learned from, {} with too few pages.\n\
-             # Each rule removes lines that recur across one site's pages (copies of one\n\
-             # story count as one page). Review before committing under rules/: a rule\n\
-             # that matches real article text can be deleted or switched off with\n\
-             # `enabled = false`.\n\
-             description = \"learned site templates\"\n",
-            crate::count(self.pages as u64, "page"),
-            crate::count(self.sites_learned as u64, "site"),
-            self.sites_skipped
-        ));
-        let mut per_site: HashMap<String, usize> = HashMap::new();
-        for rule in &self.rules {
-            let pick = |prefix: bool| -> Vec<String> {
-                rule.lines
-                    .iter()
-                    .zip(&rule.examples)
-                    .filter(|(u, _)| matches!(u, Unit::Prefix(_)) == prefix)
-                    .filter_map(|(_, e)| e.clone())
-                    .filter(|t| !t.is_empty())
-                    .collect()
-            };
-            let (mut texts, mut openings) = (pick(false), pick(true));
-            // A rule file refuses phrases over MAX_PHRASE_BYTES: a longer
-            // line is matched by its opening words instead, and a long token
-            // shared by pages (no word boundary to cut at) stays.
-            let fits = |t: &String| normalize::key(t).len() <= crate::rules::MAX_PHRASE_BYTES;
-            for t in texts.iter().filter(|t| !fits(t)) {
-                openings.extend(opening_within_limit(t));
-            }
-            texts.retain(fits);
-            let mut seen = HashSet::new();
-            openings.retain(|o| fits(o) && seen.insert(o.clone()));
-            if texts.is_empty() && openings.is_empty() {
-                continue;
-            }
-            // Rule ids hold no whitespace; counting by the id's site part
-            // keeps `a b` and `a_b` from sharing an id.
-            let name = rule.site.replace(char::is_whitespace, "_");
-            let n = per_site.entry(name.clone()).or_default();
-            *n += 1;
-            let id = format!("learned.{name}.{n}");
-            let share = 100.0 * rule.pages as f64 / rule.site_pages.max(1) as f64;
-            out.push_str("\n[[rule]]\n");
-            out.push_str(&format!("id = {}\n", quote(&id)));
-            out.push_str(&format!(
-                "reason = {}\n",
-                quote(&format!(
-                    "recurs on {} of {} pages ({share:.0}%) of {}; removes about {} words",
-                    rule.pages, rule.site_pages, rule.site, rule.words_removed
-                ))
-            ));
-            out.push_str(&format!("sites = [{}]\n", quote(&site_pattern(&rule.site))));
-            for (name, list) in [("equals", &texts), ("starts_with", &openings)] {
-                if list.is_empty() {
-                    continue;
-                }
-                out.push_str(&format!("{name} = [\n"));
-                for t in list.iter() {
-                    out.push_str(&format!("  {},\n", quote(t)));
-                }
-                out.push_str("]\n");
-            }
-            if rule.max_words > crate::rules::DEFAULT_MAX_WORDS {
-                out.push_str(&format!("max_words = {}\n", rule.max_words));
-            }
-            if texts
-                .iter()
-                .chain(&openings)
-                .any(|t| t.bytes().any(|b| b.is_ascii_digit()))
-            {
-                out.push_str("fold_digits = true\n");
-            }
-            let first = match texts.first() {
-                Some(t) => t.to_string(),
-                None => format!("{} and what follows", openings[0]),
-            };
-            out.push_str("[[rule.example]]\n");
-            out.push_str(&format!(
-                "input = {}\noutput = \"\"\n",
-                quote(&format!("{first}\n"))
-            ));
-        }
-        out
-    }
-}
-
-/// The opening words of `line` whose key fits a phrase, when at least
-/// [`PREFIX_WORDS`] of them do.
-fn opening_within_limit(line: &str) -> Option<String> {
-    let mut opening = String::new();
-    let mut words = 0;
-    for w in line.split_whitespace() {
-        let longer = if opening.is_empty() {
-            w.to_string()
-        } else {
-            format!("{opening} {w}")
-        };
-        if normalize::key(&longer).len() > crate::rules::MAX_PHRASE_BYTES {
-            break;
-        }
-        opening = longer;
-        words += 1;
-    }
-    (words >= PREFIX_WORDS).then_some(opening)
-}
-
-fn quote(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
-/// A site as a pattern that compiles and covers it: glob characters, and the
-/// whitespace and `/` that patterns refuse (sites named by
-/// [`crate::rules::site_name`] hold none), become `?`, one per byte, which
-/// matches any byte and so the character itself.
-fn site_pattern(site: &str) -> String {
-    let mut out = String::with_capacity(site.len());
-    for c in site.chars() {
-        if matches!(c, '*' | '?' | '[' | '/') || c.is_whitespace() {
-            out.extend(std::iter::repeat_n('?', c.len_utf8()));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -152,3 +152,60 @@ fn site_names_are_trimmed_lowercase_without_spaces_or_slashes() {
     assert_eq!(site_name("a\u{a0}b"), "a_b");
     assert_eq!(site_name(" \t"), "");
 }
+
+/// Distinct words without digits (keys fold digits, so numbered lines
+/// would all be one line).
+fn word(mut n: usize) -> String {
+    let mut w = String::new();
+    loop {
+        w.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return w;
+        }
+    }
+}
+
+#[test]
+fn examples_are_first_texts_whether_kept_while_counting_or_read_again() {
+    // A first page past the budget of kept texts: the line that recurs
+    // from the third page on is found again on the pages that hold it.
+    let archive: String = (0..60_000)
+        .map(|i| format!("archive entry {} {}\n", word(i), word(i + 7)))
+        .collect();
+    let late = [
+        "JOIN our Club 7 today for daily news",
+        "Join our club 8 today for daily news",
+    ];
+    let mut pages = vec![(
+        "e.example".to_string(),
+        format!("{}{archive}", page(0, "Story")),
+    )];
+    for i in 1..6 {
+        let extra = if i >= 2 { late[usize::from(i > 2)] } else { "" };
+        pages.push((
+            "e.example".to_string(),
+            format!("{}{extra}\n", page(i, "Story")),
+        ));
+    }
+    let mut l = Learner::new(LearnOptions::default());
+    for (site, text) in &pages {
+        l.add(site, text);
+    }
+    let counted = l.finish();
+    // Page 2 holds the late line's first text; the others came from the kept page.
+    assert_eq!(counted.pages_to_read(), &[2]);
+    let learned = learn(&pages, &LearnOptions::default());
+    let toml = learned.to_toml();
+    assert!(toml.contains(late[0]), "{toml}");
+    assert!(!toml.contains(late[1]), "{toml}");
+    assert!(toml.contains("Copyright 2024 Example Media"), "{toml}");
+    // Small sites keep everything: nothing to read again.
+    let mut l = Learner::new(LearnOptions::default());
+    for i in 0..6 {
+        l.add("f.example", &page(i, "Story"));
+    }
+    let counted = l.finish();
+    assert!(counted.pages_to_read().is_empty());
+    assert_eq!(counted.missing_examples(), 0);
+}

@@ -1,6 +1,6 @@
-//! Learning from files: the counting read, the read for example texts, and
-//! the cleaner a job gets when it learns first (rule files, learned rules
-//! and the body finder).
+//! Learning from files: the counting read (which keeps most example texts),
+//! a short read for any others, and the cleaner a job gets when it learns
+//! first (rule files, learned rules and the body finder).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,8 +21,10 @@ use crate::read::{Input, RawRecord, spool_stdin};
 use crate::rule_files;
 use crate::write::output_file;
 
-/// Learns from `inputs` (two reads: counts, then example texts for the
-/// rules). Bad records go to `side` (stop, or counted in the summary and
+/// Learns from `inputs`: one read counts, and keeps the example texts of
+/// each site's first pages; a rule whose lines first occur later sends a
+/// second read to the pages holding them (framed, not parsed, until it has
+/// them all). Bad records go to `side` (stop, or counted in the summary and
 /// copied to the rejects when skipping them).
 pub fn learn_inputs(
     inputs: &[Input],
@@ -35,31 +37,41 @@ pub fn learn_inputs(
     let mut summary = Summary::default();
     crate::progress::begin("learning", crate::progress::input_bytes(inputs));
     let work = |rec: &RawRecord| {
-        Document::parse(rec, &read.names).map(|d| (d.site.to_string(), PageLines::of(&d.text)))
+        Document::parse(rec, &read.names).map(|d| {
+            let lines = PageLines::of(&d.text);
+            (d.site, d.text, lines)
+        })
     };
+    // Records are placed by their number in the read, bad ones included,
+    // so that a second read finds them without parsing the others.
+    let mut at = 0u64;
     par_batches(inputs.to_vec(), read, pool, work, |batch, pages| {
         for (rec, p) in batch.iter().zip(pages) {
             match p {
-                Ok((site, lines)) => learner.add_lines(&site, lines),
+                Ok((site, text, lines)) => learner.add_page(&site, &text, lines, at),
                 Err(b) => side.bad_record(rec, b, &mut summary)?,
             }
+            at += 1;
         }
         Ok(())
     })?;
     let mut counted = pool.install(|| learner.finish());
-    // One more read, in input order, for each rule's first example text.
-    let mut missing = counted.missing_examples();
-    if missing > 0 {
+    let reread = counted.pages_to_read().to_vec();
+    if let Some(&last) = reread.last() {
         let wanted = counted.wanted();
         crate::progress::begin("learning examples", crate::progress::input_bytes(inputs));
+        let (mut at, mut next) = (0u64, reread.iter().peekable());
         'read: for batch in read_batches(inputs.to_vec(), read) {
             for rec in batch? {
-                if let Ok(d) = Document::parse(&rec, &read.names) {
-                    missing -= counted.add_examples(&d.site, &d.text, &wanted);
-                    if missing == 0 {
-                        break 'read;
-                    }
+                if next.next_if_eq(&&at).is_some()
+                    && let Ok(d) = Document::parse(&rec, &read.names)
+                {
+                    counted.add_examples(&d.site, &d.text, &wanted);
                 }
+                if at == last {
+                    break 'read;
+                }
+                at += 1;
             }
         }
     }
