@@ -88,6 +88,32 @@ const MARKER_WORDS: usize = 25;
 /// Short lines with this many words and enough function words read as sentences.
 const NEUTRAL_WORDS: usize = 4;
 
+/// Lines of an article's first run of prose, at least.
+const RUN_LINES: usize = 4;
+/// How many times the body found before a comment count the article after it outscores.
+const RUN_RATIO: f64 = 2.0;
+
+/// How many lines after a comment marker the run [`run_after`] scores may start.
+const RUN_GAP: usize = 4;
+
+/// An item of a list (a teaser's blurb, a comment) is a run of this many
+/// lines of text at most ...
+const ITEM_LINES: usize = 3;
+/// ... at most this many lines from the next ...
+const ITEM_GAP: usize = 3;
+/// ... in a chain of this many; its text scores this share.
+const ITEM_CHAIN: usize = 3;
+const ITEM_SHARE: f64 = 0.3;
+
+/// Comment-shaped lines are short.
+const META_WORDS: usize = 15;
+
+/// A line cut short with "…" is a teaser from this many words on.
+const TEASER_WORDS: usize = 8;
+
+/// ... up to this many (an article's paragraph may trail off too).
+const TEASER_MAX: usize = 40;
+
 /// A title repeat holds at least this share (%) of the first line (the
 /// rest is the site's name).
 const TITLE_PCT: usize = 33;
@@ -152,10 +178,60 @@ fn marker() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*\d*\s*(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b",
+            r"(?i)^\W*\d*\s*(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b|^\W*no (comments|responses)( yet)?\W*$|\bbe the first to (comment|respond)\b",
         )
         .expect("valid regex")
     })
+}
+
+/// Lines of comment threads: a time of day or "2 hours ago" (a post's date
+/// line), "Anna says:", a lone "Reply" or "Report abuse".
+fn meta() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b\d{1,2}:\d{2}(:\d{2})?\s*([ap]\.?m\b\.?)?|\b(\d+|an?|one)\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b|\b(says|said|wrote|writes)\s*:?\s*$|^\W*(reply|report( abuse)?|like|quote|flag|permalink)\W*$",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// The tail of a teaser cut short.
+fn teaser_tail() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)(…|\.\.\.|\[?\s*(read|see|view) (more|full story|entire story)\s*\]?|continue reading|more\s*[»›→])\W*$")
+            .expect("valid regex")
+    })
+}
+
+/// Headline case: the content words (not function words) after the first
+/// are capitalised, at least three of them. Prose, German included, has
+/// verbs and adjectives in lower case.
+fn title_case(text: &str) -> bool {
+    let set = function_words();
+    let (mut n, mut caps, mut low) = (0usize, 0usize, String::new());
+    for w in text.split_whitespace().skip(1) {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(c) = w.chars().next() else { continue };
+        let upper = c.is_uppercase();
+        let key = if upper {
+            low.clear();
+            low.extend(w.chars().flat_map(char::to_lowercase));
+            low.as_bytes()
+        } else {
+            w.as_bytes()
+        };
+        if !c.is_alphabetic() || set.contains(key) {
+            continue;
+        }
+        n += 1;
+        caps += usize::from(upper);
+        if (n - caps) * 10 > n.max(10) {
+            return false;
+        }
+    }
+    n >= 3 && caps * 10 >= n * 9
 }
 
 /// Function words of English, German, French, Spanish and Russian: running
@@ -246,6 +322,11 @@ enum Kind {
     Sentence,
     /// Short: navigation, labels, bylines.
     Short,
+    /// A headline (most words capitalised) or a teaser cut short ("…",
+    /// "Read more"): the items of teaser lists, whatever their length.
+    Headline,
+    /// Comment-shaped: a time of day, "2 hours ago", "Reply", "Anna says:".
+    Meta,
     /// No letters or digits: separators.
     Decoration,
 }
@@ -256,6 +337,12 @@ impl LineClass {
         let words = line.words;
         let kind = if !line.text.chars().any(char::is_alphanumeric) {
             Kind::Decoration
+        } else if words <= META_WORDS && meta().is_match(line.text) {
+            Kind::Meta
+        } else if (words >= NEUTRAL_WORDS && title_case(line.text))
+            || ((TEASER_WORDS..=TEASER_MAX).contains(&words) && teaser_tail().is_match(line.text))
+        {
+            Kind::Headline
         } else if words >= opts.min_good_words {
             if function_share(&line.key) >= opts.min_function_share {
                 Kind::Prose
@@ -288,7 +375,8 @@ impl LineClass {
             Kind::Prose => n,
             Kind::LongPlain => 0.3 * n,
             Kind::Sentence => 0.0,
-            Kind::Short => -0.5 * o.penalty,
+            Kind::Short | Kind::Headline => -0.5 * o.penalty,
+            Kind::Meta => -o.penalty,
         }
     }
 }
@@ -307,12 +395,19 @@ pub struct Body {
 /// walls, and one after a body of [`ExtractOptions::min_body_score`] ends the
 /// search.
 pub fn find_body(classes: &[LineClass], template: &[bool], o: &ExtractOptions) -> Body {
+    body_of(classes, template, &items(classes, template), o)
+}
+
+fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &ExtractOptions) -> Body {
+    let scores = line_scores(classes, template, items, o);
     let (mut best, mut a, mut b) = (0.0f64, 0, None::<usize>);
     let (mut cur, mut start) = (0.0f64, 0);
     let mut stop = classes.len();
     for k in 0..classes.len() {
         if classes[k].marker {
-            if best >= o.min_body_score {
+            // A comment count in the article's header ("12 Comments" under
+            // the headline) is followed by the article, not by comments.
+            if best >= o.min_body_score && !article_after(classes, template, &scores, k, best) {
                 stop = k;
                 break;
             }
@@ -324,7 +419,7 @@ pub fn find_body(classes: &[LineClass], template: &[bool], o: &ExtractOptions) -
             cur = 0.0;
             start = k;
         }
-        cur += classes[k].score(template[k], o);
+        cur += scores[k];
         if cur > best {
             (best, a, b) = (cur, start, Some(k));
         }
@@ -333,6 +428,123 @@ pub fn find_body(classes: &[LineClass], template: &[bool], o: &ExtractOptions) -
         lines: b.map(|b| a..b + 1).unwrap_or(0..0),
         stop,
     }
+}
+
+/// Whether the first run of prose after line `k` (a few lines on at most)
+/// reads as an article rather than as the first comment: [`RUN_LINES`]
+/// lines or more, outscoring the body found so far [`RUN_RATIO`] times.
+fn article_after(
+    classes: &[LineClass],
+    template: &[bool],
+    scores: &[f64],
+    k: usize,
+    best: f64,
+) -> bool {
+    let prose = |j: usize| {
+        !template[j]
+            && !classes[j].marker
+            && matches!(classes[j].kind, Kind::Prose | Kind::Sentence)
+    };
+    let Some(s) = (k + 1..classes.len().min(k + 1 + RUN_GAP)).find(|&j| prose(j)) else {
+        return false;
+    };
+    let run = (s..classes.len()).take_while(|&j| prose(j));
+    let (lines, score) = run.fold((0, 0.0), |(n, t), j| (n + 1, t + scores[j]));
+    lines >= RUN_LINES && score >= RUN_RATIO * best
+}
+
+/// Which list a line belongs to, if any (see [`items`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    None,
+    /// A teaser list: its runs of text follow or precede headlines.
+    Teaser,
+    /// A comment thread: some of its frames are comment-shaped.
+    Comment,
+}
+
+/// Finds item lists: a teaser list (headline, blurb, headline, blurb ...)
+/// or a comment thread (comment, "Anna at 6:31 AM", comment ...) is a chain
+/// of short runs of text, each right after or before a headline or a
+/// comment-shaped line, a few lines apart. Marks the runs and their frames.
+fn items(classes: &[LineClass], template: &[bool]) -> Vec<Item> {
+    let n = classes.len();
+    let mut out = vec![Item::None; n];
+    let text = |k: usize| {
+        !template[k]
+            && !classes[k].marker
+            && matches!(
+                classes[k].kind,
+                Kind::Prose | Kind::Sentence | Kind::LongPlain
+            )
+    };
+    let frame = |k: usize| !template[k] && matches!(classes[k].kind, Kind::Headline | Kind::Meta);
+    // Runs of text: (start, end, framed).
+    let mut runs = Vec::new();
+    let mut k = 0;
+    while k < n {
+        if !text(k) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < n && text(k) {
+            k += 1;
+        }
+        let framed =
+            k - start <= ITEM_LINES && ((start > 0 && frame(start - 1)) || (k < n && frame(k)));
+        runs.push((start, k, framed));
+    }
+    let mut i = 0;
+    while i < runs.len() {
+        if !runs[i].2 {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < runs.len()
+            && runs[j].2
+            && runs[j].0 - runs[j - 1].1 <= ITEM_GAP
+            && !(runs[j - 1].1..runs[j].0).any(|m| classes[m].marker)
+        {
+            j += 1;
+        }
+        if j - i >= ITEM_CHAIN {
+            // The chain with the frame before its first run and after its last.
+            let a = runs[i].0.saturating_sub(1);
+            let b = (runs[j - 1].1 + 1).min(n);
+            let comment = (a..b).any(|m| classes[m].kind == Kind::Meta);
+            let item = if comment { Item::Comment } else { Item::Teaser };
+            for m in a..b {
+                if text(m) || frame(m) {
+                    out[m] = item;
+                }
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+/// Each line's score ([`LineClass::score`]), with the text of item lists
+/// discounted to [`ITEM_SHARE`]: a list of teasers or comments does not
+/// outscore an article because it is long.
+fn line_scores(
+    classes: &[LineClass],
+    template: &[bool],
+    items: &[Item],
+    o: &ExtractOptions,
+) -> Vec<f64> {
+    (0..classes.len())
+        .map(|k| {
+            let s = classes[k].score(template[k], o);
+            if items[k] != Item::None && s > 0.0 {
+                s * ITEM_SHARE
+            } else {
+                s
+            }
+        })
+        .collect()
 }
 
 /// What was learned about one site's pages.
@@ -399,7 +611,8 @@ impl Extractor {
             .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
             .or_else(|| (1..nb.len()).find(|&k| repeats_first(k, 50)));
 
-        let body = find_body(&classes, &is_template, o);
+        let items = items(&classes, &is_template);
+        let body = body_of(&classes, &is_template, &items, o);
         // A site with learned template shows it on its whole pages; an
         // article with a list at its end does not.
         let template_lines = is_template.iter().filter(|&&t| t).count();
@@ -435,7 +648,7 @@ impl Extractor {
                 }
             } else if is_template[k] {
                 Some(ExtractCause::Template)
-            } else if classes[k].marker || k >= body.stop {
+            } else if classes[k].marker || k >= body.stop || items[k] == Item::Comment {
                 Some(ExtractCause::Comments)
             } else {
                 Some(ExtractCause::OutsideBody)
@@ -524,6 +737,144 @@ mod tests {
         assert_eq!(kept.len(), 4, "{kept:?}");
         let why = fate[l.iter().position(|x| x.text == comment).unwrap()];
         assert_eq!(why, Some(ExtractCause::Comments));
+    }
+
+    const NAV: &str = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
+
+    fn kept<'a>(l: &[ExtractLine<'a>], fate: &[Option<ExtractCause>]) -> Vec<&'a str> {
+        l.iter()
+            .zip(fate)
+            .filter(|(l, f)| f.is_none() && !l.key.is_empty())
+            .map(|(l, _)| l.text)
+            .collect()
+    }
+
+    #[test]
+    fn a_comment_thread_longer_than_the_article_goes() {
+        // No "Comments" header: the thread is told by its shape, each
+        // comment between a time and a "Reply".
+        let mut text = format!("{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n");
+        let comment = "I think that the council is wrong about this and that they should have asked all of us first.";
+        for (who, h) in [
+            ("Anna", 2),
+            ("Ben", 3),
+            ("Carla", 4),
+            ("Dan", 5),
+            ("Eve", 6),
+            ("Finn", 7),
+        ] {
+            text += &format!("{who}\n{h} hours ago\n{comment} {who}.\nReply\n");
+        }
+        text += "Popular\nArchive\n";
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        let kept = kept(&l, &fate);
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        assert!(kept[0].starts_with("The council"), "{kept:?}");
+        let first = l
+            .iter()
+            .position(|x| x.text.starts_with("I think"))
+            .unwrap();
+        assert_eq!(fate[first], Some(ExtractCause::Comments));
+    }
+
+    #[test]
+    fn a_teaser_list_of_long_lines_does_not_outscore_the_article() {
+        // Each teaser: a headline and a blurb as long as a paragraph; the
+        // list, a sidebar before the article, holds more words than it.
+        let blurb = "The mayor said on Friday that the new plan for the city centre would be put to a vote in the spring.";
+        let mut text = String::from(NAV);
+        for (i, t) in [
+            "Mayor Unveils New Plan",
+            "City Centre Gets Green Light",
+            "Vote Set For Spring Session",
+            "Council Faces Budget Questions",
+            "Residents React To Proposal",
+            "Old Market Hall Reopens",
+        ]
+        .iter()
+        .enumerate()
+        {
+            text += &format!("{t} For The Town\n{blurb} Part {i}.\n");
+        }
+        text += &format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\nFooter\nImprint\n"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        let kept = kept(&l, &fate);
+        assert_eq!(kept.len(), 3, "{kept:?}");
+        assert!(
+            kept.iter().all(|k| k.starts_with("The council")),
+            "{kept:?}"
+        );
+    }
+
+    #[test]
+    fn an_article_split_by_a_read_more_block_stays_whole() {
+        // Headlines cost what short lines cost: a box of them inside the
+        // article does not cut off its second half.
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\nRead more:\nTown Hall Gets New Roof\n\
+             Mayor Opens Second Market Hall\nSchools Plan Longer Summer Break\n{PROSE} Three.\n{PROSE} Four.\n\
+             Share\nTweet\nImprint\n"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        let kept = kept(&l, &fate);
+        let paragraphs = kept.iter().filter(|k| k.starts_with("The council")).count();
+        assert_eq!(paragraphs, 4, "{kept:?}");
+    }
+
+    #[test]
+    fn a_comment_count_in_a_box_inside_the_article_does_not_end_it() {
+        // The first part would end the search at the count (it scores
+        // enough) but the article goes on, longer, after it.
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE} One.\n{PROSE} Two.\nRead more:\nTown hall gets a new roof\n12 comments\n\
+             {PROSE} Three.\n{PROSE} Four.\n{PROSE} Five.\n{PROSE} Six.\n{PROSE} Seven.\nShare\nTweet\n"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        let kept = kept(&l, &fate);
+        assert!(kept.iter().any(|k| k.ends_with("Seven.")), "{kept:?}");
+    }
+
+    #[test]
+    fn a_comment_count_under_the_headline_does_not_end_the_search() {
+        let about = "This is the blog of a town reporter who writes about the council, the schools and the roads of the town and the county around it.";
+        let text = format!(
+            "{about}\n{NAV}Bridge to be rebuilt\n99 Comments\nAdd your comment\n\
+             {PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{PROSE} Four.\nShare\nTweet\n"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        let kept = kept(&l, &fate);
+        assert!(kept.contains(&PROSE), "{kept:?}");
+        assert!(!kept.contains(&about), "{kept:?}");
+    }
+
+    #[test]
+    fn headline_case_and_comment_shapes() {
+        let o = ExtractOptions::default();
+        let kind = |t: &str| LineClass::of(&ExtractLine::new(t), &o).kind;
+        assert_eq!(
+            kind("Council Approves The New Bridge Over River"),
+            Kind::Headline
+        );
+        assert_eq!(
+            kind("Der Stadtrat hat am Montag beschlossen"),
+            Kind::Sentence
+        );
+        assert_eq!(
+            kind("Posted by: Anna at November 13, 2012 6:31 AM"),
+            Kind::Meta
+        );
+        assert_eq!(kind("Anna says:"), Kind::Meta);
+        assert_eq!(kind("Reply"), Kind::Meta);
+        let teaser = "The mayor said on Friday that the plan would be put to a vote …";
+        assert_eq!(kind(teaser), Kind::Headline);
+        assert_eq!(kind(PROSE), Kind::Prose);
     }
 
     #[test]
