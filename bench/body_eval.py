@@ -2,7 +2,8 @@
 """Quality of the body finder of `deboil clean --learn`, per half of the sites.
 
     python3 bench/body_eval.py [--bin target/release/deboil] [--work DIR]
-                               [--sites tune|report|none] [--show SITE]
+                               [--sites tune|report|none] [--show SITE|ID]
+                               [--min-pages N] [--no-run] [--corpora DIR]
 
 Runs `deboil clean --learn` on ../shared/data/pages_dev.jsonl (learning from
 all its pages: learning is unsupervised, it never sees the gold text) and
@@ -12,13 +13,16 @@ rules_eval.py and gen_syndication.py) with ../shared/eval/score_clean.py
 the tune half only; the report half is the figure of generalisation.
 
 --sites prints mean page F1 (and P, R) per site of that half, worst first
-(default: tune). --show SITE prints, for each page of SITE, every non-blank
-line marked '+' kept, '-' removed, and 'G' when its words are in the gold
-text (only ever use it on tune sites).
+(default: tune). --show SITE (or a page id) prints, for each page, every
+non-blank line marked '+' kept, '-' removed, 'G' when its words are in the
+gold text, and the rule that removed it (only ever use it on tune sites);
+--min-pages 1 lets it show pages of sites with fewer than 5 pages.
+--no-run scores the last run's output again.
 
 Then the clean-text check: share of words `clean --learn` removes from
 fixtures/seeds.expected.jsonl and, when bench/learn_corpora.py has built
-them in --work (bench/learn_eval.sh does), the Lee corpus and manpages-body.
+them in --corpora (bench/learn_eval.sh does, in bench/work/learn), the Lee
+corpus and manpages-body.
 """
 import argparse, collections, json, os, re, subprocess, sys
 
@@ -66,6 +70,8 @@ def main():
     ap.add_argument("--work", default=os.path.join(root, "bench", "work", "body"))
     ap.add_argument("--sites", default="tune", choices=["tune", "report", "none"])
     ap.add_argument("--show", default=None, help="a site or a page id")
+    ap.add_argument("--corpora", default=os.path.join(root, "bench", "work", "learn"),
+                    help="where bench/learn_corpora.py built lee.jsonl and manpages-body.jsonl")
     ap.add_argument("--no-run", action="store_true", help="score the last run's output again")
     ap.add_argument("--min-pages", dest="min_pages", type=int, default=5)
     a = ap.parse_args()
@@ -130,7 +136,7 @@ def main():
     print("\n## clean text: share of words `clean --learn` removes\n")
     corpora = [("seeds", os.path.join(root, "fixtures", "seeds.expected.jsonl"))]
     for name in ("lee", "manpages-body"):
-        p = os.path.join(a.work, "..", "learn", f"{name}.jsonl")
+        p = os.path.join(a.corpora, f"{name}.jsonl")
         if os.path.exists(p):
             corpora.append((name, p))
     for name, src in corpora:
