@@ -196,12 +196,13 @@ fn marker() -> &'static Regex {
 }
 
 /// Lines of comment threads: a time of day or "2 hours ago" (a post's date
-/// line), "Anna says:", a lone "Reply" or "Report abuse".
+/// line), "Anna says:", a lone "Reply" or "Report abuse". ASCII word
+/// boundaries: Unicode ones send every line to the slow backtracking engine.
 fn meta() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b\d{1,2}:\d{2}(:\d{2})?\s*([ap]\.?m\b\.?)?|\b(\d+|an?|one)\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b|\b(says|said|wrote|writes)\s*:?\s*$|^\W*(reply|report( abuse)?|like|quote|flag|permalink)\W*$",
+            r"(?i)(?-u:\b)\d{1,2}:\d{2}(:\d{2})?\s*([ap]\.?m(?-u:\b)\.?)?|(?-u:\b)(\d+|an?|one)\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago(?-u:\b)|(?-u:\b)(says|said|wrote|writes)\s*:?\s*$|^\W*(reply|report( abuse)?|like|quote|flag|permalink)\W*$",
         )
         .expect("valid regex")
     })
