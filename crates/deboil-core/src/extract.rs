@@ -403,13 +403,15 @@ pub struct Body {
 }
 
 /// Finds the body among a page's non-blank lines (`template` flags the
-/// site's recurring ones): the maximum-sum run of line scores. Markers are
-/// walls, and one after a body of [`ExtractOptions::min_body_score`] ends the
-/// search.
+/// site's recurring ones): the maximum-sum run of line scores, the text of
+/// item lists discounted. Markers are walls, and one after a body of
+/// [`ExtractOptions::min_body_score`] ends the search unless an article
+/// follows it.
 pub fn find_body(classes: &[LineClass], template: &[bool], o: &ExtractOptions) -> Body {
     body_of(classes, template, &items(classes, template), o)
 }
 
+/// [`find_body`] with the page's item lists found already.
 fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &ExtractOptions) -> Body {
     let scores = line_scores(classes, template, items, o);
     let (mut best, mut a, mut b) = (0.0f64, 0, None::<usize>);
