@@ -13,12 +13,23 @@
 //!   like a sentence (a list item, a caption): then it costs nothing;
 //! - a line the site repeats on many pages (learned template) costs the full
 //!   penalty plus half its words;
-//! - a line without letters or digits (a separator) counts for nothing.
+//! - a line without letters or digits (a separator) counts for nothing;
+//! - a headline (its content words capitalised) or a teaser cut short ("…",
+//!   "Read more") costs what a short line costs, whatever its length; a
+//!   comment-shaped line (a time of day, "2 hours ago", "Anna says:",
+//!   "Reply") costs the full penalty.
+//!
+//! Teaser lists and comment threads are item lists: chains of short runs of
+//! text, each next to a headline or a comment-shaped line. Their text scores
+//! a share of its words, so a list does not outscore an article for being
+//! long; lines of a thread outside the body are dropped as comments.
 //!
 //! The body is the run of lines with the highest total (a maximum-sum
 //! segment). A comment-section marker ("Leave a reply", "42 Comments") ends
 //! the search once a body of some size was found, so a long comment thread
-//! never wins over a short article. The page title (the first line, as HTML
+//! never wins over a short article; unless an article follows it (a run of
+//! prose that outscores the body found so far twice over: the comment
+//! count in an article's header). The page title (the first line, as HTML
 //! title extraction leaves it) brings back its repeat near the body.
 //!
 //! Extraction only fires on pages that look like whole pages: at least
@@ -88,6 +99,32 @@ const MARKER_WORDS: usize = 25;
 /// Short lines with this many words and enough function words read as sentences.
 const NEUTRAL_WORDS: usize = 4;
 
+/// Lines of an article's first run of prose, at least.
+const RUN_LINES: usize = 4;
+/// How many times the body found before a comment count the article after it outscores.
+const RUN_RATIO: f64 = 2.0;
+
+/// How many lines after a comment marker the run [`run_after`] scores may start.
+const RUN_GAP: usize = 4;
+
+/// An item of a list (a teaser's blurb, a comment) is a run of this many
+/// lines of text at most ...
+const ITEM_LINES: usize = 3;
+/// ... at most this many lines from the next ...
+const ITEM_GAP: usize = 3;
+/// ... in a chain of this many; its text scores this share.
+const ITEM_CHAIN: usize = 3;
+const ITEM_SHARE: f64 = 0.3;
+
+/// Comment-shaped lines are short.
+const META_WORDS: usize = 15;
+
+/// A line cut short with "…" is a teaser from this many words on.
+const TEASER_WORDS: usize = 8;
+
+/// ... up to this many (an article's paragraph may trail off too).
+const TEASER_MAX: usize = 40;
+
 /// A title repeat holds at least this share (%) of the first line (the
 /// rest is the site's name).
 const TITLE_PCT: usize = 33;
@@ -152,7 +189,7 @@ fn marker() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*\d*\s*(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b",
+            r"(?i)^\W*\d*\s*(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b|^\W*no (comments|responses)( yet)?\W*$|\bbe the first to (comment|respond)\b",
         )
         .expect("valid regex")
     })
@@ -172,6 +209,7 @@ fn maybe_marker(text: &str) -> bool {
                 "omment",
                 "comentario",
                 "respons",
+                "respond",
                 "repl",
                 "reaction",
                 "trackback",
@@ -184,6 +222,57 @@ fn maybe_marker(text: &str) -> bool {
         || text.contains('\u{212A}')
         || text.contains('\u{17F}')
         || words.is_match(text)
+}
+
+/// Lines of comment threads: a time of day or "2 hours ago" (a post's date
+/// line), "Anna says:", a lone "Reply" or "Report abuse". ASCII word
+/// boundaries: Unicode ones send every line to the slow backtracking engine.
+fn meta() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?-u:\b)\d{1,2}:\d{2}(:\d{2})?\s*([ap]\.?m(?-u:\b)\.?)?|(?-u:\b)(\d+|an?|one)\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago(?-u:\b)|(?-u:\b)(says|said|wrote|writes)\s*:?\s*$|^\W*(reply|report( abuse)?|like|quote|flag|permalink)\W*$",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// The tail of a teaser cut short.
+fn teaser_tail() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)(…|\.\.\.|\[?\s*(read|see|view) (more|full story|entire story)\s*\]?|continue reading|more\s*[»›→])\W*$")
+            .expect("valid regex")
+    })
+}
+
+/// Headline case: the content words (not function words) after the first
+/// are capitalised, at least three of them. Prose, German included, has
+/// verbs and adjectives in lower case.
+fn title_case(text: &str) -> bool {
+    let set = function_words();
+    let (mut n, mut caps, mut low) = (0usize, 0usize, String::new());
+    for w in text.split_whitespace().skip(1) {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(c) = w.chars().next() else { continue };
+        let upper = c.is_uppercase();
+        let key = if upper {
+            low.clear();
+            low.extend(w.chars().flat_map(char::to_lowercase));
+            low.as_bytes()
+        } else {
+            w.as_bytes()
+        };
+        if !c.is_alphabetic() || set.contains(key) {
+            continue;
+        }
+        n += 1;
+        caps += usize::from(upper);
+        if (n - caps) * 10 > n.max(10) {
+            return false;
+        }
+    }
+    n >= 3 && caps * 10 >= n * 9
 }
 
 /// Function words of English, German, French, Spanish and Russian: running
@@ -307,6 +396,11 @@ enum Kind {
     Sentence,
     /// Short: navigation, labels, bylines.
     Short,
+    /// A headline (most words capitalised) or a teaser cut short ("…",
+    /// "Read more"): the items of teaser lists, whatever their length.
+    Headline,
+    /// Comment-shaped: a time of day, "2 hours ago", "Reply", "Anna says:".
+    Meta,
     /// No letters or digits: separators.
     Decoration,
 }
@@ -317,6 +411,12 @@ impl LineClass {
         let words = line.words;
         let kind = if !line.text.chars().any(char::is_alphanumeric) {
             Kind::Decoration
+        } else if words <= META_WORDS && meta().is_match(line.text) {
+            Kind::Meta
+        } else if (words >= NEUTRAL_WORDS && title_case(line.text))
+            || ((TEASER_WORDS..=TEASER_MAX).contains(&words) && teaser_tail().is_match(line.text))
+        {
+            Kind::Headline
         } else if words >= opts.min_good_words {
             if function_share(&line.key) >= opts.min_function_share {
                 Kind::Prose
@@ -351,7 +451,8 @@ impl LineClass {
             Kind::Prose => n,
             Kind::LongPlain => 0.3 * n,
             Kind::Sentence => 0.0,
-            Kind::Short => -0.5 * o.penalty,
+            Kind::Short | Kind::Headline => -0.5 * o.penalty,
+            Kind::Meta => -o.penalty,
         }
     }
 }
@@ -366,16 +467,25 @@ pub struct Body {
 }
 
 /// Finds the body among a page's non-blank lines (`template` flags the
-/// site's recurring ones): the maximum-sum run of line scores. Markers are
-/// walls, and one after a body of [`ExtractOptions::min_body_score`] ends the
-/// search.
+/// site's recurring ones): the maximum-sum run of line scores, the text of
+/// item lists discounted. Markers are walls, and one after a body of
+/// [`ExtractOptions::min_body_score`] ends the search unless an article
+/// follows it.
 pub fn find_body(classes: &[LineClass], template: &[bool], o: &ExtractOptions) -> Body {
+    body_of(classes, template, &items(classes, template), o)
+}
+
+/// [`find_body`] with the page's item lists found already.
+fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &ExtractOptions) -> Body {
+    let scores = line_scores(classes, template, items, o);
     let (mut best, mut a, mut b) = (0.0f64, 0, None::<usize>);
     let (mut cur, mut start) = (0.0f64, 0);
     let mut stop = classes.len();
     for k in 0..classes.len() {
         if classes[k].marker {
-            if best >= o.min_body_score {
+            // A comment count in the article's header ("12 Comments" under
+            // the headline) is followed by the article, not by comments.
+            if best >= o.min_body_score && !article_after(classes, template, &scores, k, best) {
                 stop = k;
                 break;
             }
@@ -387,7 +497,7 @@ pub fn find_body(classes: &[LineClass], template: &[bool], o: &ExtractOptions) -
             cur = 0.0;
             start = k;
         }
-        cur += classes[k].score(template[k], o);
+        cur += scores[k];
         if cur > best {
             (best, a, b) = (cur, start, Some(k));
         }
@@ -396,6 +506,123 @@ pub fn find_body(classes: &[LineClass], template: &[bool], o: &ExtractOptions) -
         lines: b.map(|b| a..b + 1).unwrap_or(0..0),
         stop,
     }
+}
+
+/// Whether the first run of prose after line `k` (a few lines on at most)
+/// reads as an article rather than as the first comment: [`RUN_LINES`]
+/// lines or more, outscoring the body found so far [`RUN_RATIO`] times.
+fn article_after(
+    classes: &[LineClass],
+    template: &[bool],
+    scores: &[f64],
+    k: usize,
+    best: f64,
+) -> bool {
+    let prose = |j: usize| {
+        !template[j]
+            && !classes[j].marker
+            && matches!(classes[j].kind, Kind::Prose | Kind::Sentence)
+    };
+    let Some(s) = (k + 1..classes.len().min(k + 1 + RUN_GAP)).find(|&j| prose(j)) else {
+        return false;
+    };
+    let run = (s..classes.len()).take_while(|&j| prose(j));
+    let (lines, score) = run.fold((0, 0.0), |(n, t), j| (n + 1, t + scores[j]));
+    lines >= RUN_LINES && score >= RUN_RATIO * best
+}
+
+/// Which list a line belongs to, if any (see [`items`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    None,
+    /// A teaser list: its runs of text follow or precede headlines.
+    Teaser,
+    /// A comment thread: some of its frames are comment-shaped.
+    Comment,
+}
+
+/// Finds item lists: a teaser list (headline, blurb, headline, blurb ...)
+/// or a comment thread (comment, "Anna at 6:31 AM", comment ...) is a chain
+/// of short runs of text, each right after or before a headline or a
+/// comment-shaped line, a few lines apart. Marks the runs and their frames.
+fn items(classes: &[LineClass], template: &[bool]) -> Vec<Item> {
+    let n = classes.len();
+    let mut out = vec![Item::None; n];
+    let text = |k: usize| {
+        !template[k]
+            && !classes[k].marker
+            && matches!(
+                classes[k].kind,
+                Kind::Prose | Kind::Sentence | Kind::LongPlain
+            )
+    };
+    let frame = |k: usize| !template[k] && matches!(classes[k].kind, Kind::Headline | Kind::Meta);
+    // Runs of text: (start, end, framed).
+    let mut runs = Vec::new();
+    let mut k = 0;
+    while k < n {
+        if !text(k) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < n && text(k) {
+            k += 1;
+        }
+        let framed =
+            k - start <= ITEM_LINES && ((start > 0 && frame(start - 1)) || (k < n && frame(k)));
+        runs.push((start, k, framed));
+    }
+    let mut i = 0;
+    while i < runs.len() {
+        if !runs[i].2 {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < runs.len()
+            && runs[j].2
+            && runs[j].0 - runs[j - 1].1 <= ITEM_GAP
+            && !(runs[j - 1].1..runs[j].0).any(|m| classes[m].marker)
+        {
+            j += 1;
+        }
+        if j - i >= ITEM_CHAIN {
+            // The chain with the frame before its first run and after its last.
+            let a = runs[i].0.saturating_sub(1);
+            let b = (runs[j - 1].1 + 1).min(n);
+            let comment = (a..b).any(|m| classes[m].kind == Kind::Meta);
+            let item = if comment { Item::Comment } else { Item::Teaser };
+            for (m, o) in out.iter_mut().enumerate().take(b).skip(a) {
+                if text(m) || frame(m) {
+                    *o = item;
+                }
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+/// Each line's score ([`LineClass::score`]), with the text of item lists
+/// discounted to [`ITEM_SHARE`]: a list of teasers or comments does not
+/// outscore an article because it is long.
+fn line_scores(
+    classes: &[LineClass],
+    template: &[bool],
+    items: &[Item],
+    o: &ExtractOptions,
+) -> Vec<f64> {
+    (0..classes.len())
+        .map(|k| {
+            let s = classes[k].score(template[k], o);
+            if items[k] != Item::None && s > 0.0 {
+                s * ITEM_SHARE
+            } else {
+                s
+            }
+        })
+        .collect()
 }
 
 /// What was learned about one site's pages.
@@ -467,7 +694,8 @@ impl Extractor {
             .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
             .or_else(|| (1..nb.len()).find(|&k| repeats_first(k, 50)));
 
-        let body = find_body(&classes, &is_template, o);
+        let items = items(&classes, &is_template);
+        let body = body_of(&classes, &is_template, &items, o);
         // A site with learned template shows it on its whole pages; an
         // article with a list at its end does not.
         let template_lines = is_template.iter().filter(|&&t| t).count();
@@ -503,7 +731,7 @@ impl Extractor {
                 }
             } else if is_template[k] {
                 Some(ExtractCause::Template)
-            } else if classes[k].marker || k >= body.stop {
+            } else if classes[k].marker || k >= body.stop || items[k] == Item::Comment {
                 Some(ExtractCause::Comments)
             } else {
                 Some(ExtractCause::OutsideBody)
@@ -514,156 +742,4 @@ impl Extractor {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lines(text: &str) -> Vec<ExtractLine<'_>> {
-        text.lines().map(ExtractLine::new).collect()
-    }
-
-    const PROSE: &str =
-        "The council met on Monday and decided that the old bridge will be rebuilt in the spring.";
-
-    #[test]
-    fn the_function_word_table_holds_exactly_the_function_words() {
-        let table = function_words();
-        for w in FUNCTION_WORDS {
-            assert!(table.contains(w.as_bytes()), "{w}");
-        }
-        for w in [
-            "",
-            "th",
-            "thee",
-            "because.",
-            "bec",
-            "x",
-            "zwischendurch",
-            "und und",
-        ] {
-            assert!(!table.contains(w.as_bytes()), "{w}");
-        }
-        assert_eq!(function_share(b"the cat and a dog"), 0.6);
-    }
-
-    #[test]
-    fn the_marker_prefilter_passes_every_marker() {
-        let markers = [
-            "Leave a Reply",
-            "42 Comments",
-            "KOMMENTARE (3)",
-            "3 Kommentare",
-            "Kommentar schreiben",
-            "Comentarios",
-            "Commentaires",
-            "Responses",
-            "Re\u{17F}ponses",
-            "Trac\u{212A}backs",
-            "Pingbacks",
-            "Reactions",
-            "Discussion",
-            "Комментарии (5)",
-            "— 7 replies —",
-            "Post your comment",
-        ];
-        for m in markers {
-            assert!(marker().is_match(m), "{m}");
-            assert!(maybe_marker(m), "{m}");
-        }
-        for plain in ["The council met on Monday", "Über uns", "Home"] {
-            assert!(!maybe_marker(plain), "{plain}");
-        }
-    }
-
-    #[test]
-    fn clean_text_is_left_alone() {
-        let text = format!("Bridge to be rebuilt\n\n{PROSE}\n\nShort line.\n\n{PROSE} Again.\n");
-        let l = lines(&text);
-        assert!(
-            Extractor::default()
-                .decide("s", &l)
-                .iter()
-                .all(Option::is_none)
-        );
-    }
-
-    #[test]
-    fn an_article_ending_in_a_list_is_not_a_whole_page() {
-        let list = "Bayern 2\nDortmund 1\nLeipzig 3\nMainz 0\nBremen 1\nKöln 1\nUnion 2\nFreiburg 2\nBochum 0\n";
-        let text = format!("{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{list}");
-        let l = lines(&text);
-        let mut scratch = Vec::new();
-        let model = SiteModel {
-            template: [normalize::line_hash(b"share this", &mut scratch)]
-                .into_iter()
-                .collect(),
-        };
-        let ex = Extractor::new(
-            HashMap::from([("s".to_string(), model)]),
-            ExtractOptions::default(),
-        );
-        assert!(ex.decide("s", &l).iter().all(Option::is_none));
-        // Without learned template there is no such evidence: the list goes.
-        assert!(
-            Extractor::default()
-                .decide("s", &l)
-                .iter()
-                .any(Option::is_some)
-        );
-    }
-
-    #[test]
-    fn numbered_headings_are_not_duplicates() {
-        let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
-        let text = format!(
-            "{nav}{PROSE}\nPodcast, hour 1\n{PROSE} Two.\nPodcast, hour 2\n{PROSE} Three.\n"
-        );
-        let l = lines(&text);
-        let fate = Extractor::default().decide("s", &l);
-        assert_eq!((fate[9], fate[11]), (None, None), "{fate:?}");
-    }
-
-    #[test]
-    fn comments_after_the_body_go() {
-        let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
-        let comment = "I think that the council is wrong about this and that they should have asked us first.";
-        let text = format!(
-            "Bridge to be rebuilt - Town News\n{nav}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n\
-             12 Comments\nAnna\n{comment}\nBen\n{comment} Yes.\n{comment} No.\n{comment} Maybe.\n"
-        );
-        let l = lines(&text);
-        let fate = Extractor::default().decide("s", &l);
-        let kept: Vec<&str> = l
-            .iter()
-            .zip(&fate)
-            .filter(|(_, f)| f.is_none())
-            .map(|(l, _)| l.text)
-            .collect();
-        assert_eq!(kept[0], "Bridge to be rebuilt");
-        assert_eq!(kept.len(), 4, "{kept:?}");
-        let why = fate[l.iter().position(|x| x.text == comment).unwrap()];
-        assert_eq!(why, Some(ExtractCause::Comments));
-    }
-
-    #[test]
-    fn template_lines_and_duplicates_inside_the_body_go() {
-        let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
-        let share = "Share this story with your friends";
-        let text = format!("{nav}{PROSE}\n{share}\n{PROSE} Two.\n{PROSE}\n");
-        let l = lines(&text);
-        let mut scratch = Vec::new();
-        let template = nav
-            .lines()
-            .chain([share])
-            .map(|t| normalize::line_hash(&ExtractLine::new(t).key, &mut scratch))
-            .collect();
-        let ex = Extractor::new(
-            HashMap::from([("s".to_string(), SiteModel { template })]),
-            ExtractOptions::default(),
-        );
-        let fate = ex.decide("s", &l);
-        assert_eq!(fate[0], Some(ExtractCause::Template));
-        assert_eq!(fate[9], Some(ExtractCause::Template));
-        assert_eq!(fate[11], Some(ExtractCause::Duplicate));
-        assert_eq!(fate[8], None);
-    }
-}
+mod tests;

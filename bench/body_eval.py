@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Quality of the body finder of `deboil clean --learn`, per half of the sites.
+
+    python3 bench/body_eval.py [--bin target/release/deboil] [--work DIR]
+                               [--sites tune|report|none] [--show SITE|ID]
+                               [--min-pages N] [--no-run] [--corpora DIR]
+
+Runs `deboil clean --learn` on ../shared/data/pages_dev.jsonl (learning from
+all its pages: learning is unsupervised, it never sees the gold text) and
+scores each half of the md5 site split (junk_lines.half_of, the split of
+rules_eval.py and gen_syndication.py) with ../shared/eval/score_clean.py
+(pages of sites with 5+ pages; also with --min-site-pages 1, since the body
+finder runs on pages of smaller sites too). Thresholds and code are tuned looking at
+the tune half only; the report half is the figure of generalisation.
+
+--sites prints mean page F1 (and P, R) per site of that half, worst first
+(default: tune). --show SITE (or a page id) prints, for each page, every
+non-blank line marked '+' kept, '-' removed, 'G' when its words are in the
+gold text, and the rule that removed it (only ever use it on tune sites);
+--min-pages 1 lets it show pages of sites with fewer than 5 pages.
+--no-run scores the last run's output again.
+
+Then the clean-text check: share of words `clean --learn` removes from
+fixtures/seeds.expected.jsonl and, when bench/learn_corpora.py has built
+them in --corpora (bench/learn_eval.sh does, in bench/work/learn), the Lee
+corpus and manpages-body.
+"""
+import argparse, collections, json, os, re, subprocess, sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+from junk_lines import half_of  # noqa: E402
+
+root = os.path.dirname(here)
+shared = os.path.join(root, "..", "shared")
+PAGES = os.path.join(shared, "data", "pages_dev.jsonl")
+SCORE = os.path.join(shared, "eval", "score_clean.py")
+REMOVED = os.path.join(shared, "eval", "removed_fraction.py")
+W = re.compile(r"\w+", re.U)
+
+
+def bag(s):
+    return collections.Counter(w.lower() for w in W.findall(s or ""))
+
+
+def f1(gold, pred):
+    """Page F1 exactly as score_clean.py computes it."""
+    gb, pb = bag(gold), bag(pred)
+    inter = sum((gb & pb).values())
+    p = inter / sum(pb.values()) if pb else 0.0
+    r = inter / sum(gb.values()) if gb else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def scored(docs):
+    """The pages score_clean.py scores: gold present, site of 5+ pages, gold covered by text."""
+    per_site = collections.Counter(d.get("site") for d in docs)
+    out = []
+    for d in docs:
+        if not d.get("gold") or per_site[d.get("site")] < 5:
+            continue
+        gb = bag(d["gold"])
+        if sum((gb & bag(d["text"])).values()) >= 0.9 * sum(gb.values()):
+            out.append(d)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.path.join(root, "target", "release", "deboil"))
+    ap.add_argument("--work", default=os.path.join(root, "bench", "work", "body"))
+    ap.add_argument("--sites", default="tune", choices=["tune", "report", "none"])
+    ap.add_argument("--show", default=None, help="a site or a page id")
+    ap.add_argument("--corpora", default=os.path.join(root, "bench", "work", "learn"),
+                    help="where bench/learn_corpora.py built lee.jsonl and manpages-body.jsonl")
+    ap.add_argument("--no-run", action="store_true", help="score the last run's output again")
+    ap.add_argument("--min-pages", dest="min_pages", type=int, default=5)
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    out = os.path.join(a.work, "pages.learn.jsonl")
+    explain = os.path.join(a.work, "pages.explain.jsonl")
+    if not a.no_run:
+        subprocess.run([a.bin, "clean", "-q", "--learn", PAGES, "-o", out, "--explain", explain], check=True)
+
+    docs = [json.loads(l) for l in open(PAGES, encoding="utf-8")]
+    pred = {str(d["id"]): d.get("text", "") for d in map(json.loads, open(out, encoding="utf-8"))}
+    print("## pages_dev.jsonl, `deboil clean --learn`, score_clean.py per half of the sites\n")
+    print("| half | result |\n|---|---|")
+    for half in ("tune", "report"):
+        gold = os.path.join(a.work, f"{half}.gold.jsonl")
+        with open(gold, "w", encoding="utf-8") as f:
+            for d in docs:
+                if half_of(d.get("site") or "") == half:
+                    f.write(json.dumps(d, ensure_ascii=False) + "\n")
+        res = subprocess.run(["python3", SCORE, gold, out], check=True, capture_output=True, text=True)
+        print(f"| {half} | {res.stdout.strip()} |")
+        res = subprocess.run(["python3", SCORE, gold, out, "--min-site-pages", "1"],
+                             check=True, capture_output=True, text=True)
+        print(f"| {half}, all pages (sites of 1+ pages) | {res.stdout.strip()} |")
+    res = subprocess.run(["python3", SCORE, PAGES, out], check=True, capture_output=True, text=True)
+    print(f"| all | {res.stdout.strip()} |")
+
+    if a.sites != "none":
+        by_site = collections.defaultdict(list)
+        for d in scored(docs):
+            if half_of(d.get("site") or "") == a.sites:
+                by_site[d["site"]].append(f1(d["gold"], pred.get(str(d["id"]), "")))
+        print(f"\n## per site, {a.sites} half (mean of page P, R, F1), worst first\n")
+        print("| site | pages | P | R | F1 |\n|---|---|---|---|---|")
+        rows = sorted(by_site.items(), key=lambda kv: sum(x[2] for x in kv[1]) / len(kv[1]))
+        for site, fs in rows:
+            n = len(fs)
+            p, r, f = (sum(x[i] for x in fs) / n for i in range(3))
+            print(f"| {site} | {n} | {p:.3f} | {r:.3f} | {f:.3f} |")
+
+    if a.show:
+        why = collections.defaultdict(dict)  # id -> char offset of a removed line -> rule
+        for r in map(json.loads, open(explain, encoding="utf-8")):
+            why[r["id"]][r["char_start"]] = r["rule"]
+        for d in (scored(docs) if a.min_pages == 5 else docs):
+            if a.show not in (d["site"], str(d["id"])):
+                continue
+            p, r, f = f1(d["gold"], pred.get(str(d["id"]), ""))
+            print(f"\n=== {d['id']} P={p:.2f} R={r:.2f} F1={f:.2f}")
+            gold_words = bag(d["gold"])
+            kept = collections.Counter(l for l in pred.get(str(d["id"]), "").splitlines() if l.strip())
+            at = 0
+            for line in d["text"].split("\n"):
+                start, at = at, at + len(line) + 1
+                if not line.strip():
+                    continue
+                rule = why[str(d["id"])].get(start, "").replace("learn.", "").replace("learned." + (d["site"] or ""), "L")
+                lb = bag(line)
+                g = "G" if lb and sum((lb & gold_words).values()) >= 0.8 * sum(lb.values()) else " "
+                k = "+" if kept[line] > 0 else "-"
+                if kept[line] > 0:
+                    kept[line] -= 1
+                print(f"{k}{g} {rule[:12]:12} {line[:140]}")
+
+    print("\n## clean text: share of words `clean --learn` removes\n")
+    corpora = [("seeds", os.path.join(root, "fixtures", "seeds.expected.jsonl"))]
+    for name in ("lee", "manpages-body"):
+        p = os.path.join(a.corpora, f"{name}.jsonl")
+        if os.path.exists(p):
+            corpora.append((name, p))
+    for name, src in corpora:
+        dst = os.path.join(a.work, f"{name}.out.jsonl")
+        subprocess.run([a.bin, "clean", "-q", "--learn", src, "-o", dst], check=True)
+        res = subprocess.run(["python3", REMOVED, src, dst], check=True, capture_output=True, text=True)
+        print(f"- {name}: {res.stdout.strip()}")
+
+
+if __name__ == "__main__":
+    main()

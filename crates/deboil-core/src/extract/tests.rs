@@ -1,0 +1,291 @@
+use super::*;
+
+fn lines(text: &str) -> Vec<ExtractLine<'_>> {
+    text.lines().map(ExtractLine::new).collect()
+}
+
+const PROSE: &str =
+    "The council met on Monday and decided that the old bridge will be rebuilt in the spring.";
+
+#[test]
+fn clean_text_is_left_alone() {
+    let text = format!("Bridge to be rebuilt\n\n{PROSE}\n\nShort line.\n\n{PROSE} Again.\n");
+    let l = lines(&text);
+    assert!(
+        Extractor::default()
+            .decide("s", &l)
+            .iter()
+            .all(Option::is_none)
+    );
+}
+
+#[test]
+fn an_article_ending_in_a_list_is_not_a_whole_page() {
+    let list = "Bayern 2\nDortmund 1\nLeipzig 3\nMainz 0\nBremen 1\nKöln 1\nUnion 2\nFreiburg 2\nBochum 0\n";
+    let text = format!("{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{list}");
+    let l = lines(&text);
+    let mut scratch = Vec::new();
+    let model = SiteModel {
+        template: [normalize::line_hash(b"share this", &mut scratch)]
+            .into_iter()
+            .collect(),
+    };
+    let ex = Extractor::new(
+        HashMap::from([("s".to_string(), model)]),
+        ExtractOptions::default(),
+    );
+    assert!(ex.decide("s", &l).iter().all(Option::is_none));
+    // Without learned template there is no such evidence: the list goes.
+    assert!(
+        Extractor::default()
+            .decide("s", &l)
+            .iter()
+            .any(Option::is_some)
+    );
+}
+
+#[test]
+fn numbered_headings_are_not_duplicates() {
+    let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
+    let text =
+        format!("{nav}{PROSE}\nPodcast, hour 1\n{PROSE} Two.\nPodcast, hour 2\n{PROSE} Three.\n");
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert_eq!((fate[9], fate[11]), (None, None), "{fate:?}");
+}
+
+#[test]
+fn comments_after_the_body_go() {
+    let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
+    let comment =
+        "I think that the council is wrong about this and that they should have asked us first.";
+    let text = format!(
+        "Bridge to be rebuilt - Town News\n{nav}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n\
+         12 Comments\nAnna\n{comment}\nBen\n{comment} Yes.\n{comment} No.\n{comment} Maybe.\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    let kept: Vec<&str> = l
+        .iter()
+        .zip(&fate)
+        .filter(|(_, f)| f.is_none())
+        .map(|(l, _)| l.text)
+        .collect();
+    assert_eq!(kept[0], "Bridge to be rebuilt");
+    assert_eq!(kept.len(), 4, "{kept:?}");
+    let why = fate[l.iter().position(|x| x.text == comment).unwrap()];
+    assert_eq!(why, Some(ExtractCause::Comments));
+}
+
+const NAV: &str = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
+
+fn kept<'a>(l: &[ExtractLine<'a>], fate: &[Option<ExtractCause>]) -> Vec<&'a str> {
+    l.iter()
+        .zip(fate)
+        .filter(|(l, f)| f.is_none() && !l.key.is_empty())
+        .map(|(l, _)| l.text)
+        .collect()
+}
+
+#[test]
+fn a_comment_thread_longer_than_the_article_goes() {
+    // No "Comments" header: the thread is told by its shape, each
+    // comment between a time and a "Reply".
+    let mut text = format!("{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n");
+    let comment = "I think that the council is wrong about this and that they should have asked all of us first.";
+    for (who, h) in [
+        ("Anna", 2),
+        ("Ben", 3),
+        ("Carla", 4),
+        ("Dan", 5),
+        ("Eve", 6),
+        ("Finn", 7),
+    ] {
+        text += &format!("{who}\n{h} hours ago\n{comment} {who}.\nReply\n");
+    }
+    text += "Popular\nArchive\n";
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    let kept = kept(&l, &fate);
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(kept[0].starts_with("The council"), "{kept:?}");
+    let first = l
+        .iter()
+        .position(|x| x.text.starts_with("I think"))
+        .unwrap();
+    assert_eq!(fate[first], Some(ExtractCause::Comments));
+}
+
+#[test]
+fn a_teaser_list_of_long_lines_does_not_outscore_the_article() {
+    // Each teaser: a headline and a blurb as long as a paragraph; the
+    // list, a sidebar before the article, holds more words than it.
+    let blurb = "The mayor said on Friday that the new plan for the city centre would be put to a vote in the spring.";
+    let mut text = String::from(NAV);
+    for (i, t) in [
+        "Mayor Unveils New Plan",
+        "City Centre Gets Green Light",
+        "Vote Set For Spring Session",
+        "Council Faces Budget Questions",
+        "Residents React To Proposal",
+        "Old Market Hall Reopens",
+    ]
+    .iter()
+    .enumerate()
+    {
+        text += &format!("{t} For The Town\n{blurb} Part {i}.\n");
+    }
+    text += &format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\nFooter\nImprint\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    let kept = kept(&l, &fate);
+    assert_eq!(kept.len(), 3, "{kept:?}");
+    assert!(
+        kept.iter().all(|k| k.starts_with("The council")),
+        "{kept:?}"
+    );
+}
+
+#[test]
+fn an_article_split_by_a_read_more_block_stays_whole() {
+    // Headlines cost what short lines cost: a box of them inside the
+    // article does not cut off its second half.
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\nRead more:\nTown Hall Gets New Roof\n\
+         Mayor Opens Second Market Hall\nSchools Plan Longer Summer Break\n{PROSE} Three.\n{PROSE} Four.\n\
+         Share\nTweet\nImprint\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    let kept = kept(&l, &fate);
+    let paragraphs = kept.iter().filter(|k| k.starts_with("The council")).count();
+    assert_eq!(paragraphs, 4, "{kept:?}");
+}
+
+#[test]
+fn a_comment_count_in_a_box_inside_the_article_does_not_end_it() {
+    // The first part would end the search at the count (it scores
+    // enough) but the article goes on, longer, after it.
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE} One.\n{PROSE} Two.\nRead more:\nTown hall gets a new roof\n12 comments\n\
+         {PROSE} Three.\n{PROSE} Four.\n{PROSE} Five.\n{PROSE} Six.\n{PROSE} Seven.\nShare\nTweet\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    let kept = kept(&l, &fate);
+    assert!(kept.iter().any(|k| k.ends_with("Seven.")), "{kept:?}");
+}
+
+#[test]
+fn a_comment_count_under_the_headline_does_not_end_the_search() {
+    let about = "This is the blog of a town reporter who writes about the council, the schools and the roads of the town and the county around it, and about the people who live there.";
+    let text = format!(
+        "{about}\n{NAV}Bridge to be rebuilt\n99 Comments\nAdd your comment\n\
+         {PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{PROSE} Four.\nShare\nTweet\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    let kept = kept(&l, &fate);
+    assert!(kept.contains(&PROSE), "{kept:?}");
+    assert!(!kept.contains(&about), "{kept:?}");
+}
+
+#[test]
+fn headline_case_and_comment_shapes() {
+    let o = ExtractOptions::default();
+    let kind = |t: &str| LineClass::of(&ExtractLine::new(t), &o).kind;
+    assert_eq!(
+        kind("Council Approves The New Bridge Over River"),
+        Kind::Headline
+    );
+    assert_eq!(
+        kind("Der Stadtrat hat am Montag beschlossen"),
+        Kind::Sentence
+    );
+    assert_eq!(
+        kind("Posted by: Anna at November 13, 2012 6:31 AM"),
+        Kind::Meta
+    );
+    assert_eq!(kind("Anna says:"), Kind::Meta);
+    assert_eq!(kind("Reply"), Kind::Meta);
+    let teaser = "The mayor said on Friday that the plan would be put to a vote …";
+    assert_eq!(kind(teaser), Kind::Headline);
+    assert_eq!(kind(PROSE), Kind::Prose);
+}
+
+#[test]
+fn template_lines_and_duplicates_inside_the_body_go() {
+    let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
+    let share = "Share this story with your friends";
+    let text = format!("{nav}{PROSE}\n{share}\n{PROSE} Two.\n{PROSE}\n");
+    let l = lines(&text);
+    let mut scratch = Vec::new();
+    let template = nav
+        .lines()
+        .chain([share])
+        .map(|t| normalize::line_hash(&ExtractLine::new(t).key, &mut scratch))
+        .collect();
+    let ex = Extractor::new(
+        HashMap::from([("s".to_string(), SiteModel { template })]),
+        ExtractOptions::default(),
+    );
+    let fate = ex.decide("s", &l);
+    assert_eq!(fate[0], Some(ExtractCause::Template));
+    assert_eq!(fate[9], Some(ExtractCause::Template));
+    assert_eq!(fate[11], Some(ExtractCause::Duplicate));
+    assert_eq!(fate[8], None);
+}
+
+#[test]
+fn the_function_word_table_holds_exactly_the_function_words() {
+    let table = function_words();
+    for w in FUNCTION_WORDS {
+        assert!(table.contains(w.as_bytes()), "{w}");
+    }
+    for w in [
+        "",
+        "th",
+        "thee",
+        "because.",
+        "bec",
+        "x",
+        "zwischendurch",
+        "und und",
+    ] {
+        assert!(!table.contains(w.as_bytes()), "{w}");
+    }
+    assert_eq!(function_share(b"the cat and a dog"), 0.6);
+}
+
+#[test]
+fn the_marker_prefilter_passes_every_marker() {
+    let markers = [
+        "Leave a Reply",
+        "42 Comments",
+        "KOMMENTARE (3)",
+        "3 Kommentare",
+        "Kommentar schreiben",
+        "Comentarios",
+        "Commentaires",
+        "Responses",
+        "Re\u{17F}ponses",
+        "Trac\u{212A}backs",
+        "Pingbacks",
+        "Reactions",
+        "Discussion",
+        "Комментарии (5)",
+        "— 7 replies —",
+        "Post your comment",
+        "No comments yet",
+        "Be the first to respond",
+    ];
+    for m in markers {
+        assert!(marker().is_match(m), "{m}");
+        assert!(maybe_marker(m), "{m}");
+    }
+    for plain in ["The council met on Monday", "Über uns", "Home"] {
+        assert!(!maybe_marker(plain), "{plain}");
+    }
+}
