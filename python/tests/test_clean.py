@@ -70,9 +70,13 @@ def test_sites_scope_rules_and_urls_give_their_host():
     text = "Title\n\nBody text.\n\nSiehe auch\n"
     for site in ("caucasuswatch.de", "https://www.CaucasusWatch.de/x/y?z"):
         assert c.clean(text, site) == ("Title\n\nBody text.\n", [("caucasuswatch.see-also", 19, 29)])
-    # Another site, or none: the site's own rule does not run, the common one does.
-    assert c.clean(text, "other.org")[1] == [("de.see-also", 19, 29)]
-    assert c.clean(text)[1] == [("de.see-also", 19, 29)]
+    # Another site, or none: the site's own rule does not run. The common
+    # rule wants a mark after a bare "Siehe auch" (a manual's section
+    # header reads the same), so the bare line stays and "Siehe auch:" goes.
+    assert c.clean(text, "other.org")[1] == []
+    marked = "Title\n\nBody text.\n\nSiehe auch:\n"
+    assert c.clean(marked, "other.org")[1] == [("de.see-also", 19, 30)]
+    assert c.clean(marked)[1] == [("de.see-also", 19, 30)]
     assert deboil.site_of("https://u@News.B.org:80/x") == "news.b.org"
     assert deboil.site_of(" Local News ") == "local_news"
 
