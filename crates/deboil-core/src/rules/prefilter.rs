@@ -13,7 +13,7 @@ const MAX_STRINGS: usize = 256;
 /// Triggers are cut to about this many bytes (whole characters).
 const TRIGGER_BYTES: usize = 8;
 /// Trigger strings this long (bytes) are rare enough in lines.
-const GOOD_LEN: usize = 4;
+const GOOD_LEN: usize = 8;
 /// Most characters a class may hold to be spelled out.
 const MAX_CLASS: usize = 4;
 
@@ -299,9 +299,22 @@ fn analyze(h: &Hir) -> Info {
                     },
                 )
             };
+            // Long needs of many branches may be too many together: their
+            // four-byte prefixes, merged, are fewer.
+            let need = union(|i| &i.need).or_else(|| {
+                let mut out = Vec::new();
+                for i in &infos {
+                    out.extend(i.need.as_ref()?.iter().map(|s| prefix(s, 4)));
+                    out = merge(out);
+                    if out.len() > MAX_STRINGS {
+                        return None;
+                    }
+                }
+                Some(out)
+            });
             Info {
                 exact: union(|i| &i.exact),
-                need: union(|i| &i.need),
+                need,
                 head: edge(|i| i.head),
                 tail: edge(|i| i.tail),
             }
@@ -458,6 +471,25 @@ fn best_need(parts: &[Info]) -> Option<Strings> {
     best
 }
 
+/// The first `n` bytes of `s` (whole characters), when it is longer: what
+/// followed it is then unknown.
+fn prefix(s: &Str, n: usize) -> Str {
+    let cut =
+        s.s.iter()
+            .enumerate()
+            .skip(n)
+            .find(|&(_, &b)| b & 0xc0 != 0x80)
+            .map(|(i, _)| i);
+    match cut {
+        Some(cut) => Str {
+            s: s.s[..cut].to_vec(),
+            before: s.before,
+            after: Around::ANY,
+        },
+        None => s.clone(),
+    }
+}
+
 /// Every string of `min` to `max` copies of a string of `sub`, when few.
 fn power_set(sub: &Strings, min: u32, max: u32) -> Option<Strings> {
     let mut out = Vec::new();
@@ -587,7 +619,7 @@ mod tests {
         // Optional parts spelled out; of strings of 4 bytes or more, the
         // fewest win.
         assert_eq!(t("^x*e-?mail address").unwrap(), ["mail add"]);
-        assert_eq!(t("^x*e-?mail").unwrap(), ["mail"]);
+        assert_eq!(t("^x*e-?mail").unwrap(), ["e-mail", "email"]);
         assert_eq!(t("^x*e-?ma").unwrap(), ["e-ma", "ema"]);
         assert_eq!(t("(?:a|b)+ newsletter").unwrap(), [" newslet"]);
         // Keys hold no final sigma nor Old Cyrillic variants.
