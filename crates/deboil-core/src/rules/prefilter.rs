@@ -381,6 +381,10 @@ fn class_edges(c: &Class) -> (Around, Around) {
     }
     (head, tail)
 }
+/// The parts of a concatenation a set's strings span, from and to (None:
+/// somewhere inside one part).
+type Span = Option<(usize, usize)>;
+
 /// Of a concatenation's parts: each run of adjacent exact parts spelled out,
 /// each exact part alone, and the needs of the other parts, the set whose
 /// strings are long enough to be rare (up to GOOD_LEN bytes; longer is no
@@ -406,8 +410,7 @@ fn best_need(parts: &[Info]) -> Option<Strings> {
         };
     }
     let mut best: Option<Strings> = None;
-    // A set, and the parts its strings span (None: somewhere inside one).
-    let mut consider = |set: &Strings, span: Option<(usize, usize)>| {
+    let mut consider = |set: &Strings, span: Span| {
         if !usable(set) {
             return;
         }
@@ -432,7 +435,7 @@ fn best_need(parts: &[Info]) -> Option<Strings> {
     let extend = |run: &mut Option<(Strings, usize)>,
                   e: &Strings,
                   at: usize,
-                  consider: &mut dyn FnMut(&Strings, Option<(usize, usize)>)| {
+                  consider: &mut dyn FnMut(&Strings, Span)| {
         *run = match run.take() {
             None => Some((e.clone(), at)),
             Some((r, from)) => match product(&r, e) {
