@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
+use super::prefilter::{Around, Trigger};
 use super::words::{char_at, char_before, is_word_char, no_word_in};
 use super::{Hit, LineKey, SHORT_LINE_WORDS};
 
@@ -39,8 +40,9 @@ struct LiteralMatcher {
     /// For each automaton pattern, the rules that use it as a phrase.
     uses: Vec<Vec<LitPat>>,
     /// For each automaton pattern, the regexes (indices into
-    /// [`Matchers::keyed`]) that have it as a trigger.
-    triggers: Vec<Vec<u32>>,
+    /// [`Matchers::keyed`]) that have it as a trigger, and what may sit
+    /// before and after the trigger in their matches.
+    triggers: Vec<Vec<(u32, Around, Around)>>,
     /// Every rule behind a pattern, once: a document whose mask switches
     /// none of them on (site rules on other sites) skips the scan.
     rules: Vec<u32>,
@@ -118,7 +120,11 @@ impl Matchers {
                             });
                         }
                     }
-                    for &r in &lit.triggers[pattern] {
+                    for &(r, before, after) in &lit.triggers[pattern] {
+                        // "ap" inside "happen" cannot start an agency credit.
+                        if !before.before_ok(text, m.start()) || !after.after_ok(text, m.end()) {
+                            continue;
+                        }
                         if std::mem::replace(&mut tried[r as usize], line) == line {
                             continue;
                         }
@@ -199,7 +205,7 @@ impl PhraseTable {
         self.set(max_words).add(phrase, lp, max_words);
     }
 
-    fn add_trigger(&mut self, trigger: String, reg: u32, max_words: usize) {
+    fn add_trigger(&mut self, trigger: Trigger, reg: u32, max_words: usize) {
         self.set(max_words).add_trigger(trigger, reg, max_words);
     }
 
@@ -217,7 +223,7 @@ struct PhraseSet {
     phrases: Vec<String>,
     index: HashMap<String, usize>,
     uses: Vec<Vec<LitPat>>,
-    triggers: Vec<Vec<u32>>,
+    triggers: Vec<Vec<(u32, Around, Around)>>,
     max_words: usize,
 }
 
@@ -230,9 +236,9 @@ impl PhraseSet {
 
     /// Adds `trigger` of the regex `reg`, which may touch lines of up to
     /// `max_words` words.
-    fn add_trigger(&mut self, trigger: String, reg: u32, max_words: usize) {
-        let idx = self.pattern(trigger);
-        self.triggers[idx].push(reg);
+    fn add_trigger(&mut self, trigger: Trigger, reg: u32, max_words: usize) {
+        let idx = self.pattern(trigger.text);
+        self.triggers[idx].push((reg, trigger.before, trigger.after));
         self.max_words = self.max_words.max(max_words);
     }
 
@@ -257,7 +263,7 @@ impl PhraseSet {
             self.triggers
                 .iter()
                 .flatten()
-                .map(|&r| keyed[r as usize].rule),
+                .map(|&(r, _, _)| keyed[r as usize].rule),
         );
         rules.sort_unstable();
         rules.dedup();
