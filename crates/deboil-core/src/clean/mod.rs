@@ -27,7 +27,6 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::extract::{ExtractCause, ExtractLine, Extractor};
-use crate::normalize;
 use crate::page::{PageCause, PageFinder};
 use crate::rules::{Hit, LineKey, Mask, RuleSet};
 use plan::{Plan, split_lines};
@@ -328,14 +327,8 @@ impl Cleaner {
         s.keys.clear();
         s.hits.clear();
         for l in &lines {
-            let start = s.key.len();
-            let words = normalize::push_key(&text[l.start..l.end], &mut s.key);
-            s.keys.push(LineKey {
-                start,
-                end: s.key.len(),
-                words,
-            });
-            s.key.push(b'\n');
+            s.keys
+                .push(LineKey::push(&text[l.start..l.end], &mut s.key));
         }
         let rules: &RuleSet = &self.rules;
         if mask.iter().any(|&on| on) {

@@ -498,11 +498,7 @@ mod tests {
         let (mut key, mut lines) = (Vec::new(), Vec::new());
         for ex in &shipped.examples {
             for l in ex.input.lines().chain(ex.output.lines()) {
-                let start = key.len();
-                let words = crate::normalize::push_key(l, &mut key);
-                let end = key.len();
-                lines.push(LineKey { start, end, words });
-                key.push(b'\n');
+                lines.push(LineKey::push(l, &mut key));
             }
         }
         let mut got = Vec::new();

@@ -297,6 +297,19 @@ pub struct LineKey {
     pub words: usize,
 }
 
+impl LineKey {
+    /// Appends `line`'s key and a `\n` (which no key holds) to `key`, and
+    /// returns where the key lies in it.
+    #[inline]
+    pub fn push(line: &str, key: &mut Vec<u8>) -> LineKey {
+        let start = key.len();
+        let words = crate::normalize::push_key(line, key);
+        let end = key.len();
+        key.push(b'\n');
+        LineKey { start, end, words }
+    }
+}
+
 /// One rule matching one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hit {
@@ -535,14 +548,7 @@ mod tests {
         let mut key = Vec::new();
         let mut lines = Vec::new();
         for l in ["a b c xx yy", "yy xx"] {
-            let start = key.len();
-            let words = normalize::push_key(l, &mut key);
-            lines.push(LineKey {
-                start,
-                end: key.len(),
-                words,
-            });
-            key.push(b'\n');
+            lines.push(LineKey::push(l, &mut key));
         }
         let mut hits = Vec::new();
         rs.find_hits(&key, &lines, &rs.mask_for("x"), &mut Vec::new(), &mut hits);

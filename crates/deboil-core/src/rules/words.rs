@@ -55,11 +55,7 @@ pub(super) mod tests {
         let rs = RuleSet::compile(&[RuleSource::new("t.toml", toml)], &Toggles::default()).unwrap();
         let (mut key, mut lines) = (Vec::new(), Vec::new());
         for l in text {
-            let start = key.len();
-            let words = crate::normalize::push_key(l, &mut key);
-            let end = key.len();
-            lines.push(LineKey { start, end, words });
-            key.push(b'\n');
+            lines.push(LineKey::push(l, &mut key));
         }
         let mut hits = Vec::new();
         rs.find_hits(&key, &lines, &rs.mask_for("x"), &mut Vec::new(), &mut hits);
