@@ -70,7 +70,15 @@ timed deboil-cli "$bin" dedup "$out/corpus.jsonl" -q -o /dev/null --shingle word
 timed deboil-cli-kt "$bin" dedup "$out/corpus.jsonl" -q -o /dev/null --shingle word:5 --similarity jaccard \
   --threshold 0.8 --keep-template-lines --clusters "$out/clusters-cli-kt.jsonl"
 
-score() { python3 bench/peers/score_clusters.py "$out/corpus.jsonl" "$1"; }
+# Precision and recall of a clusters file, as "P R".
+score() {
+  python3 bench/peers/score_clusters.py "$out/corpus.jsonl" "$1" |
+    python3 -c 'import json, sys; s = json.load(sys.stdin); print(s["precision"], s["recall"])'
+}
+# Documents `deboil dedup` kept: all but the non-representative members of its clusters.
+cli_kept() {
+  echo $((docs - $(python3 -c 'import json,sys; print(sum(len(json.loads(l)["members"])-1 for l in open(sys.argv[1])))' "$1")))
+}
 secs() { awk -v n="$1" '$1 == n {printf "%.1f", $2}' "$out/times"; }
 # pyarrow skips names starting with "_" unless told: text-dedup's parts are in __pid__=N/.
 kept_td=$("$venv/bin/python" -c "import pyarrow.dataset as ds, sys; print(ds.dataset(sys.argv[1], format='parquet', ignore_prefixes=['.', '_SUCCESS']).count_rows())" "$out/kept")
@@ -90,12 +98,10 @@ kept_td=$("$venv/bin/python" -c "import pyarrow.dataset as ds, sys; print(ds.dat
     case $job in
       textdedup) c=$out/clusters-textdedup.jsonl; k=$kept_td; label="text-dedup minhash_spark.py" ;;
       deboil-spark) c=$out/clusters-deboil-spark.jsonl; k=$(cat "$out"/deboil-kept/part-* | wc -l); label="\`python -m deboil.spark\`" ;;
-      deboil-cli-kt) c=$out/clusters-cli-kt.jsonl; k=$((docs - $(python3 -c 'import json,sys; print(sum(len(json.loads(l)["members"])-1 for l in open(sys.argv[1])))' "$c"))); label="\`deboil dedup --keep-template-lines\` (-j $cores)" ;;
-      deboil-cli) c=$out/clusters-cli.jsonl; k=$((docs - $(python3 -c 'import json,sys; print(sum(len(json.loads(l)["members"])-1 for l in open(sys.argv[1])))' "$c"))); label="\`deboil dedup\` (-j $cores)" ;;
+      deboil-cli-kt) c=$out/clusters-cli-kt.jsonl; k=$(cli_kept "$c"); label="\`deboil dedup --keep-template-lines\` (-j $cores)" ;;
+      deboil-cli) c=$out/clusters-cli.jsonl; k=$(cli_kept "$c"); label="\`deboil dedup\` (-j $cores)" ;;
     esac
-    s=$(score "$c")
-    p=$(echo "$s" | python3 -c 'import json,sys; print(json.load(sys.stdin)["precision"])')
-    r=$(echo "$s" | python3 -c 'import json,sys; print(json.load(sys.stdin)["recall"])')
+    read -r p r < <(score "$c")
     echo "| $label | $(secs $job) | $p | $r | $k |"
   done
 } > bench/results/textdedup.md
