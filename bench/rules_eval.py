@@ -23,7 +23,7 @@ held-out half: the German recall is no figure of generalisation.
 --show N prints the N most frequent junk keys left and gold lines removed
 (of the half given: look at the tune half only when writing rules).
 """
-import argparse, collections, json, os, re, subprocess, sys, tempfile
+import argparse, collections, hashlib, json, os, re, subprocess, sys, tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -109,8 +109,15 @@ def rule_words(explain, top=8):
     return ", ".join(f"{k} {v}" for k, v in c.most_common(top)) or "none"
 
 
+def fold_ok(site, fold):
+    """Whether the site is in the fold: the half's sites split by the low bit
+    of md5(site)'s second byte (0 = a, 1 = b), to check inside the tune half
+    whether a way of writing rules from one fold carries to the other."""
+    return fold is None or "ab"[hashlib.md5(site.encode()).digest()[1] % 2] == fold
+
+
 def english(a, work):
-    pages = [p for p in load() if half_of(p["site"]) == a.half]
+    pages = [p for p in load() if half_of(p["site"]) == a.half and fold_ok(p["site"], a.fold)]
     rec = recurring(pages, a.half, a.min_sites)
     # One site: lines that recur on two or more of its pages.
     rec = {k: v for k, v in rec.items() if v[0] >= 2 or v[1] >= 2}
@@ -134,7 +141,7 @@ def english(a, work):
             key_all[k][1] += gone
             for f in labelled[k]:
                 inst[(f, gone)] += 1
-    print(f"## English, {a.half} half: {len(pages)} pages of {len({p['site'] for p in pages})} sites\n")
+    print(f"## English, {a.half} half{', fold ' + a.fold if a.fold else ''}: {len(pages)} pages of {len({p['site'] for p in pages})} sites\n")
     print(f"(a) junk lines removed by the rules (recurring on {a.min_sites}+ sites of the half, labelled by family)\n")
     print("| family | keys | keys removed | lines | lines removed |")
     print("|---|---:|---:|---:|---:|")
@@ -236,6 +243,7 @@ def main():
     ap.add_argument("--min-sites", type=int, default=2,
                     help="junk lines recur on this many sites (1: on 2+ pages of one site)")
     ap.add_argument("--english-only", action="store_true")
+    ap.add_argument("--fold", choices=["a", "b"], help="only the sites of one fold of the half (see fold_ok)")
     ap.add_argument("--rules", help="rule files or folder to use instead of the embedded rules")
     a = ap.parse_args()
     if a.rules:
