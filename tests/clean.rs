@@ -513,10 +513,10 @@ fn user_rules_toggles_and_builtins() {
     let rules = tmp.path().join("mine.toml");
     fs::write(
         &rules,
-        "[[rule]]\nid = \"mine.ad\"\nreason = \"ads\"\nequals = ['Anzeige']\n",
+        "[[rule]]\nid = \"mine.ad\"\nreason = \"ads\"\nequals = ['Gewinnspiel']\n",
     )
     .unwrap();
-    let text = "Titel\n\nAnzeige\n\nFoto: dpa\nFoto: dpa\n\nSiehe auch:\n";
+    let text = "Titel\n\nGewinnspiel\n\nFoto: dpa\nFoto: dpa\n\nSiehe auch:\n";
     let run = |args: &[&str]| {
         let o = deboil()
             .args(["clean", "-q", "--format", "text"])
@@ -530,11 +530,11 @@ fn user_rules_toggles_and_builtins() {
     };
     let r = rules.to_str().unwrap();
     assert_eq!(run(&["--rules", r]), "Titel\n\nFoto: dpa\n");
-    assert_eq!(run(&[]), "Titel\n\nAnzeige\n\nFoto: dpa\n");
-    assert_eq!(run(&["--enable", "de.photo-credit"]), "Titel\n\nAnzeige\n");
+    assert_eq!(run(&[]), "Titel\n\nGewinnspiel\n\nFoto: dpa\n");
+    assert_eq!(run(&["--enable", "de.photo-credit"]), "Titel\n\nGewinnspiel\n");
     assert_eq!(
         run(&["--disable", "de.*"]),
-        "Titel\n\nAnzeige\n\nFoto: dpa\n\nSiehe auch:\n"
+        "Titel\n\nGewinnspiel\n\nFoto: dpa\n\nSiehe auch:\n"
     );
     assert_eq!(
         run(&["--no-default-rules", "--rules", r]),
