@@ -2,7 +2,7 @@
 """How well the default rules generalise: recall on junk lines of sites they
 were not written from, and the share of clean article text they remove.
 
-    python3 bench/rules_eval.py [--half report|tune] [--bin target/release/deboil] [--show N]
+    python3 bench/rules_eval.py [--half report|tune] [--fold a|b] [--bin target/release/deboil] [--show N]
 
 English, ../shared/data/pages_dev.jsonl split by site (junk_lines.half_of, the
 split of gen_syndication.py; rules are written from the tune half):

@@ -531,7 +531,10 @@ fn user_rules_toggles_and_builtins() {
     let r = rules.to_str().unwrap();
     assert_eq!(run(&["--rules", r]), "Titel\n\nFoto: dpa\n");
     assert_eq!(run(&[]), "Titel\n\nGewinnspiel\n\nFoto: dpa\n");
-    assert_eq!(run(&["--enable", "de.photo-credit"]), "Titel\n\nGewinnspiel\n");
+    assert_eq!(
+        run(&["--enable", "de.photo-credit"]),
+        "Titel\n\nGewinnspiel\n"
+    );
     assert_eq!(
         run(&["--disable", "de.*"]),
         "Titel\n\nGewinnspiel\n\nFoto: dpa\n\nSiehe auch:\n"
