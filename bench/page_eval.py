@@ -103,6 +103,7 @@ def best_of(n, cmd):
 
 
 def main():
+    global WORK
     ap = argparse.ArgumentParser()
     ap.add_argument("--before", default=BASE, help="git revision to compare with")
     ap.add_argument("--before-bin", help="a deboil binary to compare with (instead of building REV)")
@@ -110,7 +111,6 @@ def main():
     ap.add_argument("--work", help=f"scratch folder (default {WORK})")
     ap.add_argument("--no-speed", action="store_true", help="leave out the corpus-512 timings")
     a = ap.parse_args()
-    global WORK
     WORK = a.work or WORK
     os.makedirs(WORK, exist_ok=True)
     run("cargo", "build", "--release", "--quiet", "--bin", "deboil", cwd=root)
