@@ -2,7 +2,7 @@
 """Bodies of pages of rarely seen sites: `deboil clean --learn` and `deboil clean
 --page-body` before and after the single-page body finder (crates/deboil-core/src/page.rs).
 
-usage: bench/page_eval.py [--before REV] [--no-before]
+usage: bench/page_eval.py [--before REV | --before-bin PATH | --no-before] [--work DIR] [--no-speed]
 
 Reproduces every figure of bench/results/page.md (and writes them there,
 between its page_eval.py markers):
@@ -103,15 +103,24 @@ def best_of(n, cmd):
 
 
 def main():
+    global WORK
     ap = argparse.ArgumentParser()
     ap.add_argument("--before", default=BASE, help="git revision to compare with")
+    ap.add_argument("--before-bin", help="a deboil binary to compare with (instead of building REV)")
     ap.add_argument("--no-before", action="store_true")
+    ap.add_argument("--work", help=f"scratch folder (default {WORK})")
+    ap.add_argument("--no-speed", action="store_true", help="leave out the corpus-512 timings")
     a = ap.parse_args()
+    WORK = a.work or WORK
     os.makedirs(WORK, exist_ok=True)
     run("cargo", "build", "--release", "--quiet", "--bin", "deboil", cwd=root)
     after = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(root, "target")), "release", "deboil")
     bins = {"after": after}
-    if not a.no_before:
+    if a.before_bin:
+        bins["before"] = a.before_bin
+        r = subprocess.run([a.before_bin, "--version"], capture_output=True, text=True).stdout.split()
+        a.before = r[3].rstrip(",") if len(r) > 3 else a.before_bin
+    elif not a.no_before:
         bins["before"] = build_before(a.before)
     gold = subsets()
     out = {}
@@ -134,7 +143,7 @@ def main():
     )
 
     # Clean text.
-    learn_work = os.path.join(root, "bench", "work", "learn")
+    learn_work = os.path.join(WORK, "learn")
     run("python3", os.path.join(here, "learn_corpora.py"), learn_work, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     clean_rows = []
@@ -150,7 +159,7 @@ def main():
 
     corpus = os.path.join(root, "bench", "work", "corpus-512.jsonl")
     speed = []
-    if os.path.exists(corpus):
+    if os.path.exists(corpus) and not a.no_speed:
         mb = os.path.getsize(corpus) / 1e6
         for b, binary in bins.items():
             t = best_of(3, [binary, "clean", "-q", "--learn", corpus, "-o", "/dev/null"])
@@ -165,8 +174,9 @@ def main():
     lines = [
         "# Bodies of pages of rarely seen sites (single-page body finder)",
         "",
-        f"- date: {time.strftime('%Y-%m-%d', time.gmtime())}, commit {commit}; reproduce: `python3 bench/page_eval.py`"
-        f" (before = deboil built from {a.before})",
+        f"- date: {time.strftime('%Y-%m-%d', time.gmtime())}, commit {commit}; reproduce: `python3 bench/page_eval.py"
+        f"{''.join(' ' + x for x in sys.argv[1:])}`"
+        + ("" if a.no_before else f" (before = deboil of commit {a.before})"),
         "- data: ../shared/data/pages_dev.jsonl, split by site (md5 of the site, first hex digit even = tune,"
         " odd = report); the model's weights were fitted on the tune half only (`python3 bench/page_fit.py`)",
         "- scored with `python3 ../shared/eval/score_clean.py --min-site-pages 1 GOLD CLEANED`, GOLD holding only"

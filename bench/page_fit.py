@@ -7,7 +7,8 @@ Each non-blank line of a page gets the features page.rs computes (FEATURES
 below, same order, same definitions) and the label "in the gold text" (its key
 is a gold line's key, or, with 5+ words, part of the gold text). A logistic
 regression (Newton steps, L2 = 1, each line weighted by ln(1 + words): the
-score is on words) is fitted on the pages of the TUNE half of the sites only
+score is on words; each page's weights scaled down by the square root of its
+total over PAGE_NORM, so that a few huge pages do not set the model) is fitted on the pages of the TUNE half of the sites only
 (md5 of the site, first hex digit, even; the split of bench/rules_eval.py);
 the report half is never looked at. It prints the weights as the Rust constant
 page.rs embeds. --cv also prints a two-fold estimate on the tune half (sites
@@ -40,11 +41,19 @@ FEATURES = [
     "sentence_end", "ellipsis", "separator", "digits", "position", "cross_site",
     "comment_marker", "after_comments", "repeated", "ctx_log_words", "ctx_prose",
     "ctx_sentence_end", "first_line", "ctx_commentish", "ctx_title_case", "ctx_cross_site",
+    "after_core",
 ]
 # Window half-widths of the context features (page.rs: CONTEXT, COMMENT_CONTEXT).
 CONTEXT, COMMENT_CONTEXT = 2, 3
 PROSE_WORDS, PROSE_SHARE = 10, 0.25
 AFTER_PROSE_WORDS = 100
+# The page's core: the line whose window of +-CORE_CONTEXT lines holds the most prose words.
+CORE_CONTEXT = 3
+# A run after the comments' start loses to the best run before them that scores this share of it.
+BEFORE_COMMENTS = 0.25
+# Each page's line weights are divided by (its total weight / PAGE_NORM) ** PAGE_POWER: a page of
+# 1,600 lines (a blog with its thread as gold) teaches as much as a few ordinary pages, not as 20.
+PAGE_NORM, PAGE_POWER = 300.0, 0.5
 CROSS_MAX_WORDS = 12
 COMMENTISH_MAX_WORDS = 25
 THRESHOLD = 0.4
@@ -119,6 +128,9 @@ def features(lines, cross):
         if marker[i] and acc >= AFTER_PROSE_WORDS:
             seen = True
     cm = [ws[i] <= COMMENTISH_MAX_WORDS and bool(COMMENTISH.search(lines[i])) for i in range(n)]
+    pw = [ws[i] if prose[i] else 0 for i in range(n)]
+    win = [sum(pw[max(0, i - CORE_CONTEXT):i + CORE_CONTEXT + 1]) for i in range(n)]
+    core = win.index(max(win))
     tt = [title_share(l) for l in lines]
     cr = [ws[i] <= CROSS_MAX_WORDS and fold_digits(ks[i]) in cross for i in range(n)]
     rows = []
@@ -133,8 +145,9 @@ def features(lines, cross):
             window_mean([math.log1p(x) for x in ws], i, CONTEXT), window_mean(prose, i, CONTEXT),
             window_mean(end, i, CONTEXT), float(i == 0), window_mean(cm, i, COMMENT_CONTEXT),
             window_mean(tt, i, CONTEXT), window_mean(cr, i, CONTEXT),
+            max(0, i - core) / (n - 1) if n > 1 else 0.0,
         ])
-    return rows, ws, ks, marker
+    return rows, ws, ks, marker, after
 
 
 def half(site):
@@ -199,8 +212,9 @@ def fit(rows, lam=1.0, iters=25):
     return w
 
 
-def best_run(ws, marker, probs, threshold):
-    best, found, cur, start = 0.0, None, 0.0, 0
+def best_run(ws, marker, after, probs, threshold):
+    """The maximum-sum run, and the best run starting before the comments."""
+    best, found, pre, found_pre, cur, start = 0.0, None, 0.0, None, 0.0, 0
     for k, p in enumerate(probs):
         if marker[k]:
             cur, start = 0.0, k + 1
@@ -210,15 +224,20 @@ def best_run(ws, marker, probs, threshold):
         cur += (p - threshold) * math.log1p(ws[k])
         if cur > best:
             best, found = cur, (start, k + 1)
+        if cur > pre and not after[start]:
+            pre, found_pre = cur, (start, k + 1)
+    # Comments after an article can outscore it (a short post, a long thread).
+    if found is not None and after[found[0]] and found_pre is not None and pre >= BEFORE_COMMENTS * best:
+        return found_pre
     return found
 
 
-def decode(lines, ks, ws, marker, probs):
+def decode(lines, ks, ws, marker, after, probs):
     """page.rs's choice: the maximum-sum run of (p - THRESHOLD) * ln(1 + words),
-    markers as walls (the bar at most 3/4 of the best line's p), plus the
-    title's repeat shortly before it; a page with fewer than MIN_OUTSIDE_LINES
-    lines outside stays whole."""
-    run = best_run(ws, marker, probs, min(THRESHOLD, FALLBACK * max(probs)))
+    markers as walls (the bar at most 3/4 of the best line's p; a run before the
+    comments preferred), plus the title's repeat shortly before it; a page with
+    fewer than MIN_OUTSIDE_LINES lines outside stays whole."""
+    run = best_run(ws, marker, after, probs, min(THRESHOLD, FALLBACK * max(probs)))
     if run is None:
         return [True] * len(lines)
     a, b = run
@@ -235,14 +254,18 @@ def decode(lines, ks, ws, marker, probs):
 
 
 def pooled(docs):
+    """Pooled word P, R, F1 and the macro (per page) F1."""
     tp = fp = fn = 0
+    macro = []
     for d in docs:
         kept = [l for l, k in zip(d["lines"], d["keep"]) if k]
         gb, pb = bag(d["page"]["gold"]), bag("\n".join(kept))
         i = sum((gb & pb).values())
         tp, fp, fn = tp + i, fp + sum(pb.values()) - i, fn + sum(gb.values()) - i
+        dp, dr = i / max(1, sum(pb.values())), i / max(1, sum(gb.values()))
+        macro.append(2 * dp * dr / (dp + dr) if dp + dr else 0.0)
     p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0, sum(macro) / max(1, len(macro))
 
 
 def main():
@@ -261,12 +284,17 @@ def main():
         lines = [l for l in p["text"].splitlines() if key(l)]
         if not lines:
             continue
-        rows, ws, ks, marker = features(lines, cross)
-        docs.append(dict(page=p, lines=lines, rows=rows, ws=ws, ks=ks, marker=marker,
+        rows, ws, ks, marker, after = features(lines, cross)
+        docs.append(dict(page=p, lines=lines, rows=rows, ws=ws, ks=ks, marker=marker, after=after,
                          y=labels(p, lines), small=per_site[p.get("site")] < 5))
 
     def train(ds):
-        return fit([(x, y, math.log1p(n)) for d in ds for x, y, n in zip(d["rows"], d["y"], d["ws"])])
+        rows = []
+        for d in ds:
+            sw = [math.log1p(n) for n in d["ws"]]
+            norm = (sum(sw) / PAGE_NORM) ** PAGE_POWER
+            rows += [(x, y, s / norm) for x, y, s in zip(d["rows"], d["y"], sw)]
+        return fit(rows)
 
     if "--cv" in sys.argv:
         for f in (0, 1):
@@ -274,9 +302,11 @@ def main():
             for d in docs:
                 if fold2(d["page"]["site"]) == f:
                     probs = [sigmoid(sum(a * b for a, b in zip(w, x))) for x in d["rows"]]
-                    d["keep"] = decode(d["lines"], d["ks"], d["ws"], d["marker"], probs)
-        p, r, f1 = pooled([d for d in docs if d["small"]])
-        print(f"two-fold on the tune half, sites with 1-4 pages: P={p:.4f} R={r:.4f} F1={f1:.4f}", file=sys.stderr)
+                    d["keep"] = decode(d["lines"], d["ks"], d["ws"], d["marker"], d["after"], probs)
+        for name, ds in (("sites with 1-4 pages", [d for d in docs if d["small"]]), ("all pages", docs)):
+            p, r, f1, m = pooled(ds)
+            print(f"two-fold on the tune half, {name}: P={p:.4f} R={r:.4f} F1={f1:.4f} macroF1={m:.4f}",
+                  file=sys.stderr)
     w = train(docs)
     print(f"// bench/page_fit.py on {len(docs)} pages of the tune half ({sum(len(d['y']) for d in docs)} lines)")
     print("const WEIGHTS: [f64; %d] = [" % len(FEATURES))

@@ -9,8 +9,9 @@
 //!   ("Read more..."), its share of function words ("the", "und", "de");
 //! - menu and list shape: separators (`|`, `»`, `·`), a run of Title Case
 //!   lines or of short lines around it, digits (dates, counts);
-//! - its place on the page, whether it repeats on the page, whether it is the
-//!   first line (the HTML title);
+//! - its place on the page, how far below the page's core (the densest
+//!   prose) it lies, whether it repeats on the page, whether it is the first
+//!   line (the HTML title);
 //! - comment threads: a comment marker ("Leave a reply", "12 Comments")
 //!   after the page's first hundred words of prose, and thread furniture
 //!   nearby ("NAME said:", "Reply", a clock time);
@@ -26,9 +27,11 @@
 //! sum of `(p - 0.4) · ln(1 + words)` (a maximum-sum segment: long lines
 //! weigh more, chrome inside an article does not break it; where the page's
 //! best line is under 0.53, the bar is three quarters of it);
-//! comment markers are walls the run cannot cross. The page's title, repeated
-//! shortly before the body, comes back with what lies between (byline,
-//! date), as in [`crate::extract`].
+//! comment markers are walls the run cannot cross, and a run after the
+//! comments' start loses to the best run before it when that one scores a
+//! quarter as much (a short post above a long thread of prose comments).
+//! The page's title, repeated shortly before the body, comes back with what
+//! lies between (byline, date), as in [`crate::extract`].
 //!
 //! A page is cut only when at least [`MIN_OUTSIDE_LINES`] lines lie outside
 //! its body: a page of article text stays whole.
@@ -59,35 +62,37 @@ use crate::normalize;
 
 /// The model's weights, in the order of [`Features`]. Fitted by
 /// `bench/page_fit.py` (logistic regression, L2 = 1, lines weighted by
-/// ln(1 + words)) on the 374 pages of the tune half of the sites of
+/// ln(1 + words), each page's weights scaled by the square root of its
+/// size) on the 374 pages of the tune half of the sites of
 /// `pages_dev.jsonl` (English, dragnet); rerun it to refit.
 pub const WEIGHTS: [f64; FEATURES] = [
-    -3.2637, // bias
-    0.5032,  // log_words
-    -0.9588, // short
-    0.1946,  // long
-    -0.1874, // function_share
-    0.1023,  // function_share_long
-    0.1084,  // sentence_end
-    -1.1717, // ellipsis
-    -1.3230, // separator
-    2.7982,  // digits
-    -2.0108, // position
-    -1.3843, // cross_site
-    -0.1817, // comment_marker
-    -2.9708, // after_comments
-    0.5796,  // repeated
-    1.3486,  // ctx_log_words
-    0.3829,  // ctx_prose
-    -0.4537, // ctx_sentence_end
-    -0.7459, // first_line
-    -2.7042, // ctx_commentish
-    -1.3474, // ctx_title_case
-    -1.2162, // ctx_cross_site
+    -3.0885, // bias
+    0.4302,  // log_words
+    -1.0233, // short
+    0.0644,  // long
+    -0.1172, // function_share
+    0.6434,  // function_share_long
+    0.3352,  // sentence_end
+    -1.1882, // ellipsis
+    -0.9163, // separator
+    2.6771,  // digits
+    -0.7038, // position
+    -1.3546, // cross_site
+    -0.6692, // comment_marker
+    -2.5669, // after_comments
+    0.7933,  // repeated
+    1.0820,  // ctx_log_words
+    0.5065,  // ctx_prose
+    0.2995,  // ctx_sentence_end
+    -0.7151, // first_line
+    -2.8738, // ctx_commentish
+    -1.2649, // ctx_title_case
+    -0.9955, // ctx_cross_site
+    -4.6941, // after_core
 ];
 
 /// Number of features.
-pub const FEATURES: usize = 22;
+pub const FEATURES: usize = 23;
 
 /// The names of the features, in the order of [`WEIGHTS`].
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -113,6 +118,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "ctx_commentish",
     "ctx_title_case",
     "ctx_cross_site",
+    "after_core",
 ];
 
 /// A line is body text when its probability is above this (the segment
@@ -130,6 +136,14 @@ const PROSE_WORDS: usize = 10;
 const PROSE_SHARE: f64 = 0.25;
 /// A comment marker starts the comments once this many words of prose came before.
 const AFTER_PROSE_WORDS: usize = 100;
+/// The page's core is the line whose window of this many lines either side
+/// holds the most prose words; lines far below it are comments and teasers
+/// more often than article.
+const CORE_CONTEXT: usize = 3;
+/// A run after the comments' start loses to the best run before them when
+/// that one scores at least this share of it: a short post with a long
+/// thread of prose-like comments.
+const BEFORE_COMMENTS: f64 = 0.25;
 /// Only lines this short count as cross-site chrome: a syndicated article's
 /// paragraphs recur across sites too.
 pub const CROSS_MAX_WORDS: usize = 12;
@@ -243,7 +257,8 @@ impl PageFinder {
         // A page whose article is short, or far down, or among chrome
         // scores low throughout: then its best lines set the bar.
         let best = probs.iter().copied().fold(0.0, f64::max);
-        let Some(body) = best_run(&page, &probs, &marker, THRESHOLD.min(FALLBACK * best)) else {
+        let bar = THRESHOLD.min(FALLBACK * best);
+        let Some(body) = best_run(&page, &probs, &marker, &after, bar) else {
             return out;
         };
         let title = title_before(&page, body.start);
@@ -311,6 +326,7 @@ impl PageFinder {
         let furniture: Vec<bool> = (0..n)
             .map(|k| words[k] <= COMMENTISH_MAX_WORDS && commentish().is_match(page[k].text))
             .collect();
+        let core = core_line(&words, &prose);
         let title_case: Vec<f64> = page.iter().map(|l| title_share(l.text)).collect();
         let cross: Vec<bool> = page
             .iter()
@@ -365,6 +381,11 @@ impl PageFinder {
                     mean_b(&furniture, COMMENT_CONTEXT),
                     window_mean(&title_case, k, CONTEXT, |x| *x),
                     mean_b(&cross, CONTEXT),
+                    if n > 1 {
+                        k.saturating_sub(core) as f64 / (n - 1) as f64
+                    } else {
+                        0.0
+                    },
                 ]
             })
             .collect();
@@ -410,15 +431,41 @@ fn window_mean<T>(v: &[T], k: usize, r: usize, f: impl Fn(&T) -> f64) -> f64 {
     (lo..=hi).filter(|&j| j != k).map(|j| f(&v[j])).sum::<f64>() / n as f64
 }
 
+/// The line whose window of [`CORE_CONTEXT`] lines either side holds the
+/// most prose words (the first such line).
+fn core_line(words: &[usize], prose: &[bool]) -> usize {
+    let pw = |j: usize| if prose[j] { words[j] } else { 0 };
+    let n = words.len();
+    // Sliding window sum over lo..=hi.
+    let mut sum: usize = (0..n.min(CORE_CONTEXT + 1)).map(pw).sum();
+    let (mut best, mut core) = (sum, 0);
+    for k in 1..n {
+        if k + CORE_CONTEXT < n {
+            sum += pw(k + CORE_CONTEXT);
+        }
+        if k > CORE_CONTEXT {
+            sum -= pw(k - CORE_CONTEXT - 1);
+        }
+        if sum > best {
+            (best, core) = (sum, k);
+        }
+    }
+    core
+}
+
 /// The maximum-sum run of `(p - threshold) · ln(1 + words)`, markers as
-/// walls; `None` when no line scores above the threshold.
+/// walls; `None` when no line scores above the threshold. When that run
+/// starts after the comments' start and the best run starting before it
+/// scores [`BEFORE_COMMENTS`] of it, the earlier run wins.
 fn best_run(
     page: &[&ExtractLine],
     probs: &[f64],
     marker: &[bool],
+    after: &[bool],
     threshold: f64,
 ) -> Option<std::ops::Range<usize>> {
     let (mut best, mut found) = (0.0f64, None);
+    let (mut pre, mut found_pre) = (0.0f64, None);
     let (mut cur, mut start) = (0.0f64, 0);
     for k in 0..page.len() {
         if marker[k] {
@@ -432,12 +479,20 @@ fn best_run(
         if cur > best {
             (best, found) = (cur, Some(start..k + 1));
         }
+        if cur > pre && !after[start] {
+            (pre, found_pre) = (cur, Some(start..k + 1));
+        }
     }
-    found
+    match found {
+        Some(ref r) if after[r.start] && found_pre.is_some() && pre >= BEFORE_COMMENTS * best => {
+            found_pre
+        }
+        _ => found,
+    }
 }
 
 /// The page title's repeat (most of the first line) within [`TITLE_GAP`]
-/// lines before the body.
+/// lines before the body, or the body's first line.
 fn title_before(page: &[&ExtractLine], body_start: usize) -> Option<usize> {
     let first: &[u8] = &page[0].key;
     let t = (1..page.len()).find(|&k| {
@@ -447,7 +502,7 @@ fn title_before(page: &[&ExtractLine], body_start: usize) -> Option<usize> {
             && t.len() * 100 >= first.len() * TITLE_PCT
             && first.windows(t.len()).any(|w| w == t)
     })?;
-    (t < body_start && body_start - t <= TITLE_GAP).then_some(t)
+    (t <= body_start && body_start - t <= TITLE_GAP).then_some(t)
 }
 
 /// The hashes ([`normalize::line_hash`]) of lines of at most

@@ -175,4 +175,43 @@ fn features_match_their_names() {
     assert_eq!(f[1][at("sentence_end")], 1.0);
     assert_eq!(f[0][at("first_line")], 1.0);
     assert_eq!(f[1][at("position")], 1.0);
+    // The core is the first line whose window holds the most prose: here
+    // the first; the last line lies furthest after it.
+    assert_eq!(f[0][at("after_core")], 0.0);
+    assert_eq!(f[1][at("after_core")], 1.0);
+}
+
+#[test]
+fn a_short_post_beats_a_longer_thread_of_prose_comments() {
+    // The comments are prose too, and together longer than the post: the
+    // run before the comments' start wins all the same.
+    let post = format!(
+        "{}The mayor thanked the people of the town for their patience and for all of their letters.\n",
+        article()
+    );
+    let comments = [
+        "I have lived here for forty years and I can tell you that the bridge was never in such a bad state as it is now.",
+        "My father worked on the old bridge when it was built, and he always said that it would not last for a hundred years.",
+        "It is good news for the shops in the old town, which have lost a lot of their customers since the bridge was closed to lorries.",
+        "We should also think about the cyclists, who have had to use the busy road on the other side of the river for a long time.",
+        "I hope that the council will listen to the people who live near the bridge before they decide on the new design of it.",
+        "The new bridge should be wide enough for the buses, or the town will have the same problem again in twenty years from now.",
+    ];
+    let thread = comments.join("\n") + "\n";
+    let text = format!("{MENU}{post}5 Comments\n{}{FOOTER}", thread.repeat(3));
+    let keep = kept(&PageFinder::default(), &text);
+    assert_eq!(keep.len(), ARTICLE.len() + 1, "{keep:?}");
+    assert_eq!(keep[..ARTICLE.len()], ARTICLE);
+}
+
+#[test]
+fn the_core_is_the_densest_prose() {
+    // Prose words per line; the window of three lines either side of line 4
+    // (lines 1 to 7) holds the most, and it is the first such line.
+    let words = [2, 30, 2, 2, 2, 2, 25, 25, 2, 2, 2, 2, 2, 2, 2];
+    let prose: Vec<bool> = words.iter().map(|&w| w >= PROSE_WORDS).collect();
+    assert_eq!(core_line(&words, &prose), 4);
+    let none = [false; 15];
+    assert_eq!(core_line(&words, &none), 0);
+    assert_eq!(core_line(&[3], &[true]), 0);
 }
