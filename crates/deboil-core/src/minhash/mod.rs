@@ -22,7 +22,7 @@ mod tests;
 mod words;
 
 use crate::normalize;
-use words::{for_each_word, word_hash};
+use words::{word_bounds, word_hash};
 
 /// How a document is cut into shingles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,11 +240,30 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
+/// How far [`mix`] rotates its second value.
+const MIX_ROT: u32 = 29;
+
 /// Mixes two 64-bit values (for word n-gram hashes and densification).
 #[inline]
 fn mix(a: u64, b: u64) -> u64 {
-    let x = (a ^ b.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    mix_rotated(a, b.rotate_left(MIX_ROT))
+}
+
+/// [`mix`] of `a` and a value already rotated by [`MIX_ROT`].
+#[inline(always)]
+fn mix_rotated(a: u64, b_rotated: u64) -> u64 {
+    let x = (a ^ b_rotated).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     x ^ (x >> 32)
+}
+
+/// The hash of every `N`-gram of word hashes (rotated by [`MIX_ROT`]); at
+/// least `N` of them.
+#[inline(always)]
+fn ngrams<const N: usize>(tokens: &[u64], mut f: impl FnMut(u64)) {
+    for w in tokens.windows(N) {
+        let w: &[u64; N] = w.try_into().expect("N words");
+        f(w.iter().fold(N as u64, |h, &t| mix_rotated(h, t)));
+    }
 }
 
 impl Signer {
@@ -282,16 +301,33 @@ impl Signer {
     fn shingles_in(&self, key: &[u8], scratch: &mut Scratch, mut f: impl FnMut(u64)) {
         match self.shingling {
             Shingling::Words(n) => {
-                let mut tokens = std::mem::take(&mut scratch.tokens);
+                word_bounds(key, scratch);
+                let tokens = &mut scratch.tokens;
                 tokens.clear();
-                for_each_word(key, scratch, |s, e| tokens.push(word_hash(key, s, e)));
-                if !tokens.is_empty() {
+                // Stored rotated as `mix` rotates its second argument: once
+                // per word instead of once per n-gram holding it.
+                let hash = |&(s, e): &(usize, usize)| word_hash(key, s, e).rotate_left(MIX_ROT);
+                tokens.extend(scratch.bounds.iter().map(hash));
+                let tokens = &scratch.tokens[..];
+                // A window of known length is unrolled (a loop of a runtime
+                // length cost more than the mixing itself).
+                match (n, tokens.len()) {
+                    (_, 0) => {}
+                    (1, _) => ngrams::<1>(tokens, f),
+                    (2, 2..) => ngrams::<2>(tokens, f),
+                    (3, 3..) => ngrams::<3>(tokens, f),
+                    (4, 4..) => ngrams::<4>(tokens, f),
+                    (5, 5..) => ngrams::<5>(tokens, f),
+                    (6, 6..) => ngrams::<6>(tokens, f),
+                    (7, 7..) => ngrams::<7>(tokens, f),
+                    (8, 8..) => ngrams::<8>(tokens, f),
                     // A document shorter than n words is one shingle.
-                    for w in tokens.windows(n.min(tokens.len())) {
-                        f(w.iter().fold(n as u64, |h, &t| mix(h, t)));
+                    _ => {
+                        for w in tokens.windows(n.min(tokens.len())) {
+                            f(w.iter().fold(n as u64, |h, &t| mix_rotated(h, t)));
+                        }
                     }
                 }
-                scratch.tokens = tokens;
             }
             Shingling::Chars(n) => {
                 // Character starts are the bytes that do not continue a UTF-8
@@ -388,6 +424,8 @@ fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
 struct Scratch {
     /// Word hashes of the current document.
     tokens: Vec<u64>,
+    /// Byte ranges of the current document's words.
+    bounds: Vec<(usize, usize)>,
     /// Bit i: byte i is an ASCII letter or digit, or not ASCII.
     wordish: Vec<u64>,
     /// Bit i: byte i is not ASCII.
