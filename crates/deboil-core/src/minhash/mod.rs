@@ -15,13 +15,15 @@
 //! assert_eq!(a.similarity(&b), 1.0);
 //! ```
 
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+mod chars;
 #[cfg(test)]
 mod tests;
 mod words;
 
 use crate::normalize;
+use chars::char_shingles;
 use words::{word_bounds, word_hash};
 
 /// How a document is cut into shingles.
@@ -329,26 +331,7 @@ impl Signer {
                     }
                 }
             }
-            Shingling::Chars(n) => {
-                // Character starts are the bytes that do not continue a UTF-8
-                // sequence; the key is whole characters, so no decoding.
-                let starts = &mut scratch.starts;
-                starts.clear();
-                starts.extend((0..key.len()).filter(|&i| key[i] & 0xC0 != 0x80));
-                if starts.is_empty() {
-                    return;
-                }
-                starts.push(key.len());
-                // A document shorter than n characters is one shingle.
-                let m = n.min(starts.len() - 1);
-                for w in starts.windows(m + 1) {
-                    // xxh3, not `word_hash`: n-grams are used as they are
-                    // hashed (word hashes are mixed again into n-grams), and
-                    // a cheap hash cost pair precision (`run`: 0.986 with one
-                    // multiply, 0.992 with two, 0.994 with xxh3).
-                    f(xxh3_64(&key[w[0]..w[m]]));
-                }
-            }
+            Shingling::Chars(n) => char_shingles(key, n, &mut scratch.starts, f),
         }
     }
 
@@ -426,6 +409,8 @@ struct Scratch {
     tokens: Vec<u64>,
     /// Byte ranges of the current document's words.
     bounds: Vec<(usize, usize)>,
+    /// Character start offsets, for character shingles.
+    starts: Vec<usize>,
     /// Bit i: byte i is an ASCII letter or digit, or not ASCII.
     wordish: Vec<u64>,
     /// Bit i: byte i is not ASCII.
@@ -434,8 +419,6 @@ struct Scratch {
     filled: Vec<bool>,
     /// The distinct-shingle counter's bitmap.
     seen: Vec<u64>,
-    /// Character start offsets, for character shingles.
-    starts: Vec<usize>,
 }
 
 /// Counts distinct shingles by linear counting: a bitmap of at least as many

@@ -1,6 +1,7 @@
 //! Signatures against exact Jaccard, the store, and word finding.
 use super::words::for_each_word;
 use super::*;
+use xxhash_rust::xxh3::xxh3_64;
 
 fn words(n: usize, from: usize) -> String {
     (from..from + n)
@@ -258,5 +259,32 @@ proptest::proptest! {
         let mut got = Vec::new();
         Signer::new(Shingling::Words(n), 8, Scheme::Oph).shingles(&key, |h| got.push(h));
         proptest::prop_assert_eq!(got, word_shingles_by_definition(&key, n));
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// The branch-free hash of 4 to 8 bytes is the crate's xxh3.
+    #[test]
+    fn short_xxh3_is_xxh3(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 4..=8)) {
+        proptest::prop_assert_eq!(super::chars::xxh3_4to8(&bytes), xxh3_64(&bytes));
+    }
+
+    /// Character shingles are the xxh3 of each n-character window, the
+    /// whole key when shorter, for every n (ASCII keys take a path of their
+    /// own).
+    #[test]
+    fn char_shingles_are_the_windows(key in "[a-z0-9 .,']{0,40}|[a-zé€ü𝄞 ]{0,30}|\\PC{0,20}", n in 1usize..12) {
+        let chars: Vec<char> = key.chars().collect();
+        let want: Vec<u64> = match chars.len() {
+            0 => Vec::new(),
+            len => chars
+                .windows(n.min(len))
+                .map(|w| xxh3_64(w.iter().collect::<String>().as_bytes()))
+                .collect(),
+        };
+        let mut got = Vec::new();
+        Signer::new(Shingling::Chars(n), 8, Scheme::Oph).shingles(&key, |h| got.push(h));
+        proptest::prop_assert_eq!(got, want);
     }
 }
