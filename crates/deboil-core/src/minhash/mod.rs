@@ -15,14 +15,16 @@
 //! assert_eq!(a.similarity(&b), 1.0);
 //! ```
 
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+mod chars;
 #[cfg(test)]
 mod tests;
 mod words;
 
 use crate::normalize;
-use words::{for_each_word, word_hash};
+use chars::char_shingles;
+use words::{word_bounds, word_hash};
 
 /// How a document is cut into shingles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,11 +242,30 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
+/// How far [`mix`] rotates its second value.
+const MIX_ROT: u32 = 29;
+
 /// Mixes two 64-bit values (for word n-gram hashes and densification).
 #[inline]
 fn mix(a: u64, b: u64) -> u64 {
-    let x = (a ^ b.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    mix_rotated(a, b.rotate_left(MIX_ROT))
+}
+
+/// [`mix`] of `a` and a value already rotated by [`MIX_ROT`].
+#[inline(always)]
+fn mix_rotated(a: u64, b_rotated: u64) -> u64 {
+    let x = (a ^ b_rotated).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     x ^ (x >> 32)
+}
+
+/// The hash of every `N`-gram of word hashes (rotated by [`MIX_ROT`]); at
+/// least `N` of them.
+#[inline(always)]
+fn ngrams<const N: usize>(tokens: &[u64], mut f: impl FnMut(u64)) {
+    for w in tokens.windows(N) {
+        let w: &[u64; N] = w.try_into().expect("N words");
+        f(w.iter().fold(N as u64, |h, &t| mix_rotated(h, t)));
+    }
 }
 
 impl Signer {
@@ -282,37 +303,35 @@ impl Signer {
     fn shingles_in(&self, key: &[u8], scratch: &mut Scratch, mut f: impl FnMut(u64)) {
         match self.shingling {
             Shingling::Words(n) => {
-                let mut tokens = std::mem::take(&mut scratch.tokens);
+                word_bounds(key, scratch);
+                let tokens = &mut scratch.tokens;
                 tokens.clear();
-                for_each_word(key, scratch, |s, e| tokens.push(word_hash(key, s, e)));
-                if !tokens.is_empty() {
+                // Stored rotated as `mix` rotates its second argument: once
+                // per word instead of once per n-gram holding it.
+                let hash = |&(s, e): &(usize, usize)| word_hash(key, s, e).rotate_left(MIX_ROT);
+                tokens.extend(scratch.bounds.iter().map(hash));
+                let tokens = &scratch.tokens[..];
+                // A window of known length is unrolled (a loop of a runtime
+                // length cost more than the mixing itself).
+                match (n, tokens.len()) {
+                    (_, 0) => {}
+                    (1, _) => ngrams::<1>(tokens, f),
+                    (2, 2..) => ngrams::<2>(tokens, f),
+                    (3, 3..) => ngrams::<3>(tokens, f),
+                    (4, 4..) => ngrams::<4>(tokens, f),
+                    (5, 5..) => ngrams::<5>(tokens, f),
+                    (6, 6..) => ngrams::<6>(tokens, f),
+                    (7, 7..) => ngrams::<7>(tokens, f),
+                    (8, 8..) => ngrams::<8>(tokens, f),
                     // A document shorter than n words is one shingle.
-                    for w in tokens.windows(n.min(tokens.len())) {
-                        f(w.iter().fold(n as u64, |h, &t| mix(h, t)));
+                    _ => {
+                        for w in tokens.windows(n.min(tokens.len())) {
+                            f(w.iter().fold(n as u64, |h, &t| mix_rotated(h, t)));
+                        }
                     }
                 }
-                scratch.tokens = tokens;
             }
-            Shingling::Chars(n) => {
-                // Character starts are the bytes that do not continue a UTF-8
-                // sequence; the key is whole characters, so no decoding.
-                let starts = &mut scratch.starts;
-                starts.clear();
-                starts.extend((0..key.len()).filter(|&i| key[i] & 0xC0 != 0x80));
-                if starts.is_empty() {
-                    return;
-                }
-                starts.push(key.len());
-                // A document shorter than n characters is one shingle.
-                let m = n.min(starts.len() - 1);
-                for w in starts.windows(m + 1) {
-                    // xxh3, not `word_hash`: n-grams are used as they are
-                    // hashed (word hashes are mixed again into n-grams), and
-                    // a cheap hash cost pair precision (`run`: 0.986 with one
-                    // multiply, 0.992 with two, 0.994 with xxh3).
-                    f(xxh3_64(&key[w[0]..w[m]]));
-                }
-            }
+            Shingling::Chars(n) => char_shingles(key, n, &mut scratch.starts, f),
         }
     }
 
@@ -388,6 +407,10 @@ fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
 struct Scratch {
     /// Word hashes of the current document.
     tokens: Vec<u64>,
+    /// Byte ranges of the current document's words.
+    bounds: Vec<(usize, usize)>,
+    /// Character start offsets, for character shingles.
+    starts: Vec<usize>,
     /// Bit i: byte i is an ASCII letter or digit, or not ASCII.
     wordish: Vec<u64>,
     /// Bit i: byte i is not ASCII.
@@ -396,8 +419,6 @@ struct Scratch {
     filled: Vec<bool>,
     /// The distinct-shingle counter's bitmap.
     seen: Vec<u64>,
-    /// Character start offsets, for character shingles.
-    starts: Vec<usize>,
 }
 
 /// Counts distinct shingles by linear counting: a bitmap of at least as many

@@ -1,6 +1,7 @@
 //! Signatures against exact Jaccard, the store, and word finding.
 use super::words::for_each_word;
 use super::*;
+use xxhash_rust::xxh3::xxh3_64;
 
 fn words(n: usize, from: usize) -> String {
     (from..from + n)
@@ -207,4 +208,83 @@ fn char_shingles_see_through_line_breaks_and_quotes() {
     let a = signer.sign("He said \u{201e}yes\u{201c}\nand left.");
     let b = signer.sign("He said \"yes\" and left.");
     assert_eq!(a.similarity(&b), 1.0);
+}
+
+/// Word n-gram hashes as first defined: each word hashed on its own (up to
+/// 16 bytes by two loads and one multiply, longer ones by xxh3), the n
+/// words of a window folded by `mix` from `n`; a document shorter than n
+/// words is one shingle. The fast path must give exactly these.
+fn word_shingles_by_definition(key: &str, n: usize) -> Vec<u64> {
+    let word = |w: &[u8]| -> u64 {
+        if w.len() > 16 {
+            return xxh3_64(w);
+        }
+        let load = |b: &[u8]| {
+            let mut pad = [0u8; 8];
+            pad[..b.len().min(8)].copy_from_slice(&b[..b.len().min(8)]);
+            u64::from_le_bytes(pad)
+        };
+        let lo = load(w);
+        let hi = if w.len() > 8 {
+            load(&w[w.len() - 8..])
+        } else {
+            0
+        };
+        let p = u128::from(lo ^ 0x243F_6A88_85A3_08D3 ^ w.len() as u64)
+            * u128::from(hi ^ 0x1319_8A2E_0370_7345);
+        (p as u64) ^ ((p >> 64) as u64)
+    };
+    let tokens: Vec<u64> = words_by_char(key)
+        .iter()
+        .map(|w| word(w.as_bytes()))
+        .collect();
+    if tokens.is_empty() {
+        return Vec::new();
+    }
+    tokens
+        .windows(n.min(tokens.len()))
+        .map(|w| w.iter().fold(n as u64, |h, &t| mix(h, t)))
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// The unrolled n-gram loops and branch-free word hashes give the
+    /// shingles of the plain definition, for every n (short documents too).
+    #[test]
+    fn word_shingles_match_the_definition(
+        key in r"([a-z0-9 .,'\n-]{0,40}|[a-z]{9,30} |\PC{0,12}){0,14}",
+        n in 1usize..11,
+    ) {
+        let mut got = Vec::new();
+        Signer::new(Shingling::Words(n), 8, Scheme::Oph).shingles(&key, |h| got.push(h));
+        proptest::prop_assert_eq!(got, word_shingles_by_definition(&key, n));
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// The branch-free hash of 4 to 8 bytes is the crate's xxh3.
+    #[test]
+    fn short_xxh3_is_xxh3(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 4..=8)) {
+        proptest::prop_assert_eq!(super::chars::xxh3_4to8(&bytes), xxh3_64(&bytes));
+    }
+
+    /// Character shingles are the xxh3 of each n-character window, the
+    /// whole key when shorter, for every n (ASCII keys take a path of their
+    /// own).
+    #[test]
+    fn char_shingles_are_the_windows(key in "[a-z0-9 .,']{0,40}|[a-zé€ü𝄞 ]{0,30}|\\PC{0,20}", n in 1usize..12) {
+        let chars: Vec<char> = key.chars().collect();
+        let want: Vec<u64> = match chars.len() {
+            0 => Vec::new(),
+            len => chars
+                .windows(n.min(len))
+                .map(|w| xxh3_64(w.iter().collect::<String>().as_bytes()))
+                .collect(),
+        };
+        let mut got = Vec::new();
+        Signer::new(Shingling::Chars(n), 8, Scheme::Oph).shingles(&key, |h| got.push(h));
+        proptest::prop_assert_eq!(got, want);
+    }
 }

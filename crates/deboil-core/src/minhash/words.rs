@@ -68,20 +68,26 @@ fn load8(b: &[u8], at: usize) -> u64 {
 pub(super) fn word_hash(b: &[u8], s: usize, e: usize) -> u64 {
     let len = e - s;
     if len > 16 {
-        return xxh3_64(&b[s..e]);
+        return long_word_hash(&b[s..e]);
     }
-    // Bytes s..s+min(len, 8), and for longer words the last eight.
-    let keep = if len >= 8 {
-        !0
-    } else {
-        (1u64 << (8 * len)) - 1
-    };
+    // Bytes s..s+min(len, 8), and for longer words the last eight; selects,
+    // not branches (word lengths vary too much to predict).
+    let keep = !0u64 >> (8 * (8 - len.min(8)));
     let lo = load8(b, s) & keep;
-    let hi = if len > 8 { load8(b, e - 8) } else { 0 };
+    let long = len > 8;
+    let hi = load8(b, if long { e - 8 } else { s }) & 0u64.wrapping_sub(u64::from(long));
     fold_mul(
         lo ^ 0x243F_6A88_85A3_08D3 ^ len as u64,
         hi ^ 0x1319_8A2E_0370_7345,
     )
+}
+
+/// xxh3 of a word over 16 bytes (rare): out of line, so that the loop
+/// hashing words stays small.
+#[cold]
+#[inline(never)]
+fn long_word_hash(w: &[u8]) -> u64 {
+    xxh3_64(w)
 }
 
 /// Whether any bit in `s..e` is set.
@@ -99,15 +105,43 @@ fn any_bit(bits: &[u64], s: usize, e: usize) -> bool {
     })
 }
 
+/// Calls `f` with the alphanumeric runs of `b[s..e]`, a run of word bytes
+/// holding non-ASCII ones (decoded: non-ASCII characters may split it).
+#[cold]
+#[inline(never)]
+fn split_high(b: &[u8], s: usize, e: usize, f: &mut impl FnMut(usize, usize)) {
+    // A run between ASCII bytes of a UTF-8 key is whole characters.
+    let Ok(run) = std::str::from_utf8(&b[s..e]) else {
+        return f(s, e);
+    };
+    for w in run.split(|c: char| !c.is_alphanumeric()) {
+        if !w.is_empty() {
+            let at = w.as_ptr() as usize - b.as_ptr() as usize;
+            f(at, at + w.len());
+        }
+    }
+}
+
 /// Calls `f` with the byte range of each run of alphanumeric characters of
-/// `key`.
+/// `b` (see [`word_bounds`]).
+#[cfg(test)]
+pub(super) fn for_each_word(b: &[u8], scratch: &mut Scratch, mut f: impl FnMut(usize, usize)) {
+    word_bounds(b, scratch);
+    for &(s, e) in &scratch.bounds {
+        f(s, e);
+    }
+}
+
+/// Sets `scratch.bounds` to the byte range of each run of alphanumeric
+/// characters of `b`.
 ///
 /// Bytes are classified 64 at a time into bit masks, and words are found
 /// from the masks' edges, so there is no branch per byte (a branch per byte
 /// mispredicted at every word's end and made this half of signing). Runs
 /// holding non-ASCII bytes are split at the non-alphanumeric characters, by
-/// decoding them.
-pub(super) fn for_each_word(b: &[u8], scratch: &mut Scratch, mut f: impl FnMut(usize, usize)) {
+/// decoding them. The ranges are collected, not handed to a callback: a
+/// callback per word was not inlined and cost a call per word.
+pub(super) fn word_bounds(b: &[u8], scratch: &mut Scratch) {
     let (wordish, high) = (&mut scratch.wordish, &mut scratch.high);
     wordish.clear();
     high.clear();
@@ -125,20 +159,16 @@ pub(super) fn for_each_word(b: &[u8], scratch: &mut Scratch, mut f: impl FnMut(u
         wordish.push(w);
         high.push(h);
     }
+    // Runs of ASCII bytes (nearly all) are recorded as they are; the rest
+    // are split out of line, so that the hot loop stays small.
+    let bounds = &mut scratch.bounds;
+    bounds.clear();
     let mut emit = |s: usize, e: usize, maybe_high: bool| {
         if maybe_high && any_bit(high, s, e) {
-            // A run between ASCII bytes of a UTF-8 key is whole characters.
-            if let Ok(run) = std::str::from_utf8(&b[s..e]) {
-                for w in run.split(|c: char| !c.is_alphanumeric()) {
-                    if !w.is_empty() {
-                        let at = w.as_ptr() as usize - b.as_ptr() as usize;
-                        f(at, at + w.len());
-                    }
-                }
-                return;
-            }
+            split_high(b, s, e, &mut |s, e| bounds.push((s, e)));
+        } else {
+            bounds.push((s, e));
         }
-        f(s, e);
     };
     // A word's first byte has its bit set and the previous byte's clear; the
     // byte after its last, the reverse.
