@@ -23,8 +23,7 @@ fn any_special(w: u64) -> bool {
 }
 
 /// Copies the bytes of `w` before its first special byte (all eight when
-/// there is none) to `out`, and returns how many: one store of eight
-/// bytes, where `extend_from_slice` costs a call.
+/// there is none) to `out`, and returns how many.
 #[inline(always)]
 fn copy_plain(out: &mut Vec<u8>, w: u64) -> usize {
     let m = special(w);
@@ -33,6 +32,15 @@ fn copy_plain(out: &mut Vec<u8>, w: u64) -> usize {
     } else {
         m.trailing_zeros() as usize / 8
     };
+    push_first(out, w, n);
+    n
+}
+
+/// Appends the first `n` (at most eight) bytes of `w`: one store of eight
+/// bytes, where `extend_from_slice` costs a call.
+#[inline(always)]
+fn push_first(out: &mut Vec<u8>, w: u64, n: usize) {
+    debug_assert!(n <= 8);
     if out.capacity() - out.len() < 8 {
         out.reserve(64);
     }
@@ -44,9 +52,8 @@ fn copy_plain(out: &mut Vec<u8>, w: u64) -> usize {
             .add(len)
             .cast::<[u8; 8]>()
             .write_unaligned(w.to_le_bytes());
-        out.set_len(len + n);
+        out.set_len(len + n.min(8));
     }
-    n
 }
 
 /// The value of four hex digits.
@@ -83,7 +90,7 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
             }
         }
         let c = b[i];
-        let esc: &[u8] = match c {
+        let esc: &[u8; 2] = match c {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
             b'\n' => b"\\n",
@@ -100,8 +107,10 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
                     b'0',
                     HEX[usize::from(c >> 4)],
                     HEX[usize::from(c & 0xF)],
+                    0,
+                    0,
                 ];
-                out.extend_from_slice(&x);
+                push_first(out, u64::from_le_bytes(x), 6);
                 i += 1;
                 continue;
             }
@@ -111,7 +120,7 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
                 continue;
             }
         };
-        out.extend_from_slice(esc);
+        push_first(out, u64::from(u16::from_le_bytes(*esc)), 2);
         i += 1;
     }
     out.push(b'"');
@@ -309,6 +318,19 @@ fn unescape_from(src: &str, mut i: usize) -> Option<(String, usize)> {
             }
         }
         match *b.get(i)? {
+            // `\u00XX` for an ASCII character: most escapes in text that
+            // was stored as UTF-16 by mistake, one NUL every other letter.
+            b'\\' if b.get(i + 1..i + 4) == Some(b"u00") && i + 6 <= b.len() => {
+                let v = hex4(&b[i + 2..i + 6])?;
+                if v < 0x80 {
+                    out.push(v as u8);
+                } else {
+                    let mut utf8 = [0; 4];
+                    let c = char::from_u32(v).expect("below 0x100");
+                    out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                }
+                i += 6;
+            }
             b'\\' => {
                 let (c, len) = escape(b, i)?;
                 let mut utf8 = [0; 4];
