@@ -80,10 +80,10 @@ impl Dense {
         let mut fail = vec![0u32; states];
         let mut dict = vec![NONE; states];
         let mut queue = std::collections::VecDeque::new();
-        for c in 0..stride {
-            match trans[c] {
-                NONE => trans[c] = 0,
-                t => queue.push_back(t),
+        for t in &mut trans[..stride] {
+            match *t {
+                NONE => *t = 0,
+                child => queue.push_back(child),
             }
         }
         while let Some(s) = queue.pop_front() {

@@ -34,6 +34,8 @@ pub(super) struct LitPat {
 }
 
 /// An automaton: our dense one, or the crate's where that would be too big.
+// One or two per rule set: a boxed table cost 0.2 instructions a byte.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 enum Automaton {
     Dense(Dense),
