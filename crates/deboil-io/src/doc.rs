@@ -52,7 +52,7 @@ pub struct Document<'a> {
     /// The document text.
     pub text: String,
     /// The JSON object's fields in order, for JSONL records.
-    fields: Option<Vec<(Key<'a>, &'a RawValue)>>,
+    fields: Option<Object<'a>>,
     /// Where the text is: its field's index in the object, then its index
     /// in each nested object on its path (none for a top-level text).
     text_index: usize,
@@ -82,7 +82,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-struct Fields<'a>(Vec<(Key<'a>, &'a RawValue)>);
+struct Fields<'a>(Object<'a>);
 
 impl<'de> Deserialize<'de> for Fields<'de> {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -95,7 +95,7 @@ impl<'de> Deserialize<'de> for Fields<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Fields<'de>, A::Error> {
                 let mut v = Vec::with_capacity(m.size_hint().unwrap_or(8));
                 while let Some(k) = m.next_key::<Key<'de>>()? {
-                    v.push((k, m.next_value::<&'de RawValue>()?));
+                    v.push((k, m.next_value::<&'de RawValue>()?.get()));
                 }
                 Ok(Fields(v))
             }
@@ -172,23 +172,26 @@ pub fn url_host(url: &str) -> Option<String> {
     (!host.is_empty() && !host.contains(char::is_whitespace)).then(|| host.to_lowercase())
 }
 
-fn as_str(raw: &RawValue) -> Option<String> {
-    json_str::unescape(raw.get()).or_else(|| serde_json::from_str::<String>(raw.get()).ok())
+/// A JSON value as written.
+type Raw<'a> = &'a str;
+
+fn as_str(raw: Raw) -> Option<String> {
+    json_str::unescape(raw).or_else(|| serde_json::from_str::<String>(raw).ok())
 }
 
-type Object<'a> = Vec<(Key<'a>, &'a RawValue)>;
+type Object<'a> = Vec<(Key<'a>, Raw<'a>)>;
 
-fn position(fields: &[(Key, &RawValue)], name: &str) -> Option<usize> {
+fn position(fields: &[(Key, Raw)], name: &str) -> Option<usize> {
     fields.iter().position(|(k, _)| k.0 == name)
 }
 
 /// The value at `path` in `fields` (see [`FieldNames`]), telling `step` its
 /// index in each object on the way.
 fn lookup<'a>(
-    fields: &[(Key<'a>, &'a RawValue)],
+    fields: &[(Key<'a>, Raw<'a>)],
     path: &str,
     mut step: impl FnMut(usize),
-) -> Option<&'a RawValue> {
+) -> Option<Raw<'a>> {
     if let Some(i) = position(fields, path) {
         step(i);
         return Some(fields[i].1);
@@ -198,7 +201,7 @@ fn lookup<'a>(
     step(i);
     let mut value = fields[i].1;
     for name in rest.split('.') {
-        let Fields(inner) = serde_json::from_str::<Fields<'a>>(value.get()).ok()?;
+        let Fields(inner) = serde_json::from_str::<Fields<'a>>(value).ok()?;
         let j = position(&inner, name)?;
         step(j);
         value = inner[j].1;
@@ -207,14 +210,14 @@ fn lookup<'a>(
 }
 
 /// The value at `path`, when there is one.
-fn get<'a>(fields: &[(Key<'a>, &'a RawValue)], path: &str) -> Option<&'a RawValue> {
+fn get<'a>(fields: &[(Key<'a>, Raw<'a>)], path: &str) -> Option<Raw<'a>> {
     lookup(fields, path, |_| {})
 }
 
 /// An id: a non-empty string, or a number as written (so `7` and `"7"` are
 /// one id, and `7.0` another). Anything else is no id.
-fn id_of(raw: &RawValue) -> Option<String> {
-    let g = raw.get();
+fn id_of(raw: Raw) -> Option<String> {
+    let g = raw;
     if g.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
         return Some(g.to_string());
     }
@@ -241,14 +244,14 @@ pub fn text_in_line(line: &str, names: &FieldNames) -> Option<String> {
 
 /// Writes `raw` (an object) with the value at `steps` replaced by `text`;
 /// the object's other values keep their bytes.
-fn write_replaced(raw: &RawValue, steps: &[usize], text: &str, out: &mut Vec<u8>) {
+fn write_replaced(raw: Raw, steps: &[usize], text: &str, out: &mut Vec<u8>) {
     let Some((&at, rest)) = steps.split_first() else {
         json_str::write_escaped(text, out);
         return;
     };
-    let Ok(Fields(fields)) = serde_json::from_str::<Fields>(raw.get()) else {
+    let Ok(Fields(fields)) = serde_json::from_str::<Fields>(raw) else {
         // It parsed when the document was read; keep it as it was.
-        out.extend_from_slice(raw.get().as_bytes());
+        out.extend_from_slice(raw.as_bytes());
         return;
     };
     write_object(&fields, at, rest, text, out);
@@ -265,7 +268,7 @@ fn write_object(fields: &Object, at: usize, rest: &[usize], text: &str, out: &mu
         if i == at {
             write_replaced(v, rest, text, out);
         } else {
-            out.extend_from_slice(v.get().as_bytes());
+            out.extend_from_slice(v.as_bytes());
         }
     }
     out.push(b'}');
@@ -302,16 +305,17 @@ impl<'a> Document<'a> {
     ) -> Result<Document<'a>, BadRecord> {
         let line = rec.line;
         let src = check_text(&rec.bytes, line, true)?;
-        let Fields(fields) = serde_json::from_str::<Fields<'a>>(src).map_err(|e| {
-            let msg = e.to_string();
-            // serde_json appends " at line L column C"; we give our own position.
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            BadRecord::at(
-                line,
-                Some(e.column() as u64),
-                format!("malformed JSON: {msg}"),
-            )
-        })?;
+        // Most records are flat objects: one pass reads them, text included.
+        let (fields, mut pre) = match json_str::flat_object(src, &names.text) {
+            Some(o) => (
+                o.fields
+                    .into_iter()
+                    .map(|(k, v)| (Key(Cow::Borrowed(k)), v))
+                    .collect(),
+                o.text,
+            ),
+            None => (Self::serde_fields(src, line)?, None),
+        };
         let (mut text_index, mut text_nested) = (None, Vec::new());
         let raw_text = lookup(&fields, &names.text, |i| match text_index {
             None => text_index = Some(i),
@@ -320,13 +324,19 @@ impl<'a> Document<'a> {
         let raw_text = raw_text.ok_or_else(|| {
             BadRecord::at(line, None, format!("missing text field `{}`", names.text))
         })?;
-        let text = as_str(raw_text).ok_or_else(|| {
-            BadRecord::at(
-                line,
-                None,
-                format!("text field `{}` is not a string", names.text),
-            )
-        })?;
+        let pre = pre
+            .take()
+            .filter(|(i, _)| text_nested.is_empty() && Some(*i) == text_index);
+        let text = pre
+            .map(|(_, s)| s)
+            .or_else(|| as_str(raw_text))
+            .ok_or_else(|| {
+                BadRecord::at(
+                    line,
+                    None,
+                    format!("text field `{}` is not a string", names.text),
+                )
+            })?;
         let id = get(&fields, &names.id)
             .and_then(id_of)
             .unwrap_or_else(|| format!("{}:{}", rec.input.input.name, line));
@@ -356,11 +366,26 @@ impl<'a> Document<'a> {
         })
     }
 
+    /// The fields of any JSON object, by serde_json (its errors as bad records).
+    fn serde_fields(src: &'a str, line: u64) -> Result<Object<'a>, BadRecord> {
+        let Fields(fields) = serde_json::from_str::<Fields<'a>>(src).map_err(|e| {
+            let msg = e.to_string();
+            // serde_json appends " at line L column C"; we give our own position.
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            BadRecord::at(
+                line,
+                Some(e.column() as u64),
+                format!("malformed JSON: {msg}"),
+            )
+        })?;
+        Ok(fields)
+    }
+
     /// The value of a JSONL field (a name or a dotted path, as in
     /// [`FieldNames`]): the string, or the raw JSON of any other value.
     pub fn field_text(&self, name: &str) -> Option<String> {
         let raw = get(self.fields.as_ref()?, name)?;
-        as_str(raw).or_else(|| Some(raw.get().to_string()))
+        as_str(raw).or_else(|| Some(raw.to_string()))
     }
 
     /// Writes the document as one JSONL line with `text` in place of its text.
@@ -423,6 +448,28 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "{\"z\":1.50,\"text\":\"new\",\"id\":12,\"m\":{\"k\": [1, 2]}}\n"
         );
+    }
+
+    proptest::proptest! {
+        /// The one-pass reader takes only what serde_json reads, and reads
+        /// the same fields, raw values and text from it.
+        #[test]
+        fn flat_objects_read_as_serde_json_reads_them(
+            src in r#"[ ]?\{[ ]?(("(text|id|a\.b|t)"|"[a-z\\]{0,3}")[ ]?:[ ]?("([ a-z\\é€\u{1}]|\\[nu"/\\x]|\\u00[0-9a-fA-F]{2}|\\ud83d\\ude00|\\udc00)*"|-?(0|[1-9][0-9]?|01)(\.[0-9]*)?([eE][-+]?[0-9]?)?|true|nul|null|false|\[1\]|\{\})[ ]?,[ ]?){0,4}("text": "[a-z\\n]*"[ ]?)?\}[ x]?"#
+        ) {
+            let flat = json_str::flat_object(&src, "text");
+            let serde = Document::serde_fields(&src, 1);
+            if let Some(f) = flat {
+                let fields = serde.expect("serde_json reads what the flat reader reads");
+                let ours: Vec<(&str, &str)> = f.fields.clone();
+                let theirs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.0.as_ref(), *v)).collect();
+                proptest::prop_assert_eq!(ours, theirs);
+                if let Some((i, text)) = f.text {
+                    proptest::prop_assert_eq!(Some(i), position(&fields, "text"));
+                    proptest::prop_assert_eq!(Some(text), serde_json::from_str::<String>(fields[i].1).ok());
+                }
+            }
+        }
     }
 
     #[test]

@@ -5,15 +5,55 @@
 const HI: u64 = 0x8080_8080_8080_8080;
 const LO: u64 = 0x0101_0101_0101_0101;
 
-/// Whether any of the eight bytes is below 0x20, a quote or a backslash.
+/// The high bit of each of the eight bytes below 0x20, a quote or a
+/// backslash: exact for the lowest such byte (a borrow may flag bytes above
+/// it too), so it says whether there is one and where the first is.
 #[inline]
-fn any_special(w: u64) -> bool {
-    // Each test flags the lowest such byte exactly (a borrow may flag bytes
-    // above it too, which does not change the answer).
+fn special(w: u64) -> u64 {
     let below = |x: u64, n: u64| x.wrapping_sub(LO * n) & !x;
     let q = w ^ (LO * u64::from(b'"'));
     let s = w ^ (LO * u64::from(b'\\'));
-    (below(w, 0x20) | below(q, 1) | below(s, 1)) & HI != 0
+    (below(w, 0x20) | below(q, 1) | below(s, 1)) & HI
+}
+
+/// Whether any of the eight bytes is below 0x20, a quote or a backslash.
+#[inline]
+fn any_special(w: u64) -> bool {
+    special(w) != 0
+}
+
+/// Copies the bytes of `w` before its first special byte (all eight when
+/// there is none) to `out`, and returns how many.
+#[inline(always)]
+fn copy_plain(out: &mut Vec<u8>, w: u64) -> usize {
+    let m = special(w);
+    let n = if m == 0 {
+        8
+    } else {
+        m.trailing_zeros() as usize / 8
+    };
+    push_first(out, w, n);
+    n
+}
+
+/// Appends the first `n` (at most eight) bytes of `w`: one store of eight
+/// bytes, where `extend_from_slice` costs a call.
+#[inline(always)]
+fn push_first(out: &mut Vec<u8>, w: u64, n: usize) {
+    debug_assert!(n <= 8);
+    if out.capacity() - out.len() < 8 {
+        out.reserve(64);
+    }
+    let len = out.len();
+    // SAFETY: the capacity holds eight more bytes (checked above); the
+    // length covers only the `n` of them that are part of the output.
+    unsafe {
+        out.as_mut_ptr()
+            .add(len)
+            .cast::<[u8; 8]>()
+            .write_unaligned(w.to_le_bytes());
+        out.set_len(len + n.min(8));
+    }
 }
 
 /// The value of four hex digits.
@@ -40,14 +80,17 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
-    let (mut start, mut i) = (0, 0);
+    let mut i = 0;
     while i < b.len() {
-        if i + 8 <= b.len() && !any_special(load(b, i)) {
-            i += 8;
-            continue;
+        if i + 8 <= b.len() {
+            let n = copy_plain(out, load(b, i));
+            i += n;
+            if n == 8 {
+                continue;
+            }
         }
         let c = b[i];
-        let esc: &[u8] = match c {
+        let esc: &[u8; 2] = match c {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
             b'\n' => b"\\n",
@@ -57,7 +100,6 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
             0x0C => b"\\f",
             0..0x20 => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(&b[start..i]);
                 let x = [
                     b'\\',
                     b'u',
@@ -65,23 +107,22 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
                     b'0',
                     HEX[usize::from(c >> 4)],
                     HEX[usize::from(c & 0xF)],
+                    0,
+                    0,
                 ];
-                out.extend_from_slice(&x);
+                push_first(out, u64::from_le_bytes(x), 6);
                 i += 1;
-                start = i;
                 continue;
             }
             _ => {
+                out.push(c);
                 i += 1;
                 continue;
             }
         };
-        out.extend_from_slice(&b[start..i]);
-        out.extend_from_slice(esc);
+        push_first(out, u64::from(u16::from_le_bytes(*esc)), 2);
         i += 1;
-        start = i;
     }
-    out.extend_from_slice(&b[start..]);
     out.push(b'"');
 }
 
@@ -90,57 +131,225 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
 /// not a string, a surrogate escape, a bad escape or a control character
 /// (serde_json then decides, with its own errors).
 pub fn unescape(raw: &str) -> Option<String> {
-    let body = raw.strip_prefix('"')?.strip_suffix('"')?;
-    let b = body.as_bytes();
-    let mut out = String::with_capacity(b.len());
-    let (mut start, mut i) = (0, 0);
-    while i < b.len() {
+    if !raw.starts_with('"') {
+        return None;
+    }
+    let (s, end) = unescape_from(raw, 1)?;
+    (end == raw.len()).then_some(s)
+}
+
+/// A flat JSON object read in one pass: each field's key and raw value,
+/// and the string value of the first field named `text`, unescaped as it
+/// was scanned (the text is most of a record: read once, not skipped by
+/// one pass and decoded by another).
+pub struct FlatObject<'a> {
+    /// Keys and raw values, in order.
+    pub fields: Vec<(&'a str, &'a str)>,
+    /// The index of the first field named `text` and its string, when it is one.
+    pub text: Option<(usize, String)>,
+}
+
+/// Reads `src` as one JSON object whose values are strings, numbers,
+/// `true`, `false` or `null`, or `None` for anything else: nested values,
+/// escaped keys, surrogate escapes, anything malformed (serde_json then
+/// decides, with its own errors). What it accepts, serde_json reads to the
+/// same fields.
+pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
+    let b = src.as_bytes();
+    let mut fields = Vec::with_capacity(8);
+    let mut found = None;
+    let mut i = skip_ws(b, 0);
+    if *b.get(i)? != b'{' {
+        return None;
+    }
+    i = skip_ws(b, i + 1);
+    if *b.get(i)? == b'}' {
+        i += 1;
+    } else {
+        loop {
+            if *b.get(i)? != b'"' {
+                return None;
+            }
+            let k_end = i + 1 + memchr::memchr2(b'"', b'\\', &b[i + 1..])?;
+            if b[k_end] != b'"' || b[i + 1..k_end].iter().any(|&c| c < 0x20) {
+                return None;
+            }
+            let key = &src[i + 1..k_end];
+            i = skip_ws(b, k_end + 1);
+            if *b.get(i)? != b':' {
+                return None;
+            }
+            i = skip_ws(b, i + 1);
+            let v_start = i;
+            i = match *b.get(i)? {
+                b'"' if found.is_none() && key == text => {
+                    let (s, end) = unescape_from(src, i + 1)?;
+                    found = Some((fields.len(), s));
+                    end
+                }
+                b'"' => skip_str(b, i + 1)?,
+                b't' => lit(b, i, b"true")?,
+                b'f' => lit(b, i, b"false")?,
+                b'n' => lit(b, i, b"null")?,
+                b'-' | b'0'..=b'9' => number(b, i)?,
+                _ => return None,
+            };
+            fields.push((key, &src[v_start..i]));
+            i = skip_ws(b, i);
+            match *b.get(i)? {
+                b',' => i = skip_ws(b, i + 1),
+                b'}' => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    (skip_ws(b, i) == b.len()).then_some(FlatObject {
+        fields,
+        text: found,
+    })
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+fn lit(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
+    (b.get(i..i + word.len())? == word).then_some(i + word.len())
+}
+
+/// The end of the number at `i` (JSON's grammar exactly).
+fn number(b: &[u8], mut i: usize) -> Option<usize> {
+    let digits = |mut i: usize| {
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        (i > s).then_some(i)
+    };
+    if b[i] == b'-' {
+        i += 1;
+    }
+    i = match *b.get(i)? {
+        b'0' => i + 1,
+        _ => digits(i)?,
+    };
+    if b.get(i) == Some(&b'.') {
+        i = digits(i + 1)?;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        i = digits(i)?;
+    }
+    Some(i)
+}
+
+/// The end (after the closing quote) of the string whose body starts at
+/// `i`, checked as [`unescape_from`] checks it.
+fn skip_str(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
         if i + 8 <= b.len() && !any_special(load(b, i)) {
             i += 8;
             continue;
         }
-        match b[i] {
-            b'\\' => {
-                out.push_str(&body[start..i]);
-                let c = match *b.get(i + 1)? {
-                    b'"' => '"',
-                    b'\\' => '\\',
-                    b'/' => '/',
-                    b'b' => '\u{8}',
-                    b'f' => '\u{c}',
-                    b'n' => '\n',
-                    b'r' => '\r',
-                    b't' => '\t',
-                    b'u' => {
-                        let mut v = hex4(b.get(i + 2..i + 6)?)?;
-                        i += 4;
-                        if (0xD800..0xDC00).contains(&v) {
-                            // A pair; anything else (a lone surrogate) is left to serde_json.
-                            if b.get(i + 2..i + 4)? != b"\\u" {
-                                return None;
-                            }
-                            let lo = hex4(b.get(i + 4..i + 8)?)?;
-                            if !(0xDC00..0xE000).contains(&lo) {
-                                return None;
-                            }
-                            v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
-                            i += 6;
-                        }
-                        char::from_u32(v)?
-                    }
-                    _ => return None,
-                };
-                out.push(c);
-                i += 2;
-                start = i;
-            }
-            // A bare quote cannot be inside a token; a control character is an error.
-            b'"' | 0..0x20 => return None,
+        match *b.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' => i += escape(b, i)?.1,
+            0..0x20 => return None,
             _ => i += 1,
         }
     }
-    out.push_str(&body[start..]);
-    Some(out)
+}
+
+/// The character the escape at `b[i]` (a backslash) stands for and its
+/// length in bytes; `None` for a bad escape or a lone surrogate.
+#[inline]
+fn escape(b: &[u8], i: usize) -> Option<(char, usize)> {
+    let c = match *b.get(i + 1)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let mut v = hex4(b.get(i + 2..i + 6)?)?;
+            let mut len = 6;
+            if (0xD800..0xDC00).contains(&v) {
+                // A pair; anything else (a lone surrogate) is left to serde_json.
+                if b.get(i + 6..i + 8)? != b"\\u" {
+                    return None;
+                }
+                let lo = hex4(b.get(i + 8..i + 12)?)?;
+                if !(0xDC00..0xE000).contains(&lo) {
+                    return None;
+                }
+                v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+                len = 12;
+            }
+            return Some((char::from_u32(v)?, len));
+        }
+        _ => return None,
+    };
+    Some((c, 2))
+}
+
+/// The string whose body starts at `b[i]` and the index after its closing
+/// quote, or `None` (see [`unescape`]).
+fn unescape_from(src: &str, mut i: usize) -> Option<(String, usize)> {
+    let b = src.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len() - i + 8);
+    loop {
+        if i + 8 <= b.len() {
+            let n = copy_plain(&mut out, load(b, i));
+            i += n;
+            if n == 8 {
+                continue;
+            }
+        }
+        match *b.get(i)? {
+            // `\u00XX` for an ASCII character: most escapes in text that
+            // was stored as UTF-16 by mistake, one NUL every other letter.
+            b'\\' if b.get(i + 1..i + 4) == Some(b"u00") && i + 6 <= b.len() => {
+                let v = hex4(&b[i + 2..i + 6])?;
+                if v < 0x80 {
+                    out.push(v as u8);
+                } else {
+                    let mut utf8 = [0; 4];
+                    let c = char::from_u32(v).expect("below 0x100");
+                    out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                }
+                i += 6;
+            }
+            b'\\' => {
+                let (c, len) = escape(b, i)?;
+                let mut utf8 = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                i += len;
+            }
+            b'"' => {
+                // SAFETY: `out` holds runs of `src` (a `str`) that start and
+                // end at ASCII bytes, and whole characters between them.
+                let s = unsafe { String::from_utf8_unchecked(out) };
+                return Some((s, i + 1));
+            }
+            0..0x20 => return None,
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
+use super::dense::Dense;
 use super::prefilter::{Around, Trigger};
 use super::words::{char_at, char_before, is_word_char, no_word_in};
 use super::{Hit, LineKey, SHORT_LINE_WORDS};
@@ -32,11 +33,23 @@ pub(super) struct LitPat {
     pub word_end: bool,
 }
 
+/// An automaton: our dense one, or the crate's where that would be too big.
+// One or two per rule set: a boxed table cost 0.2 instructions a byte.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+enum Automaton {
+    Dense(Dense),
+    Crate(AhoCorasick),
+}
+
 #[derive(Debug)]
 struct LiteralMatcher {
     /// Lines with more words than this are not scanned (no rule here could remove them).
     max_words: usize,
-    ac: AhoCorasick,
+    /// Nor lines with this many words or fewer (another automaton, which
+    /// holds these patterns too, scans them).
+    min_words: usize,
+    ac: Automaton,
     /// For each automaton pattern, the rules that use it as a phrase.
     uses: Vec<Vec<LitPat>>,
     /// For each automaton pattern, the regexes (indices into
@@ -88,12 +101,11 @@ impl Matchers {
                 continue;
             }
             for (line, lk) in lines.iter().enumerate() {
-                if lk.words > lit.max_words || lk.start == lk.end {
+                if lk.words > lit.max_words || lk.words <= lit.min_words || lk.start == lk.end {
                     continue;
                 }
                 let text = &key[lk.start..lk.end];
-                for m in lit.ac.find_overlapping_iter(text) {
-                    let pattern = m.pattern().as_usize();
+                let mut on_match = |pattern: usize, m_start: usize, m_end: usize| {
                     for u in &lit.uses[pattern] {
                         if !mask[u.rule as usize] {
                             continue;
@@ -102,27 +114,27 @@ impl Matchers {
                         // block it: "¡Suscríbete!" equals "suscríbete".
                         let ok = match u.mode {
                             PhraseMode::Equals => {
-                                no_word_in(&text[..m.start()]) && no_word_in(&text[m.end()..])
+                                no_word_in(&text[..m_start]) && no_word_in(&text[m_end..])
                             }
                             PhraseMode::StartsWith => {
-                                no_word_in(&text[..m.start()]) && at_word_end(text, m.end(), u)
+                                no_word_in(&text[..m_start]) && at_word_end(text, m_end, u)
                             }
                             PhraseMode::Contains => {
-                                at_word_start(text, m.start(), u) && at_word_end(text, m.end(), u)
+                                at_word_start(text, m_start, u) && at_word_end(text, m_end, u)
                             }
                         };
                         if ok {
                             hits.push(Hit {
                                 line,
                                 rule: u.rule as usize,
-                                key_start: m.start(),
-                                key_end: m.end(),
+                                key_start: m_start,
+                                key_end: m_end,
                             });
                         }
                     }
                     for &(r, before, after) in &lit.triggers[pattern] {
                         // "ap" inside "happen" cannot start an agency credit.
-                        if !before.before_ok(text, m.start()) || !after.after_ok(text, m.end()) {
+                        if !before.before_ok(text, m_start) || !after.after_ok(text, m_end) {
                             continue;
                         }
                         if std::mem::replace(&mut tried[r as usize], line) == line {
@@ -139,6 +151,14 @@ impl Matchers {
                                 key_start: found.start(),
                                 key_end: found.end(),
                             });
+                        }
+                    }
+                };
+                match &lit.ac {
+                    Automaton::Dense(d) => d.for_each(text, &mut on_match),
+                    Automaton::Crate(ac) => {
+                        for m in ac.find_overlapping_iter(text) {
+                            on_match(m.pattern().as_usize(), m.start(), m.end());
                         }
                     }
                 }
@@ -209,10 +229,32 @@ impl PhraseTable {
         self.set(max_words).add_trigger(trigger, reg, max_words);
     }
 
+    /// One automaton of every pattern for the lines the short rules may
+    /// touch, and one of the others' for longer lines: each line is scanned
+    /// once (two automata over short lines cost more than one larger one).
     fn build(self, keyed: &[KeyedRegex]) -> Vec<LiteralMatcher> {
-        [self.short, self.long]
+        let PhraseTable { short, long } = self;
+        if short.phrases.is_empty() || long.phrases.is_empty() {
+            return [short, long]
+                .into_iter()
+                .filter_map(|set| set.build(keyed, 0))
+                .collect();
+        }
+        let mut all = PhraseSet {
+            max_words: short.max_words,
+            ..PhraseSet::default()
+        };
+        for set in [&short, &long] {
+            for (i, p) in set.phrases.iter().enumerate() {
+                let idx = all.pattern(p.clone());
+                all.uses[idx].extend_from_slice(&set.uses[i]);
+                all.triggers[idx].extend_from_slice(&set.triggers[i]);
+            }
+        }
+        let min_long = short.max_words;
+        [all.build(keyed, 0), long.build(keyed, min_long)]
             .into_iter()
-            .filter_map(|set| set.build(keyed))
+            .flatten()
             .collect()
     }
 }
@@ -254,7 +296,9 @@ impl PhraseSet {
         idx
     }
 
-    fn build(self, keyed: &[KeyedRegex]) -> Option<LiteralMatcher> {
+    /// The automaton of the lines of more than `min_words` words up to
+    /// the set's longest.
+    fn build(self, keyed: &[KeyedRegex], min_words: usize) -> Option<LiteralMatcher> {
         if self.phrases.is_empty() {
             return None;
         }
@@ -267,34 +311,44 @@ impl PhraseSet {
         );
         rules.sort_unstable();
         rules.dedup();
-        // A DFA is the fastest to search, but building it follows failure
-        // links for every state and byte class: on self-overlapping phrases
-        // ("xxxx...") that is quadratic. Past a budget, a contiguous NFA
-        // (linear to build, a little slower to search) bounds start-up.
-        // (The phrase count bounds the DFA's memory, as before.)
-        let kind = if self.phrases.len() < 5000 && dfa_build_work(&self.phrases) <= DFA_WORK_LIMIT {
-            AhoCorasickKind::DFA
-        } else {
-            AhoCorasickKind::ContiguousNFA
+        let ac = match Dense::build(&self.phrases) {
+            Some(d) => Automaton::Dense(d),
+            None => Automaton::Crate(crate_automaton(&self.phrases)),
         };
-        let build = |kind| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(kind))
-                .build(&self.phrases)
-        };
-        // Too many states for a contiguous NFA: the plain one has no limit.
-        let ac = build(kind)
-            .or_else(|_| build(AhoCorasickKind::NoncontiguousNFA))
-            .expect("phrases were checked");
         Some(LiteralMatcher {
             max_words: self.max_words,
+            min_words,
             ac,
             uses: self.uses,
             triggers: self.triggers,
             rules,
         })
     }
+}
+
+/// The `aho-corasick` crate's automaton of `phrases`, for tables too big
+/// for [`Dense`].
+fn crate_automaton(phrases: &[String]) -> AhoCorasick {
+    // A DFA is the fastest to search, but building it follows failure
+    // links for every state and byte class: on self-overlapping phrases
+    // ("xxxx...") that is quadratic. Past a budget, a contiguous NFA
+    // (linear to build, a little slower to search) bounds start-up.
+    // (The phrase count bounds the DFA's memory, as before.)
+    let kind = if phrases.len() < 5000 && dfa_build_work(phrases) <= DFA_WORK_LIMIT {
+        AhoCorasickKind::DFA
+    } else {
+        AhoCorasickKind::ContiguousNFA
+    };
+    let build = |kind| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(kind))
+            .build(phrases)
+    };
+    // Too many states for a contiguous NFA: the plain one has no limit.
+    build(kind)
+        .or_else(|_| build(AhoCorasickKind::NoncontiguousNFA))
+        .expect("phrases were checked")
 }
 
 /// The most failure-link steps a DFA build may take (see [`dfa_build_work`]):
@@ -569,16 +623,18 @@ mod tests {
         let words: Vec<String> = (0..200)
             .map(|i| format!("subscribe to page {i} now"))
             .collect();
-        let m = table(&words).build(&[]).unwrap();
-        assert_eq!(m.ac.kind(), AhoCorasickKind::DFA);
+        assert_eq!(crate_automaton(&words).kind(), AhoCorasickKind::DFA);
         // 26 phrases of 1,000 repeated letters: a DFA takes seconds to build.
         let runs: Vec<String> = (b'a'..=b'z')
             .map(|c| (c as char).to_string().repeat(1000))
             .collect();
-        let m = table(&runs).build(&[]).unwrap();
-        assert_eq!(m.ac.kind(), AhoCorasickKind::ContiguousNFA);
+        let ac = crate_automaton(&runs);
+        assert_eq!(ac.kind(), AhoCorasickKind::ContiguousNFA);
         // It still finds them.
         let text = format!("{} tail", "q".repeat(1000));
-        assert_eq!(m.ac.find_overlapping_iter(&text).count(), 1);
+        assert_eq!(ac.find_overlapping_iter(&text).count(), 1);
+        // The dense automaton builds in linear time whatever the overlap.
+        let m = table(&runs).build(&[], 0).unwrap();
+        assert!(matches!(m.ac, Automaton::Dense(_)));
     }
 }

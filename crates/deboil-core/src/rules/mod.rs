@@ -8,6 +8,7 @@
 //! [`crate::normalize`]).
 
 mod compile;
+mod dense;
 mod embedded;
 mod matcher;
 mod prefilter;
