@@ -754,11 +754,19 @@ impl Extractor {
         {
             return (fate, None);
         }
-        // Between a title shortly before the body and the body: byline, date.
+        // Between a title shortly before the body and the body: standfirst,
+        // byline, date. The site's template lines there (a photo credit's
+        // label, a share bar) go anyway and need not count in the distance,
+        // unless a section header or comment marker lies between: then
+        // the lines between head something else (a list of recent stories).
+        let between = |t: usize| t + 1..body.lines.start;
+        let near = |t: usize| {
+            body.lines.start - t <= o.title_gap
+                || (between(t).filter(|&k| !is_template[k]).count() < o.title_gap
+                    && !between(t).any(|k| classes[k].marker || classes[k].end))
+        };
         let lead = match title {
-            Some(t) if t < body.lines.start && body.lines.start - t <= o.title_gap => {
-                t..body.lines.start
-            }
+            Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,
         };
         let keep: Vec<bool> = (0..nb.len())

@@ -366,3 +366,31 @@ fn section_headers() {
         assert!(!end(t), "{t}");
     }
 }
+
+#[test]
+fn the_standfirst_stays_when_template_lines_part_it_from_the_body() {
+    // Title, standfirst, then the site's share bar and photo-credit label
+    // (learned template) and a date: seven lines between title and body,
+    // three of them the page's own.
+    let stand = "The town will rebuild the old bridge, the council decided after a long debate.";
+    let tmpl = ["Share this", "Tweet this", "Email this", "Photo credit:"];
+    let text = format!(
+        "Bridge to be rebuilt - Town News\n{NAV}Bridge to be rebuilt\n{stand}\n{}\n{}\n\
+         November 2, 2012 3:00 PM\n{}\n{}\nThe old bridge\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\nImprint\n",
+        tmpl[0], tmpl[1], tmpl[2], tmpl[3]
+    );
+    let l = lines(&text);
+    let mut scratch = Vec::new();
+    let template = NAV
+        .lines()
+        .chain(tmpl)
+        .map(|t| normalize::line_hash(&ExtractLine::new(t).key, &mut scratch))
+        .collect();
+    let ex = Extractor::new(
+        HashMap::from([("s".to_string(), SiteModel { template })]),
+        ExtractOptions::default(),
+    );
+    let kept = kept(&l, &ex.decide("s", &l));
+    assert!(kept.contains(&stand), "{kept:?}");
+    assert!(!kept.contains(&"Tweet this"), "{kept:?}");
+}
