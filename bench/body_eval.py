@@ -4,6 +4,7 @@
     python3 bench/body_eval.py [--bin target/release/deboil] [--work DIR]
                                [--sites tune|report|none] [--show SITE|ID]
                                [--min-pages N] [--no-run] [--corpora DIR]
+                               [--halves tune|report|both] [--pages N]
 
 Runs `deboil clean --learn` on ../shared/data/pages_dev.jsonl (learning from
 all its pages: learning is unsupervised, it never sees the gold text) and
@@ -18,7 +19,9 @@ the tune half only; the report half is the figure of generalisation.
 non-blank line marked '+' kept, '-' removed, 'G' when its words are in the
 gold text, and the rule that removed it (only ever use it on tune sites);
 --min-pages 1 lets it show pages of sites with fewer than 5 pages.
---no-run scores the last run's output again.
+--no-run scores the last run's output again. --halves tune scores the tune
+half only (while designing: the report half stays unseen). --pages N lists the
+N worst pages of the --sites half by F1 (with --min-pages 1: all its pages).
 
 Then the clean-text check: share of words `clean --learn` removes from
 fixtures/seeds.expected.jsonl and, when bench/learn_corpora.py has built
@@ -75,6 +78,8 @@ def main():
                     help="where bench/learn_corpora.py built lee.jsonl and manpages-body.jsonl")
     ap.add_argument("--no-run", action="store_true", help="score the last run's output again")
     ap.add_argument("--min-pages", dest="min_pages", type=int, default=5)
+    ap.add_argument("--halves", default="both", choices=["tune", "report", "both"])
+    ap.add_argument("--pages", type=int, default=0, help="list this many worst pages")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     out = os.path.join(a.work, "pages.learn.jsonl")
@@ -86,7 +91,7 @@ def main():
     pred = {str(d["id"]): d.get("text", "") for d in map(json.loads, open(out, encoding="utf-8"))}
     print("## pages_dev.jsonl, `deboil clean --learn`, score_clean.py per half of the sites\n")
     print("| half | result |\n|---|---|")
-    for half in ("tune", "report"):
+    for half in ("tune", "report") if a.halves == "both" else (a.halves,):
         gold = os.path.join(a.work, f"{half}.gold.jsonl")
         with open(gold, "w", encoding="utf-8") as f:
             for d in docs:
@@ -97,8 +102,9 @@ def main():
         res = subprocess.run(["python3", SCORE, gold, out, "--min-site-pages", "1"],
                              check=True, capture_output=True, text=True)
         print(f"| {half}, all pages (sites of 1+ pages) | {res.stdout.strip()} |")
-    res = subprocess.run(["python3", SCORE, PAGES, out], check=True, capture_output=True, text=True)
-    print(f"| all | {res.stdout.strip()} |")
+    if a.halves == "both":
+        res = subprocess.run(["python3", SCORE, PAGES, out], check=True, capture_output=True, text=True)
+        print(f"| all | {res.stdout.strip()} |")
 
     if a.sites != "none":
         by_site = collections.defaultdict(list)
@@ -112,6 +118,21 @@ def main():
             n = len(fs)
             p, r, f = (sum(x[i] for x in fs) / n for i in range(3))
             print(f"| {site} | {n} | {p:.3f} | {r:.3f} | {f:.3f} |")
+
+    if a.pages and a.sites != "none":
+        pool = scored(docs) if a.min_pages == 5 else [
+            d for d in docs if d.get("gold") and sum((bag(d["gold"]) & bag(d["text"])).values())
+            >= 0.9 * sum(bag(d["gold"]).values())]
+        rows = []
+        for d in pool:
+            if half_of(d.get("site") or "") == a.sites:
+                p, r, f = f1(d["gold"], pred.get(str(d["id"]), ""))
+                rows.append((f, p, r, d["id"], d["site"], len(W.findall(d["gold"]))))
+        rows.sort()
+        print(f"\n## worst pages, {a.sites} half\n")
+        print("| id | site | gold words | P | R | F1 |\n|---|---|---|---|---|---|")
+        for f, p, r, i, site, gw in rows[:a.pages]:
+            print(f"| {i} | {site} | {gw} | {p:.2f} | {r:.2f} | {f:.2f} |")
 
     if a.show:
         why = collections.defaultdict(dict)  # id -> char offset of a removed line -> rule

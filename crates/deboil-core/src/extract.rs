@@ -29,8 +29,12 @@
 //! the search once a body of some size was found, so a long comment thread
 //! never wins over a short article; unless an article follows it (a run of
 //! prose that outscores the body found so far twice over: the comment
-//! count in an article's header). The page title (the first line, as HTML
-//! title extraction leaves it) brings back its repeat near the body.
+//! count in an article's header). A section header after a body of that
+//! size ("Related stories", "About the author", "Tags: ...") ends it too,
+//! unless the article goes on after it (a box of related links inside the
+//! article); before the body it is an ordinary short line. The page title
+//! (the first line, as HTML title extraction leaves it) brings back its
+//! repeat near the body.
 //!
 //! Extraction only fires on pages that look like whole pages: at least
 //! [`ExtractOptions::min_outside_lines`] lines outside the body and, on a
@@ -104,6 +108,10 @@ const RUN_LINES: usize = 4;
 /// How many times the body found before a comment count the article after it outscores.
 const RUN_RATIO: f64 = 2.0;
 
+/// Share of the body found before a section header that the text after it
+/// must be worth for the article to go on.
+const GOES_ON: f64 = 0.7;
+
 /// How many lines after a comment marker the run [`run_after`] scores may start.
 const RUN_GAP: usize = 4;
 
@@ -118,6 +126,9 @@ const ITEM_SHARE: f64 = 0.3;
 
 /// Comment-shaped lines are short.
 const META_WORDS: usize = 15;
+
+/// Section headers are short; a tags line may be long.
+const SECTION_WORDS: usize = 40;
 
 /// A line cut short with "…" is a teaser from this many words on.
 const TEASER_WORDS: usize = 8;
@@ -243,6 +254,19 @@ fn teaser_tail() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(r"(?i)(…|\.\.\.|\[?\s*(read|see|view) (more|full story|entire story)\s*\]?|continue reading|more\s*[»›→])\W*$")
             .expect("valid regex")
+    })
+}
+
+/// Headers of what follows an article: related or recent stories, the
+/// author's box, the post's tags. Lines that mark where the article ends
+/// but, unlike comment markers, are no wall before the body.
+fn section_end() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)^\W*((related|similar|recommended|recent|popular|latest|featured|top|more|other)\s+(posts?|articles?|stories|links|entries|reading|news)|related|story timeline|you (may|might) (also )?(like|enjoy)|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
+        )
+        .expect("valid regex")
     })
 }
 
@@ -384,6 +408,8 @@ pub struct LineClass {
     words: u16,
     kind: Kind,
     marker: bool,
+    /// A header of what follows the article ([`section_end`]).
+    end: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -434,6 +460,7 @@ impl LineClass {
             marker: words <= MARKER_WORDS
                 && maybe_marker(line.text)
                 && marker().is_match(line.text),
+            end: words <= SECTION_WORDS && section_end().is_match(line.text),
         }
     }
 
@@ -482,6 +509,12 @@ fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &Extract
     let (mut cur, mut start) = (0.0f64, 0);
     let mut stop = classes.len();
     for k in 0..classes.len() {
+        // A header of related stories, the author's box or tags after a
+        // body ends it, unless the article goes on after it (a box of
+        // related links inside the article).
+        if classes[k].end && best >= o.min_body_score && !goes_on(classes, &scores, k, best) {
+            break;
+        }
         if classes[k].marker {
             // A comment count in the article's header ("12 Comments" under
             // the headline) is followed by the article, not by comments.
@@ -506,6 +539,22 @@ fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &Extract
         lines: b.map(|b| a..b + 1).unwrap_or(0..0),
         stop,
     }
+}
+
+/// Whether the text after the section header at line `k`, up to the next
+/// header or marker, holds a run worth [`GOES_ON`] of the body found so far.
+fn goes_on(classes: &[LineClass], scores: &[f64], k: usize, best: f64) -> bool {
+    let mut cur = 0.0f64;
+    for j in k + 1..classes.len() {
+        if classes[j].end || classes[j].marker {
+            break;
+        }
+        cur = cur.max(0.0) + scores[j];
+        if cur >= GOES_ON * best {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether the first run of prose after line `k` (a few lines on at most)
@@ -705,11 +754,19 @@ impl Extractor {
         {
             return (fate, None);
         }
-        // Between a title shortly before the body and the body: byline, date.
+        // Between a title shortly before the body and the body: standfirst,
+        // byline, date. The site's template lines there (a photo credit's
+        // label, a share bar) go anyway and need not count in the distance,
+        // unless a section header or comment marker lies between: then
+        // the lines between head something else (a list of recent stories).
+        let between = |t: usize| t + 1..body.lines.start;
+        let near = |t: usize| {
+            body.lines.start - t <= o.title_gap
+                || (between(t).filter(|&k| !is_template[k]).count() < o.title_gap
+                    && !between(t).any(|k| classes[k].marker || classes[k].end))
+        };
         let lead = match title {
-            Some(t) if t < body.lines.start && body.lines.start - t <= o.title_gap => {
-                t..body.lines.start
-            }
+            Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,
         };
         let keep: Vec<bool> = (0..nb.len())

@@ -289,3 +289,108 @@ fn the_marker_prefilter_passes_every_marker() {
         assert!(!maybe_marker(plain), "{plain}");
     }
 }
+
+#[test]
+fn the_authors_box_and_tags_after_the_article_go() {
+    // A bio after the article, behind a few short lines, is worth more
+    // than they cost: the header before it ends the body.
+    let bio = "Anna Berg is a reporter for the paper and has written about the town and its council for many years.";
+    let info = "The bridge was built in the year 1890 and is one of the oldest bridges of its kind that are still in use.";
+    for header in [
+        "About the author",
+        "About Anna",
+        "Tags: bridge, council, town",
+    ] {
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{PROSE} Four.\nShare\nTweet\n{header}\nBridge Info\n{bio}\n{info}\nImprint\n"
+        );
+        let l = lines(&text);
+        let kept = kept(&l, &Extractor::default().decide("s", &l));
+        assert_eq!(kept.len(), 4, "{header}: {kept:?}");
+        assert!(
+            kept.iter().all(|k| k.starts_with("The council")),
+            "{header}: {kept:?}"
+        );
+        assert!(!kept.contains(&bio), "{header}: {kept:?}");
+    }
+}
+
+#[test]
+fn related_stories_end_the_article_unless_it_goes_on() {
+    let related = "Related stories\nMayor says that the bridge will cost more than it should\n\
+                   The council and the mayor disagree on the plan for the old market\n\
+                   Residents of the town will vote on the bridge in the spring\n";
+    // At the end: the related headlines (prose-like, sentence case) go.
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{related}Imprint\n"
+    );
+    let l = lines(&text);
+    let kept_end = kept(&l, &Extractor::default().decide("s", &l));
+    assert_eq!(kept_end.len(), 3, "{kept_end:?}");
+    assert!(
+        kept_end.iter().all(|k| k.starts_with("The council")),
+        "{kept_end:?}"
+    );
+    // Inside the article: the article after the box stays.
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{related}{PROSE} Three.\n{PROSE} Four.\nShare\nTweet\nImprint\n"
+    );
+    let l = lines(&text);
+    let kept_in = kept(&l, &Extractor::default().decide("s", &l));
+    assert!(kept_in.iter().any(|k| k.ends_with("Four.")), "{kept_in:?}");
+}
+
+#[test]
+fn section_headers() {
+    let o = ExtractOptions::default();
+    let end = |t: &str| LineClass::of(&ExtractLine::new(t), &o).end;
+    for h in [
+        "Related stories",
+        "Related:",
+        "RECENT POSTS",
+        "You might also like",
+        "Story Timeline",
+        "About the author",
+        "About Praxis",
+        "Tags: android, mobile, release-date",
+        "October 1st, 2012 | Tags: bodies, gender",
+    ] {
+        assert!(end(h), "{h}");
+    }
+    for t in [
+        PROSE,
+        "Related to the bridge, the council said",
+        "Home",
+        "The tags: a story",
+    ] {
+        assert!(!end(t), "{t}");
+    }
+}
+
+#[test]
+fn the_standfirst_stays_when_template_lines_part_it_from_the_body() {
+    // Title, standfirst, then the site's share bar and photo-credit label
+    // (learned template) and a date: seven lines between title and body,
+    // three of them the page's own.
+    let stand = "The town will rebuild the old bridge, the council decided after a long debate.";
+    let tmpl = ["Share this", "Tweet this", "Email this", "Photo credit:"];
+    let text = format!(
+        "Bridge to be rebuilt - Town News\n{NAV}Bridge to be rebuilt\n{stand}\n{}\n{}\n\
+         November 2, 2012 3:00 PM\n{}\n{}\nThe old bridge\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\nImprint\n",
+        tmpl[0], tmpl[1], tmpl[2], tmpl[3]
+    );
+    let l = lines(&text);
+    let mut scratch = Vec::new();
+    let template = NAV
+        .lines()
+        .chain(tmpl)
+        .map(|t| normalize::line_hash(&ExtractLine::new(t).key, &mut scratch))
+        .collect();
+    let ex = Extractor::new(
+        HashMap::from([("s".to_string(), SiteModel { template })]),
+        ExtractOptions::default(),
+    );
+    let kept = kept(&l, &ex.decide("s", &l));
+    assert!(kept.contains(&stand), "{kept:?}");
+    assert!(!kept.contains(&"Tweet this"), "{kept:?}");
+}
