@@ -766,6 +766,15 @@ impl Extractor {
             .iter()
             .map(|h| model.is_some_and(|m| m.template.contains(h)))
             .collect();
+        // A site with learned template shows it on its whole pages; an
+        // article with a list at its end does not. Checked before the lines
+        // are classified, as is a page too short to have lines outside a body.
+        let template_lines = is_template.iter().filter(|&&t| t).count();
+        let has_template = model.is_some_and(|m| !m.template.is_empty());
+        if nb.len() < o.min_outside_lines || (has_template && template_lines < o.min_template_lines)
+        {
+            return (fate, None);
+        }
         let classes: Vec<LineClass> = nb.iter().map(|&i| LineClass::of(&lines[i], o)).collect();
 
         // The title: a later line repeating (part of) the first one (keys
@@ -787,13 +796,7 @@ impl Extractor {
 
         let items = items(&classes, &is_template);
         let body = body_of(&classes, &is_template, &items, o);
-        // A site with learned template shows it on its whole pages; an
-        // article with a list at its end does not.
-        let template_lines = is_template.iter().filter(|&&t| t).count();
-        let has_template = model.is_some_and(|m| !m.template.is_empty());
-        if nb.len() - body.lines.len() < o.min_outside_lines
-            || (has_template && template_lines < o.min_template_lines)
-        {
+        if nb.len() - body.lines.len() < o.min_outside_lines {
             return (fate, None);
         }
         // Between a title shortly before the body and the body: byline, date.
