@@ -394,3 +394,68 @@ fn the_standfirst_stays_when_template_lines_part_it_from_the_body() {
     assert!(kept.contains(&stand), "{kept:?}");
     assert!(!kept.contains(&"Tweet this"), "{kept:?}");
 }
+
+/// [`function_share`] as first written: split at spaces, trim, look up.
+fn function_share_plain(key: &[u8]) -> f64 {
+    let inner = |b: &u8| b.is_ascii_alphanumeric() || *b >= 0x80 || *b == b'\'';
+    let (mut n, mut f) = (0usize, 0usize);
+    for w in key.split(|&b| b == b' ') {
+        let Some(s) = w.iter().position(inner) else {
+            continue;
+        };
+        let e = w.iter().rposition(inner).expect("found from the left");
+        n += 1;
+        f += usize::from(FUNCTION_WORDS.iter().any(|fw| fw.as_bytes() == &w[s..=e]));
+    }
+    if n == 0 { 0.0 } else { f as f64 / n as f64 }
+}
+
+/// [`title_case`] as first written: every word lowercased before its look-up.
+fn title_case_plain(text: &str) -> bool {
+    let (mut n, mut caps) = (0usize, 0usize);
+    for w in text.split_whitespace().skip(1) {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(c) = w.chars().next() else { continue };
+        let upper = c.is_uppercase();
+        let low: String = w.chars().flat_map(char::to_lowercase).collect();
+        let key = if upper { low.as_str() } else { w };
+        if !c.is_alphabetic() || FUNCTION_WORDS.contains(&key) {
+            continue;
+        }
+        n += 1;
+        caps += usize::from(upper);
+        if (n - caps) * 10 > n.max(10) {
+            return false;
+        }
+    }
+    n >= 3 && caps * 10 >= n * 9
+}
+
+#[test]
+fn function_share_and_title_case_match_their_plain_definitions() {
+    // Words at every offset around the eight-byte steps, punctuation at
+    // their ends, runs of spaces, non-ASCII words, upper case that lowercases
+    // to a function word (`DIE`, `ДЛЯ`, `\u{212A}` that lowercases to `k`).
+    let words: Vec<&str> = "the|The|THE|und|Und|für|FÜR|для|ДЛЯ|это|because|Because|because,|(the|\
+         the.|'it's'|it's|qu'il|--|...|a|I|x|zwischendurch|Council|Approves|Bridge|\u{212A}|İn|ẞ|\
+         más|Más|| |2024|a1|été|Über|news|Home|by|By"
+        .split('|')
+        .collect();
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |m: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % m as u64) as usize
+    };
+    for _ in 0..4000 {
+        let n = next(20);
+        let text: Vec<&str> = (0..n).map(|_| words[next(words.len())]).collect();
+        let text = text.join(if next(5) == 0 { "  " } else { " " });
+        let key = ExtractLine::new(&text).key.into_owned();
+        for k in [key.as_slice(), text.as_bytes()] {
+            assert_eq!(function_share(k), function_share_plain(k), "{text:?}");
+        }
+        assert_eq!(title_case(&text), title_case_plain(&text), "{text:?}");
+    }
+}

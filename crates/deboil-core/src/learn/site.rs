@@ -7,6 +7,28 @@ use super::*;
 use crate::cluster::UnionFind;
 use crate::hash::{HashKeyed, HashSetKeyed};
 
+/// Hashes unit pairs with a multiply, not SipHash: a site counts a pair for
+/// every two template lines that stand next to each other on a page.
+type Mixed = std::hash::BuildHasherDefault<MixHasher>;
+
+#[derive(Default)]
+struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        // The high bits of a product depend on all bits of the input.
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(26)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(32) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// Groups a site's pages that are copies of one story: pages sharing at
 /// least half of their long, rare lines.
 fn story_groups(pages: &[PageLines], page_freq: &HashKeyed<u64, u32>) -> UnionFind {
@@ -30,24 +52,33 @@ fn story_groups(pages: &[PageLines], page_freq: &HashKeyed<u64, u32>) -> UnionFi
         .collect();
     let mut holders: HashKeyed<u64, Vec<u32>> = HashKeyed::default();
     let mut uf = UnionFind::new(n);
-    let mut shared: HashMap<u32, usize> = HashMap::new();
+    // Lines page `i` shares with each earlier page, counted in place: a line
+    // held by many pages is met once per holder, the loop that dominates on
+    // sites of many pages.
+    let mut shared = vec![0u32; n];
+    let mut met: Vec<u32> = Vec::new();
     for (i, r) in residual.iter().enumerate() {
         for h in r {
             let list = holders.entry(*h).or_default();
             for &j in list.iter() {
-                *shared.entry(j).or_default() += 1;
+                let c = &mut shared[j as usize];
+                if *c == 0 {
+                    met.push(j);
+                }
+                *c += 1;
             }
             list.push(i as u32);
         }
-        // In page order, so the unions (and so the output) never depend on hashing.
-        let mut counts: Vec<(u32, usize)> = shared.drain().collect();
-        counts.sort_unstable();
-        for &(j, s) in &counts {
+        // In any order: the groups, and their roots (each group's first
+        // page), do not depend on the order of unions.
+        for &j in &met {
+            let s = std::mem::take(&mut shared[j as usize]) as usize;
             let small = r.len().min(residual[j as usize].len());
             if small >= 2 && 2 * s >= small {
                 uf.union(i as u32, j);
             }
         }
+        met.clear();
     }
     uf
 }
@@ -112,11 +143,14 @@ pub(super) fn learn_site(
     // A prefix only ever seen on one line is that line: learned as a line.
     prefix_freq.retain(|pf, c| *c >= prefix_need && variants[pf].1);
     let unit_of = |h: u64, pf: u64| -> Option<(Unit, u32)> {
-        if let Some(&c) = prefix_freq.get(&pf) {
+        // No opening is 0; the template is the lines of `need` stories or more.
+        if pf != 0
+            && let Some(&c) = prefix_freq.get(&pf)
+        {
             return Some((Unit::Prefix(pf), c));
         }
         freq.get(&h)
-            .filter(|_| template.contains(&h))
+            .filter(|&&c| c >= need)
             .map(|&c| (Unit::Line(h), c))
     };
 
@@ -137,8 +171,8 @@ pub(super) fn learn_site(
         }
     }
     // Blocks: units that stand next to each other, counted once per story.
-    let mut pair_count: HashMap<(usize, usize), u32> = HashMap::new();
-    let mut pairs_seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut pair_count: HashMap<(usize, usize), u32, Mixed> = HashMap::default();
+    let mut pairs_seen: HashSet<(usize, usize), Mixed> = HashSet::default();
     for (n, &i) in by_story.iter().enumerate() {
         if n == 0 || group[i] != group[by_story[n - 1]] {
             pairs_seen.clear();
