@@ -164,6 +164,18 @@ fn unicode_forms_and_marks_around_a_line_do_not_hide_junk() {
     assert!(bad.is_empty(), "{bad}");
 }
 
+/// The text `deboil clean` keeps of `input`, read as one plain-text document.
+fn clean_text(input: &str) -> String {
+    let o = deboil()
+        .args(["clean", "-q", "--format", "text", "-"])
+        .write_stdin(input.to_string())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    v["text"].as_str().unwrap().to_string()
+}
+
 /// The example: an opening "¡" blocked the phrase.
 #[test]
 fn spanish_opening_mark_does_not_block_a_newsletter_prompt() {
@@ -174,13 +186,7 @@ fn spanish_opening_mark_does_not_block_a_newsletter_prompt() {
         "¡ＳＵＳＣＲÍＢＥＴＥ a nuestro boletín!",
     ] {
         let input = format!("Texto del artículo.\n{line}\n");
-        let o = deboil()
-            .args(["clean", "-q", "--format", "text", "-"])
-            .write_stdin(input)
-            .output()
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
-        assert_eq!(v["text"], "Texto del artículo.\n", "{line:?}");
+        assert_eq!(clean_text(&input), "Texto del artículo.\n", "{line:?}");
     }
 }
 
@@ -189,14 +195,8 @@ fn spanish_opening_mark_does_not_block_a_newsletter_prompt() {
 #[test]
 fn see_also_alone_stays_and_with_a_mark_goes() {
     let input = "Text.\nSIEHE AUCH\nls(1), cp(1)\nSEE ALSO\nmv(1)\nSiehe auch:\nSee also:\n";
-    let o = deboil()
-        .args(["clean", "-q", "--format", "text", "-"])
-        .write_stdin(input)
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(
-        v["text"],
+        clean_text(input),
         "Text.\nSIEHE AUCH\nls(1), cp(1)\nSEE ALSO\nmv(1)\n"
     );
 }

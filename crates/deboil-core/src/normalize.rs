@@ -203,21 +203,24 @@ fn lower8(w: u64) -> u64 {
     w | ((ge_a & !gt_z & HI) >> 2)
 }
 
-/// Appends eight bytes: a store, where `extend_from_slice` costs a call.
+/// Appends the first `n` (at most eight) bytes of `w`: one store of eight
+/// bytes, where `extend_from_slice` costs a call. Shared with the JSON
+/// reader and writer (`deboil-io`).
 #[inline(always)]
-fn push8(out: &mut Vec<u8>, w: u64) {
+pub fn push_first(out: &mut Vec<u8>, w: u64, n: usize) {
+    debug_assert!(n <= 8);
     if out.capacity() - out.len() < 8 {
         out.reserve(64);
     }
     let len = out.len();
-    // SAFETY: the capacity holds eight more bytes (checked above), which
-    // are written before the length covers them.
+    // SAFETY: the capacity holds eight more bytes (checked above); the
+    // length covers only the `n` of them that are part of the output.
     unsafe {
         out.as_mut_ptr()
             .add(len)
             .cast::<[u8; 8]>()
             .write_unaligned(w.to_le_bytes());
-        out.set_len(len + 8);
+        out.set_len(len + n.min(8));
     }
 }
 
@@ -256,7 +259,7 @@ pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
                     // One bit a byte at most: a multiply sums them (no
                     // popcount instruction in the baseline target).
                     words += ((starts >> 7).wrapping_mul(LO) >> 56) as usize;
-                    push8(out, lower8(w));
+                    push_first(out, lower8(w), 8);
                     spaced = space >> 56 != 0;
                     in_word = !spaced;
                     i += 8;

@@ -2,6 +2,8 @@
 //! eight bytes a step between escapes: a document's text is most of its
 //! record, and serde_json looks at it one byte at a time.
 
+use deboil_core::normalize::push_first;
+
 const HI: u64 = 0x8080_8080_8080_8080;
 const LO: u64 = 0x0101_0101_0101_0101;
 
@@ -34,26 +36,6 @@ fn copy_plain(out: &mut Vec<u8>, w: u64) -> usize {
     };
     push_first(out, w, n);
     n
-}
-
-/// Appends the first `n` (at most eight) bytes of `w`: one store of eight
-/// bytes, where `extend_from_slice` costs a call.
-#[inline(always)]
-fn push_first(out: &mut Vec<u8>, w: u64, n: usize) {
-    debug_assert!(n <= 8);
-    if out.capacity() - out.len() < 8 {
-        out.reserve(64);
-    }
-    let len = out.len();
-    // SAFETY: the capacity holds eight more bytes (checked above); the
-    // length covers only the `n` of them that are part of the output.
-    unsafe {
-        out.as_mut_ptr()
-            .add(len)
-            .cast::<[u8; 8]>()
-            .write_unaligned(w.to_le_bytes());
-        out.set_len(len + n.min(8));
-    }
 }
 
 /// The value of four hex digits.

@@ -33,7 +33,8 @@ pub(super) struct LitPat {
     pub word_end: bool,
 }
 
-/// An automaton: our dense one, or the crate's where that would be too big.
+/// An automaton: the crate's DFA stepped by hand ([`Dense`]), or the
+/// crate's searcher where that DFA would be too big or too slow to build.
 // One or two per rule set: a boxed table cost 0.2 instructions a byte.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
@@ -311,7 +312,12 @@ impl PhraseSet {
         );
         rules.sort_unstable();
         rules.dedup();
-        let ac = match Dense::build(&self.phrases) {
+        // The stepped DFA is built by the crate's DFA builder, quadratic on
+        // self-overlapping phrases like any DFA: the same budget applies.
+        let dense = (dfa_build_work(&self.phrases) <= DFA_WORK_LIMIT)
+            .then(|| Dense::build(&self.phrases))
+            .flatten();
+        let ac = match dense {
             Some(d) => Automaton::Dense(d),
             None => Automaton::Crate(crate_automaton(&self.phrases)),
         };
@@ -633,8 +639,10 @@ mod tests {
         // It still finds them.
         let text = format!("{} tail", "q".repeat(1000));
         assert_eq!(ac.find_overlapping_iter(&text).count(), 1);
-        // The dense automaton builds in linear time whatever the overlap.
+        // The stepped DFA is held to the same budget; ordinary phrases get it.
         let m = table(&runs).build(&[], 0).unwrap();
+        assert!(matches!(m.ac, Automaton::Crate(_)));
+        let m = table(&words).build(&[], 0).unwrap();
         assert!(matches!(m.ac, Automaton::Dense(_)));
     }
 }
