@@ -1,5 +1,6 @@
-//! Maps and sets keyed by values that are already uniform hashes (xxh3 of a
-//! line, a band hash): hashing them again would only cost.
+//! Hashers for maps on hot paths: keys that are already uniform hashes
+//! (xxh3 of a line, a band hash), which hashing again would only cost, and
+//! small integer keys, where SipHash costs more than the lookup.
 
 use std::collections::{HashMap, HashSet};
 
@@ -34,3 +35,25 @@ pub type HashKeyed<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<PassThrou
 
 /// A set of uniform hashes.
 pub type HashSetKeyed<K> = HashSet<K, std::hash::BuildHasherDefault<PassThrough>>;
+
+/// A multiply hasher for small integer keys (indices, pairs of them).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        // The high bits of a product depend on all bits of the input.
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(26)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(32) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// The build hasher of [`MixHasher`].
+pub type Mixed = std::hash::BuildHasherDefault<MixHasher>;

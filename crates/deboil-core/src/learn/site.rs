@@ -5,29 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::*;
 use crate::cluster::UnionFind;
-use crate::hash::{HashKeyed, HashSetKeyed};
-
-/// Hashes unit pairs with a multiply, not SipHash: a site counts a pair for
-/// every two template lines that stand next to each other on a page.
-type Mixed = std::hash::BuildHasherDefault<MixHasher>;
-
-#[derive(Default)]
-struct MixHasher(u64);
-
-impl std::hash::Hasher for MixHasher {
-    fn finish(&self) -> u64 {
-        // The high bits of a product depend on all bits of the input.
-        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(26)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(32) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
+use crate::hash::{HashKeyed, HashSetKeyed, Mixed};
 
 /// Groups a site's pages that are copies of one story: pages sharing at
 /// least half of their long, rare lines.
@@ -171,6 +149,8 @@ pub(super) fn learn_site(
         }
     }
     // Blocks: units that stand next to each other, counted once per story.
+    // A site counts a pair for every two template lines next to each other
+    // on a page: small integer keys, hashed by a multiply, not SipHash.
     let mut pair_count: HashMap<(usize, usize), u32, Mixed> = HashMap::default();
     let mut pairs_seen: HashSet<(usize, usize), Mixed> = HashSet::default();
     for (n, &i) in by_story.iter().enumerate() {
