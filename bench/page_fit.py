@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fits the weights of the single-page body finder (crates/deboil-core/src/page.rs).
 
-usage: page_fit.py [--cv] [PAGES.jsonl]   (default ../shared/data/pages_dev.jsonl)
+usage: page_fit.py [--cv] [--synth] [PAGES.jsonl]   (default ../shared/data/pages_dev.jsonl)
 
 Each non-blank line of a page gets the features page.rs computes (FEATURES
 below, same order, same definitions) and the label "in the gold text" (its key
@@ -13,7 +13,9 @@ total over PAGE_NORM, so that a few huge pages do not set the model) is fitted o
 the report half is never looked at. It prints the weights as the Rust constant
 page.rs embeds. --cv also prints a two-fold estimate on the tune half (sites
 split by the second md5 digit), decoding as page.rs does, on pages of sites
-with 1-4 pages: the figure the threshold was picked on.
+with 1-4 pages: the figure the threshold was picked on. --synth adds the same
+estimate on long pages made from tune pages (`synthetic`): precision on pages
+longer and junkier than most of the tune half, which the report half has.
 
 Only the standard library: the lead re-runs this on a bare machine.
 """
@@ -47,6 +49,8 @@ FEATURES = [
 CONTEXT, COMMENT_CONTEXT = 2, 3
 PROSE_WORDS, PROSE_SHARE = 10, 0.25
 AFTER_PROSE_WORDS = 100
+# Past that, THREAD_FURNITURE furniture lines among THREAD_WINDOW lines start the comments too.
+THREAD_FURNITURE, THREAD_WINDOW = 3, 20
 # The page's core: the line whose window of +-CORE_CONTEXT lines holds the most prose words.
 CORE_CONTEXT = 3
 # A run after the comments' start loses to the best run before them that scores this share of it.
@@ -121,13 +125,18 @@ def features(lines, cross):
     ellipsis = [k.endswith("...") for k in ks]
     end = [not ellipsis[i] and ks[i].rstrip(CLOSERS)[-1:] in (".", "!", "?", ":", ";") and ks[i].rstrip(CLOSERS) != "" for i in range(n)]
     marker = [ws[i] <= 25 and bool(MARKER.search(lines[i])) for i in range(n)]
+    cm = [ws[i] <= COMMENTISH_MAX_WORDS and bool(COMMENTISH.search(lines[i])) for i in range(n)]
     after, seen, acc = [False] * n, False, 0
     for i in range(n):
         after[i] = seen
         acc += ws[i] if prose[i] else 0
-        if marker[i] and acc >= AFTER_PROSE_WORDS:
+        if acc < AFTER_PROSE_WORDS or seen:
+            continue
+        if marker[i]:
             seen = True
-    cm = [ws[i] <= COMMENTISH_MAX_WORDS and bool(COMMENTISH.search(lines[i])) for i in range(n)]
+        elif cm[i] and sum(cm[i:i + THREAD_WINDOW]) >= THREAD_FURNITURE:
+            # A thread with no marker the regex knows: furniture that recurs.
+            seen = marker[i] = True
     pw = [ws[i] if prose[i] else 0 for i in range(n)]
     win = [sum(pw[max(0, i - CORE_CONTEXT):i + CORE_CONTEXT + 1]) for i in range(n)]
     core = win.index(max(win))
@@ -268,6 +277,34 @@ def pooled(docs):
     return p, r, 2 * p * r / (p + r) if p + r else 0.0, sum(macro) / max(1, len(macro))
 
 
+def synthetic(docs, cross, both):
+    """A second check corpus, of long pages: each tune page with the tail (the lines after the
+    last gold line: comments, teasers, link lists, footers) of another page of the same fold and
+    another site inserted after its article; with `both`, also the first 40 lines of a third such
+    tail before the article. The gold stays the page's own. Pages are paired by the md5 of their id."""
+    order = sorted(range(len(docs)), key=lambda i: hashlib.md5(str(docs[i]["page"]["id"]).encode()).hexdigest())
+    span = {i: (g[0], g[-1]) for i in order for g in [[k for k, y in enumerate(docs[i]["y"]) if y]] if g}
+    tails = {i: docs[i]["lines"][span[i][1] + 1:] for i in span}
+    tails = {i: t for i, t in tails.items() if sum(len(l.split()) for l in t) >= 150}
+    out = []
+    for n, i in enumerate(order):
+        a = docs[i]
+        if i not in span:
+            continue
+        f, site = fold2(a["page"]["site"]), a["page"]["site"]
+        cands = [j for j in order if j in tails and fold2(docs[j]["page"]["site"]) == f and docs[j]["page"]["site"] != site]
+        if not cands:
+            continue
+        first, last = span[i]
+        lines = a["lines"][:last + 1] + tails[cands[n % len(cands)]] + a["lines"][last + 1:]
+        if both:
+            lines = lines[:first] + tails[cands[(n * 7 + 3) % len(cands)]][:40] + lines[first:]
+        rows, ws, ks, marker, after = features(lines, cross)
+        out.append(dict(page=a["page"], lines=lines, rows=rows, ws=ws, ks=ks, marker=marker, after=after,
+                        y=labels(a["page"], lines), small=a["small"]))
+    return out
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     path = args[0] if args else os.path.join(root, "..", "shared", "data", "pages_dev.jsonl")
@@ -296,17 +333,23 @@ def main():
             rows += [(x, y, s / norm) for x, y, s in zip(d["rows"], d["y"], sw)]
         return fit(rows)
 
-    if "--cv" in sys.argv:
+    if "--cv" in sys.argv or "--synth" in sys.argv:
+        checks = [("", docs)]
+        if "--synth" in sys.argv:
+            checks += [(" + tails of other pages after the article", synthetic(docs, cross, False)),
+                        (" + tails before and after the article", synthetic(docs, cross, True))]
         for f in (0, 1):
             w = train([d for d in docs if fold2(d["page"]["site"]) != f])
-            for d in docs:
-                if fold2(d["page"]["site"]) == f:
-                    probs = [sigmoid(sum(a * b for a, b in zip(w, x))) for x in d["rows"]]
-                    d["keep"] = decode(d["lines"], d["ks"], d["ws"], d["marker"], d["after"], probs)
-        for name, ds in (("sites with 1-4 pages", [d for d in docs if d["small"]]), ("all pages", docs)):
-            p, r, f1, m = pooled(ds)
-            print(f"two-fold on the tune half, {name}: P={p:.4f} R={r:.4f} F1={f1:.4f} macroF1={m:.4f}",
-                  file=sys.stderr)
+            for _, ds in checks:
+                for d in ds:
+                    if fold2(d["page"]["site"]) == f:
+                        probs = [sigmoid(sum(a * b for a, b in zip(w, x))) for x in d["rows"]]
+                        d["keep"] = decode(d["lines"], d["ks"], d["ws"], d["marker"], d["after"], probs)
+        for label, ds in checks:
+            for name, sub in (("sites with 1-4 pages", [d for d in ds if d["small"]]), ("all pages", ds)):
+                p, r, f1, m = pooled(sub)
+                print(f"two-fold on the tune half{label}, {name}: P={p:.4f} R={r:.4f} F1={f1:.4f} macroF1={m:.4f}",
+                      file=sys.stderr)
     w = train(docs)
     print(f"// bench/page_fit.py on {len(docs)} pages of the tune half ({sum(len(d['y']) for d in docs)} lines)")
     print("const WEIGHTS: [f64; %d] = [" % len(FEATURES))

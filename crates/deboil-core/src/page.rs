@@ -13,8 +13,9 @@
 //!   prose) it lies, whether it repeats on the page, whether it is the first
 //!   line (the HTML title);
 //! - comment threads: a comment marker ("Leave a reply", "12 Comments")
-//!   after the page's first hundred words of prose, and thread furniture
-//!   nearby ("NAME said:", "Reply", a clock time);
+//!   after the page's first hundred words of prose, or there three lines of
+//!   thread furniture ("NAME said:", "Reply", a clock time) within twenty,
+//!   and furniture nearby;
 //! - lines that recur on pages of two or more *different sites* of the same
 //!   input ("Share this", "Advertise | AdChoices"): chrome, not article.
 //!   [`crate::learn::Learned::page_finder`] collects them; a finder built
@@ -66,29 +67,29 @@ use crate::normalize;
 /// size) on the 374 pages of the tune half of the sites of
 /// `pages_dev.jsonl` (English, dragnet); rerun it to refit.
 pub const WEIGHTS: [f64; FEATURES] = [
-    -3.0885, // bias
-    0.4302,  // log_words
-    -1.0233, // short
-    0.0644,  // long
-    -0.1172, // function_share
-    0.6434,  // function_share_long
-    0.3352,  // sentence_end
-    -1.1882, // ellipsis
-    -0.9163, // separator
-    2.6771,  // digits
-    -0.7038, // position
-    -1.3546, // cross_site
-    -0.6692, // comment_marker
-    -2.5669, // after_comments
-    0.7933,  // repeated
-    1.0820,  // ctx_log_words
-    0.5065,  // ctx_prose
-    0.2995,  // ctx_sentence_end
-    -0.7151, // first_line
-    -2.8738, // ctx_commentish
-    -1.2649, // ctx_title_case
-    -0.9955, // ctx_cross_site
-    -4.6941, // after_core
+    -3.0560, // bias
+    0.4473,  // log_words
+    -1.0603, // short
+    -0.0239, // long
+    0.0153,  // function_share
+    0.9446,  // function_share_long
+    0.3576,  // sentence_end
+    -1.0908, // ellipsis
+    -1.0005, // separator
+    3.0799,  // digits
+    -0.5061, // position
+    -1.2581, // cross_site
+    -1.7307, // comment_marker
+    -3.0038, // after_comments
+    0.8755,  // repeated
+    1.0669,  // ctx_log_words
+    0.4582,  // ctx_prose
+    0.4398,  // ctx_sentence_end
+    -0.6774, // first_line
+    -0.3865, // ctx_commentish
+    -1.6193, // ctx_title_case
+    -1.0316, // ctx_cross_site
+    -3.9767, // after_core
 ];
 
 /// Number of features.
@@ -136,6 +137,12 @@ const PROSE_WORDS: usize = 10;
 const PROSE_SHARE: f64 = 0.25;
 /// A comment marker starts the comments once this many words of prose came before.
 const AFTER_PROSE_WORDS: usize = 100;
+/// Past [`AFTER_PROSE_WORDS`], a furniture line with this many furniture
+/// lines (itself included) among the next [`THREAD_WINDOW`] starts the
+/// comments as a marker would.
+const THREAD_FURNITURE: usize = 3;
+/// See [`THREAD_FURNITURE`].
+const THREAD_WINDOW: usize = 20;
 /// The page's core is the line whose window of this many lines either side
 /// holds the most prose words; lines far below it are comments and teasers
 /// more often than article.
@@ -289,7 +296,8 @@ impl PageFinder {
     }
 
     /// The features of a page's non-blank lines, and per line whether it is
-    /// a comment marker, a cross-site line, and after the comments' start.
+    /// a comment marker (or the first furniture line of a thread without
+    /// one), a cross-site line, and after the comments' start.
     #[allow(clippy::type_complexity)]
     pub fn features(
         &self,
@@ -308,9 +316,12 @@ impl PageFinder {
         let end: Vec<bool> = (0..n)
             .map(|k| !ellipsis[k] && sentence_end(&page[k].key))
             .collect();
-        let marker: Vec<bool> = page
+        let mut marker: Vec<bool> = page
             .iter()
             .map(|l| LineClass::of(l, &opts).is_marker())
+            .collect();
+        let furniture: Vec<bool> = (0..n)
+            .map(|k| words[k] <= COMMENTISH_MAX_WORDS && commentish().is_match(page[k].text))
             .collect();
         let mut after = vec![false; n];
         let (mut seen, mut prose_words) = (false, 0);
@@ -319,13 +330,24 @@ impl PageFinder {
             if prose[k] {
                 prose_words += words[k];
             }
-            if marker[k] && prose_words >= AFTER_PROSE_WORDS {
+            if seen || prose_words < AFTER_PROSE_WORDS {
+                continue;
+            }
+            if marker[k] {
                 seen = true;
+            } else if furniture[k]
+                && furniture[k..n.min(k + THREAD_WINDOW)]
+                    .iter()
+                    .filter(|&&f| f)
+                    .count()
+                    >= THREAD_FURNITURE
+            {
+                // A thread with no marker the regexes know ("Posted by: NAME
+                // at 6:20 PM" after each comment): its first furniture line
+                // starts the comments and is a wall like a marker.
+                (seen, marker[k]) = (true, true);
             }
         }
-        let furniture: Vec<bool> = (0..n)
-            .map(|k| words[k] <= COMMENTISH_MAX_WORDS && commentish().is_match(page[k].text))
-            .collect();
         let core = core_line(&words, &prose);
         let title_case: Vec<f64> = page.iter().map(|l| title_share(l.text)).collect();
         let cross: Vec<bool> = page

@@ -215,3 +215,50 @@ fn the_core_is_the_densest_prose() {
     assert_eq!(core_line(&words, &none), 0);
     assert_eq!(core_line(&[3], &[true]), 0);
 }
+
+#[test]
+fn a_thread_without_a_marker_starts_at_its_furniture() {
+    // No "Comments" line: the thread is told by its furniture, a byline
+    // with a clock time after each comment, recurring.
+    let post = format!(
+        "{}The mayor thanked the people of the town for their patience and for all of their letters.\n",
+        article()
+    );
+    let comments = [
+        "I have lived here for forty years and I can tell you that the bridge was never in such a bad state as it is now.",
+        "My father worked on the old bridge when it was built, and he always said that it would not last for a hundred years.",
+        "It is good news for the shops in the old town, which have lost a lot of their customers since the bridge was closed to lorries.",
+        "We should also think about the cyclists, who have had to use the busy road on the other side of the river for a long time.",
+    ];
+    let names = ["Anna", "Ben", "Carla", "Dan"];
+    let thread: String = comments
+        .iter()
+        .zip(names)
+        .enumerate()
+        .map(|(i, (c, n))| format!("{c}\nPosted by: {n} at March 3, 2024 1{i}:41 AM\n"))
+        .collect();
+    let text = format!("{MENU}{post}{}{FOOTER}", thread.repeat(2));
+    let l = lines(&text);
+    let (fate, _) = PageFinder::default().decide(&l);
+    let keep = kept(&PageFinder::default(), &text);
+    assert!(!keep.iter().any(|k| k.starts_with("Posted by")), "{keep:?}");
+    assert_eq!(keep[..ARTICLE.len()], ARTICLE);
+    // The first byline is the wall; what follows is comments.
+    let wall = l
+        .iter()
+        .position(|x| x.text.starts_with("Posted by"))
+        .unwrap();
+    assert_eq!(fate[wall], Some(PageCause::Comments));
+    assert_eq!(fate[wall + 1], Some(PageCause::Comments));
+    // Before a hundred words of prose, furniture is no thread (a dateline
+    // with a clock time above the article).
+    let early = format!("{MENU}{thread}");
+    let l = lines(&early);
+    let page: Vec<&ExtractLine> = l.iter().collect();
+    let (_, marker, _, after) = PageFinder::default().features(&page);
+    let first = l
+        .iter()
+        .position(|x| x.text.starts_with("Posted by"))
+        .unwrap();
+    assert!(!marker[first] && !after[first + 1]);
+}
