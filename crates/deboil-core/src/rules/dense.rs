@@ -170,17 +170,29 @@ impl Dense {
         &self,
         trans: &[T],
         text: &[u8],
+        f: impl FnMut(usize, usize, usize),
+    ) {
+        // The start state is the first numbered.
+        self.scan_from(trans, text, 0, 0, f);
+    }
+
+    /// Scans `text[at..]` from state `s`.
+    #[inline]
+    fn scan_from<T: Copy + Into<u32>>(
+        &self,
+        trans: &[T],
+        text: &[u8],
+        at: usize,
+        mut s: u32,
         mut f: impl FnMut(usize, usize, usize),
     ) {
         let col = &self.col;
-        let next = |s: u32, b: u8| trans[(col[b as usize] + s) as usize].into();
+        let next = |s: u32, b: u8| -> u32 { trans[(col[b as usize] + s) as usize].into() };
         let first = self.first_match;
-        // The start state is the first numbered.
-        let mut s = 0;
         // Four bytes a step, one test for a match among them: most steps
         // find none.
-        let mut chunks = text.chunks_exact(4);
-        let mut at = 0;
+        let mut chunks = text[at..].chunks_exact(4);
+        let mut at = at;
         for c in &mut chunks {
             let s1 = next(s, c[0]);
             let s2 = next(s1, c[1]);
@@ -202,6 +214,69 @@ impl Dense {
                 self.report(s, at + k + 1, &mut f);
             }
         }
+    }
+
+    /// [`Dense::for_each`] over two texts at once, their matches
+    /// `(pattern, start, end)` to `fa` and `fb`, each text's in the order
+    /// `for_each` gives them.
+    #[inline]
+    pub fn for_each_pair(
+        &self,
+        a: &[u8],
+        b: &[u8],
+        fa: impl FnMut((usize, usize, usize)),
+        fb: impl FnMut((usize, usize, usize)),
+    ) {
+        match &self.table {
+            Table::Narrow(t) => self.scan_pair(t, a, b, fa, fb),
+            Table::Wide(t) => self.scan_pair(t, a, b, fa, fb),
+        }
+    }
+
+    #[inline]
+    fn scan_pair<T: Copy + Into<u32>>(
+        &self,
+        trans: &[T],
+        a: &[u8],
+        b: &[u8],
+        mut fa: impl FnMut((usize, usize, usize)),
+        mut fb: impl FnMut((usize, usize, usize)),
+    ) {
+        let col = &self.col;
+        let next = |s: u32, b: u8| -> u32 { trans[(col[b as usize] + s) as usize].into() };
+        let first = self.first_match;
+        let (mut sa, mut sb) = (0, 0);
+        let both = a.len().min(b.len()) / 4 * 4;
+        let mut at = 0;
+        while at < both {
+            let (ca, cb) = (&a[at..at + 4], &b[at..at + 4]);
+            let a1 = next(sa, ca[0]);
+            let b1 = next(sb, cb[0]);
+            let a2 = next(a1, ca[1]);
+            let b2 = next(b1, cb[1]);
+            let a3 = next(a2, ca[2]);
+            let b3 = next(b2, cb[2]);
+            let a4 = next(a3, ca[3]);
+            let b4 = next(b3, cb[3]);
+            if a1.max(a2).max(a3).max(a4) >= first {
+                for (k, sk) in [a1, a2, a3, a4].into_iter().enumerate() {
+                    if sk >= first {
+                        self.report(sk, at + k + 1, &mut |p, s, e| fa((p, s, e)));
+                    }
+                }
+            }
+            if b1.max(b2).max(b3).max(b4) >= first {
+                for (k, sk) in [b1, b2, b3, b4].into_iter().enumerate() {
+                    if sk >= first {
+                        self.report(sk, at + k + 1, &mut |p, s, e| fb((p, s, e)));
+                    }
+                }
+            }
+            (sa, sb) = (a4, b4);
+            at += 4;
+        }
+        self.scan_from(trans, a, at, sa, |p, s, e| fa((p, s, e)));
+        self.scan_from(trans, b, at, sb, |p, s, e| fb((p, s, e)));
     }
 
     #[cold]
@@ -246,6 +321,24 @@ mod tests {
             text in "[abcé ]{0,40}",
         ) {
             proptest::prop_assert_eq!(ours(&pats, &text), theirs(&pats, &text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn two_at_once_finds_what_one_at_a_time_finds(
+            pats in proptest::collection::vec("[abé ]{1,5}", 1..12),
+            a in "[abcé ]{0,40}",
+            b in "[abcé ]{0,40}",
+        ) {
+            let d = Dense::build(&pats).unwrap();
+            let (mut ga, mut gb) = (Vec::new(), Vec::new());
+            d.for_each_pair(a.as_bytes(), b.as_bytes(), |m| ga.push(m), |m| gb.push(m));
+            let (mut wa, mut wb) = (Vec::new(), Vec::new());
+            d.for_each(a.as_bytes(), |p, s, e| wa.push((p, s, e)));
+            d.for_each(b.as_bytes(), |p, s, e| wb.push((p, s, e)));
+            proptest::prop_assert_eq!(ga, wa);
+            proptest::prop_assert_eq!(gb, wb);
         }
     }
 
