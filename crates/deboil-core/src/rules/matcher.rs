@@ -487,8 +487,18 @@ impl MatcherBuilder {
     pub fn build(mut self) -> Matchers {
         let mut keyed = Vec::new();
         let (mut short, mut long) = (Vec::new(), Vec::new());
-        for r in std::mem::take(&mut self.regexes) {
-            match super::prefilter::triggers(&r.pattern) {
+        // Each regex's triggers on the rayon pool (a quarter of compiling
+        // the default rules), then taken in order.
+        let regexes = std::mem::take(&mut self.regexes);
+        let triggers: Vec<_> = {
+            use rayon::prelude::*;
+            regexes
+                .par_iter()
+                .map(|r| super::prefilter::triggers(&r.pattern))
+                .collect()
+        };
+        for (r, triggers) in regexes.into_iter().zip(triggers) {
+            match triggers {
                 Some(ts) => {
                     for t in ts {
                         self.phrases
