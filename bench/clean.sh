@@ -39,10 +39,10 @@ for i in $(seq "$n"); do
   for j in 1 2; do
     cpus=0; [ "$j" = 2 ] && cpus=0,1
     for b in "${bins[@]}"; do
-      /usr/bin/time -f "%e %M" -o "$work/clean-time" \
+      /usr/bin/time -f "%e %M %U %S" -o "$work/clean-time" \
         taskset -c "$cpus" "${b#*=}" clean "$corpus" -o /dev/null -j "$j" -q
-      read -r s r < "$work/clean-time"
-      printf '%s\t%s\t%s\t%s\n' "${b%%=*}" "$j" "$s" "$r" >> "$times"
+      read -r s r u k < "$work/clean-time"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${b%%=*}" "$j" "$s" "$r" "$u" "$k" >> "$times"
     done
   done
 done
@@ -86,20 +86,22 @@ fi
   echo "- corpus: $corpus, $((bytes / 1000000)) MB of JSONL, $(wc -l < "$corpus") documents (bench/gen_corpus.py)"
   echo "- command: \`taskset -c CPUS deboil clean CORPUS -o /dev/null -j N -q\` (default rules and built-ins), $n runs each, interleaved"
   echo "- MB/s = JSONL input bytes / wall time of the fastest run; the reader and writer threads share the pinned cores"
+  echo "- CPU s = user + system time of the run with the least (less disturbed by other load than wall time)"
   echo
   python3 - "$times" "$bytes" "$counts" "$(stat -c %s "$slice")" "$same" <<'PY'
 import sys, statistics as st
 rows = [l.split('\t') for l in open(sys.argv[1]).read().split('\n') if l]
 size = int(sys.argv[2]) / 1e6
-print('| binary | cores (-j) | best / median / max s | MB/s (best) | MB/s per core | peak RSS MiB |')
-print('|---|---|---|---|---|---|')
+print('| binary | cores (-j) | best / median / max s | MB/s (best) | MB/s per core | CPU s (least) | peak RSS MiB |')
+print('|---|---|---|---|---|---|---|')
 best = {}
 for b in dict.fromkeys(r[0] for r in rows):
     for j in ('1', '2'):
         t = sorted(float(r[2]) for r in rows if r[0] == b and r[1] == j)
         rss = max(int(r[3]) for r in rows if r[0] == b and r[1] == j) / 1024
+        cpu = min(float(r[4]) + float(r[5]) for r in rows if r[0] == b and r[1] == j)
         best[b, j] = t[0]
-        print(f'| {b} | {j} | {t[0]:.2f} / {st.median(t):.2f} / {t[-1]:.2f} | {size / t[0]:.0f} | {size / t[0] / int(j):.0f} | {rss:.1f} |')
+        print(f'| {b} | {j} | {t[0]:.2f} / {st.median(t):.2f} / {t[-1]:.2f} | {size / t[0]:.0f} | {size / t[0] / int(j):.0f} | {cpu:.2f} | {rss:.1f} |')
 print()
 for b in dict.fromkeys(r[0] for r in rows):
     print(f'- {b}: 1 → 2 cores {best[b, "1"] / best[b, "2"]:.2f}×')

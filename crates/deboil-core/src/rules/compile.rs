@@ -19,6 +19,41 @@ pub(super) struct Builder {
     ids: HashMap<String, Origin>,
     pub plain: MatcherBuilder,
     pub folded: MatcherBuilder,
+    /// Every regex of the files, compiled beforehand on the rayon pool.
+    compiled: HashMap<String, Result<regex::bytes::Regex, regex::Error>>,
+}
+
+/// A rule file parsed (or its parse error).
+pub(super) type Parsed = Result<spec::FileSpec, toml::de::Error>;
+
+/// Parses `sources` and compiles their regexes on the current rayon pool
+/// (the larger part of compiling the default rules); [`Builder::add_file`]
+/// then goes through the files in order, so errors come as they would one
+/// at a time.
+pub(super) fn prepare(sources: &[RuleSource]) -> (Builder, Vec<Parsed>) {
+    use rayon::prelude::*;
+    let parsed: Vec<Parsed> = sources
+        .par_iter()
+        .map(|s| toml::from_str(&s.text))
+        .collect();
+    let mut patterns: Vec<&String> = parsed
+        .iter()
+        .flatten()
+        .flat_map(|f| &f.rules)
+        .flat_map(|r| &r.get_ref().regex)
+        .map(|r| r.get_ref())
+        .collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    let compiled = patterns
+        .par_iter()
+        .map(|&p| (p.clone(), compile_regex(p)))
+        .collect();
+    let b = Builder {
+        compiled,
+        ..Builder::default()
+    };
+    (b, parsed)
 }
 
 /// Turns byte offsets of a file into `line:col` positions.
@@ -55,12 +90,17 @@ impl Locator<'_> {
 }
 
 impl Builder {
-    pub fn add_file(&mut self, file_idx: usize, src: &RuleSource) -> Result<(), RuleError> {
+    pub fn add_file(
+        &mut self,
+        file_idx: usize,
+        src: &RuleSource,
+        parsed: Parsed,
+    ) -> Result<(), RuleError> {
         let loc = Locator {
             name: &src.name,
             text: &src.text,
         };
-        let spec: spec::FileSpec = toml::from_str(&src.text).map_err(|e| {
+        let spec: spec::FileSpec = parsed.map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             loc.err(span, e.message().trim().to_string())
         })?;
@@ -196,7 +236,11 @@ impl Builder {
             }
         }
         for re in &rs.regex {
-            let compiled = compile_regex(re.get_ref()).map_err(|e| regex_error(re, loc, &e))?;
+            let compiled = match self.compiled.get(re.get_ref()) {
+                Some(c) => c.clone(),
+                None => compile_regex(re.get_ref()),
+            }
+            .map_err(|e| regex_error(re, loc, &e))?;
             if unicode_word_boundary(re.get_ref()) {
                 self.warnings.push(loc.err(
                     re.span(),

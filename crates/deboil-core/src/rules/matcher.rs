@@ -101,65 +101,50 @@ impl Matchers {
             if !lit.rules.iter().any(|&r| mask[r as usize]) {
                 continue;
             }
-            for (line, lk) in lines.iter().enumerate() {
-                if lk.words > lit.max_words || lk.words <= lit.min_words || lk.start == lk.end {
-                    continue;
-                }
+            let mut scanned = lines.iter().enumerate().filter(|(_, lk)| {
+                lk.words <= lit.max_words && lk.words > lit.min_words && lk.start != lk.end
+            });
+            let mut on_match = |line: usize, pattern: usize, m_start: usize, m_end: usize| {
+                let lk = &lines[line];
                 let text = &key[lk.start..lk.end];
-                let mut on_match = |pattern: usize, m_start: usize, m_end: usize| {
-                    for u in &lit.uses[pattern] {
-                        if !mask[u.rule as usize] {
-                            continue;
-                        }
-                        // Punctuation and symbols around a phrase never
-                        // block it: "¡Suscríbete!" equals "suscríbete".
-                        let ok = match u.mode {
-                            PhraseMode::Equals => {
-                                no_word_in(&text[..m_start]) && no_word_in(&text[m_end..])
-                            }
-                            PhraseMode::StartsWith => {
-                                no_word_in(&text[..m_start]) && at_word_end(text, m_end, u)
-                            }
-                            PhraseMode::Contains => {
-                                at_word_start(text, m_start, u) && at_word_end(text, m_end, u)
-                            }
+                self.on_match(
+                    lit,
+                    line,
+                    lk.words,
+                    text,
+                    (pattern, m_start, m_end),
+                    mask,
+                    &mut tried,
+                    hits,
+                );
+            };
+            match &lit.ac {
+                Automaton::Dense(d) => {
+                    // Two lines at once: the scan waits on each table load
+                    // before the next, and two independent chains overlap.
+                    // Matches wait in `ma`/`mb` so that lines are handled
+                    // in order, each whole before the next.
+                    let (mut ma, mut mb) = (Vec::new(), Vec::new());
+                    while let Some((la, lka)) = scanned.next() {
+                        let a = &key[lka.start..lka.end];
+                        let Some((lb, lkb)) = scanned.next() else {
+                            d.for_each(a, |p, s, e| on_match(la, p, s, e));
+                            break;
                         };
-                        if ok {
-                            hits.push(Hit {
-                                line,
-                                rule: u.rule as usize,
-                                key_start: m_start,
-                                key_end: m_end,
-                            });
+                        let b = &key[lkb.start..lkb.end];
+                        d.for_each_pair(a, b, |m| ma.push(m), |m| mb.push(m));
+                        for (p, s, e) in ma.drain(..) {
+                            on_match(la, p, s, e);
+                        }
+                        for (p, s, e) in mb.drain(..) {
+                            on_match(lb, p, s, e);
                         }
                     }
-                    for &(r, before, after) in &lit.triggers[pattern] {
-                        // "ap" inside "happen" cannot start an agency credit.
-                        if !before.before_ok(text, m_start) || !after.after_ok(text, m_end) {
-                            continue;
-                        }
-                        if std::mem::replace(&mut tried[r as usize], line) == line {
-                            continue;
-                        }
-                        let kr = &self.keyed[r as usize];
-                        if lk.words > kr.line_bound || !mask[kr.rule as usize] {
-                            continue;
-                        }
-                        if let Some(found) = kr.re.find(text) {
-                            hits.push(Hit {
-                                line,
-                                rule: kr.rule as usize,
-                                key_start: found.start(),
-                                key_end: found.end(),
-                            });
-                        }
-                    }
-                };
-                match &lit.ac {
-                    Automaton::Dense(d) => d.for_each(text, &mut on_match),
-                    Automaton::Crate(ac) => {
-                        for m in ac.find_overlapping_iter(text) {
-                            on_match(m.pattern().as_usize(), m.start(), m.end());
+                }
+                Automaton::Crate(ac) => {
+                    for (line, lk) in scanned {
+                        for m in ac.find_overlapping_iter(&key[lk.start..lk.end]) {
+                            on_match(line, m.pattern().as_usize(), m.start(), m.end());
                         }
                     }
                 }
@@ -192,6 +177,71 @@ impl Matchers {
                         key_end: m.end(),
                     });
                 }
+            }
+        }
+    }
+}
+
+impl Matchers {
+    /// Handles one automaton match `(pattern, start, end)` in `text`, the
+    /// key of line `line` (of `words` words): hits of the phrases' rules,
+    /// and the regexes it triggers, each tried once a line.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn on_match(
+        &self,
+        lit: &LiteralMatcher,
+        line: usize,
+        words: usize,
+        text: &[u8],
+        (pattern, m_start, m_end): (usize, usize, usize),
+        mask: &[bool],
+        tried: &mut [usize],
+        hits: &mut Vec<Hit>,
+    ) {
+        for u in &lit.uses[pattern] {
+            if !mask[u.rule as usize] {
+                continue;
+            }
+            // Punctuation and symbols around a phrase never
+            // block it: "¡Suscríbete!" equals "suscríbete".
+            let ok = match u.mode {
+                PhraseMode::Equals => no_word_in(&text[..m_start]) && no_word_in(&text[m_end..]),
+                PhraseMode::StartsWith => {
+                    no_word_in(&text[..m_start]) && at_word_end(text, m_end, u)
+                }
+                PhraseMode::Contains => {
+                    at_word_start(text, m_start, u) && at_word_end(text, m_end, u)
+                }
+            };
+            if ok {
+                hits.push(Hit {
+                    line,
+                    rule: u.rule as usize,
+                    key_start: m_start,
+                    key_end: m_end,
+                });
+            }
+        }
+        for &(r, before, after) in &lit.triggers[pattern] {
+            // "ap" inside "happen" cannot start an agency credit.
+            if !before.before_ok(text, m_start) || !after.after_ok(text, m_end) {
+                continue;
+            }
+            if std::mem::replace(&mut tried[r as usize], line) == line {
+                continue;
+            }
+            let kr = &self.keyed[r as usize];
+            if words > kr.line_bound || !mask[kr.rule as usize] {
+                continue;
+            }
+            if let Some(found) = kr.re.find(text) {
+                hits.push(Hit {
+                    line,
+                    rule: kr.rule as usize,
+                    key_start: found.start(),
+                    key_end: found.end(),
+                });
             }
         }
     }
@@ -437,8 +487,18 @@ impl MatcherBuilder {
     pub fn build(mut self) -> Matchers {
         let mut keyed = Vec::new();
         let (mut short, mut long) = (Vec::new(), Vec::new());
-        for r in std::mem::take(&mut self.regexes) {
-            match super::prefilter::triggers(&r.pattern) {
+        // Each regex's triggers on the rayon pool (a quarter of compiling
+        // the default rules), then taken in order.
+        let regexes = std::mem::take(&mut self.regexes);
+        let triggers: Vec<_> = {
+            use rayon::prelude::*;
+            regexes
+                .par_iter()
+                .map(|r| super::prefilter::triggers(&r.pattern))
+                .collect()
+        };
+        for (r, triggers) in regexes.into_iter().zip(triggers) {
+            match triggers {
                 Some(ts) => {
                     for t in ts {
                         self.phrases

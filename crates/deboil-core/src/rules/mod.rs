@@ -356,9 +356,9 @@ impl RuleSet {
 
     /// Parses, validates and compiles rule files.
     pub fn compile(sources: &[RuleSource], toggles: &Toggles) -> Result<RuleSet, RuleError> {
-        let mut b = compile::Builder::default();
-        for (file_idx, src) in sources.iter().enumerate() {
-            b.add_file(file_idx, src)?;
+        let (mut b, parsed) = compile::prepare(sources);
+        for (file_idx, (src, parsed)) in sources.iter().zip(parsed).enumerate() {
+            b.add_file(file_idx, src, parsed)?;
         }
         for r in &mut b.rules {
             if toggles
@@ -376,9 +376,10 @@ impl RuleSet {
                 r.enabled = false;
             }
         }
+        let (plain, folded) = rayon::join(|| b.plain.build(), || b.folded.build());
         Ok(RuleSet {
-            plain: b.plain.build(),
-            folded: b.folded.build(),
+            plain,
+            folded,
             rules: b.rules,
             examples: b.examples,
             warnings: b.warnings,
