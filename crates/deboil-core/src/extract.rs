@@ -14,8 +14,8 @@
 //! - a line the site repeats on many pages (learned template) costs the full
 //!   penalty plus half its words;
 //! - a line without letters or digits (a separator) counts for nothing;
-//! - a headline (its content words capitalised) or a teaser cut short ("…",
-//!   "Read more") costs what a short line costs, whatever its length; a
+//! - a headline (its content words capitalised, at most 15 words) or a
+//!   teaser cut short ("…", "Read more") costs what a short line costs; a
 //!   comment-shaped line (a time of day, "2 hours ago", "Anna says:",
 //!   "Reply") costs the full penalty.
 //!
@@ -23,6 +23,9 @@
 //! text, each next to a headline or a comment-shaped line. Their text scores
 //! a share of its words, so a list does not outscore an article for being
 //! long; lines of a thread outside the body are dropped as comments.
+//!
+//! A list that a sentence of the article introduces ("... these devices:")
+//! costs nothing when the article goes on after it.
 //!
 //! The body is the run of lines with the highest total (a maximum-sum
 //! segment). A comment-section marker ("Leave a reply", "42 Comments") ends
@@ -34,7 +37,8 @@
 //! unless the article goes on after it (a box of related links inside the
 //! article); before the body it is an ordinary short line. The page title
 //! (the first line, as HTML title extraction leaves it) brings back its
-//! repeat near the body.
+//! repeat near the body. An author's bio closing the body ("Anna is a
+//! staff writer ...") is cut off.
 //!
 //! Extraction only fires on pages that look like whole pages: at least
 //! [`ExtractOptions::min_outside_lines`] lines outside the body and, on a
@@ -60,6 +64,10 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::normalize;
+
+mod words;
+pub(crate) use words::function_share;
+use words::{function_words, title_case};
 
 /// Knobs of body extraction.
 #[derive(Debug, Clone)]
@@ -135,6 +143,17 @@ const TEASER_WORDS: usize = 8;
 
 /// ... up to this many (an article's paragraph may trail off too).
 const TEASER_MAX: usize = 40;
+
+/// A headline is short: a title-case line of more words is a standfirst,
+/// a credit line, a list of names or titles.
+const HEADLINE_MAX: usize = 15;
+
+/// A list an article's sentence introduces with a colon has this many
+/// lines at most.
+const LIST_LINES: usize = 15;
+
+/// An author's bio closing the body lies among its last this many lines.
+const BIO_TAIL: usize = 2;
 
 /// A title repeat holds at least this share (%) of the first line (the
 /// rest is the site's name).
@@ -270,227 +289,31 @@ fn section_end() -> &'static Regex {
     })
 }
 
-/// Headline case: the content words (not function words) after the first
-/// are capitalised, at least three of them. Prose, German included, has
-/// verbs and adjectives in lower case.
-fn title_case(text: &str) -> bool {
-    let set = function_words();
-    let (mut n, mut caps, mut low) = (0usize, 0usize, String::new());
-    for w in text.split_whitespace().skip(1) {
-        let b = w.as_bytes();
-        // Most words have no punctuation at either end.
-        let w = if b[0].is_ascii_alphanumeric() && b[b.len() - 1].is_ascii_alphanumeric() {
-            w
-        } else {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-        };
-        let Some(c) = w.chars().next() else { continue };
-        if !c.is_alphabetic() {
-            continue;
-        }
-        let upper = c.is_uppercase();
-        // Lowercasing never makes fewer characters: a word of more
-        // characters than the longest function word's bytes is none.
-        let short =
-            w.len() <= WORD_MAX || (w.len() <= 4 * WORD_MAX && w.chars().count() <= WORD_MAX);
-        let function = short
-            && if !upper {
-                set.contains(w.as_bytes())
-            } else if w.is_ascii() {
-                let mut l = [0u8; WORD_MAX];
-                l[..w.len()].copy_from_slice(w.as_bytes());
-                l.make_ascii_lowercase();
-                set.contains(&l[..w.len()])
-            } else {
-                low.clear();
-                low.extend(w.chars().flat_map(char::to_lowercase));
-                set.contains(low.as_bytes())
-            };
-        if function {
-            continue;
-        }
-        n += 1;
-        caps += usize::from(upper);
-        if (n - caps) * 10 > n.max(10) {
-            return false;
-        }
-    }
-    n >= 3 && caps * 10 >= n * 9
+/// An author's bio is a line or two.
+const BIO_WORDS: usize = 80;
+
+/// Whether a line is an author's bio: starts with a name, not with "It"
+/// or "This", and [`bio`] matches.
+fn is_bio(line: &ExtractLine) -> bool {
+    let text = line.text;
+    line.words <= BIO_WORDS
+        && text.split_whitespace().next().is_some_and(|w| {
+            let w = w.to_lowercase();
+            !function_words().contains(w.as_bytes())
+        })
+        && bio().is_match(text)
 }
 
-/// Function words of English, German, French, Spanish and Russian: running
-/// prose is full of them, menus and headline lists are not.
-const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because",
-    "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
-    "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "it's", "its", "just", "me",
-    "more", "my", "no", "not", "now", "of", "on", "one", "only", "or", "other", "our", "out",
-    "over", "she", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these",
-    "they", "this", "those", "to", "up", "very", "was", "we", "were", "what", "when", "where",
-    "which", "while", "who", "will", "with", "would", "you", "your", // en
-    "aber", "als", "am", "an", "auch", "auf", "aus", "bei", "bis", "das", "dass", "dem", "den",
-    "der", "des", "die", "dies", "doch", "ein", "eine", "einem", "einen", "einer", "es", "für",
-    "hat", "ich", "im", "in", "ist", "mit", "nach", "nicht", "noch", "nur", "oder", "sein", "sich",
-    "sie", "sind", "so", "um", "und", "von", "vor", "war", "wie", "wir", "wird", "zu", "zum",
-    "zur", // de
-    "au", "aux", "avec", "ce", "dans", "de", "des", "du", "elle", "en", "est", "et", "il", "la",
-    "le", "les", "mais", "ne", "nous", "par", "pas", "plus", "pour", "qu'il", "que", "qui", "sa",
-    "se", "son", "sur", "un", "une", // fr
-    "al", "con", "del", "el", "es", "los", "las", "lo", "para", "por", "se", "su", "y", "una",
-    "como", "más", "pero", // es
-    "в", "и", "на", "не", "что", "с", "по", "как", "это", "из", "за", "от", "о", "к", "для", "но",
-    "он", "она", "они", // ru
-];
-
-/// The function words, each packed into a `u64` (its bytes, its length in
-/// the top byte) in an open-addressing table: looked up once per word of
-/// every line of four words or more, so a look-up is a multiply and a probe
-/// or two, no byte-wise hashing.
-struct WordTable {
-    slots: Vec<u64>,
-}
-
-/// Slots in the table (a power of two, four times the words or more).
-const WORD_SLOTS: usize = 1 << 10;
-const _: () = assert!(WORD_SLOTS >= 4 * FUNCTION_WORDS.len());
-
-/// The longest function word, in bytes: longer words need no look-up.
-const WORD_MAX: usize = 7;
-const _: () = {
-    let mut i = 0;
-    while i < FUNCTION_WORDS.len() {
-        assert!(FUNCTION_WORDS[i].len() <= WORD_MAX && !FUNCTION_WORDS[i].is_empty());
-        i += 1;
-    }
-};
-
-/// Bytes that belong to a word for [`function_share`] (the rest is trimmed
-/// off a word's ends): ASCII letters and digits, the apostrophe, and every
-/// byte of a non-ASCII character.
-static INNER: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || c >= 0x80 || c == b'\'';
-        b += 1;
-    }
-    t
-};
-
-impl WordTable {
-    /// `w` packed, when it is short enough to be a function word (0 is no word).
-    fn pack(w: &[u8]) -> Option<u64> {
-        if w.is_empty() || w.len() > WORD_MAX {
-            return None;
-        }
-        let mut b = [0u8; 8];
-        b[..w.len()].copy_from_slice(w);
-        b[7] = w.len() as u8;
-        Some(u64::from_le_bytes(b))
-    }
-
-    /// `key[s..e]` packed, for `0 < e - s <= WORD_MAX`: one load and a mask
-    /// where eight bytes follow `s`.
-    #[inline]
-    fn pack_at(key: &[u8], s: usize, e: usize) -> u64 {
-        let len = e - s;
-        let bytes = match key.get(s..s + 8) {
-            Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
-            None => {
-                let mut b = [0u8; 8];
-                b[..len].copy_from_slice(&key[s..e]);
-                u64::from_le_bytes(b)
-            }
-        };
-        (bytes & (u64::MAX >> (8 * (8 - len)))) | ((len as u64) << 56)
-    }
-
-    fn slot(p: u64) -> usize {
-        (p.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - WORD_SLOTS.trailing_zeros())) as usize
-    }
-
-    fn new(words: &[&str]) -> WordTable {
-        let mut slots = vec![0u64; WORD_SLOTS];
-        for w in words {
-            let p = Self::pack(w.as_bytes()).expect("function words are short");
-            let mut i = Self::slot(p);
-            while slots[i] != 0 && slots[i] != p {
-                i = (i + 1) % WORD_SLOTS;
-            }
-            slots[i] = p;
-        }
-        WordTable { slots }
-    }
-
-    /// Whether the packed word `p` is a function word.
-    #[inline]
-    fn holds(&self, p: u64) -> bool {
-        let mut i = Self::slot(p);
-        loop {
-            match self.slots[i] {
-                0 => return false,
-                s if s == p => return true,
-                _ => i = (i + 1) % WORD_SLOTS,
-            }
-        }
-    }
-
-    fn contains(&self, w: &[u8]) -> bool {
-        Self::pack(w).is_some_and(|p| self.holds(p))
-    }
-}
-
-fn function_words() -> &'static WordTable {
-    static SET: OnceLock<WordTable> = OnceLock::new();
-    SET.get_or_init(|| WordTable::new(FUNCTION_WORDS))
-}
-
-/// Share of function words among the words of a key (bytes: keys are
-/// lowercase already; punctuation around a word is trimmed, apostrophes kept).
-pub(crate) fn function_share(key: &[u8]) -> f64 {
-    let set = function_words();
-    let (mut n, mut f) = (0usize, 0usize);
-    let mut word = |s: usize, e: usize| {
-        // Trimmed at both ends; nearly every word needs no trimming.
-        let (mut s, mut e) = (s, e);
-        while s < e && !INNER[key[s] as usize] {
-            s += 1;
-        }
-        if s == e {
-            return;
-        }
-        while !INNER[key[e - 1] as usize] {
-            e -= 1;
-        }
-        n += 1;
-        if e - s <= WORD_MAX {
-            f += usize::from(set.holds(WordTable::pack_at(key, s, e)));
-        }
-    };
-    // Spaces found eight bytes at a time (the same exact test as keys use).
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let (mut start, mut i) = (0, 0);
-    while i + 8 <= key.len() {
-        let x = u64::from_le_bytes(key[i..i + 8].try_into().expect("8 bytes")) ^ (LO * 0x20);
-        let mut space = !(((x & !HI).wrapping_add(!HI) | x) & HI) & HI;
-        while space != 0 {
-            let at = i + (space.trailing_zeros() / 8) as usize;
-            word(start, at);
-            start = at + 1;
-            space &= space - 1;
-        }
-        i += 8;
-    }
-    for (at, &b) in key.iter().enumerate().skip(i) {
-        if b == b' ' {
-            word(start, at);
-            start = at + 1;
-        }
-    }
-    word(start, key.len());
-    if n == 0 { 0.0 } else { f as f64 / n as f64 }
+/// An author's bio after the article: a name (or "Name / Name") that "is
+/// a ... writer" (reporter, editor ...).
+fn bio() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^[\s\x22“‘'(]*(?:\p{Lu}[^\s/]*\s+(?:(?:\p{Lu}[^\s/]*|van|von|der|den|de|da|del|di|du|la|le|al|bin)\s+){0,4}/\s*)?\p{Lu}[^\s/]*\s+(?:(?:\p{Lu}[^\s/]*|van|von|der|den|de|da|del|di|du|la|le|al|bin)\s+){0,4}(?:is|was)\s+(?:a|an|the)\s+(?:\S+\s+){0,6}?(?i:writer|reporter|editor|journalist|correspondent|columnist|contributor|author|blogger|freelancer|producer|analyst|founder)s?(?-u:\b)",
+        )
+        .expect("valid regex")
+    })
 }
 
 /// What one line looks like, site aside: enough to score it.
@@ -501,6 +324,8 @@ pub struct LineClass {
     marker: bool,
     /// A header of what follows the article ([`section_end`]).
     end: bool,
+    /// Ends with a colon: introduces what follows.
+    colon: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -530,7 +355,7 @@ impl LineClass {
             Kind::Decoration
         } else if words <= META_WORDS && meta().is_match(line.text) {
             Kind::Meta
-        } else if (words >= NEUTRAL_WORDS && title_case(line.text))
+        } else if ((NEUTRAL_WORDS..=HEADLINE_MAX).contains(&words) && title_case(line.text))
             || ((TEASER_WORDS..=TEASER_MAX).contains(&words) && teaser_tail().is_match(line.text))
         {
             Kind::Headline
@@ -552,6 +377,7 @@ impl LineClass {
                 && maybe_marker(line.text)
                 && marker().is_match(line.text),
             end: words <= SECTION_WORDS && section_end().is_match(line.text),
+            colon: line.text.trim_end().ends_with(':'),
         }
     }
 
@@ -753,7 +579,7 @@ fn line_scores(
     items: &[Item],
     o: &ExtractOptions,
 ) -> Vec<f64> {
-    (0..classes.len())
+    let mut v: Vec<f64> = (0..classes.len())
         .map(|k| {
             let s = classes[k].score(template[k], o);
             if items[k] != Item::None && s > 0.0 {
@@ -762,7 +588,34 @@ fn line_scores(
                 s
             }
         })
-        .collect()
+        .collect();
+    // A list an article's sentence introduces ("... on these devices:"),
+    // with the article going on after it, is part of the article: its
+    // items cost nothing, so the body reaches across it.
+    for k in 0..classes.len() {
+        let intro = classes[k].colon
+            && !template[k]
+            && matches!(classes[k].kind, Kind::Prose | Kind::Sentence);
+        if !intro {
+            continue;
+        }
+        let item = |j: usize| {
+            !template[j]
+                && !classes[j].marker
+                && !classes[j].end
+                && !matches!(classes[j].kind, Kind::Prose | Kind::Meta)
+        };
+        let end = (k + 1..classes.len().min(k + 2 + LIST_LINES))
+            .find(|&j| !item(j))
+            .unwrap_or(classes.len());
+        if end > k + 1 && end < classes.len() && !template[end] && classes[end].kind == Kind::Prose
+        {
+            for x in &mut v[k + 1..end] {
+                *x = x.max(0.0);
+            }
+        }
+    }
+    v
 }
 
 /// What was learned about one site's pages.
@@ -844,7 +697,15 @@ impl Extractor {
             .or_else(|| (1..nb.len()).find(|&k| repeats_first(k, 50)));
 
         let items = items(&classes, &is_template);
-        let body = body_of(&classes, &is_template, &items, o);
+        let mut body = body_of(&classes, &is_template, &items, o);
+        // The author's bio closing the body ("Anna is a staff writer ...",
+        // maybe with a "More by Anna" after it) is no part of the article.
+        let (a, end) = (body.lines.start, body.lines.end);
+        if let Some(k) =
+            (end.saturating_sub(BIO_TAIL).max(a + 1)..end).find(|&k| is_bio(&lines[nb[k]]))
+        {
+            body.lines.end = k;
+        }
         if nb.len() - body.lines.len() < o.min_outside_lines {
             return (fate, None);
         }

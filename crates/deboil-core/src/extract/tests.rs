@@ -1,3 +1,4 @@
+use super::words::*;
 use super::*;
 
 fn lines(text: &str) -> Vec<ExtractLine<'_>> {
@@ -458,4 +459,76 @@ fn function_share_and_title_case_match_their_plain_definitions() {
         }
         assert_eq!(title_case(&text), title_case_plain(&text), "{text:?}");
     }
+}
+
+#[test]
+fn a_list_the_article_introduces_stays() {
+    // "... on these devices:" and a list of short items, then the article
+    // goes on: the items would cost what a menu costs and cut it in two.
+    let devices = "• Amazon Kindle\n• Barnes & Noble Nook\n• Apple iPad\n• Android Phone\n\
+                   • Sony Reader\n• Blackberry\n• Kobo eReader\n";
+    let text = format!(
+        "{NAV}New ebook edition\n{PROSE} Now the magazine can be read on the following devices:\n\
+         {devices}{PROSE} Two.\nShare\nTweet\nImprint\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    let kept = kept(&l, &fate);
+    assert!(kept.contains(&"• Sony Reader"), "{kept:?}");
+    assert!(kept.iter().any(|k| k.ends_with("Two.")), "{kept:?}");
+    // A menu after a sentence without a colon is no such list.
+    let text = format!(
+        "{NAV}New ebook edition\n{PROSE} Now it can be read on more devices.\n{devices}{PROSE} Two.\n\
+         Share\nTweet\nImprint\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(!kept_has(&l, &fate, "• Sony Reader"));
+}
+
+fn kept_has(l: &[ExtractLine], fate: &[Option<ExtractCause>], line: &str) -> bool {
+    kept(l, fate).contains(&line)
+}
+
+#[test]
+fn a_long_title_case_line_is_no_headline() {
+    let o = ExtractOptions::default();
+    let kind = |t: &str| LineClass::of(&ExtractLine::new(t), &o).kind;
+    // A standfirst and a credit line in title case hold more words than a
+    // headline: they score as long lines do, not as teaser headlines.
+    let deck = "Millions of Dollars Planned for Programs to Curb Pandemic By Focusing on Pregnant Women and High-Risk Groups";
+    assert_eq!(kind(deck), Kind::Prose);
+    let credits = "Photography: Scott Andrew Studio // Venue: Private Residence In Napa // Event Design, Planning And Coordination: Tracy Taylor Ward Design";
+    assert_eq!(kind(credits), Kind::LongPlain);
+    // The credit line closing the article stays with it.
+    let text =
+        format!("{NAV}Rustic wedding\n{PROSE}\n{PROSE} Two.\n{credits}\nTweet\nShare\nImprint\n");
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(kept_has(&l, &fate, credits));
+}
+
+#[test]
+fn the_authors_bio_closing_the_body_goes() {
+    for bio in [
+        "Jane van Doe / Jane is a contributing writer at the Gazette, where she covers the council and the schools of the county.",
+        "Brandon is a Science reporter and freelance journalist based in Brooklyn, New York, and sometimes in the country.",
+    ] {
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{bio}\nShare\nTweet\nImprint\n"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        let kept = kept(&l, &fate);
+        assert!(!kept.contains(&bio), "{kept:?}");
+        assert!(kept.iter().any(|k| k.ends_with("Three.")), "{kept:?}");
+    }
+    // A last paragraph that only looks like one stays.
+    let last = "It is a writer's dream to see the bridge that the whole town talked about for ten years rebuilt at last.";
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{last}\nShare\nTweet\nImprint\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(kept_has(&l, &fate, last));
 }
