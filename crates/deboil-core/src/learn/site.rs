@@ -136,16 +136,25 @@ pub(super) fn learn_site(
     let mut ids: HashKeyed<Unit, usize> = HashKeyed::default();
     let mut order: Vec<(Unit, u32, u16)> = Vec::new();
     let mut longest: Vec<u16> = Vec::new();
+    // Each line's unit, page after page (NONE for none): looked up once,
+    // read again by the block count.
+    const NONE: u32 = u32::MAX;
+    let mut line_units: Vec<u32> = Vec::with_capacity(pages.iter().map(|p| p.hashes.len()).sum());
+    let mut first_line: Vec<usize> = Vec::with_capacity(pages.len());
     for p in pages {
+        first_line.push(line_units.len());
         for ((&h, &pf), &w) in p.hashes.iter().zip(&p.prefixes).zip(&p.words) {
-            if let Some((u, c)) = unit_of(h, pf) {
-                let id = *ids.entry(u).or_insert_with(|| {
-                    order.push((u, c, w));
-                    longest.push(0);
-                    order.len() - 1
-                });
-                longest[id] = longest[id].max(w);
-            }
+            let Some((u, c)) = unit_of(h, pf) else {
+                line_units.push(NONE);
+                continue;
+            };
+            let id = *ids.entry(u).or_insert_with(|| {
+                order.push((u, c, w));
+                longest.push(0);
+                order.len() - 1
+            });
+            longest[id] = longest[id].max(w);
+            line_units.push(id as u32);
         }
     }
     // Blocks: units that stand next to each other, counted once per story.
@@ -157,10 +166,10 @@ pub(super) fn learn_site(
         if n == 0 || group[i] != group[by_story[n - 1]] {
             pairs_seen.clear();
         }
-        let p = &pages[i];
+        let units = &line_units[first_line[i]..][..pages[i].hashes.len()];
         let mut prev: Option<usize> = None;
-        for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
-            let id = unit_of(h, pf).map(|(u, _)| ids[&u]);
+        for &unit in units {
+            let id = (unit != NONE).then_some(unit as usize);
             if let (Some(a), Some(b)) = (prev, id)
                 && a != b
                 && pairs_seen.insert((a.min(b), a.max(b)))
