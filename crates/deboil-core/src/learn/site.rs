@@ -70,45 +70,68 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
     let n = pages.len();
     // Copies of one story are a handful of pages; a line on more is template.
     let rare = (n as u32 / 20).max(3);
-    let residual: Vec<Vec<u32>> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut r: Vec<u32> = num.lines[num.page(i)]
+    // Each page's long, rare lines, sorted and deduplicated, end to end.
+    let mut residual: Vec<u32> = Vec::new();
+    let mut res_start: Vec<usize> = Vec::with_capacity(n + 1);
+    for (i, p) in pages.iter().enumerate() {
+        let s = residual.len();
+        res_start.push(s);
+        residual.extend(
+            num.lines[num.page(i)]
                 .iter()
                 .zip(&p.words)
                 .filter(|&(&l, &w)| w >= STORY_LINE_WORDS && page_freq[l as usize] <= rare)
-                .map(|(&l, _)| l)
-                .collect();
-            r.sort_unstable();
-            r.dedup();
-            r
-        })
-        .collect();
-    let mut holders: Vec<Vec<u32>> = vec![Vec::new(); num.line_hash.len()];
+                .map(|(&l, _)| l),
+        );
+        residual[s..].sort_unstable();
+        let mut kept = s;
+        for r in s..residual.len() {
+            if kept == s || residual[r] != residual[kept - 1] {
+                residual[kept] = residual[r];
+                kept += 1;
+            }
+        }
+        residual.truncate(kept);
+    }
+    res_start.push(residual.len());
+    let res_of = |i: usize| &residual[res_start[i]..res_start[i + 1]];
+    // Each line's holders, the pages holding it in page order, laid end to
+    // end (one allocation, not one growing list a line): `filled` of its
+    // `held` slots are the pages seen so far.
+    let mut held_start = vec![0usize; num.line_hash.len() + 1];
+    for &l in &residual {
+        held_start[l as usize + 1] += 1;
+    }
+    for l in 1..held_start.len() {
+        held_start[l] += held_start[l - 1];
+    }
+    let mut held = vec![0u32; residual.len()];
+    let mut filled = vec![0u32; num.line_hash.len()];
     let mut uf = UnionFind::new(n);
     // Lines page `i` shares with each earlier page, counted in place: a line
     // held by many pages is met once per holder, the loop that dominates on
     // sites of many pages.
     let mut shared = vec![0u32; n];
     let mut met: Vec<u32> = Vec::new();
-    for (i, r) in residual.iter().enumerate() {
+    for i in 0..n {
+        let r = res_of(i);
         for &l in r {
-            let list = &mut holders[l as usize];
-            for &j in list.iter() {
+            let (at, f) = (held_start[l as usize], &mut filled[l as usize]);
+            for &j in &held[at..at + *f as usize] {
                 let c = &mut shared[j as usize];
                 if *c == 0 {
                     met.push(j);
                 }
                 *c += 1;
             }
-            list.push(i as u32);
+            held[at + *f as usize] = i as u32;
+            *f += 1;
         }
         // In any order: the groups, and their roots (each group's first
         // page), do not depend on the order of unions.
         for &j in &met {
             let s = std::mem::take(&mut shared[j as usize]) as usize;
-            let small = r.len().min(residual[j as usize].len());
+            let small = r.len().min(res_of(j as usize).len());
             if small >= 2 && 2 * s >= small {
                 uf.union(i as u32, j);
             }
