@@ -131,7 +131,8 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
         // page), do not depend on the order of unions.
         for &j in &met {
             let s = std::mem::take(&mut shared[j as usize]) as usize;
-            let small = r.len().min(res_of(j as usize).len());
+            let j_len = res_start[j as usize + 1] - res_start[j as usize];
+            let small = r.len().min(j_len);
             if small >= 2 && 2 * s >= small {
                 uf.union(i as u32, j);
             }
