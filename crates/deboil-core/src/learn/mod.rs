@@ -141,28 +141,28 @@ impl PageLines {
     /// Splits `text` into lines and hashes each non-blank one.
     pub fn of(text: &str) -> PageLines {
         // Sized once: a page's vectors are kept until learning decides.
-        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
-        each_line(text, |line, hash, prefix, words| {
-            lines.push((line, hash, prefix.unwrap_or(0), words));
-        });
-        let base = text.as_ptr() as usize;
-        let span = |line: &str| {
-            let start = line.as_ptr() as usize - base;
-            // Records are far below 4 GiB; a longer page keeps no texts.
-            Some((
-                u32::try_from(start).ok()?,
-                u32::try_from(start + line.len()).ok()?,
-            ))
+        let n = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+        let mut page = PageLines {
+            hashes: Vec::with_capacity(n),
+            prefixes: Vec::with_capacity(n),
+            words: Vec::with_capacity(n),
+            spans: Vec::with_capacity(n),
         };
-        PageLines {
-            hashes: lines.iter().map(|l| l.1).collect(),
-            prefixes: lines.iter().map(|l| l.2).collect(),
-            words: lines
-                .iter()
-                .map(|l| l.3.min(u16::MAX as usize) as u16)
-                .collect(),
-            spans: lines.iter().map_while(|l| span(l.0)).collect(),
-        }
+        let base = text.as_ptr() as usize;
+        each_line(text, |line, hash, prefix, words| {
+            page.hashes.push(hash);
+            page.prefixes.push(prefix.unwrap_or(0));
+            page.words.push(words.min(u16::MAX as usize) as u16);
+            // Records are far below 4 GiB; a longer page keeps no texts
+            // (its spans end at the first line out of reach).
+            let start = line.as_ptr() as usize - base;
+            if page.spans.len() + 1 == page.hashes.len()
+                && let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(start + line.len()))
+            {
+                page.spans.push((s, e));
+            }
+        });
+        page
     }
 }
 

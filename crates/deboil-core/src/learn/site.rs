@@ -1,57 +1,138 @@
 //! One site's decisions: which pages are copies of one story, which lines
 //! and openings recur on enough stories, and which of them form blocks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::*;
 use crate::cluster::UnionFind;
 use crate::hash::{HashKeyed, HashSetKeyed, Mixed};
 
+/// No line number: a line without an opening, a line of no unit.
+const NONE: u32 = u32::MAX;
+
+/// A site's lines numbered: each distinct line hash and each distinct
+/// opening gets a dense number, in order of first appearance, so that the
+/// counts below are arrays indexed by them (a site's pages hold hundreds of
+/// thousands of lines, each counted several times), not hash maps.
+struct Numbered {
+    /// Each line's number, page after page.
+    lines: Vec<u32>,
+    /// Each line's opening's number ([`NONE`] for none), page after page.
+    openings: Vec<u32>,
+    /// Where each page's lines start in `lines`, and their end.
+    first: Vec<usize>,
+    /// The hash of each line number and of each opening number.
+    line_hash: Vec<u64>,
+    opening_hash: Vec<u64>,
+}
+
+impl Numbered {
+    fn of(pages: &[PageLines]) -> Numbered {
+        let total = pages.iter().map(|p| p.hashes.len()).sum();
+        let mut n = Numbered {
+            lines: Vec::with_capacity(total),
+            openings: Vec::with_capacity(total),
+            first: Vec::with_capacity(pages.len() + 1),
+            line_hash: Vec::new(),
+            opening_hash: Vec::new(),
+        };
+        let (mut line_no, mut opening_no) = (HashKeyed::default(), HashKeyed::default());
+        let number = |no: &mut HashKeyed<u64, u32>, hashes: &mut Vec<u64>, h: u64| {
+            *no.entry(h).or_insert_with(|| {
+                hashes.push(h);
+                hashes.len() as u32 - 1
+            })
+        };
+        for p in pages {
+            n.first.push(n.lines.len());
+            for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
+                n.lines.push(number(&mut line_no, &mut n.line_hash, h));
+                n.openings.push(if pf == 0 {
+                    NONE
+                } else {
+                    number(&mut opening_no, &mut n.opening_hash, pf)
+                });
+            }
+        }
+        n.first.push(n.lines.len());
+        n
+    }
+
+    /// Page `i`'s line numbers.
+    fn page(&self, i: usize) -> std::ops::Range<usize> {
+        self.first[i]..self.first[i + 1]
+    }
+}
+
 /// Groups a site's pages that are copies of one story: pages sharing at
 /// least half of their long, rare lines.
-fn story_groups(pages: &[PageLines], page_freq: &HashKeyed<u64, u32>) -> UnionFind {
+fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> UnionFind {
     let n = pages.len();
     // Copies of one story are a handful of pages; a line on more is template.
     let rare = (n as u32 / 20).max(3);
-    let residual: Vec<Vec<u64>> = pages
-        .iter()
-        .map(|p| {
-            let mut r: Vec<u64> = p
-                .hashes
+    // Each page's long, rare lines, sorted and deduplicated, end to end.
+    let mut residual: Vec<u32> = Vec::new();
+    let mut res_start: Vec<usize> = Vec::with_capacity(n + 1);
+    for (i, p) in pages.iter().enumerate() {
+        let s = residual.len();
+        res_start.push(s);
+        residual.extend(
+            num.lines[num.page(i)]
                 .iter()
                 .zip(&p.words)
-                .filter(|&(h, &w)| w >= STORY_LINE_WORDS && page_freq[h] <= rare)
-                .map(|(&h, _)| h)
-                .collect();
-            r.sort_unstable();
-            r.dedup();
-            r
-        })
-        .collect();
-    let mut holders: HashKeyed<u64, Vec<u32>> = HashKeyed::default();
+                .filter(|&(&l, &w)| w >= STORY_LINE_WORDS && page_freq[l as usize] <= rare)
+                .map(|(&l, _)| l),
+        );
+        residual[s..].sort_unstable();
+        let mut kept = s;
+        for r in s..residual.len() {
+            if kept == s || residual[r] != residual[kept - 1] {
+                residual[kept] = residual[r];
+                kept += 1;
+            }
+        }
+        residual.truncate(kept);
+    }
+    res_start.push(residual.len());
+    let res_of = |i: usize| &residual[res_start[i]..res_start[i + 1]];
+    // Each line's holders, the pages holding it in page order, laid end to
+    // end (one allocation, not one growing list a line): `filled` of its
+    // `held` slots are the pages seen so far.
+    let mut held_start = vec![0usize; num.line_hash.len() + 1];
+    for &l in &residual {
+        held_start[l as usize + 1] += 1;
+    }
+    for l in 1..held_start.len() {
+        held_start[l] += held_start[l - 1];
+    }
+    let mut held = vec![0u32; residual.len()];
+    let mut filled = vec![0u32; num.line_hash.len()];
     let mut uf = UnionFind::new(n);
     // Lines page `i` shares with each earlier page, counted in place: a line
     // held by many pages is met once per holder, the loop that dominates on
     // sites of many pages.
     let mut shared = vec![0u32; n];
     let mut met: Vec<u32> = Vec::new();
-    for (i, r) in residual.iter().enumerate() {
-        for h in r {
-            let list = holders.entry(*h).or_default();
-            for &j in list.iter() {
+    for i in 0..n {
+        let r = res_of(i);
+        for &l in r {
+            let (at, f) = (held_start[l as usize], &mut filled[l as usize]);
+            for &j in &held[at..at + *f as usize] {
                 let c = &mut shared[j as usize];
                 if *c == 0 {
                     met.push(j);
                 }
                 *c += 1;
             }
-            list.push(i as u32);
+            held[at + *f as usize] = i as u32;
+            *f += 1;
         }
         // In any order: the groups, and their roots (each group's first
         // page), do not depend on the order of unions.
         for &j in &met {
             let s = std::mem::take(&mut shared[j as usize]) as usize;
-            let small = r.len().min(residual[j as usize].len());
+            let j_len = res_start[j as usize + 1] - res_start[j as usize];
+            let small = r.len().min(j_len);
             if small >= 2 && 2 * s >= small {
                 uf.union(i as u32, j);
             }
@@ -66,112 +147,132 @@ pub(super) fn learn_site(
     pages: &[PageLines],
     opts: &LearnOptions,
 ) -> (SiteModel, Vec<LearnedRule>) {
-    let mut page_freq: HashKeyed<u64, u32> = HashKeyed::default();
-    let mut seen = HashSetKeyed::default();
-    for p in pages {
-        seen.clear();
-        for &h in &p.hashes {
-            if seen.insert(h) {
-                *page_freq.entry(h).or_default() += 1;
+    let num = Numbered::of(pages);
+    let (lines_n, openings_n) = (num.line_hash.len(), num.opening_hash.len());
+    // Pages holding each line; `last` marks the page (below, the story) a
+    // line was last counted for, so that each counts once.
+    let mut page_freq = vec![0u32; lines_n];
+    let mut last = vec![NONE; lines_n];
+    for i in 0..pages.len() {
+        for &l in &num.lines[num.page(i)] {
+            if std::mem::replace(&mut last[l as usize], i as u32) != i as u32 {
+                page_freq[l as usize] += 1;
             }
         }
     }
-    let mut uf = story_groups(pages, &page_freq);
+    let mut uf = story_groups(pages, &num, &page_freq);
     // Count each line and opening once per story: walk the pages story by story.
     let group: Vec<u32> = (0..pages.len()).map(|i| uf.find(i as u32)).collect();
     let mut by_story: Vec<usize> = (0..pages.len()).collect();
     by_story.sort_by_key(|&i| (group[i], i));
-    let mut freq: HashKeyed<u64, u32> = HashKeyed::default();
-    let mut prefix_freq: HashKeyed<u64, u32> = HashKeyed::default();
+    let mut freq = vec![0u32; lines_n];
+    let mut prefix_freq = vec![0u32; openings_n];
     // Per opening: the first line seen with it, and whether others differ.
-    let mut variants: HashKeyed<u64, (u64, bool)> = HashKeyed::default();
-    let (mut lines_seen, mut openings_seen) = (HashSetKeyed::default(), HashSetKeyed::default());
-    let mut groups = 0;
+    let mut variant = vec![NONE; openings_n];
+    let mut varies = vec![false; openings_n];
+    last.fill(NONE);
+    let mut last_opening = vec![NONE; openings_n];
+    let mut groups = 0u32;
     for (n, &i) in by_story.iter().enumerate() {
         if n == 0 || group[i] != group[by_story[n - 1]] {
             groups += 1;
-            lines_seen.clear();
-            openings_seen.clear();
         }
-        let p = &pages[i];
-        for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
-            if lines_seen.insert(h) {
-                *freq.entry(h).or_default() += 1;
+        let story = groups - 1;
+        for k in num.page(i) {
+            let (l, o) = (num.lines[k] as usize, num.openings[k]);
+            if std::mem::replace(&mut last[l], story) != story {
+                freq[l] += 1;
             }
-            if pf != 0 {
-                if openings_seen.insert(pf) {
-                    *prefix_freq.entry(pf).or_default() += 1;
+            if o != NONE {
+                let o = o as usize;
+                if std::mem::replace(&mut last_opening[o], story) != story {
+                    prefix_freq[o] += 1;
                 }
-                let v = variants.entry(pf).or_insert((h, false));
-                v.1 |= v.0 != h;
+                if variant[o] == NONE {
+                    variant[o] = l as u32;
+                }
+                varies[o] |= variant[o] != l as u32;
             }
         }
     }
+    let groups = groups as usize;
     let need = (opts.min_pages as f64)
         .max((opts.min_share * groups as f64).ceil())
         .max(2.0) as u32;
-    let template: HashSetKeyed<u64> = freq
-        .iter()
-        .filter(|&(_, &c)| c >= need)
-        .map(|(&h, _)| h)
+    let template: HashSetKeyed<u64> = (0..lines_n)
+        .filter(|&l| freq[l] >= need)
+        .map(|l| num.line_hash[l])
         .collect();
 
     // Openings shared by many pages whose lines vary ("Translated by ...").
     let prefix_need = need.max((PREFIX_MIN_SHARE * groups as f64).ceil() as u32);
     // A prefix only ever seen on one line is that line: learned as a line.
-    prefix_freq.retain(|pf, c| *c >= prefix_need && variants[pf].1);
-    let unit_of = |h: u64, pf: u64| -> Option<(Unit, u32)> {
-        // No opening is 0; the template is the lines of `need` stories or more.
-        if pf != 0
-            && let Some(&c) = prefix_freq.get(&pf)
-        {
-            return Some((Unit::Prefix(pf), c));
+    let opening_is_unit = |o: usize| prefix_freq[o] >= prefix_need && varies[o];
+    let unit_of = |k: usize| -> Option<(Unit, u32)> {
+        let (l, o) = (num.lines[k] as usize, num.openings[k]);
+        if o != NONE && opening_is_unit(o as usize) {
+            return Some((
+                Unit::Prefix(num.opening_hash[o as usize]),
+                prefix_freq[o as usize],
+            ));
         }
-        freq.get(&h)
-            .filter(|&&c| c >= need)
-            .map(|&c| (Unit::Line(h), c))
+        (freq[l] >= need).then(|| (Unit::Line(num.line_hash[l]), freq[l]))
     };
 
-    // Units in order of first appearance (input order: deterministic).
-    let mut ids: HashKeyed<Unit, usize> = HashKeyed::default();
+    // Units in order of first appearance (input order: deterministic),
+    // numbered by line or opening number.
+    let (mut unit_of_line, mut unit_of_opening) = (vec![NONE; lines_n], vec![NONE; openings_n]);
     let mut order: Vec<(Unit, u32, u16)> = Vec::new();
     let mut longest: Vec<u16> = Vec::new();
-    for p in pages {
-        for ((&h, &pf), &w) in p.hashes.iter().zip(&p.prefixes).zip(&p.words) {
-            if let Some((u, c)) = unit_of(h, pf) {
-                let id = *ids.entry(u).or_insert_with(|| {
-                    order.push((u, c, w));
-                    longest.push(0);
-                    order.len() - 1
-                });
-                longest[id] = longest[id].max(w);
+    // Each line's unit (NONE for none), read again by the block count.
+    let mut line_units: Vec<u32> = Vec::with_capacity(num.lines.len());
+    for (i, p) in pages.iter().enumerate() {
+        for (k, &w) in num.page(i).zip(&p.words) {
+            let Some((u, c)) = unit_of(k) else {
+                line_units.push(NONE);
+                continue;
+            };
+            let no = match u {
+                Unit::Prefix(_) => &mut unit_of_opening[num.openings[k] as usize],
+                Unit::Line(_) => &mut unit_of_line[num.lines[k] as usize],
+            };
+            if *no == NONE {
+                order.push((u, c, w));
+                longest.push(0);
+                *no = order.len() as u32 - 1;
             }
+            let id = *no as usize;
+            longest[id] = longest[id].max(w);
+            line_units.push(id as u32);
         }
     }
-    // Blocks: units that stand next to each other, counted once per story.
+    // Blocks: units that stand next to each other, counted once per story
+    // (each pair keeps the story it was last counted for).
     // A site counts a pair for every two template lines next to each other
     // on a page: small integer keys, hashed by a multiply, not SipHash.
-    let mut pair_count: HashMap<(usize, usize), u32, Mixed> = HashMap::default();
-    let mut pairs_seen: HashSet<(usize, usize), Mixed> = HashSet::default();
+    let mut pair_count: HashMap<(usize, usize), (u32, u32), Mixed> = HashMap::default();
+    let mut story = NONE;
     for (n, &i) in by_story.iter().enumerate() {
         if n == 0 || group[i] != group[by_story[n - 1]] {
-            pairs_seen.clear();
+            story = story.wrapping_add(1);
         }
-        let p = &pages[i];
         let mut prev: Option<usize> = None;
-        for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
-            let id = unit_of(h, pf).map(|(u, _)| ids[&u]);
+        for &unit in &line_units[num.page(i)] {
+            let id = (unit != NONE).then_some(unit as usize);
             if let (Some(a), Some(b)) = (prev, id)
                 && a != b
-                && pairs_seen.insert((a.min(b), a.max(b)))
             {
-                *pair_count.entry((a.min(b), a.max(b))).or_default() += 1;
+                let (count, last) = pair_count.entry((a.min(b), a.max(b))).or_insert((0, NONE));
+                if std::mem::replace(last, story) != story {
+                    *count += 1;
+                }
             }
             prev = id;
         }
     }
     let mut blocks = UnionFind::new(order.len());
-    let mut pairs: Vec<(&(usize, usize), &u32)> = pair_count.iter().collect();
+    let mut pairs: Vec<(&(usize, usize), &u32)> =
+        pair_count.iter().map(|(k, (c, _))| (k, c)).collect();
     pairs.sort_unstable_by_key(|(k, _)| **k);
     for (&(a, b), &together) in pairs {
         // Units join a block when they stand together on most pages that
