@@ -61,6 +61,40 @@ fn story_groups(pages: &[PageLines], page_freq: &HashKeyed<u64, u32>) -> UnionFi
     uf
 }
 
+/// Words each neighbour of a line needs for the line to stand inside a
+/// story's own text.
+const INSIDE_WORDS: u16 = 10;
+
+/// Drops from `freq` the recurring lines that stand, on most of their
+/// stories, between two long lines of the story itself (a series' section
+/// header, a sign-off its stories share): article text, which the gold keeps,
+/// where template stands among template or short lines.
+fn drop_inside_text(
+    pages: &[PageLines],
+    by_story: &[usize],
+    group: &[u32],
+    freq: &mut HashKeyed<u64, u32>,
+    need: u32,
+) {
+    let recurs = |h: &u64| freq.get(h).is_some_and(|&c| c >= need);
+    let mut inside: HashKeyed<u64, u32> = HashKeyed::default();
+    let mut seen = HashSetKeyed::default();
+    for (n, &i) in by_story.iter().enumerate() {
+        if n == 0 || group[i] != group[by_story[n - 1]] {
+            seen.clear();
+        }
+        let p = &pages[i];
+        let text = |j: usize| p.words[j] >= INSIDE_WORDS && !recurs(&p.hashes[j]);
+        for k in 1..p.hashes.len().saturating_sub(1) {
+            let h = p.hashes[k];
+            if recurs(&h) && text(k - 1) && text(k + 1) && seen.insert(h) {
+                *inside.entry(h).or_default() += 1;
+            }
+        }
+    }
+    freq.retain(|h, c| inside.get(h).is_none_or(|&a| 2 * a <= *c));
+}
+
 pub(super) fn learn_site(
     site: &str,
     pages: &[PageLines],
@@ -110,6 +144,7 @@ pub(super) fn learn_site(
     let need = (opts.min_pages as f64)
         .max((opts.min_share * groups as f64).ceil())
         .max(2.0) as u32;
+    drop_inside_text(pages, &by_story, &group, &mut freq, need);
     let template: HashSetKeyed<u64> = freq
         .iter()
         .filter(|&(_, &c)| c >= need)
