@@ -63,10 +63,10 @@ fn story_groups(pages: &[PageLines], page_freq: &HashKeyed<u64, u32>) -> UnionFi
 
 /// Words each neighbour of a line needs for the line to stand inside a
 /// story's own text.
-const INSIDE_WORDS: u16 = 10;
+const INSIDE_WORDS: u16 = 12;
 
-/// Drops from `freq` the recurring lines that stand, on most of their
-/// stories, between two long lines of the story itself (a series' section
+/// Drops from `freq` the recurring lines that stand, on a third of their
+/// stories or more, between two long lines of the story itself (a series' section
 /// header, a sign-off its stories share): article text, which the gold keeps,
 /// where template stands among template or short lines.
 fn drop_inside_text(
@@ -92,7 +92,7 @@ fn drop_inside_text(
             }
         }
     }
-    freq.retain(|h, c| inside.get(h).is_none_or(|&a| 2 * a <= *c));
+    freq.retain(|h, c| inside.get(h).is_none_or(|&a| 3 * a <= *c));
 }
 
 pub(super) fn learn_site(
