@@ -142,6 +142,51 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
     uf
 }
 
+/// Words each neighbour of a line needs for the line to stand inside a
+/// story's own text.
+const INSIDE_WORDS: u16 = 12;
+
+/// Drops from `freq` the recurring lines that stand, on a third of their
+/// stories or more, between two long lines of the story itself (a series' section
+/// header, a sign-off its stories share): article text, which the gold keeps,
+/// where template stands among template or short lines.
+fn drop_inside_text(
+    pages: &[PageLines],
+    num: &Numbered,
+    by_story: &[usize],
+    group: &[u32],
+    freq: &mut [u32],
+    need: u32,
+) {
+    let recurs = |l: u32| freq[l as usize] >= need;
+    // Stories a line stands inside the text on; `last` counts each once.
+    let mut inside = vec![0u32; freq.len()];
+    let mut last = vec![NONE; freq.len()];
+    let mut story = NONE;
+    for (n, &i) in by_story.iter().enumerate() {
+        if n == 0 || group[i] != group[by_story[n - 1]] {
+            story = story.wrapping_add(1);
+        }
+        let (lines, words) = (&num.lines[num.page(i)], &pages[i].words);
+        let text = |j: usize| words[j] >= INSIDE_WORDS && !recurs(lines[j]);
+        for k in 1..lines.len().saturating_sub(1) {
+            let l = lines[k];
+            if recurs(l)
+                && text(k - 1)
+                && text(k + 1)
+                && std::mem::replace(&mut last[l as usize], story) != story
+            {
+                inside[l as usize] += 1;
+            }
+        }
+    }
+    for (c, &a) in freq.iter_mut().zip(&inside) {
+        if 3 * a > *c {
+            *c = 0;
+        }
+    }
+}
+
 pub(super) fn learn_site(
     site: &str,
     pages: &[PageLines],
@@ -199,6 +244,7 @@ pub(super) fn learn_site(
     let need = (opts.min_pages as f64)
         .max((opts.min_share * groups as f64).ceil())
         .max(2.0) as u32;
+    drop_inside_text(pages, &num, &by_story, &group, &mut freq, need);
     let template: HashSetKeyed<u64> = (0..lines_n)
         .filter(|&l| freq[l] >= need)
         .map(|l| num.line_hash[l])

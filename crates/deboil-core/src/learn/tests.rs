@@ -209,3 +209,28 @@ fn examples_are_first_texts_whether_kept_while_counting_or_read_again() {
     assert!(counted.pages_to_read().is_empty());
     assert_eq!(counted.missing_examples(), 0);
 }
+
+#[test]
+fn a_header_between_the_paragraphs_of_each_story_is_article_text() {
+    let mut l = Learner::new(LearnOptions::default());
+    for s in STORIES {
+        // A series' section header recurs on every story, inside its text;
+        // the newsletter blurb recurs after it, among template lines.
+        let text = format!(
+            "Home\nNews\n{s}, said a witness who saw it all from the start.\n\
+             What is the big idea here?\n\
+             Later on, {s}: that is how the paper told the story.\n\
+             Subscribe to our newsletter for daily updates now\nContact us\n"
+        );
+        l.add("h.example", &text);
+    }
+    let learned = l.finish();
+    let hash = |line: &str| PageLines::of(line).hashes[0];
+    let template = &learned.models["h.example"].template;
+    assert!(template.contains(&hash("Subscribe to our newsletter for daily updates now")));
+    assert!(!template.contains(&hash("What is the big idea here?")));
+    assert!(learned.rules.iter().all(|r| {
+        !r.lines
+            .contains(&Unit::Line(hash("What is the big idea here?")))
+    }));
+}
