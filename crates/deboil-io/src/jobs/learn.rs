@@ -161,9 +161,10 @@ impl RuleOptions {
         format!("{:032x}", h.digest128())
     }
 
-    /// Compiles the rules and, when learning first, learns from `inputs`
-    /// (spooling stdin, so that the job can read it again). Bad records are
-    /// passed over here: the job's own read reports them.
+    /// Compiles the rules (on `pool`: `-j 1` means one thread) and, when
+    /// learning first, learns from `inputs` (spooling stdin, so that the job
+    /// can read it again). Bad records are passed over here: the job's own
+    /// read reports them.
     pub fn prepare(
         &self,
         inputs: &mut [Input],
@@ -173,7 +174,7 @@ impl RuleOptions {
     ) -> Result<Prepared> {
         let mut sources = self.sources()?;
         let Some(first) = &self.learn else {
-            let rules = RuleSet::compile(&sources, &self.toggles)?;
+            let rules = pool.install(|| RuleSet::compile(&sources, &self.toggles))?;
             let mut cleaner = Cleaner::new(rules, self.clean.clone());
             if self.page_body {
                 cleaner = cleaner.with_page_finder(PageFinder::default());
@@ -199,7 +200,7 @@ impl RuleOptions {
                 .map_err(|e| Error::Usage(format!("writing {}: {e}", path.display())))?;
         }
         sources.push(source);
-        let rules = RuleSet::compile(&sources, &self.toggles)?;
+        let rules = pool.install(|| RuleSet::compile(&sources, &self.toggles))?;
         let mut cleaner = Cleaner::new(rules, self.clean.clone());
         if first.extract {
             cleaner = cleaner
