@@ -169,11 +169,11 @@ fn drop_inside_text(
         }
         let (lines, words) = (&num.lines[num.page(i)], &pages[i].words);
         let text = |j: usize| words[j] >= INSIDE_WORDS && !recurs(lines[j]);
-        for k in 1..lines.len().saturating_sub(1) {
-            let l = lines[k];
+        for (j, w) in lines.windows(3).enumerate() {
+            let l = w[1];
             if recurs(l)
-                && text(k - 1)
-                && text(k + 1)
+                && text(j)
+                && text(j + 2)
                 && std::mem::replace(&mut last[l as usize], story) != story
             {
                 inside[l as usize] += 1;
