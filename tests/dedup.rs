@@ -320,6 +320,70 @@ fn dedup_output_does_not_depend_on_threads_batches_or_order() {
     assert_eq!(cluster_sets(jsonl(&docs)), cluster_sets(jsonl(&rev)));
 }
 
+/// Two sites of 260 pages each (past the 200 a site's template is counted
+/// on), every page a story under its site's chrome, one page in five a near
+/// copy of an earlier story of its site.
+fn large_sites_corpus() -> String {
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    let mut word = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let syl =
+            |n: u64| ["ka", "lo", "mi", "nu", "pe", "ra", "si", "to", "vu", "ze"][n as usize % 10];
+        format!("{}{}{}", syl(x), syl(x >> 8), syl(x >> 16))
+    };
+    let mut out = String::new();
+    let mut stories: Vec<Vec<String>> = Vec::new();
+    for i in 0..520 {
+        let site = ["a.example", "b.example"][i % 2];
+        let story = if i % 5 == 4 {
+            let mut s = stories[i - 4].clone();
+            s[10] = "edited".into();
+            s
+        } else {
+            (0..60).map(|_| word()).collect()
+        };
+        let text = format!(
+            "Home News Sport Weather of {site}\n{}\n\nShare this story on social media today\n\
+             Comments are closed for this article on {site}\n",
+            story.join(" ")
+        );
+        stories.push(story);
+        let rec = serde_json::json!({"id": format!("d{i}"), "site": site, "text": text});
+        out.push_str(&format!("{rec}\n"));
+    }
+    out
+}
+
+#[test]
+fn documents_signed_on_the_first_read_decide_as_those_signed_at_the_end() {
+    // One batch: every document waits for the templates. Small batches: the
+    // pages past a site's 200th are signed as they are read.
+    let input = large_sites_corpus();
+    for extra in [&[][..], &["--verify", "exact"], &["--keep", "longest"]] {
+        // The output, then the clusters with their similarities.
+        let run = |j: &str, batch: &str| {
+            let tmp = tempfile::tempdir().unwrap();
+            let clusters = tmp.path().join("c.jsonl");
+            let args = ["dedup", "-q", "--mark", "-j", j, "--batch-bytes", batch];
+            let c = ["--clusters", clusters.to_str().unwrap()];
+            let out = dedup_run(&[&args[..], &c, extra].concat(), &input).0;
+            out + &fs::read_to_string(&clusters).unwrap()
+        };
+        let all_at_end = run("1", "64M");
+        let marked = all_at_end.lines().filter(|l| l.contains("\"dup_of\":\"d"));
+        assert_eq!(marked.count(), 520 / 5, "{extra:?}");
+        for (j, batch) in [("1", "2K"), ("2", "5K"), ("8", "9K")] {
+            assert_eq!(
+                run(j, batch),
+                all_at_end,
+                "{extra:?} -j {j}, batches of {batch}"
+            );
+        }
+    }
+}
+
 #[test]
 fn incremental_runs_drop_what_an_index_already_holds() {
     let tmp = tempfile::tempdir().unwrap();

@@ -96,6 +96,30 @@ impl ChunkedBytes {
         self.len += 1;
     }
 
+    /// Appends zeros for one document, to be [`ChunkedBytes::set`] later.
+    pub fn push_blank(&mut self) {
+        if self.per_doc == 0 {
+            return;
+        }
+        if self.len.is_multiple_of(CHUNK_DOCS) {
+            self.chunks
+                .push(Vec::with_capacity(CHUNK_DOCS * self.per_doc));
+        }
+        let chunk = self.chunks.last_mut().expect("a chunk");
+        chunk.resize(chunk.len() + self.per_doc, 0);
+        self.len += 1;
+    }
+
+    /// Sets document `i`'s bytes (pushed before).
+    pub fn set(&mut self, i: usize, bytes: &[u8]) {
+        if self.per_doc == 0 {
+            return;
+        }
+        assert_eq!(bytes.len(), self.per_doc, "bytes per document");
+        let at = (i % CHUNK_DOCS) * self.per_doc;
+        self.chunks[i / CHUNK_DOCS][at..at + self.per_doc].copy_from_slice(bytes);
+    }
+
     /// Document `i`'s bytes (empty when none are kept).
     pub fn get(&self, i: usize) -> &[u8] {
         if self.per_doc == 0 {

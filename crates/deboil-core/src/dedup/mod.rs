@@ -84,11 +84,17 @@ impl DedupOptions {
     /// Signs a text given by its key (see [`crate::normalize::push_key`]);
     /// `chars` is what [`Keep::Longest`] compares.
     pub fn sign_key(&self, key: &[u8], chars: u32) -> Signed {
+        self.sign_key_as(key, xxh3_128(key), chars)
+    }
+
+    /// [`DedupOptions::sign_key`] with the exact hash given (that of the
+    /// whole text, when `key` leaves its site's template out).
+    pub fn sign_key_as(&self, key: &[u8], exact: u128, chars: u32) -> Signed {
         let signature = self.signer.sign_key_bytes(key);
         let bands = self.band_hashes(&signature);
         Signed {
             signature,
-            exact: xxh3_128(key),
+            exact,
             bands,
             chars,
         }
@@ -197,6 +203,14 @@ pub struct Deduper {
     /// one ([`Deduper::push`], [`Deduper::push_batch`]); `None` after
     /// [`Deduper::insert`], whose caller keeps the texts.
     texts: Vec<Option<Box<str>>>,
+    /// One bit per new document: its signature is in. Signatures may come
+    /// in any order ([`Deduper::insert_signature_of`]); what is decided
+    /// depends only on which signature each document has.
+    has_sig: Vec<u64>,
+    /// New documents with their signature in.
+    signed: usize,
+    /// No new document before this one lacks its signature.
+    next_unsigned: usize,
     stats: DedupStats,
 }
 
@@ -212,6 +226,9 @@ impl Deduper {
             against: None,
             collect_index: false,
             texts: Vec::new(),
+            has_sig: Vec::new(),
+            signed: 0,
+            next_unsigned: 0,
             stats: DedupStats::default(),
             opts,
         }
@@ -234,6 +251,7 @@ impl Deduper {
             d.push_signature(sig, &bands);
         }
         d.prior = index.len();
+        d.next_unsigned = d.prior;
         d.against = Some(index);
         d
     }
@@ -311,14 +329,15 @@ impl Deduper {
     /// to [`Deduper::finish_with_texts`].
     pub fn insert(&mut self, id: &str, signed: Signed, newest: Option<&str>) -> usize {
         let doc = self.insert_facts(id, signed.exact, signed.chars, newest);
-        self.insert_signature(&signed);
+        self.insert_signature_of(doc, &signed);
         doc
     }
 
     /// Adds one document's facts before its signature is known (`chars` is
     /// what [`Keep::Longest`] compares); returns its index. Signatures follow
-    /// in document order through [`Deduper::insert_signature`], so that
-    /// nothing else about a document waits beside the deduplicator.
+    /// through [`Deduper::insert_signature`] (in document order) or
+    /// [`Deduper::insert_signature_of`] (in any order), so that nothing else
+    /// about a document waits beside the deduplicator.
     pub fn insert_facts(
         &mut self,
         id: &str,
@@ -339,6 +358,13 @@ impl Deduper {
         if self.opts.verify == Verify::Exact {
             self.texts.push(None);
         }
+        // A blank entry, filled when the signature comes.
+        self.sigs.push_blank();
+        self.band_extra.push_blank();
+        let new = doc - self.prior;
+        if new.is_multiple_of(64) {
+            self.has_sig.push(0);
+        }
         doc
     }
 
@@ -346,8 +372,34 @@ impl Deduper {
     /// [`Deduper::insert_facts`] without one (its exact hash and length are
     /// taken from there, not from `signed`).
     pub fn insert_signature(&mut self, signed: &Signed) {
-        assert!(self.sigs.len() < self.docs.len(), "a signature too many");
-        self.push_signature(&signed.signature, &signed.bands);
+        while self.next_unsigned < self.docs.len() && self.is_signed(self.next_unsigned) {
+            self.next_unsigned += 1;
+        }
+        assert!(self.next_unsigned < self.docs.len(), "a signature too many");
+        self.insert_signature_of(self.next_unsigned, signed);
+    }
+
+    /// The signature of document `doc`, added by [`Deduper::insert_facts`]
+    /// without one; documents may get theirs in any order.
+    pub fn insert_signature_of(&mut self, doc: usize, signed: &Signed) {
+        assert!(
+            doc >= self.prior && doc < self.docs.len(),
+            "no new document {doc}"
+        );
+        assert!(!self.is_signed(doc), "document {doc} signed twice");
+        let new = doc - self.prior;
+        self.has_sig[new / 64] |= 1 << (new % 64);
+        self.signed += 1;
+        self.sigs.set(doc, &signed.signature);
+        let mut extra = Vec::new();
+        lsh::extra_key_of(&signed.bands, self.opts.params, &mut extra);
+        self.band_extra.set(doc, &extra);
+    }
+
+    /// Whether new document `doc` has its signature.
+    fn is_signed(&self, doc: usize) -> bool {
+        let new = doc - self.prior;
+        self.has_sig[new / 64] & (1 << (new % 64)) != 0
     }
 
     fn push_signature(&mut self, sig: &Signature, bands: &[u64]) {
@@ -467,7 +519,9 @@ impl Deduper {
         MemoryUse {
             lsh_index: banding,
             signatures: self.sigs.memory_bytes() + self.band_extra.memory_bytes(),
-            ids_and_hashes: self.docs.memory_bytes() + self.uf.memory_bytes(),
+            ids_and_hashes: self.docs.memory_bytes()
+                + self.uf.memory_bytes()
+                + self.has_sig.capacity() * 8,
         }
     }
 
@@ -503,7 +557,7 @@ impl Deduper {
         text_of: impl Fn(usize) -> Result<String, E> + Sync,
     ) -> Result<Deduplication, E> {
         assert_eq!(
-            self.sigs.len(),
+            self.prior + self.signed,
             self.docs.len(),
             "a document without signature"
         );

@@ -128,3 +128,53 @@ proptest! {
         prop_assert_eq!(got_dropped, dropped);
     }
 }
+
+/// What a run decides, bar the memory figures.
+fn decided(found: &Deduplication) -> (Vec<Cluster>, DedupStats, Vec<bool>, Option<IndexedDocs>) {
+    let mut stats = found.stats.clone();
+    stats.memory = MemoryUse::default();
+    let kept = (0..found.len()).map(|i| found.is_kept(i)).collect();
+    (found.clusters.clone(), stats, kept, found.kept_index())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The dedup job signs some documents at once and the rest later, in an
+    /// order that depends on timing: the decisions must not.
+    #[test]
+    fn signatures_in_any_order_decide_as_in_input_order(
+        (texts, order) in corpus().prop_flat_map(|t| {
+            let n = t.len();
+            (Just(t), Just((0..n).collect::<Vec<usize>>()).prop_shuffle())
+        }),
+        at_once in prop::collection::vec(any::<bool>(), 14),
+        settings in settings(),
+        longest in any::<bool>(),
+    ) {
+        let mut opts = settings.resolve(Preset::Raw).unwrap();
+        if longest {
+            opts.keep = Keep::Longest;
+        }
+        let signed: Vec<Signed> = texts.iter().map(|t| opts.sign(t)).collect();
+        let text_of = |i: usize| Ok::<_, ()>(texts[i].clone());
+        let mut in_order = Deduper::new(opts.clone()).collect_index();
+        for (i, s) in signed.iter().enumerate() {
+            in_order.insert(&format!("d{i}"), s.clone(), None);
+        }
+        let want = decided(&in_order.finish_with_texts(text_of).unwrap());
+        let mut any_order = Deduper::new(opts.clone()).collect_index();
+        for (i, s) in signed.iter().enumerate() {
+            if at_once[i] {
+                any_order.insert(&format!("d{i}"), s.clone(), None);
+            } else {
+                any_order.insert_facts(&format!("d{i}"), s.exact, s.chars, None);
+            }
+        }
+        for &i in order.iter().filter(|&&i| !at_once[i]) {
+            any_order.insert_signature_of(i, &signed[i]);
+        }
+        let got = decided(&any_order.finish_with_texts(text_of).unwrap());
+        prop_assert_eq!(got, want);
+    }
+}

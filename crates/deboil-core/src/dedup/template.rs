@@ -61,6 +61,20 @@ pub struct SiteLines {
     sites: HashMap<String, u32>,
     /// Per site id, the sampled pages' distinct lines (hash, words).
     pages: Vec<Vec<Vec<(u64, u16)>>>,
+    /// Per site id: its sample filled under [`SiteLines::add_final`], its
+    /// template lines (final then) in `done_lines`.
+    done: Vec<bool>,
+    done_lines: HashSetKeyed<u64>,
+}
+
+/// One site's template lines, final once the site's sample is full (later
+/// documents are not counted): its documents past the sample can be
+/// stripped before every document is in.
+#[derive(Debug, Clone)]
+pub struct SiteTemplate {
+    site: u32,
+    /// Keyed as [`Template`]'s.
+    lines: HashSetKeyed<u64>,
 }
 
 /// A line that long (in words) tells one story from another.
@@ -152,6 +166,8 @@ impl SiteLines {
             opts,
             sites: HashMap::new(),
             pages: Vec::new(),
+            done: Vec::new(),
+            done_lines: HashSetKeyed::default(),
         }
     }
 
@@ -182,6 +198,25 @@ impl SiteLines {
             pages.push(lines.to_vec());
         }
         id
+    }
+
+    /// [`SiteLines::add`], and, when this document fills its site's sample,
+    /// the site's template, final from then on (the finishing [`Template`]
+    /// holds the same lines for the site).
+    pub fn add_final(&mut self, site: &str, lines: &[(u64, u16)]) -> (u32, Option<SiteTemplate>) {
+        let id = self.add(site, lines);
+        self.done.resize(self.pages.len(), false);
+        let pages = &self.pages[id as usize];
+        if self.done[id as usize] || pages.len() < self.opts.sample_pages {
+            return (id, None);
+        }
+        self.done[id as usize] = true;
+        let lines: HashSetKeyed<u64> = site_recurring(id, pages, &self.opts)
+            .into_iter()
+            .map(|r| key(id, r.hash))
+            .collect();
+        self.done_lines.extend(lines.iter().copied());
+        (id, Some(SiteTemplate { site: id, lines }))
     }
 
     /// Bytes held.
@@ -216,13 +251,16 @@ impl SiteLines {
         out
     }
 
-    /// The lines that recur on enough stories of their site.
+    /// The lines that recur on enough stories of their site (those of sites
+    /// made final by [`SiteLines::add_final`] as found then).
     pub fn finish(self) -> Template {
-        let lines = self
-            .recurring()
-            .into_iter()
-            .map(|r| key(r.site, r.hash))
-            .collect();
+        let mut lines = self.done_lines;
+        for (id, pages) in self.pages.iter().enumerate() {
+            if !self.done.get(id).copied().unwrap_or(false) {
+                let found = site_recurring(id as u32, pages, &self.opts);
+                lines.extend(found.into_iter().map(|r| key(r.site, r.hash)));
+            }
+        }
         Template {
             sites: self.sites,
             lines,
@@ -381,26 +419,7 @@ impl Template {
     /// [`LineKeys::hashes`] holds them (none needed when the template is
     /// empty).
     pub fn join_kept_hashed(&self, site: u32, keys: &[u8], hashes: &[u64], out: &mut Vec<u8>) {
-        out.clear();
-        // memchr, not a split byte by byte: lines are long.
-        let mut from = 0;
-        let ends = memchr::memchr_iter(b'\n', keys).chain([keys.len()]);
-        let lines = ends.map(|end| (&keys[from..end], from = end + 1).0);
-        for (i, k) in lines.filter(|k| !k.is_empty()).enumerate() {
-            if !self.lines.is_empty() && self.lines.contains(&key(site, hashes[i])) {
-                continue;
-            }
-            if !out.is_empty() {
-                out.push(b' ');
-            }
-            out.extend_from_slice(k);
-        }
-        // A document that is all template is signed whole: empty signatures
-        // would make every such document a copy of every other.
-        // (A text with no lines at all stays empty: no recursion then.)
-        if out.is_empty() && !self.lines.is_empty() {
-            Template::default().join_kept(site, keys, out);
-        }
+        join_kept_in(&self.lines, site, keys, hashes, out);
     }
 
     /// `text` without the template lines of site `site`.
@@ -420,6 +439,121 @@ impl Template {
         } else {
             Cow::Borrowed(text)
         }
+    }
+}
+
+impl SiteTemplate {
+    /// The site's id.
+    pub fn site(&self) -> u32 {
+        self.site
+    }
+
+    /// [`Template::join_kept_hashed`] for this site: the same key, as the
+    /// finishing template holds the same lines for it.
+    pub fn join_kept_hashed(&self, keys: &[u8], hashes: &[u64], out: &mut Vec<u8>) {
+        join_kept_in(&self.lines, self.site, keys, hashes, out);
+    }
+
+    /// Calls `f` with the key of `text` without the site's template lines
+    /// (what [`SiteTemplate::join_kept_hashed`] gives from its
+    /// [`LineKeys`]) and the exact hash of the whole text's key (as
+    /// [`LineKeys::exact`]), normalising each line once into a per-thread
+    /// buffer: no line list, hashes or copies per document.
+    pub fn with_kept_key<T>(&self, text: &str, f: impl FnOnce(&[u8], u128) -> T) -> T {
+        KEPT.with_borrow_mut(|k| {
+            let Kept {
+                whole,
+                kept,
+                ranges,
+                scratch,
+            } = k;
+            whole.clear();
+            ranges.clear();
+            let mut cut = false;
+            for line in text.split_inclusive('\n') {
+                let at = whole.len();
+                if at > 0 {
+                    whole.push(b' ');
+                }
+                let from = whole.len();
+                normalize::push_key(line, whole);
+                if whole.len() == from {
+                    whole.truncate(at);
+                    continue;
+                }
+                let key_of_line = &whole[from..];
+                if !self.lines.is_empty()
+                    && (self.lines)
+                        .contains(&key(self.site, normalize::line_hash(key_of_line, scratch)))
+                {
+                    cut = true;
+                } else {
+                    ranges.push((from, whole.len()));
+                }
+            }
+            let exact = xxhash_rust::xxh3::xxh3_128(whole);
+            // Nothing cut, or nothing but template: the whole key.
+            if !cut || ranges.is_empty() {
+                return f(whole, exact);
+            }
+            kept.clear();
+            for &(s, e) in ranges.iter() {
+                if !kept.is_empty() {
+                    kept.push(b' ');
+                }
+                kept.extend_from_slice(&whole[s..e]);
+            }
+            f(kept, exact)
+        })
+    }
+}
+
+/// Per-thread buffers of [`SiteTemplate::with_kept_key`].
+#[derive(Default)]
+struct Kept {
+    /// The whole text's key.
+    whole: Vec<u8>,
+    /// The kept lines' keys joined.
+    kept: Vec<u8>,
+    /// The kept lines' spans in `whole`.
+    ranges: Vec<(usize, usize)>,
+    scratch: Vec<u8>,
+}
+
+thread_local! {
+    static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::new(Kept::default());
+}
+
+/// The kept lines' keys joined by spaces, `lines` holding the template
+/// lines (of `site`, and maybe of other sites: only the site's are looked
+/// up, so the key depends on the site's lines only).
+fn join_kept_in(
+    lines: &HashSetKeyed<u64>,
+    site: u32,
+    keys: &[u8],
+    hashes: &[u64],
+    out: &mut Vec<u8>,
+) {
+    out.clear();
+    // memchr, not a split byte by byte: lines are long.
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', keys).chain([keys.len()]);
+    let parts = ends.map(|end| (&keys[from..end], from = end + 1).0);
+    let mut cut = false;
+    for (i, k) in parts.filter(|k| !k.is_empty()).enumerate() {
+        if !lines.is_empty() && lines.contains(&key(site, hashes[i])) {
+            cut = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        out.extend_from_slice(k);
+    }
+    // A document that is all template is signed whole: empty signatures
+    // would make every such document a copy of every other.
+    if out.is_empty() && cut {
+        join_kept_in(&HashSetKeyed::default(), site, keys, hashes, out);
     }
 }
 
@@ -600,6 +734,63 @@ mod tests {
             assert!(chrome.contains(&l), "{l} not in {chrome:?}");
         }
         assert_eq!(SiteLines::line_of(&text, 1), None);
+    }
+
+    #[test]
+    fn a_site_made_final_strips_as_the_finished_template_does() {
+        let opts = TemplateOptions {
+            sample_pages: 4,
+            ..TemplateOptions::default()
+        };
+        let (mut lazy, mut eager) = (SiteLines::new(opts), SiteLines::new(opts));
+        let mut finals = Vec::new();
+        let stories = [
+            "Rain fell.",
+            "Bridges fell.",
+            "Bread rose.",
+            "Boats sank.",
+            "Owls.",
+        ];
+        for (i, s) in stories.iter().enumerate() {
+            // Site b has three pages: never full, decided at the end.
+            for site in ["a", "b"].iter().take(if i < 3 { 2 } else { 1 }) {
+                let lines = SiteLines::line_hashes(&page(s));
+                let id = lazy.add(site, &lines);
+                let (id2, done) = eager.add_final(site, &lines);
+                assert_eq!(id, id2);
+                finals.extend(done.map(|t| (i, t)));
+            }
+        }
+        // Site a's sample filled at its fourth page, once.
+        assert_eq!(finals.len(), 1);
+        let (at, a) = &finals[0];
+        assert_eq!((*at, a.site()), (3, 0));
+        let (lazy, eager) = (lazy.finish(), eager.finish());
+        assert!(!lazy.is_empty());
+        let texts = [
+            page("A new story."),
+            CHROME.to_string(),
+            "No chrome here.\n\nAt all.".to_string(),
+            String::new(),
+            " \n\n".to_string(),
+            format!("  {CHROME}\nTail.\u{a0}\n"),
+        ];
+        for text in &texts {
+            let lk = LineKeys::of(text);
+            let mut want = Vec::new();
+            lazy.join_kept_hashed(0, &lk.keys, &lk.hashes, &mut want);
+            let mut joined = Vec::new();
+            a.join_kept_hashed(&lk.keys, &lk.hashes, &mut joined);
+            assert_eq!(joined, want, "{text:?}");
+            a.with_kept_key(text, |key, exact| {
+                assert_eq!(key, &want[..], "{text:?}");
+                assert_eq!(exact, lk.exact, "{text:?}");
+            });
+            for site in [0, 1] {
+                assert_eq!(eager.strip(site, text), lazy.strip(site, text));
+            }
+        }
+        assert_eq!(lazy.strip(0, &texts[0]), "A new story.\n");
     }
 
     #[test]

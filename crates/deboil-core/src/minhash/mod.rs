@@ -192,6 +192,37 @@ impl SigStore {
         self.len += 1;
     }
 
+    /// Appends a blank entry, to be filled by [`SigStore::set`]: signatures
+    /// may come out of order.
+    pub fn push_blank(&mut self) {
+        let entry = self.k + 4;
+        if self.len.is_multiple_of(CHUNK_DOCS) {
+            self.chunks.push(Vec::with_capacity(CHUNK_DOCS * entry));
+        }
+        let chunk = self.chunks.last_mut().expect("a chunk");
+        chunk.resize(chunk.len() + entry, 0);
+        if let Some(full) = &mut self.full {
+            full.resize(full.len() + self.k, 0);
+        }
+        self.len += 1;
+    }
+
+    /// Sets the `i`-th entry (one pushed before) to `s`.
+    pub fn set(&mut self, i: usize, s: &Signature) {
+        assert_eq!(s.values.len(), self.k, "signature length");
+        assert!(i < self.len, "no entry {i}");
+        let entry = self.k + 4;
+        let at = (i % CHUNK_DOCS) * entry;
+        let e = &mut self.chunks[i / CHUNK_DOCS][at..at + entry];
+        e[..4].copy_from_slice(&s.shingles.to_le_bytes());
+        for (b, &v) in e[4..].iter_mut().zip(&s.values) {
+            *b = v as u8;
+        }
+        if let Some(full) = &mut self.full {
+            full[i * self.k..(i + 1) * self.k].copy_from_slice(&s.values);
+        }
+    }
+
     /// The `i`-th signature's low bytes.
     pub fn get(&self, i: usize) -> SigRef<'_> {
         let entry = self.k + 4;

@@ -3,20 +3,27 @@
 //!
 //! Pass one reads the inputs, transforms each text when asked, spools each
 //! document's output line to a temp file and signs it in parallel; the
-//! deduper takes the signed documents in input order, so the result does not
-//! depend on threads or batch sizes. Pass two reads the spool back, batch by
-//! batch in parallel, and writes the kept (or marked) documents in input
-//! order. Texts are never held in memory: exact verification reads them back
-//! from the spool.
+//! deduper takes each document's facts in input order and its signature in
+//! any order, and decides on the signatures alone, so the result does not
+//! depend on threads or batch sizes. With site templates left out, a
+//! document is signed on the first read when its site's template is final
+//! (its sample of pages full); the others (the samples, small sites) spool
+//! their line keys and are signed once every template is known. Which way
+//! a document goes depends on timing; its signature does not. Pass two reads
+//! the spool back, batch by batch in parallel, and writes the kept (or
+//! marked) documents in input order. Texts are never held in memory: exact
+//! verification reads them back from the spool.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{BufWriter, Write};
+use std::sync::{Arc, RwLock};
 
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
 use deboil_core::clean::{Cause, Cleaner};
-use deboil_core::dedup::template::{LineKeys, SiteLines, Template, TemplateOptions};
+use deboil_core::dedup::template::{LineKeys, SiteLines, SiteTemplate, Template, TemplateOptions};
 use deboil_core::dedup::{
     DedupOptions, DedupStats, Deduper, Deduplication, IndexedDocs, Keep, Signed, Verify,
 };
@@ -146,10 +153,15 @@ enum SignedRecord {
     Bad(BadRecord),
 }
 
+/// The sites whose template is final, by name.
+type Finals = RwLock<HashMap<String, Arc<SiteTemplate>>>;
+
 /// A document signed by the worker, or, when site templates are left out,
 /// what counting needs; it is signed once the counts are in.
 enum Signing {
     Now(Signed),
+    /// Signed without its site's (final) template; the site's id.
+    Stripped(u32, Signed),
     Later {
         site: String,
         /// Written to the key spool by the spool stage (then emptied).
@@ -160,7 +172,8 @@ enum Signing {
 
 impl DedupJob<'_> {
     /// `facts`: the report's facts, with line hashes when `Some(true)`.
-    fn process(&self, rec: &RawRecord, facts: Option<bool>) -> SignedRecord {
+    /// `finals`: the sites whose template is final.
+    fn process(&self, rec: &RawRecord, facts: Option<bool>, finals: &Finals) -> SignedRecord {
         let doc = match Document::parse(rec, &self.read.names) {
             Ok(d) => d,
             Err(b) => return SignedRecord::Bad(b),
@@ -179,14 +192,26 @@ impl DedupJob<'_> {
         };
         let sign = match self.template {
             None => Signing::Now(self.opts.sign(&text)),
-            Some(_) => Signing::Later {
-                site: doc.site.clone(),
-                lines: Box::new(LineKeys::of(&text)),
-                chars: match self.opts.keep {
+            Some(_) => {
+                let chars = match self.opts.keep {
                     Keep::Longest => u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
                     _ => 0,
-                },
-            },
+                };
+                let done = finals.read().expect("not poisoned").get(&doc.site).cloned();
+                match done {
+                    Some(t) => {
+                        let signed = t.with_kept_key(&text, |key, exact| {
+                            self.opts.sign_key_as(key, exact, chars)
+                        });
+                        Signing::Stripped(t.site(), signed)
+                    }
+                    None => Signing::Later {
+                        site: doc.site.clone(),
+                        lines: Box::new(LineKeys::of(&text)),
+                        chars,
+                    },
+                }
+            }
         };
         let mut line = Vec::with_capacity(text.len() + 64);
         doc.write_jsonl(&text, &mut line);
@@ -289,6 +314,9 @@ impl DedupJob<'_> {
         // With site templates left out, each document's site: its facts go
         // to the deduper at once, its signature once the template is known.
         let mut sites: Vec<u32> = Vec::new();
+        // The sites whose template is final, for the workers to sign their
+        // later documents at once.
+        let finals: Finals = RwLock::new(HashMap::new());
         let text_of = |spans: &[(u64, u64)],
                        sites: &[u32],
                        template: &Template,
@@ -300,7 +328,7 @@ impl DedupJob<'_> {
                 None => text,
             })
         };
-        let work = |r: &RawRecord| self.process(r, want_facts);
+        let work = |r: &RawRecord| self.process(r, want_facts, &finals);
         // Output lines go to the spool on the worker side, in order; each
         // batch's part is noted so that pass two can read parts in parallel.
         let mut parts: Vec<SpoolPart> = Vec::new();
@@ -311,6 +339,7 @@ impl DedupJob<'_> {
                 offset: parts.last().map_or(0, |p| p.offset + p.bytes),
                 bytes: 0,
             };
+            // Only documents waiting for their template have keys here.
             let mut key_part = SpoolPart {
                 first: part.first,
                 docs: 0,
@@ -326,13 +355,14 @@ impl DedupJob<'_> {
                         .write_all(line)
                         .map_err(|e| Error::io("spool file", e))?;
                     *span = (part.offset + part.bytes, line.len() as u64);
+                    let doc = part.first + part.docs;
                     part.docs += 1;
                     part.bytes += line.len() as u64;
                     *line = Vec::new();
                     if let (Signing::Later { lines, .. }, Some(k)) = (sign, key_spool.as_mut()) {
                         let hashes: Vec<u8> =
                             lines.hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
-                        key_part.bytes += write_framed(k, &lines.keys, &hashes)
+                        key_part.bytes += write_framed(k, doc, &lines.keys, &hashes)
                             .map_err(|e| Error::io("spool file", e))?;
                         key_part.docs += 1;
                         lines.keys = Vec::new();
@@ -340,7 +370,7 @@ impl DedupJob<'_> {
                     }
                 }
             }
-            if counting {
+            if key_part.docs > 0 {
                 key_parts.push(key_part);
             }
             parts.push(part);
@@ -382,9 +412,18 @@ impl DedupJob<'_> {
                                 Signing::Now(signed) => {
                                     deduper.insert(&id, signed, newest.as_deref());
                                 }
+                                Signing::Stripped(site, signed) => {
+                                    sites.push(site);
+                                    deduper.insert(&id, signed, newest.as_deref());
+                                }
                                 Signing::Later { site, lines, chars } => {
                                     let counts = site_lines.as_mut().expect("counting");
-                                    sites.push(counts.add(&site, &lines.lines));
+                                    let (id_of_site, done) = counts.add_final(&site, &lines.lines);
+                                    sites.push(id_of_site);
+                                    if let Some(t) = done {
+                                        let mut f = finals.write().expect("not poisoned");
+                                        f.insert(site, Arc::new(t));
+                                    }
                                     deduper.insert_facts(
                                         &id,
                                         lines.exact,
@@ -400,8 +439,10 @@ impl DedupJob<'_> {
             },
         )?;
         let spooled: u64 = parts.iter().map(|p| p.bytes).sum();
+        drop(finals);
         if let Some(counts) = site_lines.take() {
-            progress::begin("signing", Some(spooled));
+            let keyed: u64 = key_parts.iter().map(|p| p.bytes).sum();
+            progress::begin("signing", Some(keyed));
             if let Some(r) = report.as_deref_mut() {
                 r.take_lines(&counts);
             }
@@ -413,7 +454,7 @@ impl DedupJob<'_> {
             let key_read = key_read.as_ref().expect("counting");
             // Signing, now that templates are known: parts are read back and
             // signed in parallel, a few at a time, and decided in order.
-            let sign = |part: &SpoolPart, buf: &mut Vec<u8>| -> Result<Vec<Signed>> {
+            let sign = |part: &SpoolPart, buf: &mut Vec<u8>| -> Result<Vec<(usize, Signed)>> {
                 let mut out = Vec::with_capacity(part.docs);
                 let (mut joined, mut line_hashes) = (Vec::new(), Vec::new());
                 part.each_framed(key_read, buf, |i, keys, hashes| {
@@ -423,14 +464,15 @@ impl DedupJob<'_> {
                             .map(|h| u64::from_le_bytes(h.try_into().expect("8 bytes"))),
                     );
                     template.join_kept_hashed(sites[i - prior], keys, &line_hashes, &mut joined);
-                    out.push(opts.sign_key(&joined, 0));
+                    // Only the signature counts: the facts are in.
+                    out.push((i, opts.sign_key_as(&joined, 0, 0)));
                     Ok(())
                 })?;
                 Ok(out)
             };
             let mut bufs = vec![Vec::new(); 2 * pool.current_num_threads()];
             for chunk in key_parts.chunks(bufs.len()) {
-                let signed: Vec<Vec<Signed>> = pool.install(|| {
+                let signed: Vec<Vec<(usize, Signed)>> = pool.install(|| {
                     chunk
                         .par_iter()
                         .zip(&mut bufs)
@@ -439,8 +481,8 @@ impl DedupJob<'_> {
                 })?;
                 for (part, signed) in chunk.iter().zip(signed) {
                     progress::add_bytes(part.bytes);
-                    for s in &signed {
-                        deduper.insert_signature(s);
+                    for (doc, s) in &signed {
+                        deduper.insert_signature_of(*doc, s);
                     }
                 }
             }

@@ -53,8 +53,9 @@ impl SpoolPart {
 }
 
 impl SpoolPart {
-    /// Reads the part into `buf` and calls `f` with each document's index
-    /// and the two fields [`write_framed`] wrote for it.
+    /// Reads the part into `buf` and calls `f` with each record
+    /// [`write_framed`] wrote: its document's index and its two fields.
+    /// (Not every document of a part need have one.)
     pub fn each_framed(
         &self,
         spool: &std::fs::File,
@@ -65,27 +66,34 @@ impl SpoolPart {
         read_at(spool, buf, self.offset).map_err(|e| Error::io("spool file", e))?;
         let mut rest = &buf[..];
         let len = |b: &[u8]| u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as usize;
-        for i in self.first..self.first + self.docs {
-            let (a, b) = (len(rest), len(&rest[4..]));
-            let (x, tail) = rest[8..].split_at(a);
+        for _ in 0..self.docs {
+            let doc = u64::from_le_bytes(rest[..8].try_into().expect("8 bytes")) as usize;
+            let (a, b) = (len(&rest[8..]), len(&rest[12..]));
+            let (x, tail) = rest[16..].split_at(a);
             let (y, tail) = tail.split_at(b);
             rest = tail;
-            f(i, x, y)?;
+            f(doc, x, y)?;
         }
         Ok(())
     }
 }
 
-/// Writes two byte strings, each preceded by its length (for
-/// [`SpoolPart::each_framed`]); returns the bytes written.
-pub(super) fn write_framed(w: &mut impl Write, a: &[u8], b: &[u8]) -> std::io::Result<u64> {
+/// Writes document `doc`'s two byte strings, each preceded by its length
+/// (for [`SpoolPart::each_framed`]); returns the bytes written.
+pub(super) fn write_framed(
+    w: &mut impl Write,
+    doc: usize,
+    a: &[u8],
+    b: &[u8],
+) -> std::io::Result<u64> {
     let a_len = u32::try_from(a.len()).map_err(std::io::Error::other)?;
     let b_len = u32::try_from(b.len()).map_err(std::io::Error::other)?;
+    w.write_all(&(doc as u64).to_le_bytes())?;
     w.write_all(&a_len.to_le_bytes())?;
     w.write_all(&b_len.to_le_bytes())?;
     w.write_all(a)?;
     w.write_all(b)?;
-    Ok(8 + a.len() as u64 + b.len() as u64)
+    Ok(16 + a.len() as u64 + b.len() as u64)
 }
 
 /// The texts of documents `docs` (sorted), each part that holds some read
