@@ -1,0 +1,247 @@
+use super::*;
+
+const CHROME: &str = "Related stories from our newsroom today\n\
+                      Comments on this article are now closed for everyone\n\
+                      We are hiring editors for our growing news team\n";
+
+fn page(story: &str) -> String {
+    format!("{story}\n{CHROME}")
+}
+
+#[test]
+fn an_empty_text_joins_to_nothing() {
+    let mut out = vec![b'x'];
+    Template::default().join_kept(0, b"", &mut out);
+    assert!(out.is_empty());
+    Template::default().join_kept(0, b"\n\n", &mut out);
+    assert!(out.is_empty());
+}
+
+fn template_of(pages: &[(&str, String)]) -> Template {
+    let mut lines = SiteLines::new(TemplateOptions::default());
+    for (site, text) in pages {
+        lines.add(site, &SiteLines::line_hashes(text));
+    }
+    lines.finish()
+}
+
+#[test]
+fn chrome_on_many_stories_is_template_and_only_for_its_site() {
+    let stories = [
+        "The council met on Monday to decide the fate of the old bridge over the river.",
+        "Bread prices rose for the third month running as the harvest failed in the east.",
+        "Two boats collided in the harbour at dawn and nobody was hurt in the crash.",
+        "The choir sang in the cathedral for charity and raised money for the shelter.",
+    ];
+    let pages: Vec<(&str, String)> = stories.iter().map(|s| ("a.example", page(s))).collect();
+    let t = template_of(&pages);
+    let a = t.site("a.example").unwrap();
+    let fresh = page("A new story that no other page of the site has told before today.");
+    assert_eq!(
+        t.strip(a, &fresh),
+        "A new story that no other page of the site has told before today.\n"
+    );
+    // Another site's lines are its own.
+    assert_eq!(t.site("b.example"), None);
+    let mut other = template_of(&[("b.example", fresh.clone())]);
+    let b = other.site("b.example").unwrap();
+    assert_eq!(other.strip(b, &fresh), fresh);
+    other.lines.clear();
+}
+
+#[test]
+fn copies_of_one_story_on_one_site_keep_their_body() {
+    // Three versions of one story (a re-crawl, an update) and two others:
+    // the story's long lines recur on three pages, but on one story.
+    let body = "The minister met his colleague in Baku on Monday to talk about the pipeline.\n\
+                Both sides said the talks had gone well and would go on next month in Tbilisi.\n";
+    let pages = vec![
+        ("s", page(&format!("{body}First version."))),
+        ("s", page(&format!("{body}Updated at noon."))),
+        ("s", page(body)),
+        (
+            "s",
+            page("A different story about the weather, which was fine for once this week."),
+        ),
+        (
+            "s",
+            page("Yet another story, this one about the harvest and the price of grain."),
+        ),
+    ];
+    let t = template_of(&pages);
+    let s = t.site("s").unwrap();
+    let stripped = t.strip(s, &pages[0].1);
+    assert!(
+        stripped.contains("The minister met his colleague"),
+        "{stripped}"
+    );
+    assert!(!stripped.contains("Comments on this article"), "{stripped}");
+}
+
+#[test]
+fn line_keys_give_what_normalising_the_stripped_text_gives() {
+    let stories = [
+        "Rain fell on the town.",
+        "Bread rose again.",
+        "Boats  collided.",
+    ];
+    let pages: Vec<(&str, String)> = stories
+        .iter()
+        .map(|s| ("s", format!("\n  {s}\n\n{CHROME}\u{a0}\n")))
+        .collect();
+    let t = template_of(&pages);
+    let site = t.site("s").unwrap();
+    for (_, text) in &pages {
+        let lk = LineKeys::of(text);
+        assert_eq!(lk.lines, SiteLines::line_hashes(text));
+        assert_eq!(
+            lk.exact,
+            xxhash_rust::xxh3::xxh3_128(normalize::key(text).as_bytes())
+        );
+        let mut joined = Vec::new();
+        t.join_kept(site, &lk.keys, &mut joined);
+        assert_eq!(joined, normalize::key(&t.strip(site, text)).into_bytes());
+        // An empty template keeps everything.
+        Template::default().join_kept(0, &lk.keys, &mut joined);
+        assert_eq!(joined, normalize::key(text).into_bytes());
+    }
+}
+
+#[test]
+fn many_copies_of_one_story_keep_their_body_and_all_template_signs_whole() {
+    // Eight copies of one story (the same file in several forms) among
+    // twenty pages: its lines are on 40 % of them, yet they are one
+    // story's.
+    let body = "The minister met his colleague in Baku on Monday to talk about the pipeline.\n\
+                Both sides said the talks had gone well and would go on next month in Tbilisi.\n";
+    let mut pages: Vec<(&str, String)> = (0..8).map(|_| ("s", page(body))).collect();
+    for other in [
+        "weather",
+        "harvest",
+        "ferry",
+        "museum",
+        "orchestra",
+        "library",
+        "snow",
+        "elections",
+        "bridge",
+        "bread",
+        "boats",
+        "choir",
+    ] {
+        pages.push((
+            "s",
+            page(&format!(
+                "A story about the {other}, told at some length here."
+            )),
+        ));
+    }
+    let t = template_of(&pages);
+    let s = t.site("s").unwrap();
+    assert!(t.strip(s, &pages[0].1).contains("The minister met"));
+    // A page of nothing but template is kept whole, not emptied.
+    let lk = LineKeys::of(CHROME);
+    let mut joined = Vec::new();
+    t.join_kept(s, &lk.keys, &mut joined);
+    assert_eq!(joined, normalize::key(CHROME).into_bytes());
+    assert_eq!(t.strip(s, CHROME), CHROME);
+}
+
+#[test]
+fn recurring_lines_name_their_pages_and_stories() {
+    let mut lines = SiteLines::new(TemplateOptions::default());
+    let stories = ["Rain fell.", "Bridges fell.", "Bread rose.", "Boats sank."];
+    lines.add("b", &SiteLines::line_hashes("Only here.\n"));
+    for s in stories {
+        lines.add("a", &SiteLines::line_hashes(&page(s)));
+    }
+    assert_eq!(lines.sites(), vec![("b", 1), ("a", 4)]);
+    let found = lines.recurring();
+    // The three chrome lines of site a, on all four pages (and stories).
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .all(|r| (r.site, r.pages, r.stories, r.first_page) == (1, 4, 4, 0))
+    );
+    let text = page("Rain fell.");
+    let chrome: Vec<&str> = found
+        .iter()
+        .map(|r| SiteLines::line_of(&text, r.hash).unwrap())
+        .collect();
+    for l in CHROME.lines() {
+        assert!(chrome.contains(&l), "{l} not in {chrome:?}");
+    }
+    assert_eq!(SiteLines::line_of(&text, 1), None);
+}
+
+#[test]
+fn a_site_made_final_strips_as_the_finished_template_does() {
+    let opts = TemplateOptions {
+        sample_pages: 4,
+        ..TemplateOptions::default()
+    };
+    let (mut lazy, mut eager) = (SiteLines::new(opts), SiteLines::new(opts));
+    let mut finals = Vec::new();
+    let stories = [
+        "Rain fell.",
+        "Bridges fell.",
+        "Bread rose.",
+        "Boats sank.",
+        "Owls.",
+    ];
+    for (i, s) in stories.iter().enumerate() {
+        // Site b has three pages: never full, decided at the end.
+        for site in ["a", "b"].iter().take(if i < 3 { 2 } else { 1 }) {
+            let lines = SiteLines::line_hashes(&page(s));
+            let id = lazy.add(site, &lines);
+            let (id2, done) = eager.add_final(site, &lines);
+            assert_eq!(id, id2);
+            finals.extend(done.map(|t| (i, t)));
+        }
+    }
+    // Site a's sample filled at its fourth page, once.
+    assert_eq!(finals.len(), 1);
+    let (at, a) = &finals[0];
+    assert_eq!((*at, a.site()), (3, 0));
+    let (lazy, eager) = (lazy.finish(), eager.finish());
+    assert!(!lazy.is_empty());
+    let texts = [
+        page("A new story."),
+        CHROME.to_string(),
+        "No chrome here.\n\nAt all.".to_string(),
+        String::new(),
+        " \n\n".to_string(),
+        format!("  {CHROME}\nTail.\u{a0}\n"),
+    ];
+    for text in &texts {
+        let lk = LineKeys::of(text);
+        let mut want = Vec::new();
+        lazy.join_kept_hashed(0, &lk.keys, &lk.hashes, &mut want);
+        let mut joined = Vec::new();
+        a.join_kept_hashed(&lk.keys, &lk.hashes, &mut joined);
+        assert_eq!(joined, want, "{text:?}");
+        a.with_kept_key(text, |key, exact| {
+            assert_eq!(key, &want[..], "{text:?}");
+            assert_eq!(exact, lk.exact, "{text:?}");
+        });
+        for site in [0, 1] {
+            assert_eq!(eager.strip(site, text), lazy.strip(site, text));
+        }
+    }
+    assert_eq!(lazy.strip(0, &texts[0]), "A new story.\n");
+}
+
+#[test]
+fn only_the_sample_is_counted() {
+    let opts = TemplateOptions {
+        sample_pages: 2,
+        ..TemplateOptions::default()
+    };
+    let mut lines = SiteLines::new(opts);
+    for i in ["one", "two", "three", "four"] {
+        lines.add("s", &SiteLines::line_hashes(&page(&format!("Story {i}."))));
+    }
+    // Two sampled pages: below the three stories a template line needs.
+    assert!(lines.finish().is_empty());
+}
