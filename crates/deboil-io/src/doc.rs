@@ -450,6 +450,17 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_text_that_is_no_string_goes_to_the_full_reader() {
+        // The full reader takes the first "text" key; the one-pass reader
+        // must not skip a null one and take a later string.
+        for src in [r#"{"text":null,"text":"x"}"#, r#"{"text":1}"#] {
+            assert!(json_str::flat_object(src, "text").is_none(), "{src}");
+        }
+        let f = json_str::flat_object(r#"{"text":"a","text":null}"#, "text").unwrap();
+        assert_eq!(f.text, Some((0, "a".to_string())));
+    }
+
     proptest::proptest! {
         /// The one-pass reader takes only what serde_json reads, and reads
         /// the same fields, raw values and text from it.

@@ -169,6 +169,9 @@ pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
                     found = Some((fields.len(), s));
                     end
                 }
+                // A text that is no string (`null`, a number) goes to the full
+                // reader, which takes the first such key and says what is wrong.
+                _ if found.is_none() && key == text => return None,
                 b'"' => skip_str(b, i + 1)?,
                 b't' => lit(b, i, b"true")?,
                 b'f' => lit(b, i, b"false")?,
