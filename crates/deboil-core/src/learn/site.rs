@@ -142,6 +142,33 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
     uf
 }
 
+/// The pages story by story (copies of one story together, each story in
+/// the order of its first page, pages in input order within it), each with
+/// its story's number: what counts once per story is counted on this walk.
+fn story_walk(uf: &mut UnionFind, pages: usize) -> Vec<(u32, usize)> {
+    let group: Vec<u32> = (0..pages).map(|i| uf.find(i as u32)).collect();
+    let mut by_story: Vec<usize> = (0..pages).collect();
+    by_story.sort_by_key(|&i| (group[i], i));
+    let mut story = NONE;
+    by_story
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| {
+            if n == 0 || group[i] != group[by_story[n - 1]] {
+                story = story.wrapping_add(1);
+            }
+            (story, i)
+        })
+        .collect()
+}
+
+/// Whether `stamp` (a page or story) is new to the slot, marking it seen:
+/// counts each line once per page or story without clearing a set.
+#[inline]
+fn first_for(slot: &mut u32, stamp: u32) -> bool {
+    std::mem::replace(slot, stamp) != stamp
+}
+
 /// Words each neighbour of a line needs for the line to stand inside a
 /// story's own text.
 const INSIDE_WORDS: u16 = 12;
@@ -153,8 +180,7 @@ const INSIDE_WORDS: u16 = 12;
 fn drop_inside_text(
     pages: &[PageLines],
     num: &Numbered,
-    by_story: &[usize],
-    group: &[u32],
+    walk: &[(u32, usize)],
     freq: &mut [u32],
     need: u32,
 ) {
@@ -162,20 +188,12 @@ fn drop_inside_text(
     // Stories a line stands inside the text on; `last` counts each once.
     let mut inside = vec![0u32; freq.len()];
     let mut last = vec![NONE; freq.len()];
-    let mut story = NONE;
-    for (n, &i) in by_story.iter().enumerate() {
-        if n == 0 || group[i] != group[by_story[n - 1]] {
-            story = story.wrapping_add(1);
-        }
+    for &(story, i) in walk {
         let (lines, words) = (&num.lines[num.page(i)], &pages[i].words);
         let text = |j: usize| words[j] >= INSIDE_WORDS && !recurs(lines[j]);
         for (j, w) in lines.windows(3).enumerate() {
             let l = w[1];
-            if recurs(l)
-                && text(j)
-                && text(j + 2)
-                && std::mem::replace(&mut last[l as usize], story) != story
-            {
+            if recurs(l) && text(j) && text(j + 2) && first_for(&mut last[l as usize], story) {
                 inside[l as usize] += 1;
             }
         }
@@ -200,16 +218,15 @@ pub(super) fn learn_site(
     let mut last = vec![NONE; lines_n];
     for i in 0..pages.len() {
         for &l in &num.lines[num.page(i)] {
-            if std::mem::replace(&mut last[l as usize], i as u32) != i as u32 {
+            if first_for(&mut last[l as usize], i as u32) {
                 page_freq[l as usize] += 1;
             }
         }
     }
     let mut uf = story_groups(pages, &num, &page_freq);
     // Count each line and opening once per story: walk the pages story by story.
-    let group: Vec<u32> = (0..pages.len()).map(|i| uf.find(i as u32)).collect();
-    let mut by_story: Vec<usize> = (0..pages.len()).collect();
-    by_story.sort_by_key(|&i| (group[i], i));
+    let walk = story_walk(&mut uf, pages.len());
+    let groups = walk.last().map_or(0, |&(story, _)| story as usize + 1);
     let mut freq = vec![0u32; lines_n];
     let mut prefix_freq = vec![0u32; openings_n];
     // Per opening: the first line seen with it, and whether others differ.
@@ -217,20 +234,15 @@ pub(super) fn learn_site(
     let mut varies = vec![false; openings_n];
     last.fill(NONE);
     let mut last_opening = vec![NONE; openings_n];
-    let mut groups = 0u32;
-    for (n, &i) in by_story.iter().enumerate() {
-        if n == 0 || group[i] != group[by_story[n - 1]] {
-            groups += 1;
-        }
-        let story = groups - 1;
+    for &(story, i) in &walk {
         for k in num.page(i) {
             let (l, o) = (num.lines[k] as usize, num.openings[k]);
-            if std::mem::replace(&mut last[l], story) != story {
+            if first_for(&mut last[l], story) {
                 freq[l] += 1;
             }
             if o != NONE {
                 let o = o as usize;
-                if std::mem::replace(&mut last_opening[o], story) != story {
+                if first_for(&mut last_opening[o], story) {
                     prefix_freq[o] += 1;
                 }
                 if variant[o] == NONE {
@@ -240,11 +252,10 @@ pub(super) fn learn_site(
             }
         }
     }
-    let groups = groups as usize;
     let need = (opts.min_pages as f64)
         .max((opts.min_share * groups as f64).ceil())
         .max(2.0) as u32;
-    drop_inside_text(pages, &num, &by_story, &group, &mut freq, need);
+    drop_inside_text(pages, &num, &walk, &mut freq, need);
     let template: HashSetKeyed<u64> = (0..lines_n)
         .filter(|&l| freq[l] >= need)
         .map(|l| num.line_hash[l])
@@ -297,11 +308,7 @@ pub(super) fn learn_site(
     // A site counts a pair for every two template lines next to each other
     // on a page: small integer keys, hashed by a multiply, not SipHash.
     let mut pair_count: HashMap<(usize, usize), (u32, u32), Mixed> = HashMap::default();
-    let mut story = NONE;
-    for (n, &i) in by_story.iter().enumerate() {
-        if n == 0 || group[i] != group[by_story[n - 1]] {
-            story = story.wrapping_add(1);
-        }
+    for &(story, i) in &walk {
         let mut prev: Option<usize> = None;
         for &unit in &line_units[num.page(i)] {
             let id = (unit != NONE).then_some(unit as usize);
@@ -309,7 +316,7 @@ pub(super) fn learn_site(
                 && a != b
             {
                 let (count, last) = pair_count.entry((a.min(b), a.max(b))).or_insert((0, NONE));
-                if std::mem::replace(last, story) != story {
+                if first_for(last, story) {
                     *count += 1;
                 }
             }

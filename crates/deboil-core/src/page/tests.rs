@@ -181,23 +181,30 @@ fn features_match_their_names() {
     assert_eq!(f[1][at("after_core")], 1.0);
 }
 
+/// A short post: the article and one more sentence.
+fn post() -> String {
+    format!(
+        "{}The mayor thanked the people of the town for their patience and for all of their letters.\n",
+        article()
+    )
+}
+
+/// Comments in prose, each longer than most of the post's lines.
+const COMMENTS: [&str; 6] = [
+    "I have lived here for forty years and I can tell you that the bridge was never in such a bad state as it is now.",
+    "My father worked on the old bridge when it was built, and he always said that it would not last for a hundred years.",
+    "It is good news for the shops in the old town, which have lost a lot of their customers since the bridge was closed to lorries.",
+    "We should also think about the cyclists, who have had to use the busy road on the other side of the river for a long time.",
+    "I hope that the council will listen to the people who live near the bridge before they decide on the new design of it.",
+    "The new bridge should be wide enough for the buses, or the town will have the same problem again in twenty years from now.",
+];
+
 #[test]
 fn a_short_post_beats_a_longer_thread_of_prose_comments() {
     // The comments are prose too, and together longer than the post: the
     // run before the comments' start wins all the same.
-    let post = format!(
-        "{}The mayor thanked the people of the town for their patience and for all of their letters.\n",
-        article()
-    );
-    let comments = [
-        "I have lived here for forty years and I can tell you that the bridge was never in such a bad state as it is now.",
-        "My father worked on the old bridge when it was built, and he always said that it would not last for a hundred years.",
-        "It is good news for the shops in the old town, which have lost a lot of their customers since the bridge was closed to lorries.",
-        "We should also think about the cyclists, who have had to use the busy road on the other side of the river for a long time.",
-        "I hope that the council will listen to the people who live near the bridge before they decide on the new design of it.",
-        "The new bridge should be wide enough for the buses, or the town will have the same problem again in twenty years from now.",
-    ];
-    let thread = comments.join("\n") + "\n";
+    let post = post();
+    let thread = COMMENTS.join("\n") + "\n";
     let text = format!("{MENU}{post}5 Comments\n{}{FOOTER}", thread.repeat(3));
     let keep = kept(&PageFinder::default(), &text);
     assert_eq!(keep.len(), ARTICLE.len() + 1, "{keep:?}");
@@ -220,18 +227,9 @@ fn the_core_is_the_densest_prose() {
 fn a_thread_without_a_marker_starts_at_its_furniture() {
     // No "Comments" line: the thread is told by its furniture, a byline
     // with a clock time after each comment, recurring.
-    let post = format!(
-        "{}The mayor thanked the people of the town for their patience and for all of their letters.\n",
-        article()
-    );
-    let comments = [
-        "I have lived here for forty years and I can tell you that the bridge was never in such a bad state as it is now.",
-        "My father worked on the old bridge when it was built, and he always said that it would not last for a hundred years.",
-        "It is good news for the shops in the old town, which have lost a lot of their customers since the bridge was closed to lorries.",
-        "We should also think about the cyclists, who have had to use the busy road on the other side of the river for a long time.",
-    ];
+    let post = post();
     let names = ["Anna", "Ben", "Carla", "Dan"];
-    let thread: String = comments
+    let thread: String = COMMENTS[..4]
         .iter()
         .zip(names)
         .enumerate()

@@ -198,13 +198,7 @@ impl Dense {
             let s2 = next(s1, c[1]);
             let s3 = next(s2, c[2]);
             let s4 = next(s3, c[3]);
-            if s1.max(s2).max(s3).max(s4) >= first {
-                for (k, sk) in [s1, s2, s3, s4].into_iter().enumerate() {
-                    if sk >= first {
-                        self.report(sk, at + k + 1, &mut f);
-                    }
-                }
-            }
+            self.report4([s1, s2, s3, s4], at, &mut f);
             s = s4;
             at += 4;
         }
@@ -244,7 +238,8 @@ impl Dense {
     ) {
         let col = &self.col;
         let next = |s: u32, b: u8| -> u32 { trans[(col[b as usize] + s) as usize].into() };
-        let first = self.first_match;
+        let mut fa = |p, s, e| fa((p, s, e));
+        let mut fb = |p, s, e| fb((p, s, e));
         let (mut sa, mut sb) = (0, 0);
         let both = a.len().min(b.len()) / 4 * 4;
         let mut at = 0;
@@ -258,25 +253,28 @@ impl Dense {
             let b3 = next(b2, cb[2]);
             let a4 = next(a3, ca[3]);
             let b4 = next(b3, cb[3]);
-            if a1.max(a2).max(a3).max(a4) >= first {
-                for (k, sk) in [a1, a2, a3, a4].into_iter().enumerate() {
-                    if sk >= first {
-                        self.report(sk, at + k + 1, &mut |p, s, e| fa((p, s, e)));
-                    }
-                }
-            }
-            if b1.max(b2).max(b3).max(b4) >= first {
-                for (k, sk) in [b1, b2, b3, b4].into_iter().enumerate() {
-                    if sk >= first {
-                        self.report(sk, at + k + 1, &mut |p, s, e| fb((p, s, e)));
-                    }
-                }
-            }
+            self.report4([a1, a2, a3, a4], at, &mut fa);
+            self.report4([b1, b2, b3, b4], at, &mut fb);
             (sa, sb) = (a4, b4);
             at += 4;
         }
-        self.scan_from(trans, a, at, sa, |p, s, e| fa((p, s, e)));
-        self.scan_from(trans, b, at, sb, |p, s, e| fb((p, s, e)));
+        self.scan_from(trans, a, at, sa, fa);
+        self.scan_from(trans, b, at, sb, fb);
+    }
+
+    /// Reports the matches among four states stepped from `at` (ending at
+    /// `at + 1` to `at + 4`): one test when none is a match state, as most
+    /// steps find none.
+    #[inline(always)]
+    fn report4(&self, states: [u32; 4], at: usize, f: &mut impl FnMut(usize, usize, usize)) {
+        let first = self.first_match;
+        if states[0].max(states[1]).max(states[2]).max(states[3]) >= first {
+            for (k, sk) in states.into_iter().enumerate() {
+                if sk >= first {
+                    self.report(sk, at + k + 1, f);
+                }
+            }
+        }
     }
 
     #[cold]
