@@ -224,6 +224,58 @@ pub fn push_first(out: &mut Vec<u8>, w: u64, n: usize) {
     }
 }
 
+/// [`push_key`]'s step for sixteen bytes of printable ASCII at
+/// `bytes[i..]` (which must be there) with no doubled or leading space:
+/// appends them lowercased and returns true, or returns false (nothing
+/// written) for any other sixteen. The eight-byte step's logic, on SSE2
+/// masks (part of every x86-64).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn ascii16(
+    bytes: &[u8],
+    i: usize,
+    out: &mut Vec<u8>,
+    start_len: usize,
+    words: &mut usize,
+    spaced: &mut bool,
+    in_word: &mut bool,
+) -> bool {
+    use std::arch::x86_64::*;
+    assert!(i + 16 <= bytes.len());
+    // SAFETY: SSE2 is always there on x86-64; the load reads the 16 bytes
+    // checked above, the store writes within the capacity checked below.
+    unsafe {
+        let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
+        // Signed: bytes from 0x80 are negative, so this flags non-ASCII
+        // and the controls below 0x20 at once.
+        if _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) != 0 {
+            return false;
+        }
+        let space = _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8))) as u32;
+        let lead = space & 1 != 0 && (*spaced || out.len() == start_len);
+        if space & (space >> 1) != 0 || lead {
+            return false;
+        }
+        let word = !space & 0xFFFF;
+        let starts = word & !((word << 1) | u32::from(*in_word));
+        *words += starts.count_ones() as usize;
+        let upper = _mm_and_si128(
+            _mm_cmpgt_epi8(v, _mm_set1_epi8(b'A' as i8 - 1)),
+            _mm_cmplt_epi8(v, _mm_set1_epi8(b'Z' as i8 + 1)),
+        );
+        let lower = _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+        if out.capacity() - out.len() < 16 {
+            out.reserve(64);
+        }
+        let len = out.len();
+        _mm_storeu_si128(out.as_mut_ptr().add(len).cast(), lower);
+        out.set_len(len + 16);
+        *spaced = space >> 15 != 0;
+        *in_word = !*spaced;
+        true
+    }
+}
+
 /// Appends the key of `line` to `out` and returns its word count.
 ///
 /// Same result as the general walk (a property test checks it), but takes
@@ -240,6 +292,21 @@ pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
     let mut in_word = false;
     let mut i = 0;
     while i < bytes.len() {
+        #[cfg(target_arch = "x86_64")]
+        if i + 16 <= bytes.len()
+            && ascii16(
+                bytes,
+                i,
+                out,
+                start_len,
+                &mut words,
+                &mut spaced,
+                &mut in_word,
+            )
+        {
+            i += 16;
+            continue;
+        }
         if i + 8 <= bytes.len() {
             let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
             // Non-ASCII, or below 0x20 (tab, line breaks, controls)?

@@ -229,6 +229,7 @@ struct Scratch {
     folded: Vec<u8>,
     keys: Vec<LineKey>,
     hits: Vec<Hit>,
+    lines: Vec<plan::Line>,
 }
 
 thread_local! {
@@ -321,7 +322,9 @@ impl Cleaner {
     }
 
     fn clean_with(&self, text: &str, mask: &Mask, site: Option<&str>, s: &mut Scratch) -> Cleaned {
-        let mut lines = Vec::new();
+        // Reused from document to document, as the key buffers are.
+        let mut lines = std::mem::take(&mut s.lines);
+        lines.clear();
         split_lines(text, &mut lines);
         s.key.clear();
         s.keys.clear();
@@ -373,7 +376,9 @@ impl Cleaner {
             }
         }
         plan.apply_builtins(&self.opts, &s.key);
-        plan.emit(&self.opts)
+        let cleaned = plan.emit(&self.opts);
+        s.lines = lines;
+        cleaned
     }
 }
 

@@ -154,7 +154,10 @@ impl CleanJob {
             Err(b) => return CleanedRecord::Bad(b),
         };
         let cleaned = self.cleaner.clean(&doc.text, &doc.site);
-        let mut out = Vec::with_capacity(cleaned.text.len() + 64);
+        // The record's length: the other fields come along, and the text
+        // is written with at most its original escapes (more room than
+        // the cleaned text alone, which would grow once or twice).
+        let mut out = Vec::with_capacity(rec.bytes.len().max(cleaned.text.len()) + 64);
         match kind {
             OutKind::Jsonl => doc.write_jsonl(&cleaned.text, &mut out),
             OutKind::Mirror => match rec.input.format {
