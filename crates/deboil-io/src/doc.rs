@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use deboil_core::clean::Cleaned;
 use deboil_core::rules::site_name;
 
 use crate::json_str;
@@ -57,6 +58,10 @@ pub struct Document<'a> {
     /// in each nested object on its path (none for a top-level text).
     text_index: usize,
     text_nested: Vec<usize>,
+    /// Where the text's line breaks are in its field's raw value, when
+    /// every escape is as [`json_str::write_escaped`] writes it (a
+    /// top-level text).
+    text_breaks: Option<json_str::Breaks>,
 }
 
 /// A JSON object key, borrowed when it holds no escapes.
@@ -258,6 +263,16 @@ fn write_replaced(raw: Raw, steps: &[usize], text: &str, out: &mut Vec<u8>) {
 }
 
 fn write_object(fields: &Object, at: usize, rest: &[usize], text: &str, out: &mut Vec<u8>) {
+    write_fields(fields, at, out, |v, out| write_replaced(v, rest, text, out));
+}
+
+/// Writes `fields` as an object, the value at `at` by `value`.
+fn write_fields(
+    fields: &Object,
+    at: usize,
+    out: &mut Vec<u8>,
+    mut value: impl FnMut(Raw, &mut Vec<u8>),
+) {
     out.push(b'{');
     for (i, (k, v)) in fields.iter().enumerate() {
         if i > 0 {
@@ -266,7 +281,7 @@ fn write_object(fields: &Object, at: usize, rest: &[usize], text: &str, out: &mu
         json_str::write_escaped(&k.0, out);
         out.push(b':');
         if i == at {
-            write_replaced(v, rest, text, out);
+            value(v, out);
         } else {
             out.extend_from_slice(v.as_bytes());
         }
@@ -292,6 +307,7 @@ impl<'a> Document<'a> {
                     fields: None,
                     text_index: 0,
                     text_nested: Vec::new(),
+                    text_breaks: None,
                 })
             }
             Format::Jsonl => Self::parse_json(rec, names, fallback_site),
@@ -326,17 +342,18 @@ impl<'a> Document<'a> {
         })?;
         let pre = pre
             .take()
-            .filter(|(i, _)| text_nested.is_empty() && Some(*i) == text_index);
-        let text = pre
-            .map(|(_, s)| s)
-            .or_else(|| as_str(raw_text))
-            .ok_or_else(|| {
-                BadRecord::at(
-                    line,
-                    None,
-                    format!("text field `{}` is not a string", names.text),
-                )
-            })?;
+            .filter(|(i, ..)| text_nested.is_empty() && Some(*i) == text_index);
+        let (pre, text_breaks) = match pre {
+            Some((_, s, e)) => (Some(s), e),
+            None => (None, None),
+        };
+        let text = pre.or_else(|| as_str(raw_text)).ok_or_else(|| {
+            BadRecord::at(
+                line,
+                None,
+                format!("text field `{}` is not a string", names.text),
+            )
+        })?;
         let id = get(&fields, &names.id)
             .and_then(id_of)
             .unwrap_or_else(|| format!("{}:{}", rec.input.input.name, line));
@@ -363,6 +380,7 @@ impl<'a> Document<'a> {
             fields: Some(fields),
             text_index: text_index.expect("set when the text was found"),
             text_nested,
+            text_breaks,
         })
     }
 
@@ -386,6 +404,31 @@ impl<'a> Document<'a> {
     pub fn field_text(&self, name: &str) -> Option<String> {
         let raw = get(self.fields.as_ref()?, name)?;
         as_str(raw).or_else(|| Some(raw.to_string()))
+    }
+
+    /// [`Document::write_jsonl`] with the text `cleaned` made of it: the
+    /// same bytes, but the lines cleaning left whole are copied as the
+    /// record wrote them (when it escaped its text as this writes it), not
+    /// escaped again.
+    pub fn write_cleaned(&self, cleaned: &Cleaned, out: &mut Vec<u8>) {
+        let (Some(fields), Some(breaks)) = (&self.fields, &self.text_breaks) else {
+            return self.write_jsonl(&cleaned.text, out);
+        };
+        if cleaned.text == self.text {
+            return self.write_jsonl(&cleaned.text, out);
+        }
+        let kept = cleaned
+            .lines
+            .iter()
+            .filter_map(|f| Some((f.orig.start, f.out.clone()?)));
+        let mut kept = Some(kept);
+        write_fields(fields, self.text_index, out, |raw, out| {
+            // The raw value is the token the text was read from.
+            let body = &raw[1..raw.len() - 1];
+            let kept = kept.take().expect("one text field");
+            json_str::write_escaped_from(&cleaned.text, &self.text, body, breaks, kept, out);
+        });
+        out.push(b'\n');
     }
 
     /// Writes the document as one JSONL line with `text` in place of its text.
@@ -458,7 +501,7 @@ mod tests {
             assert!(json_str::flat_object(src, "text").is_none(), "{src}");
         }
         let f = json_str::flat_object(r#"{"text":"a","text":null}"#, "text").unwrap();
-        assert_eq!(f.text, Some((0, "a".to_string())));
+        assert_eq!(f.text, Some((0, "a".to_string(), Some(Default::default()))));
     }
 
     proptest::proptest! {
@@ -475,8 +518,14 @@ mod tests {
                 let ours: Vec<(&str, &str)> = f.fields.clone();
                 let theirs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.0.as_ref(), *v)).collect();
                 proptest::prop_assert_eq!(ours, theirs);
-                if let Some((i, text)) = f.text {
+                if let Some((i, text, breaks)) = f.text {
                     proptest::prop_assert_eq!(Some(i), position(&fields, "text"));
+                    if breaks.is_some() {
+                        // Escapes as written: the token is the text written again.
+                        let mut again = Vec::new();
+                        json_str::write_escaped(&text, &mut again);
+                        proptest::prop_assert_eq!(&again[..], fields[i].1.as_bytes());
+                    }
                     proptest::prop_assert_eq!(Some(text), serde_json::from_str::<String>(fields[i].1).ok());
                 }
             }

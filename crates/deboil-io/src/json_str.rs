@@ -127,9 +127,17 @@ fn load(b: &[u8], i: usize) -> u64 {
 
 /// Appends `s` as a JSON string, escaped as `serde_json::to_writer` does.
 pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
-    let b = s.as_bytes();
-    out.reserve(b.len() + 2);
+    out.reserve(s.len() + 2);
     out.push(b'"');
+    write_body(s, out);
+    out.push(b'"');
+}
+
+/// Appends `s` escaped as [`write_escaped`] does, without the quotes.
+/// Each character is escaped alone, so pieces escaped one after another
+/// give the escape of the whole.
+fn write_body(s: &str, out: &mut Vec<u8>) {
+    let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
         if i + 16 <= b.len() {
@@ -179,6 +187,97 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
         push_first(out, u64::from(u16::from_le_bytes(*esc)), 2);
         i += 1;
     }
+}
+
+/// The bytes [`write_escaped`] writes for the byte `c` of a string.
+#[inline]
+fn escaped_len(c: u8) -> usize {
+    match c {
+        b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0C => 2,
+        0..0x20 => 6,
+        _ => 1,
+    }
+}
+
+/// Where a string token's line breaks are, when every escape in it is the
+/// one [`write_escaped`] writes for its character (so the token's body is
+/// the escape of its string, piece by piece): for each line break, the
+/// offsets just after it in the string and in the body. Only line breaks:
+/// text stored as UTF-16 by mistake has an escape every other letter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Breaks {
+    after: Vec<(u32, u32)>,
+}
+
+impl Breaks {
+    /// The body offsets of `original[start..end]`, a piece that starts a
+    /// line, or `None` when it starts none; `*cur`, the first break not
+    /// before `start`, moves on as pieces come in order.
+    fn body_range(
+        &self,
+        original: &[u8],
+        body_len: usize,
+        start: usize,
+        end: usize,
+        cur: &mut usize,
+    ) -> Option<(usize, usize)> {
+        let at = |k: usize| self.after.get(k).map(|&(s, r)| (s as usize, r as usize));
+        while at(*cur).is_some_and(|(s, _)| s < start) {
+            *cur += 1;
+        }
+        let a = match start {
+            0 => 0,
+            _ => match at(*cur) {
+                Some((s, r)) if s == start => r,
+                _ => return None,
+            },
+        };
+        // Back from the next break (or the end) over what lies between:
+        // trailing space and the break itself, as written.
+        let (next, next_raw) = (*cur..)
+            .map_while(at)
+            .find(|&(s, _)| s > end)
+            .unwrap_or((original.len(), body_len));
+        let gap: usize = original[end..next].iter().map(|&c| escaped_len(c)).sum();
+        Some((a, next_raw - gap))
+    }
+}
+
+/// Appends `text` as [`write_escaped`] does, copying what it can from
+/// `body`, the body of the token `original` was read from (with its
+/// [`Breaks`]): each of `pieces`, `(o, r)`, says that `text[r]` may be
+/// `original[o..]`; where it is and starts a line, its bytes as written in
+/// the record are copied, not escaped again. The pieces come in increasing
+/// order of both.
+pub fn write_escaped_from(
+    text: &str,
+    original: &str,
+    body: &str,
+    breaks: &Breaks,
+    pieces: impl IntoIterator<Item = (usize, std::ops::Range<usize>)>,
+    out: &mut Vec<u8>,
+) {
+    out.reserve(text.len() + 2);
+    out.push(b'"');
+    let (mut at, mut cur) = (0, 0);
+    for (o, r) in pieces {
+        match &text[at..r.start] {
+            // Between kept lines, mostly.
+            "\n" => out.extend_from_slice(b"\\n"),
+            gap => write_body(gap, out),
+        }
+        let piece = &text.as_bytes()[r.clone()];
+        let end = o + piece.len();
+        let copied = (original.as_bytes().get(o..end) == Some(piece))
+            .then(|| breaks.body_range(original.as_bytes(), body.len(), o, end, &mut cur))
+            .flatten();
+        match copied {
+            Some((a, b)) => out.extend_from_slice(&body.as_bytes()[a..b]),
+            None => write_body(&text[r.clone()], out),
+        }
+        at = r.end;
+    }
+    write_body(&text[at..], out);
     out.push(b'"');
 }
 
@@ -190,7 +289,7 @@ pub fn unescape(raw: &str) -> Option<String> {
     if !raw.starts_with('"') {
         return None;
     }
-    let (s, end) = unescape_from(raw, 1)?;
+    let (s, end) = unescape_from::<false>(raw, 1, &mut Vec::new())?;
     (end == raw.len()).then_some(s)
 }
 
@@ -201,8 +300,10 @@ pub fn unescape(raw: &str) -> Option<String> {
 pub struct FlatObject<'a> {
     /// Keys and raw values, in order.
     pub fields: Vec<(&'a str, &'a str)>,
-    /// The index of the first field named `text` and its string, when it is one.
-    pub text: Option<(usize, String)>,
+    /// The index of the first field named `text` and its string, when it
+    /// is one, and where its line breaks are when its escapes are as
+    /// [`write_escaped`] writes them.
+    pub text: Option<(usize, String, Option<Breaks>)>,
 }
 
 /// Reads `src` as one JSON object whose values are strings, numbers,
@@ -238,9 +339,17 @@ pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
             i = skip_ws(b, i + 1);
             let v_start = i;
             i = match *b.get(i)? {
+                b'"' if found.is_none() && key == text && src.len() < u32::MAX as usize => {
+                    // Room for a few dozen lines: no regrowth in most texts.
+                    let mut after = Vec::with_capacity(32);
+                    let (s, end) = unescape_from::<true>(src, i + 1, &mut after)?;
+                    let canonical = after.last() != Some(&NOT_AS_WRITTEN);
+                    found = Some((fields.len(), s, canonical.then_some(Breaks { after })));
+                    end
+                }
                 b'"' if found.is_none() && key == text => {
-                    let (s, end) = unescape_from(src, i + 1)?;
-                    found = Some((fields.len(), s));
+                    let (s, end) = unescape_from::<false>(src, i + 1, &mut Vec::new())?;
+                    found = Some((fields.len(), s, None));
                     end
                 }
                 // A text that is no string (`null`, a number) goes to the full
@@ -367,10 +476,23 @@ fn escape(b: &[u8], i: usize) -> Option<(char, usize)> {
     Some((c, 2))
 }
 
+/// Ends a list of breaks whose token holds an escape [`write_escaped`]
+/// does not write (`\/`, `\u00e9`, a surrogate pair, upper case hex).
+const NOT_AS_WRITTEN: (u32, u32) = (u32::MAX, u32::MAX);
+
 /// The string whose body starts at `b[i]` and the index after its closing
-/// quote, or `None` (see [`unescape`]).
-fn unescape_from(src: &str, mut i: usize) -> Option<(String, usize)> {
+/// quote, or `None` (see [`unescape`]). With `TRACK`, `after` gets the line
+/// breaks as [`Breaks`] lists them (offsets from the body's start), ended
+/// by [`NOT_AS_WRITTEN`] at the first escape that is not as written.
+fn unescape_from<const TRACK: bool>(
+    src: &str,
+    mut i: usize,
+    after: &mut Vec<(u32, u32)>,
+) -> Option<(String, usize)> {
     let b = src.as_bytes();
+    let start = i;
+    // Whether breaks are still listed (no escape so far was not as written).
+    let mut listing = TRACK;
     let mut out: Vec<u8> = Vec::with_capacity(b.len() - i + 8);
     loop {
         if i + 16 <= b.len() {
@@ -399,12 +521,33 @@ fn unescape_from(src: &str, mut i: usize) -> Option<(String, usize)> {
                     out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
                 }
                 i += 6;
+                // Written so: a control character with no short escape, in
+                // lower case hex.
+                // Below 0x20 only the last digit can be a letter.
+                if listing
+                    && (v >= 0x20
+                        || matches!(v, 0x08 | 0x09 | 0x0A | 0x0C | 0x0D)
+                        || b[i - 1].is_ascii_uppercase())
+                {
+                    listing = false;
+                    after.push(NOT_AS_WRITTEN);
+                }
             }
             b'\\' => {
                 let (c, len) = escape(b, i)?;
                 let mut utf8 = [0; 4];
                 out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
                 i += len;
+                if listing {
+                    // Written so: the two-byte escapes but `\/`.
+                    if len != 2 || c == '/' {
+                        listing = false;
+                        after.push(NOT_AS_WRITTEN);
+                    } else if c == '\n' {
+                        // Offsets fit: the caller tracks tokens under 4 GiB.
+                        after.push((out.len() as u32, (i - start) as u32));
+                    }
+                }
             }
             b'"' => {
                 // SAFETY: `out` holds runs of `src` (a `str`) that start and
@@ -446,7 +589,44 @@ mod tests {
             proptest::prop_assert_eq!(unescape(&token), Some(s.clone()));
             let object = format!("{{\"text\":{token},\"id\":{token}}}");
             let flat = flat_object(&object, "text").unwrap();
-            proptest::prop_assert_eq!(flat.text, Some((0, s)));
+            let (at, text, breaks) = flat.text.unwrap();
+            proptest::prop_assert_eq!((at, text), (0, s));
+            proptest::prop_assert!(breaks.is_some(), "written so, so listed");
+        }
+
+        /// Copying the kept lines from the token as written gives the bytes
+        /// that escaping the cleaned text again gives: lines dropped, kept,
+        /// cut at the end, changed, in any mix.
+        #[test]
+        fn copied_pieces_write_what_escaping_writes(
+            s in "([ -~é😀\u{1}\u{7f}\t\"\\\\]{0,30}\n?){0,8}",
+            fates in proptest::collection::vec(0u8..4, 8),
+        ) {
+            let token = serde_json::to_string(&s).unwrap();
+            let object = format!("{{\"text\":{token}}}");
+            let flat = flat_object(&object, "text").unwrap();
+            let (_, text, breaks) = flat.text.unwrap();
+            let breaks = breaks.unwrap();
+            let (mut cleaned, mut pieces, mut pos) = (String::new(), Vec::new(), 0);
+            for (n, line) in text.split('\n').enumerate() {
+                let piece = match fates[n % fates.len()] {
+                    0 => None,
+                    1 => Some(line.to_string()),
+                    2 => Some(line.trim_end_matches(['"', ' ', 't']).to_string()),
+                    _ => Some(format!("{line}x")),
+                };
+                if let Some(p) = piece {
+                    if !cleaned.is_empty() {
+                        cleaned.push('\n');
+                    }
+                    pieces.push((pos, cleaned.len()..cleaned.len() + p.len()));
+                    cleaned.push_str(&p);
+                }
+                pos += line.len() + 1;
+            }
+            let mut ours = Vec::new();
+            write_escaped_from(&cleaned, &text, &token[1..token.len() - 1], &breaks, pieces, &mut ours);
+            proptest::prop_assert_eq!(ours, serde_json::to_vec(&cleaned).unwrap());
         }
 
         /// Any token serde_json reads, read the same, or left to it.

@@ -159,10 +159,10 @@ impl CleanJob {
         // the cleaned text alone, which would grow once or twice).
         let mut out = Vec::with_capacity(rec.bytes.len().max(cleaned.text.len()) + 64);
         match kind {
-            OutKind::Jsonl => doc.write_jsonl(&cleaned.text, &mut out),
+            OutKind::Jsonl => doc.write_cleaned(&cleaned, &mut out),
             OutKind::Mirror => match rec.input.format {
                 Format::Text => out.extend_from_slice(cleaned.text.as_bytes()),
-                Format::Jsonl => doc.write_jsonl(&cleaned.text, &mut out),
+                Format::Jsonl => doc.write_cleaned(&cleaned, &mut out),
             },
             OutKind::Diff => {
                 let mut s = String::new();
