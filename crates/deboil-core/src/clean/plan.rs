@@ -71,11 +71,15 @@ impl<'a> Plan<'a> {
 
     /// Removes the still-kept lines of `range` for `cause`, as one removal.
     pub fn remove_lines(&mut self, range: Range<usize>, cause: Cause) {
-        let fresh: Vec<usize> = range.filter(|&i| self.removed[i].is_none()).collect();
-        if let (Some(&first), Some(&last)) = (fresh.first(), fresh.last()) {
-            for &i in &fresh {
+        let (mut first, mut last) = (None, 0);
+        for i in range {
+            if self.removed[i].is_none() {
                 self.removed[i] = Some(cause);
+                first.get_or_insert(i);
+                last = i;
             }
+        }
+        if let Some(first) = first {
             self.removals.push(Removal {
                 cause,
                 start: self.lines[first].start,
@@ -263,20 +267,26 @@ impl<'a> Plan<'a> {
                 });
                 continue;
             }
-            piece.clear();
-            let mut pos = l.start;
             let mut cut_by = None;
-            while let Some(&&(li, s, e, r)) = spans.peek() {
-                if li != i {
-                    break;
+            let mut content: &str = match spans.peek() {
+                Some(sp) if sp.0 == i => {
+                    piece.clear();
+                    let mut pos = l.start;
+                    while let Some(&&(li, s, e, r)) = spans.peek() {
+                        if li != i {
+                            break;
+                        }
+                        piece.push_str(&self.text[pos..s]);
+                        pos = e;
+                        cut_by = Some(r);
+                        spans.next();
+                    }
+                    piece.push_str(&self.text[pos..l.end]);
+                    &piece
                 }
-                piece.push_str(&self.text[pos..s]);
-                pos = e;
-                cut_by = Some(r);
-                spans.next();
-            }
-            piece.push_str(&self.text[pos..l.end]);
-            let mut content: &str = &piece;
+                // No span on the line: its text as it is, not copied.
+                _ => &self.text[l.start..l.end],
+            };
             if cut_by.is_some() && content.trim().is_empty() {
                 // A span left nothing but whitespace: the line goes too.
                 fates.push(LineFate {
