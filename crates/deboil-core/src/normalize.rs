@@ -224,6 +224,18 @@ pub fn push_first(out: &mut Vec<u8>, w: u64, n: usize) {
     }
 }
 
+/// The number of bits set in each byte value.
+#[cfg(target_arch = "x86_64")]
+const POP8: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (i as u8).count_ones() as u8;
+        i += 1;
+    }
+    t
+};
+
 /// [`push_key`]'s step for sixteen bytes of printable ASCII at
 /// `bytes[i..]` (which must be there) with no doubled or leading space:
 /// appends them lowercased and returns true, or returns false (nothing
@@ -258,7 +270,8 @@ fn ascii16(
         }
         let word = !space & 0xFFFF;
         let starts = word & !((word << 1) | u32::from(*in_word));
-        *words += starts.count_ones() as usize;
+        // Two table looks: no popcount instruction in the baseline target.
+        *words += usize::from(POP8[(starts & 0xFF) as usize] + POP8[(starts >> 8) as usize]);
         let upper = _mm_and_si128(
             _mm_cmpgt_epi8(v, _mm_set1_epi8(b'A' as i8 - 1)),
             _mm_cmplt_epi8(v, _mm_set1_epi8(b'Z' as i8 + 1)),

@@ -509,6 +509,12 @@ fn unescape_from<const TRACK: bool>(
             }
         }
         match *b.get(i)? {
+            // The NUL of text stored as UTF-16 by mistake (one every other
+            // letter): the commonest `\u` escape, and written so.
+            b'\\' if b.get(i..i + 6) == Some(b"\\u0000") => {
+                out.push(0);
+                i += 6;
+            }
             // `\u00XX` for an ASCII character: most escapes in text that
             // was stored as UTF-16 by mistake, one NUL every other letter.
             b'\\' if b.get(i + 1..i + 4) == Some(b"u00") && i + 6 <= b.len() => {
