@@ -154,9 +154,9 @@ impl CleanJob {
             Err(b) => return CleanedRecord::Bad(b),
         };
         let cleaned = self.cleaner.clean(&doc.text, &doc.site);
-        // The record's length: the other fields come along, and the text
-        // is written with at most its original escapes (more room than
-        // the cleaned text alone, which would grow once or twice).
+        // Room for the record as read: the other fields come along and the
+        // cleaned text is escaped again, which the text's size alone did
+        // not hold (the buffer grew once or twice a record).
         let mut out = Vec::with_capacity(rec.bytes.len().max(cleaned.text.len()) + 64);
         match kind {
             OutKind::Jsonl => doc.write_cleaned(&cleaned, &mut out),
