@@ -1,26 +1,55 @@
-//! The phrase automaton: the `aho-corasick` crate's DFA, copied into a
-//! table laid out for the scan, and stepped byte by byte. Past a size the
-//! matcher uses the crate's searcher instead (see [`Dense::build`]).
+//! The phrase automaton: an Aho-Corasick DFA built here, laid out for
+//! the scan, and stepped byte by byte. Past a size the matcher uses the
+//! `aho-corasick` crate's searcher instead (see [`Dense::build`]).
 //!
-//! Its matches are those of `aho_corasick` with `MatchKind::Standard`,
-//! overlapping: every occurrence of every pattern (a property test checks
-//! it). A scan is a chain of dependent table loads, so it runs at the
-//! latency of one load a byte, and that depends on where the states a text
-//! visits lie. The crate's table (4.8 MB for the default rules: rows of
-//! 128 four-byte entries, match states first) spreads them over far more
-//! cache lines than L1 and L2 hold: two thirds of the scan's time went
-//! waiting on misses. Here the table is stored by column (all states' next
-//! state on one byte class together), states are numbered breadth first
-//! (the shallow states most bytes land in sit together in each column),
-//! and an entry is two bytes when the states allow: 1.6 MB for the default
-//! rules, of which a text touches a few hundred KB.
-
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
+//! A scan is a chain of dependent table loads, so it runs at the latency
+//! of one load a byte, and that depends on where the states a text visits
+//! lie. The table is stored by column (all states' next state on one byte
+//! class together), states are numbered breadth first (the shallow states
+//! most bytes land in sit together in each column), and an entry is two
+//! bytes when the states allow.
+//!
+//! Most patterns need not be looked for everywhere ([`Starts`]): nearly
+//! every phrase of the rules counts only after a non-word character (a
+//! phrase must not continue a word), and so do many regex triggers. The
+//! automaton follows those only from such places, so inside a word it
+//! follows only the few patterns that may start there, not every pattern
+//! that some suffix of the word begins (the plain automaton's "ap" in
+//! "happen"): fewer states are visited and fewer matches need checking.
+//! It is Aho-Corasick over the text with a mark after each byte of
+//! `after` (and at its start), the held patterns with a mark in front:
+//! the marks are folded into the table, one load a byte as before.
+//!
+//! Its matches are every occurrence of every pattern, but those of held
+//! patterns that start elsewhere than at the text's start or after a byte
+//! of `after`, reported by end (property tests check them against
+//! `aho_corasick`'s overlapping matches, filtered).
 
 /// The most table entries (states times byte classes) built: 16 MiB.
 const MAX_ENTRIES: usize = 4 << 20;
+
+/// Where occurrences of the patterns are looked for: those of patterns
+/// with `held[p]` only at the text's start and right after a byte of
+/// `after`, the others everywhere.
+#[derive(Debug, Clone)]
+pub(super) struct Starts {
+    pub after: [bool; 256],
+    pub held: Vec<bool>,
+}
+
+#[cfg(test)]
+impl Starts {
+    /// Every pattern everywhere: a plain Aho-Corasick automaton.
+    pub fn anywhere() -> Starts {
+        Starts {
+            after: [false; 256],
+            held: Vec::new(),
+        }
+    }
+}
+
+/// The mark, as a byte no UTF-8 text holds.
+const MARK: u8 = 0xFF;
 
 /// The transitions: `t[col[b] + s]` is the state after `s` on byte `b`.
 #[derive(Debug)]
@@ -33,7 +62,8 @@ enum Table {
 #[derive(Debug)]
 pub(super) struct Dense {
     /// Where the column of each byte's class starts in the table (bytes in
-    /// no pattern share a class).
+    /// no pattern share a class, or two: those a match may start after and
+    /// the others).
     col: [u32; 256],
     table: Table,
     /// States from here on end at least one pattern (they are numbered last).
@@ -46,106 +76,130 @@ pub(super) struct Dense {
 }
 
 impl Dense {
-    /// The automaton of `patterns`, or `None` when its table would pass
-    /// [`MAX_ENTRIES`] or a pattern is empty.
-    pub fn build<P: AsRef<[u8]>>(patterns: &[P]) -> Option<Dense> {
-        let mut seen = [false; 256];
-        let mut bytes = 0;
-        for p in patterns {
+    /// The automaton of `patterns` looking for them at `starts`, or `None`
+    /// when its table would pass [`MAX_ENTRIES`] or a pattern is empty
+    /// (or holds the byte 0xFF, which no text does).
+    pub fn build<P: AsRef<[u8]>>(patterns: &[P], starts: &Starts) -> Option<Dense> {
+        let after = &starts.after;
+        // The patterns as the marked text holds them.
+        let mut marked: Vec<Vec<u8>> = Vec::with_capacity(patterns.len());
+        for (i, p) in patterns.iter().enumerate() {
             let p = p.as_ref();
-            if p.is_empty() {
+            if p.is_empty() || p.contains(&MARK) {
                 return None;
             }
-            bytes += p.len();
+            let mut m = Vec::with_capacity(p.len() + 4);
+            if starts.held.get(i).copied().unwrap_or(false) {
+                m.push(MARK);
+            }
             for &b in p {
-                seen[b as usize] = true;
+                m.push(b);
+                if after[b as usize] {
+                    m.push(MARK);
+                }
+            }
+            marked.push(m);
+        }
+        let mut seen = [false; 256];
+        for &b in marked.iter().flatten() {
+            seen[b as usize] = true;
+        }
+        seen[MARK as usize] = true;
+        // Every byte in a pattern has its own class; the others share
+        // one, or two when some are followed by a mark.
+        let mut class = [0usize; 256];
+        let mut rep: Vec<u8> = Vec::new();
+        for group in [true, false] {
+            let members = |b: usize| !seen[b] && after[b] == group;
+            if let Some(first) = (0..256).find(|&b| members(b)) {
+                for b in (0..256).filter(|&b| members(b)) {
+                    class[b] = rep.len();
+                }
+                rep.push(first as u8);
             }
         }
-        let classes = 1 + seen.iter().filter(|&&s| s).count();
-        if (bytes + 1).saturating_mul(classes) > MAX_ENTRIES {
-            return None;
-        }
-        let dfa = DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Unanchored)
-            .byte_classes(true)
-            .prefilter(false)
-            .build(patterns)
-            .ok()?;
-        // One byte standing for each class: every byte in a pattern has its
-        // own, the others (when there are any) share class 0.
-        let mut class = [0usize; 256];
-        let mut rep: Vec<u8> = (0..=255u8)
-            .find(|&b| !seen[b as usize])
-            .into_iter()
-            .collect();
         for b in 0..=255u8 {
             if seen[b as usize] {
                 class[b as usize] = rep.len();
                 rep.push(b);
             }
         }
-        let rep = &rep[..];
-        // Breadth first from the start; the crate's ids, premultiplied, index `num`.
-        let start = dfa.start_state(Anchored::No).ok()?;
-        const NONE: u32 = u32::MAX;
-        let mut num: Vec<u32> = Vec::new();
-        let mark = |num: &mut Vec<u32>, s: StateID| -> bool {
-            let i = s.as_usize();
-            if i >= num.len() {
-                num.resize(i + 1, NONE);
+        let k = rep.len();
+        let bytes: usize = marked.iter().map(Vec::len).sum();
+        if (bytes + 1).saturating_mul(k) > MAX_ENTRIES {
+            return None;
+        }
+        let (delta, outs) = aho_corasick(&marked, &class, k);
+        let mark = class[MARK as usize];
+        // A byte of `after` and the mark after it: one step.
+        let step = |s: usize, c: usize| {
+            let t = delta[s * k + c] as usize;
+            if after[rep[c] as usize] {
+                delta[t * k + mark] as usize
+            } else {
+                t
             }
-            std::mem::replace(&mut num[i], 0) == NONE
         };
+        // The states the marked text can reach, breadth first from the
+        // start (the root and a mark); the mark's class is no column.
+        const NONE: u32 = u32::MAX;
+        let start = delta[mark] as usize;
+        let mut num = vec![NONE; outs.len()];
+        num[start] = 0;
         let mut order = vec![start];
-        mark(&mut num, start);
         let mut at = 0;
         while at < order.len() {
             let s = order[at];
             at += 1;
-            for &b in rep {
-                let t = dfa.next_state(Anchored::No, s, b);
-                if mark(&mut num, t) {
+            for c in (0..k).filter(|&c| c != mark) {
+                let t = step(s, c);
+                if num[t] == NONE {
+                    num[t] = 0;
                     order.push(t);
                 }
             }
         }
         // Match states last, so one comparison tells a match.
-        let (plain, matching): (Vec<_>, Vec<_>) =
-            order.into_iter().partition(|&s| !dfa.is_match(s));
+        let (plain, matching): (Vec<usize>, Vec<usize>) =
+            order.into_iter().partition(|&s| outs[s].is_empty());
+        if matching.first() == Some(&start) {
+            return None; // no empty pattern, so the start matches nothing
+        }
         let states = plain.len() + matching.len();
         for (i, &s) in plain.iter().chain(&matching).enumerate() {
-            num[s.as_usize()] = i as u32;
+            num[s] = i as u32;
         }
-        let next = |s: StateID, b: u8| num[dfa.next_state(Anchored::No, s, b).as_usize()];
         let all = || plain.iter().chain(&matching);
+        let cols: Vec<usize> = (0..k).filter(|&c| c != mark).collect();
+        let next = |s: usize, c: usize| num[step(s, c)];
         let table = if states <= 1 << 16 {
             Table::Narrow(
-                rep.iter()
-                    .flat_map(|&b| all().map(move |&s| next(s, b) as u16))
+                cols.iter()
+                    .flat_map(|&c| all().map(move |&s| next(s, c) as u16))
                     .collect(),
             )
         } else {
             Table::Wide(
-                rep.iter()
-                    .flat_map(|&b| all().map(move |&s| next(s, b)))
+                cols.iter()
+                    .flat_map(|&c| all().map(move |&s| next(s, c)))
                     .collect(),
             )
         };
         let mut col = [0u32; 256];
         for b in 0..256 {
-            col[b] = (class[b] * states) as u32;
+            let c = cols.iter().position(|&c| c == class[b]).unwrap_or(0);
+            col[b] = (c * states) as u32;
         }
-        let mut outs = Vec::with_capacity(matching.len());
         let mut pats = Vec::new();
-        for &s in &matching {
-            let from = pats.len() as u32;
-            for i in 0..dfa.match_len(s) {
-                let p = dfa.match_pattern(s, i);
-                pats.push((p.as_u32(), dfa.pattern_len(p) as u32));
-            }
-            outs.push((from, pats.len() as u32));
-        }
+        let outs = matching
+            .iter()
+            .map(|&s| {
+                let from = pats.len() as u32;
+                let len = |p: u32| patterns[p as usize].as_ref().len() as u32;
+                pats.extend(outs[s].iter().map(|&p| (p, len(p))));
+                (from, pats.len() as u32)
+            })
+            .collect();
         Some(Dense {
             col,
             table,
@@ -286,13 +340,60 @@ impl Dense {
     }
 }
 
+/// The Aho-Corasick DFA of `patterns` over byte classes: its transitions
+/// (`delta[s * k + c]`, the root is state 0) and the patterns each state
+/// ends, overlapping ones included.
+fn aho_corasick(patterns: &[Vec<u8>], class: &[usize; 256], k: usize) -> (Vec<u32>, Vec<Vec<u32>>) {
+    const NONE: u32 = u32::MAX;
+    // The trie's children first; entries left NONE become transitions.
+    let mut delta = vec![NONE; k];
+    let mut outs: Vec<Vec<u32>> = vec![Vec::new()];
+    for (i, p) in patterns.iter().enumerate() {
+        let mut s = 0;
+        for &b in p {
+            let at = s * k + class[b as usize];
+            s = match delta[at] {
+                NONE => {
+                    let n = outs.len();
+                    delta[at] = n as u32;
+                    delta.extend(std::iter::repeat_n(NONE, k));
+                    outs.push(Vec::new());
+                    n
+                }
+                t => t as usize,
+            };
+        }
+        outs[s].push(i as u32);
+    }
+    // Breadth first, each node's failure state (the longest proper suffix
+    // in the trie) before it, so its row is complete when needed.
+    let mut fail = vec![0u32; outs.len()];
+    let mut queue = std::collections::VecDeque::from([0usize]);
+    while let Some(u) = queue.pop_front() {
+        let f = fail[u] as usize;
+        for c in 0..k {
+            let t = delta[u * k + c];
+            if t == NONE {
+                delta[u * k + c] = if u == 0 { 0 } else { delta[f * k + c] };
+                continue;
+            }
+            let t = t as usize;
+            fail[t] = if u == 0 { 0 } else { delta[f * k + c] };
+            let inherited = outs[fail[t] as usize].clone();
+            outs[t].extend(inherited);
+            queue.push_back(t);
+        }
+    }
+    (delta, outs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use aho_corasick::{AhoCorasick, MatchKind};
 
     fn ours(pats: &[String], text: &str) -> Vec<(usize, usize, usize)> {
-        let d = Dense::build(pats).unwrap();
+        let d = Dense::build(pats, &Starts::anywhere()).unwrap();
         let mut v = Vec::new();
         d.for_each(text.as_bytes(), |p, s, e| v.push((p, s, e)));
         v.sort_unstable();
@@ -324,12 +425,36 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn finds_held_patterns_only_at_start_places(
+            pats in proptest::collection::vec("[ab. é]{1,5}", 1..12),
+            held in proptest::collection::vec(proptest::bool::ANY, 12),
+            text in "[abc. é]{0,40}",
+            after in proptest::collection::vec(proptest::bool::ANY, 7),
+        ) {
+            // The bytes of the texts, each followed by a start place or not.
+            let mut starts = Starts { after: [false; 256], held };
+            for (i, b) in b"abc. ".iter().chain("\u{e9}".as_bytes()).enumerate() {
+                starts.after[*b as usize] = after[i];
+            }
+            let d = Dense::build(&pats, &starts).unwrap();
+            let mut got = Vec::new();
+            d.for_each(text.as_bytes(), |p, s, e| got.push((p, s, e)));
+            got.sort_unstable();
+            let t = text.as_bytes();
+            let mut want = theirs(&pats, &text);
+            want.retain(|&(p, s, _)| !starts.held[p] || s == 0 || starts.after[t[s - 1] as usize]);
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
         fn two_at_once_finds_what_one_at_a_time_finds(
             pats in proptest::collection::vec("[abé ]{1,5}", 1..12),
             a in "[abcé ]{0,40}",
             b in "[abcé ]{0,40}",
         ) {
-            let d = Dense::build(&pats).unwrap();
+            let d = Dense::build(&pats, &Starts::anywhere()).unwrap();
             let (mut ga, mut gb) = (Vec::new(), Vec::new());
             d.for_each_pair(a.as_bytes(), b.as_bytes(), |m| ga.push(m), |m| gb.push(m));
             let (mut wa, mut wb) = (Vec::new(), Vec::new());
@@ -349,15 +474,18 @@ mod tests {
         for text in ["aaaa", "baaab", "xyzaxyz", "", "q"] {
             assert_eq!(ours(&pats, text), theirs(&pats, text), "{text}");
         }
-        assert!(Dense::build(&[""]).is_none());
+        assert!(Dense::build(&[""], &Starts::anywhere()).is_none());
     }
 
     #[test]
     fn every_byte_in_a_pattern() {
-        // No byte left for a shared class: every byte has its own.
-        let pats: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b, b.wrapping_mul(7)]).collect();
-        let d = Dense::build(&pats).unwrap();
-        let mut text: Vec<u8> = (0..2000u32).map(|i| (i * i * 13 + i) as u8).collect();
+        // No byte left for a shared class: every byte has its own (but the
+        // mark, which no text holds).
+        let pats: Vec<Vec<u8>> = (0..=254u8)
+            .map(|b| vec![b, b.wrapping_mul(7) % 255])
+            .collect();
+        let d = Dense::build(&pats, &Starts::anywhere()).unwrap();
+        let mut text: Vec<u8> = (0..2000u32).map(|i| (i * i * 13 + i) as u8 % 255).collect();
         text.extend(pats.iter().step_by(5).flatten());
         let mut got = Vec::new();
         d.for_each(&text, |p, s, e| got.push((p, s, e)));
@@ -386,7 +514,7 @@ mod tests {
         let pats: Vec<String> = (0..3000)
             .map(|_| (0..30).map(|_| letter()).collect())
             .collect();
-        let d = Dense::build(&pats).unwrap();
+        let d = Dense::build(&pats, &Starts::anywhere()).unwrap();
         assert!(matches!(d.table, Table::Wide(_)));
         let text = format!(
             "{} {} {}",

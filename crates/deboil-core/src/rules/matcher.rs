@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
-use super::dense::Dense;
+use super::dense::{Dense, Starts};
 use super::prefilter::{Around, Trigger};
 use super::words::{char_at, char_before, is_word_char, no_word_in};
 use super::{Hit, LineKey, SHORT_LINE_WORDS};
@@ -347,6 +347,34 @@ impl PhraseSet {
         idx
     }
 
+    /// Where the automaton must look for the patterns: phrases and most
+    /// triggers only after a byte that may end a non-word character (what
+    /// the checks in `on_match` and the regexes' "no letter before"
+    /// classes admit), the others (a phrase opening with punctuation, or a
+    /// trigger that a regex admits after a letter) everywhere.
+    fn starts(&self) -> Starts {
+        // ASCII bytes but letters, and UTF-8 continuation bytes (the last
+        // byte of every other character).
+        let after: [bool; 256] = std::array::from_fn(|b| match b {
+            0..0x80 => !(b as u8).is_ascii_alphabetic(),
+            0x80..0xC0 => true,
+            _ => false,
+        });
+        let held = (0..self.phrases.len())
+            .map(|i| {
+                // Equals and starts_with need no word before them, contains
+                // none right before a phrase that starts with a word character.
+                !self.uses[i]
+                    .iter()
+                    .any(|u| u.mode == PhraseMode::Contains && !u.word_start)
+                    && self.triggers[i]
+                        .iter()
+                        .all(|(_, before, _)| before.only_after(&after))
+            })
+            .collect();
+        Starts { after, held }
+    }
+
     /// The automaton of the lines of more than `min_words` words up to
     /// the set's longest.
     fn build(self, keyed: &[KeyedRegex], min_words: usize) -> Option<LiteralMatcher> {
@@ -365,7 +393,7 @@ impl PhraseSet {
         // The stepped DFA is built by the crate's DFA builder, quadratic on
         // self-overlapping phrases like any DFA: the same budget applies.
         let dense = (dfa_build_work(&self.phrases) <= DFA_WORK_LIMIT)
-            .then(|| Dense::build(&self.phrases))
+            .then(|| Dense::build(&self.phrases, &self.starts()))
             .flatten();
         let ac = match dense {
             Some(d) => Automaton::Dense(d),

@@ -60,6 +60,13 @@ impl Around {
         self.0[b / 64] >> (b % 64) & 1 == 1
     }
 
+    /// Whether every byte this admits before a character (ASCII and UTF-8
+    /// continuation bytes: no other byte ends a character) is one of
+    /// `after`, or the edge.
+    pub fn only_after(&self, after: &[bool; 256]) -> bool {
+        (0..0xC0).all(|b| !self.has(b) || after[b])
+    }
+
     /// Whether an occurrence starting at `start` of `text` may have this before it.
     #[inline]
     pub fn before_ok(&self, text: &[u8], start: usize) -> bool {
