@@ -70,7 +70,7 @@ pub(crate) use words::function_share;
 use words::{function_words, title_case};
 
 /// Knobs of body extraction.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExtractOptions {
     /// Words a line needs to count as body text.
     pub min_good_words: usize,
@@ -401,6 +401,32 @@ impl LineClass {
     }
 }
 
+thread_local! {
+    /// Each thread's classes of the lines it met, for the options they were
+    /// found with: whole pages repeat their site's lines (and copies of a
+    /// story its paragraphs), and a line's class is a function of its text
+    /// (its key and words are of its text too).
+    static CLASSES: std::cell::RefCell<(ExtractOptions, crate::learn::memo::Memo<LineClass>)> =
+        std::cell::RefCell::new((ExtractOptions::default(), crate::learn::memo::Memo::new()));
+}
+
+/// [`LineClass::of`] each line, remembered by its text.
+fn classes_of<'l, 'a: 'l>(
+    lines: impl Iterator<Item = &'l ExtractLine<'a>>,
+    o: &ExtractOptions,
+) -> Vec<LineClass> {
+    CLASSES.with(|c| {
+        let (opts, memo) = &mut *c.borrow_mut();
+        if opts != o {
+            *opts = o.clone();
+            memo.clear();
+        }
+        lines
+            .map(|l| memo.get_or(l.text, |_| LineClass::of(l, o)))
+            .collect()
+    })
+}
+
 /// Where a page's body lies, in non-blank line indices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
@@ -677,7 +703,7 @@ impl Extractor {
         {
             return (fate, None);
         }
-        let classes: Vec<LineClass> = nb.iter().map(|&i| LineClass::of(&lines[i], o)).collect();
+        let classes = classes_of(nb.iter().map(|&i| &lines[i]), o);
 
         // The title: a later line repeating (part of) the first one (keys
         // compare case- and layout-blind).

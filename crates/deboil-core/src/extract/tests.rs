@@ -532,3 +532,37 @@ fn the_authors_bio_closing_the_body_goes() {
     let fate = Extractor::default().decide("s", &l);
     assert!(kept_has(&l, &fate, last));
 }
+
+#[test]
+fn remembered_classes_are_the_computed_ones_for_each_set_of_options() {
+    let text = format!(
+        "Home\nAnna says:\n{PROSE}\nRelated stories\nTen Things To Know About The Bridge\n\
+         Leave a reply\nHome\n{PROSE}\n---\nthe bridge is old and will be rebuilt:\n"
+    );
+    let l = lines(&text);
+    let fussy = ExtractOptions {
+        min_good_words: 30,
+        min_function_share: 0.5,
+        ..ExtractOptions::default()
+    };
+    // Options alternate: a class found under one set is not reused under another.
+    for o in [
+        ExtractOptions::default(),
+        fussy.clone(),
+        ExtractOptions::default(),
+        fussy,
+    ] {
+        let direct: Vec<LineClass> = l.iter().map(|x| LineClass::of(x, &o)).collect();
+        assert_eq!(classes_of(l.iter(), &o), direct);
+    }
+    // The two sets classify the prose line apart: the test can fail.
+    let p = ExtractLine::new(PROSE);
+    let fussy = ExtractOptions {
+        min_good_words: 30,
+        ..ExtractOptions::default()
+    };
+    assert_ne!(
+        classes_of([&p].into_iter(), &ExtractOptions::default()),
+        classes_of([&p].into_iter(), &fussy)
+    );
+}

@@ -52,6 +52,7 @@
 //! [`Counted::complete`] makes it a [`Learned`].
 
 mod examples;
+pub(crate) mod memo;
 mod site;
 mod write;
 
@@ -61,7 +62,6 @@ use rayon::prelude::*;
 
 use crate::extract::{ExtractOptions, Extractor, SiteModel};
 use crate::hash::HashSetKeyed;
-use crate::normalize;
 use crate::rules::{RuleError, RuleSet, RuleSource, Toggles};
 use examples::SiteTexts;
 use site::learn_site;
@@ -105,7 +105,7 @@ const PREFIX_MIN_SHARE: f64 = 0.2;
 /// The hash of a line's first [`PREFIX_WORDS`] words, for lines long
 /// enough to have a varying rest ("Translated by NAME and NAME."). `folded`
 /// is the line's key with digits folded: its hash is
-/// [`normalize::line_hash`] of the opening.
+/// [`crate::normalize::line_hash`] of the opening.
 fn prefix_hash(folded: &[u8], words: usize) -> Option<u64> {
     if words < PREFIX_WORDS + 2 {
         return None;
@@ -140,53 +140,56 @@ pub struct PageLines {
 impl PageLines {
     /// Splits `text` into lines and hashes each non-blank one.
     pub fn of(text: &str) -> PageLines {
-        // Sized once: a page's vectors are kept until learning decides.
-        let n = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
-        let mut page = PageLines {
-            hashes: Vec::with_capacity(n),
-            prefixes: Vec::with_capacity(n),
-            words: Vec::with_capacity(n),
-            spans: Vec::with_capacity(n),
-        };
-        let base = text.as_ptr() as usize;
-        each_line(text, |line, hash, prefix, words| {
-            page.hashes.push(hash);
-            page.prefixes.push(prefix.unwrap_or(0));
-            page.words.push(words.min(u16::MAX as usize) as u16);
-            // Records are far below 4 GiB; a longer page keeps no texts
-            // (its spans end at the first line out of reach).
-            let start = line.as_ptr() as usize - base;
-            if page.spans.len() + 1 == page.hashes.len()
-                && let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(start + line.len()))
-            {
-                page.spans.push((s, e));
+        // Filled in a thread's reused buffers, then copied out at their
+        // length: a page's vectors are kept until learning decides, and
+        // sized by the line breaks they held half again as much (blank lines).
+        SCRATCH.with(|s| {
+            let page = &mut *s.borrow_mut();
+            page.hashes.clear();
+            page.prefixes.clear();
+            page.words.clear();
+            page.spans.clear();
+            let base = text.as_ptr() as usize;
+            each_line(text, |line, hash, prefix, words| {
+                page.hashes.push(hash);
+                page.prefixes.push(prefix.unwrap_or(0));
+                page.words.push(words.min(u16::MAX as usize) as u16);
+                // Records are far below 4 GiB; a longer page keeps no texts
+                // (its spans end at the first line out of reach).
+                let start = line.as_ptr() as usize - base;
+                if page.spans.len() + 1 == page.hashes.len()
+                    && let (Ok(s), Ok(e)) =
+                        (u32::try_from(start), u32::try_from(start + line.len()))
+                {
+                    page.spans.push((s, e));
+                }
+            });
+            PageLines {
+                hashes: page.hashes.to_vec(),
+                prefixes: page.prefixes.to_vec(),
+                words: page.words.to_vec(),
+                spans: page.spans.to_vec(),
             }
-        });
-        page
+        })
     }
 }
 
 thread_local! {
-    /// A line's key, reused: counting builds one per line of every page.
-    static KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// A page's lines, reused: counting fills one per page.
+    static SCRATCH: std::cell::RefCell<PageLines> = std::cell::RefCell::new(PageLines::default());
+    /// Each thread's remembered lines: counting reads every line of every page.
+    static MEMO: std::cell::RefCell<memo::FactsMemo> = std::cell::RefCell::new(memo::FactsMemo::new());
 }
 
 /// Calls `f(line, hash, opening hash, words)` for each non-blank line of
 /// `text`: what learning counts, and what finds its examples again.
 fn each_line<'t>(text: &'t str, mut f: impl FnMut(&'t str, u64, Option<u64>, usize)) {
-    KEY.with(|k| {
-        let key = &mut *k.borrow_mut();
+    MEMO.with(|m| {
+        let m = &mut *m.borrow_mut();
         for line in text.lines() {
-            key.clear();
-            let words = normalize::push_key(line, key);
-            if key.is_empty() {
-                continue;
+            if let Some(facts) = m.facts(line) {
+                f(line, facts.hash, facts.prefix, facts.words);
             }
-            // Folded in place, hashed once: this is normalize::line_hash.
-            normalize::fold_digits(key);
-            let hash = xxhash_rust::xxh3::xxh3_64(key);
-            let prefix = prefix_hash(key, words);
-            f(line, hash, prefix, words);
         }
     })
 }
