@@ -75,6 +75,14 @@ pub struct SiteTemplate {
     site: u32,
     /// Keyed as [`Template`]'s.
     lines: HashSetKeyed<u64>,
+    /// Bit `min(w, 63)` set for each word count `w` of a template line: a
+    /// line of another count is no template line and is not hashed.
+    word_counts: u64,
+}
+
+/// The bit of [`SiteTemplate::word_counts`] for a line of `words` words.
+fn word_count_bit(words: usize) -> u64 {
+    1 << words.min(63)
 }
 
 /// A line that long (in words) tells one story from another.
@@ -211,12 +219,16 @@ impl SiteLines {
             return (id, None);
         }
         self.done[id as usize] = true;
-        let lines: HashSetKeyed<u64> = site_recurring(id, pages, &self.opts)
-            .into_iter()
-            .map(|r| key(id, r.hash))
-            .collect();
+        let found = site_recurring(id, pages, &self.opts);
+        let word_counts = (found.iter()).fold(0, |m, r| m | word_count_bit(usize::from(r.words)));
+        let lines: HashSetKeyed<u64> = found.into_iter().map(|r| key(id, r.hash)).collect();
         self.done_lines.extend(lines.iter().copied());
-        (id, Some(SiteTemplate { site: id, lines }))
+        let t = SiteTemplate {
+            site: id,
+            lines,
+            word_counts,
+        };
+        (id, Some(t))
     }
 
     /// Bytes held.
@@ -476,13 +488,16 @@ impl SiteTemplate {
                     whole.push(b' ');
                 }
                 let from = whole.len();
-                normalize::push_key(line, whole);
+                let words = normalize::push_key(line, whole);
                 if whole.len() == from {
                     whole.truncate(at);
                     continue;
                 }
                 let key_of_line = &whole[from..];
-                if !self.lines.is_empty()
+                // Recorded counts are those of the same keys (u16, but
+                // every count from 63 on shares a bit).
+                let words = usize::from(u16::try_from(words).unwrap_or(u16::MAX));
+                if self.word_counts & word_count_bit(words) != 0
                     && (self.lines)
                         .contains(&key(self.site, normalize::line_hash(key_of_line, scratch)))
                 {
