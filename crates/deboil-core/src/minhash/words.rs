@@ -226,7 +226,13 @@ fn scan_words(b: &[u8], words: &mut impl Words) {
                 continue;
             }
             let e = ends.trailing_zeros();
-            emit(b, s, base + e as usize, high || h & ((1 << e) - 1) != 0, words);
+            emit(
+                b,
+                s,
+                base + e as usize,
+                high || h & ((1 << e) - 1) != 0,
+                words,
+            );
             ends &= ends - 1;
             open = None;
         }
