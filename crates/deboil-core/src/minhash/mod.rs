@@ -24,7 +24,7 @@ mod words;
 
 use crate::normalize;
 use chars::char_shingles;
-use words::{word_bounds, word_hash};
+use words::word_tokens;
 
 /// How a document is cut into shingles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,14 +334,8 @@ impl Signer {
     fn shingles_in(&self, key: &[u8], scratch: &mut Scratch, mut f: impl FnMut(u64)) {
         match self.shingling {
             Shingling::Words(n) => {
-                word_bounds(key, scratch);
-                let tokens = &mut scratch.tokens;
-                tokens.clear();
-                // Stored rotated as `mix` rotates its second argument: once
-                // per word instead of once per n-gram holding it.
-                let hash = |&(s, e): &(usize, usize)| word_hash(key, s, e).rotate_left(MIX_ROT);
-                tokens.extend(scratch.bounds.iter().map(hash));
-                let tokens = &scratch.tokens[..];
+                let words = word_tokens(key, &mut scratch.tokens);
+                let tokens = &scratch.tokens[..words];
                 // A window of known length is unrolled (a loop of a runtime
                 // length cost more than the mixing itself).
                 match (n, tokens.len()) {
@@ -391,16 +385,19 @@ impl Signer {
         let mut seen = DistinctCounter::new(std::mem::take(&mut scratch.seen), key.len());
         match self.scheme {
             Scheme::Oph => {
-                self.shingles_in(key, scratch, |h| {
-                    seen.add(h);
-                    // High bits pick the bin, low bits are the value.
-                    let bin = ((u128::from(h) * k as u128) >> 64) as usize;
-                    let v = h as u32;
-                    // `values` start at MAX, so one compare suffices; `filled`
-                    // tells an empty bin from a MAX value for densification.
-                    values[bin] = values[bin].min(v);
-                    filled[bin] = true;
-                });
+                // At 128 values (the default) the bins are arrays: the bin
+                // is a shift, with no bounds check.
+                let fixed = <&mut [u32; 128]>::try_from(&mut values[..]).ok();
+                match (fixed, <&mut [bool; 128]>::try_from(&mut filled[..]).ok()) {
+                    (Some(v), Some(f)) => self.shingles_in(key, scratch, |h| {
+                        seen.add(h);
+                        oph_add(v, f, h);
+                    }),
+                    _ => self.shingles_in(key, scratch, |h| {
+                        seen.add(h);
+                        oph_add(&mut values, &mut filled, h);
+                    }),
+                }
                 if filled.iter().any(|&f| f) {
                     densify(&mut values, &filled);
                 }
@@ -424,6 +421,17 @@ impl Signer {
     }
 }
 
+/// One-permutation hashing of shingle `h`: its high bits pick the bin, its
+/// low 32 bits are the value.
+#[inline(always)]
+fn oph_add(values: &mut [u32], filled: &mut [bool], h: u64) {
+    let bin = ((u128::from(h) * values.len() as u128) >> 64) as usize;
+    // `values` start at MAX, so one compare suffices; `filled` tells an
+    // empty bin from a MAX value for densification.
+    values[bin] = values[bin].min(h as u32);
+    filled[bin] = true;
+}
+
 /// Runs `f` with this thread's scratch buffers.
 fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
     let mut scratch = SCRATCH.with(|t| std::mem::take(&mut *t.borrow_mut()));
@@ -438,14 +446,8 @@ fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
 struct Scratch {
     /// Word hashes of the current document.
     tokens: Vec<u64>,
-    /// Byte ranges of the current document's words.
-    bounds: Vec<(usize, usize)>,
     /// Character start offsets, for character shingles.
     starts: Vec<usize>,
-    /// Bit i: byte i is an ASCII letter or digit, or not ASCII.
-    wordish: Vec<u64>,
-    /// Bit i: byte i is not ASCII.
-    high: Vec<u64>,
     /// Bins that got a shingle.
     filled: Vec<bool>,
     /// The distinct-shingle counter's bitmap.
@@ -457,7 +459,6 @@ struct Scratch {
 /// estimated as `-m ln(zero share)`; about 1 % error, with no sort or set.
 struct DistinctCounter {
     bits: Vec<u64>,
-    any: bool,
 }
 
 impl DistinctCounter {
@@ -466,7 +467,7 @@ impl DistinctCounter {
         let m = upper_bound.max(1024).next_power_of_two();
         bits.clear();
         bits.resize(m / 64, 0);
-        DistinctCounter { bits, any: false }
+        DistinctCounter { bits }
     }
 
     #[inline]
@@ -474,15 +475,15 @@ impl DistinctCounter {
         // The high bits: the low ones already chose the value.
         let i = (h >> 32) as usize & (self.bits.len() * 64 - 1);
         self.bits[i / 64] |= 1 << (i % 64);
-        self.any = true;
     }
 
     fn estimate(&self) -> u32 {
-        if !self.any {
-            return 0;
-        }
         let m = (self.bits.len() * 64) as f64;
         let zeros: u32 = self.bits.iter().map(|w| w.count_zeros()).sum();
+        // Every shingle sets a bit: all zero means none.
+        if f64::from(zeros) == m {
+            return 0;
+        }
         let n = -m * (f64::from(zeros.max(1)) / m).ln();
         n.round().max(1.0) as u32
     }

@@ -104,9 +104,7 @@ fn words_by_char(key: &str) -> Vec<String> {
 
 fn words_by_mask(key: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_word(key.as_bytes(), &mut Scratch::default(), |s, e| {
-        out.push(key[s..e].to_string())
-    });
+    for_each_word(key.as_bytes(), |s, e| out.push(key[s..e].to_string()));
     out
 }
 

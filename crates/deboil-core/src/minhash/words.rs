@@ -5,7 +5,7 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::Scratch;
+use super::MIX_ROT;
 
 const LANES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -73,9 +73,20 @@ pub(super) fn word_hash(b: &[u8], s: usize, e: usize) -> u64 {
     // Bytes s..s+min(len, 8), and for longer words the last eight; selects,
     // not branches (word lengths vary too much to predict).
     let keep = !0u64 >> (8 * (8 - len.min(8)));
-    let lo = load8(b, s) & keep;
     let long = len > 8;
-    let hi = load8(b, if long { e - 8 } else { s }) & 0u64.wrapping_sub(u64::from(long));
+    let (lo, hi) = match b.get(s..s + 16) {
+        // Nearly every word: one bounds check for both loads.
+        Some(w) => {
+            let w: &[u8; 16] = w.try_into().expect("16 bytes");
+            // `len` <= 16: no bounds check either.
+            let at = if long { len - 8 } else { 0 };
+            let load = |at: usize| u64::from_le_bytes(w[at..at + 8].try_into().expect("8 bytes"));
+            (load(0), load(at))
+        }
+        None => (load8(b, s), load8(b, if long { e - 8 } else { s })),
+    };
+    let lo = lo & keep;
+    let hi = hi & 0u64.wrapping_sub(u64::from(long));
     fold_mul(
         lo ^ 0x243F_6A88_85A3_08D3 ^ len as u64,
         hi ^ 0x1319_8A2E_0370_7345,
@@ -90,118 +101,173 @@ fn long_word_hash(w: &[u8]) -> u64 {
     xxh3_64(w)
 }
 
-/// Whether any bit in `s..e` is set.
-fn any_bit(bits: &[u64], s: usize, e: usize) -> bool {
-    let (first, last) = (s / 64, (e - 1) / 64);
-    (first..=last).any(|w| {
-        let mut m = !0u64;
-        if w == first {
-            m &= !0 << (s % 64);
-        }
-        if w == last && e - last * 64 < 64 {
-            m &= (1 << (e - last * 64)) - 1;
-        }
-        bits[w] & m != 0
-    })
-}
-
 /// Calls `f` with the alphanumeric runs of `b[s..e]`, a run of word bytes
 /// holding non-ASCII ones (decoded: non-ASCII characters may split it).
 #[cold]
 #[inline(never)]
-fn split_high(b: &[u8], s: usize, e: usize, f: &mut impl FnMut(usize, usize)) {
+fn split_high(b: &[u8], s: usize, e: usize, f: &mut impl Words) {
     // A run between ASCII bytes of a UTF-8 key is whole characters.
     let Ok(run) = std::str::from_utf8(&b[s..e]) else {
-        return f(s, e);
+        return f.word(b, s, e);
     };
     for w in run.split(|c: char| !c.is_alphanumeric()) {
         if !w.is_empty() {
             let at = w.as_ptr() as usize - b.as_ptr() as usize;
-            f(at, at + w.len());
+            f.word(b, at, at + w.len());
         }
     }
 }
 
-/// Calls `f` with the byte range of each run of alphanumeric characters of
-/// `b` (see [`word_bounds`]).
-#[cfg(test)]
-pub(super) fn for_each_word(b: &[u8], scratch: &mut Scratch, mut f: impl FnMut(usize, usize)) {
-    word_bounds(b, scratch);
-    for &(s, e) in &scratch.bounds {
-        f(s, e);
+/// What [`scan_words`] hands each word to: a trait with an always-inlined
+/// method, not a closure, so that the per-word work is inlined into the
+/// scan (a closure was called, at a cost above that of finding the word).
+trait Words {
+    fn word(&mut self, b: &[u8], s: usize, e: usize);
+}
+
+/// Collects word hashes for [`word_tokens`]: written by index into a
+/// buffer long enough for any text (a `Vec::push` reloaded and stored the
+/// vector's length and capacity at every word).
+struct Tokens<'a> {
+    buf: &'a mut [u64],
+    len: usize,
+}
+
+impl Words for Tokens<'_> {
+    #[inline(always)]
+    fn word(&mut self, b: &[u8], s: usize, e: usize) {
+        self.buf[self.len] = word_hash(b, s, e).rotate_left(MIX_ROT);
+        self.len += 1;
     }
 }
 
-/// Sets `scratch.bounds` to the byte range of each run of alphanumeric
-/// characters of `b`.
+/// Calls `f` with the byte range of each run of alphanumeric characters of
+/// `b` (see [`word_tokens`]).
+#[cfg(test)]
+pub(super) fn for_each_word(b: &[u8], f: impl FnMut(usize, usize)) {
+    struct Each<F>(F);
+    impl<F: FnMut(usize, usize)> Words for Each<F> {
+        fn word(&mut self, _: &[u8], s: usize, e: usize) {
+            (self.0)(s, e)
+        }
+    }
+    scan_words(b, &mut Each(f));
+}
+
+/// Writes the hash of each run of alphanumeric characters of `b`
+/// ([`word_hash`]), rotated by [`MIX_ROT`] as the n-gram fold takes it, to
+/// the start of `tokens`; returns how many.
+///
+/// Words are hashed as they are found, with no list of their ranges in
+/// between (writing and reading that list back cost a quarter of finding
+/// them).
+pub(super) fn word_tokens(b: &[u8], tokens: &mut Vec<u64>) -> usize {
+    // A word and the byte after it: room for every word. The buffer only
+    // grows, so it is zeroed once, not per text.
+    let most = b.len() / 2 + 1;
+    if tokens.len() < most {
+        tokens.resize(most, 0);
+    }
+    let mut t = Tokens {
+        buf: &mut tokens[..],
+        len: 0,
+    };
+    scan_words(b, &mut t);
+    t.len
+}
+
+/// Calls `word` with the byte range of each run of alphanumeric characters
+/// of `b`, in order.
 ///
 /// Bytes are classified 64 at a time into bit masks, and words are found
 /// from the masks' edges, so there is no branch per byte (a branch per byte
 /// mispredicted at every word's end and made this half of signing). Runs
 /// holding non-ASCII bytes are split at the non-alphanumeric characters, by
-/// decoding them. The ranges are collected, not handed to a callback: a
-/// callback per word was not inlined and cost a call per word.
-pub(super) fn word_bounds(b: &[u8], scratch: &mut Scratch) {
-    let (wordish, high) = (&mut scratch.wordish, &mut scratch.high);
-    wordish.clear();
-    high.clear();
-    let mut chunks = b.chunks_exact(64);
-    for c in &mut chunks {
-        let (w, h) = classify64(c.try_into().expect("64 bytes"));
-        wordish.push(w);
-        high.push(h);
-    }
-    if !chunks.remainder().is_empty() {
-        // Padded with NUL, which is no word byte.
-        let mut pad = [0u8; 64];
-        pad[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        let (w, h) = classify64(&pad);
-        wordish.push(w);
-        high.push(h);
-    }
-    // Runs of ASCII bytes (nearly all) are recorded as they are; the rest
-    // are split out of line, so that the hot loop stays small.
-    let bounds = &mut scratch.bounds;
-    bounds.clear();
-    let mut emit = |s: usize, e: usize, maybe_high: bool| {
-        if maybe_high && any_bit(high, s, e) {
-            split_high(b, s, e, &mut |s, e| bounds.push((s, e)));
+/// decoding them, out of line. Inlined into its caller, so that `word` is
+/// too (a call per word cost more than finding the word).
+#[inline(always)]
+fn scan_words(b: &[u8], words: &mut impl Words) {
+    // A run that holds non-ASCII bytes is decoded (rare, out of line).
+    #[inline(always)]
+    fn emit(b: &[u8], s: usize, e: usize, high: bool, words: &mut impl Words) {
+        if high {
+            split_high(b, s, e, words);
         } else {
-            bounds.push((s, e));
+            words.word(b, s, e);
         }
-    };
+    }
+    let n = b.len();
     // A word's first byte has its bit set and the previous byte's clear; the
     // byte after its last, the reverse.
     let mut carry = 0u64;
-    let mut open: Option<usize> = None;
-    for (i, (&w, &h)) in wordish.iter().zip(high.iter()).enumerate() {
-        let base = i * 64;
+    // A word still open at a chunk's end: its start, and whether it holds a
+    // non-ASCII byte so far.
+    let mut open: Option<(usize, bool)> = None;
+    let mut base = 0;
+    while base < n {
+        let (w, h) = match b.get(base..base + 64) {
+            Some(c) => classify64(c.try_into().expect("64 bytes")),
+            None => {
+                // Padded with NUL, which is no word byte.
+                let mut pad = [0u8; 64];
+                pad[..n - base].copy_from_slice(&b[base..]);
+                classify64(&pad)
+            }
+        };
         let prev = (w << 1) | carry;
         carry = w >> 63;
         let mut starts = w & !prev;
         let mut ends = !w & prev;
-        if let Some(s) = open {
+        if let Some((s, high)) = open {
             if ends == 0 {
+                // The whole chunk is inside the word.
+                open = Some((s, high || h != 0));
+                base += 64;
                 continue;
             }
-            emit(s, base + ends.trailing_zeros() as usize, true);
+            let e = ends.trailing_zeros();
+            emit(
+                b,
+                s,
+                base + e as usize,
+                high || h & ((1 << e) - 1) != 0,
+                words,
+            );
             ends &= ends - 1;
             open = None;
         }
+        if h == 0 {
+            // An ASCII chunk (nearly all): no word in it needs decoding.
+            while starts != 0 {
+                let s = starts.trailing_zeros();
+                starts &= starts - 1;
+                if ends == 0 {
+                    open = Some((base + s as usize, false));
+                    break;
+                }
+                let e = ends.trailing_zeros();
+                ends &= ends - 1;
+                words.word(b, base + s as usize, base + e as usize);
+            }
+            base += 64;
+            continue;
+        }
         while starts != 0 {
-            let s = starts.trailing_zeros() as usize;
+            let s = starts.trailing_zeros();
             starts &= starts - 1;
             if ends == 0 {
-                open = Some(base + s);
+                open = Some((base + s as usize, h >> s != 0));
                 break;
             }
-            let e = ends.trailing_zeros() as usize;
+            let e = ends.trailing_zeros();
             ends &= ends - 1;
             // `e` < 64: a word reaching the chunk's end closes in the next.
-            emit(base + s, base + e, h & ((1 << e) - 1) & (!0 << s) != 0);
+            let high = h & ((1 << e) - 1) & (!0 << s) != 0;
+            emit(b, base + s as usize, base + e as usize, high, words);
         }
+        base += 64;
     }
-    if let Some(s) = open {
-        emit(s, b.len(), true);
+    if let Some((s, high)) = open {
+        emit(b, s, n, high, words);
     }
 }

@@ -245,3 +245,59 @@ fn only_the_sample_is_counted() {
     // Two sampled pages: below the three stories a template line needs.
     assert!(lines.finish().is_empty());
 }
+
+/// Lines for the property tests: chrome of several lengths (some with
+/// numbers, which line hashes fold), story lines, blank ones.
+const POOL: [&str; 10] = [
+    "Menu",
+    "Share this page",
+    "Comments are closed on story 12",
+    "Comments are closed on story 345",
+    "Subscribe to our newsletter for more stories like this one today",
+    "",
+    "  \t ",
+    "A story line about rain and bridges, told once",
+    "Another line: boats, bread and 42 owls \u{201e}quoted\u{201c}",
+    "Grüße aus Köln, sagte sie",
+];
+
+fn text_of(picks: &[usize]) -> String {
+    let lines: Vec<&str> = picks.iter().map(|&i| POOL[i % POOL.len()]).collect();
+    lines.join("\n")
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// The line splitter is `split_inclusive('\n')`.
+    #[test]
+    fn lines_are_split_inclusive(text in "[a\\n ]{0,12}|\\PC{0,20}") {
+        let want: Vec<&str> = text.split_inclusive('\n').collect();
+        proptest::prop_assert_eq!(lines(&text).collect::<Vec<_>>(), want);
+    }
+
+    /// A final site's key, built line by line with only lines of a
+    /// template line's word count hashed, is the key the finished template
+    /// joins from the text's line keys.
+    #[test]
+    fn a_final_site_keeps_what_the_finished_template_keeps(
+        pages in proptest::collection::vec(proptest::collection::vec(0usize..10, 0..8), 4),
+        text in proptest::collection::vec(0usize..12, 0..10),
+    ) {
+        let opts = TemplateOptions { sample_pages: 4, min_pages: 2, ..TemplateOptions::default() };
+        let mut counts = SiteLines::new(opts);
+        let mut site = None;
+        for p in &pages {
+            site = site.or(counts.add_final("s", &SiteLines::line_hashes(&text_of(p))).1);
+        }
+        let site = site.expect("the sample is full");
+        let template = counts.finish();
+        let text = text_of(&text);
+        let lk = LineKeys::of(&text);
+        let mut want = Vec::new();
+        template.join_kept_hashed(0, &lk.keys, &lk.hashes, &mut want);
+        site.with_kept_key(&text, |key, exact| {
+            assert_eq!(key, &want[..], "{text:?}");
+            assert_eq!(exact, lk.exact, "{text:?}");
+        });
+    }
+}
