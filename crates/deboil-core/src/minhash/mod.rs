@@ -384,20 +384,27 @@ impl Signer {
         filled.resize(k, false);
         let mut seen = DistinctCounter::new(std::mem::take(&mut scratch.seen), key.len());
         match self.scheme {
-            Scheme::Oph => {
-                // At 128 values (the default) the bins are arrays: the bin
-                // is a shift, with no bounds check.
-                let fixed = <&mut [u32; 128]>::try_from(&mut values[..]).ok();
-                match (fixed, <&mut [bool; 128]>::try_from(&mut filled[..]).ok()) {
-                    (Some(v), Some(f)) => self.shingles_in(key, scratch, |h| {
-                        seen.add(h);
-                        oph_add(v, f, h);
-                    }),
-                    _ => self.shingles_in(key, scratch, |h| {
-                        seen.add(h);
-                        oph_add(&mut values, &mut filled, h);
-                    }),
+            // The usual length, in arrays of a length known at compile time:
+            // no bounds checks, and the minima stay on the stack.
+            Scheme::Oph if k == 128 => {
+                let mut mins = [NONE; 128];
+                self.shingles_in(key, scratch, |h| {
+                    seen.add(h);
+                    let bin = ((u128::from(h) * 128) >> 64) as usize;
+                    mins[bin] = mins[bin].min(u64::from(h as u32));
+                });
+                for ((v, f), &m) in values.iter_mut().zip(filled.iter_mut()).zip(&mins) {
+                    (*v, *f) = (m as u32, m != NONE);
                 }
+                if mins.iter().any(|&m| m != NONE) {
+                    densify(&mut values, &filled);
+                }
+            }
+            Scheme::Oph => {
+                self.shingles_in(key, scratch, |h| {
+                    seen.add(h);
+                    oph_add(&mut values, &mut filled, h);
+                });
                 if filled.iter().any(|&f| f) {
                     densify(&mut values, &filled);
                 }
@@ -432,6 +439,11 @@ fn oph_add(values: &mut [u32], filled: &mut [bool], h: u64) {
     filled[bin] = true;
 }
 
+/// An empty bin of the fixed-length one-permutation path: above every
+/// 32-bit value, so that the minimum tells a filled bin from an empty one
+/// with no second array to write.
+const NONE: u64 = u64::MAX;
+
 /// Runs `f` with this thread's scratch buffers.
 fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
     let mut scratch = SCRATCH.with(|t| std::mem::take(&mut *t.borrow_mut()));
@@ -459,6 +471,8 @@ struct Scratch {
 /// estimated as `-m ln(zero share)`; about 1 % error, with no sort or set.
 struct DistinctCounter {
     bits: Vec<u64>,
+    /// Bits in `bits` less one (a power of two less one).
+    mask: usize,
 }
 
 impl DistinctCounter {
@@ -467,23 +481,23 @@ impl DistinctCounter {
         let m = upper_bound.max(1024).next_power_of_two();
         bits.clear();
         bits.resize(m / 64, 0);
-        DistinctCounter { bits }
+        DistinctCounter { bits, mask: m - 1 }
     }
 
     #[inline]
     fn add(&mut self, h: u64) {
         // The high bits: the low ones already chose the value.
-        let i = (h >> 32) as usize & (self.bits.len() * 64 - 1);
+        let i = (h >> 32) as usize & self.mask;
         self.bits[i / 64] |= 1 << (i % 64);
     }
 
     fn estimate(&self) -> u32 {
-        let m = (self.bits.len() * 64) as f64;
         let zeros: u32 = self.bits.iter().map(|w| w.count_zeros()).sum();
-        // Every shingle sets a bit: all zero means none.
-        if f64::from(zeros) == m {
+        // No bit set: no shingle (no flag written per shingle to say so).
+        if zeros as usize == self.bits.len() * 64 {
             return 0;
         }
+        let m = (self.bits.len() * 64) as f64;
         let n = -m * (f64::from(zeros.max(1)) / m).ln();
         n.round().max(1.0) as u32
     }

@@ -286,3 +286,27 @@ proptest::proptest! {
         proptest::prop_assert_eq!(got, want);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// The fixed-length path of 128 values is one-permutation hashing as
+    /// defined: the least low half of the hashes falling in each bin, empty
+    /// bins densified.
+    #[test]
+    fn oph_of_128_values_is_the_definition(
+        key in "([a-z0-9 .,']{0,30}[é€ü𝄞—’]?){0,12}",
+        shingling in proptest::sample::select(vec![Shingling::Chars(7), Shingling::Chars(3), Shingling::Words(5)]),
+    ) {
+        let signer = Signer::new(shingling, 128, Scheme::Oph);
+        let (mut values, mut filled) = (vec![u32::MAX; 128], vec![false; 128]);
+        signer.shingles(&key, |h| {
+            let bin = ((u128::from(h) * 128) >> 64) as usize;
+            values[bin] = values[bin].min(h as u32);
+            filled[bin] = true;
+        });
+        if filled.contains(&true) {
+            densify(&mut values, &filled);
+        }
+        proptest::prop_assert_eq!(signer.sign_key(&key).values, values);
+    }
+}
