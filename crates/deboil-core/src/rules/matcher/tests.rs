@@ -1,0 +1,126 @@
+use super::*;
+
+fn table(phrases: &[String]) -> PhraseSet {
+    let mut t = PhraseSet::default();
+    for (i, p) in phrases.iter().enumerate() {
+        let lp = LitPat {
+            rule: i as u32,
+            mode: PhraseMode::Contains,
+            word_start: true,
+            word_end: true,
+        };
+        t.add(p.clone(), lp, 40);
+    }
+    t
+}
+
+#[test]
+fn triggers_pick_every_line_a_regex_matches() {
+    use super::super::{EMBEDDED, RuleSet, RuleSource, Toggles};
+    // The shipped rules' regexes alone (no phrases), each run on every
+    // line of the shipped examples, find what the matcher finds: the
+    // triggers let through every line a regex matches.
+    let mut toml = String::new();
+    for (_, text) in EMBEDDED {
+        let v: toml::Value = toml::from_str(text).unwrap();
+        for r in v["rule"].as_array().unwrap() {
+            let Some(rx) = r.get("regex") else { continue };
+            toml += &format!("[[rule]]\nid = {}\nreason = \"r\"\nregex = {rx}\n", r["id"]);
+            for k in ["max_words", "action"] {
+                if let Some(x) = r.get(k) {
+                    toml += &format!("{k} = {x}\n");
+                }
+            }
+        }
+    }
+    let rs = RuleSet::compile(&[RuleSource::new("t.toml", toml)], &Toggles::default()).unwrap();
+    let shipped = RuleSet::compile(&RuleSource::embedded(), &Toggles::default()).unwrap();
+    let (mut key, mut lines) = (Vec::new(), Vec::new());
+    for ex in &shipped.examples {
+        for l in ex.input.lines().chain(ex.output.lines()) {
+            lines.push(LineKey::push(l, &mut key));
+        }
+    }
+    let mut got = Vec::new();
+    rs.plain
+        .find(&key, &lines, &vec![true; rs.rules.len()], &mut got);
+    let keyed: std::collections::HashSet<usize> =
+        rs.plain.keyed.iter().map(|k| k.rule as usize).collect();
+    let mut want = Vec::new();
+    for kr in &rs.plain.keyed {
+        for (line, lk) in lines.iter().enumerate() {
+            let text = &key[lk.start..lk.end];
+            if lk.words <= kr.line_bound
+                && !text.is_empty()
+                && let Some(m) = kr.re.find(text)
+            {
+                want.push((line, kr.rule as usize, m.start(), m.end()));
+            }
+        }
+    }
+    let mut got: Vec<_> = got
+        .iter()
+        .filter(|h| keyed.contains(&h.rule))
+        .map(|h| (h.line, h.rule, h.key_start, h.key_end))
+        .collect();
+    got.sort();
+    got.dedup();
+    want.sort();
+    want.dedup();
+    assert!(want.len() > 200, "{}", want.len());
+    assert_eq!(got, want);
+}
+
+#[test]
+fn regexes_too_big_for_one_set_are_split() {
+    use super::super::{RuleSet, RuleSource, Toggles};
+    // Each regex passes the size limit alone; together they do not.
+    // (No literal in them: regexes with triggers are not in sets.)
+    let mut toml = String::new();
+    for i in 1..=12 {
+        toml += &format!(
+            "[[rule]]\nid = \"r{i}\"\nreason = \"r\"\nregex = ['^\\w{{60}}[0-9]{{{i}}}$']\n"
+        );
+    }
+    let rs = RuleSet::compile(&[RuleSource::new("t.toml", &toml)], &Toggles::default()).unwrap();
+    assert!(rs.plain.regexes.len() > 1, "{}", rs.plain.regexes.len());
+    let line = format!("{}1234567", "ж".repeat(60));
+    assert_eq!(
+        super::super::words::tests::hit_lines(&toml, &["nothing", &line]),
+        [1]
+    );
+}
+
+#[test]
+fn build_work_counts_failure_chains() {
+    // "aaa": states a, aa, aaa with chains 1, 2, 3 (+1 for the root); 2 classes.
+    assert_eq!(dfa_build_work(&["aaa".into()]), 2 * (1 + 1 + 2 + 3));
+    // No overlap: every chain is one link.
+    assert_eq!(dfa_build_work(&["abc".into()]), 4 * 4);
+    // A phrase reaching into another's repetition pays for its chain too.
+    let x = "x".repeat(999);
+    let alone = dfa_build_work(std::slice::from_ref(&x));
+    assert!(dfa_build_work(&[x.clone(), format!("y{x}")]) > 2 * alone * 2 / 3);
+}
+
+#[test]
+fn self_overlapping_phrases_get_an_nfa_ordinary_ones_a_dfa() {
+    let words: Vec<String> = (0..200)
+        .map(|i| format!("subscribe to page {i} now"))
+        .collect();
+    assert_eq!(crate_automaton(&words).kind(), AhoCorasickKind::DFA);
+    // 26 phrases of 1,000 repeated letters: a DFA takes seconds to build.
+    let runs: Vec<String> = (b'a'..=b'z')
+        .map(|c| (c as char).to_string().repeat(1000))
+        .collect();
+    let ac = crate_automaton(&runs);
+    assert_eq!(ac.kind(), AhoCorasickKind::ContiguousNFA);
+    // It still finds them.
+    let text = format!("{} tail", "q".repeat(1000));
+    assert_eq!(ac.find_overlapping_iter(&text).count(), 1);
+    // The stepped DFA is held to the same budget; ordinary phrases get it.
+    let m = table(&runs).build(&[], 0).unwrap();
+    assert!(matches!(m.ac, Automaton::Crate(_)));
+    let m = table(&words).build(&[], 0).unwrap();
+    assert!(matches!(m.ac, Automaton::Dense(_)));
+}

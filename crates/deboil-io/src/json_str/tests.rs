@@ -1,0 +1,88 @@
+use super::*;
+
+proptest::proptest! {
+    #[test]
+    fn escapes_and_reads_as_serde_json_does(s in "[ -~\u{0}-\u{1f}\u{7f}é€😀\"\\\\]{0,40}") {
+        let mut ours = Vec::new();
+        write_escaped(&s, &mut ours);
+        proptest::prop_assert_eq!(&ours, &serde_json::to_vec(&s).unwrap());
+        let token = String::from_utf8(ours).unwrap();
+        proptest::prop_assert_eq!(unescape(&token), Some(s));
+    }
+
+    /// Long plain runs take the sixteen-byte step: escapes at every
+    /// offset of a step, and a step cut short by the end.
+    #[test]
+    fn long_runs_escape_and_read_as_serde_json_does(s in "([ -~é€]{0,40}[\"\\\\\n\u{1}\u{7f}]?){0,6}") {
+        let mut ours = Vec::new();
+        write_escaped(&s, &mut ours);
+        proptest::prop_assert_eq!(&ours, &serde_json::to_vec(&s).unwrap());
+        let token = String::from_utf8(ours).unwrap();
+        proptest::prop_assert_eq!(unescape(&token), Some(s.clone()));
+        let object = format!("{{\"text\":{token},\"id\":{token}}}");
+        let flat = flat_object(&object, "text").unwrap();
+        let (at, text, breaks) = flat.text.unwrap();
+        proptest::prop_assert_eq!((at, text), (0, s));
+        proptest::prop_assert!(breaks.is_some(), "written so, so listed");
+    }
+
+    /// Copying the kept lines from the token as written gives the bytes
+    /// that escaping the cleaned text again gives: lines dropped, kept,
+    /// cut at the end, changed, in any mix.
+    #[test]
+    fn copied_pieces_write_what_escaping_writes(
+        s in "([ -~é😀\u{1}\u{7f}\t\"\\\\]{0,30}\n?){0,8}",
+        fates in proptest::collection::vec(0u8..4, 8),
+    ) {
+        let token = serde_json::to_string(&s).unwrap();
+        let object = format!("{{\"text\":{token}}}");
+        let flat = flat_object(&object, "text").unwrap();
+        let (_, text, breaks) = flat.text.unwrap();
+        let breaks = breaks.unwrap();
+        let (mut cleaned, mut pieces, mut pos) = (String::new(), Vec::new(), 0);
+        for (n, line) in text.split('\n').enumerate() {
+            let piece = match fates[n % fates.len()] {
+                0 => None,
+                1 => Some(line.to_string()),
+                2 => Some(line.trim_end_matches(['"', ' ', 't']).to_string()),
+                _ => Some(format!("{line}x")),
+            };
+            if let Some(p) = piece {
+                if !cleaned.is_empty() {
+                    cleaned.push('\n');
+                }
+                pieces.push((pos, cleaned.len()..cleaned.len() + p.len()));
+                cleaned.push_str(&p);
+            }
+            pos += line.len() + 1;
+        }
+        let mut ours = Vec::new();
+        write_escaped_from(&cleaned, &text, &token[1..token.len() - 1], &breaks, pieces, &mut ours);
+        proptest::prop_assert_eq!(ours, serde_json::to_vec(&cleaned).unwrap());
+    }
+
+    /// Any token serde_json reads, read the same, or left to it.
+    #[test]
+    fn reads_tokens_as_serde_json_does(s in "\"([ -~é]|\\\\[\"\\\\/bfnrtx]|\\\\u[0-9a-fA-F]{4}|\\\\u[dD][89abAB][0-9a-f]{2}\\\\u[dD][c-fC-F][0-9a-f]{2}|[\u{0}-\u{1f}])*\"") {
+        if let Some(ours) = unescape(&s) {
+            proptest::prop_assert_eq!(Some(ours), serde_json::from_str::<String>(&s).ok());
+        }
+    }
+}
+
+#[test]
+fn leaves_surrogates_and_errors_to_serde_json() {
+    assert_eq!(unescape(r#""a\u00e9\n""#).as_deref(), Some("a\u{e9}\n"));
+    assert_eq!(unescape(r#""\ud83d\ude00""#).as_deref(), Some("\u{1f600}"));
+    for raw in [
+        r#""\ude00""#,
+        r#""\ud83d""#,
+        r#""\ud83d\u0041""#,
+        r#""\x""#,
+        "\"a\u{1}\"",
+        "12",
+        r#""\u12""#,
+    ] {
+        assert_eq!(unescape(raw), None, "{raw}");
+    }
+}
