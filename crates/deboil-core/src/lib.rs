@@ -50,6 +50,20 @@ pub use error::{Error, Result};
 pub use learn::{LearnOptions, Learned, learn};
 pub use rules::{RuleSet, RuleSource, Toggles};
 
+/// Sorts `v[start..]` and drops its repeats, leaving `v[..start]` as it is
+/// (several sorted runs kept in one buffer, one per page or site).
+pub(crate) fn sort_dedup_from<T: Ord + Copy>(v: &mut Vec<T>, start: usize) {
+    v[start..].sort_unstable();
+    let mut kept = start;
+    for r in start..v.len() {
+        if kept == start || v[r] != v[kept - 1] {
+            v[kept] = v[r];
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
+}
+
 /// `n` and `noun`, plural unless `n` is 1: "1 page", "2 pages".
 pub(crate) fn count(n: u64, noun: &str) -> String {
     if n == 1 {

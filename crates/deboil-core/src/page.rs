@@ -544,15 +544,7 @@ where
                 .map(|(h, _)| h),
         );
         // Each site counts once per line.
-        all[start..].sort_unstable();
-        let mut j = start;
-        for i in start..all.len() {
-            if j == start || all[i] != all[j - 1] {
-                all[j] = all[i];
-                j += 1;
-            }
-        }
-        all.truncate(j);
+        crate::sort_dedup_from(&mut all, start);
     }
     all.sort_unstable();
     all.windows(2)

@@ -83,15 +83,7 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
                 .filter(|&(&l, &w)| w >= STORY_LINE_WORDS && page_freq[l as usize] <= rare)
                 .map(|(&l, _)| l),
         );
-        residual[s..].sort_unstable();
-        let mut kept = s;
-        for r in s..residual.len() {
-            if kept == s || residual[r] != residual[kept - 1] {
-                residual[kept] = residual[r];
-                kept += 1;
-            }
-        }
-        residual.truncate(kept);
+        crate::sort_dedup_from(&mut residual, s);
     }
     res_start.push(residual.len());
     let res_of = |i: usize| &residual[res_start[i]..res_start[i + 1]];
