@@ -10,6 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use super::dense::{Dense, Starts};
+use super::memo::{self, RegexMemo};
 use super::prefilter::{Around, Trigger};
 use super::words::{char_at, char_before, is_word_char, no_word_in};
 use super::{Hit, LineKey, SHORT_LINE_WORDS};
@@ -51,12 +52,14 @@ struct LiteralMatcher {
     /// holds these patterns too, scans them).
     min_words: usize,
     ac: Automaton,
-    /// For each automaton pattern, the rules that use it as a phrase.
-    uses: Vec<Vec<LitPat>>,
-    /// For each automaton pattern, the regexes (indices into
-    /// [`Matchers::keyed`]) that have it as a trigger, and what may sit
-    /// before and after the trigger in their matches.
-    triggers: Vec<Vec<(u32, Around, Around)>>,
+    /// For each automaton pattern, where its phrase uses lie in `uses`
+    /// and its triggers in `triggers`: one load a match finds both, where
+    /// a list for each pattern cost a cache miss apiece.
+    spans: Vec<[u32; 4]>,
+    /// The rules that use a pattern as a phrase.
+    uses: Vec<LitPat>,
+    /// The regexes that have a pattern as a trigger.
+    triggers: Vec<KeyedTrigger>,
     /// Every rule behind a pattern, once: a document whose mask switches
     /// none of them on (site rules on other sites) skips the scan.
     rules: Vec<u32>,
@@ -71,6 +74,16 @@ struct RegexGroup {
     rules: Vec<u32>,
 }
 
+/// A regex that has a pattern as a trigger: its index in
+/// [`Matchers::keyed`], and what may sit before and after the trigger in
+/// its matches.
+#[derive(Debug, Clone, Copy)]
+struct KeyedTrigger {
+    regex: u32,
+    before: Around,
+    after: Around,
+}
+
 /// A regex with triggers: a line is searched only when it holds one.
 #[derive(Debug)]
 struct KeyedRegex {
@@ -79,8 +92,35 @@ struct KeyedRegex {
     line_bound: usize,
 }
 
+/// Where [`Matchers::on_match`] is: the line, the regexes tried on it
+/// (each once a line), and its slot in the memo once looked up.
+struct LineState<'a> {
+    line: usize,
+    tried: &'a mut Vec<u32>,
+    /// `None` until looked up, then the slot (`None`: not kept).
+    slot: Option<Option<u32>>,
+    memo: Option<&'a mut RegexMemo>,
+}
+
+/// Buffers of [`Matchers::find`], kept per thread.
+#[derive(Default)]
+struct FindScratch {
+    tried: Vec<u32>,
+    ma: Vec<(usize, usize, usize)>,
+    mb: Vec<(usize, usize, usize)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<FindScratch> = Default::default();
+}
+
+/// Ids of matchers, for the per-thread memos.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 #[derive(Debug, Default)]
 pub(super) struct Matchers {
+    /// Names this matcher's regex memos (see [`super::memo`]).
+    id: u64,
     /// Phrases and triggers of rules for short lines, then of the rules
     /// that may touch any line (few: the second automaton is small, and only
     /// it scans long paragraphs).
@@ -95,12 +135,34 @@ impl Matchers {
     }
 
     pub fn find(&self, key: &[u8], lines: &[LineKey], mask: &[bool], hits: &mut Vec<Hit>) {
-        // The line each regex was last tried on: one try per line.
-        let mut tried = vec![usize::MAX; self.keyed.len()];
+        if self.keyed.is_empty() {
+            self.find_with(key, lines, mask, None, hits);
+        } else {
+            memo::with_memo(self.id, |m| self.find_with(key, lines, mask, Some(m), hits));
+        }
+    }
+
+    /// [`Matchers::find`], with regex results taken from and kept in
+    /// `memo` when given.
+    fn find_with(
+        &self,
+        key: &[u8],
+        lines: &[LineKey],
+        mask: &[bool],
+        mut memo: Option<&mut RegexMemo>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let mut scratch = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
         for lit in &self.literals {
             if !lit.rules.iter().any(|&r| mask[r as usize]) {
                 continue;
             }
+            let mut at = LineState {
+                line: usize::MAX,
+                tried: &mut scratch.tried,
+                slot: None,
+                memo: memo.as_deref_mut(),
+            };
             let mut scanned = lines.iter().enumerate().filter(|(_, lk)| {
                 lk.words <= lit.max_words && lk.words > lit.min_words && lk.start != lk.end
             });
@@ -114,7 +176,7 @@ impl Matchers {
                     text,
                     (pattern, m_start, m_end),
                     mask,
-                    &mut tried,
+                    &mut at,
                     hits,
                 );
             };
@@ -124,7 +186,7 @@ impl Matchers {
                     // before the next, and two independent chains overlap.
                     // Matches wait in `ma`/`mb` so that lines are handled
                     // in order, each whole before the next.
-                    let (mut ma, mut mb) = (Vec::new(), Vec::new());
+                    let (ma, mb) = (&mut scratch.ma, &mut scratch.mb);
                     while let Some((la, lka)) = scanned.next() {
                         let a = &key[lka.start..lka.end];
                         let Some((lb, lkb)) = scanned.next() else {
@@ -150,6 +212,7 @@ impl Matchers {
                 }
             }
         }
+        SCRATCH.with(|s| *s.borrow_mut() = scratch);
         for g in &self.regexes {
             if !g.rules.iter().any(|&r| mask[r as usize]) {
                 continue;
@@ -196,10 +259,16 @@ impl Matchers {
         text: &[u8],
         (pattern, m_start, m_end): (usize, usize, usize),
         mask: &[bool],
-        tried: &mut [usize],
+        at: &mut LineState,
         hits: &mut Vec<Hit>,
     ) {
-        for u in &lit.uses[pattern] {
+        if at.line != line {
+            at.line = line;
+            at.tried.clear();
+            at.slot = None;
+        }
+        let [u_from, u_to, t_from, t_to] = lit.spans[pattern];
+        for u in &lit.uses[u_from as usize..u_to as usize] {
             if !mask[u.rule as usize] {
                 continue;
             }
@@ -223,24 +292,45 @@ impl Matchers {
                 });
             }
         }
-        for &(r, before, after) in &lit.triggers[pattern] {
+        for t in &lit.triggers[t_from as usize..t_to as usize] {
+            let r = t.regex;
             // "ap" inside "happen" cannot start an agency credit.
-            if !before.before_ok(text, m_start) || !after.after_ok(text, m_end) {
+            if !t.before.before_ok(text, m_start) || !t.after.after_ok(text, m_end) {
                 continue;
             }
-            if std::mem::replace(&mut tried[r as usize], line) == line {
+            // A line holds few regexes' triggers: a list beats a table
+            // of every regex to fill each document.
+            if at.tried.contains(&r) {
                 continue;
             }
+            at.tried.push(r);
             let kr = &self.keyed[r as usize];
             if words > kr.line_bound || !mask[kr.rule as usize] {
                 continue;
             }
-            if let Some(found) = kr.re.find(text) {
+            let run = || kr.re.find(text).map(|m| (m.start(), m.end()));
+            let found = match at.memo.as_deref_mut() {
+                Some(memo) => {
+                    if at.slot.is_none() {
+                        at.slot = Some(memo.slot(text));
+                    }
+                    match at.slot.flatten() {
+                        Some(slot) => memo.get(slot, r).unwrap_or_else(|| {
+                            let found = run();
+                            memo.put(slot, r, found);
+                            found
+                        }),
+                        None => run(),
+                    }
+                }
+                None => run(),
+            };
+            if let Some((key_start, key_end)) = found {
                 hits.push(Hit {
                     line,
                     rule: kr.rule as usize,
-                    key_start: found.start(),
-                    key_end: found.end(),
+                    key_start,
+                    key_end,
                 });
             }
         }
@@ -399,12 +489,26 @@ impl PhraseSet {
             Some(d) => Automaton::Dense(d),
             None => Automaton::Crate(crate_automaton(&self.phrases)),
         };
+        let (mut spans, mut uses, mut triggers) = (Vec::new(), Vec::new(), Vec::new());
+        for (u, t) in self.uses.iter().zip(&self.triggers) {
+            let (u_from, t_from) = (uses.len() as u32, triggers.len() as u32);
+            uses.extend_from_slice(u);
+            for &(regex, before, after) in t {
+                triggers.push(KeyedTrigger {
+                    regex,
+                    before,
+                    after,
+                });
+            }
+            spans.push([u_from, uses.len() as u32, t_from, triggers.len() as u32]);
+        }
         Some(LiteralMatcher {
             max_words: self.max_words,
             min_words,
             ac,
-            uses: self.uses,
-            triggers: self.triggers,
+            spans,
+            uses,
+            triggers,
             rules,
         })
     }
@@ -564,6 +668,7 @@ impl MatcherBuilder {
             regex_groups(chunk, &mut regexes);
         }
         Matchers {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             literals,
             keyed,
             regexes,

@@ -11,6 +11,7 @@ mod compile;
 mod dense;
 mod embedded;
 mod matcher;
+mod memo;
 mod prefilter;
 mod spec;
 mod words;

@@ -124,3 +124,85 @@ fn self_overlapping_phrases_get_an_nfa_ordinary_ones_a_dfa() {
     let m = table(&words).build(&[], 0).unwrap();
     assert!(matches!(m.ac, Automaton::Dense(_)));
 }
+
+/// The shipped rules, compiled once for the tests below.
+fn shipped() -> &'static super::super::RuleSet {
+    use super::super::{RuleSet, RuleSource, Toggles};
+    static RS: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RS.get_or_init(|| RuleSet::compile(&RuleSource::embedded(), &Toggles::default()).unwrap())
+}
+
+/// Lines of the shipped examples (junk and kept text), and pairs of them.
+fn example_lines() -> &'static [String] {
+    static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LINES.get_or_init(|| {
+        let mut v: Vec<String> = shipped()
+            .examples
+            .iter()
+            .flat_map(|ex| ex.input.lines().chain(ex.output.lines()))
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn remembered_regex_results_are_those_of_running_them(
+        docs in proptest::collection::vec(
+            proptest::collection::vec((0..10_000usize, proptest::option::of(0..10_000usize)), 0..10),
+            1..5,
+        ),
+        site in 0..3usize,
+    ) {
+        // Documents of example lines (one line repeated in one, across
+        // them, joined to another), each matched with this thread's memo
+        // (filled by the documents before) and without: the same hits,
+        // duplicates included.
+        let rs = shipped();
+        let lines = example_lines();
+        let mask = rs.mask_for(["x.org", "caucasuswatch.de", "y.de"][site]);
+        for doc in docs {
+            let (mut key, mut keys) = (Vec::new(), Vec::new());
+            for (a, b) in doc {
+                let mut line = lines[a % lines.len()].clone();
+                if let Some(b) = b {
+                    line = format!("{line} {}", lines[b % lines.len()]);
+                }
+                keys.push(LineKey::push(&line, &mut key));
+            }
+            let (mut with, mut without) = (Vec::new(), Vec::new());
+            rs.plain.find(&key, &keys, &mask, &mut with);
+            rs.plain.find_with(&key, &keys, &mask, None, &mut without);
+            with.sort();
+            without.sort();
+            proptest::prop_assert_eq!(with, without);
+        }
+    }
+}
+
+#[test]
+fn a_document_matched_twice_gives_the_same_hits() {
+    // The second time from the memo; duplicates (a regex once a line)
+    // are not added.
+    let rs = shipped();
+    let (mut key, mut keys) = (Vec::new(), Vec::new());
+    for l in example_lines().iter().chain(example_lines()) {
+        keys.push(LineKey::push(l, &mut key));
+    }
+    let mask = rs.mask_for("x.org");
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    rs.plain.find(&key, &keys, &mask, &mut first);
+    rs.plain.find(&key, &keys, &mask, &mut second);
+    assert!(first.len() > 500, "{}", first.len());
+    let mut plain = Vec::new();
+    rs.plain.find_with(&key, &keys, &mask, None, &mut plain);
+    first.sort();
+    second.sort();
+    plain.sort();
+    assert_eq!(first, plain);
+    assert_eq!(second, plain);
+}
