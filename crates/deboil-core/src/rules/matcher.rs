@@ -6,14 +6,17 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use super::dense::{Dense, Starts};
 use super::memo::{self, RegexMemo};
+
+mod automaton;
 use super::prefilter::{Around, Trigger};
 use super::words::{char_at, char_before, is_word_char, no_word_in};
 use super::{Hit, LineKey, SHORT_LINE_WORDS};
+use automaton::{DFA_WORK_LIMIT, crate_automaton, dfa_build_work};
 
 /// How a literal phrase must sit in the line's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -512,90 +515,6 @@ impl PhraseSet {
             rules,
         })
     }
-}
-
-/// The `aho-corasick` crate's automaton of `phrases`, for tables too big
-/// for [`Dense`].
-fn crate_automaton(phrases: &[String]) -> AhoCorasick {
-    // A DFA is the fastest to search, but building it follows failure
-    // links for every state and byte class: on self-overlapping phrases
-    // ("xxxx...") that is quadratic. Past a budget, a contiguous NFA
-    // (linear to build, a little slower to search) bounds start-up.
-    // (The phrase count bounds the DFA's memory, as before.)
-    let kind = if phrases.len() < 5000 && dfa_build_work(phrases) <= DFA_WORK_LIMIT {
-        AhoCorasickKind::DFA
-    } else {
-        AhoCorasickKind::ContiguousNFA
-    };
-    let build = |kind| {
-        AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(kind))
-            .build(phrases)
-    };
-    // Too many states for a contiguous NFA: the plain one has no limit.
-    build(kind)
-        .or_else(|_| build(AhoCorasickKind::NoncontiguousNFA))
-        .expect("phrases were checked")
-}
-
-/// The most failure-link steps a DFA build may take (see [`dfa_build_work`]):
-/// about half a second at the 150-200 million a second such builds run. The
-/// default rules need 0.4 million; one phrase of 1,000 `x` beside them, 34 million.
-const DFA_WORK_LIMIT: u64 = 100_000_000;
-
-/// An upper bound on the steps building a DFA over `phrases` takes: for
-/// every trie state and byte class, the failure links followed from it, so
-/// `classes * sum(failure chain length of each state)`. Also bounds the
-/// DFA's size (`states * classes` transitions). Linear in the phrases' bytes.
-pub(super) fn dfa_build_work(phrases: &[String]) -> u64 {
-    // The trie, as (state, byte) -> child; state 0 is the root.
-    let mut child: HashMap<(u32, u8), u32> = HashMap::new();
-    let mut depth_of: Vec<u32> = vec![0];
-    let mut seen = [false; 256];
-    for p in phrases {
-        let mut s = 0u32;
-        for &b in p.as_bytes() {
-            seen[b as usize] = true;
-            let next = depth_of.len() as u32;
-            s = *child.entry((s, b)).or_insert_with(|| {
-                depth_of.push(depth_of[s as usize] + 1);
-                next
-            });
-        }
-    }
-    // Children of each state, to walk the trie breadth first.
-    let mut kids: Vec<Vec<(u8, u32)>> = vec![Vec::new(); depth_of.len()];
-    for (&(s, b), &t) in &child {
-        kids[s as usize].push((b, t));
-    }
-    let mut fail = vec![0u32; depth_of.len()];
-    let mut chain = vec![0u64; depth_of.len()];
-    let mut queue = std::collections::VecDeque::from([0u32]);
-    while let Some(s) = queue.pop_front() {
-        for &(b, t) in &kids[s as usize] {
-            let f = if s == 0 {
-                0
-            } else {
-                let mut g = fail[s as usize];
-                loop {
-                    if let Some(&n) = child.get(&(g, b)) {
-                        break n;
-                    }
-                    if g == 0 {
-                        break 0;
-                    }
-                    g = fail[g as usize];
-                }
-            };
-            fail[t as usize] = f;
-            chain[t as usize] = 1 + chain[f as usize];
-            queue.push_back(t);
-        }
-    }
-    // Byte classes: at most the distinct bytes used, plus one for the rest.
-    let classes = seen.iter().filter(|&&b| b).count() as u64 + 1;
-    classes * chain.iter().map(|&c| c.max(1)).sum::<u64>()
 }
 
 /// One regex of a rule, compiled alone when the rule was checked.

@@ -7,7 +7,8 @@
 //! run costs ~500 instructions and touches the regex's own lazy DFA (cache
 //! misses); a line's look-up here costs a hash of its key and one probe, and
 //! serves all the regexes the line starts. Memory is bounded: past
-//! [`MAX_LINES`] lines or [`MAX_BYTES`] bytes of keys the memo starts over.
+//! [`MAX_LINES`] lines, [`MAX_BYTES`] bytes of keys or [`MAX_RESULTS`]
+//! results the memo starts over (about 2 MiB a thread and rule set).
 
 use std::cell::RefCell;
 
@@ -17,6 +18,8 @@ use crate::hash::HashKeyed;
 const MAX_LINES: usize = 8192;
 /// Most bytes of line keys remembered before the memo starts over.
 const MAX_BYTES: usize = 1 << 20;
+/// Most results remembered (16 bytes each) before the memo starts over.
+const MAX_RESULTS: usize = 1 << 16;
 /// Longer lines are not remembered (their regexes run each time).
 const MAX_LINE_BYTES: usize = 4096;
 /// No match (in [`Result`]'s start).
@@ -56,7 +59,10 @@ impl RegexMemo {
                 return Some(s);
             }
         }
-        if self.slots.len() >= MAX_LINES || self.bytes.len() + text.len() > MAX_BYTES {
+        if self.slots.len() >= MAX_LINES
+            || self.bytes.len() + text.len() > MAX_BYTES
+            || self.results.len() >= MAX_RESULTS
+        {
             self.index.clear();
             self.slots.clear();
             self.bytes.clear();
@@ -152,6 +158,14 @@ mod tests {
             m.put(s, 1, Some((0, 1)));
         }
         assert!(m.slots.len() <= MAX_LINES);
+        let s = m.slot(b"many").unwrap();
+        for r in 0..MAX_RESULTS as u32 {
+            m.put(s, r, None);
+        }
+        m.slot(b"another").unwrap();
+        assert!(m.results.is_empty());
+        let s = m.slot(b"many").unwrap();
+        assert_eq!(m.get(s, 0), None);
         let again = m.slot(b"line 0").unwrap();
         assert_eq!(m.get(again, 1), None, "forgotten after starting over");
         assert_eq!(m.slot(&vec![b'x'; MAX_LINE_BYTES + 1]), None);

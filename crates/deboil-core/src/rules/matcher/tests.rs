@@ -1,4 +1,5 @@
 use super::*;
+use aho_corasick::AhoCorasickKind;
 
 fn table(phrases: &[String]) -> PhraseSet {
     let mut t = PhraseSet::default();
