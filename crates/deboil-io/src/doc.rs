@@ -247,6 +247,26 @@ pub fn text_in_line(line: &str, names: &FieldNames) -> Option<String> {
         .find_map(|path| get(&fields, path).and_then(as_str))
 }
 
+/// The site of a record with these `fields`: the site field, else the host
+/// of `url`, else of `metadata.url` (datatrove's and Dolma's layout), else
+/// the input's directory (`fallback_site`).
+fn site_in(fields: &[(Key, Raw)], names: &FieldNames, fallback_site: &str) -> String {
+    get(fields, &names.site)
+        .and_then(as_str)
+        .map(|s| site_of(&s))
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            ["url", "metadata.url"].iter().find_map(|path| {
+                get(fields, path)
+                    .and_then(as_str)
+                    .and_then(|u| url_host(&u))
+                    .map(|h| site_name(&h))
+                    .filter(|s| !s.is_empty())
+            })
+        })
+        .unwrap_or_else(|| site_name(fallback_site))
+}
+
 /// Writes `raw` (an object) with the value at `steps` replaced by `text`;
 /// the object's other values keep their bytes.
 fn write_replaced(raw: Raw, steps: &[usize], text: &str, out: &mut Vec<u8>) {
@@ -357,22 +377,7 @@ impl<'a> Document<'a> {
         let id = get(&fields, &names.id)
             .and_then(id_of)
             .unwrap_or_else(|| format!("{}:{}", rec.input.input.name, line));
-        // The site field, else the host of `url`, else of `metadata.url`
-        // (datatrove's and Dolma's layout), else the input's directory.
-        let site = get(&fields, &names.site)
-            .and_then(as_str)
-            .map(|s| site_of(&s))
-            .filter(|s| !s.is_empty())
-            .or_else(|| {
-                ["url", "metadata.url"].iter().find_map(|path| {
-                    get(&fields, path)
-                        .and_then(as_str)
-                        .and_then(|u| url_host(&u))
-                        .map(|h| site_name(&h))
-                        .filter(|s| !s.is_empty())
-                })
-            })
-            .unwrap_or_else(|| site_name(fallback_site));
+        let site = site_in(&fields, names, fallback_site);
         Ok(Document {
             id,
             site,
@@ -452,6 +457,9 @@ impl<'a> Document<'a> {
         out.push(b'\n');
     }
 }
+
+mod learn;
+pub use learn::LearnPage;
 
 #[cfg(test)]
 mod tests;

@@ -570,5 +570,7 @@ fn unescape_from<const TRACK: bool>(
     }
 }
 
+pub(crate) mod learn;
+
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,8 @@
 //! their texts there, and [`super::Counted::pages_to_read`] names the few
 //! pages that hold the others.
 
+use std::borrow::Cow;
+
 use super::{PageLines, Unit, prefix_text};
 use crate::hash::HashKeyed;
 
@@ -15,26 +17,52 @@ const SITE_BYTES: usize = 1 << 20;
 /// ... and every site stops once all of them together hold this many.
 const TOTAL_BYTES: usize = 64 << 20;
 
+/// Where a page's lines were read: their spans index `bytes`; `decode`
+/// gives a line's text from its bytes, when they are not the text itself
+/// (lines read still encoded, see [`super::PageLines::read`]).
+#[derive(Clone, Copy)]
+pub struct PageSource<'a> {
+    /// What the spans index.
+    pub bytes: &'a [u8],
+    /// A line's text from its bytes (whitespace around it does not matter).
+    pub decode: Option<fn(&[u8]) -> String>,
+}
+
 /// The first texts of the units on a site's first pages.
 #[derive(Debug, Default)]
 pub(super) struct SiteTexts {
-    /// Each unit first seen on the kept pages: its text, in `text`.
+    /// Each unit first seen on the kept pages: where its text lies in
+    /// `text`, the start's top bit set for a text kept as read (see
+    /// [`PageSource`]; decoded only for the few lines rules show).
     at: HashKeyed<Unit, (u32, u32)>,
-    text: String,
+    text: Vec<u8>,
+    /// How texts kept as read decode.
+    decode: Option<fn(&[u8]) -> String>,
     /// The site's first `covered` pages were kept, every unit on them.
     pub covered: usize,
     closed: bool,
 }
 
+/// The top bit of a start in [`SiteTexts::at`].
+const CODED: u32 = 1 << 31;
+
 impl SiteTexts {
     /// Keeps the units of the site's next page that are new, when the
     /// budget allows; `total` is what all sites keep. Whole pages only, so
     /// that a unit missing here first occurs after the covered pages.
-    pub fn keep(&mut self, text: &str, page: &PageLines, total: &mut usize) {
-        // A page whose lines are not all placed (over 4 GiB) ends the kept ones.
-        if self.closed || *total >= TOTAL_BYTES || page.spans.len() != page.hashes.len() {
+    pub fn keep(&mut self, page: &PageLines, src: PageSource, total: &mut usize) {
+        // A page whose lines are not all placed (over 4 GiB) ends the kept
+        // ones, as does a buffer too long to mark its starts.
+        if self.closed
+            || *total >= TOTAL_BYTES
+            || page.spans.len() != page.hashes.len()
+            || self.text.len() + src.bytes.len() >= CODED as usize
+        {
             self.closed = true;
             return;
+        }
+        if src.decode.is_some() {
+            self.decode = src.decode;
         }
         let before = self.text.len();
         for (i, &(s, e)) in page.spans.iter().enumerate() {
@@ -43,10 +71,20 @@ impl SiteTexts {
             let new_opening = page.prefixes[i] != 0 && !self.at.contains_key(&opening);
             if new_line || new_opening {
                 // One copy serves both: an opening's text is cut from its line's.
-                let t = text[s as usize..e as usize].trim();
-                let start = self.text.len();
-                self.text.push_str(t);
-                let place = (start as u32, self.text.len() as u32);
+                let b = &src.bytes[s as usize..e as usize];
+                let start = self.text.len() as u32;
+                let place = match src.decode {
+                    Some(_) => {
+                        self.text.extend_from_slice(b);
+                        (start | CODED, self.text.len() as u32)
+                    }
+                    None => {
+                        // The bytes of a text: UTF-8.
+                        let t = std::str::from_utf8(b).map_or(b, |t| t.trim().as_bytes());
+                        self.text.extend_from_slice(t);
+                        (start, self.text.len() as u32)
+                    }
+                };
                 for (unit, new) in [(line, new_line), (opening, new_opening)] {
                     if new {
                         self.at.insert(unit, place);
@@ -62,7 +100,12 @@ impl SiteTexts {
     /// The first text of `unit`, if it occurs on the covered pages.
     pub fn get(&self, unit: &Unit) -> Option<String> {
         let &(s, e) = self.at.get(unit)?;
-        let line = &self.text[s as usize..e as usize];
+        let b = &self.text[(s & !CODED) as usize..e as usize];
+        let text = match self.decode {
+            Some(decode) if s & CODED != 0 => Cow::Owned(decode(b)),
+            _ => String::from_utf8_lossy(b),
+        };
+        let line = text.trim();
         Some(match unit {
             Unit::Line(_) => line.to_string(),
             Unit::Prefix(_) => prefix_text(line),

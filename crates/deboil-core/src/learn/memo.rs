@@ -9,6 +9,11 @@
 //! its bytes and a comparison with the text remembered, not its key again.
 //! Each thread keeps its own small table: a slot per hash (a new line takes
 //! the slot over), the texts in one buffer that starts over when full.
+//!
+//! A line can also be remembered as its caller read it, still encoded (a
+//! JSON string's line as written, say): then a line met before is found
+//! without decoding it at all. Each encoding is a kind of its own, so that
+//! the same bytes read two ways are two lines.
 
 use super::prefix_hash;
 use crate::normalize;
@@ -38,8 +43,21 @@ struct Slot<V> {
     /// Where its text lies in [`Memo::text`]; `len` is `u32::MAX` for an empty slot.
     start: u32,
     len: u32,
+    /// How the bytes encode the line (0: they are its text).
+    kind: u8,
     value: Option<V>,
 }
+
+/// Keeps the hashes of the bytes of lines of different kinds apart.
+const KIND_SEED: [u64; 4] = [
+    0,
+    0x9e37_79b9_7f4a_7c15,
+    0xc2b2_ae3d_27d4_eb4f,
+    0x1656_67b1_9e37_79f9,
+];
+
+/// Kinds of line [`Memo::get_or_read`] tells apart.
+pub const KINDS: u8 = KIND_SEED.len() as u8;
 
 /// A thread's remembered lines and what was computed from each, `V`: a
 /// function of the line's text alone.
@@ -69,6 +87,7 @@ impl<V: Copy> Memo<V> {
         tag: 0,
         start: 0,
         len: u32::MAX,
+        kind: 0,
         value: None,
     };
 
@@ -81,18 +100,33 @@ impl<V: Copy> Memo<V> {
     /// What `compute` gives for `line`: remembered, or computed (and remembered).
     #[inline]
     pub fn get_or(&mut self, line: &str, compute: impl FnOnce(&str) -> V) -> V {
-        let b = line.as_bytes();
-        let tag = xxhash_rust::xxh3::xxh3_64(b);
+        let v = self.get_or_read(line.as_bytes(), 0, |_| Some(compute(line)));
+        v.expect("computed")
+    }
+
+    /// What `compute` gives for the line `bytes` encode in their `kind`
+    /// (below [`KINDS`]): remembered, or computed and remembered. `compute`
+    /// may find that the bytes encode no line (`None`): nothing is
+    /// remembered then, so a line remembered was read right once.
+    #[inline]
+    pub fn get_or_read(
+        &mut self,
+        b: &[u8],
+        kind: u8,
+        compute: impl FnOnce(&[u8]) -> Option<V>,
+    ) -> Option<V> {
+        let tag = tag_of(b) ^ KIND_SEED[usize::from(kind)];
         let i = (tag as usize) & (self.slots.len() - 1);
         let s = &self.slots[i];
         if s.tag == tag
             && s.len as usize == b.len()
+            && s.kind == kind
             && &self.text[s.start as usize..s.start as usize + b.len()] == b
             && let Some(v) = s.value
         {
-            return v;
+            return Some(v);
         }
-        let v = compute(line);
+        let v = compute(b)?;
         if b.len() <= LINE_MAX {
             if self.text.len() + b.len() > self.text_max {
                 self.clear();
@@ -101,12 +135,33 @@ impl<V: Copy> Memo<V> {
                 tag,
                 start: self.text.len() as u32,
                 len: b.len() as u32,
+                kind,
                 value: Some(v),
             };
             self.text.extend_from_slice(b);
         }
-        v
+        Some(v)
     }
+}
+
+/// A line's slot tag: a hash of its bytes, of a sample of them for long
+/// lines (the first and last 32 and the 16 in the middle, with the length).
+/// Lines that differ only elsewhere take each other's slot, which costs
+/// only time: a slot's bytes are compared in full. Hashing every byte cost
+/// more than comparing them (the average line is over 200 bytes).
+#[inline]
+fn tag_of(b: &[u8]) -> u64 {
+    const EDGE: usize = 32;
+    const MID: usize = 16;
+    let n = b.len();
+    if n <= 2 * EDGE + MID {
+        return xxhash_rust::xxh3::xxh3_64(b);
+    }
+    let mut s = [0u8; 2 * EDGE + MID];
+    s[..EDGE].copy_from_slice(&b[..EDGE]);
+    s[EDGE..EDGE + MID].copy_from_slice(&b[n / 2..n / 2 + MID]);
+    s[EDGE + MID..].copy_from_slice(&b[n - EDGE..]);
+    xxhash_rust::xxh3::xxh3_64_with_seed(&s, n as u64)
 }
 
 /// Counting's memo: each line's [`Facts`] (`None` for a blank line).
@@ -114,6 +169,8 @@ pub(super) struct FactsMemo {
     memo: Memo<Option<Facts>>,
     /// The key buffer new lines build their keys in.
     key: Vec<u8>,
+    /// The buffer new encoded lines are decoded into.
+    text: String,
 }
 
 impl FactsMemo {
@@ -121,6 +178,7 @@ impl FactsMemo {
         FactsMemo {
             memo: Memo::new(),
             key: Vec::new(),
+            text: String::new(),
         }
     }
 
@@ -131,6 +189,29 @@ impl FactsMemo {
         }
         let key = &mut self.key;
         self.memo.get_or(line, |line| facts_of(line, key))
+    }
+
+    /// The facts of the line `b` encode in their `kind` (see
+    /// [`Memo::get_or_read`]): for kind 0 the bytes are its text, for the
+    /// others `decode` writes it (`false`: the bytes encode none, and so
+    /// `None` here). Empty bytes are an empty line in every kind.
+    pub fn facts_read(
+        &mut self,
+        b: &[u8],
+        kind: u8,
+        decode: impl FnOnce(&[u8], &mut String) -> bool,
+    ) -> Option<Option<Facts>> {
+        if b.is_empty() {
+            return Some(None);
+        }
+        let (key, text) = (&mut self.key, &mut self.text);
+        self.memo.get_or_read(b, kind, |b| {
+            if kind == 0 {
+                return Some(facts_of(std::str::from_utf8(b).ok()?, key));
+            }
+            text.clear();
+            decode(b, text).then(|| facts_of(text, key))
+        })
     }
 }
 
@@ -196,6 +277,7 @@ mod tests {
         let mut m = FactsMemo {
             memo: Memo::sized(16, 2000),
             key: Vec::new(),
+            text: String::new(),
         };
         // Far more distinct lines than slots, and more bytes than the
         // buffer holds: slots are taken over and the buffer starts over.
@@ -208,5 +290,51 @@ mod tests {
         let huge = "word ".repeat(LINE_MAX / 4);
         assert_eq!(m.facts(&huge), direct(&huge));
         assert_eq!(m.facts(&huge), direct(&huge));
+    }
+
+    #[test]
+    fn long_lines_sharing_their_sampled_bytes_stay_apart() {
+        // Same length, same first and last 32 bytes and middle 16: one
+        // slot, told apart by their bytes.
+        let line = |w: &str| {
+            format!(
+                "{}{w}{}{w}{}",
+                "a".repeat(40),
+                "b".repeat(40),
+                "c".repeat(40)
+            )
+        };
+        let (x, y) = (line("one two"), line("six ten"));
+        assert_eq!(tag_of(x.as_bytes()), tag_of(y.as_bytes()));
+        let mut m = FactsMemo::new();
+        for _ in 0..3 {
+            assert_eq!(m.facts(&x), direct(&x));
+            assert_eq!(m.facts(&y), direct(&y));
+        }
+    }
+
+    #[test]
+    fn the_same_bytes_read_two_ways_are_two_lines() {
+        let mut m = FactsMemo::new();
+        let upper = |b: &[u8], out: &mut String| {
+            out.push_str(&String::from_utf8_lossy(b).to_uppercase());
+            true
+        };
+        let none = |_: &[u8], _: &mut String| -> bool { unreachable!("kind 0 is its text") };
+        let b = b"abc def 12 words here";
+        for _ in 0..2 {
+            assert_eq!(
+                m.facts_read(b, 0, none),
+                Some(direct("abc def 12 words here"))
+            );
+            assert_eq!(
+                m.facts_read(b, 1, upper),
+                Some(direct("ABC DEF 12 WORDS HERE"))
+            );
+        }
+        // Bytes that encode no line are not remembered as one.
+        assert_eq!(m.facts_read(b"x y", 2, |_, _| false), None);
+        assert_eq!(m.facts_read(b"x y", 2, upper), Some(direct("X Y")));
+        assert_eq!(m.facts_read(&[b'a', 0xff], 0, none), None);
     }
 }

@@ -52,6 +52,7 @@
 //! [`Counted::complete`] makes it a [`Learned`].
 
 mod examples;
+mod lines;
 pub(crate) mod memo;
 mod site;
 mod write;
@@ -63,7 +64,10 @@ use rayon::prelude::*;
 use crate::extract::{ExtractOptions, Extractor, SiteModel};
 use crate::hash::HashSetKeyed;
 use crate::rules::{RuleError, RuleSet, RuleSource, Toggles};
+pub use examples::PageSource;
 use examples::SiteTexts;
+use lines::each_line;
+pub use lines::{LineSink, PageLines};
 use site::learn_site;
 
 /// The name learned rules are compiled under (their origin in `rules list`
@@ -123,75 +127,6 @@ fn prefix_text(line: &str) -> String {
         .take(PREFIX_WORDS)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// The non-blank lines of one page, as hashes and word counts.
-#[derive(Debug, Default, Clone)]
-pub struct PageLines {
-    hashes: Vec<u64>,
-    /// Opening hashes; 0 for lines too short to have one.
-    prefixes: Vec<u64>,
-    words: Vec<u16>,
-    /// Where each line lies in the page's text (dropped once its texts
-    /// were kept).
-    spans: Vec<(u32, u32)>,
-}
-
-impl PageLines {
-    /// Splits `text` into lines and hashes each non-blank one.
-    pub fn of(text: &str) -> PageLines {
-        // Filled in a thread's reused buffers, then copied out at their
-        // length: a page's vectors are kept until learning decides, and
-        // sized by the line breaks they held half again as much (blank lines).
-        SCRATCH.with(|s| {
-            let page = &mut *s.borrow_mut();
-            page.hashes.clear();
-            page.prefixes.clear();
-            page.words.clear();
-            page.spans.clear();
-            let base = text.as_ptr() as usize;
-            each_line(text, |line, hash, prefix, words| {
-                page.hashes.push(hash);
-                page.prefixes.push(prefix.unwrap_or(0));
-                page.words.push(words.min(u16::MAX as usize) as u16);
-                // Records are far below 4 GiB; a longer page keeps no texts
-                // (its spans end at the first line out of reach).
-                let start = line.as_ptr() as usize - base;
-                if page.spans.len() + 1 == page.hashes.len()
-                    && let (Ok(s), Ok(e)) =
-                        (u32::try_from(start), u32::try_from(start + line.len()))
-                {
-                    page.spans.push((s, e));
-                }
-            });
-            PageLines {
-                hashes: page.hashes.to_vec(),
-                prefixes: page.prefixes.to_vec(),
-                words: page.words.to_vec(),
-                spans: page.spans.to_vec(),
-            }
-        })
-    }
-}
-
-thread_local! {
-    /// A page's lines, reused: counting fills one per page.
-    static SCRATCH: std::cell::RefCell<PageLines> = std::cell::RefCell::new(PageLines::default());
-    /// Each thread's remembered lines: counting reads every line of every page.
-    static MEMO: std::cell::RefCell<memo::FactsMemo> = std::cell::RefCell::new(memo::FactsMemo::new());
-}
-
-/// Calls `f(line, hash, opening hash, words)` for each non-blank line of
-/// `text`: what learning counts, and what finds its examples again.
-fn each_line<'t>(text: &'t str, mut f: impl FnMut(&'t str, u64, Option<u64>, usize)) {
-    MEMO.with(|m| {
-        let m = &mut *m.borrow_mut();
-        for line in text.lines() {
-            if let Some(facts) = m.facts(line) {
-                f(line, facts.hash, facts.prefix, facts.words);
-            }
-        }
-    })
 }
 
 /// Collects pages site by site; [`Learner::finish`] decides.
@@ -316,7 +251,17 @@ impl Learner {
     /// [`Counted::pages_to_read`]: any number that grows from page to page.
     /// Add pages in their order: a rule's example texts are its lines'
     /// first texts.
-    pub fn add_page(&mut self, site: &str, text: &str, mut page: PageLines, at: u64) {
+    pub fn add_page(&mut self, site: &str, text: &str, page: PageLines, at: u64) {
+        let src = PageSource {
+            bytes: text.as_bytes(),
+            decode: None,
+        };
+        self.add_page_read(site, page, at, src);
+    }
+
+    /// [`Learner::add_page`] for a page read by [`PageLines::read`], from
+    /// `src`.
+    pub fn add_page_read(&mut self, site: &str, mut page: PageLines, at: u64, src: PageSource) {
         self.added = at + 1;
         let s = match self.sites.get_mut(site) {
             Some(s) => s,
@@ -324,7 +269,7 @@ impl Learner {
         };
         // Pages of no site learn nothing: no texts to keep.
         if !site.is_empty() {
-            s.texts.keep(text, &page, &mut self.kept);
+            s.texts.keep(&page, src, &mut self.kept);
         }
         page.spans = Vec::new();
         s.pages.push(page);

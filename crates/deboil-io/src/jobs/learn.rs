@@ -9,12 +9,12 @@ use rayon::ThreadPool;
 
 use deboil_core::clean::{CleanOptions, Cleaner};
 use deboil_core::extract::ExtractOptions;
-use deboil_core::learn::{LearnOptions, Learned, Learner, PageLines};
+use deboil_core::learn::{LearnOptions, Learned, Learner};
 use deboil_core::page::PageFinder;
 use deboil_core::rules::{RuleSet, RuleSource, Toggles};
 
 use super::{SideOutputs, Summary};
-use crate::doc::Document;
+use crate::doc::{Document, LearnPage};
 use crate::error::{Error, Result};
 use crate::pipeline::{ReadOptions, par_batches, read_batches};
 use crate::read::{Input, RawRecord, spool_stdin};
@@ -36,19 +36,14 @@ pub fn learn_inputs(
     let mut learner = Learner::new(opts);
     let mut summary = Summary::default();
     crate::progress::begin("learning", crate::progress::input_bytes(inputs));
-    let work = |rec: &RawRecord| {
-        Document::parse(rec, &read.names).map(|d| {
-            let lines = PageLines::of(&d.text);
-            (d.site, d.text, lines)
-        })
-    };
+    let work = |rec: &RawRecord| LearnPage::read(rec, &read.names);
     // Records are placed by their number in the read, bad ones included,
     // so that a second read finds them without parsing the others.
     let mut at = 0u64;
     par_batches(inputs.to_vec(), read, pool, work, |batch, pages| {
         for (rec, p) in batch.iter().zip(pages) {
             match p {
-                Ok((site, text, lines)) => learner.add_page(&site, &text, lines, at),
+                Ok(page) => page.add_to(&mut learner, rec, at),
                 Err(b) => side.bad_record(rec, b, &mut summary)?,
             }
             at += 1;

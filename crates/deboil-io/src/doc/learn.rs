@@ -1,0 +1,116 @@
+//! Records read for learning: the site and the lines, the text not unescaped
+//! where its record allows (see [`crate::json_str::learn`]).
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use deboil_core::learn::{Learner, PageLines, PageSource};
+
+use super::{BadRecord, Document, FieldNames, Key, Raw, as_str, get, site_in, site_of};
+use crate::json_str::learn::{flat_object_lines, line_text};
+use crate::read::{Format, RawRecord};
+
+/// A record read for learning.
+#[derive(Debug)]
+pub enum LearnPage {
+    /// Read off the record's JSON as written: the lines' spans are in its
+    /// bytes.
+    Written {
+        /// The page's site, as [`Document::parse`] names it.
+        site: String,
+        /// Its lines.
+        lines: PageLines,
+    },
+    /// Parsed whole (any record the other way does not read).
+    Parsed {
+        /// The page's site.
+        site: String,
+        /// Its text.
+        text: String,
+        /// Its lines ([`PageLines::of`] the text).
+        lines: PageLines,
+    },
+}
+
+impl LearnPage {
+    /// Reads `rec` for learning: bad where [`Document::parse`] finds it
+    /// bad, and the same site and lines.
+    pub fn read(rec: &RawRecord, names: &FieldNames) -> Result<LearnPage, BadRecord> {
+        if rec.error.is_none()
+            && rec.input.format == Format::Jsonl
+            && let Some((lines, (fields, Some(_)))) =
+                PageLines::read(|sink| flat_object_lines(&rec.bytes, &names.text, sink))
+        {
+            let fields: Vec<_> = fields
+                .into_iter()
+                .map(|(k, v)| (Key(Cow::Borrowed(k)), v))
+                .collect();
+            let site = site(&fields, names, &rec.input.fallback_site);
+            return Ok(LearnPage::Written { site, lines });
+        }
+        let d = Document::parse(rec, names)?;
+        let lines = PageLines::of(&d.text);
+        Ok(LearnPage::Parsed {
+            site: d.site,
+            text: d.text,
+            lines,
+        })
+    }
+
+    /// Adds the page to `learner` at `at` (see [`Learner::add_page`]);
+    /// `rec` is the record it was read from.
+    pub fn add_to(self, learner: &mut Learner, rec: &RawRecord, at: u64) {
+        match self {
+            LearnPage::Written { site, lines } => {
+                let src = PageSource {
+                    bytes: &rec.bytes,
+                    decode: Some(line_text),
+                };
+                learner.add_page_read(&site, lines, at, src)
+            }
+            LearnPage::Parsed { site, text, lines } => learner.add_page(&site, &text, lines, at),
+        }
+    }
+}
+
+/// Sites a thread named from a site field lately, by the field's raw value:
+/// records of one site name it alike, and naming it (a URL's host, a name
+/// made safe) costs more than looking it up.
+struct Sites {
+    named: HashMap<Box<[u8]>, String>,
+}
+
+/// How many names [`Sites`] keeps before it starts over.
+const SITES_MAX: usize = 4096;
+
+thread_local! {
+    static SITES: RefCell<Sites> = RefCell::new(Sites { named: HashMap::new() });
+}
+
+/// [`site_in`] the record's `fields`, remembered by the site field's value
+/// when that names the site (the first way `site_in` tries).
+fn site(fields: &[(Key, Raw)], names: &FieldNames, fallback_site: &str) -> String {
+    let Some(raw) = get(fields, &names.site) else {
+        return site_in(fields, names, fallback_site);
+    };
+    SITES.with(|c| {
+        let named = &mut c.borrow_mut().named;
+        if let Some(s) = named.get(raw.as_bytes()) {
+            return s.clone();
+        }
+        match as_str(raw).map(|s| site_of(&s)).filter(|s| !s.is_empty()) {
+            Some(s) => {
+                if named.len() >= SITES_MAX {
+                    named.clear();
+                }
+                named.insert(raw.as_bytes().into(), s.clone());
+                s
+            }
+            None => site_in(fields, names, fallback_site),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,263 @@
+//! A record read for learning: its text's lines taken off the JSON string
+//! as written, not unescaped first.
+//!
+//! Learning counts lines, and most lines of a site's pages were met before
+//! (its template; copies of a story). The learner remembers each line's
+//! facts by the bytes it was read as ([`LineSink::line`]), so a line met
+//! before costs a hash and a comparison of its bytes as written: only the
+//! lines met first are unescaped, and only they are checked to be UTF-8
+//! (a line met again is byte for byte one that was).
+
+use deboil_core::learn::LineSink;
+
+use super::{copy_plain, copy_plain16, escape, hex4, lit, load, number, skip_str, skip_ws};
+
+/// Line kinds (see [`LineSink::line`]): a line holding escapes, the last
+/// of its string ...
+const ESCAPED_LAST: u8 = 1;
+/// ... or ended by a line break (`str::lines` then drops a `\r` before it).
+const ESCAPED_BROKEN: u8 = 2;
+
+/// The index of the first byte from `b[i]` that is below 0x20, a quote or
+/// a backslash, if any.
+#[inline(always)]
+fn next_special(b: &[u8], mut i: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    while i + 16 <= b.len() {
+        let (m, _) = super::special16(b, i);
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    while i + 8 <= b.len() {
+        let m = super::special(super::load(b, i));
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    (i..b.len()).find(|&k| matches!(b[k], 0..0x20 | b'"' | b'\\'))
+}
+
+/// Gives `sink` the lines of the string whose body starts at `b[i]`, split
+/// as `str::lines` splits its text, each as written (without its line
+/// break); returns the index after the closing quote. `None` where
+/// [`super::unescape`] would not read the string (a control character, a
+/// bad escape, a lone surrogate, bytes that are not UTF-8), or a line
+/// `sink` refused: the page must be read another way.
+pub fn read_lines(b: &[u8], mut i: usize, sink: &mut LineSink) -> Option<usize> {
+    let (mut start, mut escaped) = (i, false);
+    loop {
+        i = next_special(b, i)?;
+        let brk = match b[i] {
+            b'"' => {
+                line(sink, b, (start, i), escaped, false)?;
+                return Some(i + 1);
+            }
+            b'\\' => match *b.get(i + 1)? {
+                b'n' => 2,
+                b'u' if matches!(b.get(i + 2..i + 6), Some(b"000a" | b"000A")) => 6,
+                // Checked when the line is decoded (a line met before was).
+                b'u' => {
+                    (escaped, i) = (true, i + 6);
+                    continue;
+                }
+                _ => {
+                    (escaped, i) = (true, i + 2);
+                    continue;
+                }
+            },
+            _ => return None,
+        };
+        line(sink, b, (start, i), escaped, true)?;
+        i += brk;
+        (start, escaped) = (i, false);
+    }
+}
+
+/// Gives `sink` the line `b[span]`, ended by a line break or not.
+#[inline]
+fn line(
+    sink: &mut LineSink,
+    b: &[u8],
+    span: (usize, usize),
+    escaped: bool,
+    broken: bool,
+) -> Option<()> {
+    let bytes = &b[span.0..span.1];
+    let kind = match (escaped, broken) {
+        (false, _) => 0,
+        (true, false) => ESCAPED_LAST,
+        (true, true) => ESCAPED_BROKEN,
+    };
+    sink.line(bytes, kind, span, |bytes, out| {
+        let ok = unescape_into(bytes, out);
+        // What `str::lines` does to a line ended by a break.
+        if ok && broken && out.ends_with('\r') {
+            out.pop();
+        }
+        ok
+    })
+    .then_some(())
+}
+
+/// Appends the text of `b`, part of a string's body holding no quote and
+/// no control character, to `out`; `false` for a bad escape, a lone
+/// surrogate or bytes that are not UTF-8 (`out` then holds anything).
+fn unescape_into(b: &[u8], out: &mut String) -> bool {
+    let mut v = std::mem::take(out).into_bytes();
+    let ok = unescape_bytes(b, &mut v);
+    // The runs between escapes are copied unchecked, and an escape's
+    // character never ends a broken one nor starts with a continuation
+    // byte: the whole is UTF-8 exactly when every run is.
+    match String::from_utf8(v) {
+        Ok(s) => {
+            *out = s;
+            ok
+        }
+        Err(e) => {
+            let mut v = e.into_bytes();
+            v.clear();
+            *out = String::from_utf8(v).unwrap_or_default();
+            false
+        }
+    }
+}
+
+/// [`unescape_into`]'s bytes, runs between escapes copied sixteen bytes a
+/// step (text stored as UTF-16 by mistake, `\u0000` every other letter, is
+/// most lines met only once).
+fn unescape_bytes(b: &[u8], out: &mut Vec<u8>) -> bool {
+    out.reserve(b.len());
+    let mut i = 0;
+    loop {
+        if i + 16 <= b.len() {
+            let n = copy_plain16(out, b, i);
+            i += n;
+            if n == 16 {
+                continue;
+            }
+        } else if i + 8 <= b.len() {
+            let n = copy_plain(out, load(b, i));
+            i += n;
+            if n == 8 {
+                continue;
+            }
+        }
+        let Some(&c) = b.get(i) else {
+            return true;
+        };
+        match c {
+            b'\\' if b.get(i + 1..i + 4) == Some(b"u00") && i + 6 <= b.len() => {
+                let Some(x) = hex4(&b[i + 2..i + 6]) else {
+                    return false;
+                };
+                let c = char::from_u32(x).expect("below 0x100");
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                i += 6;
+            }
+            b'\\' => {
+                let Some((c, len)) = escape(b, i) else {
+                    return false;
+                };
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                i += len;
+            }
+            0..0x20 | b'"' => return false,
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// The text of a line [`read_lines`] gave as `b` (maybe with a `\r` that
+/// `str::lines` drops): it decoded when it was read.
+pub fn line_text(b: &[u8]) -> String {
+    let mut out = String::new();
+    let read = unescape_into(b, &mut out);
+    debug_assert!(read, "a line read decodes");
+    out
+}
+
+/// An object's keys and raw values, in order.
+pub type Fields<'a> = Vec<(&'a str, &'a str)>;
+
+/// A flat JSON object read as [`super::flat_object`] reads it, but from
+/// bytes not yet checked to be UTF-8 (each is checked here, or by `sink`)
+/// and with the lines of its first field named `text` given to `sink`
+/// ([`read_lines`]) instead of unescaped: each field's key and raw value,
+/// and the text field's index. `None` for anything `flat_object` would not
+/// read the same, or a text that is not a string.
+pub fn flat_object_lines<'a>(
+    b: &'a [u8],
+    text: &str,
+    sink: &mut LineSink,
+) -> Option<(Fields<'a>, Option<usize>)> {
+    let utf8 = |s: &'a [u8]| std::str::from_utf8(s).ok();
+    let mut fields = Vec::with_capacity(8);
+    let mut found = None;
+    let mut i = skip_ws(b, 0);
+    if *b.get(i)? != b'{' {
+        return None;
+    }
+    i = skip_ws(b, i + 1);
+    if *b.get(i)? == b'}' {
+        i += 1;
+    } else {
+        loop {
+            if *b.get(i)? != b'"' {
+                return None;
+            }
+            let k_end = i + 1 + memchr::memchr2(b'"', b'\\', &b[i + 1..])?;
+            if b[k_end] != b'"' || b[i + 1..k_end].iter().any(|&c| c < 0x20) {
+                return None;
+            }
+            let key = utf8(&b[i + 1..k_end])?;
+            i = skip_ws(b, k_end + 1);
+            if *b.get(i)? != b':' {
+                return None;
+            }
+            i = skip_ws(b, i + 1);
+            let v_start = i;
+            let is_text = found.is_none() && key == text;
+            i = match *b.get(i)? {
+                b'"' if is_text => {
+                    found = Some(fields.len());
+                    read_lines(b, i + 1, sink)?
+                }
+                _ if is_text => return None,
+                b'"' => skip_str(b, i + 1)?,
+                b't' => lit(b, i, b"true")?,
+                b'f' => lit(b, i, b"false")?,
+                b'n' => lit(b, i, b"null")?,
+                b'-' | b'0'..=b'9' => number(b, i)?,
+                _ => return None,
+            };
+            let value = if is_text {
+                // SAFETY: every line of the text was checked to be UTF-8
+                // (or is byte for byte one that was), and what lies between
+                // them (quotes, escaped line breaks) is ASCII.
+                unsafe { std::str::from_utf8_unchecked(&b[v_start..i]) }
+            } else {
+                utf8(&b[v_start..i])?
+            };
+            fields.push((key, value));
+            i = skip_ws(b, i);
+            match *b.get(i)? {
+                b',' => i = skip_ws(b, i + 1),
+                b'}' => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    (skip_ws(b, i) == b.len()).then_some((fields, found))
+}
+
+#[cfg(test)]
+mod tests;
