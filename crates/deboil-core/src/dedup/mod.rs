@@ -285,6 +285,15 @@ impl Deduper {
         self.docs.len() == 0
     }
 
+    /// Bytes held for the documents so far (signatures, ids, hashes), for
+    /// a caller keeping its own memory within a budget.
+    pub fn memory_bytes(&self) -> usize {
+        self.sigs.memory_bytes()
+            + self.band_extra.memory_bytes()
+            + self.docs.memory_bytes()
+            + self.has_sig.capacity() * 8
+    }
+
     /// Adds one document; returns its index. With [`Verify::Exact`] the
     /// text is kept until [`Deduper::finish`].
     pub fn push(&mut self, id: &str, text: &str) -> usize {
