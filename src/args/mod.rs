@@ -297,6 +297,9 @@ pub struct DedupFlags {
     /// Also write a report on the run to FILE: .json, .md or .html (see `deboil report`).
     #[arg(long, value_name = "FILE")]
     pub report: Option<std::path::PathBuf>,
+    /// Memory the texts may take between the two passes, together with the signatures and ids (the rest goes to a temp file; 0: all of it); suffixes K, M, G.
+    #[arg(long, default_value = "1G", value_name = "SIZE", value_parser = parse_memory)]
+    pub spool_memory: usize,
     /// Print the chosen parameters and LSH statistics, and progress as timed lines.
     #[arg(short, long)]
     pub verbose: bool,
@@ -512,6 +515,14 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
         .and_then(|n| n.checked_mul(mult))
         .filter(|&n| n > 0)
         .ok_or_else(|| format!("`{s}` is not a size (like 512K, 64M or 1G)"))
+}
+
+/// [`parse_size`], or `0`.
+pub fn parse_memory(s: &str) -> Result<usize, String> {
+    match s.trim() {
+        "0" => Ok(0),
+        _ => parse_size(s),
+    }
 }
 
 #[cfg(test)]

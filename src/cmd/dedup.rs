@@ -125,6 +125,7 @@ pub fn run_reporting(
         against,
         collect_index: f.save_index.is_some(),
         template: f.template(),
+        spool_memory: f.spool_memory as u64,
     };
     let result = {
         let [output, clusters, rejects] = files.writers([output, clusters, rejects]);

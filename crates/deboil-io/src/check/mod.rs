@@ -33,7 +33,7 @@ use deboil_core::dedup::{DedupOptions, IndexedDocs};
 
 use crate::doc::Document;
 use crate::error::Result;
-use crate::jobs::dedup::{DedupJob, DedupOutputs, OutputMode, Transform};
+use crate::jobs::dedup::{DEFAULT_SPOOL_MEMORY, DedupJob, DedupOutputs, OutputMode, Transform};
 use crate::jobs::{SideOutputs, Summary};
 use crate::pipeline::{ReadOptions, par_batches};
 use crate::read::{Format, Input, RawRecord};
@@ -427,6 +427,7 @@ impl CheckJob {
             against: d.index.as_ref().map(|(i, _)| i.clone()),
             collect_index: false,
             template: d.template,
+            spool_memory: DEFAULT_SPOOL_MEMORY,
         };
         let outputs = DedupOutputs {
             out: Box::new(std::io::sink()),

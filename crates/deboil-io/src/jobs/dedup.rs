@@ -11,12 +11,14 @@
 //! their line keys and are signed once every template is known. Which way
 //! a document goes depends on timing; its signature does not. Pass two reads
 //! the spool back, batch by batch in parallel, and writes the kept (or
-//! marked) documents in input order. Texts are never held in memory: exact
-//! verification reads them back from the spool.
+//! marked) documents in input order. The spool is held in memory while it
+//! fits [`DedupJob::spool_memory`] beside the deduper's state, and spills
+//! to a temp file past it; exact verification reads texts back from it.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{BufWriter, Write};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use rayon::ThreadPool;
@@ -35,7 +37,7 @@ use crate::pipeline::{ReadOptions, par_batches_then};
 use crate::progress;
 use crate::read::{Input, RawRecord};
 use crate::report::{Collector, DocFacts};
-use spool::{SpoolPart, mark, read_text, texts_at, write_cluster, write_framed};
+use spool::{Spool, SpoolPart, mark, write_cluster, write_framed};
 
 /// A change made to each text before it is deduplicated (and written):
 /// `run` cleans.
@@ -99,6 +101,9 @@ pub struct DuplicateIds {
     pub places: [String; 2],
 }
 
+/// The default [`DedupJob::spool_memory`]: 1 GiB.
+pub const DEFAULT_SPOOL_MEMORY: u64 = 1 << 30;
+
 /// The `dedup` job.
 pub struct DedupJob<'t> {
     /// Applied to every text first (`run` cleans), or nothing (`dedup`).
@@ -115,6 +120,10 @@ pub struct DedupJob<'t> {
     /// Leave each site's template lines (counted over the inputs) out of
     /// the signatures; `None` signs whole texts.
     pub template: Option<TemplateOptions>,
+    /// Bytes of memory the transformed texts may take between the passes,
+    /// together with the deduper's state (signatures, ids); past it they
+    /// go to a temp file (0: always).
+    pub spool_memory: u64,
 }
 
 /// What a dedup run found and kept.
@@ -276,14 +285,12 @@ impl DedupJob<'_> {
             },
             total_in,
         );
-        let spool_file = tempfile::tempfile().map_err(|e| Error::io("spool file", e))?;
-        // Exact verification reads texts back while pass one still writes.
-        let spool_read = spool_file
-            .try_clone()
-            .map_err(|e| Error::io("spool file", e))?;
         let exact_verify = self.opts.verify == Verify::Exact;
         let mut spans: Vec<(u64, u64)> = Vec::new();
-        let mut spool = BufWriter::with_capacity(1 << 20, spool_file);
+        let mut spool = Spool::new(self.spool_memory);
+        // The memory the run holds besides the spool, as of the last batch
+        // decided: the spool makes room for it.
+        let state = AtomicU64::new(0);
         let mut deduper = match self.against.take() {
             Some(a) => Deduper::against(self.opts.clone(), a),
             None => Deduper::new(self.opts.clone()),
@@ -297,19 +304,10 @@ impl DedupJob<'_> {
         let mut site_lines = self.template.map(SiteLines::new);
         let counting = site_lines.is_some();
         // Each waiting document's line keys, spooled apart from the output
-        // lines: signing reads them back without parsing or normalising the
-        // text again.
-        let key_file = counting
-            .then(tempfile::tempfile)
-            .transpose()
-            .map_err(|e| Error::io("spool file", e))?;
-        let key_read = key_file
-            .as_ref()
-            .map(std::fs::File::try_clone)
-            .transpose()
-            .map_err(|e| Error::io("spool file", e))?;
-        let mut key_spool = key_file.map(|f| BufWriter::with_capacity(1 << 20, f));
-        let mut key_parts: Vec<SpoolPart> = Vec::new();
+        // lines (always to a file: they are a few per cent of the texts):
+        // signing reads them back without parsing or normalising the text
+        // again.
+        let mut key_spool = counting.then(|| Spool::new(0));
         let mut template = Template::default();
         // With site templates left out, each document's site: its facts go
         // to the deduper at once, its signature once the template is known.
@@ -317,64 +315,46 @@ impl DedupJob<'_> {
         // The sites whose template is final, for the workers to sign their
         // later documents at once.
         let finals: Finals = RwLock::new(HashMap::new());
-        let text_of = |spans: &[(u64, u64)],
-                       sites: &[u32],
-                       template: &Template,
-                       i: usize|
-         -> Result<String> {
-            let text = read_text(&spool_read, spans[i - prior], &self.read.names)?;
-            Ok(match sites.get(i - prior) {
-                Some(&site) => template.strip(site, &text).into_owned(),
-                None => text,
-            })
-        };
         let work = |r: &RawRecord| self.process(r, want_facts, &finals);
-        // Output lines go to the spool on the worker side, in order; each
-        // batch's part is noted so that pass two can read parts in parallel.
-        let mut parts: Vec<SpoolPart> = Vec::new();
+        // Output lines go to the spool on the worker side, in order, a part
+        // a batch, so that pass two can read parts in parallel.
+        let mut next_doc = prior;
         let spool_lines = |records: &mut [SignedRecord]| {
-            let mut part = SpoolPart {
-                first: parts.last().map_or(prior, |p| p.first + p.docs),
-                docs: 0,
-                offset: parts.last().map_or(0, |p| p.offset + p.bytes),
-                bytes: 0,
-            };
+            let first = next_doc;
+            let offset = spool.len();
+            let size = records.iter().map(|r| match r {
+                SignedRecord::Done { line, .. } => line.len(),
+                SignedRecord::Bad(_) => 0,
+            });
+            let mut bytes = Vec::with_capacity(size.sum());
             // Only documents waiting for their template have keys here.
-            let mut key_part = SpoolPart {
-                first: part.first,
-                docs: 0,
-                offset: key_parts.last().map_or(0, |p| p.offset + p.bytes),
-                bytes: 0,
-            };
+            let (mut keys, mut keyed) = (Vec::new(), 0);
             for r in records {
                 if let SignedRecord::Done {
                     line, span, sign, ..
                 } = r
                 {
-                    spool
-                        .write_all(line)
-                        .map_err(|e| Error::io("spool file", e))?;
-                    *span = (part.offset + part.bytes, line.len() as u64);
-                    let doc = part.first + part.docs;
-                    part.docs += 1;
-                    part.bytes += line.len() as u64;
+                    *span = (offset + bytes.len() as u64, line.len() as u64);
+                    bytes.extend_from_slice(line);
                     *line = Vec::new();
-                    if let (Signing::Later { lines, .. }, Some(k)) = (sign, key_spool.as_mut()) {
+                    if let (Signing::Later { lines, .. }, true) = (sign, counting) {
                         let hashes: Vec<u8> =
                             lines.hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
-                        key_part.bytes += write_framed(k, doc, &lines.keys, &hashes)
+                        write_framed(&mut keys, next_doc, &lines.keys, &hashes)
                             .map_err(|e| Error::io("spool file", e))?;
-                        key_part.docs += 1;
+                        keyed += 1;
                         lines.keys = Vec::new();
                         lines.hashes = Vec::new();
                     }
+                    next_doc += 1;
                 }
             }
-            if key_part.docs > 0 {
-                key_parts.push(key_part);
+            let other = state.load(Ordering::Relaxed);
+            if keyed > 0 {
+                let k = key_spool.as_mut().expect("counting");
+                k.push(first, keyed, keys, other)?;
             }
-            parts.push(part);
-            Ok(())
+            spool.push(first, next_doc - first, bytes, other)
         };
         par_batches_then(
             inputs,
@@ -435,29 +415,31 @@ impl DedupJob<'_> {
                         }
                     }
                 }
+                let held = deduper.memory_bytes()
+                    + places.capacity() * 8
+                    + sites.capacity() * 4
+                    + spans.capacity() * 16;
+                state.store(held as u64, Ordering::Relaxed);
                 Ok(())
             },
         )?;
-        let spooled: u64 = parts.iter().map(|p| p.bytes).sum();
+        let spooled = spool.len();
         drop(finals);
         if let Some(counts) = site_lines.take() {
-            let keyed: u64 = key_parts.iter().map(|p| p.bytes).sum();
-            progress::begin("signing", Some(keyed));
+            let key_spool = key_spool.take().expect("counting");
+            progress::begin("signing", Some(key_spool.len()));
             if let Some(r) = report.as_deref_mut() {
                 r.take_lines(&counts);
             }
             template = counts.finish();
             let opts = &self.opts;
             let template = &template;
-            let mut key_spool = key_spool.take().expect("counting");
-            key_spool.flush().map_err(|e| Error::io("spool file", e))?;
-            let key_read = key_read.as_ref().expect("counting");
             // Signing, now that templates are known: parts are read back and
             // signed in parallel, a few at a time, and decided in order.
             let sign = |part: &SpoolPart, buf: &mut Vec<u8>| -> Result<Vec<(usize, Signed)>> {
                 let mut out = Vec::with_capacity(part.docs);
                 let (mut joined, mut line_hashes) = (Vec::new(), Vec::new());
-                part.each_framed(key_read, buf, |i, keys, hashes| {
+                key_spool.each_framed(part, buf, |i, keys, hashes| {
                     line_hashes.clear();
                     line_hashes.extend(
                         (hashes.chunks_exact(8))
@@ -471,7 +453,7 @@ impl DedupJob<'_> {
                 Ok(out)
             };
             let mut bufs = vec![Vec::new(); 2 * pool.current_num_threads()];
-            for chunk in key_parts.chunks(bufs.len()) {
+            for chunk in key_spool.parts().chunks(bufs.len()) {
                 let signed: Vec<Vec<(usize, Signed)>> = pool.install(|| {
                     chunk
                         .par_iter()
@@ -488,10 +470,15 @@ impl DedupJob<'_> {
             }
         }
         // Exact verification reads texts back from the spool.
-        spool.flush().map_err(|e| Error::io("spool file", e))?;
+        let text_of = |i: usize| -> Result<String> {
+            let text = spool.read_text(spans[i - prior], &self.read.names)?;
+            Ok(match sites.get(i - prior) {
+                Some(&site) => template.strip(site, &text).into_owned(),
+                None => text,
+            })
+        };
         progress::begin("clustering", None);
-        let found =
-            pool.install(|| deduper.finish_with_texts(|i| text_of(&spans, &sites, &template, i)))?;
+        let found = pool.install(|| deduper.finish_with_texts(text_of))?;
         let repeated = pool.install(|| found.repeated_ids());
         let duplicate_ids = repeated.first.map(|(a, b)| {
             let place = |i: usize| {
@@ -505,16 +492,13 @@ impl DedupJob<'_> {
             }
         });
         drop(places);
-        let spool_file = spool
-            .into_inner()
-            .map_err(|e| Error::io("spool file", e.into_error()))?;
         // Pass two: spool parts are read and filtered in parallel, a few
         // batches at a time, and written in order. Each slot's buffers are
         // reused (fresh multi-megabyte buffers cost a page fault per page).
         let mode = outputs.mode;
         let pass_two = |part: &SpoolPart, (lines, out): &mut (Vec<u8>, Vec<u8>)| -> Result<()> {
             out.clear();
-            part.each_line(&spool_file, lines, |i, line| {
+            spool.each_line(part, lines, |i, line| {
                 match mode {
                     OutputMode::Drop if found.is_kept(i) => out.extend_from_slice(line),
                     OutputMode::Drop => {}
@@ -529,7 +513,7 @@ impl DedupJob<'_> {
         let to_write = if mode == OutputMode::Discard {
             &[][..]
         } else {
-            &parts[..]
+            spool.parts()
         };
         for chunk in to_write.chunks(slots.len()) {
             pool.install(|| {
@@ -555,7 +539,8 @@ impl DedupJob<'_> {
         if let Some(r) = report {
             // The report quotes a few texts: read back from the spool.
             let wanted: Vec<usize> = r.wanted(Some(&found)).iter().map(|d| d + prior).collect();
-            let texts = texts_at(&parts, &spool_read, &wanted, &self.read.names)?
+            let texts = spool
+                .texts_at(&wanted, &self.read.names)?
                 .into_iter()
                 .map(|(d, t)| (d - prior, t))
                 .collect();

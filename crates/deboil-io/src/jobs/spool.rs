@@ -1,7 +1,10 @@
 //! The dedup job's spool: each document's output line, written in pass one
-//! and read back (in parts, in parallel) to sign, verify and write.
+//! and read back (in parts, in parallel) to sign, verify and write. Parts
+//! are held in memory while they fit a budget (with the rest of the run's
+//! state); past it they go to a temp file, so memory stays bounded.
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::io::Write;
 
 use deboil_core::dedup::{Cluster, Deduplication};
@@ -9,64 +12,159 @@ use deboil_core::dedup::{Cluster, Deduplication};
 use crate::doc::{FieldNames, text_in_line};
 use crate::error::{Error, Result};
 
-/// Where one batch's output lines lie in the spool.
+/// Where a part's bytes lie.
+enum At {
+    Memory(Vec<u8>),
+    /// At this offset of the temp file.
+    File(u64),
+}
+
+/// One batch's records in the spool.
 pub(super) struct SpoolPart {
     /// The first document's index, and how many there are.
     pub first: usize,
     pub docs: usize,
-    /// Byte offset and length in the spool.
+    /// Offset among all the spool's bytes (wherever they lie) and length.
     pub offset: u64,
     pub bytes: u64,
+    at: At,
 }
 
-impl SpoolPart {
-    /// Reads the part into `buf` and calls `f` with each document's index
-    /// and line (its `\n` included).
-    pub fn each_line(
-        &self,
-        spool: &std::fs::File,
-        buf: &mut Vec<u8>,
-        f: impl FnMut(usize, &[u8]) -> Result<()>,
-    ) -> Result<()> {
-        self.each_record(spool, buf, b'\n', f)
+/// Parts written once, in order, and read back in any order by any thread.
+pub(super) struct Spool {
+    parts: Vec<SpoolPart>,
+    file: Option<File>,
+    file_len: u64,
+    /// Bytes of parts held in memory, and the most they and the rest of the
+    /// run's state may take.
+    held: u64,
+    budget: u64,
+    /// The first part that may still be in memory (spilling goes oldest
+    /// first).
+    unspilled: usize,
+}
+
+impl Spool {
+    /// A spool holding parts in memory while they, with the run's other
+    /// state, take at most `budget` bytes (0: always the file).
+    pub fn new(budget: u64) -> Spool {
+        Spool {
+            parts: Vec::new(),
+            file: None,
+            file_len: 0,
+            held: 0,
+            budget,
+            unspilled: 0,
+        }
     }
 
-    /// [`SpoolPart::each_line`] for records ending in `sep`.
-    pub fn each_record(
+    /// The parts, in the order written.
+    pub fn parts(&self) -> &[SpoolPart] {
+        &self.parts
+    }
+
+    /// Bytes written so far (the next part's offset).
+    pub fn len(&self) -> u64 {
+        self.parts.last().map_or(0, |p| p.offset + p.bytes)
+    }
+
+    /// Adds a part of `docs` documents from `first` on; `other` is the
+    /// memory the run holds besides the spool now: held parts spill, oldest
+    /// first, to make room for it.
+    pub fn push(&mut self, first: usize, docs: usize, bytes: Vec<u8>, other: u64) -> Result<()> {
+        let (offset, len) = (self.len(), bytes.len() as u64);
+        let at = if self.held + len + other <= self.budget {
+            self.held += len;
+            At::Memory(bytes)
+        } else {
+            At::File(self.write(&bytes)?)
+        };
+        self.parts.push(SpoolPart {
+            first,
+            docs,
+            offset,
+            bytes: len,
+            at,
+        });
+        while self.held > 0 && self.held + other > self.budget {
+            self.spill_oldest()?;
+        }
+        Ok(())
+    }
+
+    fn spill_oldest(&mut self) -> Result<()> {
+        while self.unspilled < self.parts.len() {
+            let i = self.unspilled;
+            self.unspilled += 1;
+            // (An error ends the run, so the part left empty is not read.)
+            if !matches!(self.parts[i].at, At::Memory(_)) {
+                continue;
+            }
+            if let At::Memory(bytes) = std::mem::replace(&mut self.parts[i].at, At::File(0)) {
+                self.parts[i].at = At::File(self.write(&bytes)?);
+                self.held -= bytes.len() as u64;
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends `bytes` to the temp file (made on first use); returns where.
+    fn write(&mut self, bytes: &[u8]) -> Result<u64> {
+        if self.file.is_none() {
+            self.file = Some(tempfile::tempfile().map_err(|e| Error::io("spool file", e))?);
+        }
+        let mut file = self.file.as_ref().expect("just made");
+        file.write_all(bytes)
+            .map_err(|e| Error::io("spool file", e))?;
+        let at = self.file_len;
+        self.file_len += bytes.len() as u64;
+        Ok(at)
+    }
+
+    /// `part`'s bytes: where they are held, or read into `buf`.
+    pub fn bytes_of<'a>(&'a self, part: &'a SpoolPart, buf: &'a mut Vec<u8>) -> Result<&'a [u8]> {
+        match &part.at {
+            At::Memory(bytes) => Ok(bytes),
+            At::File(at) => {
+                buf.resize(part.bytes as usize, 0);
+                let file = self.file.as_ref().expect("a part in the file");
+                read_at(file, buf, *at).map_err(|e| Error::io("spool file", e))?;
+                Ok(buf)
+            }
+        }
+    }
+
+    /// Calls `f` with each document's index and line (its `\n` included)
+    /// of `part` (read into `buf` if it is not in memory).
+    pub fn each_line(
         &self,
-        spool: &std::fs::File,
+        part: &SpoolPart,
         buf: &mut Vec<u8>,
-        sep: u8,
         mut f: impl FnMut(usize, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        buf.resize(self.bytes as usize, 0);
-        read_at(spool, buf, self.offset).map_err(|e| Error::io("spool file", e))?;
-        let mut rest = &buf[..];
-        for i in self.first..self.first + self.docs {
-            let end = memchr::memchr(sep, rest).map_or(rest.len(), |p| p + 1);
+        let mut rest = self.bytes_of(part, buf)?;
+        for i in part.first..part.first + part.docs {
+            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
             let (line, tail) = rest.split_at(end);
             rest = tail;
             f(i, line)?;
         }
         Ok(())
     }
-}
 
-impl SpoolPart {
-    /// Reads the part into `buf` and calls `f` with each record
-    /// [`write_framed`] wrote: its document's index and its two fields.
-    /// (Not every document of a part need have one.)
+    /// Calls `f` with each record [`write_framed`] wrote in `part`: its
+    /// document's index and its two fields. (Not every document of a part
+    /// need have one.)
     pub fn each_framed(
         &self,
-        spool: &std::fs::File,
+        part: &SpoolPart,
         buf: &mut Vec<u8>,
         mut f: impl FnMut(usize, &[u8], &[u8]) -> Result<()>,
     ) -> Result<()> {
-        buf.resize(self.bytes as usize, 0);
-        read_at(spool, buf, self.offset).map_err(|e| Error::io("spool file", e))?;
-        let mut rest = &buf[..];
+        let mut rest = self.bytes_of(part, buf)?;
         let len = |b: &[u8]| u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as usize;
-        for _ in 0..self.docs {
+        for _ in 0..part.docs {
             let doc = u64::from_le_bytes(rest[..8].try_into().expect("8 bytes")) as usize;
             let (a, b) = (len(&rest[8..]), len(&rest[12..]));
             let (x, tail) = rest[16..].split_at(a);
@@ -76,6 +174,57 @@ impl SpoolPart {
         }
         Ok(())
     }
+
+    /// The texts of documents `docs` (sorted), each part that holds some
+    /// read once.
+    pub fn texts_at(&self, docs: &[usize], names: &FieldNames) -> Result<HashMap<usize, String>> {
+        let mut out = HashMap::new();
+        let (mut buf, mut i) = (Vec::new(), 0);
+        while i < docs.len() {
+            let p = self.parts.partition_point(|p| p.first + p.docs <= docs[i]);
+            let Some(part) = self.parts.get(p).filter(|p| p.first <= docs[i]) else {
+                i += 1;
+                continue;
+            };
+            let end = part.first + part.docs;
+            let from = i;
+            while i < docs.len() && docs[i] < end {
+                i += 1;
+            }
+            let want = &docs[from..i];
+            self.each_line(part, &mut buf, |d, line| {
+                if want.binary_search(&d).is_ok() {
+                    out.insert(d, text_of_line(line, names)?);
+                }
+                Ok(())
+            })?;
+        }
+        Ok(out)
+    }
+
+    /// A document's text read back from its line (as transformed, so as
+    /// signed), given as (offset, length) among the spool's bytes. JSONL
+    /// inputs keep their text field's name; text files write `text`.
+    pub fn read_text(&self, (offset, len): (u64, u64), names: &FieldNames) -> Result<String> {
+        let p = self.parts.partition_point(|p| p.offset + p.bytes <= offset);
+        let part = &self.parts[p];
+        let from = offset - part.offset;
+        let mut line = vec![0; len as usize];
+        match &part.at {
+            At::Memory(bytes) => line.copy_from_slice(&bytes[from as usize..][..len as usize]),
+            At::File(at) => {
+                let file = self.file.as_ref().expect("a part in the file");
+                read_at(file, &mut line, at + from).map_err(|e| Error::io("spool file", e))?;
+            }
+        }
+        text_of_line(&line, names)
+    }
+}
+
+fn text_of_line(line: &[u8], names: &FieldNames) -> Result<String> {
+    let line =
+        std::str::from_utf8(line).map_err(|e| Error::io("spool file", std::io::Error::other(e)))?;
+    Ok(text_in_line(line, names).unwrap_or_default())
 }
 
 /// Writes document `doc`'s two byte strings, each preceded by its length
@@ -94,55 +243,6 @@ pub(super) fn write_framed(
     w.write_all(a)?;
     w.write_all(b)?;
     Ok(16 + a.len() as u64 + b.len() as u64)
-}
-
-/// The texts of documents `docs` (sorted), each part that holds some read
-/// once.
-pub(super) fn texts_at(
-    parts: &[SpoolPart],
-    spool: &std::fs::File,
-    docs: &[usize],
-    names: &FieldNames,
-) -> Result<HashMap<usize, String>> {
-    let mut out = HashMap::new();
-    let (mut buf, mut i) = (Vec::new(), 0);
-    while i < docs.len() {
-        let p = parts.partition_point(|p| p.first + p.docs <= docs[i]);
-        let Some(part) = parts.get(p).filter(|p| p.first <= docs[i]) else {
-            i += 1;
-            continue;
-        };
-        let end = part.first + part.docs;
-        let from = i;
-        while i < docs.len() && docs[i] < end {
-            i += 1;
-        }
-        let want = &docs[from..i];
-        part.each_line(spool, &mut buf, |d, line| {
-            if want.binary_search(&d).is_ok() {
-                let line = std::str::from_utf8(line)
-                    .map_err(|e| Error::io("spool file", std::io::Error::other(e)))?;
-                out.insert(d, text_in_line(line, names).unwrap_or_default());
-            }
-            Ok(())
-        })?;
-    }
-    Ok(out)
-}
-
-/// A document's text read back from its line in the spool (as transformed,
-/// so as signed). JSONL inputs keep their text field's name; text files
-/// write `text`.
-pub(super) fn read_text(
-    spool: &std::fs::File,
-    (offset, len): (u64, u64),
-    names: &FieldNames,
-) -> Result<String> {
-    let mut line = vec![0; len as usize];
-    read_at(spool, &mut line, offset).map_err(|e| Error::io("spool file", e))?;
-    let line = std::str::from_utf8(&line)
-        .map_err(|e| Error::io("spool file", std::io::Error::other(e)))?;
-    Ok(text_in_line(line, names).unwrap_or_default())
 }
 
 /// Reads `buf.len()` bytes at `offset` without moving a shared file position,
@@ -208,4 +308,82 @@ pub(super) fn write_cluster(
     };
     serde_json::to_writer(&mut *w, &rec)?;
     w.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(spool: &Spool) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for part in spool.parts() {
+            spool
+                .each_line(part, &mut Vec::new(), |i, l| {
+                    out.push((i, String::from_utf8(l.to_vec()).unwrap()));
+                    Ok(())
+                })
+                .unwrap();
+        }
+        out
+    }
+
+    fn in_memory(spool: &Spool) -> Vec<bool> {
+        let at = |p: &SpoolPart| matches!(p.at, At::Memory(_));
+        spool.parts().iter().map(at).collect()
+    }
+
+    #[test]
+    fn parts_are_held_while_they_fit_and_spill_oldest_first() {
+        let part =
+            |n: usize| -> Vec<u8> { format!("{{\"text\":\"{n}{}\"}}\n", "x".repeat(40)).into() };
+        // Each part is 53 bytes; 150 bytes hold two beside 20 bytes of state.
+        let mut spool = Spool::new(150);
+        spool.push(0, 1, part(0), 20).unwrap();
+        spool.push(1, 1, part(1), 20).unwrap();
+        spool.push(2, 1, part(2), 20).unwrap();
+        assert_eq!(in_memory(&spool), [true, true, false]);
+        // The state grows: the oldest held part makes room.
+        spool.push(3, 1, part(3), 60).unwrap();
+        assert_eq!(in_memory(&spool), [false, true, false, false]);
+        let names = FieldNames::default();
+        for (i, (d, line)) in lines(&spool).into_iter().enumerate() {
+            assert_eq!((d, line), (i, String::from_utf8(part(i)).unwrap()));
+            let span = (53 * i as u64, 53);
+            let text = spool.read_text(span, &names).unwrap();
+            assert_eq!(text, format!("{i}{}", "x".repeat(40)));
+        }
+        let texts = spool.texts_at(&[1, 2], &names).unwrap();
+        assert_eq!(texts.len(), 2);
+        assert!(texts[&2].starts_with('2'));
+        // A budget of 0: everything in the file, read back the same.
+        let mut file = Spool::new(0);
+        for i in 0..4 {
+            file.push(i, 1, part(i), 0).unwrap();
+        }
+        assert_eq!(in_memory(&file), [false; 4]);
+        assert_eq!(lines(&file), lines(&spool));
+    }
+
+    #[test]
+    fn framed_records_read_back_from_memory_and_file() {
+        for budget in [0, 1 << 20] {
+            let mut spool = Spool::new(budget);
+            let mut bytes = Vec::new();
+            write_framed(&mut bytes, 7, b"key", b"12345678").unwrap();
+            write_framed(&mut bytes, 9, b"", b"").unwrap();
+            spool.push(7, 2, bytes, 0).unwrap();
+            let mut got = Vec::new();
+            let part = &spool.parts()[0];
+            (spool.each_framed(part, &mut Vec::new(), |d, a, b| {
+                got.push((d, a.to_vec(), b.to_vec()));
+                Ok(())
+            }))
+            .unwrap();
+            let want = [
+                (7, b"key".to_vec(), b"12345678".to_vec()),
+                (9, vec![], vec![]),
+            ];
+            assert_eq!(got, want, "budget {budget}");
+        }
+    }
 }
