@@ -69,10 +69,8 @@ impl InputArgs {
     /// [`max_threads`] with a warning: past that, threads only cost start-up
     /// time and memory (`-j 100000` took over a minute to start).
     pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
+        // 0 (refused by the parser) would mean all cores to rayon.
         let mut threads = self.threads.unwrap_or(0);
-        if self.threads == Some(0) {
-            anyhow::bail!("--threads must be at least 1");
-        }
         let cap = max_threads();
         if threads > cap {
             eprintln!(

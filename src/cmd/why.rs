@@ -13,6 +13,17 @@ use super::{report_prepared, stdout};
 use crate::args::WhyArgs;
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
+    // `deboil why ID FILE`, an id short: the file would be taken for an id
+    // and stdin read (waiting on a terminal) for documents.
+    if args.input.inputs.is_empty()
+        && let Some(path) = [&args.first, &args.second]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).is_file())
+    {
+        return Err(super::usage(format!(
+            "`{path}` is a file, not a document id: give two ids, then the inputs (`deboil why ID1 ID2 {path}`)"
+        )));
+    }
     let read = args.input.read_options();
     let pool = args.input.pool()?;
     // The settings of the job the comparison explains: run's with --clean,

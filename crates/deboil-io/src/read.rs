@@ -470,12 +470,15 @@ impl Iterator for Records {
     }
 }
 
-/// Guesses the format of an unnamed input: JSONL when it starts with `{`.
+/// Guesses the format of an unnamed input: JSONL when it starts with `{`,
+/// or when it is empty: an empty stream (a filter upstream that kept nothing)
+/// is no documents, not one empty text.
 fn sniff(reader: &mut Box<dyn BufRead + Send>) -> io::Result<Format> {
     let head = reader.fill_buf()?;
+    let empty = head.is_empty();
     let head = head.strip_prefix(BOM).unwrap_or(head);
     let first = head.iter().find(|b| !b.is_ascii_whitespace());
-    Ok(if first == Some(&b'{') {
+    Ok(if empty || first == Some(&b'{') {
         Format::Jsonl
     } else {
         Format::Text
