@@ -27,17 +27,23 @@ fn main() -> ExitCode {
             // --help and --version go to stdout and succeed; a bad command
             // line exits 64 (EX_USAGE), so that scripts can tell it from a
             // run that failed on its data (2).
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { USAGE } else { 0 });
+            let code = if e.use_stderr() { USAGE } else { 0 };
+            // `--help > /dev/full` fails as any other output would (a
+            // closed pipe, `--help | head`, does not).
+            return match e.print() {
+                Err(w) if code == 0 && w.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("deboil: error: writing output: {w}");
+                    ExitCode::from(2)
+                }
+                _ => ExitCode::from(code),
+            };
         }
     };
     match cmd::run(cli) {
         Ok(code) => code,
         Err(e) => {
             // A closed pipe (`deboil clean | head`) ends the run quietly.
-            if e.downcast_ref::<deboil_io::Error>()
-                .is_some_and(deboil_io::Error::is_broken_pipe)
-            {
+            if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("deboil: error: {}", message(&e));
@@ -48,6 +54,17 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Whether `e` is a closed output pipe: the library's output error, or a
+/// plain write error from a command that prints itself (`check`, `why`).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<deboil_io::Error>()
+            .is_some_and(deboil_io::Error::is_broken_pipe)
+            || c.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The error and its causes, `: `-separated, leaving out a cause whose text

@@ -240,3 +240,57 @@ fn the_readmes_summary_sample_is_what_clean_prints() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o).trim_end(), sample);
 }
+
+/// `deboil check big.jsonl | head -1`: a closed pipe ends every command
+/// quietly with 0, not only the ones that write through the library.
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("big.jsonl");
+    // Past the pipe's buffer, so that the write meets the closed pipe.
+    let docs: String = (0..2000)
+        .map(|i| {
+            serde_json::json!({"id": i.to_string(), "site": "a.org", "text": format!("Teilen\nStory {i} of the day.\n")})
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    fs::write(&p, docs).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("deboil");
+    for cmd in ["check", "clean -q --diff"] {
+        let o = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; '{}' {cmd} '{}' | head -c1 >/dev/null",
+                bin.display(),
+                p.display()
+            ))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{cmd}: {err}");
+        assert!(!err.contains("error"), "{cmd}: {err}");
+    }
+    // Help too, while a full disk is an error.
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{}' clean --help | head -c1 >/dev/null",
+            bin.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    if Path::new("/dev/full").exists() {
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = std::process::Command::new(&bin)
+            .arg("--help")
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_code(&o, 2, "writing output: ");
+    }
+}
