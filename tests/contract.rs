@@ -294,3 +294,39 @@ fn a_closed_pipe_ends_every_command_quietly() {
         assert_code(&o, 2, "writing output: ");
     }
 }
+
+/// `deboil clean <(zcat x.jsonl.gz)`: a pipe named by the shell is sniffed
+/// as stdin is (JSONL, not one text), and a command that would read it twice
+/// refuses it instead of finding it empty the second time (`clean --learn`
+/// wrote nothing, `check` found no copies).
+#[test]
+fn pipes_named_by_the_shell_are_sniffed_and_never_read_twice() {
+    let bin = assert_cmd::cargo::cargo_bin("deboil");
+    let f = fixtures().join("syndicated.jsonl");
+    let sh = |cmd: &str| {
+        std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "'{}' {cmd} <(cat '{}')",
+                bin.display(),
+                f.display()
+            ))
+            .output()
+            .unwrap()
+    };
+    let o = sh("clean -q");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 8, "{}", stdout(&o));
+    for cmd in ["clean --learn", "run --learn", "check", "learn"] {
+        let o = sh(cmd);
+        assert_code(&o, 2, "is a pipe or a device, not a file");
+        assert_eq!(stdout(&o), "", "{cmd}");
+    }
+    // Stdin itself is spooled: read twice, whole.
+    let o = deboil()
+        .args(["clean", "-q", "--learn"])
+        .write_stdin(fs::read(&f).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o).lines().count(), 8, "{}", stderr(&o));
+}

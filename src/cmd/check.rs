@@ -47,6 +47,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     // Stdin is read twice (duplicates, learning first): spooled.
+    super::refuse_streams(&checked, true)?;
     let _spool = spool_stdin(&mut checked).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?;
     let (index_dirs, rest_paths): (Vec<PathBuf>, Vec<PathBuf>) =
         args.against.iter().cloned().partition(|p| is_index(p));
@@ -77,6 +78,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .file("--rejects", args.input.rejects.as_ref())
         .file("--save-learned", args.rules.save_learned.as_ref())
         .check(&all, None)?;
+    super::refuse_streams(&all, args.rules.learn)?;
     let prepared =
         args.rules
             .rule_options()

@@ -41,6 +41,15 @@ pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     UsageError(msg.into()).into()
 }
 
+/// Refuses pipes among `inputs` when the command reads them twice (see
+/// [`deboil_io::read::refuse_streams`]), before any is read.
+fn refuse_streams(inputs: &[Input], twice: bool) -> anyhow::Result<()> {
+    if twice {
+        deboil_io::read::refuse_streams(inputs).map_err(anyhow::Error::msg)?;
+    }
+    Ok(())
+}
+
 /// Runs the subcommand.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

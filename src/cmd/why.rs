@@ -35,6 +35,10 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     };
     let opts = args.settings().resolve(preset)?;
     let mut inputs = args.input.collect(&args.input.inputs)?;
+    super::refuse_streams(
+        &inputs,
+        !args.keep_template_lines || (args.clean && args.rules.learn),
+    )?;
     let prepared = if args.clean {
         let p =
             args.rules
