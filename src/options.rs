@@ -85,6 +85,35 @@ impl InputArgs {
     }
 }
 
+impl RuleArgs {
+    /// Refuses a `--learn-min-*` flag given a value other than its default
+    /// without `--learn`: it would be ignored, as if it had worked.
+    pub fn refuse_idle_learn_flags(&self) -> anyhow::Result<()> {
+        use clap::{Args, FromArgMatches};
+        if self.learn {
+            return Ok(());
+        }
+        let cmd = LearnFlags::augment_args(clap::Command::new("defaults"));
+        let d = LearnFlags::from_arg_matches(&cmd.get_matches_from(["defaults"]))?;
+        let f = &self.learn_flags;
+        let idle = [
+            (
+                "--learn-min-site-pages",
+                f.learn_min_site_pages != d.learn_min_site_pages,
+            ),
+            ("--learn-min-pages", f.learn_min_pages != d.learn_min_pages),
+            ("--learn-min-share", f.learn_min_share != d.learn_min_share),
+            ("--learn-min-words", f.learn_min_words != d.learn_min_words),
+        ];
+        match idle.iter().find(|(_, given)| *given) {
+            Some((flag, _)) => Err(crate::cmd::usage(format!(
+                "{flag} applies with --learn only"
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
 impl LearnFlags {
     /// How much evidence learning asks for.
     pub fn learn_options(&self) -> LearnOptions {

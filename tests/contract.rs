@@ -68,6 +68,24 @@ fn usage_errors_exit_64_and_failed_runs_2() {
         64,
         "--only junk",
     );
+    // A learning threshold without --learn would be ignored.
+    assert_code(
+        &run_in(d, &["clean", "a.jsonl", "--learn-min-pages", "3"]),
+        64,
+        "--learn-min-pages applies with --learn only",
+    );
+    let o = run_in(
+        d,
+        &[
+            "clean",
+            "-q",
+            "a.jsonl",
+            "--learn",
+            "--learn-min-pages",
+            "3",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // An id short: the file is not taken for an id, nor stdin read.
     assert_code(
         &run_in(d, &["why", "000_d232dd632115a20c", "a.jsonl"]),

@@ -503,7 +503,6 @@ pub struct OutputArgs {
     pub out_dir: Option<PathBuf>,
 }
 
-/// Parses `123`, `64K`, `64M`, `1G` (powers of 1024).
 /// `-j N`: a count of at least one (the cap is applied, with a warning, later).
 fn parse_threads(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
@@ -513,6 +512,7 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
+/// Parses `123`, `64K`, `64M`, `1G` (powers of 1024).
 pub fn parse_size(s: &str) -> Result<usize, String> {
     let s = s.trim();
     let (num, mult) = match s.char_indices().last() {

@@ -52,6 +52,17 @@ fn refuse_streams(inputs: &[Input], twice: bool) -> anyhow::Result<()> {
 
 /// Runs the subcommand.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let rules = match &cli.command {
+        Command::Clean(a) => Some(&a.rules),
+        Command::Run(a) => Some(&a.rules),
+        Command::Why(a) => Some(&a.rules),
+        Command::Report(a) => Some(&a.rules),
+        Command::Check(a) => Some(&a.rules),
+        _ => None,
+    };
+    if let Some(r) = rules {
+        r.refuse_idle_learn_flags()?;
+    }
     match cli.command {
         Command::Clean(args) => clean::run(*args),
         Command::Dedup(args) => dedup::run(&args.input, None, &args.dedup),
