@@ -275,6 +275,7 @@ fn a_closed_pipe_ends_every_command_quietly() {
         .collect();
     fs::write(&p, docs).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("deboil");
+    let f = fixtures().join("syndicated.jsonl");
     for cmd in ["check", "clean -q --diff"] {
         let o = std::process::Command::new("bash")
             .arg("-c")
@@ -310,6 +311,19 @@ fn a_closed_pipe_ends_every_command_quietly() {
             .output()
             .unwrap();
         assert_code(&o, 2, "writing output: ");
+        for args in [&["check", "-q"][..], &["rules", "list"]] {
+            let full = fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let o = std::process::Command::new(&bin)
+                .args(args)
+                .args(args[0].eq("check").then_some(&f))
+                .stdout(full)
+                .output()
+                .unwrap();
+            assert_code(&o, 2, "deboil: error: writing output: ");
+        }
     }
 }
 

@@ -145,12 +145,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             None => stdout(),
         };
         match args.output_format {
-            CheckFormatArg::Text => format::text(&mut out, findings)?,
-            CheckFormatArg::Json => format::json(&mut out, findings, &totals)?,
-            CheckFormatArg::Github => format::github(&mut out, findings, &totals)?,
-            CheckFormatArg::Sarif => format::sarif(&mut out, findings, &found.reasons)?,
+            CheckFormatArg::Text => format::text(&mut out, findings),
+            CheckFormatArg::Json => format::json(&mut out, findings, &totals),
+            CheckFormatArg::Github => format::github(&mut out, findings, &totals),
+            CheckFormatArg::Sarif => format::sarif(&mut out, findings, &found.reasons),
         }
-        out.flush()?;
+        .and_then(|_| out.flush())
+        .map_err(deboil_io::Error::Output)?;
     }
     files.commit()?;
     if !args.input.quiet {

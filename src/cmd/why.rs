@@ -92,9 +92,10 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
         out,
         "as `deboil {job}` compares them: {}; {left_out} site template lines left out",
         opts.describe()
-    )?;
-    out.write_all(c.render(&texts[0], [&labels[0], &labels[1]]).as_bytes())?;
-    out.write_all(c.render_verdict(&opts).as_bytes())?;
-    out.flush()?;
+    )
+    .and_then(|_| out.write_all(c.render(&texts[0], [&labels[0], &labels[1]]).as_bytes()))
+    .and_then(|_| out.write_all(c.render_verdict(&opts).as_bytes()))
+    .and_then(|_| out.flush())
+    .map_err(deboil_io::Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }
