@@ -58,6 +58,15 @@ impl InputArgs {
     /// checked to get a site when `--site-from` is given.
     pub fn collect(&self, paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
         let inputs = collect_inputs(paths)?;
+        // Directories holding nothing but hidden entries: say so, rather
+        // than report 0 documents as if they had been read.
+        if inputs.is_empty() && !paths.is_empty() && !self.quiet {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "deboil: warning: no input files in {} (hidden entries are skipped)",
+                names.join(", ")
+            );
+        }
         self.read_options()
             .site
             .check(&inputs)

@@ -362,3 +362,17 @@ fn pipes_named_by_the_shell_are_sniffed_and_never_read_twice() {
         .unwrap();
     assert_eq!(stdout(&o).lines().count(), 8, "{}", stderr(&o));
 }
+
+/// A directory with nothing to read is named in a warning, not reported as
+/// 0 documents read as if all were well.
+#[test]
+fn an_input_directory_with_no_files_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("data")).unwrap();
+    fs::write(tmp.path().join("data/.hidden.jsonl"), "{\"text\": \"x\"}\n").unwrap();
+    let o = run_in(tmp.path(), &["clean", "data"]);
+    assert_code(&o, 0, "deboil: warning: no input files in data");
+    assert_eq!(stdout(&o), "");
+    let o = run_in(tmp.path(), &["clean", "-q", "data"]);
+    assert_eq!(stderr(&o), "");
+}
