@@ -1,6 +1,6 @@
 //! The `deboil` binary: parses arguments and hands each subcommand to its
-//! file in `cmd/`; exit codes are 0 ok, 1 findings, 2 error,
-//! 128 + N on signal N (130 for SIGINT).
+//! file in `cmd/`; exit codes are 0 ok, 1 findings, 2 error, 64 usage
+//! error, 128 + N on signal N (130 for SIGINT).
 
 mod args;
 mod cmd;
@@ -11,6 +11,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The exit code of a command line that cannot be parsed (sysexits' EX_USAGE).
+const USAGE: u8 = 64;
+
 fn main() -> ExitCode {
     // Before any thread or temp file exists: an interrupted run removes its
     // temp files and exits 130 (SIGINT) or 143 (SIGTERM).
@@ -18,20 +21,50 @@ fn main() -> ExitCode {
         eprintln!("deboil: error: installing signal handlers: {e}");
         return ExitCode::from(2);
     }
-    let cli = args::Cli::parse();
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version go to stdout and succeed; a bad command
+            // line exits 64 (EX_USAGE), so that scripts can tell it from a
+            // run that failed on its data (2).
+            let code = if e.use_stderr() { USAGE } else { 0 };
+            // `--help > /dev/full` fails as any other output would (a
+            // closed pipe, `--help | head`, does not).
+            return match e.print() {
+                Err(w) if code == 0 && w.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("deboil: error: writing output: {w}");
+                    ExitCode::from(2)
+                }
+                _ => ExitCode::from(code),
+            };
+        }
+    };
     match cmd::run(cli) {
         Ok(code) => code,
         Err(e) => {
             // A closed pipe (`deboil clean | head`) ends the run quietly.
-            if e.downcast_ref::<deboil_io::Error>()
-                .is_some_and(deboil_io::Error::is_broken_pipe)
-            {
+            if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("deboil: error: {}", message(&e));
-            ExitCode::from(2)
+            if e.downcast_ref::<cmd::UsageError>().is_some() {
+                ExitCode::from(USAGE)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
+}
+
+/// Whether `e` is a closed output pipe: the library's output error, or a
+/// plain write error from a command that prints itself (`check`, `why`).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<deboil_io::Error>()
+            .is_some_and(deboil_io::Error::is_broken_pipe)
+            || c.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The error and its causes, `: `-separated, leaving out a cause whose text

@@ -58,6 +58,15 @@ impl InputArgs {
     /// checked to get a site when `--site-from` is given.
     pub fn collect(&self, paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
         let inputs = collect_inputs(paths)?;
+        // Directories holding nothing but hidden entries: say so, rather
+        // than report 0 documents as if they had been read.
+        if inputs.is_empty() && !paths.is_empty() && !self.quiet {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "deboil: warning: no input files in {} (hidden entries are skipped)",
+                names.join(", ")
+            );
+        }
         self.read_options()
             .site
             .check(&inputs)
@@ -69,10 +78,8 @@ impl InputArgs {
     /// [`max_threads`] with a warning: past that, threads only cost start-up
     /// time and memory (`-j 100000` took over a minute to start).
     pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
+        // 0 (refused by the parser) would mean all cores to rayon.
         let mut threads = self.threads.unwrap_or(0);
-        if self.threads == Some(0) {
-            anyhow::bail!("--threads must be at least 1");
-        }
         let cap = max_threads();
         if threads > cap {
             eprintln!(
@@ -84,6 +91,35 @@ impl InputArgs {
             .num_threads(threads)
             .build()
             .map_err(|e| anyhow::anyhow!("starting worker threads: {e}"))
+    }
+}
+
+impl RuleArgs {
+    /// Refuses a `--learn-min-*` flag given a value other than its default
+    /// without `--learn`: it would be ignored, as if it had worked.
+    pub fn refuse_idle_learn_flags(&self) -> anyhow::Result<()> {
+        use clap::{Args, FromArgMatches};
+        if self.learn {
+            return Ok(());
+        }
+        let cmd = LearnFlags::augment_args(clap::Command::new("defaults"));
+        let d = LearnFlags::from_arg_matches(&cmd.get_matches_from(["defaults"]))?;
+        let f = &self.learn_flags;
+        let idle = [
+            (
+                "--learn-min-site-pages",
+                f.learn_min_site_pages != d.learn_min_site_pages,
+            ),
+            ("--learn-min-pages", f.learn_min_pages != d.learn_min_pages),
+            ("--learn-min-share", f.learn_min_share != d.learn_min_share),
+            ("--learn-min-words", f.learn_min_words != d.learn_min_words),
+        ];
+        match idle.iter().find(|(_, given)| *given) {
+            Some((flag, _)) => Err(crate::cmd::usage(format!(
+                "{flag} applies with --learn only"
+            ))),
+            None => Ok(()),
+        }
     }
 }
 

@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{assert_fails_with, deboil, expected_jsonl, id_texts, stderr, stdout};
+use common::{assert_usage_error, deboil, expected_jsonl, id_texts, stderr, stdout};
 
 const ARTICLE: &str = "The council met on Monday and decided that the old bridge over the river will be rebuilt in the spring.\n\n\
 It is the first time in ten years that the town has had the money for such a project, the mayor said.\n\n\
@@ -76,5 +76,5 @@ fn page_body_leaves_clean_text_alone_and_refuses_learn() {
         .args(["clean", "--page-body", "--learn", "fixtures/seeds.jsonl"])
         .output()
         .unwrap();
-    assert_fails_with(&o, "--page-body");
+    assert_usage_error(&o, "--page-body");
 }

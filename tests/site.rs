@@ -191,22 +191,22 @@ fn bad_site_flags_are_refused() {
         .args(["clean", "--site-from", "a/b"])
         .output()
         .unwrap();
-    assert_fails_with(&o, "has 0 capture groups; give exactly one");
+    assert_usage_error(&o, "has 0 capture groups; give exactly one");
     let o = deboil()
         .args(["learn", "--site-from", "(a)/(b)"])
         .output()
         .unwrap();
-    assert_fails_with(&o, "has 2 capture groups");
+    assert_usage_error(&o, "has 2 capture groups");
     let o = deboil()
         .args(["check", "--site-from", "(a"])
         .output()
         .unwrap();
-    assert_fails_with(&o, "bad regex");
+    assert_usage_error(&o, "bad regex");
     let o = deboil()
         .args(["why", "a", "b", "--site", " / "])
         .output()
         .unwrap();
-    assert_fails_with(&o, "a site name must not be empty");
+    assert_usage_error(&o, "a site name must not be empty");
 }
 
 #[test]

@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Strip recurring site junk from scraped news text and find duplicate articles.
 ///
-/// Exit codes: 0 success, 1 findings (failed rule examples), 2 error.
+/// Exit codes: 0 success; 1 findings (`check`: junk or copies found, or
+/// files repaired by --fix; `rules test`: failed examples); 2 error (bad
+/// input, a file that cannot be read or written, a refused output); 64 usage
+/// error (unknown flag, bad value, missing argument); 128 + N on signal N
+/// (130 for SIGINT, 143 for SIGTERM).
 #[derive(Debug, Parser)]
 #[command(name = "deboil", version = version_text(), propagate_version = true)]
 pub struct Cli {
@@ -55,7 +59,8 @@ pub enum Command {
     /// text file, the line of the junk). Duplicates are found as `run` finds
     /// them (cleaned text, its defaults), among the files given and, with
     /// `--against`, against the rest of the dataset or a saved index.
-    /// Exit codes: 0 no findings, 1 findings (or files repaired), 2 error.
+    /// Exit codes: 0 no findings, 1 findings (or files repaired), 2 error,
+    /// 64 usage error.
     Check(Box<CheckArgs>),
     /// Print a shell completion script to stdout.
     ///
@@ -440,7 +445,7 @@ pub struct InputArgs {
     pub rejects: Option<PathBuf>,
     /// Worker threads (default: all cores; at most 4 per CPU and 1024, more
     /// is capped with a warning). Output does not depend on it.
-    #[arg(short = 'j', long, value_name = "N")]
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Records per parallel batch, in bytes; suffixes K, M, G.
     #[arg(long, default_value = "4M", value_name = "SIZE", value_parser = parse_size, hide = true)]
@@ -499,6 +504,15 @@ pub struct OutputArgs {
     /// Write cleaned files mirroring the input tree under DIR.
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub out_dir: Option<PathBuf>,
+}
+
+/// `-j N`: a count of at least one (the cap is applied, with a warning, later).
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("give at least 1 worker thread".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a number of threads")),
+    }
 }
 
 /// Parses `123`, `64K`, `64M`, `1G` (powers of 1024).

@@ -27,7 +27,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let junk = args.only != Some(OnlyArg::Duplicates);
     let dups = args.only != Some(OnlyArg::Junk);
     if !dups && !args.against.is_empty() {
-        anyhow::bail!("--against compares for duplicates, which --only junk leaves out");
+        return Err(super::usage(
+            "--against compares for duplicates, which --only junk leaves out",
+        ));
     }
     let mut checked = args.input.collect(&args.input.inputs)?;
     // A file named twice (`data/ data/a.jsonl`) is checked once, or each
@@ -40,14 +42,17 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .is_none_or(|p| seen.insert(p))
     });
     if args.fix && checked.iter().any(|i| i.path.is_none()) {
-        anyhow::bail!("--fix repairs files in place, and stdin is none; name the files");
+        return Err(super::usage(
+            "--fix repairs files in place, and stdin is none; name the files",
+        ));
     }
     // Stdin is read twice (duplicates, learning first): spooled.
+    super::refuse_streams(&checked, true)?;
     let _spool = spool_stdin(&mut checked).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?;
     let (index_dirs, rest_paths): (Vec<PathBuf>, Vec<PathBuf>) =
         args.against.iter().cloned().partition(|p| is_index(p));
     if index_dirs.len() > 1 {
-        anyhow::bail!("--against takes one saved index at most");
+        return Err(super::usage("--against takes one saved index at most"));
     }
     // The rest of the dataset: what --against names, less the files checked.
     // (No paths at all would be stdin to collect_inputs.)
@@ -73,6 +78,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .file("--rejects", args.input.rejects.as_ref())
         .file("--save-learned", args.rules.save_learned.as_ref())
         .check(&all, None)?;
+    super::refuse_streams(&all, args.rules.learn)?;
     let prepared =
         args.rules
             .rule_options()
@@ -139,12 +145,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             None => stdout(),
         };
         match args.output_format {
-            CheckFormatArg::Text => format::text(&mut out, findings)?,
-            CheckFormatArg::Json => format::json(&mut out, findings, &totals)?,
-            CheckFormatArg::Github => format::github(&mut out, findings, &totals)?,
-            CheckFormatArg::Sarif => format::sarif(&mut out, findings, &found.reasons)?,
+            CheckFormatArg::Text => format::text(&mut out, findings),
+            CheckFormatArg::Json => format::json(&mut out, findings, &totals),
+            CheckFormatArg::Github => format::github(&mut out, findings, &totals),
+            CheckFormatArg::Sarif => format::sarif(&mut out, findings, &found.reasons),
         }
-        out.flush()?;
+        .and_then(|_| out.flush())
+        .map_err(deboil_io::Error::Output)?;
     }
     files.commit()?;
     if !args.input.quiet {

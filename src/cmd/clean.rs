@@ -36,6 +36,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
         .file("--report", args.report.as_ref())
         .check(&inputs, None)?;
     let _progress = progress::start(args.input.quiet, args.verbose);
+    super::refuse_streams(&inputs, args.rules.learn)?;
     let prepared =
         args.rules
             .rule_options()

@@ -81,6 +81,7 @@ pub fn run_reporting(
     let _progress = progress::start(input.quiet, f.verbose);
     let prepared = match rules {
         Some(r) => {
+            super::refuse_streams(&inputs, r.learn)?;
             let p = r
                 .rule_options()
                 .prepare(&mut inputs, &read, &pool, input.skip_bad)?;

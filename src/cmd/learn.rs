@@ -25,6 +25,7 @@ pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     let _progress = crate::progress::start(args.input.quiet, args.verbose);
     // Learning may read its input again, for example texts.
+    super::refuse_streams(&inputs, true)?;
     let _spool = spool_stdin(&mut inputs).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?;
     {
         let [output, rejects] = files.writers([output, rejects]);

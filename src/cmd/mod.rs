@@ -23,8 +23,46 @@ use deboil_io::write::{
 
 use crate::args::{Cli, Command, RulesCommand};
 
+/// A command line asking for what cannot be done, found after parsing (clap
+/// finds the rest): it exits 64, as clap's errors do, not 2.
+#[derive(Debug)]
+pub struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// A [`UsageError`] saying `msg`.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    UsageError(msg.into()).into()
+}
+
+/// Refuses pipes among `inputs` when the command reads them twice (see
+/// [`deboil_io::read::refuse_streams`]), before any is read.
+fn refuse_streams(inputs: &[Input], twice: bool) -> anyhow::Result<()> {
+    if twice {
+        deboil_io::read::refuse_streams(inputs).map_err(anyhow::Error::msg)?;
+    }
+    Ok(())
+}
+
 /// Runs the subcommand.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let rules = match &cli.command {
+        Command::Clean(a) => Some(&a.rules),
+        Command::Run(a) => Some(&a.rules),
+        Command::Why(a) => Some(&a.rules),
+        Command::Report(a) => Some(&a.rules),
+        Command::Check(a) => Some(&a.rules),
+        _ => None,
+    };
+    if let Some(r) = rules {
+        r.refuse_idle_learn_flags()?;
+    }
     match cli.command {
         Command::Clean(args) => clean::run(*args),
         Command::Dedup(args) => dedup::run(&args.input, None, &args.dedup),

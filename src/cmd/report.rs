@@ -28,10 +28,10 @@ impl Target {
     pub fn of_flag(path: Option<&PathBuf>) -> anyhow::Result<Option<Target>> {
         let Some(path) = path else { return Ok(None) };
         let Some(format) = ReportFormat::from_path(path) else {
-            anyhow::bail!(
+            return Err(super::usage(format!(
                 "--report {}: name a .json, .md or .html file (the extension sets the format)",
                 path.display()
-            );
+            )));
         };
         Ok(Some(Target {
             path: Some(path.clone()),
@@ -81,10 +81,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             ReportFormatArg::Html => ReportFormat::Html,
         },
         (None, Some(p)) if p.as_os_str() != "-" => ReportFormat::from_path(p).ok_or_else(|| {
-            anyhow::anyhow!(
+            super::usage(format!(
                 "-o {}: name a .json, .md or .html file, or give --output-format",
                 p.display()
-            )
+            ))
         })?,
         (None, _) => ReportFormat::Markdown,
     };

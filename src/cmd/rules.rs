@@ -28,8 +28,9 @@ pub fn test(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let results = examples::run_examples(&cleaner);
     let (report, failed) = examples::report(cleaner.rules(), &results);
     let mut out = stdout();
-    out.write_all(report.as_bytes())?;
-    out.flush()?;
+    out.write_all(report.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(deboil_io::Error::Output)?;
     Ok(if failed > 0 {
         ExitCode::from(1)
     } else {
@@ -60,8 +61,9 @@ pub fn list(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             scope,
             r.origin,
             r.reason
-        )?;
+        )
+        .map_err(deboil_io::Error::Output)?;
     }
-    out.flush()?;
+    out.flush().map_err(deboil_io::Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }

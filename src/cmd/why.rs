@@ -13,6 +13,17 @@ use super::{report_prepared, stdout};
 use crate::args::WhyArgs;
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
+    // `deboil why ID FILE`, an id short: the file would be taken for an id
+    // and stdin read (waiting on a terminal) for documents.
+    if args.input.inputs.is_empty()
+        && let Some(path) = [&args.first, &args.second]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).is_file())
+    {
+        return Err(super::usage(format!(
+            "`{path}` is a file, not a document id: give two ids, then the inputs (`deboil why ID1 ID2 {path}`)"
+        )));
+    }
     let read = args.input.read_options();
     let pool = args.input.pool()?;
     // The settings of the job the comparison explains: run's with --clean,
@@ -24,6 +35,10 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     };
     let opts = args.settings().resolve(preset)?;
     let mut inputs = args.input.collect(&args.input.inputs)?;
+    super::refuse_streams(
+        &inputs,
+        !args.keep_template_lines || (args.clean && args.rules.learn),
+    )?;
     let prepared = if args.clean {
         let p =
             args.rules
@@ -77,9 +92,10 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
         out,
         "as `deboil {job}` compares them: {}; {left_out} site template lines left out",
         opts.describe()
-    )?;
-    out.write_all(c.render(&texts[0], [&labels[0], &labels[1]]).as_bytes())?;
-    out.write_all(c.render_verdict(&opts).as_bytes())?;
-    out.flush()?;
+    )
+    .and_then(|_| out.write_all(c.render(&texts[0], [&labels[0], &labels[1]]).as_bytes()))
+    .and_then(|_| out.write_all(c.render_verdict(&opts).as_bytes()))
+    .and_then(|_| out.flush())
+    .map_err(deboil_io::Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -34,6 +34,13 @@ pub fn assert_fails_with(o: &Output, msg: &str) {
     assert!(stderr(o).contains(msg), "want {msg:?} in {}", stderr(o));
 }
 
+/// Asserts the command line was refused as a usage error (exit 64) with
+/// `msg` on stderr.
+pub fn assert_usage_error(o: &Output, msg: &str) {
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(o));
+    assert!(stderr(o).contains(msg), "want {msg:?} in {}", stderr(o));
+}
+
 pub fn expected_jsonl() -> String {
     fs::read_to_string(fixtures().join("seeds.expected.jsonl")).unwrap()
 }

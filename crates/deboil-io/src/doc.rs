@@ -368,11 +368,17 @@ impl<'a> Document<'a> {
             None => (None, None),
         };
         let text = pre.or_else(|| as_str(raw_text)).ok_or_else(|| {
-            BadRecord::at(
-                line,
-                None,
-                format!("text field `{}` is not a string", names.text),
-            )
+            // A string that does not decode (a lone surrogate `\ud800`) is
+            // told apart from a number or null: say what is wrong in it.
+            let problem = match serde_json::from_str::<String>(raw_text) {
+                Err(e) if raw_text.starts_with('"') => {
+                    let msg = e.to_string();
+                    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                    format!("text field `{}` is not a valid string: {msg}", names.text)
+                }
+                _ => format!("text field `{}` is not a string", names.text),
+            };
+            BadRecord::at(line, None, problem)
         })?;
         let id = get(&fields, &names.id)
             .and_then(id_of)
@@ -395,11 +401,19 @@ impl<'a> Document<'a> {
             let msg = e.to_string();
             // serde_json appends " at line L column C"; we give our own position.
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            BadRecord::at(
-                line,
-                Some(e.column() as u64),
-                format!("malformed JSON: {msg}"),
-            )
+            // What a new user most often feeds it: a pretty-printed or
+            // array `.json` file, which is JSON but not JSONL.
+            let hint = if msg == "EOF while parsing an object" || msg == "EOF while parsing a list"
+            {
+                " (JSONL holds one JSON object on each line)"
+            } else if msg.contains("sequence") {
+                " (JSONL holds one JSON object a line, not an array)"
+            } else {
+                ""
+            };
+            // Column 0 is serde_json's "no column" (a type error).
+            let col = Some(e.column() as u64).filter(|&c| c > 0);
+            BadRecord::at(line, col, format!("malformed JSON: {msg}{hint}"))
         })?;
         Ok(fields)
     }

@@ -108,6 +108,11 @@ impl Input {
             return None;
         }
         let path = self.path.as_deref()?;
+        // A pipe (`<(zcat x.jsonl.gz)`) or `/dev/stdin` is named by the
+        // shell, not by its content: sniffed as stdin is.
+        if is_stream(path) || path.starts_with("/dev") {
+            return None;
+        }
         let mut name = path.file_name()?.to_string_lossy().to_lowercase();
         for ext in [".gz", ".zst", ".zstd"] {
             if let Some(stem) = name.strip_suffix(ext) {
@@ -140,9 +145,38 @@ impl Spool {
     }
 }
 
+/// Whether `path` is something other than a regular file or a directory
+/// (a pipe, a device, a socket), which can be read only once.
+fn is_stream(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Refuses an input that can be read only once (a pipe such as
+/// `<(zcat x)` or `/dev/stdin`, a device), for a command that reads its
+/// inputs twice: the second read would find it empty. Stdin itself is
+/// spooled instead ([`spool_stdin`]).
+pub fn refuse_streams(inputs: &[Input]) -> io::Result<()> {
+    match inputs
+        .iter()
+        .find(|i| !i.is_stdin() && i.path.as_deref().is_some_and(is_stream))
+    {
+        Some(i) => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is a pipe or a device, not a file, and this command reads its inputs twice; \
+                 give a file, or send it to stdin (`... | deboil ...`), which is spooled",
+                i.name
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Replaces stdin among `inputs` by a copy spooled to a temp file (in the
-/// system's temp directory), so it can be read twice.
+/// system's temp directory), so it can be read twice; refuses other inputs
+/// that cannot be ([`refuse_streams`]).
 pub fn spool_stdin(inputs: &mut [Input]) -> io::Result<Option<Spool>> {
+    refuse_streams(inputs)?;
     let Some(slot) = inputs.iter_mut().find(|i| i.path.is_none()) else {
         return Ok(None);
     };
@@ -470,12 +504,15 @@ impl Iterator for Records {
     }
 }
 
-/// Guesses the format of an unnamed input: JSONL when it starts with `{`.
+/// Guesses the format of an unnamed input: JSONL when it starts with `{`,
+/// or when it is empty: an empty stream (a filter upstream that kept nothing)
+/// is no documents, not one empty text.
 fn sniff(reader: &mut Box<dyn BufRead + Send>) -> io::Result<Format> {
     let head = reader.fill_buf()?;
+    let empty = head.is_empty();
     let head = head.strip_prefix(BOM).unwrap_or(head);
     let first = head.iter().find(|b| !b.is_ascii_whitespace());
-    Ok(if first == Some(&b'{') {
+    Ok(if empty || first == Some(&b'{') {
         Format::Jsonl
     } else {
         Format::Text

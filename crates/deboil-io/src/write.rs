@@ -22,6 +22,8 @@ enum Target {
         // Declared first so that it is dropped (and deleted) before the
         // registration goes: a signal in between finds it registered.
         file: NamedTempFile,
+        // After `file`: the directories go once the temp file is gone.
+        made_dirs: MadeDirs,
         mode: Option<u32>,
         dest: PathBuf,
         _registered: Registered,
@@ -92,6 +94,7 @@ impl AtomicFile {
         match buf.into_inner().map_err(|e| e.into_error())? {
             Target::Temp {
                 file,
+                mut made_dirs,
                 mode,
                 dest,
                 _registered,
@@ -101,6 +104,7 @@ impl AtomicFile {
                     set_mode(file.as_file(), mode)?;
                 }
                 file.persist(&dest).map_err(|e| e.error)?;
+                made_dirs.0.clear();
             }
             Target::Direct(mut f) => f.flush()?,
         }
@@ -143,7 +147,7 @@ fn temp_beside(dest: &Path, mode: Option<u32>) -> io::Result<Target> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir)?;
+    let made_dirs = MadeDirs::create(dir)?;
     let mut registered = None;
     let file = tempfile::Builder::new()
         .prefix(".deboil-")
@@ -156,10 +160,42 @@ fn temp_beside(dest: &Path, mode: Option<u32>) -> io::Result<Target> {
         .map_err(without_temp_path)?;
     Ok(Target::Temp {
         file,
+        made_dirs,
         mode,
         dest: dest.to_path_buf(),
         _registered: registered.expect("set on success"),
     })
+}
+
+/// The directories an output's path needed and that were made for it,
+/// deepest last: removed again, if still empty, when the output is dropped
+/// uncommitted, so that a failed run leaves no new empty directories.
+struct MadeDirs(Vec<PathBuf>);
+
+impl MadeDirs {
+    /// Makes `dir` and its missing parents.
+    fn create(dir: &Path) -> io::Result<MadeDirs> {
+        let mut missing: Vec<PathBuf> = dir
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .take_while(|a| std::fs::symlink_metadata(a).is_err())
+            .map(Path::to_path_buf)
+            .collect();
+        missing.reverse();
+        std::fs::create_dir_all(dir)?;
+        Ok(MadeDirs(missing))
+    }
+}
+
+impl Drop for MadeDirs {
+    fn drop(&mut self) {
+        // A directory another output still uses is not empty: it stays.
+        for d in self.0.iter().rev() {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+        }
+    }
 }
 
 /// The OS error alone: tempfile adds the temp file's name ("... at path
@@ -351,7 +387,7 @@ pub fn check_out_dir(dir: &Path, args: &[PathBuf], inputs: &[Input]) -> Result<(
     let mut seen: HashMap<&Path, &Input> = HashMap::new();
     for i in inputs {
         let target = dir.join(&i.relative);
-        refuse_input(&target, std::slice::from_ref(i), "--out-dir would write")?;
+        refuse_input(&target, std::slice::from_ref(i), "--out-dir's output")?;
         if let Some(first) = seen.insert(&i.relative, i) {
             return Err(Error::Usage(format!(
                 "--out-dir would write both {} and {} to {}; give them as relative paths \

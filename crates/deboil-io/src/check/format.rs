@@ -42,11 +42,22 @@ impl Totals {
     }
 }
 
+/// `count` and `noun`, the noun with an `s` unless the count is one.
+fn count(count: impl Into<u64>, noun: &str) -> String {
+    let count: u64 = count.into();
+    let s = if count == 1 { "" } else { "s" };
+    format!("{count} {noun}{s}")
+}
+
 /// One line summing up: counts by kind, files, what was accepted and fixed.
 pub fn summary(findings: &[Finding], t: &Totals) -> String {
     let n = |k: Kind| findings.iter().filter(|f| f.kind == k).count();
     let mut s = if findings.is_empty() {
-        format!("no findings in {} documents of {} files", t.docs, t.files)
+        format!(
+            "no findings in {} of {}",
+            count(t.docs, "document"),
+            count(t.files as u64, "file")
+        )
     } else {
         let files = findings
             .iter()
@@ -54,20 +65,21 @@ pub fn summary(findings: &[Finding], t: &Totals) -> String {
             .collect::<std::collections::BTreeSet<_>>()
             .len();
         format!(
-            "{} findings in {files} of {} files ({} documents): {} junk, {} exact duplicates, {} near duplicates",
-            findings.len(),
-            t.files,
-            t.docs,
+            "{} in {files} of {} ({}): {} junk, {}, {}",
+            count(findings.len() as u64, "finding"),
+            count(t.files as u64, "file"),
+            count(t.docs, "document"),
             n(Kind::Junk),
-            n(Kind::ExactDuplicate),
-            n(Kind::NearDuplicate)
+            count(n(Kind::ExactDuplicate) as u64, "exact duplicate"),
+            count(n(Kind::NearDuplicate) as u64, "near duplicate")
         )
     };
     if t.compared > 0 {
-        s.push_str(&format!("; compared with {} other documents", t.compared));
+        let other = count(t.compared, "other document");
+        s.push_str(&format!("; compared with {other}"));
     }
     if t.skipped > 0 {
-        s.push_str(&format!("; {} bad records skipped", t.skipped));
+        s.push_str(&format!("; {} skipped", count(t.skipped, "bad record")));
     }
     if t.accepted > 0 {
         s.push_str(&format!("; {} accepted by the baseline", t.accepted));
@@ -75,8 +87,9 @@ pub fn summary(findings: &[Finding], t: &Totals) -> String {
     if !t.fixed.is_empty() {
         let docs: usize = t.fixed.iter().map(|f| f.docs).sum();
         s.push_str(&format!(
-            "; repaired {docs} documents in {} files",
-            t.fixed.len()
+            "; repaired {} in {}",
+            count(docs as u64, "document"),
+            count(t.fixed.len() as u64, "file")
         ));
     }
     s
