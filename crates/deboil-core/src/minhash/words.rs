@@ -16,11 +16,55 @@ fn pack_high_bits(m: u64) -> u64 {
     ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
-/// Classifies 64 bytes eight at a time (SWAR, no branch): bit i of the first
-/// mask is set when byte i is an ASCII letter or digit or not ASCII, of the
-/// second when byte i is not ASCII.
-#[inline]
+/// Classifies 64 bytes: bit i of the first mask is set when byte i is an
+/// ASCII letter or digit or not ASCII, of the second when byte i is not
+/// ASCII. SSE2 (part of every x86-64) takes 16 bytes in ten instructions,
+/// a quarter of the SWAR step's count; elsewhere, SWAR.
+#[inline(always)]
 fn classify64(chunk: &[u8; 64]) -> (u64, u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        classify64_sse2(chunk)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        classify64_swar(chunk)
+    }
+}
+
+/// [`classify64`] on SSE2 masks: a byte plus an offset lands, as a signed
+/// byte, below a bound exactly for the letters (or digits).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn classify64_sse2(chunk: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::*;
+    let mut wordish = 0;
+    let mut high = 0;
+    for k in 0..4 {
+        // SAFETY: SSE2 is always there on x86-64; the load reads 16 of the
+        // chunk's 64 bytes.
+        let (w, h) = unsafe {
+            let v = _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast());
+            // '0'..='9' + 0x50 is 0x80..=0x89: signed, below -118.
+            let digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118));
+            // 'a'..='z' (or upper case, with bit 5 set) + 0x1f is
+            // 0x80..=0x99: signed, below -102.
+            let z = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let letter = _mm_cmplt_epi8(_mm_add_epi8(z, _mm_set1_epi8(0x1f)), _mm_set1_epi8(-102));
+            // Bit 7 of `v` itself: not ASCII.
+            let w = _mm_or_si128(_mm_or_si128(digit, letter), v);
+            (_mm_movemask_epi8(w) as u16, _mm_movemask_epi8(v) as u16)
+        };
+        wordish |= u64::from(w) << (16 * k);
+        high |= u64::from(h) << (16 * k);
+    }
+    (wordish, high)
+}
+
+/// [`classify64`] eight bytes at a time (SWAR, no branch).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline]
+fn classify64_swar(chunk: &[u8; 64]) -> (u64, u64) {
     let mut wordish = 0;
     let mut high = 0;
     for (k, lane) in chunk.chunks_exact(8).enumerate() {
@@ -269,5 +313,34 @@ fn scan_words(b: &[u8], words: &mut impl Words) {
     }
     if let Some((s, high)) = open {
         emit(b, s, n, high, words);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_byte_value_is_classified_as_swar_does() {
+        // Each byte value at each position, beside varied neighbours.
+        for v in 0..=255u8 {
+            let mut chunk = [0u8; 64];
+            for (i, c) in chunk.iter_mut().enumerate() {
+                *c = if i % 3 == 0 {
+                    v
+                } else {
+                    v.wrapping_add(i as u8 * 37)
+                };
+            }
+            assert_eq!(classify64(&chunk), classify64_swar(&chunk), "{v:#x}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_chunks_are_classified_as_swar_does(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 64)) {
+            let chunk: &[u8; 64] = bytes[..].try_into().expect("64 bytes");
+            proptest::prop_assert_eq!(classify64(chunk), classify64_swar(chunk));
+        }
     }
 }
