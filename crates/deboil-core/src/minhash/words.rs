@@ -114,21 +114,35 @@ pub(super) fn word_hash(b: &[u8], s: usize, e: usize) -> u64 {
     if len > 16 {
         return long_word_hash(&b[s..e]);
     }
-    // Bytes s..s+min(len, 8), and for longer words the last eight; selects,
+    match b.get(s..s + 16) {
+        // Nearly every word: one bounds check for both loads.
+        Some(w) => short_word_hash(w.try_into().expect("16 bytes"), len),
+        None => {
+            let long = len > 8;
+            let (lo, hi) = (load8(b, s), load8(b, if long { e - 8 } else { s }));
+            mix_halves(lo, hi, len)
+        }
+    }
+}
+
+/// [`word_hash`] of a word of `len` (at most 16) bytes whose first bytes
+/// are those of `w`: no bounds check.
+#[inline(always)]
+fn short_word_hash(w: &[u8; 16], len: usize) -> u64 {
+    debug_assert!(len <= 16);
+    // Bytes 0..len for short words, 0..8 and len-8..len for longer; selects,
     // not branches (word lengths vary too much to predict).
+    let at = if len > 8 { len - 8 } else { 0 };
+    let load = |at: usize| u64::from_le_bytes(w[at..at + 8].try_into().expect("8 bytes"));
+    mix_halves(load(0), load(at), len)
+}
+
+/// The hash of a word of `len` (at most 16) bytes from its first eight
+/// bytes `lo` (and what follows) and, past eight bytes, its last eight `hi`.
+#[inline(always)]
+fn mix_halves(lo: u64, hi: u64, len: usize) -> u64 {
     let keep = !0u64 >> (8 * (8 - len.min(8)));
     let long = len > 8;
-    let (lo, hi) = match b.get(s..s + 16) {
-        // Nearly every word: one bounds check for both loads.
-        Some(w) => {
-            let w: &[u8; 16] = w.try_into().expect("16 bytes");
-            // `len` <= 16: no bounds check either.
-            let at = if long { len - 8 } else { 0 };
-            let load = |at: usize| u64::from_le_bytes(w[at..at + 8].try_into().expect("8 bytes"));
-            (load(0), load(at))
-        }
-        None => (load8(b, s), load8(b, if long { e - 8 } else { s })),
-    };
     let lo = lo & keep;
     let hi = hi & 0u64.wrapping_sub(u64::from(long));
     fold_mul(
@@ -167,6 +181,13 @@ fn split_high(b: &[u8], s: usize, e: usize, f: &mut impl Words) {
 /// scan (a closure was called, at a cost above that of finding the word).
 trait Words {
     fn word(&mut self, b: &[u8], s: usize, e: usize);
+
+    /// [`Words::word`] with the 16 bytes from `s` at hand (in bounds).
+    #[inline(always)]
+    fn word_at(&mut self, w: &[u8; 16], b: &[u8], s: usize, e: usize) {
+        let _ = w;
+        self.word(b, s, e);
+    }
 }
 
 /// Collects word hashes for [`word_tokens`]: written by index into a
@@ -181,6 +202,18 @@ impl Words for Tokens<'_> {
     #[inline(always)]
     fn word(&mut self, b: &[u8], s: usize, e: usize) {
         self.buf[self.len] = word_hash(b, s, e).rotate_left(MIX_ROT);
+        self.len += 1;
+    }
+
+    #[inline(always)]
+    fn word_at(&mut self, w: &[u8; 16], b: &[u8], s: usize, e: usize) {
+        let len = e - s;
+        let h = if len > 16 {
+            long_word_hash(&b[s..e])
+        } else {
+            short_word_hash(w, len)
+        };
+        self.buf[self.len] = h.rotate_left(MIX_ROT);
         self.len += 1;
     }
 }
@@ -280,8 +313,28 @@ fn scan_words(b: &[u8], words: &mut impl Words) {
             ends &= ends - 1;
             open = None;
         }
+        if let (0, Some(win)) = (h, b.get(base..base + 80)) {
+            // An ASCII chunk (nearly all) with 16 bytes after it: no word
+            // in it needs decoding, and the 16 bytes from any word start
+            // are in bounds (one check for the chunk, not one per word).
+            let win: &[u8; 80] = win.try_into().expect("80 bytes");
+            while starts != 0 {
+                let s = starts.trailing_zeros() as usize & 63;
+                starts &= starts - 1;
+                if ends == 0 {
+                    open = Some((base + s, false));
+                    break;
+                }
+                let e = ends.trailing_zeros() as usize;
+                ends &= ends - 1;
+                let w: &[u8; 16] = win[s..s + 16].try_into().expect("16 bytes");
+                words.word_at(w, b, base + s, base + e);
+            }
+            base += 64;
+            continue;
+        }
         if h == 0 {
-            // An ASCII chunk (nearly all): no word in it needs decoding.
+            // An ASCII chunk near the end.
             while starts != 0 {
                 let s = starts.trailing_zeros();
                 starts &= starts - 1;
