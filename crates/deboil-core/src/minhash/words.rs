@@ -132,7 +132,7 @@ fn short_word_hash(w: &[u8; 16], len: usize) -> u64 {
     debug_assert!(len <= 16);
     // Bytes 0..len for short words, 0..8 and len-8..len for longer; selects,
     // not branches (word lengths vary too much to predict).
-    let at = if len > 8 { len - 8 } else { 0 };
+    let at = len.saturating_sub(8);
     let load = |at: usize| u64::from_le_bytes(w[at..at + 8].try_into().expect("8 bytes"));
     mix_halves(load(0), load(at), len)
 }
