@@ -382,7 +382,7 @@ mod tests {
                 *c = if i % 3 == 0 {
                     v
                 } else {
-                    v.wrapping_add(i as u8 * 37)
+                    v.wrapping_add((i as u8).wrapping_mul(37))
                 };
             }
             assert_eq!(classify64(&chunk), classify64_swar(&chunk), "{v:#x}");
