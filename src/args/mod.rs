@@ -303,7 +303,7 @@ pub struct DedupFlags {
     #[arg(long, value_name = "FILE")]
     pub report: Option<std::path::PathBuf>,
     /// Memory the texts may take between the two passes, together with the signatures and ids (the rest goes to a temp file; 0: all of it); suffixes K, M, G.
-    #[arg(long, default_value = "1G", value_name = "SIZE", value_parser = parse_memory)]
+    #[arg(long, default_value = "256M", value_name = "SIZE", value_parser = parse_memory)]
     pub spool_memory: usize,
     /// Print the chosen parameters and LSH statistics, and progress as timed lines.
     #[arg(short, long)]
