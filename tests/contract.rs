@@ -42,6 +42,31 @@ fn usage_errors_exit_64_and_failed_runs_2() {
         64,
         "--threshold",
     );
+    // Settings that contradict each other or would be ignored.
+    assert_code(
+        &run_in(d, &["dedup", "--bands", "4", "--rows", "64", "a.jsonl"]),
+        64,
+        "exceeds --num-perm",
+    );
+    assert_code(
+        &run_in(d, &["dedup", "--min-jaccard", "0.4", "a.jsonl"]),
+        64,
+        "--min-jaccard applies to --similarity containment only",
+    );
+    let with_containment = run_in(
+        d,
+        &[
+            "dedup",
+            "--similarity",
+            "containment",
+            "--min-jaccard",
+            "0.4",
+            "a.jsonl",
+        ],
+    );
+    assert_eq!(with_containment.status.code(), Some(0));
+    let run_default = run_in(d, &["run", "--min-jaccard", "0.4", "a.jsonl"]);
+    assert_eq!(run_default.status.code(), Some(0));
     // Found once parsed: still the command line's fault.
     assert_code(
         &run_in(d, &["report", "a.jsonl", "-o", "r.txt"]),

@@ -45,7 +45,7 @@ pub fn run_reporting(
         Some(_) => Preset::Cleaned,
         None => Preset::Raw,
     };
-    let opts = f.settings().resolve(preset)?;
+    let opts = super::resolve_settings(f.settings(), preset)?;
     if f.verbose {
         eprintln!("deboil: {}", opts.describe());
     }

@@ -41,6 +41,23 @@ pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     UsageError(msg.into()).into()
 }
 
+/// Resolves dedup settings, refusing `--min-jaccard` where the measure is
+/// Jaccard (it only bounds containment, so it would be silently ignored) and
+/// settings that contradict each other, as usage errors.
+pub fn resolve_settings(
+    settings: deboil_core::dedup::DedupSettings,
+    preset: deboil_core::dedup::Preset,
+) -> anyhow::Result<deboil_core::dedup::DedupOptions> {
+    let given = settings.min_jaccard;
+    let opts = settings.resolve(preset).map_err(|e| usage(e.to_string()))?;
+    if given.is_some() && opts.measure == deboil_core::dedup::Measure::Jaccard {
+        return Err(usage(
+            "--min-jaccard applies to --similarity containment only (the measure here is jaccard)",
+        ));
+    }
+    Ok(opts)
+}
+
 /// Refuses pipes among `inputs` when the command reads them twice (see
 /// [`deboil_io::read::refuse_streams`]), before any is read.
 fn refuse_streams(inputs: &[Input], twice: bool) -> anyhow::Result<()> {

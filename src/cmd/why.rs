@@ -33,7 +33,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     } else {
         Preset::Raw
     };
-    let opts = args.settings().resolve(preset)?;
+    let opts = super::resolve_settings(args.settings(), preset)?;
     let mut inputs = args.input.collect(&args.input.inputs)?;
     super::refuse_streams(
         &inputs,
