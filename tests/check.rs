@@ -377,6 +377,28 @@ fn mode(p: &Path) -> u32 {
 }
 
 #[test]
+fn fix_refuses_a_read_only_file_and_changes_no_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (a, _) = with_junk(&article(0), 2);
+    let (b, _) = with_junk(&article(1), 2);
+    fs::write(d.join("a.txt"), &a).unwrap();
+    fs::write(d.join("b.txt"), &b).unwrap();
+    fs::set_permissions(d.join("b.txt"), fs::Permissions::from_mode(0o444)).unwrap();
+    let o = check(d, &["a.txt", "b.txt", "--fix"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("b.txt: read-only, not repaired"),
+        "{}",
+        stderr(&o)
+    );
+    // Neither file changed: the writable one is not repaired alone.
+    assert_eq!(fs::read_to_string(d.join("a.txt")).unwrap(), a);
+    assert_eq!(fs::read_to_string(d.join("b.txt")).unwrap(), b);
+    assert_eq!(mode(&d.join("b.txt")), 0o444);
+}
+
+#[test]
 fn fix_repairs_files_in_place_keeping_the_rest_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();

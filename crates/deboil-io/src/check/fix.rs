@@ -39,6 +39,20 @@ pub fn fix(
     for f in findings.iter().filter(|f| f.kind == Kind::Junk) {
         docs.entry(f.input).or_default().insert(f.doc_line);
     }
+    // A read-only file is refused as an editor would, before any file is
+    // touched: renaming over it would succeed (the folder is writable) and
+    // quietly drop the protection someone put there.
+    for &i in docs.keys() {
+        if let Some(path) = &inputs[i].path {
+            let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+            if meta.permissions().readonly() {
+                return Err(Error::Usage(format!(
+                    "{}: read-only, not repaired (no file was changed)",
+                    inputs[i].name
+                )));
+            }
+        }
+    }
     let mut fixed = Vec::new();
     for (&i, lines) in &docs {
         let input = &inputs[i];
