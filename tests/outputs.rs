@@ -311,6 +311,25 @@ fn interrupt(args: &[&str], tmpdir: &Path, dir: &Path, prefix: &str, signal: &st
 }
 
 #[test]
+fn sigterm_removes_the_directories_made_for_an_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    // A directory that was there and holds a file of the user's stays.
+    fs::write(out.join("keep.txt"), "mine").unwrap();
+    let target = out.join("new/sub/o.jsonl");
+    let code = interrupt(
+        &["clean", "-q", "-o", target.to_str().unwrap()],
+        tmp.path(),
+        &out.join("new/sub"),
+        ".deboil-",
+        "TERM",
+    );
+    assert_eq!(code, 143);
+    assert_eq!(names(&out), ["keep.txt"]);
+}
+
+#[test]
 fn sigint_removes_the_temp_output_and_exits_130() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");

@@ -7,6 +7,10 @@
 //! a second signal during that cleanup exits at once. Without the handlers
 //! the registry only costs a lock per temp file.
 //!
+//! Directories made for an output are registered apart ([`made_dir`]): a
+//! signal removes them, deepest first, only when they are empty, so one that
+//! something else wrote into stays.
+//!
 //! Renames that must land together (a run's outputs) hold [`commit_lock`]: a
 //! signal then waits for them, so it finds all or none in place.
 
@@ -16,6 +20,7 @@ use std::sync::{Mutex, MutexGuard};
 
 static PATHS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static COMMIT: Mutex<()> = Mutex::new(());
+static MADE_DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// A lock that survives a panic elsewhere: the data (paths) stays valid.
 fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
@@ -71,6 +76,32 @@ pub fn create_registered<T>(
     ))
 }
 
+/// A registered directory made for an output; dropping it unregisters it.
+#[must_use = "dropping it unregisters the directory at once"]
+#[derive(Debug)]
+pub struct MadeDir {
+    path: PathBuf,
+}
+
+impl Drop for MadeDir {
+    fn drop(&mut self) {
+        let mut dirs = lock(&MADE_DIRS);
+        if let Some(i) = dirs.iter().rposition(|p| *p == self.path) {
+            dirs.remove(i);
+        }
+    }
+}
+
+/// Registers `dir`, about to be made for an output, for removal on a signal
+/// if it is then empty. Register before making it: a signal in between
+/// finds nothing to remove, which is harmless.
+pub fn made_dir(dir: &Path) -> MadeDir {
+    lock(&MADE_DIRS).push(dir.to_path_buf());
+    MadeDir {
+        path: dir.to_path_buf(),
+    }
+}
+
 /// Forgets one registration of `path` (what dropping [`Registered`] does).
 pub fn unregister(path: &Path) {
     let mut paths = lock(&PATHS);
@@ -95,6 +126,10 @@ fn remove_all_and_exit(code: i32) -> ! {
             Ok(_) => std::fs::remove_file(p),
             Err(_) => Ok(()),
         };
+    }
+    // Made outermost first: removed innermost first, each only when empty.
+    for d in lock(&MADE_DIRS).iter().rev() {
+        let _ = std::fs::remove_dir(d);
     }
     std::process::exit(code)
 }

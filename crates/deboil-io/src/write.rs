@@ -170,7 +170,7 @@ fn temp_beside(dest: &Path, mode: Option<u32>) -> io::Result<Target> {
 /// The directories an output's path needed and that were made for it,
 /// deepest last: removed again, if still empty, when the output is dropped
 /// uncommitted, so that a failed run leaves no new empty directories.
-struct MadeDirs(Vec<PathBuf>);
+struct MadeDirs(Vec<(PathBuf, cleanup::MadeDir)>);
 
 impl MadeDirs {
     /// Makes `dir` and its missing parents.
@@ -182,15 +182,25 @@ impl MadeDirs {
             .map(Path::to_path_buf)
             .collect();
         missing.reverse();
+        // Registered before they exist, so that a signal finds them.
+        let made = MadeDirs(
+            missing
+                .into_iter()
+                .map(|d| {
+                    let r = cleanup::made_dir(&d);
+                    (d, r)
+                })
+                .collect(),
+        );
         std::fs::create_dir_all(dir)?;
-        Ok(MadeDirs(missing))
+        Ok(made)
     }
 }
 
 impl Drop for MadeDirs {
     fn drop(&mut self) {
         // A directory another output still uses is not empty: it stays.
-        for d in self.0.iter().rev() {
+        for (d, _) in self.0.iter().rev() {
             if std::fs::remove_dir(d).is_err() {
                 break;
             }
