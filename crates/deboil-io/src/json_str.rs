@@ -2,6 +2,8 @@
 //! eight bytes a step between escapes: a document's text is most of its
 //! record, and serde_json looks at it one byte at a time.
 
+use std::ops::Range;
+
 use deboil_core::normalize::push_first;
 
 const HI: u64 = 0x8080_8080_8080_8080;
@@ -312,9 +314,56 @@ pub struct FlatObject<'a> {
 /// decides, with its own errors). What it accepts, serde_json reads to the
 /// same fields.
 pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
-    let b = src.as_bytes();
     let mut fields = Vec::with_capacity(8);
     let mut found = None;
+    walk_flat(
+        src.as_bytes(),
+        text,
+        |index, at| {
+            let (s, end, breaks) = if src.len() < u32::MAX as usize {
+                // Room for a few dozen lines: no regrowth in most texts.
+                let mut after = Vec::with_capacity(32);
+                let (s, end) = unescape_from::<true>(src, at, &mut after)?;
+                let canonical = after.last() != Some(&NOT_AS_WRITTEN);
+                (s, end, canonical.then_some(Breaks { after }))
+            } else {
+                let (s, end) = unescape_from::<false>(src, at, &mut Vec::new())?;
+                (s, end, None)
+            };
+            found = Some((index, s, breaks));
+            Some(end)
+        },
+        // Keys and values start and end at ASCII delimiters: char boundaries.
+        |key, value, _| {
+            fields.push((&src[key], &src[value]));
+            Some(())
+        },
+    )?;
+    Some(FlatObject {
+        fields,
+        text: found,
+    })
+}
+
+/// Walks `b` as one JSON object whose values are strings, numbers, `true`,
+/// `false` or `null`, with unescaped keys: `field` gets each field's key and
+/// raw value as byte ranges, in order (and whether it is the text's), and `read_text` the string value of
+/// the first field named `text` (its index among the fields, and where the
+/// string starts, past its quote), returning where it ends. `None` for
+/// anything else: nested values, escaped keys, a text that is no string (the
+/// full reader takes the first such key and says what is wrong), anything
+/// malformed, or `None` from a callback. The one walker of the two readers
+/// of records ([`flat_object`], `learn::flat_object_lines`), so that both
+/// accept the same objects.
+#[inline(always)]
+pub(crate) fn walk_flat(
+    b: &[u8],
+    text: &str,
+    mut read_text: impl FnMut(usize, usize) -> Option<usize>,
+    mut field: impl FnMut(Range<usize>, Range<usize>, bool) -> Option<()>,
+) -> Option<()> {
+    let mut fields = 0;
+    let mut found = false;
     let mut i = skip_ws(b, 0);
     if *b.get(i)? != b'{' {
         return None;
@@ -331,30 +380,20 @@ pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
             if b[k_end] != b'"' || b[i + 1..k_end].iter().any(|&c| c < 0x20) {
                 return None;
             }
-            let key = &src[i + 1..k_end];
+            let key = i + 1..k_end;
             i = skip_ws(b, k_end + 1);
             if *b.get(i)? != b':' {
                 return None;
             }
             i = skip_ws(b, i + 1);
             let v_start = i;
+            let is_text = !found && &b[key.clone()] == text.as_bytes();
             i = match *b.get(i)? {
-                b'"' if found.is_none() && key == text && src.len() < u32::MAX as usize => {
-                    // Room for a few dozen lines: no regrowth in most texts.
-                    let mut after = Vec::with_capacity(32);
-                    let (s, end) = unescape_from::<true>(src, i + 1, &mut after)?;
-                    let canonical = after.last() != Some(&NOT_AS_WRITTEN);
-                    found = Some((fields.len(), s, canonical.then_some(Breaks { after })));
-                    end
+                b'"' if is_text => {
+                    found = true;
+                    read_text(fields, i + 1)?
                 }
-                b'"' if found.is_none() && key == text => {
-                    let (s, end) = unescape_from::<false>(src, i + 1, &mut Vec::new())?;
-                    found = Some((fields.len(), s, None));
-                    end
-                }
-                // A text that is no string (`null`, a number) goes to the full
-                // reader, which takes the first such key and says what is wrong.
-                _ if found.is_none() && key == text => return None,
+                _ if is_text => return None,
                 b'"' => skip_str(b, i + 1)?,
                 b't' => lit(b, i, b"true")?,
                 b'f' => lit(b, i, b"false")?,
@@ -362,7 +401,8 @@ pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
                 b'-' | b'0'..=b'9' => number(b, i)?,
                 _ => return None,
             };
-            fields.push((key, &src[v_start..i]));
+            field(key, v_start..i, is_text)?;
+            fields += 1;
             i = skip_ws(b, i);
             match *b.get(i)? {
                 b',' => i = skip_ws(b, i + 1),
@@ -374,10 +414,7 @@ pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
             }
         }
     }
-    (skip_ws(b, i) == b.len()).then_some(FlatObject {
-        fields,
-        text: found,
-    })
+    (skip_ws(b, i) == b.len()).then_some(())
 }
 
 fn skip_ws(b: &[u8], mut i: usize) -> usize {

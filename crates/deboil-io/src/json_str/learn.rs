@@ -10,7 +10,7 @@
 
 use deboil_core::learn::LineSink;
 
-use super::{copy_plain, copy_plain16, escape, hex4, lit, load, number, skip_str, skip_ws};
+use super::{copy_plain, copy_plain16, escape, hex4, load};
 
 /// Line kinds (see [`LineSink::line`]): a line holding escapes, the last
 /// of its string ...
@@ -199,64 +199,27 @@ pub fn flat_object_lines<'a>(
     let utf8 = |s: &'a [u8]| std::str::from_utf8(s).ok();
     let mut fields = Vec::with_capacity(8);
     let mut found = None;
-    let mut i = skip_ws(b, 0);
-    if *b.get(i)? != b'{' {
-        return None;
-    }
-    i = skip_ws(b, i + 1);
-    if *b.get(i)? == b'}' {
-        i += 1;
-    } else {
-        loop {
-            if *b.get(i)? != b'"' {
-                return None;
-            }
-            let k_end = i + 1 + memchr::memchr2(b'"', b'\\', &b[i + 1..])?;
-            if b[k_end] != b'"' || b[i + 1..k_end].iter().any(|&c| c < 0x20) {
-                return None;
-            }
-            let key = utf8(&b[i + 1..k_end])?;
-            i = skip_ws(b, k_end + 1);
-            if *b.get(i)? != b':' {
-                return None;
-            }
-            i = skip_ws(b, i + 1);
-            let v_start = i;
-            let is_text = found.is_none() && key == text;
-            i = match *b.get(i)? {
-                b'"' if is_text => {
-                    found = Some(fields.len());
-                    read_lines(b, i + 1, sink)?
-                }
-                _ if is_text => return None,
-                b'"' => skip_str(b, i + 1)?,
-                b't' => lit(b, i, b"true")?,
-                b'f' => lit(b, i, b"false")?,
-                b'n' => lit(b, i, b"null")?,
-                b'-' | b'0'..=b'9' => number(b, i)?,
-                _ => return None,
-            };
+    super::walk_flat(
+        b,
+        text,
+        |index, at| {
+            found = Some(index);
+            read_lines(b, at, sink)
+        },
+        |key, value, is_text| {
             let value = if is_text {
                 // SAFETY: every line of the text was checked to be UTF-8
                 // (or is byte for byte one that was), and what lies between
                 // them (quotes, escaped line breaks) is ASCII.
-                unsafe { std::str::from_utf8_unchecked(&b[v_start..i]) }
+                unsafe { std::str::from_utf8_unchecked(&b[value]) }
             } else {
-                utf8(&b[v_start..i])?
+                utf8(&b[value])?
             };
-            fields.push((key, value));
-            i = skip_ws(b, i);
-            match *b.get(i)? {
-                b',' => i = skip_ws(b, i + 1),
-                b'}' => {
-                    i += 1;
-                    break;
-                }
-                _ => return None,
-            }
-        }
-    }
-    (skip_ws(b, i) == b.len()).then_some((fields, found))
+            fields.push((utf8(&b[key])?, value));
+            Some(())
+        },
+    )?;
+    Some((fields, found))
 }
 
 #[cfg(test)]
