@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::matcher::{LitPat, MatcherBuilder, PhraseMode, RegexSpec, compile_regex};
+use super::matcher::{LazyRegex, LitPat, MatcherBuilder, PhraseMode, RegexSpec, compile_regex};
 use super::words::is_word_char;
 use super::{
     Action, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS_BEFORE, Example, MAX_PHRASE_BYTES, Origin, Rule,
@@ -19,8 +19,21 @@ pub(super) struct Builder {
     ids: HashMap<String, Origin>,
     pub plain: MatcherBuilder,
     pub folded: MatcherBuilder,
-    /// Every regex of the files, compiled beforehand on the rayon pool.
+    /// Every regex of the files, compiled beforehand on the rayon pool
+    /// (not those of the default rule files: see [`LazyRegex`]).
     compiled: HashMap<String, Result<regex::bytes::Regex, regex::Error>>,
+    /// Whether the file being added is a default rule file, unchanged.
+    lazy_file: bool,
+}
+
+/// Whether `src` is one of the default rule files as built in, whose
+/// regexes are known to compile (a test checks) and so are compiled when
+/// first used.
+pub(super) fn is_embedded(src: &RuleSource) -> bool {
+    !src.learned
+        && super::EMBEDDED
+            .iter()
+            .any(|(name, text)| *name == src.name && *text == src.text)
 }
 
 /// A rule file parsed (or its parse error).
@@ -38,7 +51,9 @@ pub(super) fn prepare(sources: &[RuleSource]) -> (Builder, Vec<Parsed>) {
         .collect();
     let mut patterns: Vec<&String> = parsed
         .iter()
-        .flatten()
+        .zip(sources)
+        .filter(|(_, s)| !is_embedded(s))
+        .filter_map(|(p, _)| p.as_ref().ok())
         .flat_map(|f| &f.rules)
         .flat_map(|r| &r.get_ref().regex)
         .map(|r| r.get_ref())
@@ -104,6 +119,7 @@ impl Builder {
             let span = e.span().unwrap_or(0..0);
             loc.err(span, e.message().trim().to_string())
         })?;
+        self.lazy_file = is_embedded(src);
         let file_sites = patterns(&spec.sites, &loc)?;
         let file_excludes = patterns(&spec.exclude_sites, &loc)?;
         let first_rule = self.rules.len();
@@ -236,11 +252,15 @@ impl Builder {
             }
         }
         for re in &rs.regex {
-            let compiled = match self.compiled.get(re.get_ref()) {
-                Some(c) => c.clone(),
-                None => compile_regex(re.get_ref()),
-            }
-            .map_err(|e| regex_error(re, loc, &e))?;
+            let compiled = if self.lazy_file {
+                LazyRegex::later(re.get_ref())
+            } else {
+                let c = match self.compiled.get(re.get_ref()) {
+                    Some(c) => c.clone(),
+                    None => compile_regex(re.get_ref()),
+                };
+                LazyRegex::ready(re.get_ref(), c.map_err(|e| regex_error(re, loc, &e))?)
+            };
             if unicode_word_boundary(re.get_ref()) {
                 self.warnings.push(loc.err(
                     re.span(),

@@ -59,4 +59,43 @@ mod tests {
         let embedded: Vec<String> = super::EMBEDDED.iter().map(|(n, _)| n.to_string()).collect();
         assert_eq!(on_disk, embedded);
     }
+
+    /// The default rules' regexes are compiled on first use, where an error
+    /// would panic: each must compile.
+    #[test]
+    fn every_embedded_regex_compiles() {
+        let mut n = 0;
+        for (name, text) in super::EMBEDDED {
+            let spec: crate::rules::spec::FileSpec = toml::from_str(text).unwrap();
+            for r in &spec.rules {
+                for re in &r.get_ref().regex {
+                    let c = crate::rules::matcher::compile_regex(re.get_ref());
+                    assert!(c.is_ok(), "{name}: {}: {c:?}", re.get_ref());
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 0);
+    }
+
+    /// Only the built-in files unchanged count as default rules (whose
+    /// regexes wait); an edited copy is compiled beforehand, errors first.
+    #[test]
+    fn only_unchanged_default_files_are_lazy() {
+        use crate::rules::{RuleSet, RuleSource, Toggles, compile::is_embedded};
+        let mut srcs = RuleSource::embedded();
+        assert!(srcs.iter().all(is_embedded));
+        let (name, text) = super::EMBEDDED[2];
+        let mut edited = RuleSource::new(name, text);
+        edited
+            .text
+            .push_str("\n[[rule]]\nid = \"x.bad\"\nreason = \"r\"\nregex = ['(unclosed']\n");
+        assert!(!is_embedded(&edited));
+        srcs[2] = edited;
+        let e = RuleSet::compile(&srcs, &Toggles::default()).unwrap_err();
+        assert!(e.to_string().contains("unclosed group"), "{e}");
+        let mut learned = RuleSource::new(name, text);
+        learned.learned = true;
+        assert!(!is_embedded(&learned));
+    }
 }

@@ -73,7 +73,7 @@ struct RegexGroup {
     /// Lines with more words than this are not scanned by this group.
     max_words: usize,
     set: RegexSet,
-    each: Vec<Regex>,
+    each: Vec<LazyRegex>,
     rules: Vec<u32>,
 }
 
@@ -90,7 +90,7 @@ struct KeyedTrigger {
 /// A regex with triggers: a line is searched only when it holds one.
 #[derive(Debug)]
 struct KeyedRegex {
-    re: Regex,
+    re: LazyRegex,
     rule: u32,
     line_bound: usize,
 }
@@ -235,7 +235,7 @@ impl Matchers {
                     if !mask[rule] {
                         continue;
                     }
-                    let m = g.each[j].find(text).expect("the set matched");
+                    let m = g.each[j].get().find(text).expect("the set matched");
                     hits.push(Hit {
                         line: i,
                         rule,
@@ -311,7 +311,7 @@ impl Matchers {
             if words > kr.line_bound || !mask[kr.rule as usize] {
                 continue;
             }
-            let run = || kr.re.find(text).map(|m| (m.start(), m.end()));
+            let run = || kr.re.get().find(text).map(|m| (m.start(), m.end()));
             let found = match at.memo.as_deref_mut() {
                 Some(memo) => {
                     if at.slot.is_none() {
@@ -517,14 +517,67 @@ impl PhraseSet {
     }
 }
 
-/// One regex of a rule, compiled alone when the rule was checked.
+/// One regex of a rule, compiled alone when the rule was checked (or,
+/// for the default rules, when a line first needs it).
 pub(super) struct RegexSpec {
     pub pattern: String,
     pub rule: u32,
     /// The longest line (in words) the rule needs to see.
     pub line_bound: usize,
     /// Finds where the match is once the set says it matches.
-    pub compiled: Regex,
+    pub compiled: LazyRegex,
+}
+
+/// A regex compiled on first use. Compiling the default rules' regexes
+/// was half of start-up (~380 M instructions, serial at `-j 1`), and a
+/// run on one language's pages needs few of them; those rules are known
+/// to compile (a test checks), so a run cannot fail on one later. Regexes
+/// of other files are compiled beforehand, as errors must come first.
+#[derive(Debug, Clone)]
+pub(super) struct LazyRegex(std::sync::Arc<LazyInner>);
+
+#[derive(Debug)]
+struct LazyInner {
+    pattern: String,
+    cell: std::sync::OnceLock<Regex>,
+}
+
+/// The default rules' regexes by pattern, so that the plain and folded
+/// matchers and every rule set of the process compile each once (85
+/// patterns today: the map stays small).
+static LAZY: std::sync::Mutex<Option<HashMap<String, LazyRegex>>> = std::sync::Mutex::new(None);
+
+impl LazyRegex {
+    /// A regex already compiled.
+    pub fn ready(pattern: &str, re: Regex) -> LazyRegex {
+        LazyRegex(std::sync::Arc::new(LazyInner {
+            pattern: pattern.to_string(),
+            cell: re.into(),
+        }))
+    }
+
+    /// A regex of the default rules, compiled when first needed.
+    pub fn later(pattern: &str) -> LazyRegex {
+        let mut map = LAZY.lock().unwrap_or_else(|e| e.into_inner());
+        let map = map.get_or_insert_with(HashMap::new);
+        if let Some(l) = map.get(pattern) {
+            return l.clone();
+        }
+        let l = LazyRegex(std::sync::Arc::new(LazyInner {
+            pattern: pattern.to_string(),
+            cell: std::sync::OnceLock::new(),
+        }));
+        map.insert(pattern.to_string(), l.clone());
+        l
+    }
+
+    /// The compiled regex (every thread gets the same one).
+    #[inline]
+    pub fn get(&self) -> &Regex {
+        self.0.cell.get_or_init(|| {
+            compile_regex(&self.0.pattern).expect("the default rules' regexes compile (tested)")
+        })
+    }
 }
 
 #[derive(Default)]

@@ -53,7 +53,7 @@ fn triggers_pick_every_line_a_regex_matches() {
             let text = &key[lk.start..lk.end];
             if lk.words <= kr.line_bound
                 && !text.is_empty()
-                && let Some(m) = kr.re.find(text)
+                && let Some(m) = kr.re.get().find(text)
             {
                 want.push((line, kr.rule as usize, m.start(), m.end()));
             }
