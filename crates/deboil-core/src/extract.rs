@@ -403,6 +403,14 @@ impl LineClass {
     }
 }
 
+/// Builds the body finder's regexes and word tables now (they are built on
+/// first use, once per run): a job can build them while another step keeps
+/// one thread busy, rather than have a worker wait on them.
+pub fn warm_up() {
+    let _ = (marker(), meta(), teaser_tail(), section_end(), bio());
+    let _ = (maybe_marker(""), function_words());
+}
+
 /// Where a page's body lies, in non-blank line indices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
