@@ -65,7 +65,9 @@ use regex::Regex;
 
 use crate::normalize;
 
+mod facts;
 mod words;
+use facts::{classes_of, hashes_of};
 pub(crate) use words::function_share;
 use words::{function_words, title_case};
 
@@ -401,30 +403,12 @@ impl LineClass {
     }
 }
 
-thread_local! {
-    /// Each thread's classes of the lines it met, for the options they were
-    /// found with: whole pages repeat their site's lines (and copies of a
-    /// story its paragraphs), and a line's class is a function of its text
-    /// (its key and words are of its text too).
-    static CLASSES: std::cell::RefCell<(ExtractOptions, crate::learn::memo::Memo<LineClass>)> =
-        std::cell::RefCell::new((ExtractOptions::default(), crate::learn::memo::Memo::new()));
-}
-
-/// [`LineClass::of`] each line, remembered by its text.
-fn classes_of<'l, 'a: 'l>(
-    lines: impl Iterator<Item = &'l ExtractLine<'a>>,
-    o: &ExtractOptions,
-) -> Vec<LineClass> {
-    CLASSES.with(|c| {
-        let (opts, memo) = &mut *c.borrow_mut();
-        if opts != o {
-            *opts = o.clone();
-            memo.clear();
-        }
-        lines
-            .map(|l| memo.get_or(l.text, |_| LineClass::of(l, o)))
-            .collect()
-    })
+/// Builds the body finder's regexes and word tables now (they are built on
+/// first use, once per run): a job can build them while another step keeps
+/// one thread busy, rather than have a worker wait on them.
+pub fn warm_up() {
+    let _ = (marker(), meta(), teaser_tail(), section_end(), bio());
+    let _ = (maybe_marker(""), function_words());
 }
 
 /// Where a page's body lies, in non-blank line indices.
@@ -678,18 +662,15 @@ impl Extractor {
         let o = &self.opts;
         let mut fate = vec![None; lines.len()];
         let model = self.models.get(site);
-        let mut scratch = Vec::new();
         // Non-blank lines only, by index into `lines`.
         let nb: Vec<usize> = (0..lines.len())
             .filter(|&i| !lines[i].key.is_empty())
             .collect();
-        if nb.is_empty() {
+        // (A page too short has no lines outside a body: not worth hashing.)
+        if nb.is_empty() || nb.len() < o.min_outside_lines {
             return (fate, None);
         }
-        let hashes: Vec<u64> = nb
-            .iter()
-            .map(|&i| normalize::line_hash(&lines[i].key, &mut scratch))
-            .collect();
+        let hashes = hashes_of(nb.iter().map(|&i| &lines[i]), o);
         let is_template: Vec<bool> = hashes
             .iter()
             .map(|h| model.is_some_and(|m| m.template.contains(h)))

@@ -104,6 +104,38 @@ impl<V: Copy> Memo<V> {
         v.expect("computed")
     }
 
+    /// [`Memo::get_or`] for a value filled in stages: a remembered value
+    /// that `done` refuses goes to `compute`, and what that returns takes
+    /// its place (a line not remembered gives `compute` `None`).
+    #[inline]
+    pub fn get_or_update(
+        &mut self,
+        line: &str,
+        done: impl FnOnce(&V) -> bool,
+        compute: impl FnOnce(Option<V>) -> V,
+    ) -> V {
+        let b = line.as_bytes();
+        let tag = tag_of(b) ^ KIND_SEED[0];
+        let i = (tag as usize) & (self.slots.len() - 1);
+        let s = &self.slots[i];
+        if s.tag == tag
+            && s.len as usize == b.len()
+            && s.kind == 0
+            && &self.text[s.start as usize..s.start as usize + b.len()] == b
+            && let Some(v) = s.value
+        {
+            if done(&v) {
+                return v;
+            }
+            let v = compute(Some(v));
+            self.slots[i].value = Some(v);
+            return v;
+        }
+        let v = compute(None);
+        self.store(i, tag, b, 0, v);
+        v
+    }
+
     /// What `compute` gives for the line `bytes` encode in their `kind`
     /// (below [`KINDS`]): remembered, or computed and remembered. `compute`
     /// may find that the bytes encode no line (`None`): nothing is
@@ -127,6 +159,13 @@ impl<V: Copy> Memo<V> {
             return Some(v);
         }
         let v = compute(b)?;
+        self.store(i, tag, b, kind, v);
+        Some(v)
+    }
+
+    /// Remembers `v` for the line `b` of `kind` in slot `i` (its tag's).
+    #[inline]
+    fn store(&mut self, i: usize, tag: u64, b: &[u8], kind: u8, v: V) {
         if b.len() <= LINE_MAX {
             if self.text.len() + b.len() > self.text_max {
                 self.clear();
@@ -140,7 +179,6 @@ impl<V: Copy> Memo<V> {
             };
             self.text.extend_from_slice(b);
         }
-        Some(v)
     }
 }
 
@@ -336,5 +374,37 @@ mod tests {
         assert_eq!(m.facts_read(b"x y", 2, |_, _| false), None);
         assert_eq!(m.facts_read(b"x y", 2, upper), Some(direct("X Y")));
         assert_eq!(m.facts_read(&[b'a', 0xff], 0, none), None);
+    }
+
+    #[test]
+    fn values_filled_in_stages_are_completed_once() {
+        let mut m: Memo<(u32, Option<u32>)> = Memo::sized(16, 2000);
+        // A line not remembered: computed from nothing.
+        assert_eq!(m.get_or("one", |_| (1, None)), (1, None));
+        assert_eq!(m.get_or("one", |_| unreachable!("remembered")), (1, None));
+        // Refused as not done: completed from what was remembered.
+        let done = |v: &(u32, Option<u32>)| v.1.is_some();
+        let fill = |v: Option<(u32, Option<u32>)>| {
+            let (a, _) = v.expect("remembered");
+            (a, Some(a * 10))
+        };
+        assert_eq!(m.get_or_update("one", done, fill), (1, Some(10)));
+        assert_eq!(
+            m.get_or_update("one", done, |_| unreachable!("done")),
+            (1, Some(10))
+        );
+        assert_eq!(
+            m.get_or("one", |_| unreachable!("remembered")),
+            (1, Some(10))
+        );
+        // A line not remembered gives `compute` nothing, and is remembered.
+        assert_eq!(
+            m.get_or_update("two", done, |v| (v.map_or(2, |v| v.0), Some(20))),
+            (2, Some(20))
+        );
+        assert_eq!(
+            m.get_or("two", |_| unreachable!("remembered")),
+            (2, Some(20))
+        );
     }
 }

@@ -293,21 +293,27 @@ impl Learner {
             }
         }
         learned.sites_learned = todo.len();
-        learned.cross_site = crate::page::cross_site_lines(
-            self.sites
-                .iter()
-                .filter(|(site, _)| !site.is_empty())
-                .map(|(_, site)| {
-                    site.pages
-                        .iter()
-                        .flat_map(|p| p.hashes.iter().copied().zip(p.words.iter().copied()))
-                }),
-        );
+        let cross_site = || {
+            crate::page::cross_site_lines(
+                self.sites
+                    .iter()
+                    .filter(|(site, _)| !site.is_empty())
+                    .map(|(_, site)| {
+                        site.pages
+                            .iter()
+                            .flat_map(|p| p.hashes.iter().copied().zip(p.words.iter().copied()))
+                    }),
+            )
+        };
         // Sites are independent: learn them in parallel, merge in site order.
-        let done: Vec<(SiteModel, Vec<LearnedRule>)> = todo
-            .par_iter()
-            .map(|(site, pages)| learn_site(site, pages, &self.opts))
-            .collect();
+        // The cross-site lines alongside: a few sites leave threads idle.
+        let (cross, done): (_, Vec<(SiteModel, Vec<LearnedRule>)>) =
+            rayon::join(cross_site, || {
+                todo.par_iter()
+                    .map(|(site, pages)| learn_site(site, pages, &self.opts))
+                    .collect()
+            });
+        learned.cross_site = cross;
         for ((site, _), (model, rules)) in todo.into_iter().zip(done) {
             learned.models.insert(site.clone(), model);
             learned.rules.extend(rules);

@@ -195,8 +195,19 @@ impl RuleOptions {
                 .map_err(|e| Error::Usage(format!("writing {}: {e}", path.display())))?;
         }
         sources.push(source);
-        let rules = pool.install(|| RuleSet::compile(&sources, &self.toggles))?;
-        let mut cleaner = Cleaner::new(rules, self.clean.clone());
+        // The body finder's regexes alongside the rules' (whose compile does
+        // not keep every thread busy).
+        let (rules, ()) = pool.install(|| {
+            rayon::join(
+                || RuleSet::compile(&sources, &self.toggles),
+                || {
+                    if first.extract {
+                        deboil_core::extract::warm_up();
+                    }
+                },
+            )
+        });
+        let mut cleaner = Cleaner::new(rules?, self.clean.clone());
         if first.extract {
             cleaner = cleaner
                 .with_extractor(learned.extractor(ExtractOptions::default()))
