@@ -236,16 +236,13 @@ pub fn candidate_pairs(
                 .map(|d| (u64::from(key(d, b)) << 32) | u64::from(d)),
         );
         entries.par_sort_unstable();
-        pairs.clear();
+        let runs: Vec<&[u64]> = entries
+            .chunk_by(|x, y| x >> 32 == y >> 32)
+            .filter(|run| run.len() > 1)
+            .collect();
         let mut big_here = HashSetKeyed::default();
-        for run in entries.chunk_by(|x, y| x >> 32 == y >> 32) {
-            if run.len() > max_per_bucket + 1 {
-                big_here.insert((run[0] >> 32) as u32);
-            }
-            for (i, &e) in run.iter().enumerate().skip(1) {
-                let from = i.saturating_sub(max_per_bucket);
-                pairs.extend(run[from..i].iter().map(|&c| (e as u32, c as u32)));
-            }
+        for run in runs.iter().filter(|run| run.len() > max_per_bucket + 1) {
+            big_here.insert((run[0] >> 32) as u32);
         }
         let earlier = &big;
         let before = if b >= 128 { !0 } else { (1u128 << b) - 1 };
@@ -260,11 +257,21 @@ pub fn candidate_pairs(
             }
             false
         };
-        if b > 0 && !pairs.is_empty() {
-            let keep: Vec<bool> = pairs.par_iter().map(|p| !seen(p)).collect();
-            let mut i = 0;
-            pairs.retain(|_| (keep[i], i += 1).0);
-        }
+        // Buckets are made into pairs and filtered on all threads (millions
+        // of pairs a band where many documents look alike); the order stays
+        // that of the buckets, whatever the threads.
+        pairs.clear();
+        pairs.par_extend(
+            runs.par_iter()
+                .flat_map_iter(|run| {
+                    (1..run.len()).flat_map(move |i| {
+                        let (e, from) = (run[i] as u32, i.saturating_sub(max_per_bucket));
+                        run[from..i].iter().map(move |&c| (e, c as u32))
+                    })
+                })
+                .filter(|p| b == 0 || !seen(p)),
+        );
+        drop(runs);
         // Not sorted: joins are components, whatever their order, and the
         // order here is already fixed by the sorted entries.
         peak = peak.max(entries.capacity() * 8 + pairs.capacity() * 8);
