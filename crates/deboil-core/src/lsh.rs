@@ -139,7 +139,7 @@ pub fn low_bands_agree(a: &[u8], b: &[u8], p: Params) -> u128 {
     while all != 0 {
         let i = all.trailing_zeros() as usize;
         all &= all - 1;
-        if i % p.rows == 0 && i / p.rows < whole {
+        if i.is_multiple_of(p.rows) && i / p.rows < whole {
             out |= 1 << (i / p.rows);
         }
     }
@@ -381,9 +381,8 @@ mod tests {
                 let mut b: Vec<u8> = (0..len).map(|_| next() as u8 & 3).collect();
                 for _ in 0..next() % 6 {
                     let (at, run) = ((next() % len as u64) as usize, (next() % 12) as usize);
-                    for i in at..(at + run).min(len) {
-                        b[i] = a[i];
-                    }
+                    let end = (at + run).min(len);
+                    b[at..end].copy_from_slice(&a[at..end]);
                 }
                 assert_eq!(
                     equal_low_bytes(&a, &b),
