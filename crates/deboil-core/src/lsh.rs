@@ -113,35 +113,82 @@ pub fn extra_key_of(hashes: &[u64], p: Params, out: &mut Vec<u8>) {
 }
 
 /// Bit `e` set when band `e` of two signatures (their low bytes) holds the
-/// same rows, for the bands within the first 128 values. Eight bytes are
-/// compared at a time (SWAR): this runs for every candidate pair in every
-/// band it meets.
+/// same rows, for the bands within the first 128 values. This runs for
+/// every candidate pair in every band it meets (millions of calls at 35 x 3
+/// bands), so the values' equality is a 128-bit mask found sixteen bytes at
+/// a time, and only the few bands whose first row agrees are looked at.
+#[inline]
 pub fn low_bands_agree(a: &[u8], b: &[u8], p: Params) -> u128 {
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let n = a.len().min(b.len()).min(128);
-    // Bit i: value i's low bytes are equal.
-    let mut eq: u128 = 0;
-    for (i, (x, y)) in a[..n].chunks(8).zip(b[..n].chunks(8)).enumerate() {
-        let (mut xa, mut ya) = ([0u8; 8], [0u8; 8]);
-        xa[..x.len()].copy_from_slice(x);
-        ya[..y.len()].copy_from_slice(y);
-        let z = u64::from_le_bytes(xa) ^ u64::from_le_bytes(ya);
-        // Bit 7 of each byte of `zero`: that byte of `z` is zero (exact: no
-        // carry crosses bytes).
-        let zero = !(((z & LOW7) + LOW7) | z) & !LOW7;
-        let packed = ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
-        eq |= u128::from(packed) << (8 * i);
-    }
-    // Bit `e * rows` of `all`: rows e*rows .. (e+1)*rows all equal.
+    // Bit i: value i's low bytes are equal (bits past `n` clear).
+    let eq = match (a.get(..128), b.get(..128)) {
+        (Some(x), Some(y)) => {
+            equal_bytes_128(x.try_into().expect("128"), y.try_into().expect("128"))
+        }
+        _ => equal_bytes(&a[..n], &b[..n]),
+    };
+    // Bit `i` of `all`: rows i .. i + rows all equal.
     let mut all = eq;
     for s in 1..p.rows {
         all &= eq >> s;
     }
+    // A band is whole within the first `n` values; unrelated signatures
+    // agree on a few scattered values, so few bits of `all` are set.
+    let whole = p.bands.min(n / p.rows.max(1));
     let mut out = 0;
-    for e in 0..p.bands.min(n / p.rows) {
-        out |= ((all >> (e * p.rows)) & 1) << e;
+    while all != 0 {
+        let i = all.trailing_zeros() as usize;
+        all &= all - 1;
+        if i.is_multiple_of(p.rows) && i / p.rows < whole {
+            out |= 1 << (i / p.rows);
+        }
     }
     out
+}
+
+/// How many of the values two signatures' low bytes hold equal (the two
+/// zipped, as long as the shorter): what the similarity estimates count,
+/// once per candidate pair.
+#[inline]
+pub fn equal_low_bytes(a: &[u8], b: &[u8]) -> usize {
+    match (<&[u8; 128]>::try_from(a), <&[u8; 128]>::try_from(b)) {
+        (Ok(x), Ok(y)) => equal_bytes_128(x, y).count_ones() as usize,
+        _ => a.iter().zip(b).filter(|(x, y)| x == y).count(),
+    }
+}
+
+/// Bit i set where `a[i] == b[i]`, for the first 128 bytes at most.
+fn equal_bytes(a: &[u8], b: &[u8]) -> u128 {
+    a.iter()
+        .zip(b)
+        .take(128)
+        .enumerate()
+        .fold(0, |m, (i, (x, y))| m | (u128::from(x == y) << i))
+}
+
+/// [`equal_bytes`] of two 128-byte arrays, sixteen bytes at a time.
+#[inline]
+fn equal_bytes_128(a: &[u8; 128], b: &[u8; 128]) -> u128 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        let mut eq = 0u128;
+        for i in 0..8 {
+            // SAFETY: SSE2 is part of x86_64; unaligned loads of 16 bytes
+            // within the arrays.
+            let m = unsafe {
+                let x = _mm_loadu_si128(a.as_ptr().add(16 * i).cast());
+                let y = _mm_loadu_si128(b.as_ptr().add(16 * i).cast());
+                _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) as u16
+            };
+            eq |= u128::from(m) << (16 * i);
+        }
+        eq
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        equal_bytes(a, b)
+    }
 }
 
 /// A 64-bit band hash folded to the 32 bits a bucket is keyed by.
@@ -165,7 +212,7 @@ pub fn fold(h: u64) -> u32 {
 /// documents share band `e` (for the first 128 bands: past those, a pair
 /// met in several bands is given again, and verified again, to the same
 /// result). `f(band, pairs)` gets each band's new pairs `(document,
-/// earlier)`, sorted. Returns the bytes the banding held at most.
+/// earlier)`, bucket by bucket (an order fixed by the input, not sorted). Returns the bytes the banding held at most.
 pub fn candidate_pairs(
     docs: usize,
     bands: usize,
@@ -189,16 +236,13 @@ pub fn candidate_pairs(
                 .map(|d| (u64::from(key(d, b)) << 32) | u64::from(d)),
         );
         entries.par_sort_unstable();
-        pairs.clear();
+        let runs: Vec<&[u64]> = entries
+            .chunk_by(|x, y| x >> 32 == y >> 32)
+            .filter(|run| run.len() > 1)
+            .collect();
         let mut big_here = HashSetKeyed::default();
-        for run in entries.chunk_by(|x, y| x >> 32 == y >> 32) {
-            if run.len() > max_per_bucket + 1 {
-                big_here.insert((run[0] >> 32) as u32);
-            }
-            for (i, &e) in run.iter().enumerate().skip(1) {
-                let from = i.saturating_sub(max_per_bucket);
-                pairs.extend(run[from..i].iter().map(|&c| (e as u32, c as u32)));
-            }
+        for run in runs.iter().filter(|run| run.len() > max_per_bucket + 1) {
+            big_here.insert((run[0] >> 32) as u32);
         }
         let earlier = &big;
         let before = if b >= 128 { !0 } else { (1u128 << b) - 1 };
@@ -213,12 +257,23 @@ pub fn candidate_pairs(
             }
             false
         };
-        if b > 0 && !pairs.is_empty() {
-            let keep: Vec<bool> = pairs.par_iter().map(|p| !seen(p)).collect();
-            let mut i = 0;
-            pairs.retain(|_| (keep[i], i += 1).0);
-        }
-        pairs.sort_unstable();
+        // Buckets are made into pairs and filtered on all threads (millions
+        // of pairs a band where many documents look alike); the order stays
+        // that of the buckets, whatever the threads.
+        pairs.clear();
+        pairs.par_extend(
+            runs.par_iter()
+                .flat_map_iter(|run| {
+                    (1..run.len()).flat_map(move |i| {
+                        let (e, from) = (run[i] as u32, i.saturating_sub(max_per_bucket));
+                        run[from..i].iter().map(move |&c| (e, c as u32))
+                    })
+                })
+                .filter(|p| b == 0 || !seen(p)),
+        );
+        drop(runs);
+        // Not sorted: joins are components, whatever their order, and the
+        // order here is already fixed by the sorted entries.
         peak = peak.max(entries.capacity() * 8 + pairs.capacity() * 8);
         big.push(big_here);
         f(b, &pairs);
@@ -257,7 +312,11 @@ mod tests {
                 (0..x.len()).fold(0, |m, b| m | (u128::from(x[b] == y[b]) << b))
             },
             |d| !skip.contains(&d),
-            |b, p| out.push((b, p.to_vec())),
+            |b, p| {
+                let mut p = p.to_vec();
+                p.sort_unstable();
+                out.push((b, p))
+            },
         );
         out
     }
@@ -294,6 +353,53 @@ mod tests {
         // In a small bucket the pair was given in band 0: not again.
         let found = pairs_of(&[&[5, 1], &[5, 1]], 1, &[]);
         assert_eq!((found[0].1.len(), found[1].1.len()), (1, 0));
+    }
+
+    /// Band agreement as first written: value by value.
+    fn agree_by_value(a: &[u8], b: &[u8], p: Params) -> u128 {
+        let n = a.len().min(b.len()).min(128);
+        (0..p.bands.min(n / p.rows)).fold(0, |m, e| {
+            let same = (e * p.rows..(e + 1) * p.rows).all(|i| a[i] == b[i]);
+            m | (u128::from(same) << e)
+        })
+    }
+
+    #[test]
+    fn band_agreement_of_whole_signatures_is_that_of_their_values() {
+        // Pairs sharing runs of values at random places, every shape of
+        // bands x rows over 128 values (the fast path) and shorter ones.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for len in [128, 130, 127, 64, 21] {
+            for _ in 0..200 {
+                let a: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+                let mut b: Vec<u8> = (0..len).map(|_| next() as u8 & 3).collect();
+                for _ in 0..next() % 6 {
+                    let (at, run) = ((next() % len as u64) as usize, (next() % 12) as usize);
+                    let end = (at + run).min(len);
+                    b[at..end].copy_from_slice(&a[at..end]);
+                }
+                assert_eq!(
+                    equal_low_bytes(&a, &b),
+                    a.iter().zip(&b).filter(|(x, y)| x == y).count()
+                );
+                for rows in 1..=8 {
+                    for bands in [1, 3, 35, 128 / rows, 200] {
+                        let p = Params { bands, rows };
+                        assert_eq!(
+                            low_bands_agree(&a, &b, p),
+                            agree_by_value(&a, &b, p),
+                            "{len} {p:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

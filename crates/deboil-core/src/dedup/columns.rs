@@ -121,6 +121,7 @@ impl ChunkedBytes {
     }
 
     /// Document `i`'s bytes (empty when none are kept).
+    #[inline]
     pub fn get(&self, i: usize) -> &[u8] {
         if self.per_doc == 0 {
             return &[];

@@ -121,8 +121,8 @@ fn containment_of(j: f64, a: u32, b: u32) -> f64 {
 impl SigRef<'_> {
     /// Estimated Jaccard similarity, from the share of equal bytes.
     pub fn similarity(&self, other: &SigRef) -> f64 {
-        let eq = self.low.iter().zip(other.low).filter(|(a, b)| a == b);
-        estimate((self.shingles, other.shingles), eq.count(), self.low.len())
+        let eq = crate::lsh::equal_low_bytes(self.low, other.low);
+        estimate((self.shingles, other.shingles), eq, self.low.len())
     }
 
     /// Estimated containment: shared shingles over the smaller document's,
@@ -224,6 +224,7 @@ impl SigStore {
     }
 
     /// The `i`-th signature's low bytes.
+    #[inline]
     pub fn get(&self, i: usize) -> SigRef<'_> {
         let entry = self.k + 4;
         let at = (i % CHUNK_DOCS) * entry;
