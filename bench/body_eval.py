@@ -5,6 +5,7 @@
                                [--sites tune|report|none] [--show SITE|ID]
                                [--min-pages N] [--no-run] [--corpora DIR]
                                [--halves tune|report|both] [--pages N]
+                               [--folds [--no-clean-check]]
 
 Runs `deboil clean --learn` on ../shared/data/pages_dev.jsonl (learning from
 all its pages: learning is unsupervised, it never sees the gold text) and
@@ -23,12 +24,19 @@ gold text, and the rule that removed it (only ever use it on tune sites);
 half only (while designing: the report half stays unseen). --pages N lists the
 N worst pages of the --sites half by F1 (with --min-pages 1: all its pages).
 
+--folds (round 6) scores the tune half only, in three parts: fold A and fold
+B of its 5+ sites (fold_of: the low bit of md5(site)'s SECOND byte, even = A,
+odd = B; the first byte's low bit is the tune/report split) and its sites of
+2-4 pages, run a second time with `--learn-min-site-pages 2` so that the body
+finder (not page.rs) takes them. It writes each page's F1 to WORK/folds.tsv
+(compare two builds' files to list pages that moved).
+
 Then the clean-text check: share of words `clean --learn` removes from
 fixtures/seeds.expected.jsonl and, when bench/learn_corpora.py has built
 them in --corpora (bench/learn_eval.sh does, in bench/work/learn), the Lee
 corpus and manpages-body.
 """
-import argparse, collections, json, os, re, subprocess, sys
+import argparse, collections, hashlib, json, os, re, subprocess, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -68,6 +76,45 @@ def scored(docs):
     return out
 
 
+def fold_of(site):
+    """Fold of a tune site (round 6): the low bit of md5's second byte."""
+    return "A" if hashlib.md5(site.encode()).digest()[1] % 2 == 0 else "B"
+
+
+def folds(a, docs):
+    """Macro F1 of fold A and B (tune, 5+ sites) and of tune sites of 2-4 pages."""
+    runs = {}
+    for name, extra in (("5", []), ("2", ["--learn-min-site-pages", "2"])):
+        out = os.path.join(a.work, f"pages.learn{name}.jsonl")
+        if not a.no_run:
+            subprocess.run([a.bin, "clean", "-q", "--learn", *extra, PAGES, "-o", out], check=True)
+        runs[name] = {str(d["id"]): d.get("text", "") for d in map(json.loads, open(out, encoding="utf-8"))}
+    per_site = collections.Counter(d.get("site") for d in docs)
+    parts = collections.defaultdict(list)
+    for d in docs:
+        site = d.get("site") or ""
+        if half_of(site) != "tune" or not d.get("gold"):
+            continue
+        gb = bag(d["gold"])
+        if sum((gb & bag(d["text"])).values()) < 0.9 * sum(gb.values()):
+            continue
+        n = per_site[d.get("site")]
+        if n >= 5:
+            part, run = "fold" + fold_of(site), "5"
+        elif n >= 2:
+            part, run = "tune2-4", "2"
+        else:
+            continue
+        parts[part].append((str(d["id"]), site, f1(d["gold"], runs[run].get(str(d["id"]), ""))[2]))
+    print("| part | pages | sites | macro F1 |\n|---|---|---|---|")
+    with open(os.path.join(a.work, "folds.tsv"), "w") as tsv:
+        for part in ("foldA", "foldB", "tune2-4"):
+            rows = parts[part]
+            print(f"| {part} | {len(rows)} | {len({r[1] for r in rows})} | {sum(r[2] for r in rows) / len(rows):.4f} |")
+            for i, site, f in rows:
+                tsv.write(f"{part}\t{i}\t{site}\t{f:.4f}\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(root, "target", "release", "deboil"))
@@ -80,8 +127,12 @@ def main():
     ap.add_argument("--min-pages", dest="min_pages", type=int, default=5)
     ap.add_argument("--halves", default="both", choices=["tune", "report", "both"])
     ap.add_argument("--pages", type=int, default=0, help="list this many worst pages")
+    ap.add_argument("--folds", action="store_true", help="tune half only: fold A, fold B, 2-4-page sites")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
+    if a.folds:
+        folds(a, [json.loads(l) for l in open(PAGES, encoding="utf-8")])
+        return
     out = os.path.join(a.work, "pages.learn.jsonl")
     explain = os.path.join(a.work, "pages.explain.jsonl")
     if not a.no_run:

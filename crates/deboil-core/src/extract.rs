@@ -66,6 +66,7 @@ use regex::Regex;
 use crate::normalize;
 
 mod facts;
+mod lists;
 mod words;
 use facts::{classes_of, hashes_of};
 pub(crate) use words::function_share;
@@ -727,6 +728,28 @@ impl Extractor {
                 || (between(t).filter(|&k| !is_template[k]).count() < o.title_gap
                     && !between(t).any(|k| classes[k].marker || classes[k].end))
         };
+        // A line of tags closing the body, and boxes of links to other
+        // stories inside it, are lists the segment took in, not the article.
+        // Trimmed after the check above, so they never decide whether the
+        // page is a whole page.
+        while let Some(k) = body
+            .lines
+            .clone()
+            .rev()
+            .find(|&k| !is_template[k] && !classes[k].marker)
+        {
+            if k > body.lines.start && lists::is_tag_list(&lines[nb[k]]) {
+                body.lines.end = k;
+            } else {
+                break;
+            }
+        }
+        let inside: Vec<usize> = body
+            .lines
+            .clone()
+            .filter(|&k| !is_template[k] && !classes[k].marker)
+            .collect();
+        let boxed = lists::link_boxes(&inside, &nb, lines, &classes);
         let lead = match title {
             Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,
@@ -736,7 +759,8 @@ impl Extractor {
                 title == Some(k)
                     || ((body.lines.contains(&k) || lead.contains(&k))
                         && !is_template[k]
-                        && !classes[k].marker)
+                        && !classes[k].marker
+                        && !boxed.contains(&k))
             })
             .collect();
         let mut seen = HashSet::new();
