@@ -43,7 +43,9 @@ fn a_text_that_is_no_string_goes_to_the_full_reader() {
     for src in [r#"{"text":null,"text":"x"}"#, r#"{"text":1}"#] {
         assert!(json_str::flat_object(src, "text").is_none(), "{src}");
     }
-    let f = json_str::flat_object(r#"{"text":"a","text":null}"#, "text").unwrap();
+    // Nor take either of two text keys: the full reader refuses them.
+    assert!(json_str::flat_object(r#"{"text":"a","text":null}"#, "text").is_none());
+    let f = json_str::flat_object(r#"{"text":"a","id":null}"#, "text").unwrap();
     assert_eq!(f.text, Some((0, "a".to_string(), Some(Default::default()))));
 }
 
