@@ -52,7 +52,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
             args.rules
                 .rule_options()
                 .prepare(&mut inputs, &read, &pool, args.input.skip_bad)?;
-        report_prepared(&p, args.input.quiet);
+        report_prepared(&p, &args.rules, args.input.quiet);
         Some(p)
     } else {
         None
