@@ -248,7 +248,9 @@ fn version_names_the_commit_and_the_built_in_rules() {
     let rest = v
         .strip_prefix(&format!("deboil {} (commit ", env!("CARGO_PKG_VERSION")))
         .unwrap_or_else(|| panic!("{v}"));
-    let (commit, rules) = rest.split_once(", rules ").unwrap_or_else(|| panic!("{v}"));
+    let (commit, rules) = rest
+        .split_once(", built-in rules ")
+        .unwrap_or_else(|| panic!("{v}"));
     assert!(
         commit == "unknown" || (commit.len() >= 7 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
         "{v}"

@@ -77,14 +77,15 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// `VERSION (commit HASH, rules DIGEST)`: the build's git commit ("unknown"
-/// outside a git checkout) and a digest of the built-in rules, so a report
-/// says exactly what cleaned the data.
+/// `VERSION (commit HASH, built-in rules DIGEST)`: the build's git commit
+/// ("unknown" outside a git checkout) and a digest of the built-in rule
+/// files alone (a report's cleaning digest covers every rule file, toggles
+/// and settings, and names this one beside it).
 fn version_text() -> &'static str {
     static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     TEXT.get_or_init(|| {
         format!(
-            "{} (commit {}, rules {:016x})",
+            "{} (commit {}, built-in rules {:016x})",
             env!("CARGO_PKG_VERSION"),
             env!("DEBOIL_COMMIT"),
             deboil_core::rules::embedded_digest()

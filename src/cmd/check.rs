@@ -83,7 +83,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         args.rules
             .rule_options()
             .prepare(&mut all, &read, &pool, args.input.skip_bad)?;
-    report_prepared(&prepared, args.input.quiet);
+    report_prepared(&prepared, &args.rules, args.input.quiet);
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let duplicates = if dups {
         let opts = DedupSettings::default().resolve(Preset::Cleaned)?;

@@ -41,7 +41,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
         args.rules
             .rule_options()
             .prepare(&mut inputs, &read, &pool, args.input.skip_bad)?;
-    report_prepared(&prepared, args.input.quiet);
+    report_prepared(&prepared, &args.rules, args.input.quiet);
     let mut files = Outputs::default();
     let explain = files.open(args.explain.as_ref(), &inputs, "--explain")?;
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;

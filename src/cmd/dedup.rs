@@ -85,7 +85,7 @@ pub fn run_reporting(
             let p = r
                 .rule_options()
                 .prepare(&mut inputs, &read, &pool, input.skip_bad)?;
-            report_prepared(&p, input.quiet);
+            report_prepared(&p, r, input.quiet);
             Some(p)
         }
         None => None,

@@ -208,14 +208,26 @@ impl Outputs {
 }
 
 /// Reports what preparing the rules found: the learning line (unless
-/// `quiet`) and the rule files' warnings.
-fn report_prepared(p: &Prepared, quiet: bool) {
+/// `quiet`), the rule files' warnings, and the `--enable`/`--disable` globs
+/// of `args` that match no rule (a typo would switch nothing, silently).
+fn report_prepared(p: &Prepared, args: &crate::args::RuleArgs, quiet: bool) {
     if let Some(learned) = &p.learned
         && !quiet
     {
         eprintln!("deboil learn: {}", learned.describe());
     }
     print_warnings(p.cleaner.rules());
+    let rules = &p.cleaner.rules().rules;
+    for (flag, globs) in [("--enable", &args.enable), ("--disable", &args.disable)] {
+        for g in globs {
+            let hits = |id: &str| deboil_core::rules::glob_match(g.as_bytes(), id.as_bytes());
+            if !rules.iter().any(|r| hits(&r.id)) {
+                eprintln!(
+                    "deboil: warning: {flag} {g} matches no rule (`deboil rules list` names them)"
+                );
+            }
+        }
+    }
 }
 
 fn print_warnings(rules: &deboil_core::RuleSet) {

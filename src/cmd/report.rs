@@ -195,7 +195,8 @@ pub fn header(
     Header {
         command: command.into(),
         inputs: inputs.iter().map(|i| i.name.clone()).collect(),
-        rules: rules.map(|(_, p)| RulesUsed::of(p.cleaner.rules(), p.digest.clone())),
+        rules: rules
+            .map(|(r, p)| RulesUsed::of(p.cleaner.rules(), p.digest.clone(), !r.no_default_rules)),
         options: o,
     }
 }

@@ -7,9 +7,11 @@ use deboil_core::dedup::Preset;
 use deboil_core::dedup::template::TemplateOptions;
 use deboil_io::jobs::dedup::Transform;
 use deboil_io::jobs::why::{find_by_id, site_template};
+use deboil_io::jobs::{SideOutputs, Summary};
 use deboil_io::read::spool_stdin;
+use deboil_io::summary;
 
-use super::{report_prepared, stdout};
+use super::{OutputCheck, Outputs, report_prepared, stdout};
 use crate::args::WhyArgs;
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
@@ -35,6 +37,12 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     };
     let opts = super::resolve_settings(args.settings(), preset)?;
     let mut inputs = args.input.collect(&args.input.inputs)?;
+    OutputCheck::default()
+        .main(None)
+        .file("--rejects", args.input.rejects.as_ref())
+        .check(&inputs, None)?;
+    let mut files = Outputs::default();
+    let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     super::refuse_streams(
         &inputs,
         !args.keep_template_lines || (args.clean && args.rules.learn),
@@ -44,7 +52,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
             args.rules
                 .rule_options()
                 .prepare(&mut inputs, &read, &pool, args.input.skip_bad)?;
-        report_prepared(&p, args.input.quiet);
+        report_prepared(&p, &args.rules, args.input.quiet);
         Some(p)
     } else {
         None
@@ -55,6 +63,25 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
         None
     } else {
         spool_stdin(&mut inputs).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?
+    };
+    // The documents first: a bad record or a missing id stops the run
+    // before the longer read for template lines.
+    let mut summary = Summary::default();
+    let [a, b] = {
+        let [rejects] = files.writers([rejects]);
+        let mut side = SideOutputs {
+            explain: None,
+            rejects,
+            skip_bad: args.input.skip_bad,
+        };
+        find_by_id(
+            inputs.clone(),
+            &read,
+            [&args.first, &args.second],
+            transform,
+            &mut side,
+            &mut summary,
+        )?
     };
     let template = if args.keep_template_lines {
         None
@@ -68,7 +95,6 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
             opts,
         )?)
     };
-    let [a, b] = find_by_id(inputs, &read, [&args.first, &args.second], transform)?;
     let texts =
         [&a, &b].map(
             |f| match (&template, template.as_ref().and_then(|t| t.site(&f.site))) {
@@ -97,5 +123,13 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     .and_then(|_| out.write_all(c.render_verdict(&opts).as_bytes()))
     .and_then(|_| out.flush())
     .map_err(deboil_io::Error::Output)?;
+    if !args.input.quiet && summary.skipped > 0 {
+        eprint!(
+            "deboil why: {} skipped\n{}",
+            summary::count(summary.skipped, "bad record"),
+            summary::skipped_text(&summary)
+        );
+    }
+    files.commit()?;
     Ok(ExitCode::SUCCESS)
 }

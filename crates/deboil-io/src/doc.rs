@@ -186,36 +186,66 @@ fn as_str(raw: Raw) -> Option<String> {
 
 type Object<'a> = Vec<(Key<'a>, Raw<'a>)>;
 
-fn position(fields: &[(Key, Raw)], name: &str) -> Option<usize> {
-    fields.iter().position(|(k, _)| k.0 == name)
+/// A key that repeats on the way to a field read (the text, id or site):
+/// serde_json and Python keep its last value, this reader would keep the
+/// first, so which one is meant is unclear and the record is bad. Holds
+/// the path up to the repeated key.
+#[derive(Debug)]
+struct Repeated(String);
+
+impl Repeated {
+    fn at(self, line: u64) -> BadRecord {
+        BadRecord::at(line, None, format!("duplicate key \"{}\"", self.0))
+    }
+}
+
+/// The index of the field `name`; `shown` names it when it repeats.
+fn position(fields: &[(Key, Raw)], name: &str, shown: &str) -> Result<Option<usize>, Repeated> {
+    let Some(i) = fields.iter().position(|(k, _)| k.0 == name) else {
+        return Ok(None);
+    };
+    match fields[i + 1..].iter().any(|(k, _)| k.0 == name) {
+        true => Err(Repeated(shown.to_string())),
+        false => Ok(Some(i)),
+    }
 }
 
 /// The value at `path` in `fields` (see [`FieldNames`]), telling `step` its
-/// index in each object on the way.
+/// index in each object on the way; an error where a key on the way repeats.
 fn lookup<'a>(
     fields: &[(Key<'a>, Raw<'a>)],
     path: &str,
     mut step: impl FnMut(usize),
-) -> Option<Raw<'a>> {
-    if let Some(i) = position(fields, path) {
+) -> Result<Option<Raw<'a>>, Repeated> {
+    if let Some(i) = position(fields, path, path)? {
         step(i);
-        return Some(fields[i].1);
+        return Ok(Some(fields[i].1));
     }
-    let (head, rest) = path.split_once('.')?;
-    let i = position(fields, head)?;
+    let Some((head, rest)) = path.split_once('.') else {
+        return Ok(None);
+    };
+    let Some(i) = position(fields, head, head)? else {
+        return Ok(None);
+    };
     step(i);
     let mut value = fields[i].1;
+    let mut upto = head.len();
     for name in rest.split('.') {
-        let Fields(inner) = serde_json::from_str::<Fields<'a>>(value).ok()?;
-        let j = position(&inner, name)?;
+        upto += 1 + name.len();
+        let Ok(Fields(inner)) = serde_json::from_str::<Fields<'a>>(value) else {
+            return Ok(None);
+        };
+        let Some(j) = position(&inner, name, &path[..upto])? else {
+            return Ok(None);
+        };
         step(j);
         value = inner[j].1;
     }
-    Some(value)
+    Ok(Some(value))
 }
 
-/// The value at `path`, when there is one.
-fn get<'a>(fields: &[(Key<'a>, Raw<'a>)], path: &str) -> Option<Raw<'a>> {
+/// The value at `path`, when there is one (see [`lookup`]).
+fn get<'a>(fields: &[(Key<'a>, Raw<'a>)], path: &str) -> Result<Option<Raw<'a>>, Repeated> {
     lookup(fields, path, |_| {})
 }
 
@@ -244,27 +274,36 @@ pub fn text_in_line(line: &str, names: &FieldNames) -> Option<String> {
     let Fields(fields) = serde_json::from_str::<Fields>(line).ok()?;
     [names.text.as_str(), "text"]
         .iter()
-        .find_map(|path| get(&fields, path).and_then(as_str))
+        .find_map(|path| get(&fields, path).ok().flatten().and_then(as_str))
 }
 
 /// The site of a record with these `fields`: the site field, else the host
 /// of `url`, else of `metadata.url` (datatrove's and Dolma's layout), else
-/// the input's directory (`fallback_site`).
-fn site_in(fields: &[(Key, Raw)], names: &FieldNames, fallback_site: &str) -> String {
-    get(fields, &names.site)
+/// the input's directory (`fallback_site`); an error where a key it reads
+/// repeats.
+fn site_in(
+    fields: &[(Key, Raw)],
+    names: &FieldNames,
+    fallback_site: &str,
+) -> Result<String, Repeated> {
+    let named = get(fields, &names.site)?
         .and_then(as_str)
         .map(|s| site_of(&s))
-        .filter(|s| !s.is_empty())
-        .or_else(|| {
-            ["url", "metadata.url"].iter().find_map(|path| {
-                get(fields, path)
-                    .and_then(as_str)
-                    .and_then(|u| url_host(&u))
-                    .map(|h| site_name(&h))
-                    .filter(|s| !s.is_empty())
-            })
-        })
-        .unwrap_or_else(|| site_name(fallback_site))
+        .filter(|s| !s.is_empty());
+    if let Some(s) = named {
+        return Ok(s);
+    }
+    for path in ["url", "metadata.url"] {
+        let host = get(fields, path)?
+            .and_then(as_str)
+            .and_then(|u| url_host(&u))
+            .map(|h| site_name(&h))
+            .filter(|s| !s.is_empty());
+        if let Some(h) = host {
+            return Ok(h);
+        }
+    }
+    Ok(site_name(fallback_site))
 }
 
 /// Writes `raw` (an object) with the value at `steps` replaced by `text`;
@@ -356,7 +395,8 @@ impl<'a> Document<'a> {
         let raw_text = lookup(&fields, &names.text, |i| match text_index {
             None => text_index = Some(i),
             Some(_) => text_nested.push(i),
-        });
+        })
+        .map_err(|r| r.at(line))?;
         let raw_text = raw_text.ok_or_else(|| {
             BadRecord::at(line, None, format!("missing text field `{}`", names.text))
         })?;
@@ -381,9 +421,10 @@ impl<'a> Document<'a> {
             BadRecord::at(line, None, problem)
         })?;
         let id = get(&fields, &names.id)
+            .map_err(|r| r.at(line))?
             .and_then(id_of)
             .unwrap_or_else(|| format!("{}:{}", rec.input.input.name, line));
-        let site = site_in(&fields, names, fallback_site);
+        let site = site_in(&fields, names, fallback_site).map_err(|r| r.at(line))?;
         Ok(Document {
             id,
             site,
@@ -421,7 +462,9 @@ impl<'a> Document<'a> {
     /// The value of a JSONL field (a name or a dotted path, as in
     /// [`FieldNames`]): the string, or the raw JSON of any other value.
     pub fn field_text(&self, name: &str) -> Option<String> {
-        let raw = get(self.fields.as_ref()?, name)?;
+        // A repeated key on the way reads as no value (the text, id and site
+        // fields' were refused when the record was read).
+        let raw = get(self.fields.as_ref()?, name).ok()??;
         as_str(raw).or_else(|| Some(raw.to_string()))
     }
 

@@ -350,8 +350,8 @@ pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
 /// raw value as byte ranges, in order (and whether it is the text's), and `read_text` the string value of
 /// the first field named `text` (its index among the fields, and where the
 /// string starts, past its quote), returning where it ends. `None` for
-/// anything else: nested values, escaped keys, a text that is no string (the
-/// full reader takes the first such key and says what is wrong), anything
+/// anything else: nested values, escaped keys, a text that is no string or
+/// a repeated text key (the full reader says what is wrong), anything
 /// malformed, or `None` from a callback. The one walker of the two readers
 /// of records ([`flat_object`], `learn::flat_object_lines`), so that both
 /// accept the same objects.
@@ -387,7 +387,11 @@ pub(crate) fn walk_flat(
             }
             i = skip_ws(b, i + 1);
             let v_start = i;
-            let is_text = !found && &b[key.clone()] == text.as_bytes();
+            let is_text = &b[key.clone()] == text.as_bytes();
+            if is_text && found {
+                // A repeated text key: the full reader names it as a bad record.
+                return None;
+            }
             i = match *b.get(i)? {
                 b'"' if is_text => {
                     found = true;

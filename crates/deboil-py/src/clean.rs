@@ -124,6 +124,33 @@ impl Cleaner {
     }
 }
 
+impl Cleaner {
+    /// Gives what the command prints as warnings as Python `UserWarning`s
+    /// (made once, not again when unpickled): the rule files' warnings, and
+    /// `enable`/`disable` globs that match no rule (a typo would switch
+    /// nothing, silently).
+    fn warn(&self, py: Python<'_>) -> PyResult<()> {
+        let rules = self.inner.rules();
+        let mut messages: Vec<String> = rules.warnings.iter().map(|w| w.to_string()).collect();
+        let (_, _, enable, disable, ..) = &self.state;
+        for (name, globs) in [("enable", enable), ("disable", disable)] {
+            for g in globs {
+                let hits = |id: &str| deboil_core::rules::glob_match(g.as_bytes(), id.as_bytes());
+                if !rules.rules.iter().any(|r| hits(&r.id)) {
+                    messages.push(format!("{name} glob {g:?} matches no rule"));
+                }
+            }
+        }
+        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+        for m in messages {
+            // A NUL cannot be in a C string; none is in these messages.
+            let m = std::ffi::CString::new(m.replace('\0', "")).expect("no NUL left");
+            PyErr::warn(py, category.as_any(), &m, 2)?;
+        }
+        Ok(())
+    }
+}
+
 /// Rebuilds a pickled `Cleaner` (see `Cleaner.__reduce__`).
 #[pyfunction]
 fn _cleaner_from_state(py: Python<'_>, state: State) -> PyResult<Cleaner> {
@@ -165,7 +192,9 @@ impl Cleaner {
             no_builtin,
             repeated_line_words,
         );
-        Cleaner::build(py, state)
+        let cleaner = Cleaner::build(py, state)?;
+        cleaner.warn(py)?;
+        Ok(cleaner)
     }
 
     /// Pickles as its settings and its rule files' texts (read when it was

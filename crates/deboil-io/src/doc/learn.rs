@@ -46,7 +46,11 @@ impl LearnPage {
                 .into_iter()
                 .map(|(k, v)| (Key(Cow::Borrowed(k)), v))
                 .collect();
-            let site = site(&fields, names, &rec.input.fallback_site);
+            // Bad as `Document::parse` finds it: a repeated id or site key
+            // (a repeated text key sent it to `parse`).
+            let repeated = |r: super::Repeated| r.at(rec.line);
+            get(&fields, &names.id).map_err(repeated)?;
+            let site = site(&fields, names, &rec.input.fallback_site).map_err(repeated)?;
             return Ok(LearnPage::Written { site, lines });
         }
         let d = Document::parse(rec, names)?;
@@ -90,14 +94,18 @@ thread_local! {
 
 /// [`site_in`] the record's `fields`, remembered by the site field's value
 /// when that names the site (the first way `site_in` tries).
-fn site(fields: &[(Key, Raw)], names: &FieldNames, fallback_site: &str) -> String {
-    let Some(raw) = get(fields, &names.site) else {
+fn site(
+    fields: &[(Key, Raw)],
+    names: &FieldNames,
+    fallback_site: &str,
+) -> Result<String, super::Repeated> {
+    let Some(raw) = get(fields, &names.site)? else {
         return site_in(fields, names, fallback_site);
     };
     SITES.with(|c| {
         let named = &mut c.borrow_mut().named;
         if let Some(s) = named.get(raw.as_bytes()) {
-            return s.clone();
+            return Ok(s.clone());
         }
         match as_str(raw).map(|s| site_of(&s)).filter(|s| !s.is_empty()) {
             Some(s) => {
@@ -105,7 +113,7 @@ fn site(fields: &[(Key, Raw)], names: &FieldNames, fallback_site: &str) -> Strin
                     named.clear();
                 }
                 named.insert(raw.as_bytes().into(), s.clone());
-                s
+                Ok(s)
             }
             None => site_in(fields, names, fallback_site),
         }

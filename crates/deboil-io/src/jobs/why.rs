@@ -5,6 +5,7 @@
 use deboil_core::dedup::template::{SiteLines, Template, TemplateOptions};
 
 use super::dedup::Transform;
+use super::{SideOutputs, Summary};
 use crate::doc::Document;
 use crate::error::{Error, Result};
 use crate::pipeline::{ReadOptions, par_batches, read_batches};
@@ -41,19 +42,28 @@ fn is_place(want: &str, name: &str, line: u64) -> bool {
 
 /// The one document each of `wants` names: the document with that id, or
 /// the record at that place (`FILE:LINE`), its text transformed by
-/// `transform`, if any. Records that do not parse are passed over. Fails
-/// naming the wants that match no document, or several (with their places).
+/// `transform`, if any. A bad record stops the search, as it stops every
+/// job, or with `side.skip_bad` is counted in `summary` (a wanted document
+/// could be the bad record: passing it over silently would say "no document
+/// with id"). Fails naming the wants that match no document, or several
+/// (with their places).
 pub fn find_by_id<const N: usize>(
     inputs: Vec<Input>,
     read: &ReadOptions,
     wants: [&str; N],
     transform: Option<&dyn Transform>,
+    side: &mut SideOutputs,
+    summary: &mut Summary,
 ) -> Result<[Found; N]> {
     let mut matches: [Matches; N] = std::array::from_fn(|_| Matches::default());
     for batch in read_batches(inputs, read) {
         for rec in batch? {
-            let Ok(doc) = Document::parse(&rec, &read.names) else {
-                continue;
+            let doc = match Document::parse(&rec, &read.names) {
+                Ok(doc) => doc,
+                Err(b) => {
+                    side.bad_record(&rec, b, summary)?;
+                    continue;
+                }
             };
             let name = &rec.input.input.name;
             for (m, want) in matches.iter_mut().zip(wants) {
@@ -86,11 +96,19 @@ pub fn find_by_id<const N: usize>(
         .map(|(_, w)| w)
         .collect();
     if !missing.is_empty() {
+        let skipped = match summary.skipped {
+            0 => String::new(),
+            n => format!(
+                " ({} skipped: it may be one)",
+                crate::summary::count(n, "bad record")
+            ),
+        };
         return Err(Error::Usage(format!(
-            "no document with id {} in the inputs",
+            "no document with id {} in the inputs{skipped}",
             missing.join(" or ")
         )));
     }
+    side.finish()?;
     if let Some((m, want)) = matches.iter().zip(wants).find(|(m, _)| m.count > 1) {
         let more = match m.count - m.places.len() {
             0 => String::new(),

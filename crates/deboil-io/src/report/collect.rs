@@ -31,10 +31,13 @@ pub struct Header {
 }
 
 impl RulesUsed {
-    /// The rules of `rules`, under `digest`.
-    pub fn of(rules: &RuleSet, digest: String) -> RulesUsed {
+    /// The rules of `rules`, under the cleaning `digest`; `built_in` when
+    /// the built-in rule files were loaded.
+    pub fn of(rules: &RuleSet, digest: String, built_in: bool) -> RulesUsed {
         RulesUsed {
             digest,
+            built_in_rules: built_in
+                .then(|| format!("{:016x}", deboil_core::rules::embedded_digest())),
             files: rules.files.clone(),
             rules: rules.rules.len(),
             enabled: rules.rules.iter().filter(|r| r.enabled).count(),

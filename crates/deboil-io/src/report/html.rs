@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::svg::{Bar, Series, bars, columns, esc};
-use super::{Report, grouped, human_bytes, percent, share};
+use super::{DIGEST_COVERS, Report, grouped, human_bytes, percent, share};
 
 const STYLE: &str = r#"
 :root{--ink:#1d2433;--muted:#5d6778;--line:#e2e6ee;--bg:#f6f7fb;--card:#fff;--accent:#2f6fde}
@@ -63,7 +63,8 @@ pub fn render(r: &Report) -> String {
         .as_ref()
         .map(|x| {
             format!(
-                " · rules <code>{}</code>",
+                " · <span title=\"{}\">cleaning digest</span> <code>{}</code>",
+                esc(DIGEST_COVERS),
                 esc(&x.digest[..12.min(x.digest.len())])
             )
         })
@@ -447,7 +448,18 @@ fn options(h: &mut String, r: &Report) {
     row(h, "command", &r.command);
     row(h, "inputs", &r.inputs.join(", "));
     if let Some(rules) = &r.rules {
-        row(h, "rules digest", &rules.digest);
+        row(
+            h,
+            "cleaning digest",
+            &format!("{} ({DIGEST_COVERS})", rules.digest),
+        );
+        if let Some(d) = &rules.built_in_rules {
+            row(
+                h,
+                "built-in rules digest",
+                &format!("{d} (as deboil --version prints it)"),
+            );
+        }
         row(h, "rule files", &rules.files.join(", "));
         row(
             h,

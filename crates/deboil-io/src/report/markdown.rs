@@ -17,7 +17,12 @@ pub fn render(r: &Report) -> String {
     let digest = r
         .rules
         .as_ref()
-        .map(|x| format!(", rules `{}`", &x.digest[..12.min(x.digest.len())]))
+        .map(|x| {
+            format!(
+                ", cleaning digest `{}`",
+                &x.digest[..12.min(x.digest.len())]
+            )
+        })
         .unwrap_or_default();
     let _ = writeln!(
         m,
@@ -200,7 +205,18 @@ pub fn render(r: &Report) -> String {
 
     m.push_str("## Options\n\n| option | value |\n|---|---|\n");
     if let Some(rules) = &r.rules {
-        let _ = writeln!(m, "| rules digest | `{}` |", rules.digest);
+        let _ = writeln!(
+            m,
+            "| cleaning digest | `{}` ({}) |",
+            rules.digest,
+            super::DIGEST_COVERS
+        );
+        if let Some(d) = &rules.built_in_rules {
+            let _ = writeln!(
+                m,
+                "| built-in rules digest | `{d}` (as `deboil --version` prints it) |"
+            );
+        }
         let _ = writeln!(m, "| rule files | {} |", cell(&rules.files.join(", ")));
     }
     for (k, v) in &r.options {

@@ -33,6 +33,13 @@ pub use collect::{Collector, DocFacts, Header, Limits};
 /// meaning or goes away (new fields may appear within a version).
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// What the cleaning digest covers, as the HTML and Markdown reports say
+/// it: `--version`'s digest covers less, so the two differ by design.
+pub const DIGEST_COVERS: &str = "a hash of the rule files' texts in load order, \
+    built-in and learned ones included, the --enable/--disable globs, the built-in \
+    cleanups and body finding; equal digests clean alike. deboil --version's \
+    digest covers the built-in rule files alone";
+
 /// A report, as [`render`] writes it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -70,10 +77,15 @@ pub struct Report {
 /// The rules a job used.
 #[derive(Debug, Clone, Serialize)]
 pub struct RulesUsed {
-    /// A hash of the rule files' texts (in load order), the toggles, the
-    /// built-in cleanups' options and body finding: equal digests, equal
-    /// cleaning.
+    /// The cleaning digest: a hash of the rule files' texts (in load order,
+    /// built-in and learned ones included), the toggles, the built-in
+    /// cleanups' options and body finding: equal digests, equal cleaning.
+    /// Not `--version`'s digest, which covers the built-in rule files alone
+    /// ([`RulesUsed::built_in_rules`]).
     pub digest: String,
+    /// The built-in rule files' digest, as `deboil --version` prints it,
+    /// when they were loaded (`None` with `--no-default-rules`).
+    pub built_in_rules: Option<String>,
     /// The rule files, in load order.
     pub files: Vec<String>,
     /// Rules loaded.
