@@ -231,7 +231,7 @@ fn notes_of_lines_left_in_the_inputs_count_against_the_budget() {
     let path = dir.path().join("in.jsonl");
     let text = "{\"id\":\"a\"}\n{\"id\":\"b\"}\n";
     std::fs::write(&path, text).unwrap();
-    let (mut spool, _) = left_in(&path, text, |r| r.to_string());
+    let (spool, _) = left_in(&path, text, |r| r.to_string());
     let notes = spool.left_bytes;
     assert!(notes > 0);
     assert!(spool.may_leave(0));
