@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use rayon::ThreadPool;
@@ -194,8 +194,7 @@ enum Signing {
 impl DedupJob<'_> {
     /// `facts`: the report's facts, with line hashes when `Some(true)`.
     /// `finals`: the sites whose template is final. `reread`: by input,
-    /// whether a line that is its record as read can be left in it (empty:
-    /// none can).
+    /// whether a line that is its record as read can be left in it.
     fn process(
         &self,
         rec: &RawRecord,
@@ -225,8 +224,7 @@ impl DedupJob<'_> {
         // tokens: those are read again in pass two rather than spooled.
         // Written and compared before signing, while the record is in cache.
         let mut in_input = None;
-        let leave = reread.get(rec.input.index) == Some(&true);
-        if let (true, Ok(len)) = (leave, u32::try_from(rec.bytes.len())) {
+        if let (true, Ok(len)) = (reread[rec.input.index], u32::try_from(rec.bytes.len())) {
             let written = &line[..line.len() - 1];
             if let Some(pieces) = pieces_of(&rec.bytes, written) {
                 let at = InInput {
@@ -360,13 +358,7 @@ impl DedupJob<'_> {
         } else {
             spool.leave_in_inputs(&inputs)
         };
-        // Cleared once the notes of lines left in the inputs fill the spool's
-        // memory budget (lines are spooled then, which gives the same bytes).
-        let leaving = AtomicBool::new(reread.iter().any(|&r| r) && spool.may_leave(0));
-        let work = |r: &RawRecord| {
-            let leave = leaving.load(Ordering::Relaxed);
-            self.process(r, want_facts, &finals, if leave { &reread } else { &[] })
-        };
+        let work = |r: &RawRecord| self.process(r, want_facts, &finals, &reread);
         // Output lines go to the spool on the worker side, in order, a part
         // a batch, so that pass two can read parts in parallel.
         let mut next_doc = prior;
@@ -424,11 +416,7 @@ impl DedupJob<'_> {
                 let k = key_spool.as_mut().expect("counting");
                 k.push(first, keyed, keys, Left::default(), other)?;
             }
-            spool.push(first, next_doc - first, bytes, left, other)?;
-            if !spool.may_leave(other) {
-                leaving.store(false, Ordering::Relaxed);
-            }
-            Ok(())
+            spool.push(first, next_doc - first, bytes, left, other)
         };
         par_batches_then(
             inputs,

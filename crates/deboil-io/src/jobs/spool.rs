@@ -47,14 +47,6 @@ pub(super) struct Left {
     pub pieces: Vec<(u32, u32)>,
 }
 
-impl Left {
-    /// The memory these notes hold.
-    fn memory(&self) -> u64 {
-        (self.docs.capacity() * std::mem::size_of::<Option<InInput>>()
-            + self.pieces.capacity() * std::mem::size_of::<(u32, u32)>()) as u64
-    }
-}
-
 /// A document's line left in its input: its record's bytes with the blanks
 /// between JSON tokens left out ([`pieces_of`]), and a `\n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,9 +221,6 @@ pub(super) struct Spool {
     /// run's state may take.
     held: u64,
     budget: u64,
-    /// Memory of the parts' notes of lines left in the inputs: it counts
-    /// against the budget too, and cannot spill.
-    left_bytes: u64,
     /// The first part that may still be in memory (spilling goes oldest
     /// first).
     unspilled: usize,
@@ -249,7 +238,6 @@ impl Spool {
             file_len: 0,
             held: 0,
             budget,
-            left_bytes: 0,
             unspilled: 0,
             sources: Vec::new(),
         }
@@ -296,8 +284,6 @@ impl Spool {
         other: u64,
     ) -> Result<()> {
         debug_assert!(left.docs.is_empty() || left.docs.len() == docs);
-        self.left_bytes += left.memory();
-        let other = other + self.left_bytes;
         let (offset, len) = (self.len(), bytes.len() as u64);
         let at = if self.held + len + other <= self.budget {
             self.held += len;
@@ -317,13 +303,6 @@ impl Spool {
             self.spill_oldest()?;
         }
         Ok(())
-    }
-
-    /// Whether more lines may be left in the inputs: their notes, unlike
-    /// held parts, cannot spill, so they stop once they and `other` fill
-    /// the budget (and are never made with a budget of 0).
-    pub fn may_leave(&self, other: u64) -> bool {
-        self.left_bytes + other < self.budget
     }
 
     fn spill_oldest(&mut self) -> Result<()> {

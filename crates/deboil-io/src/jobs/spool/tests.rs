@@ -220,31 +220,3 @@ fn a_changed_input_is_refused() {
     let e = read_back(&spool).unwrap_err().to_string();
     assert!(e.contains("changed while it was being deduplicated"), "{e}");
 }
-
-/// Notes of lines left in the inputs count against the budget and cannot
-/// spill: once they (with the run's other state) fill it, no more lines are
-/// left, held parts spill to make room, and a budget of 0 leaves none.
-#[test]
-fn notes_of_lines_left_in_the_inputs_count_against_the_budget() {
-    assert!(!Spool::new(0).may_leave(0));
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("in.jsonl");
-    let text = "{\"id\":\"a\"}\n{\"id\":\"b\"}\n";
-    std::fs::write(&path, text).unwrap();
-    let (spool, _) = left_in(&path, text, |r| r.to_string());
-    let notes = spool.left_bytes;
-    assert!(notes > 0);
-    assert!(spool.may_leave(0));
-    assert!(!spool.may_leave((1 << 20) - notes));
-    // A part that fits the budget alone is spilled since the notes take it.
-    let mut small = Spool::new(notes + 10);
-    small.left_bytes = notes;
-    small
-        .push(2, 1, b"{}\n".to_vec(), Left::default(), 0)
-        .unwrap();
-    assert_eq!(in_memory(&small), [true]);
-    small
-        .push(3, 1, b"{\"a\":1}\n".to_vec(), Left::default(), 8)
-        .unwrap();
-    assert_eq!(in_memory(&small), [false, false]);
-}
