@@ -15,7 +15,6 @@ fn rec(bytes: &[u8]) -> RawRecord {
             fallback_site: "d".into(),
         }),
         line: 7,
-        offset: 0,
         bytes: bytes.to_vec(),
         error: None,
     }

@@ -16,7 +16,6 @@ fn rec(bytes: &[u8], format: Format) -> RawRecord {
             fallback_site: "d".into(),
         }),
         line: 7,
-        offset: 0,
         bytes: bytes.to_vec(),
         error: None,
     }
