@@ -108,6 +108,22 @@ fn copy_plain16(out: &mut Vec<u8>, b: &[u8], i: usize) -> usize {
     }
 }
 
+/// Copies the plain bytes at `b[i..]` to `out`, sixteen or eight a step
+/// while that many are left: how many, and whether the whole step was plain
+/// (then step again; else `b[i + n]` is special, or under 8 bytes are left).
+#[inline(always)]
+fn copy_step(out: &mut Vec<u8>, b: &[u8], i: usize) -> (usize, bool) {
+    if i + 16 <= b.len() {
+        let n = copy_plain16(out, b, i);
+        (n, n == 16)
+    } else if i + 8 <= b.len() {
+        let n = copy_plain(out, load(b, i));
+        (n, n == 8)
+    } else {
+        (0, false)
+    }
+}
+
 /// The value of four hex digits.
 #[inline]
 fn hex4(h: &[u8]) -> Option<u32> {
@@ -142,18 +158,10 @@ fn write_body(s: &str, out: &mut Vec<u8>) {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if i + 16 <= b.len() {
-            let n = copy_plain16(out, b, i);
-            i += n;
-            if n == 16 {
-                continue;
-            }
-        } else if i + 8 <= b.len() {
-            let n = copy_plain(out, load(b, i));
-            i += n;
-            if n == 8 {
-                continue;
-            }
+        let (n, whole) = copy_step(out, b, i);
+        i += n;
+        if whole {
+            continue;
         }
         let c = b[i];
         let esc: &[u8; 2] = match c {
@@ -536,18 +544,10 @@ fn unescape_from<const TRACK: bool>(
     let mut listing = TRACK;
     let mut out: Vec<u8> = Vec::with_capacity(b.len() - i + 8);
     loop {
-        if i + 16 <= b.len() {
-            let n = copy_plain16(&mut out, b, i);
-            i += n;
-            if n == 16 {
-                continue;
-            }
-        } else if i + 8 <= b.len() {
-            let n = copy_plain(&mut out, load(b, i));
-            i += n;
-            if n == 8 {
-                continue;
-            }
+        let (n, whole) = copy_step(&mut out, b, i);
+        i += n;
+        if whole {
+            continue;
         }
         match *b.get(i)? {
             // The NUL of text stored as UTF-16 by mistake (one every other

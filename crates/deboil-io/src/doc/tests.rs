@@ -3,6 +3,11 @@ use crate::read::{Input, SourceInfo};
 use std::sync::Arc;
 
 fn rec(bytes: &[u8]) -> RawRecord {
+    rec_as(bytes, Format::Jsonl)
+}
+
+/// A record of `d/f.jsonl`, line 7 (also for the learning read's tests).
+pub(super) fn rec_as(bytes: &[u8], format: Format) -> RawRecord {
     RawRecord {
         input: Arc::new(SourceInfo {
             input: Input {
@@ -10,7 +15,7 @@ fn rec(bytes: &[u8]) -> RawRecord {
                 relative: "f.jsonl".into(),
                 name: "d/f.jsonl".into(),
             },
-            format: Format::Jsonl,
+            format,
             index: 0,
             fallback_site: "d".into(),
         }),

@@ -10,7 +10,7 @@
 
 use deboil_core::learn::LineSink;
 
-use super::{copy_plain, copy_plain16, escape, hex4, load};
+use super::{copy_step, escape, hex4};
 
 /// Line kinds (see [`LineSink::line`]): a line holding escapes, the last
 /// of its string ...
@@ -132,18 +132,10 @@ fn unescape_bytes(b: &[u8], out: &mut Vec<u8>) -> bool {
     out.reserve(b.len());
     let mut i = 0;
     loop {
-        if i + 16 <= b.len() {
-            let n = copy_plain16(out, b, i);
-            i += n;
-            if n == 16 {
-                continue;
-            }
-        } else if i + 8 <= b.len() {
-            let n = copy_plain(out, load(b, i));
-            i += n;
-            if n == 8 {
-                continue;
-            }
+        let (n, whole) = copy_step(out, b, i);
+        i += n;
+        if whole {
+            continue;
         }
         let Some(&c) = b.get(i) else {
             return true;

@@ -1,25 +1,5 @@
-use std::sync::Arc;
-
 use super::*;
-use crate::read::{Input, SourceInfo};
-
-fn rec(bytes: &[u8], format: Format) -> RawRecord {
-    RawRecord {
-        input: Arc::new(SourceInfo {
-            input: Input {
-                path: Some("d/f.jsonl".into()),
-                relative: "f.jsonl".into(),
-                name: "d/f.jsonl".into(),
-            },
-            format,
-            index: 0,
-            fallback_site: "d".into(),
-        }),
-        line: 7,
-        bytes: bytes.to_vec(),
-        error: None,
-    }
-}
+use crate::doc::tests::rec_as as rec;
 
 /// A page's lines without where they were read, and each line's text.
 fn lines_of(page: &LearnPage, rec: &RawRecord) -> (String, Vec<(u64, u64, u16)>, Vec<String>) {
