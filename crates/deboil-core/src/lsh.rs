@@ -212,7 +212,8 @@ pub fn fold(h: u64) -> u32 {
 /// documents share band `e` (for the first 128 bands: past those, a pair
 /// met in several bands is given again, and verified again, to the same
 /// result). `f(band, pairs)` gets each band's new pairs `(document,
-/// earlier)`, bucket by bucket (an order fixed by the input, not sorted). Returns the bytes the banding held at most.
+/// earlier)`, bucket by bucket (an order fixed by the input, not sorted).
+/// Returns the bytes the banding held at most.
 pub fn candidate_pairs(
     docs: usize,
     bands: usize,
