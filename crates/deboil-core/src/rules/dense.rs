@@ -25,6 +25,14 @@
 //! of `after`, reported by end (property tests check them against
 //! `aho_corasick`'s overlapping matches, filtered).
 
+/// The number of entries of `t`.
+fn next_len(t: &Table) -> usize {
+    match t {
+        Table::Narrow(t) => t.len(),
+        Table::Wide(t) => t.len(),
+    }
+}
+
 /// The most table entries (states times byte classes) built: 16 MiB.
 const MAX_ENTRIES: usize = 4 << 20;
 
@@ -186,6 +194,12 @@ impl Dense {
                 }]
             }));
         }
+        // The scans load `t[col[b] + s]` unchecked: every entry is a state
+        // below `states`, and every column starts at most `states` before
+        // the table's end (checked here once, not at every byte).
+        // A fold, not `all`: it vectorises (~4 M instructions less at start-up).
+        let top = next.iter().fold(0, |m, &n| m.max(n));
+        assert!(top < states as u32 && next.len() == cols.len() * states);
         let table = if states <= 1 << 16 {
             Table::Narrow(next.iter().map(|&n| n as u16).collect())
         } else {
@@ -196,6 +210,7 @@ impl Dense {
             let c = cols.iter().position(|&c| c == class[b]).unwrap_or(0);
             col[b] = (c * states) as u32;
         }
+        assert!(col.iter().all(|&c| c as usize + states <= next_len(&table)));
         let mut pats = Vec::new();
         let outs = matching
             .iter()
@@ -247,7 +262,12 @@ impl Dense {
         mut f: impl FnMut(usize, usize, usize),
     ) {
         let col = &self.col;
-        let next = |s: u32, b: u8| -> u32 { trans[(col[b as usize] + s) as usize].into() };
+        // SAFETY: `s` is a state (below the state count) and `col[b]` a
+        // column start, so the index is inside the table (asserted in
+        // `build`): the loads need no bounds check, two instructions a byte.
+        let next = |s: u32, b: u8| -> u32 {
+            unsafe { (*trans.get_unchecked((col[b as usize] + s) as usize)).into() }
+        };
         let first = self.first_match;
         // Four bytes a step, one test for a match among them: most steps
         // find none.
@@ -297,14 +317,18 @@ impl Dense {
         mut fb: impl FnMut((usize, usize, usize)),
     ) {
         let col = &self.col;
-        let next = |s: u32, b: u8| -> u32 { trans[(col[b as usize] + s) as usize].into() };
+        // SAFETY: `s` is a state (below the state count) and `col[b]` a
+        // column start, so the index is inside the table (asserted in
+        // `build`): the loads need no bounds check, two instructions a byte.
+        let next = |s: u32, b: u8| -> u32 {
+            unsafe { (*trans.get_unchecked((col[b as usize] + s) as usize)).into() }
+        };
         let mut fa = |p, s, e| fa((p, s, e));
         let mut fb = |p, s, e| fb((p, s, e));
         let (mut sa, mut sb) = (0, 0);
         let both = a.len().min(b.len()) / 4 * 4;
         let mut at = 0;
-        while at < both {
-            let (ca, cb) = (&a[at..at + 4], &b[at..at + 4]);
+        for (ca, cb) in a[..both].chunks_exact(4).zip(b[..both].chunks_exact(4)) {
             let a1 = next(sa, ca[0]);
             let b1 = next(sb, cb[0]);
             let a2 = next(a1, ca[1]);
