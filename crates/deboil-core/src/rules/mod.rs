@@ -69,6 +69,9 @@ impl Action {
 /// assert_eq!(deboil_core::rules::site_name("Example.COM"), "example.com");
 /// ```
 pub fn site_name(s: &str) -> String {
+    if s.is_ascii() {
+        return ascii_site_name(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut gap = false;
     for c in s
@@ -86,6 +89,30 @@ pub fn site_name(s: &str) -> String {
         out.extend(c.to_lowercase());
     }
     out
+}
+
+/// [`site_name`] of an ASCII `s` (nearly every site): the same steps on
+/// bytes, without the Unicode case tables (~800 instructions a record).
+fn ascii_site_name(s: &str) -> String {
+    // ASCII's characters that `char::is_whitespace` holds, and `/`.
+    let gap = |b: &u8| matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ' | b'/');
+    let b = s.as_bytes();
+    let from = b.iter().position(|c| !gap(c)).unwrap_or(b.len());
+    let to = b.iter().rposition(|c| !gap(c)).map_or(from, |p| p + 1);
+    let mut out = Vec::with_capacity(to - from);
+    let mut in_gap = false;
+    for c in &b[from..to] {
+        if gap(c) {
+            in_gap = true;
+            continue;
+        }
+        if in_gap {
+            out.push(b'_');
+            in_gap = false;
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    String::from_utf8(out).expect("ASCII in, ASCII out")
 }
 
 /// A site pattern: a bare host matches itself and its subdomains; a pattern
@@ -441,6 +468,30 @@ mod tests {
 
     fn src(text: &str) -> Vec<RuleSource> {
         vec![RuleSource::new("t.toml", text)]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_site_names_as_the_general_steps(s in "[ -~\t\n\x0B\x0C\r/A-Z]{0,30}") {
+            let general = {
+                // `site_name`'s steps for any text, as written there.
+                let mut out = String::new();
+                let mut gap = false;
+                for c in s.trim_matches(|c: char| c.is_whitespace() || c == '/').chars() {
+                    if c.is_whitespace() || c == '/' {
+                        gap = true;
+                        continue;
+                    }
+                    if gap {
+                        out.push('_');
+                        gap = false;
+                    }
+                    out.extend(c.to_lowercase());
+                }
+                out
+            };
+            proptest::prop_assert_eq!(site_name(&s), general);
+        }
     }
 
     #[test]
