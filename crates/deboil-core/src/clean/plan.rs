@@ -295,10 +295,14 @@ impl<'a> Plan<'a> {
                 });
                 continue;
             }
-            if opts.trailing_space {
+            let blank = if opts.trailing_space {
                 content = content.trim_end();
-            }
-            let blank = content.trim().is_empty();
+                // Trimmed at the end, it holds no other character when
+                // it is blank: the second trim of every line is spared.
+                content.is_empty()
+            } else {
+                content.trim().is_empty()
+            };
             if opts.blank_runs && blank && last_blank {
                 fates.push(LineFate {
                     orig: l.start..l.end,
