@@ -348,7 +348,7 @@ impl DedupJob<'_> {
                         let hashes: Vec<u8> =
                             lines.hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
                         write_framed(&mut keys, next_doc, &lines.keys, &hashes)
-                            .map_err(|e| Error::io("spool file", e))?;
+                            .map_err(|e| Error::temp("the dedup spool", e))?;
                         keyed += 1;
                         lines.keys = Vec::new();
                         lines.hashes = Vec::new();
