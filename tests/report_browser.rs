@@ -185,3 +185,62 @@ fn html_report_renders_in_a_real_browser() {
         );
     }
 }
+
+/// An empty corpus: every chart says there is nothing to show (no axis from
+/// 0 to 0), and the page still loads cleanly.
+#[test]
+fn an_empty_corpus_reports_nothing_to_show() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("empty.jsonl");
+    std::fs::write(&input, "").unwrap();
+    let page = tmp.path().join("report.html");
+    let o = deboil()
+        .arg("report")
+        .arg(&input)
+        .arg("-q")
+        .arg("-o")
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let charts = ["rules", "sites", "dup-sites", "sizes", "lengths"];
+    for chart in charts {
+        let at = html
+            .find(&format!("<svg class=\"chart {chart}\""))
+            .unwrap_or_else(|| panic!("chart {chart} missing"));
+        let svg = &html[at..at + html[at..].find("</svg>").unwrap()];
+        assert!(svg.contains("nothing to show"), "{chart}: {svg}");
+        assert!(!svg.contains("class=\"tick\""), "{chart}: {svg}");
+    }
+    let Some(bin) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "chromium is missing");
+        return;
+    };
+    let o = browse(&bin, tmp.path(), "--dump-dom", &page, TALL);
+    let log = stderr(&o);
+    let errors = console_errors(&log);
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    let dom = stdout(&o);
+    assert_eq!(
+        dom.matches("nothing to show").count(),
+        charts.len(),
+        "{dom}"
+    );
+    let shot = tmp.path().join("empty.png");
+    browse(
+        &bin,
+        tmp.path(),
+        &format!("--screenshot={}", shot.display()),
+        &page,
+        "1200,1600",
+    );
+    // No chart colour is drawn: there are no bars.
+    let counts = count_colours(&shot, &[[0x2f, 0x6f, 0xde], [0xc8, 0x41, 0x4b]]);
+    assert_eq!(counts, [0, 0], "bars drawn on an empty corpus");
+    std::fs::copy(
+        &shot,
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-empty.png"),
+    )
+    .unwrap();
+}

@@ -438,7 +438,7 @@ pub struct InputArgs {
     /// Longest record accepted (a JSONL line or a text file); suffixes K, M, G.
     #[arg(long, default_value = "64M", value_name = "SIZE", value_parser = parse_size)]
     pub max_doc_bytes: usize,
-    /// Leave out bad records (counted and reported at the end) instead of stopping.
+    /// Leave out bad records (counted and reported at the end) instead of stopping; a damaged compressed file still stops the run.
     #[arg(long)]
     pub skip_bad: bool,
     /// With --skip-bad: copy bad records, byte for byte, to FILE.

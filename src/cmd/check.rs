@@ -48,7 +48,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
     // Stdin is read twice (duplicates, learning first): spooled.
     super::refuse_streams(&checked, true)?;
-    let _spool = spool_stdin(&mut checked).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?;
+    let _spool =
+        spool_stdin(&mut checked).map_err(|e| deboil_io::Error::temp("the copy of stdin", e))?;
     let (index_dirs, rest_paths): (Vec<PathBuf>, Vec<PathBuf>) =
         args.against.iter().cloned().partition(|p| is_index(p));
     if index_dirs.len() > 1 {

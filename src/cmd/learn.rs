@@ -26,7 +26,8 @@ pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
     let _progress = crate::progress::start(args.input.quiet, args.verbose);
     // Learning may read its input again, for example texts.
     super::refuse_streams(&inputs, true)?;
-    let _spool = spool_stdin(&mut inputs).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?;
+    let _spool =
+        spool_stdin(&mut inputs).map_err(|e| deboil_io::Error::temp("the copy of stdin", e))?;
     {
         let [output, rejects] = files.writers([output, rejects]);
         let mut side = SideOutputs {

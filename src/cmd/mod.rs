@@ -165,7 +165,37 @@ impl OutputCheck {
 /// input), committed together after it succeeded.
 #[derive(Default)]
 struct Outputs {
-    files: Vec<(AtomicFile, PathBuf)>,
+    /// The file, its path, and the output named as messages name it.
+    files: Vec<(AtomicFile, PathBuf, String)>,
+}
+
+/// A writer whose errors name the output they happened on (`-o FILE`,
+/// `--clusters FILE`): a run writes several, and "No space left on device"
+/// alone does not say which filled up. The error's kind is kept (a closed
+/// pipe still ends the run quietly).
+struct Named<W> {
+    inner: W,
+    name: String,
+}
+
+impl<W: Write> Named<W> {
+    fn name(&self, e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("{}: {e}", self.name))
+    }
+}
+
+impl<W: Write> Write for Named<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.name(e))
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.inner.write_all(buf).map_err(|e| self.name(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(|e| self.name(e))
+    }
 }
 
 impl Outputs {
@@ -177,8 +207,12 @@ impl Outputs {
         what: &str,
     ) -> anyhow::Result<Option<usize>> {
         let Some(path) = path else { return Ok(None) };
+        let name = match path.as_os_str() == "-" {
+            true => format!("{what} (stdout)"),
+            false => format!("{what} {}", path.display()),
+        };
         self.files
-            .push((output_file(path, inputs, what)?, path.clone()));
+            .push((output_file(path, inputs, what)?, path.clone(), name));
         Ok(Some(self.files.len() - 1))
     }
 
@@ -187,11 +221,16 @@ impl Outputs {
         &mut self,
         slots: [Option<usize>; N],
     ) -> [Option<Box<dyn Write + '_>>; N] {
-        let mut files: Vec<Option<&mut AtomicFile>> =
-            self.files.iter_mut().map(|(f, _)| Some(f)).collect();
+        let mut files: Vec<Option<(&mut AtomicFile, &String)>> = self
+            .files
+            .iter_mut()
+            .map(|(f, _, name)| Some((f, &*name)))
+            .collect();
         slots.map(|s| {
-            s.and_then(|i| files[i].take())
-                .map(|f| Box::new(f) as Box<dyn Write + '_>)
+            s.and_then(|i| files[i].take()).map(|(f, name)| {
+                let name = name.clone();
+                Box::new(Named { inner: f, name }) as Box<dyn Write + '_>
+            })
         })
     }
 
@@ -199,7 +238,7 @@ impl Outputs {
     /// finds all or none of them.
     fn commit(self) -> anyhow::Result<()> {
         let _hold = deboil_io::cleanup::commit_lock();
-        for (f, p) in self.files {
+        for (f, p, _) in self.files {
             f.commit()
                 .with_context(|| format!("writing {}", p.display()))?;
         }

@@ -62,7 +62,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     let _spool = if args.keep_template_lines {
         None
     } else {
-        spool_stdin(&mut inputs).map_err(|e| anyhow::anyhow!("spooling stdin: {e}"))?
+        spool_stdin(&mut inputs).map_err(|e| deboil_io::Error::temp("the copy of stdin", e))?
     };
     // The documents first: a bad record or a missing id stops the run
     // before the longer read for template lines.

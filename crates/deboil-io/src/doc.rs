@@ -461,11 +461,14 @@ impl<'a> Document<'a> {
 
     /// The value of a JSONL field (a name or a dotted path, as in
     /// [`FieldNames`]): the string, or the raw JSON of any other value.
-    pub fn field_text(&self, name: &str) -> Option<String> {
-        // A repeated key on the way reads as no value (the text, id and site
-        // fields' were refused when the record was read).
-        let raw = get(self.fields.as_ref()?, name).ok()??;
-        as_str(raw).or_else(|| Some(raw.to_string()))
+    /// A key repeated on the way is a bad record at `line`, as for the
+    /// fields read when the record was parsed.
+    pub fn field_text(&self, name: &str, line: u64) -> Result<Option<String>, BadRecord> {
+        let Some(fields) = self.fields.as_ref() else {
+            return Ok(None);
+        };
+        let raw = get(fields, name).map_err(|r| r.at(line))?;
+        Ok(raw.map(|raw| as_str(raw).unwrap_or_else(|| raw.to_string())))
     }
 
     /// [`Document::write_jsonl`] with the text `cleaned` made of it: the

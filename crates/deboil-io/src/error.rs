@@ -36,6 +36,16 @@ pub enum Error {
         /// What went wrong.
         source: io::Error,
     },
+    /// A temp file of the run (in the system's temp directory) failed.
+    #[error("{what} in {}: {source} (temp files go to $TMPDIR: point it at a directory with room)", dir.display())]
+    Temp {
+        /// The temp file, in words (`the dedup spool`).
+        what: String,
+        /// The directory it is in.
+        dir: PathBuf,
+        /// What went wrong.
+        source: io::Error,
+    },
     /// Writing to standard output failed (a closed pipe ends the run quietly).
     #[error("writing output: {0}")]
     Output(#[source] io::Error),
@@ -49,6 +59,26 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
         Error::Io {
             path: path.into(),
+            source,
+        }
+    }
+
+    /// Wraps an I/O error on a temp file of the run (`what`, in words) with
+    /// the directory temp files go to: when it is full or missing, that is
+    /// what the user can change.
+    pub fn temp(what: &str, source: io::Error) -> Error {
+        // tempfile names its random file ("... at path DIR/.deboil-XXXX"),
+        // which is gone by now: the directory says where.
+        let source = match source.get_ref().map(|_| source.to_string()) {
+            Some(text) if text.contains(" at path ") => {
+                let cut = text.rfind(" at path ").expect("contains it");
+                io::Error::new(source.kind(), &text[..cut])
+            }
+            _ => source,
+        };
+        Error::Temp {
+            what: what.to_string(),
+            dir: std::env::temp_dir(),
             source,
         }
     }

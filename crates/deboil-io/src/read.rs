@@ -315,6 +315,10 @@ pub struct RawRecord {
     pub error: Option<String>,
 }
 
+/// How [`RawRecord::error`] starts when the input itself broke (a damaged or
+/// cut-short compressed file, a failed read): the rest of the input is lost.
+pub const UNREADABLE: &str = "cannot read input";
+
 /// What every record of one input shares.
 #[derive(Debug)]
 pub struct SourceInfo {
@@ -428,9 +432,8 @@ impl Records {
             if buf.last() == Some(&b'\r') {
                 buf.pop();
             }
-            if self.line == 1 {
-                strip_bom(&mut buf);
-            }
+            // On any line: files joined with `cat` keep each one's mark.
+            strip_bom(&mut buf);
             self.record(buf, None)
         }))
     }
@@ -455,10 +458,10 @@ impl Records {
 }
 
 /// The UTF-8 byte order mark some editors put first in a file.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Drops a byte order mark from the start of an input's first record: it is
-/// no part of the JSON or of the text.
+/// Drops a byte order mark from the start of a record: it is no part of the
+/// JSON or of the text.
 fn strip_bom(buf: &mut Vec<u8>) {
     if buf.starts_with(BOM) {
         buf.drain(..BOM.len());
@@ -498,7 +501,7 @@ impl Iterator for Records {
                 // A broken stream ends the input; the rest of it is one bad record.
                 self.done = true;
                 self.line += 1;
-                Some(self.record(Vec::new(), Some(format!("cannot read input: {e}"))))
+                Some(self.record(Vec::new(), Some(format!("{UNREADABLE}: {e}"))))
             }
         }
     }

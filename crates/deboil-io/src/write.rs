@@ -35,14 +35,15 @@ enum Target {
 impl Write for Target {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
-            Target::Temp { file, .. } => file.write(buf),
+            // The output's name is the caller's to give, not the temp file's.
+            Target::Temp { file, .. } => file.write(buf).map_err(without_temp_path),
             Target::Direct(f) => f.write(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
-            Target::Temp { file, .. } => file.flush(),
+            Target::Temp { file, .. } => file.flush().map_err(without_temp_path),
             Target::Direct(f) => f.flush(),
         }
     }

@@ -67,7 +67,10 @@ enum State {
 /// pairs verified on the texts, which are then held until `clusters()`).
 ///
 /// Documents are decided in the order added, so the result does not depend
-/// on batch sizes or threads. `clusters()` ends the adding.
+/// on batch sizes or threads. `clusters()` ends the adding. Documents are
+/// told apart by their position, not their id: an id added twice is two
+/// documents, and deciding warns (`UserWarning`, as `deboil dedup` warns),
+/// since `clusters()` and `duplicate_of()` name documents by id.
 #[pyclass(module = "deboil")]
 pub struct Deduper {
     state: Option<State>,
@@ -247,9 +250,9 @@ impl Deduper {
 
     /// The clusters (two or more documents each), in order of their first
     /// member. The first call decides (no documents can be added after it).
-    fn clusters(&mut self, py: Python<'_>) -> Vec<Cluster> {
-        let r = self.finish(py);
-        r.clusters
+    fn clusters(&mut self, py: Python<'_>) -> PyResult<Vec<Cluster>> {
+        let r = self.finish(py)?;
+        Ok(r.clusters
             .iter()
             .map(|c| Cluster {
                 representative: r.id(c.representative).to_string(),
@@ -260,36 +263,36 @@ impl Deduper {
                     .collect(),
                 exact: c.exact,
             })
-            .collect()
+            .collect())
     }
 
     /// Per document, in the order added: whether it is kept (a singleton
     /// or its cluster's representative). Decides, as `clusters()` does.
-    fn kept(&mut self, py: Python<'_>) -> Vec<bool> {
-        let r = self.finish(py);
-        (0..r.len()).map(|i| r.is_kept(i)).collect()
+    fn kept(&mut self, py: Python<'_>) -> PyResult<Vec<bool>> {
+        let r = self.finish(py)?;
+        Ok((0..r.len()).map(|i| r.is_kept(i)).collect())
     }
 
     /// Per document, in the order added: the id of the document it
     /// duplicates, or `None` when it is kept. Decides, as `clusters()` does.
-    fn duplicate_of(&mut self, py: Python<'_>) -> Vec<Option<String>> {
-        let r = self.finish(py);
-        (0..r.len())
+    fn duplicate_of(&mut self, py: Python<'_>) -> PyResult<Vec<Option<String>>> {
+        let r = self.finish(py)?;
+        Ok((0..r.len())
             .map(|i| r.dup_of(i).map(str::to_string))
-            .collect()
+            .collect())
     }
 
     /// Per document, in the order added: the size of its cluster (1 for a
     /// document alone). Decides, as `clusters()` does.
-    fn cluster_sizes(&mut self, py: Python<'_>) -> Vec<usize> {
-        let r = self.finish(py);
-        (0..r.len()).map(|i| r.cluster_size(i)).collect()
+    fn cluster_sizes(&mut self, py: Python<'_>) -> PyResult<Vec<usize>> {
+        let r = self.finish(py)?;
+        Ok((0..r.len()).map(|i| r.cluster_size(i)).collect())
     }
 
     /// Counts: exact and near duplicates dropped, clusters, candidate pairs
     /// and those verified. Decides, as `clusters()` does.
     fn stats<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let s = self.finish(py).stats.clone();
+        let s = self.finish(py)?.stats.clone();
         let d = PyDict::new(py);
         d.set_item("exact_dropped", s.exact_dropped)?;
         d.set_item("near_dropped", s.near_dropped)?;
@@ -301,15 +304,37 @@ impl Deduper {
 }
 
 impl Deduper {
-    fn finish(&mut self, py: Python<'_>) -> &Deduplication {
+    /// Decides, the first time; then warns when documents share an id
+    /// (once: an error raised by a warnings filter leaves the result made).
+    fn finish(&mut self, py: Python<'_>) -> PyResult<&Deduplication> {
         if matches!(self.state, Some(State::Adding(_))) {
             let Some(State::Adding(d)) = self.state.take() else {
                 unreachable!("matched above")
             };
-            self.state = Some(State::Done(Box::new(py.detach(|| d.finish()))));
+            let (r, repeated) = py.detach(|| {
+                let r = d.finish();
+                let repeated = r.repeated_ids();
+                (r, repeated)
+            });
+            self.state = Some(State::Done(Box::new(r)));
+            if let (Some((a, b)), Some(State::Done(r))) = (repeated.first, &self.state) {
+                let docs = match repeated.count {
+                    1 => "document repeats",
+                    _ => "documents repeat",
+                };
+                let m = format!(
+                    "{} {docs} an earlier document's id (first: {:?}, documents {a} and {b} in the order added); clusters and duplicate_of name documents by id",
+                    repeated.count,
+                    r.id(a)
+                );
+                // `{:?}` escapes a NUL; none is left in the message.
+                let m = std::ffi::CString::new(m).expect("no NUL");
+                let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+                PyErr::warn(py, category.as_any(), &m, 1)?;
+            }
         }
         match &self.state {
-            Some(State::Done(r)) => r,
+            Some(State::Done(r)) => Ok(r),
             _ => unreachable!("finished above"),
         }
     }

@@ -15,7 +15,7 @@ use super::{Finding, Kind};
 use crate::doc::Document;
 use crate::error::{Error, Result};
 use crate::pipeline::ReadOptions;
-use crate::read::{self, Format, FormatChoice, Input, RawRecord, SourceInfo};
+use crate::read::{self, BOM, Format, FormatChoice, Input, RawRecord, SourceInfo};
 use crate::write::AtomicFile;
 
 /// A file repaired in place.
@@ -126,7 +126,13 @@ fn fix_file(
     let mut reader = read::open(input).map_err(|e| Error::io(path, e))?;
     let mut out = AtomicFile::create(path).map_err(|e| Error::io(path, e))?;
     let io = |e| Error::io(path, e);
-    let clean = |line: u64, bytes: Vec<u8>, buf: &mut Vec<u8>| -> Result<()> {
+    let clean = |line: u64, mut bytes: Vec<u8>, buf: &mut Vec<u8>| -> Result<()> {
+        // A byte order mark is no part of the record (the reading that found
+        // the junk dropped it): it is kept as it was, before the record.
+        if bytes.starts_with(BOM) {
+            bytes.drain(..BOM.len());
+            buf.extend_from_slice(BOM);
+        }
         let rec = RawRecord {
             input: source.clone(),
             line,

@@ -111,7 +111,10 @@ fn dotted_paths_reach_into_nested_objects() {
         (d.id.as_str(), d.site.as_str(), d.text.as_str()),
         ("5", "x.org", "b")
     );
-    assert_eq!(d.field_text("m.src.u").as_deref(), Some("https://X.org/a"));
+    assert_eq!(
+        d.field_text("m.src.u", 1).unwrap().as_deref(),
+        Some("https://X.org/a")
+    );
     // A top-level field named with the dots wins over the nested one.
     let r = rec(br#"{"c": {"body": "nested"}, "c.body": "flat"}"#);
     let d = Document::parse(&r, &names("c.body", "id", "site")).unwrap();

@@ -97,6 +97,9 @@ impl CleanJob {
         par_batches(inputs, &self.read, pool, work, |batch, outcomes| {
             progress::add_docs(batch.len() as u64);
             for (rec, oc) in batch.iter().zip(outcomes) {
+                // An input read whole keeps its mirrored file whatever
+                // happens next, a bad record first in the next one included.
+                close_finished(rec, &mut mirror)?;
                 match oc {
                     CleanedRecord::Bad(b) => side.bad_record(rec, b, &mut summary)?,
                     CleanedRecord::Done {
@@ -196,6 +199,19 @@ impl CleanJob {
     }
 }
 
+/// Commits the mirrored file of the input before `rec`'s, once `rec` is of
+/// another input.
+fn close_finished(
+    rec: &RawRecord,
+    current: &mut Option<(usize, AtomicFile, PathBuf)>,
+) -> Result<()> {
+    if current.as_ref().is_some_and(|c| c.0 != rec.input.index) {
+        let (_, f, path) = current.take().expect("checked");
+        f.commit().map_err(|e| Error::io(path, e))?;
+    }
+    Ok(())
+}
+
 /// Writes one mirrored output; a new input closes the previous file.
 fn write_mirrored(
     dir: &std::path::Path,
@@ -204,10 +220,7 @@ fn write_mirrored(
     current: &mut Option<(usize, AtomicFile, PathBuf)>,
 ) -> Result<()> {
     let index = rec.input.index;
-    if current.as_ref().is_some_and(|c| c.0 != index) {
-        let (_, f, path) = current.take().expect("checked");
-        f.commit().map_err(|e| Error::io(path, e))?;
-    }
+    close_finished(rec, current)?;
     if current.is_none() {
         let path = dir.join(&rec.input.input.relative);
         let f = AtomicFile::create(&path).map_err(|e| Error::io(&path, e))?;

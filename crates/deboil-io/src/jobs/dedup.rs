@@ -190,6 +190,14 @@ impl DedupJob<'_> {
             Ok(d) => d,
             Err(b) => return SignedRecord::Bad(b),
         };
+        // A repeated key in the keep field is a bad record, as in the fields read.
+        let newest = match &self.opts.keep {
+            Keep::Newest(f) => match doc.field_text(f, rec.line) {
+                Ok(v) => v,
+                Err(b) => return SignedRecord::Bad(b),
+            },
+            _ => None,
+        };
         let Transformed {
             text,
             removals,
@@ -227,10 +235,6 @@ impl DedupJob<'_> {
         };
         let mut line = Vec::with_capacity(text.len() + 64);
         doc.write_jsonl(&text, &mut line);
-        let newest = match &self.opts.keep {
-            Keep::Newest(f) => doc.field_text(f),
-            _ => None,
-        };
         let facts = facts.map(|lines| {
             let mut f = DocFacts::new(&doc.site, &doc.text, &text, removals.is_empty());
             f.lines = lines.then(|| SiteLines::line_hashes(&text));
@@ -344,7 +348,7 @@ impl DedupJob<'_> {
                         let hashes: Vec<u8> =
                             lines.hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
                         write_framed(&mut keys, next_doc, &lines.keys, &hashes)
-                            .map_err(|e| Error::io("spool file", e))?;
+                            .map_err(|e| Error::temp("the dedup spool", e))?;
                         keyed += 1;
                         lines.keys = Vec::new();
                         lines.hashes = Vec::new();

@@ -181,7 +181,7 @@ impl RuleOptions {
                 _spool: None,
             });
         };
-        let spool = spool_stdin(inputs).map_err(|e| Error::io("spooling stdin", e))?;
+        let spool = spool_stdin(inputs).map_err(|e| Error::temp("the copy of stdin", e))?;
         let mut quiet = SideOutputs {
             skip_bad,
             ..SideOutputs::default()

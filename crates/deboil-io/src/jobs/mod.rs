@@ -16,7 +16,7 @@ use deboil_core::rules::RuleSet;
 
 use crate::doc::BadRecord;
 use crate::error::{Error, Result};
-use crate::read::{Format, RawRecord};
+use crate::read::{Format, RawRecord, UNREADABLE};
 
 /// Where bad records and removal records go, besides the main output.
 #[derive(Default)]
@@ -39,12 +39,25 @@ impl SideOutputs<'_> {
         summary: &mut Summary,
     ) -> Result<()> {
         let name = rec.input.input.name.clone();
-        if !self.skip_bad {
+        // A broken input is no bad record: what follows the break is lost,
+        // uncounted, so it stops the run even with --skip-bad.
+        let broken = rec
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with(UNREADABLE));
+        if !self.skip_bad || broken {
+            let problem = match broken && self.skip_bad {
+                true => format!(
+                    "{} (the rest of the file cannot be read: --skip-bad skips bad records, not a damaged file)",
+                    b.problem
+                ),
+                false => b.problem,
+            };
             return Err(Error::BadRecord {
                 source_name: name,
                 line: b.line,
                 col: b.col,
-                problem: b.problem,
+                problem,
             });
         }
         summary.skipped += 1;

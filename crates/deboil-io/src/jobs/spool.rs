@@ -112,11 +112,11 @@ impl Spool {
     /// Appends `bytes` to the temp file (made on first use); returns where.
     fn write(&mut self, bytes: &[u8]) -> Result<u64> {
         if self.file.is_none() {
-            self.file = Some(tempfile::tempfile().map_err(|e| Error::io("spool file", e))?);
+            self.file = Some(tempfile::tempfile().map_err(|e| Error::temp("the dedup spool", e))?);
         }
         let mut file = self.file.as_ref().expect("just made");
         file.write_all(bytes)
-            .map_err(|e| Error::io("spool file", e))?;
+            .map_err(|e| Error::temp("the dedup spool", e))?;
         let at = self.file_len;
         self.file_len += bytes.len() as u64;
         Ok(at)
@@ -129,7 +129,7 @@ impl Spool {
             At::File(at) => {
                 buf.resize(part.bytes as usize, 0);
                 let file = self.file.as_ref().expect("a part in the file");
-                read_at(file, buf, *at).map_err(|e| Error::io("spool file", e))?;
+                read_at(file, buf, *at).map_err(|e| Error::temp("the dedup spool", e))?;
                 Ok(buf)
             }
         }
@@ -214,7 +214,8 @@ impl Spool {
             At::Memory(bytes) => line.copy_from_slice(&bytes[from as usize..][..len as usize]),
             At::File(at) => {
                 let file = self.file.as_ref().expect("a part in the file");
-                read_at(file, &mut line, at + from).map_err(|e| Error::io("spool file", e))?;
+                read_at(file, &mut line, at + from)
+                    .map_err(|e| Error::temp("the dedup spool", e))?;
             }
         }
         text_of_line(&line, names)

@@ -258,7 +258,7 @@ impl Collector {
     /// For a job without a spool: it passes each text, and the collector
     /// keeps its first pages' texts in a temp file to quote from.
     pub(crate) fn keep_samples(&mut self) -> Result<()> {
-        let file = tempfile::tempfile().map_err(|e| Error::io("report sample file", e))?;
+        let file = tempfile::tempfile().map_err(|e| Error::temp("the report's sample file", e))?;
         self.samples = Some(Samples {
             file: std::io::BufWriter::new(file),
             at: HashMap::new(),
@@ -334,7 +334,7 @@ impl Collector {
             if let (Some(sm), Some(text)) = (self.samples.as_mut(), &facts.text) {
                 sm.file
                     .write_all(text.as_bytes())
-                    .map_err(|e| Error::io("report sample file", e))?;
+                    .map_err(|e| Error::temp("the report's sample file", e))?;
                 sm.at.insert(doc, (sm.len, text.len() as u64));
                 sm.len += text.len() as u64;
             }
@@ -413,7 +413,7 @@ impl Collector {
         let Some(sm) = self.samples.as_mut() else {
             return Ok(out);
         };
-        let err = |e| Error::io("report sample file", e);
+        let err = |e| Error::temp("the report's sample file", e);
         sm.file.flush().map_err(err)?;
         let f = sm.file.get_mut();
         for &d in wanted {

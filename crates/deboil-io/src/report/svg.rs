@@ -51,11 +51,7 @@ pub fn bars(class: &str, title: &str, rows: &[Bar], color: &str) -> String {
         esc(title)
     );
     if rows.is_empty() {
-        let _ = write!(
-            s,
-            r#"<text x="8" y="{}" class="empty">nothing to show</text>"#,
-            top + 15.0
-        );
+        nothing_to_show(&mut s, top + 15.0);
     }
     for (i, r) in rows.iter().enumerate() {
         let y = top + row_h * i as f64;
@@ -81,6 +77,13 @@ pub fn bars(class: &str, title: &str, rows: &[Bar], color: &str) -> String {
     s
 }
 
+fn nothing_to_show(s: &mut String, y: f64) {
+    let _ = write!(
+        s,
+        r#"<text x="8" y="{y}" class="empty">nothing to show</text>"#
+    );
+}
+
 /// One series of a column chart: its name, colour and a value per label.
 pub struct Series<'a> {
     pub name: &'a str,
@@ -89,7 +92,9 @@ pub struct Series<'a> {
 }
 
 /// Columns over `labels` (histogram buckets), one per series side by side,
-/// with a legend when there are several series.
+/// with a legend when there are several series. All zero (an empty corpus,
+/// no clusters) is said in words, as [`bars`] says no rows: an axis would
+/// run from 0 to 0.
 pub fn columns(class: &str, title: &str, labels: &[String], series: &[Series]) -> String {
     let (left, bottom, top, height) = (48.0, 34.0, 26.0, 230.0);
     let plot_h = height - bottom - top;
@@ -102,6 +107,16 @@ pub fn columns(class: &str, title: &str, labels: &[String], series: &[Series]) -
         .max()
         .unwrap_or(0);
     let mut s = String::new();
+    if max == 0 {
+        let _ = write!(
+            s,
+            r#"<svg class="chart {class}" role="img" viewBox="0 0 {WIDTH} 38" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
+            esc(title)
+        );
+        nothing_to_show(&mut s, 23.0);
+        s.push_str("</svg>");
+        return s;
+    }
     let _ = write!(
         s,
         r#"<svg class="chart {class}" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
@@ -205,5 +220,13 @@ mod tests {
         assert_eq!(cols.matches(r#"class="col""#).count(), 4);
         assert!(cols.contains("legend"));
         assert!(bars("x", "t", &[], "#000").contains("nothing to show"));
+        let zeros = Series {
+            name: "in",
+            color: "#111",
+            values: vec![0, 0],
+        };
+        let none = columns("sizes", "t", &["2".into(), "3".into()], &[zeros]);
+        assert!(none.contains("nothing to show"), "{none}");
+        assert!(!none.contains("class=\"tick\""), "{none}");
     }
 }

@@ -1,0 +1,200 @@
+//! What a user with a large dump trips on: a disk that fills up (the error
+//! names the output, not a temp file, and nothing is left behind), a damaged
+//! compressed input (never taken for one bad record), files joined with
+//! `cat` that each start with a byte order mark, and a full or missing temp
+//! directory.
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command as StdCommand, Output};
+
+use common::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_deboil");
+
+/// Runs `script` in `sh` in `dir`, with `$0` the deboil binary.
+fn sh(dir: &Path, script: &str) -> Output {
+    StdCommand::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(BIN)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    deboil().current_dir(dir).args(args).output().unwrap()
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A file size limit (`ulimit -f`, with SIGXFSZ ignored so that writes fail
+/// with EFBIG) stands in for a full disk: each output is named in the error,
+/// with no temp file's name, and no output or temp file is left.
+#[test]
+fn a_full_disk_names_the_output_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // Four copies: each output is over the limit below.
+    let input = fs::read(fixtures().join("seeds.jsonl")).unwrap().repeat(4);
+    fs::write(d.join("in.jsonl"), &input).unwrap();
+    for (args, name) in [
+        ("clean in.jsonl -o out.jsonl", "-o out.jsonl"),
+        // (Template lines are counted in a temp file, which the limit
+        // would stop first.)
+        (
+            "dedup in.jsonl --keep-template-lines -o out.jsonl",
+            "-o out.jsonl",
+        ),
+        (
+            "clean in.jsonl --explain ex.jsonl -o /dev/null",
+            "--explain ex.jsonl",
+        ),
+    ] {
+        // 8 blocks of 512 bytes: less than any of these outputs.
+        let o = sh(
+            d,
+            &format!("trap '' XFSZ; ulimit -f 8; exec \"$0\" {args} -q"),
+        );
+        assert_fails_with(&o, &format!("writing output: {name}: File too large"));
+        assert!(!stderr(&o).contains(".deboil-"), "{}", stderr(&o));
+        assert_eq!(names(d), ["in.jsonl"], "{args}");
+    }
+    assert_eq!(fs::read(d.join("in.jsonl")).unwrap(), input);
+    // A device that is full: which of the outputs is said.
+    let o = run_in(
+        d,
+        &[
+            "dedup",
+            "in.jsonl",
+            "--clusters",
+            "/dev/full",
+            "-o",
+            "/dev/null",
+        ],
+    );
+    assert_fails_with(
+        &o,
+        "writing output: --clusters /dev/full: No space left on device",
+    );
+}
+
+/// A damaged compressed input stops the run at the line where it broke, and
+/// `--skip-bad` does not turn it into one skipped record: the rest of the
+/// file, an unknown number of records, would be lost with exit code 0.
+#[test]
+fn a_truncated_compressed_input_stops_the_run_even_with_skip_bad() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let text = "One line of an article that is long enough to be a paragraph.";
+    let jsonl: String = (0..2000)
+        .map(|i| format!("{{\"id\":\"{i}\",\"text\":\"{text} {i}\"}}\n"))
+        .collect();
+    let gz = gzip(jsonl.as_bytes());
+    fs::write(d.join("cut.jsonl.gz"), &gz[..gz.len() / 2]).unwrap();
+    for cmd in [&["clean"][..], &["dedup"], &["run"], &["learn"], &["check"]] {
+        for skip in [&[][..], &["--skip-bad", "--rejects", "bad.jsonl"]] {
+            let o = run_in(d, &[cmd, skip, &["cut.jsonl.gz", "-o", "out.x"]].concat());
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{cmd:?} {skip:?}: {err}");
+            assert!(
+                err.contains("cut.jsonl.gz:") && err.contains("cannot read input"),
+                "{err}"
+            );
+            if !skip.is_empty() {
+                assert!(err.contains("--skip-bad skips bad records, not a damaged file"));
+            }
+            assert_eq!(names(d), ["cut.jsonl.gz"], "{cmd:?} {skip:?}");
+        }
+    }
+}
+
+/// Files joined with `cat` keep each one's byte order mark at the start of
+/// a line: no part of the JSON, so dropped there too; and `check --fix`
+/// repairs a file that starts with one, keeping it.
+#[test]
+fn byte_order_marks_of_joined_files_are_dropped_and_kept_by_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let a = "{\"id\":\"a\",\"text\":\"one\"}\n";
+    let b = "{\"id\":\"b\",\"text\":\"two\"}\n";
+    fs::write(d.join("joined.jsonl"), format!("\u{feff}{a}\u{feff}{b}")).unwrap();
+    let o = run_in(d, &["clean", "joined.jsonl", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("{a}{b}"));
+
+    let page = "{\"id\":\"1\",\"text\":\"An article line long enough to be prose here.\\nWe use cookies to improve your experience on our website.\"}\n";
+    let fixed = "{\"id\":\"1\",\"text\":\"An article line long enough to be prose here.\"}\n";
+    fs::write(d.join("fix.jsonl"), format!("\u{feff}{page}")).unwrap();
+    let o = run_in(d, &["check", "--fix", "fix.jsonl"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("(fixed)"), "{}", stdout(&o));
+    assert_eq!(
+        fs::read_to_string(d.join("fix.jsonl")).unwrap(),
+        format!("\u{feff}{fixed}")
+    );
+}
+
+/// The temp directory dedup spools to, when it is missing (or full), is
+/// named with the way out, not "spool file".
+#[test]
+fn a_missing_temp_directory_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::copy(fixtures().join("seeds.jsonl"), d.join("in.jsonl")).unwrap();
+    let missing = d.join("no-such-dir");
+    let o = deboil()
+        .current_dir(d)
+        .env("TMPDIR", &missing)
+        .args([
+            "dedup",
+            "in.jsonl",
+            "--spool-memory",
+            "0",
+            "-o",
+            "out.jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert_fails_with(
+        &o,
+        &format!(
+            "the dedup spool in {}: No such file or directory",
+            missing.display()
+        ),
+    );
+    assert!(stderr(&o).contains("$TMPDIR"), "{}", stderr(&o));
+    assert_eq!(names(d), ["in.jsonl"]);
+}
+
+/// `--out-dir` renames each file once its input is read whole: a run that
+/// fails on the first record of an input keeps every input's file before it,
+/// and none of the one it failed in.
+#[test]
+fn a_failed_out_dir_run_keeps_the_files_of_the_inputs_read_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("in")).unwrap();
+    fs::write(d.join("in/a.jsonl"), "{\"id\":\"1\",\"text\":\"one\"}\n").unwrap();
+    fs::write(d.join("in/b.jsonl"), "{\"id\":\"2\",\"text\":\"two\"}\n").unwrap();
+    fs::write(d.join("in/c.jsonl"), "{\"id\":\"3\",\"text\":tr}\n").unwrap();
+    let o = run_in(d, &["clean", "in", "--out-dir", "out", "-j1"]);
+    assert_fails_with(&o, "in/c.jsonl:1:20: malformed JSON");
+    assert_eq!(names(&d.join("out")), ["a.jsonl", "b.jsonl"]);
+    assert_eq!(
+        fs::read_to_string(d.join("out/b.jsonl")).unwrap(),
+        "{\"id\":\"2\",\"text\":\"two\"}\n"
+    );
+}
