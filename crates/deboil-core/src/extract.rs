@@ -65,6 +65,7 @@ use regex::Regex;
 
 use crate::normalize;
 
+mod captions;
 mod facts;
 mod lists;
 mod words;
@@ -410,6 +411,7 @@ impl LineClass {
 pub fn warm_up() {
     let _ = (marker(), meta(), teaser_tail(), section_end(), bio());
     let _ = (maybe_marker(""), function_words());
+    captions::warm_up();
 }
 
 /// Where a page's body lies, in non-blank line indices.
@@ -749,11 +751,17 @@ impl Extractor {
             .clone()
             .filter(|&k| !is_template[k] && !classes[k].marker)
             .collect();
-        let boxed = lists::link_boxes(&inside, &nb, lines, &classes);
+        let mut boxed = lists::link_boxes(&inside, &nb, lines, &classes);
         let lead = match title {
             Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,
         };
+        // Pictures' captions with their credits, in the body or its lead.
+        boxed.extend(
+            lead.clone()
+                .chain(inside.iter().copied())
+                .filter(|&k| title != Some(k) && captions::is_caption(lines[nb[k]].text)),
+        );
         let keep: Vec<bool> = (0..nb.len())
             .map(|k| {
                 title == Some(k)
