@@ -68,6 +68,7 @@ use crate::normalize;
 mod captions;
 mod facts;
 mod lists;
+mod repeats;
 mod words;
 use facts::{classes_of, hashes_of};
 pub(crate) use words::function_share;
@@ -771,11 +772,16 @@ impl Extractor {
                         && !boxed.contains(&k))
             })
             .collect();
+        // A pull quote, or the page's first line with the headline kept too.
+        let kept: Vec<usize> = (0..nb.len()).filter(|&k| keep[k]).collect();
+        let repeated = repeats::repeats(&kept, &nb, lines, title);
         let mut seen = HashSet::new();
         for k in 0..nb.len() {
             fate[nb[k]] = if keep[k] {
-                // Exact repeats only: "Hour 1" and "Hour 2" differ here.
-                if seen.insert(xxhash_rust::xxh3::xxh3_64(&lines[nb[k]].key)) {
+                // Exact repeats here: "Hour 1" and "Hour 2" differ.
+                if repeated.binary_search(&k).is_err()
+                    && seen.insert(xxhash_rust::xxh3::xxh3_64(&lines[nb[k]].key))
+                {
                     None
                 } else {
                     Some(ExtractCause::Duplicate)
