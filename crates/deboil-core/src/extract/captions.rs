@@ -13,25 +13,39 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 /// A credit closing a line: "Photo: …", "Image courtesy of …", "Photo by
-/// …" after a sentence's end (up to 60 characters, no sentence end inside),
-/// or an agency or network in parentheses, alone or after a slash
-/// ("(Paul Spinelli/Associated Press)", "(@name/Twitter)").
+/// …" after a sentence's end (no sentence end inside), or an agency or
+/// network in parentheses, alone or after a slash ("(Paul
+/// Spinelli/Associated Press)", "(@name/Twitter)"). Its length is checked
+/// apart ([`CREDIT_CHARS`]): a bounded repeat of a Unicode class costs more
+/// to build than the whole search.
 fn credit() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r#"(?i)(?:[.!?]['"”’)]?\s+(?:photo|image|picture|photograph|illustration)s?(?:\s*:|\s+(?:courtesy(?:\s+of)?|by|credit)\s*:?)\s*[^\s.!?][^.!?]{0,60}\.?|\((?:[^()]*[/\s-])?(?:twitter|instagram|getty images|associated press|reuters|afp|ap|presswire|shutterstock)\))\s*$"#,
+            r#"(?i)(?:[.!?]['"”’)]?\s+(?:photo|image|picture|photograph|illustration)s?(?:\s*:|\s+(?:courtesy(?:\s+of)?|by|credit)\s*:?)\s*[^\s.!?][^.!?]*\.?|\((?:[^()]*[/\s-])?(?:twitter|instagram|getty images|associated press|reuters|afp|ap|presswire|shutterstock)\))\s*$"#,
         )
         .expect("valid regex")
     })
 }
 
+/// A credit is short: a name, an agency, with its label.
+const CREDIT_CHARS: usize = 90;
+
 /// Whether `text` is a picture's caption with its credit, or a credit alone.
 pub(super) fn is_caption(text: &str) -> bool {
-    // Every match ends in ")" or holds one of the labels: a cheap test
-    // first, since it runs on every line of the body.
+    // Every match ends in ")" or holds one of the labels within its last
+    // `CREDIT_CHARS` characters: a cheap test first, since it runs on every
+    // line of the body, and paragraphs are long.
     let t = text.trim_end();
-    (t.ends_with(')') || labels().is_match(t)) && credit().is_match(t)
+    let tail = t
+        .char_indices()
+        .rev()
+        .nth(CREDIT_CHARS)
+        .map_or(t, |(i, _)| &t[i..]);
+    (t.ends_with(')') || labels().is_match(tail))
+        && credit()
+            .find(t)
+            .is_some_and(|m| m.as_str().chars().count() <= CREDIT_CHARS)
 }
 
 /// The words of [`credit`]'s labels, ASCII case aside.

@@ -26,28 +26,41 @@ fn is_sentence(text: &str) -> bool {
     t.chars().next().is_some_and(char::is_uppercase) && t.ends_with(['.', '!', '?'])
 }
 
-/// The words of a key, lowercase letters and digits (every non-ASCII byte
-/// counts as a letter) with one space between words and one at each end,
-/// so that a containment test matches whole words only.
-fn words_of(key: &[u8], out: &mut Vec<u8>) {
+/// Hashes of the words of a key: runs of letters and digits (every
+/// non-ASCII byte counts as a letter), punctuation aside, so that "turnout."
+/// and "turnout" are one word.
+fn word_hashes(key: &[u8], out: &mut Vec<u64>) {
     out.clear();
-    out.push(b' ');
+    let mut h = 0u64;
+    let mut in_word = false;
     for &b in key {
         if b.is_ascii_alphanumeric() || b >= 0x80 {
-            out.push(b);
-        } else if out.last() != Some(&b' ') {
-            out.push(b' ');
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+            in_word = true;
+        } else if in_word {
+            out.push(h);
+            (h, in_word) = (0, false);
         }
     }
-    if out.last() != Some(&b' ') {
-        out.push(b' ');
+    if in_word {
+        out.push(h);
     }
+}
+
+/// Words a repeat's first words are looked up by.
+const LEAD: usize = 4;
+
+/// The hash of `LEAD` word hashes in a row.
+fn lead_hash(w: &[u64]) -> u64 {
+    w[..LEAD].iter().fold(0xCBF2_9CE4_8422_2325, |h, &x| {
+        (h ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
+    })
 }
 
 /// Which of the kept lines (`kept`: indices of non-blank lines, mapped by
 /// `nb` into `lines`) repeat inside another kept line: a sentence repeated
-/// in a paragraph near it, and the page's first line when the title (`title`)
-/// repeats in it. Returns indices of non-blank lines.
+/// in a paragraph near it, and the page's first line when the title
+/// (`title`) repeats in it. Returns indices of non-blank lines, sorted.
 pub(super) fn repeats(
     kept: &[usize],
     nb: &[usize],
@@ -62,36 +75,59 @@ pub(super) fn repeats(
     if long.len() < 2 {
         return Vec::new();
     }
-    let text: Vec<Vec<u8>> = long
+    let words: Vec<Vec<u64>> = long
         .iter()
         .map(|&k| {
             let mut w = Vec::new();
-            words_of(&lines[nb[k]].key, &mut w);
+            word_hashes(&lines[nb[k]].key, &mut w);
             w
         })
         .collect();
+    // Whether the words of `long[i]` stand in a row in `long[j]`'s.
+    let within = |i: usize, j: usize| {
+        let (n, h) = (&words[i], &words[j]);
+        h.len() > n.len() && h.windows(n.len()).any(|w| w == n.as_slice())
+    };
     let mut out = Vec::new();
-    for (i, &c) in long.iter().enumerate() {
-        let finder = memchr::memmem::Finder::new(&text[i]);
-        let within =
-            |j: usize| j != i && text[j].len() > text[i].len() && finder.find(&text[j]).is_some();
-        if title == Some(c) {
-            // The headline kept twice: the first line holds the site's name.
-            if long[0] == 0 && within(0) {
-                out.push(0);
-            }
-        } else if is_sentence(lines[nb[c]].text)
-            && (0..long.len()).any(|j| {
-                long[j].abs_diff(c) <= REPEAT_GAP
-                    && lines[nb[c]].words * 3 <= lines[nb[long[j]]].words * 2
-                    && within(j)
-            })
-        {
-            out.push(c);
+    // The headline kept twice: the first line holds the site's name too.
+    if let Some(t) = (1..long.len()).find(|&i| title == Some(long[i])) {
+        if long[0] == 0 && within(t, 0) {
+            out.push(0);
         }
     }
+    // Pull quotes: sentences, looked up by their first words in the
+    // paragraphs (lines half as long again) near them.
+    let mut quotes: Vec<(u64, usize)> = (0..long.len())
+        .filter(|&i| {
+            title != Some(long[i]) && words[i].len() >= LEAD && is_sentence(lines[nb[long[i]]].text)
+        })
+        .map(|i| (lead_hash(&words[i]), i))
+        .collect();
+    if quotes.is_empty() {
+        return out;
+    }
+    quotes.sort_unstable();
+    let mut found = vec![false; long.len()];
+    for j in 0..long.len() {
+        let h = &words[j];
+        for s in 0..(h.len() + 1).saturating_sub(LEAD) {
+            let key = lead_hash(&h[s..]);
+            let at = quotes.partition_point(|&(q, _)| q < key);
+            for &(_, i) in quotes[at..].iter().take_while(|&&(q, _)| q == key) {
+                let n = &words[i];
+                if !found[i]
+                    && i != j
+                    && long[i].abs_diff(long[j]) <= REPEAT_GAP
+                    && lines[nb[long[i]]].words * 3 <= lines[nb[long[j]]].words * 2
+                    && h[s..].starts_with(n)
+                {
+                    found[i] = true;
+                }
+            }
+        }
+    }
+    out.extend((0..long.len()).filter(|&i| found[i]).map(|i| long[i]));
     out.sort_unstable();
-    out.dedup();
     out
 }
 
