@@ -90,10 +90,11 @@ pub(super) fn repeats(
     };
     let mut out = Vec::new();
     // The headline kept twice: the first line holds the site's name too.
-    if let Some(t) = (1..long.len()).find(|&i| title == Some(long[i])) {
-        if long[0] == 0 && within(t, 0) {
-            out.push(0);
-        }
+    if let Some(t) = (1..long.len()).find(|&i| title == Some(long[i]))
+        && long[0] == 0
+        && within(t, 0)
+    {
+        out.push(0);
     }
     // Pull quotes: sentences, looked up by their first words in the
     // paragraphs (lines half as long again) near them.
