@@ -38,7 +38,9 @@
 //! article); before the body it is an ordinary short line. The page title
 //! (the first line, as HTML title extraction leaves it) brings back its
 //! repeat near the body. An author's bio closing the body ("Anna is a
-//! staff writer ...") is cut off.
+//! staff writer ...") is cut off, and so are a picture's caption with its
+//! credit ("... Photo: Name/Agency") and a sentence the body holds twice
+//! (a pull quote of a paragraph near it).
 //!
 //! Extraction only fires on pages that look like whole pages: at least
 //! [`ExtractOptions::min_outside_lines`] lines outside the body and, on a
