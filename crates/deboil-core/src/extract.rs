@@ -38,9 +38,7 @@
 //! article); before the body it is an ordinary short line. The page title
 //! (the first line, as HTML title extraction leaves it) brings back its
 //! repeat near the body. An author's bio closing the body ("Anna is a
-//! staff writer ...") is cut off, and so are a picture's caption with its
-//! credit ("... Photo: Name/Agency") and a sentence the body holds twice
-//! (a pull quote of a paragraph near it).
+//! staff writer ...") is cut off.
 //!
 //! Extraction only fires on pages that look like whole pages: at least
 //! [`ExtractOptions::min_outside_lines`] lines outside the body and, on a
@@ -67,10 +65,8 @@ use regex::Regex;
 
 use crate::normalize;
 
-mod captions;
 mod facts;
 mod lists;
-mod repeats;
 mod words;
 use facts::{classes_of, hashes_of};
 pub(crate) use words::function_share;
@@ -414,7 +410,6 @@ impl LineClass {
 pub fn warm_up() {
     let _ = (marker(), meta(), teaser_tail(), section_end(), bio());
     let _ = (maybe_marker(""), function_words());
-    captions::warm_up();
 }
 
 /// Where a page's body lies, in non-blank line indices.
@@ -754,17 +749,11 @@ impl Extractor {
             .clone()
             .filter(|&k| !is_template[k] && !classes[k].marker)
             .collect();
-        let mut boxed = lists::link_boxes(&inside, &nb, lines, &classes);
+        let boxed = lists::link_boxes(&inside, &nb, lines, &classes);
         let lead = match title {
             Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,
         };
-        // Pictures' captions with their credits, in the body or its lead.
-        boxed.extend(
-            lead.clone()
-                .chain(inside.iter().copied())
-                .filter(|&k| title != Some(k) && captions::is_caption(lines[nb[k]].text)),
-        );
         let keep: Vec<bool> = (0..nb.len())
             .map(|k| {
                 title == Some(k)
@@ -774,16 +763,11 @@ impl Extractor {
                         && !boxed.contains(&k))
             })
             .collect();
-        // A pull quote, or the page's first line with the headline kept too.
-        let kept: Vec<usize> = (0..nb.len()).filter(|&k| keep[k]).collect();
-        let repeated = repeats::repeats(&kept, &nb, lines, title);
         let mut seen = HashSet::new();
         for k in 0..nb.len() {
             fate[nb[k]] = if keep[k] {
-                // Exact repeats here: "Hour 1" and "Hour 2" differ.
-                if repeated.binary_search(&k).is_err()
-                    && seen.insert(xxhash_rust::xxh3::xxh3_64(&lines[nb[k]].key))
-                {
+                // Exact repeats only: "Hour 1" and "Hour 2" differ here.
+                if seen.insert(xxhash_rust::xxh3::xxh3_64(&lines[nb[k]].key)) {
                     None
                 } else {
                     Some(ExtractCause::Duplicate)
