@@ -70,6 +70,7 @@ mod lists;
 mod words;
 use facts::{classes_of, hashes_of};
 pub(crate) use words::function_share;
+use words::function_share_at_least;
 use words::{function_words, title_case};
 
 /// Knobs of body extraction.
@@ -363,12 +364,14 @@ impl LineClass {
         {
             Kind::Headline
         } else if words >= opts.min_good_words {
-            if function_share(&line.key) >= opts.min_function_share {
+            if function_share_at_least(&line.key, opts.min_function_share) {
                 Kind::Prose
             } else {
                 Kind::LongPlain
             }
-        } else if words >= NEUTRAL_WORDS && function_share(&line.key) >= opts.min_function_share {
+        } else if words >= NEUTRAL_WORDS
+            && function_share_at_least(&line.key, opts.min_function_share)
+        {
             Kind::Sentence
         } else {
             Kind::Short
@@ -695,7 +698,7 @@ impl Extractor {
             lines[nb[k]].words >= 2
                 && t.len() <= first.len()
                 && t.len() * 100 >= first.len() * pct
-                && first.windows(t.len()).any(|w| w == t)
+                && facts::holds(first, t)
         };
         // A line the site repeats can still be this page's title (a sidebar
         // of popular posts lists it on other pages), if it is most of the

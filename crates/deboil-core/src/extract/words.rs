@@ -182,35 +182,71 @@ pub(super) fn function_words() -> &'static WordTable {
 /// Share of function words among the words of a key (bytes: keys are
 /// lowercase already; punctuation around a word is trimmed, apostrophes kept).
 pub(crate) fn function_share(key: &[u8]) -> f64 {
+    let (n, f) = count_function_words(key, |_| false);
+    if n == 0 { 0.0 } else { f as f64 / n as f64 }
+}
+
+/// `function_share(key) >= min`, stopping once the function words met
+/// make up `min` of every word the key could hold (its spaces plus one):
+/// prose passes the bar halfway through its words.
+pub(crate) fn function_share_at_least(key: &[u8], min: f64) -> bool {
+    // Words are what lies between spaces, less those trimmed to nothing:
+    // never more than this. f / most <= f / words, and rounding keeps the
+    // order, so a share of `most` that reaches `min` is a share that does.
+    let most = (spaces(key) + 1) as f64;
+    let (n, f) = count_function_words(key, |f| f as f64 / most >= min);
+    // Stopped early, n words so far are at most `most`: the share is there.
+    (if n == 0 { 0.0 } else { f as f64 / n as f64 }) >= min
+}
+
+/// Spaces in `key`, eight bytes at a time ([`count_function_words`]'s test).
+fn spaces(key: &[u8]) -> usize {
+    let mut chunks = key.chunks_exact(8);
+    let mut n = 0;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("8 bytes")) ^ (LO * 0x20);
+        n += (!(((x & !HI).wrapping_add(!HI) | x) & HI) & HI).count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == b' ').count()
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The words of `key` and the function words among them, until `enough`
+/// says yes to the count of function words so far (then the counts so far).
+#[inline(always)]
+fn count_function_words(key: &[u8], mut enough: impl FnMut(usize) -> bool) -> (usize, usize) {
     let set = function_words();
     let (mut n, mut f) = (0usize, 0usize);
-    let mut word = |s: usize, e: usize| {
+    let mut word = |s: usize, e: usize| -> bool {
         // Trimmed at both ends; nearly every word needs no trimming.
         let (mut s, mut e) = (s, e);
         while s < e && !INNER[key[s] as usize] {
             s += 1;
         }
         if s == e {
-            return;
+            return false;
         }
         while !INNER[key[e - 1] as usize] {
             e -= 1;
         }
         n += 1;
-        if e - s <= WORD_MAX {
-            f += usize::from(set.holds(WordTable::pack_at(key, s, e)));
+        e - s <= WORD_MAX && set.holds(WordTable::pack_at(key, s, e)) && {
+            f += 1;
+            enough(f)
         }
     };
     // Spaces found eight bytes at a time (the same exact test as keys use).
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     let (mut start, mut i) = (0, 0);
     while i + 8 <= key.len() {
         let x = u64::from_le_bytes(key[i..i + 8].try_into().expect("8 bytes")) ^ (LO * 0x20);
         let mut space = !(((x & !HI).wrapping_add(!HI) | x) & HI) & HI;
         while space != 0 {
             let at = i + (space.trailing_zeros() / 8) as usize;
-            word(start, at);
+            if word(start, at) {
+                return (n, f);
+            }
             start = at + 1;
             space &= space - 1;
         }
@@ -218,10 +254,12 @@ pub(crate) fn function_share(key: &[u8]) -> f64 {
     }
     for (at, &b) in key.iter().enumerate().skip(i) {
         if b == b' ' {
-            word(start, at);
+            if word(start, at) {
+                return (n, f);
+            }
             start = at + 1;
         }
     }
     word(start, key.len());
-    if n == 0 { 0.0 } else { f as f64 / n as f64 }
+    (n, f)
 }
