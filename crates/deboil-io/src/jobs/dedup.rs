@@ -37,7 +37,9 @@ use crate::pipeline::{ReadOptions, par_batches_then};
 use crate::progress;
 use crate::read::{Input, RawRecord};
 use crate::report::{Collector, DocFacts};
-use spool::{Spool, SpoolPart, mark, write_cluster, write_framed};
+use spool::{
+    InInput, Left, Pieces, Spool, SpoolPart, mark, pieces_of, write_cluster, write_framed,
+};
 
 /// A change made to each text before it is deduplicated (and written):
 /// `run` cleans.
@@ -150,7 +152,11 @@ pub struct DedupOutputs<'a> {
 /// One record as the workers leave it.
 enum SignedRecord {
     Done {
+        /// Empty when it is its record as read, left in the input.
         line: Vec<u8>,
+        /// Where the line lies in its input and the pieces of the record it
+        /// is made of, if left there.
+        in_input: Option<(InInput, Pieces)>,
         /// Where `line` went in the spool (offset, length).
         span: (u64, u64),
         id: String,
@@ -184,8 +190,15 @@ enum Signing {
 
 impl DedupJob<'_> {
     /// `facts`: the report's facts, with line hashes when `Some(true)`.
-    /// `finals`: the sites whose template is final.
-    fn process(&self, rec: &RawRecord, facts: Option<bool>, finals: &Finals) -> SignedRecord {
+    /// `finals`: the sites whose template is final. `reread`: by input,
+    /// whether a line that is its record as read can be left in it.
+    fn process(
+        &self,
+        rec: &RawRecord,
+        facts: Option<bool>,
+        finals: &Finals,
+        reread: &[bool],
+    ) -> SignedRecord {
         let doc = match Document::parse(rec, &self.read.names) {
             Ok(d) => d,
             Err(b) => return SignedRecord::Bad(b),
@@ -227,6 +240,22 @@ impl DedupJob<'_> {
         };
         let mut line = Vec::with_capacity(text.len() + 64);
         doc.write_jsonl(&text, &mut line);
+        // Most records are written as read, but for blanks between JSON
+        // tokens: those are read again in pass two rather than spooled.
+        let mut in_input = None;
+        if let (true, Ok(len)) = (reread[rec.input.index], u32::try_from(rec.bytes.len())) {
+            let written = &line[..line.len() - 1];
+            if let Some(pieces) = pieces_of(&rec.bytes, written) {
+                let at = InInput {
+                    input: rec.input.index as u32,
+                    offset: rec.offset,
+                    len,
+                    pieces_end: 0,
+                };
+                in_input = Some((at, pieces));
+                line = Vec::new();
+            }
+        }
         let newest = match &self.opts.keep {
             Keep::Newest(f) => doc.field_text(f),
             _ => None,
@@ -240,6 +269,7 @@ impl DedupJob<'_> {
             id: doc.id.to_string(),
             newest,
             line,
+            in_input,
             span: (0, 0),
             sign,
             bytes_in: doc.text.len(),
@@ -318,7 +348,13 @@ impl DedupJob<'_> {
         // The sites whose template is final, for the workers to sign their
         // later documents at once.
         let finals: Finals = RwLock::new(HashMap::new());
-        let work = |r: &RawRecord| self.process(r, want_facts, &finals);
+        // Exact verification reads texts back by their place in the spool.
+        let reread = if exact_verify {
+            vec![false; inputs.len()]
+        } else {
+            spool.leave_in_inputs(&inputs)
+        };
+        let work = |r: &RawRecord| self.process(r, want_facts, &finals, &reread);
         // Output lines go to the spool on the worker side, in order, a part
         // a batch, so that pass two can read parts in parallel.
         let mut next_doc = prior;
@@ -332,11 +368,30 @@ impl DedupJob<'_> {
             let mut bytes = Vec::with_capacity(size.sum());
             // Only documents waiting for their template have keys here.
             let (mut keys, mut keyed) = (Vec::new(), 0);
+            let mut left = Left::default();
             for r in records {
                 if let SignedRecord::Done {
-                    line, span, sign, ..
+                    line,
+                    in_input,
+                    span,
+                    sign,
+                    ..
                 } = r
                 {
+                    // `left.docs` stays empty while no line is left.
+                    if in_input.is_some() && left.docs.len() < next_doc - first + 1 {
+                        left.docs.resize(next_doc - first, None);
+                    }
+                    if left.docs.len() == next_doc - first {
+                        let at = in_input.map(|(at, pieces)| {
+                            left.pieces.extend_from_slice(pieces.as_slice());
+                            InInput {
+                                pieces_end: left.pieces.len() as u32,
+                                ..at
+                            }
+                        });
+                        left.docs.push(at);
+                    }
                     *span = (offset + bytes.len() as u64, line.len() as u64);
                     bytes.extend_from_slice(line);
                     *line = Vec::new();
@@ -355,9 +410,9 @@ impl DedupJob<'_> {
             let other = state.load(Ordering::Relaxed);
             if keyed > 0 {
                 let k = key_spool.as_mut().expect("counting");
-                k.push(first, keyed, keys, other)?;
+                k.push(first, keyed, keys, Left::default(), other)?;
             }
-            spool.push(first, next_doc - first, bytes, other)
+            spool.push(first, next_doc - first, bytes, left, other)
         };
         par_batches_then(
             inputs,
@@ -372,6 +427,7 @@ impl DedupJob<'_> {
                         SignedRecord::Bad(b) => side.bad_record(rec, b, &mut read)?,
                         SignedRecord::Done {
                             line: _,
+                            in_input: _,
                             span,
                             id,
                             newest,
@@ -499,9 +555,11 @@ impl DedupJob<'_> {
         // batches at a time, and written in order. Each slot's buffers are
         // reused (fresh multi-megabyte buffers cost a page fault per page).
         let mode = outputs.mode;
-        let pass_two = |part: &SpoolPart, (lines, out): &mut (Vec<u8>, Vec<u8>)| -> Result<()> {
+        let pass_two = |part: &SpoolPart,
+                        (lines, from_input, out): &mut (Vec<u8>, Vec<u8>, Vec<u8>)|
+         -> Result<()> {
             out.clear();
-            spool.each_line(part, lines, |i, line| {
+            spool.each_line(part, lines, from_input, |i, line| {
                 match mode {
                     OutputMode::Drop if found.is_kept(i) => out.extend_from_slice(line),
                     OutputMode::Drop => {}
@@ -511,11 +569,12 @@ impl DedupJob<'_> {
                 Ok(())
             })
         };
-        let mut slots = vec![(Vec::new(), Vec::new()); 2 * pool.current_num_threads()];
+        let mut slots = vec![(Vec::new(), Vec::new(), Vec::new()); 2 * pool.current_num_threads()];
         progress::begin("writing", Some(spooled));
         let to_write = if mode == OutputMode::Discard {
             &[][..]
         } else {
+            spool.check_inputs()?;
             spool.parts()
         };
         for chunk in to_write.chunks(slots.len()) {
@@ -526,12 +585,14 @@ impl DedupJob<'_> {
                     .map(|(part, slot)| pass_two(part, slot))
                     .collect::<Result<()>>()
             })?;
-            for ((_, out), part) in slots.iter().zip(chunk) {
+            for ((_, _, out), part) in slots.iter().zip(chunk) {
                 outputs.out.write_all(out).map_err(Error::Output)?;
                 progress::add_bytes(part.bytes);
             }
         }
         outputs.out.flush().map_err(Error::Output)?;
+        // A change while pass two read lines from the inputs.
+        spool.check_inputs()?;
         if let Some(w) = outputs.clusters.as_mut() {
             for c in &found.clusters {
                 write_cluster(w, c, &found).map_err(Error::Output)?;

@@ -2,6 +2,10 @@
 //! and read back (in parts, in parallel) to sign, verify and write. Parts
 //! are held in memory while they fit a budget (with the rest of the run's
 //! state); past it they go to a temp file, so memory stays bounded.
+//!
+//! A line that is its input's record as it stands (most of `dedup`'s) is
+//! not spooled when the input is a plain regular file: it is read again
+//! from the input, which must not change meanwhile (checked).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -11,6 +15,7 @@ use deboil_core::dedup::{Cluster, Deduplication};
 
 use crate::doc::{FieldNames, text_in_line};
 use crate::error::{Error, Result};
+use crate::read::Input;
 
 /// Where a part's bytes lie.
 enum At {
@@ -28,6 +33,183 @@ pub(super) struct SpoolPart {
     pub offset: u64,
     pub bytes: u64,
     at: At,
+    /// The part's lines left in the inputs.
+    left: Left,
+}
+
+/// Lines of a part left in the inputs.
+#[derive(Debug, Default)]
+pub(super) struct Left {
+    /// Empty, or for each document of the part, where its line lies in its
+    /// input when it is not among the part's bytes.
+    pub docs: Vec<Option<InInput>>,
+    /// The pieces of those records that their lines are made of, in order.
+    pub pieces: Vec<(u32, u32)>,
+}
+
+/// A document's line left in its input: its record's bytes with the blanks
+/// between JSON tokens left out ([`pieces_of`]), and a `\n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct InInput {
+    /// The input's index in the run.
+    pub input: u32,
+    /// Where the record's bytes start, and how many there are.
+    pub offset: u64,
+    pub len: u32,
+    /// Its pieces end at this index of [`Left::pieces`].
+    pub pieces_end: u32,
+}
+
+/// The most pieces a line left in its input may have (a line of more is
+/// spooled).
+pub(super) const MAX_PIECES: usize = 12;
+
+/// Pieces of a record (offset in it, length).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Pieces {
+    pub n: u8,
+    pub at: [(u32, u32); MAX_PIECES],
+}
+
+impl Pieces {
+    pub fn as_slice(&self) -> &[(u32, u32)] {
+        &self.at[..self.n as usize]
+    }
+}
+
+/// The pieces of `record` that make `line` (without its `\n`) when only
+/// blanks are left out (JSON written as read but for the space between
+/// tokens); `None` when it is not so made, or of too many pieces.
+pub(super) fn pieces_of(record: &[u8], line: &[u8]) -> Option<Pieces> {
+    let (mut i, mut j) = (0, 0);
+    let mut pieces = Pieces::default();
+    let mut start = 0;
+    loop {
+        let same = common_prefix(&record[i..], &line[j..]);
+        i += same;
+        j += same;
+        if j == line.len() || !matches!(record.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            break;
+        }
+        if i > start {
+            *pieces.at.get_mut(pieces.n as usize)? = (start as u32, (i - start) as u32);
+            pieces.n += 1;
+        }
+        while matches!(record.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            i += 1;
+        }
+        start = i;
+    }
+    if j < line.len() {
+        return None;
+    }
+    if i > start {
+        *pieces.at.get_mut(pieces.n as usize)? = (start as u32, (i - start) as u32);
+        pieces.n += 1;
+    }
+    Some(pieces)
+}
+
+/// How many bytes `a` and `b` start with in common.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    // The rest is often equal to the end (the text, after the last blank):
+    // one `memcmp`, which also stops early at a difference.
+    if a[..n] == b[..n] {
+        return n;
+    }
+    let word = |s: &[u8], k: usize| u64::from_le_bytes(s[k..k + 8].try_into().expect("8 bytes"));
+    let mut k = 0;
+    // Short steps first: blanks lie a few bytes apart; then long stretches.
+    for long in [false, true] {
+        while long && k + 256 <= n && a[k..k + 256] == b[k..k + 256] {
+            k += 256;
+        }
+        while k + 8 <= n && (long || k < 64) {
+            let (x, y) = (word(a, k), word(b, k));
+            if x != y {
+                return k + ((x ^ y).trailing_zeros() / 8) as usize;
+            }
+            k += 8;
+        }
+    }
+    // A difference is known to lie before `n`.
+    while a[k] == b[k] {
+        k += 1;
+    }
+    k
+}
+
+/// An input that lines are read back from: open from before the first read
+/// (a file renamed over it later is not read), and what its metadata said
+/// then, to notice a change.
+struct Source {
+    name: String,
+    file: File,
+    stamp: Stamp,
+}
+
+/// What says a file has not changed: its length, change times and inode.
+#[derive(Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    changed: (i64, i64),
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(file: &File) -> std::io::Result<Stamp> {
+        let m = file.metadata()?;
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            ((m.ctime(), m.ctime_nsec()), m.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = ((0, 0), 0);
+        Ok(Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+            changed,
+            inode,
+        })
+    }
+}
+
+impl Source {
+    /// `input` opened to be read again, when it is a regular file whose
+    /// bytes are its records' (not compressed, not stdin).
+    fn open(input: &Input) -> Option<Source> {
+        let path = input.path.as_deref().filter(|_| !input.is_stdin())?;
+        let file = File::open(path).ok()?;
+        let stamp = Stamp::of(&file).ok()?;
+        if !file.metadata().ok()?.is_file() {
+            return None;
+        }
+        let mut head = [0u8; 4];
+        let n = head.len().min(stamp.len as usize);
+        read_at(&file, &mut head[..n], 0).ok()?;
+        // Compressed inputs are read through a decoder: offsets are not the file's.
+        if head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            return None;
+        }
+        Some(Source {
+            name: input.name.clone(),
+            file,
+            stamp,
+        })
+    }
+
+    fn changed(&self) -> Error {
+        Error::io(
+            &self.name,
+            std::io::Error::other(
+                "the input changed while it was being deduplicated (its kept lines are read \
+                 from it again); run again on a copy that does not change",
+            ),
+        )
+    }
 }
 
 /// Parts written once, in order, and read back in any order by any thread.
@@ -42,6 +224,8 @@ pub(super) struct Spool {
     /// The first part that may still be in memory (spilling goes oldest
     /// first).
     unspilled: usize,
+    /// By input index: the inputs lines may be left in.
+    sources: Vec<Option<Source>>,
 }
 
 impl Spool {
@@ -55,7 +239,26 @@ impl Spool {
             held: 0,
             budget,
             unspilled: 0,
+            sources: Vec::new(),
         }
+    }
+
+    /// Lets lines be left in those of `inputs` that can be read again
+    /// (plain regular files); returns which, by input index.
+    pub fn leave_in_inputs(&mut self, inputs: &[Input]) -> Vec<bool> {
+        self.sources = inputs.iter().map(Source::open).collect();
+        self.sources.iter().map(Option::is_some).collect()
+    }
+
+    /// Fails if an input that lines were left in has changed since it was
+    /// opened: called before those lines are read and once they all are.
+    pub fn check_inputs(&self) -> Result<()> {
+        for s in self.sources.iter().flatten() {
+            if Stamp::of(&s.file).map_err(|e| Error::io(&s.name, e))? != s.stamp {
+                return Err(s.changed());
+            }
+        }
+        Ok(())
     }
 
     /// The parts, in the order written.
@@ -70,8 +273,17 @@ impl Spool {
 
     /// Adds a part of `docs` documents from `first` on; `other` is the
     /// memory the run holds besides the spool now: held parts spill, oldest
-    /// first, to make room for it.
-    pub fn push(&mut self, first: usize, docs: usize, bytes: Vec<u8>, other: u64) -> Result<()> {
+    /// first, to make room for it. `left`: the lines left in the inputs
+    /// (then not among `bytes`).
+    pub fn push(
+        &mut self,
+        first: usize,
+        docs: usize,
+        bytes: Vec<u8>,
+        left: Left,
+        other: u64,
+    ) -> Result<()> {
+        debug_assert!(left.docs.is_empty() || left.docs.len() == docs);
         let (offset, len) = (self.len(), bytes.len() as u64);
         let at = if self.held + len + other <= self.budget {
             self.held += len;
@@ -85,6 +297,7 @@ impl Spool {
             offset,
             bytes: len,
             at,
+            left,
         });
         while self.held > 0 && self.held + other > self.budget {
             self.spill_oldest()?;
@@ -136,19 +349,71 @@ impl Spool {
     }
 
     /// Calls `f` with each document's index and line (its `\n` included)
-    /// of `part` (read into `buf` if it is not in memory).
+    /// of `part` (read into `buf` if it is not in memory; lines left in
+    /// the inputs are read into `from_input`).
     pub fn each_line(
         &self,
         part: &SpoolPart,
         buf: &mut Vec<u8>,
+        from_input: &mut Vec<u8>,
         mut f: impl FnMut(usize, &[u8]) -> Result<()>,
     ) -> Result<()> {
         let mut rest = self.bytes_of(part, buf)?;
-        for i in part.first..part.first + part.docs {
-            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
-            let (line, tail) = rest.split_at(end);
-            rest = tail;
-            f(i, line)?;
+        let left = &part.left;
+        if left.docs.is_empty() {
+            for i in part.first..part.first + part.docs {
+                f(i, next_spooled(&mut rest))?;
+            }
+            return Ok(());
+        }
+        let (mut i, mut line, mut first_piece) = (0, Vec::new(), 0);
+        while i < part.docs {
+            let Some(a) = left.docs[i] else {
+                f(part.first + i, next_spooled(&mut rest))?;
+                i += 1;
+                continue;
+            };
+            // A run of lines left in one input: read with one call.
+            let mut j = i + 1;
+            while let Some(Some(b)) = left.docs.get(j) {
+                if b.input != a.input {
+                    break;
+                }
+                j += 1;
+            }
+            let last = left.docs[j - 1].expect("in the run");
+            let source = self.sources[a.input as usize]
+                .as_ref()
+                .expect("lines left in a source");
+            let last_end = last.offset + u64::from(last.len);
+            // The byte after the last record too, to check it ends there.
+            let end = (last_end + 1).min(source.stamp.len);
+            if end < last_end {
+                return Err(source.changed());
+            }
+            from_input.resize((end - a.offset) as usize, 0);
+            read_at(&source.file, from_input, a.offset).map_err(|e| Error::io(&source.name, e))?;
+            for k in i..j {
+                let at = left.docs[k].expect("in the run");
+                let from = (at.offset - a.offset) as usize;
+                let to = from + at.len as usize;
+                // A record starts after a line break (or first in its run)
+                // and ends at one or at the end of its input: anything else
+                // means the input changed.
+                let ends = matches!(from_input.get(to), Some(b'\n' | b'\r') | None);
+                if !ends || (from > 0 && from_input[from - 1] != b'\n') {
+                    return Err(source.changed());
+                }
+                let record = &from_input[from..to];
+                line.clear();
+                for &(p, n) in &left.pieces[first_piece..at.pieces_end as usize] {
+                    line.extend_from_slice(&record[p as usize..][..n as usize]);
+                }
+                first_piece = at.pieces_end as usize;
+                line.push(b'\n');
+                f(part.first + k, &line)?;
+            }
+            i = j;
         }
         Ok(())
     }
@@ -192,7 +457,7 @@ impl Spool {
                 i += 1;
             }
             let want = &docs[from..i];
-            self.each_line(part, &mut buf, |d, line| {
+            self.each_line(part, &mut buf, &mut Vec::new(), |d, line| {
                 if want.binary_search(&d).is_ok() {
                     out.insert(d, text_of_line(line, names)?);
                 }
@@ -219,6 +484,14 @@ impl Spool {
         }
         text_of_line(&line, names)
     }
+}
+
+/// The next line of `rest` (its `\n` included), taken off it.
+fn next_spooled<'a>(rest: &mut &'a [u8]) -> &'a [u8] {
+    let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
+    let (line, tail) = rest.split_at(end);
+    *rest = tail;
+    line
 }
 
 fn text_of_line(line: &[u8], names: &FieldNames) -> Result<String> {
@@ -318,7 +591,7 @@ mod tests {
         let mut out = Vec::new();
         for part in spool.parts() {
             spool
-                .each_line(part, &mut Vec::new(), |i, l| {
+                .each_line(part, &mut Vec::new(), &mut Vec::new(), |i, l| {
                     out.push((i, String::from_utf8(l.to_vec()).unwrap()));
                     Ok(())
                 })
@@ -338,12 +611,12 @@ mod tests {
             |n: usize| -> Vec<u8> { format!("{{\"text\":\"{n}{}\"}}\n", "x".repeat(40)).into() };
         // Each part is 53 bytes; 150 bytes hold two beside 20 bytes of state.
         let mut spool = Spool::new(150);
-        spool.push(0, 1, part(0), 20).unwrap();
-        spool.push(1, 1, part(1), 20).unwrap();
-        spool.push(2, 1, part(2), 20).unwrap();
+        spool.push(0, 1, part(0), Left::default(), 20).unwrap();
+        spool.push(1, 1, part(1), Left::default(), 20).unwrap();
+        spool.push(2, 1, part(2), Left::default(), 20).unwrap();
         assert_eq!(in_memory(&spool), [true, true, false]);
         // The state grows: the oldest held part makes room.
-        spool.push(3, 1, part(3), 60).unwrap();
+        spool.push(3, 1, part(3), Left::default(), 60).unwrap();
         assert_eq!(in_memory(&spool), [false, true, false, false]);
         let names = FieldNames::default();
         for (i, (d, line)) in lines(&spool).into_iter().enumerate() {
@@ -358,7 +631,7 @@ mod tests {
         // A budget of 0: everything in the file, read back the same.
         let mut file = Spool::new(0);
         for i in 0..4 {
-            file.push(i, 1, part(i), 0).unwrap();
+            file.push(i, 1, part(i), Left::default(), 0).unwrap();
         }
         assert_eq!(in_memory(&file), [false; 4]);
         assert_eq!(lines(&file), lines(&spool));
@@ -371,7 +644,7 @@ mod tests {
             let mut bytes = Vec::new();
             write_framed(&mut bytes, 7, b"key", b"12345678").unwrap();
             write_framed(&mut bytes, 9, b"", b"").unwrap();
-            spool.push(7, 2, bytes, 0).unwrap();
+            spool.push(7, 2, bytes, Left::default(), 0).unwrap();
             let mut got = Vec::new();
             let part = &spool.parts()[0];
             (spool.each_framed(part, &mut Vec::new(), |d, a, b| {
@@ -385,5 +658,151 @@ mod tests {
             ];
             assert_eq!(got, want, "budget {budget}");
         }
+    }
+
+    #[test]
+    fn pieces_leave_out_only_blanks_between_tokens() {
+        let rec = br#"  {"id": "a",	"text": "x  y"}  "#;
+        let line = br#"{"id":"a","text":"x  y"}"#;
+        let p = pieces_of(rec, line).unwrap();
+        let joined: Vec<u8> = (p.as_slice().iter())
+            .flat_map(|&(at, n)| rec[at as usize..][..n as usize].to_vec())
+            .collect();
+        assert_eq!(joined, line);
+        assert_eq!(p.n, 4);
+        // Written as read: one piece.
+        assert_eq!(pieces_of(line, line).unwrap().as_slice(), [(0, 24)]);
+        // A byte the record lacks (a key escaped anew), or a line longer.
+        assert_eq!(pieces_of(br#"{"a":1}"#, br#"{"\u0061":1}"#), None);
+        assert_eq!(pieces_of(br#"{"a":1}"#, br#"{"a":1}x"#), None);
+        // Too many pieces: spooled instead.
+        let many: String = (0..20)
+            .map(|i| format!("\"k{i}\": {i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let compact: String = (0..20)
+            .map(|i| format!("\"k{i}\":{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        assert_eq!(pieces_of(many.as_bytes(), compact.as_bytes()), None);
+        // Long equal stretches and a difference past them.
+        let long = "z".repeat(1000);
+        let (a, b) = (format!("{long} {long}"), format!("{long}{long}"));
+        assert_eq!(
+            pieces_of(a.as_bytes(), b.as_bytes()).unwrap().as_slice(),
+            [(0, 1000), (1001, 1000)]
+        );
+    }
+
+    #[test]
+    fn common_prefix_finds_the_first_difference_at_any_place() {
+        let a: Vec<u8> = (0..1500u32).map(|i| (i * 7 % 251) as u8).collect();
+        for len in [0usize, 1, 7, 8, 9, 63, 64, 65, 300, 1500] {
+            for at in (0..len).step_by(13).chain([len.saturating_sub(1)]) {
+                let mut b = a[..len].to_vec();
+                if at < len {
+                    b[at] ^= 1;
+                }
+                let want = if at < len { at } else { len };
+                assert_eq!(common_prefix(&a, &b), want, "len {len} at {at}");
+                assert_eq!(common_prefix(&b, &a), want, "len {len} at {at}");
+            }
+            assert_eq!(common_prefix(&a[..len], &a), len);
+        }
+    }
+
+    /// A spool whose lines are all left in `file`'s records (one a line).
+    fn left_in(
+        path: &std::path::Path,
+        text: &str,
+        line_of: impl Fn(&str) -> String,
+    ) -> (Spool, Vec<String>) {
+        let input = Input {
+            path: Some(path.to_path_buf()),
+            relative: path.into(),
+            name: path.display().to_string(),
+        };
+        let mut spool = Spool::new(1 << 20);
+        assert_eq!(spool.leave_in_inputs(&[input]), [true]);
+        let (mut left, mut offset, mut want) = (Left::default(), 0, Vec::new());
+        for rec in text.split_inclusive('\n') {
+            let record = rec.trim_end_matches('\n');
+            let line = line_of(record);
+            let pieces = pieces_of(record.as_bytes(), line.as_bytes()).unwrap();
+            left.pieces.extend_from_slice(pieces.as_slice());
+            left.docs.push(Some(InInput {
+                input: 0,
+                offset,
+                len: record.len() as u32,
+                pieces_end: left.pieces.len() as u32,
+            }));
+            offset += rec.len() as u64;
+            want.push(line + "\n");
+        }
+        let docs = left.docs.len();
+        spool.push(0, docs, Vec::new(), left, 0).unwrap();
+        (spool, want)
+    }
+
+    fn read_back(spool: &Spool) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for part in spool.parts() {
+            spool.each_line(part, &mut Vec::new(), &mut Vec::new(), |_, l| {
+                out.push(String::from_utf8(l.to_vec()).unwrap());
+                Ok(())
+            })?;
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn lines_left_in_the_input_read_back_as_spooled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        // Spaced and compact records, a CRLF line, no newline at the end.
+        let text = "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\":\"b\"}\r\n{\"id\": \"c\"}";
+        std::fs::write(&path, text).unwrap();
+        let compact = |r: &str| {
+            r.trim_end_matches('\r')
+                .replace(": ", ":")
+                .replace(", ", ",")
+        };
+        let (spool, want) = left_in(&path, text, compact);
+        assert_eq!(want[1], "{\"id\":\"b\"}\n");
+        spool.check_inputs().unwrap();
+        assert_eq!(read_back(&spool).unwrap(), want);
+        // The same lines spooled read back the same.
+        let mut spooled = Spool::new(0);
+        spooled
+            .push(0, 3, want.concat().into_bytes(), Left::default(), 0)
+            .unwrap();
+        assert_eq!(read_back(&spooled).unwrap(), want);
+    }
+
+    #[test]
+    fn a_changed_input_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        let text = "{\"id\": \"a\"}\n{\"id\": \"b\"}\n";
+        std::fs::write(&path, text).unwrap();
+        let compact = |r: &str| r.replace(": ", ":");
+        let (spool, _) = left_in(&path, text, compact);
+        // Appended to: its length says so.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"{\"id\": \"c\"}\n").unwrap();
+        drop(f);
+        let e = spool.check_inputs().unwrap_err().to_string();
+        assert!(e.contains("changed while it was being deduplicated"), "{e}");
+        // Rewritten in place, same length, lines moved: the line breaks say so
+        // even when the metadata would not.
+        std::fs::write(&path, text).unwrap();
+        let (spool, _) = left_in(&path, text, compact);
+        let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        std::os::unix::fs::FileExt::write_all_at(&f, b"{\"id\":  \"a\"}\n", 0).unwrap();
+        let e = read_back(&spool).unwrap_err().to_string();
+        assert!(e.contains("changed while it was being deduplicated"), "{e}");
     }
 }
