@@ -150,6 +150,9 @@ pub struct DedupOutputs<'a> {
 }
 
 /// One record as the workers leave it.
+// Nearly every record is `Done`: boxing its pieces would cost an
+// allocation a record and save no memory.
+#[allow(clippy::large_enum_variant)]
 enum SignedRecord {
     Done {
         /// Empty when it is its record as read, left in the input.
@@ -215,6 +218,25 @@ impl DedupJob<'_> {
                 removed_bytes: 0,
             },
         };
+        let mut line = Vec::with_capacity(text.len() + 64);
+        doc.write_jsonl(&text, &mut line);
+        // Most records are written as read, but for blanks between JSON
+        // tokens: those are read again in pass two rather than spooled.
+        // Written and compared before signing, while the record is in cache.
+        let mut in_input = None;
+        if let (true, Ok(len)) = (reread[rec.input.index], u32::try_from(rec.bytes.len())) {
+            let written = &line[..line.len() - 1];
+            if let Some(pieces) = pieces_of(&rec.bytes, written) {
+                let at = InInput {
+                    input: rec.input.index as u32,
+                    offset: rec.offset,
+                    len,
+                    pieces_end: 0,
+                };
+                in_input = Some((at, pieces));
+                line = Vec::new();
+            }
+        }
         let sign = match self.template {
             None => Signing::Now(self.opts.sign(&text)),
             Some(_) => {
@@ -238,24 +260,6 @@ impl DedupJob<'_> {
                 }
             }
         };
-        let mut line = Vec::with_capacity(text.len() + 64);
-        doc.write_jsonl(&text, &mut line);
-        // Most records are written as read, but for blanks between JSON
-        // tokens: those are read again in pass two rather than spooled.
-        let mut in_input = None;
-        if let (true, Ok(len)) = (reread[rec.input.index], u32::try_from(rec.bytes.len())) {
-            let written = &line[..line.len() - 1];
-            if let Some(pieces) = pieces_of(&rec.bytes, written) {
-                let at = InInput {
-                    input: rec.input.index as u32,
-                    offset: rec.offset,
-                    len,
-                    pieces_end: 0,
-                };
-                in_input = Some((at, pieces));
-                line = Vec::new();
-            }
-        }
         let newest = match &self.opts.keep {
             Keep::Newest(f) => doc.field_text(f),
             _ => None,
