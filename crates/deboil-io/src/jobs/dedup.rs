@@ -37,9 +37,7 @@ use crate::pipeline::{ReadOptions, par_batches_then};
 use crate::progress;
 use crate::read::{Input, RawRecord};
 use crate::report::{Collector, DocFacts};
-use spool::{
-    InInput, Left, Pieces, Spool, SpoolPart, mark, pieces_of, write_cluster, write_framed,
-};
+use spool::{InInput, Refs, Spool, SpoolPart, mark, pieces_of, write_cluster, write_framed};
 
 /// A change made to each text before it is deduplicated (and written):
 /// `run` cleans.
@@ -150,16 +148,14 @@ pub struct DedupOutputs<'a> {
 }
 
 /// One record as the workers leave it.
-// Nearly every record is `Done`: boxing its pieces would cost an
-// allocation a record and save no memory.
-#[allow(clippy::large_enum_variant)]
 enum SignedRecord {
     Done {
-        /// Empty when it is its record as read, left in the input.
+        /// The output line; or, when it is its record as read (but for
+        /// blanks) left in the input, where the record lies and the pieces
+        /// the line is made of ([`InInput::write_with`]).
         line: Vec<u8>,
-        /// Where the line lies in its input and the pieces of the record it
-        /// is made of, if left there.
-        in_input: Option<(InInput, Pieces)>,
+        /// Whether the line is left in the input.
+        left: bool,
         /// Where `line` went in the spool (offset, length).
         span: (u64, u64),
         id: String,
@@ -223,18 +219,18 @@ impl DedupJob<'_> {
         // Most records are written as read, but for blanks between JSON
         // tokens: those are read again in pass two rather than spooled.
         // Written and compared before signing, while the record is in cache.
-        let mut in_input = None;
+        let mut left = false;
         if let (true, Ok(len)) = (reread[rec.input.index], u32::try_from(rec.bytes.len())) {
             let written = &line[..line.len() - 1];
             if let Some(pieces) = pieces_of(&rec.bytes, written) {
                 let at = InInput {
                     input: rec.input.index as u32,
-                    offset: rec.offset,
                     len,
-                    pieces_end: 0,
+                    offset: rec.offset,
                 };
-                in_input = Some((at, pieces));
-                line = Vec::new();
+                line.clear();
+                at.write_with(&pieces, &mut line);
+                left = true;
             }
         }
         let sign = match self.template {
@@ -273,7 +269,7 @@ impl DedupJob<'_> {
             id: doc.id.to_string(),
             newest,
             line,
-            in_input,
+            left,
             span: (0, 0),
             sign,
             bytes_in: doc.text.len(),
@@ -365,39 +361,33 @@ impl DedupJob<'_> {
         let spool_lines = |records: &mut [SignedRecord]| {
             let first = next_doc;
             let offset = spool.len();
+            // At most: a spooled line and its tag; a left line's reference
+            // (tag, input, offset and length: at most 21 bytes, then its
+            // pieces) in place of the worker's 16 bytes and pieces.
             let size = records.iter().map(|r| match r {
-                SignedRecord::Done { line, .. } => line.len(),
+                SignedRecord::Done { line, .. } => line.len() + 6,
                 SignedRecord::Bad(_) => 0,
             });
             let mut bytes = Vec::with_capacity(size.sum());
             // Only documents waiting for their template have keys here.
             let (mut keys, mut keyed) = (Vec::new(), 0);
-            let mut left = Left::default();
+            let mut refs = Refs::default();
             for r in records {
                 if let SignedRecord::Done {
                     line,
-                    in_input,
+                    left,
                     span,
                     sign,
                     ..
                 } = r
                 {
-                    // `left.docs` stays empty while no line is left.
-                    if in_input.is_some() && left.docs.len() < next_doc - first + 1 {
-                        left.docs.resize(next_doc - first, None);
+                    if *left {
+                        refs.left(line);
+                    } else {
+                        refs.spooled();
+                        *span = (offset + bytes.len() as u64, line.len() as u64);
+                        bytes.extend_from_slice(line);
                     }
-                    if left.docs.len() == next_doc - first {
-                        let at = in_input.map(|(at, pieces)| {
-                            left.pieces.extend_from_slice(pieces.as_slice());
-                            InInput {
-                                pieces_end: left.pieces.len() as u32,
-                                ..at
-                            }
-                        });
-                        left.docs.push(at);
-                    }
-                    *span = (offset + bytes.len() as u64, line.len() as u64);
-                    bytes.extend_from_slice(line);
                     *line = Vec::new();
                     if let (Signing::Later { lines, .. }, true) = (sign, counting) {
                         let hashes: Vec<u8> =
@@ -414,9 +404,10 @@ impl DedupJob<'_> {
             let other = state.load(Ordering::Relaxed);
             if keyed > 0 {
                 let k = key_spool.as_mut().expect("counting");
-                k.push(first, keyed, keys, Left::default(), other)?;
+                k.push(first, keyed, keys, 0, other)?;
             }
-            spool.push(first, next_doc - first, bytes, left, other)
+            let refs = refs.append_to(&mut bytes);
+            spool.push(first, next_doc - first, bytes, refs, other)
         };
         par_batches_then(
             inputs,
@@ -431,7 +422,7 @@ impl DedupJob<'_> {
                         SignedRecord::Bad(b) => side.bad_record(rec, b, &mut read)?,
                         SignedRecord::Done {
                             line: _,
-                            in_input: _,
+                            left: _,
                             span,
                             id,
                             newest,

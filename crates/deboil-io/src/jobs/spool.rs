@@ -17,6 +17,10 @@ use crate::doc::{FieldNames, text_in_line};
 use crate::error::{Error, Result};
 use crate::read::Input;
 
+mod left;
+pub(super) use left::{InInput, Refs, pieces_of};
+use left::{Source, each_line_left};
+
 /// Where a part's bytes lie.
 enum At {
     Memory(Vec<u8>),
@@ -33,183 +37,9 @@ pub(super) struct SpoolPart {
     pub offset: u64,
     pub bytes: u64,
     at: At,
-    /// The part's lines left in the inputs.
-    left: Left,
-}
-
-/// Lines of a part left in the inputs.
-#[derive(Debug, Default)]
-pub(super) struct Left {
-    /// Empty, or for each document of the part, where its line lies in its
-    /// input when it is not among the part's bytes.
-    pub docs: Vec<Option<InInput>>,
-    /// The pieces of those records that their lines are made of, in order.
-    pub pieces: Vec<(u32, u32)>,
-}
-
-/// A document's line left in its input: its record's bytes with the blanks
-/// between JSON tokens left out ([`pieces_of`]), and a `\n`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct InInput {
-    /// The input's index in the run.
-    pub input: u32,
-    /// Where the record's bytes start, and how many there are.
-    pub offset: u64,
-    pub len: u32,
-    /// Its pieces end at this index of [`Left::pieces`].
-    pub pieces_end: u32,
-}
-
-/// The most pieces a line left in its input may have (a line of more is
-/// spooled).
-pub(super) const MAX_PIECES: usize = 12;
-
-/// Pieces of a record (offset in it, length).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct Pieces {
-    pub n: u8,
-    pub at: [(u32, u32); MAX_PIECES],
-}
-
-impl Pieces {
-    pub fn as_slice(&self) -> &[(u32, u32)] {
-        &self.at[..self.n as usize]
-    }
-}
-
-/// The pieces of `record` that make `line` (without its `\n`) when only
-/// blanks are left out (JSON written as read but for the space between
-/// tokens); `None` when it is not so made, or of too many pieces.
-pub(super) fn pieces_of(record: &[u8], line: &[u8]) -> Option<Pieces> {
-    let (mut i, mut j) = (0, 0);
-    let mut pieces = Pieces::default();
-    let mut start = 0;
-    loop {
-        let same = common_prefix(&record[i..], &line[j..]);
-        i += same;
-        j += same;
-        if j == line.len() || !matches!(record.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            break;
-        }
-        if i > start {
-            *pieces.at.get_mut(pieces.n as usize)? = (start as u32, (i - start) as u32);
-            pieces.n += 1;
-        }
-        while matches!(record.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            i += 1;
-        }
-        start = i;
-    }
-    if j < line.len() {
-        return None;
-    }
-    if i > start {
-        *pieces.at.get_mut(pieces.n as usize)? = (start as u32, (i - start) as u32);
-        pieces.n += 1;
-    }
-    Some(pieces)
-}
-
-/// How many bytes `a` and `b` start with in common.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    // The rest is often equal to the end (the text, after the last blank):
-    // one `memcmp`, which also stops early at a difference.
-    if a[..n] == b[..n] {
-        return n;
-    }
-    let word = |s: &[u8], k: usize| u64::from_le_bytes(s[k..k + 8].try_into().expect("8 bytes"));
-    let mut k = 0;
-    // Short steps first: blanks lie a few bytes apart; then long stretches.
-    for long in [false, true] {
-        while long && k + 256 <= n && a[k..k + 256] == b[k..k + 256] {
-            k += 256;
-        }
-        while k + 8 <= n && (long || k < 64) {
-            let (x, y) = (word(a, k), word(b, k));
-            if x != y {
-                return k + ((x ^ y).trailing_zeros() / 8) as usize;
-            }
-            k += 8;
-        }
-    }
-    // A difference is known to lie before `n`.
-    while a[k] == b[k] {
-        k += 1;
-    }
-    k
-}
-
-/// An input that lines are read back from: open from before the first read
-/// (a file renamed over it later is not read), and what its metadata said
-/// then, to notice a change.
-struct Source {
-    name: String,
-    file: File,
-    stamp: Stamp,
-}
-
-/// What says a file has not changed: its length, change times and inode.
-#[derive(Debug, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-    changed: (i64, i64),
-    inode: u64,
-}
-
-impl Stamp {
-    fn of(file: &File) -> std::io::Result<Stamp> {
-        let m = file.metadata()?;
-        #[cfg(unix)]
-        let (changed, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            ((m.ctime(), m.ctime_nsec()), m.ino())
-        };
-        #[cfg(not(unix))]
-        let (changed, inode) = ((0, 0), 0);
-        Ok(Stamp {
-            len: m.len(),
-            modified: m.modified().ok(),
-            changed,
-            inode,
-        })
-    }
-}
-
-impl Source {
-    /// `input` opened to be read again, when it is a regular file whose
-    /// bytes are its records' (not compressed, not stdin).
-    fn open(input: &Input) -> Option<Source> {
-        let path = input.path.as_deref().filter(|_| !input.is_stdin())?;
-        let file = File::open(path).ok()?;
-        let stamp = Stamp::of(&file).ok()?;
-        if !file.metadata().ok()?.is_file() {
-            return None;
-        }
-        let mut head = [0u8; 4];
-        let n = head.len().min(stamp.len as usize);
-        read_at(&file, &mut head[..n], 0).ok()?;
-        // Compressed inputs are read through a decoder: offsets are not the file's.
-        if head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-            return None;
-        }
-        Some(Source {
-            name: input.name.clone(),
-            file,
-            stamp,
-        })
-    }
-
-    fn changed(&self) -> Error {
-        Error::io(
-            &self.name,
-            std::io::Error::other(
-                "the input changed while it was being deduplicated (its kept lines are read \
-                 from it again); run again on a copy that does not change",
-            ),
-        )
-    }
+    /// How many of `bytes`, at their end, are [`Refs`] to lines left in the
+    /// inputs (0: every line is spooled).
+    refs: u64,
 }
 
 /// Parts written once, in order, and read back in any order by any thread.
@@ -253,12 +83,7 @@ impl Spool {
     /// Fails if an input that lines were left in has changed since it was
     /// opened: called before those lines are read and once they all are.
     pub fn check_inputs(&self) -> Result<()> {
-        for s in self.sources.iter().flatten() {
-            if Stamp::of(&s.file).map_err(|e| Error::io(&s.name, e))? != s.stamp {
-                return Err(s.changed());
-            }
-        }
-        Ok(())
+        self.sources.iter().flatten().try_for_each(Source::check)
     }
 
     /// The parts, in the order written.
@@ -273,20 +98,22 @@ impl Spool {
 
     /// Adds a part of `docs` documents from `first` on; `other` is the
     /// memory the run holds besides the spool now: held parts spill, oldest
-    /// first, to make room for it. `left`: the lines left in the inputs
-    /// (then not among `bytes`).
+    /// first, to make room for it. `refs`: how many bytes at the end of
+    /// `bytes` are [`Refs`] (for the lines not among them).
     pub fn push(
         &mut self,
         first: usize,
         docs: usize,
-        bytes: Vec<u8>,
-        left: Left,
+        mut bytes: Vec<u8>,
+        refs: u64,
         other: u64,
     ) -> Result<()> {
-        debug_assert!(left.docs.is_empty() || left.docs.len() == docs);
         let (offset, len) = (self.len(), bytes.len() as u64);
         let at = if self.held + len + other <= self.budget {
             self.held += len;
+            // Held as counted: what the caller reserved beyond its bytes
+            // goes back (a shrink in place, not a copy).
+            bytes.shrink_to_fit();
             At::Memory(bytes)
         } else {
             At::File(self.write(&bytes)?)
@@ -297,7 +124,7 @@ impl Spool {
             offset,
             bytes: len,
             at,
-            left,
+            refs,
         });
         while self.held > 0 && self.held + other > self.budget {
             self.spill_oldest()?;
@@ -358,62 +185,15 @@ impl Spool {
         from_input: &mut Vec<u8>,
         mut f: impl FnMut(usize, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        let mut rest = self.bytes_of(part, buf)?;
-        let left = &part.left;
-        if left.docs.is_empty() {
-            for i in part.first..part.first + part.docs {
-                f(i, next_spooled(&mut rest))?;
-            }
-            return Ok(());
+        let bytes = self.bytes_of(part, buf)?;
+        if part.refs > 0 {
+            let (lines, refs) = bytes.split_at(bytes.len() - part.refs as usize);
+            let docs = (part.first, part.docs);
+            return each_line_left(&self.sources, docs, lines, refs, from_input, f);
         }
-        let (mut i, mut line, mut first_piece) = (0, Vec::new(), 0);
-        while i < part.docs {
-            let Some(a) = left.docs[i] else {
-                f(part.first + i, next_spooled(&mut rest))?;
-                i += 1;
-                continue;
-            };
-            // A run of lines left in one input: read with one call.
-            let mut j = i + 1;
-            while let Some(Some(b)) = left.docs.get(j) {
-                if b.input != a.input {
-                    break;
-                }
-                j += 1;
-            }
-            let last = left.docs[j - 1].expect("in the run");
-            let source = self.sources[a.input as usize]
-                .as_ref()
-                .expect("lines left in a source");
-            let last_end = last.offset + u64::from(last.len);
-            // The byte after the last record too, to check it ends there.
-            let end = (last_end + 1).min(source.stamp.len);
-            if end < last_end {
-                return Err(source.changed());
-            }
-            from_input.resize((end - a.offset) as usize, 0);
-            read_at(&source.file, from_input, a.offset).map_err(|e| Error::io(&source.name, e))?;
-            for k in i..j {
-                let at = left.docs[k].expect("in the run");
-                let from = (at.offset - a.offset) as usize;
-                let to = from + at.len as usize;
-                // A record starts after a line break (or first in its run)
-                // and ends at one or at the end of its input: anything else
-                // means the input changed.
-                let ends = matches!(from_input.get(to), Some(b'\n' | b'\r') | None);
-                if !ends || (from > 0 && from_input[from - 1] != b'\n') {
-                    return Err(source.changed());
-                }
-                let record = &from_input[from..to];
-                line.clear();
-                for &(p, n) in &left.pieces[first_piece..at.pieces_end as usize] {
-                    line.extend_from_slice(&record[p as usize..][..n as usize]);
-                }
-                first_piece = at.pieces_end as usize;
-                line.push(b'\n');
-                f(part.first + k, &line)?;
-            }
-            i = j;
+        let mut rest = bytes;
+        for i in part.first..part.first + part.docs {
+            f(i, next_spooled(&mut rest))?;
         }
         Ok(())
     }

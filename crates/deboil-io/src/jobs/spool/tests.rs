@@ -1,6 +1,7 @@
 //! The spool: parts held and spilled, framed records, lines left in the
 //! inputs and read back, a changed input refused.
 
+use super::left::common_prefix;
 use super::*;
 
 fn lines(spool: &Spool) -> Vec<(usize, String)> {
@@ -26,12 +27,12 @@ fn parts_are_held_while_they_fit_and_spill_oldest_first() {
     let part = |n: usize| -> Vec<u8> { format!("{{\"text\":\"{n}{}\"}}\n", "x".repeat(40)).into() };
     // Each part is 53 bytes; 150 bytes hold two beside 20 bytes of state.
     let mut spool = Spool::new(150);
-    spool.push(0, 1, part(0), Left::default(), 20).unwrap();
-    spool.push(1, 1, part(1), Left::default(), 20).unwrap();
-    spool.push(2, 1, part(2), Left::default(), 20).unwrap();
+    spool.push(0, 1, part(0), 0, 20).unwrap();
+    spool.push(1, 1, part(1), 0, 20).unwrap();
+    spool.push(2, 1, part(2), 0, 20).unwrap();
     assert_eq!(in_memory(&spool), [true, true, false]);
     // The state grows: the oldest held part makes room.
-    spool.push(3, 1, part(3), Left::default(), 60).unwrap();
+    spool.push(3, 1, part(3), 0, 60).unwrap();
     assert_eq!(in_memory(&spool), [false, true, false, false]);
     let names = FieldNames::default();
     for (i, (d, line)) in lines(&spool).into_iter().enumerate() {
@@ -46,7 +47,7 @@ fn parts_are_held_while_they_fit_and_spill_oldest_first() {
     // A budget of 0: everything in the file, read back the same.
     let mut file = Spool::new(0);
     for i in 0..4 {
-        file.push(i, 1, part(i), Left::default(), 0).unwrap();
+        file.push(i, 1, part(i), 0, 0).unwrap();
     }
     assert_eq!(in_memory(&file), [false; 4]);
     assert_eq!(lines(&file), lines(&spool));
@@ -59,7 +60,7 @@ fn framed_records_read_back_from_memory_and_file() {
         let mut bytes = Vec::new();
         write_framed(&mut bytes, 7, b"key", b"12345678").unwrap();
         write_framed(&mut bytes, 9, b"", b"").unwrap();
-        spool.push(7, 2, bytes, Left::default(), 0).unwrap();
+        spool.push(7, 2, bytes, 0, 0).unwrap();
         let mut got = Vec::new();
         let part = &spool.parts()[0];
         (spool.each_framed(part, &mut Vec::new(), |d, a, b| {
@@ -139,23 +140,25 @@ fn left_in(
     };
     let mut spool = Spool::new(1 << 20);
     assert_eq!(spool.leave_in_inputs(&[input]), [true]);
-    let (mut left, mut offset, mut want) = (Left::default(), 0, Vec::new());
+    let (mut refs, mut bytes) = (Refs::default(), Vec::new());
+    let (mut offset, mut want) = (0, Vec::new());
     for rec in text.split_inclusive('\n') {
         let record = rec.trim_end_matches('\n');
         let line = line_of(record);
         let pieces = pieces_of(record.as_bytes(), line.as_bytes()).unwrap();
-        left.pieces.extend_from_slice(pieces.as_slice());
-        left.docs.push(Some(InInput {
+        let at = InInput {
             input: 0,
-            offset,
             len: record.len() as u32,
-            pieces_end: left.pieces.len() as u32,
-        }));
+            offset,
+        };
+        let mut written = Vec::new();
+        at.write_with(&pieces, &mut written);
+        refs.left(&written);
         offset += rec.len() as u64;
         want.push(line + "\n");
     }
-    let docs = left.docs.len();
-    spool.push(0, docs, Vec::new(), left, 0).unwrap();
+    let n = refs.append_to(&mut bytes);
+    spool.push(0, want.len(), bytes, n, 0).unwrap();
     (spool, want)
 }
 
@@ -189,7 +192,7 @@ fn lines_left_in_the_input_read_back_as_spooled() {
     // The same lines spooled read back the same.
     let mut spooled = Spool::new(0);
     spooled
-        .push(0, 3, want.concat().into_bytes(), Left::default(), 0)
+        .push(0, 3, want.concat().into_bytes(), 0, 0)
         .unwrap();
     assert_eq!(read_back(&spooled).unwrap(), want);
 }
@@ -219,4 +222,62 @@ fn a_changed_input_is_refused() {
     std::os::unix::fs::FileExt::write_all_at(&f, b"{\"id\":  \"a\"}\n", 0).unwrap();
     let e = read_back(&spool).unwrap_err().to_string();
     assert!(e.contains("changed while it was being deduplicated"), "{e}");
+}
+
+#[test]
+fn spooled_and_left_lines_mix_in_a_part_held_or_spilled() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    // A blank line between records of `a`: a gap of two line breaks.
+    std::fs::write(&a, "{\"id\": \"a0\"}\n\n{\"id\":\"a1\"}\n").unwrap();
+    std::fs::write(&b, "{\"id\": \"b0\"}\n").unwrap();
+    let inputs: Vec<Input> = [&a, &b]
+        .iter()
+        .map(|p| Input {
+            path: Some(p.to_path_buf()),
+            relative: p.into(),
+            name: p.display().to_string(),
+        })
+        .collect();
+    let left = |refs: &mut Refs, input: u32, offset: u64, record: &str| {
+        let line = record.replace(": ", ":");
+        let pieces = pieces_of(record.as_bytes(), line.as_bytes()).unwrap();
+        let len = record.len() as u32;
+        let mut written = Vec::new();
+        InInput { input, len, offset }.write_with(&pieces, &mut written);
+        refs.left(&written);
+    };
+    let mut got = Vec::new();
+    for budget in [0, 1 << 20] {
+        let mut spool = Spool::new(budget);
+        assert_eq!(spool.leave_in_inputs(&inputs), [true, true]);
+        // Spooled, left in a, left in a after a gap, left in b, spooled.
+        let (mut refs, mut bytes) = (Refs::default(), Vec::new());
+        refs.spooled();
+        bytes.extend_from_slice(b"{\"s\":1}\n");
+        left(&mut refs, 0, 0, "{\"id\": \"a0\"}");
+        left(&mut refs, 0, 14, "{\"id\":\"a1\"}");
+        left(&mut refs, 1, 0, "{\"id\": \"b0\"}");
+        refs.spooled();
+        bytes.extend_from_slice(b"{\"s\":2}\n");
+        let n = refs.append_to(&mut bytes);
+        // Each reference takes a few bytes: a tag, input and offset when
+        // not right after the last, the length and four pieces' bytes.
+        assert!(n <= 2 + 3 * 13, "{n} bytes of references");
+        spool.push(5, 5, bytes, n, 0).unwrap();
+        assert_eq!(in_memory(&spool), [budget > 0]);
+        got.push(lines(&spool));
+    }
+    let want: Vec<(usize, String)> = [
+        "{\"s\":1}",
+        "{\"id\":\"a0\"}",
+        "{\"id\":\"a1\"}",
+        "{\"id\":\"b0\"}",
+        "{\"s\":2}",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, l)| (5 + i, format!("{l}\n")))
+    .collect();
+    assert_eq!(got, [want.clone(), want]);
 }
