@@ -285,50 +285,39 @@ impl Refs {
     }
 }
 
-/// A document of a part read back: spooled (`len` 0 and no pieces), or
-/// left in an input, its pieces at `pieces` among the part's references.
-#[derive(Clone, Copy)]
-struct Entry {
-    at: Option<InInput>,
-    pieces: (usize, usize),
+/// [`Refs`] read back, a document at a time (cloned to look ahead).
+#[derive(Clone)]
+struct Cursor<'a> {
+    rest: &'a [u8],
+    /// The last record left: its input and where it ends.
+    last: Option<(u32, u64)>,
 }
 
-/// [`Refs`] read back, a document each.
-fn entries(docs: usize, refs: &[u8]) -> Vec<Entry> {
-    let mut out = Vec::with_capacity(docs);
-    let mut rest = refs;
-    let mut last: Option<(u32, u64)> = None;
-    for _ in 0..docs {
-        let tag = take_varint(&mut rest);
-        if tag == 0 {
-            out.push(Entry {
-                at: None,
-                pieces: (0, 0),
-            });
-            continue;
-        }
-        let (input, offset) = match (tag, last) {
+impl<'a> Cursor<'a> {
+    /// The next document: `None` when spooled, else where its record lies
+    /// and its pieces (as [`InInput::write_with`] wrote them).
+    fn next(&mut self) -> Option<(InInput, &'a [u8])> {
+        let tag = take_varint(&mut self.rest);
+        let (input, offset) = match (tag, self.last) {
+            (0, _) => return None,
             (1, _) => {
-                let input = take_varint(&mut rest) as u32;
-                (input, take_varint(&mut rest))
+                let input = take_varint(&mut self.rest) as u32;
+                (input, take_varint(&mut self.rest))
             }
             (d, Some((input, end))) => (input, end + d - 2),
             (_, None) => unreachable!("a relative reference first"),
         };
-        let len = take_varint(&mut rest) as u32;
-        let start = refs.len() - rest.len();
-        let n = rest[0];
-        rest = &rest[1..];
+        let len = take_varint(&mut self.rest) as u32;
+        let all = self.rest;
+        let n = self.rest[0];
+        self.rest = &self.rest[1..];
         for _ in 0..2 * n {
-            take_varint(&mut rest);
+            take_varint(&mut self.rest);
         }
-        out.push(Entry {
-            at: Some(InInput { input, len, offset }),
-            pieces: (start, refs.len() - rest.len()),
-        });
-        last = Some((input, offset + u64::from(len)));
+        self.last = Some((input, offset + u64::from(len)));
+        let pieces = &all[..all.len() - self.rest.len()];
+        Some((InInput { input, len, offset }, pieces))
     }
-    out
 }
 
 /// Calls `f` with each document's index and line (its `\n` included) of a
@@ -344,22 +333,30 @@ pub(in crate::jobs) fn each_line_left(
     from_input: &mut Vec<u8>,
     mut f: impl FnMut(usize, &[u8]) -> Result<()>,
 ) -> Result<()> {
-    let docs = entries(docs, refs);
+    let mut cursor = Cursor {
+        rest: refs,
+        last: None,
+    };
     let (mut i, mut line) = (0, Vec::new());
-    while i < docs.len() {
-        let Some(a) = docs[i].at else {
+    while i < docs {
+        let mut ahead = cursor.clone();
+        let Some((a, _)) = ahead.next() else {
+            cursor = ahead;
             f(first + i, next_spooled(&mut lines))?;
             i += 1;
             continue;
         };
-        let mut j = i + 1;
-        while let Some(Entry { at: Some(b), .. }) = docs.get(j) {
-            if b.input != a.input || b.offset < a.offset {
-                break;
+        // The run of records left in `a`'s input from `a` on: `i..j`.
+        let (mut j, mut last) = (i + 1, a);
+        while j < docs {
+            match ahead.clone().next() {
+                Some((b, _)) if b.input == a.input && b.offset >= last.offset => {
+                    ahead.next();
+                    (j, last) = (j + 1, b);
+                }
+                _ => break,
             }
-            j += 1;
         }
-        let last = docs[j - 1].at.expect("in the run");
         let source = sources[a.input as usize]
             .as_ref()
             .expect("lines left in a source");
@@ -371,8 +368,8 @@ pub(in crate::jobs) fn each_line_left(
         }
         from_input.resize((end - a.offset) as usize, 0);
         read_at(&source.file, from_input, a.offset).map_err(|e| Error::io(&source.name, e))?;
-        for (k, e) in docs.iter().enumerate().take(j).skip(i) {
-            let at = e.at.expect("in the run");
+        for k in i..j {
+            let (at, mut pieces) = cursor.next().expect("in the run");
             let from = (at.offset - a.offset) as usize;
             let to = from + at.len as usize;
             // A record starts after a line break (or first in its run)
@@ -383,7 +380,6 @@ pub(in crate::jobs) fn each_line_left(
                 return Err(source.changed());
             }
             let record = &from_input[from..to];
-            let mut pieces = &refs[e.pieces.0..e.pieces.1];
             let n = pieces[0];
             pieces = &pieces[1..];
             let mut p = 0;
