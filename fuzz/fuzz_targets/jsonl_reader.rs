@@ -96,6 +96,7 @@ fuzz_target!(|data: &[u8]| {
                 fallback_site: rec.input.fallback_site.clone(),
             }),
             line: rec.line,
+            offset: 0,
             bytes: line,
             error: None,
         };

@@ -309,6 +309,9 @@ pub struct RawRecord {
     pub input: Arc<SourceInfo>,
     /// 1-based line of the record in its input (1 for a text document).
     pub line: u64,
+    /// Where `bytes` start in the input as read (after decompression and
+    /// any byte order mark): a plain file's record can be read again there.
+    pub offset: u64,
     /// The record's bytes (a JSONL line without its line break, or a whole file).
     pub bytes: Vec<u8>,
     /// Set when the record could not be read whole.
@@ -338,6 +341,9 @@ pub struct Records {
     source: Arc<SourceInfo>,
     max_bytes: usize,
     line: u64,
+    /// Bytes consumed so far, and where the record being read starts.
+    pos: u64,
+    start: u64,
     done: bool,
 }
 
@@ -369,6 +375,8 @@ impl Records {
             }),
             max_bytes,
             line: 0,
+            pos: 0,
+            start: 0,
             done: false,
         })
     }
@@ -382,6 +390,7 @@ impl Records {
         RawRecord {
             input: self.source.clone(),
             line: self.line,
+            offset: self.start,
             bytes,
             error,
         }
@@ -393,6 +402,7 @@ impl Records {
         let mut buf = Vec::new();
         let mut too_long = false;
         let mut any = false;
+        self.start = self.pos;
         loop {
             let chunk = self.reader.fill_buf()?;
             if chunk.is_empty() {
@@ -415,6 +425,7 @@ impl Records {
                 }
             }
             self.reader.consume(take + usize::from(found));
+            self.pos += (take + usize::from(found)) as u64;
             if found {
                 break;
             }
@@ -432,8 +443,11 @@ impl Records {
             if buf.last() == Some(&b'\r') {
                 buf.pop();
             }
-            // On any line: files joined with `cat` keep each one's mark.
-            strip_bom(&mut buf);
+            // On any line: files joined with `cat` keep each one's mark. The
+            // record starts after it, for pass two's reading again.
+            if strip_bom(&mut buf) {
+                self.start += BOM.len() as u64;
+            }
             self.record(buf, None)
         }))
     }
@@ -452,7 +466,11 @@ impl Records {
                 )),
             )));
         }
-        strip_bom(&mut buf);
+        self.start = if strip_bom(&mut buf) {
+            BOM.len() as u64
+        } else {
+            0
+        };
         Ok(Some(self.record(buf, None)))
     }
 }
@@ -461,11 +479,13 @@ impl Records {
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Drops a byte order mark from the start of a record: it is no part of the
-/// JSON or of the text.
-fn strip_bom(buf: &mut Vec<u8>) {
-    if buf.starts_with(BOM) {
+/// JSON or of the text. Whether there was one.
+fn strip_bom(buf: &mut Vec<u8>) -> bool {
+    let bom = buf.starts_with(BOM);
+    if bom {
         buf.drain(..BOM.len());
     }
+    bom
 }
 
 impl Iterator for Records {

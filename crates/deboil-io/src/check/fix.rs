@@ -136,6 +136,7 @@ fn fix_file(
         let rec = RawRecord {
             input: source.clone(),
             line,
+            offset: 0,
             bytes,
             error: None,
         };

@@ -20,6 +20,7 @@ pub(super) fn rec_as(bytes: &[u8], format: Format) -> RawRecord {
             fallback_site: "d".into(),
         }),
         line: 7,
+        offset: 0,
         bytes: bytes.to_vec(),
         error: None,
     }

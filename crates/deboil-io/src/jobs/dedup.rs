@@ -37,7 +37,7 @@ use crate::pipeline::{ReadOptions, par_batches_then};
 use crate::progress;
 use crate::read::{Input, RawRecord};
 use crate::report::{Collector, DocFacts};
-use spool::{Spool, SpoolPart, mark, write_cluster, write_framed};
+use spool::{InInput, Refs, Spool, SpoolPart, mark, pieces_of, write_cluster, write_framed};
 
 /// A change made to each text before it is deduplicated (and written):
 /// `run` cleans.
@@ -150,7 +150,12 @@ pub struct DedupOutputs<'a> {
 /// One record as the workers leave it.
 enum SignedRecord {
     Done {
+        /// The output line; or, when it is its record as read (but for
+        /// blanks) left in the input, where the record lies and the pieces
+        /// the line is made of ([`InInput::write_with`]).
         line: Vec<u8>,
+        /// Whether the line is left in the input.
+        left: bool,
         /// Where `line` went in the spool (offset, length).
         span: (u64, u64),
         id: String,
@@ -184,8 +189,15 @@ enum Signing {
 
 impl DedupJob<'_> {
     /// `facts`: the report's facts, with line hashes when `Some(true)`.
-    /// `finals`: the sites whose template is final.
-    fn process(&self, rec: &RawRecord, facts: Option<bool>, finals: &Finals) -> SignedRecord {
+    /// `finals`: the sites whose template is final. `reread`: by input,
+    /// whether a line that is its record as read can be left in it.
+    fn process(
+        &self,
+        rec: &RawRecord,
+        facts: Option<bool>,
+        finals: &Finals,
+        reread: &[bool],
+    ) -> SignedRecord {
         let doc = match Document::parse(rec, &self.read.names) {
             Ok(d) => d,
             Err(b) => return SignedRecord::Bad(b),
@@ -210,6 +222,25 @@ impl DedupJob<'_> {
                 removed_bytes: 0,
             },
         };
+        let mut line = Vec::with_capacity(text.len() + 64);
+        doc.write_jsonl(&text, &mut line);
+        // Most records are written as read, but for blanks between JSON
+        // tokens: those are read again in pass two rather than spooled.
+        // Written and compared before signing, while the record is in cache.
+        let mut left = false;
+        if let (true, Ok(len)) = (reread[rec.input.index], u32::try_from(rec.bytes.len())) {
+            let written = &line[..line.len() - 1];
+            if let Some(pieces) = pieces_of(&rec.bytes, written) {
+                let at = InInput {
+                    input: rec.input.index as u32,
+                    len,
+                    offset: rec.offset,
+                };
+                line.clear();
+                at.write_with(&pieces, &mut line);
+                left = true;
+            }
+        }
         let sign = match self.template {
             None => Signing::Now(self.opts.sign(&text)),
             Some(_) => {
@@ -233,8 +264,6 @@ impl DedupJob<'_> {
                 }
             }
         };
-        let mut line = Vec::with_capacity(text.len() + 64);
-        doc.write_jsonl(&text, &mut line);
         let facts = facts.map(|lines| {
             let mut f = DocFacts::new(&doc.site, &doc.text, &text, removals.is_empty());
             f.lines = lines.then(|| SiteLines::line_hashes(&text));
@@ -244,6 +273,7 @@ impl DedupJob<'_> {
             id: doc.id.to_string(),
             newest,
             line,
+            left,
             span: (0, 0),
             sign,
             bytes_in: doc.text.len(),
@@ -322,27 +352,46 @@ impl DedupJob<'_> {
         // The sites whose template is final, for the workers to sign their
         // later documents at once.
         let finals: Finals = RwLock::new(HashMap::new());
-        let work = |r: &RawRecord| self.process(r, want_facts, &finals);
+        // Exact verification reads texts back by their place in the spool.
+        let reread = if exact_verify {
+            vec![false; inputs.len()]
+        } else {
+            spool.leave_in_inputs(&inputs)
+        };
+        let work = |r: &RawRecord| self.process(r, want_facts, &finals, &reread);
         // Output lines go to the spool on the worker side, in order, a part
         // a batch, so that pass two can read parts in parallel.
         let mut next_doc = prior;
         let spool_lines = |records: &mut [SignedRecord]| {
             let first = next_doc;
             let offset = spool.len();
+            // At most: a spooled line and its tag; a left line's reference
+            // (tag, input, offset and length: at most 21 bytes, then its
+            // pieces) in place of the worker's 16 bytes and pieces.
             let size = records.iter().map(|r| match r {
-                SignedRecord::Done { line, .. } => line.len(),
+                SignedRecord::Done { line, .. } => line.len() + 6,
                 SignedRecord::Bad(_) => 0,
             });
             let mut bytes = Vec::with_capacity(size.sum());
             // Only documents waiting for their template have keys here.
             let (mut keys, mut keyed) = (Vec::new(), 0);
+            let mut refs = Refs::default();
             for r in records {
                 if let SignedRecord::Done {
-                    line, span, sign, ..
+                    line,
+                    left,
+                    span,
+                    sign,
+                    ..
                 } = r
                 {
-                    *span = (offset + bytes.len() as u64, line.len() as u64);
-                    bytes.extend_from_slice(line);
+                    if *left {
+                        refs.left(line);
+                    } else {
+                        refs.spooled();
+                        *span = (offset + bytes.len() as u64, line.len() as u64);
+                        bytes.extend_from_slice(line);
+                    }
                     *line = Vec::new();
                     if let (Signing::Later { lines, .. }, true) = (sign, counting) {
                         let hashes: Vec<u8> =
@@ -359,9 +408,10 @@ impl DedupJob<'_> {
             let other = state.load(Ordering::Relaxed);
             if keyed > 0 {
                 let k = key_spool.as_mut().expect("counting");
-                k.push(first, keyed, keys, other)?;
+                k.push(first, keyed, keys, 0, other)?;
             }
-            spool.push(first, next_doc - first, bytes, other)
+            let refs = refs.append_to(&mut bytes);
+            spool.push(first, next_doc - first, bytes, refs, other)
         };
         par_batches_then(
             inputs,
@@ -376,6 +426,7 @@ impl DedupJob<'_> {
                         SignedRecord::Bad(b) => side.bad_record(rec, b, &mut read)?,
                         SignedRecord::Done {
                             line: _,
+                            left: _,
                             span,
                             id,
                             newest,
@@ -503,9 +554,11 @@ impl DedupJob<'_> {
         // batches at a time, and written in order. Each slot's buffers are
         // reused (fresh multi-megabyte buffers cost a page fault per page).
         let mode = outputs.mode;
-        let pass_two = |part: &SpoolPart, (lines, out): &mut (Vec<u8>, Vec<u8>)| -> Result<()> {
+        let pass_two = |part: &SpoolPart,
+                        (lines, from_input, out): &mut (Vec<u8>, Vec<u8>, Vec<u8>)|
+         -> Result<()> {
             out.clear();
-            spool.each_line(part, lines, |i, line| {
+            spool.each_line(part, lines, from_input, |i, line| {
                 match mode {
                     OutputMode::Drop if found.is_kept(i) => out.extend_from_slice(line),
                     OutputMode::Drop => {}
@@ -515,11 +568,12 @@ impl DedupJob<'_> {
                 Ok(())
             })
         };
-        let mut slots = vec![(Vec::new(), Vec::new()); 2 * pool.current_num_threads()];
+        let mut slots = vec![(Vec::new(), Vec::new(), Vec::new()); 2 * pool.current_num_threads()];
         progress::begin("writing", Some(spooled));
         let to_write = if mode == OutputMode::Discard {
             &[][..]
         } else {
+            spool.check_inputs()?;
             spool.parts()
         };
         for chunk in to_write.chunks(slots.len()) {
@@ -530,12 +584,14 @@ impl DedupJob<'_> {
                     .map(|(part, slot)| pass_two(part, slot))
                     .collect::<Result<()>>()
             })?;
-            for ((_, out), part) in slots.iter().zip(chunk) {
+            for ((_, _, out), part) in slots.iter().zip(chunk) {
                 outputs.out.write_all(out).map_err(Error::Output)?;
                 progress::add_bytes(part.bytes);
             }
         }
         outputs.out.flush().map_err(Error::Output)?;
+        // A change while pass two read lines from the inputs.
+        spool.check_inputs()?;
         if let Some(w) = outputs.clusters.as_mut() {
             for c in &found.clusters {
                 write_cluster(w, c, &found).map_err(Error::Output)?;

@@ -2,6 +2,10 @@
 //! and read back (in parts, in parallel) to sign, verify and write. Parts
 //! are held in memory while they fit a budget (with the rest of the run's
 //! state); past it they go to a temp file, so memory stays bounded.
+//!
+//! A line that is its input's record as it stands (most of `dedup`'s) is
+//! not spooled when the input is a plain regular file: it is read again
+//! from the input, which must not change meanwhile (checked).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -11,6 +15,11 @@ use deboil_core::dedup::{Cluster, Deduplication};
 
 use crate::doc::{FieldNames, text_in_line};
 use crate::error::{Error, Result};
+use crate::read::Input;
+
+mod left;
+pub(super) use left::{InInput, Refs, pieces_of};
+use left::{Source, each_line_left};
 
 /// Where a part's bytes lie.
 enum At {
@@ -28,6 +37,9 @@ pub(super) struct SpoolPart {
     pub offset: u64,
     pub bytes: u64,
     at: At,
+    /// How many of `bytes`, at their end, are [`Refs`] to lines left in the
+    /// inputs (0: every line is spooled).
+    refs: u64,
 }
 
 /// Parts written once, in order, and read back in any order by any thread.
@@ -42,6 +54,8 @@ pub(super) struct Spool {
     /// The first part that may still be in memory (spilling goes oldest
     /// first).
     unspilled: usize,
+    /// By input index: the inputs lines may be left in.
+    sources: Vec<Option<Source>>,
 }
 
 impl Spool {
@@ -55,7 +69,21 @@ impl Spool {
             held: 0,
             budget,
             unspilled: 0,
+            sources: Vec::new(),
         }
+    }
+
+    /// Lets lines be left in those of `inputs` that can be read again
+    /// (plain regular files); returns which, by input index.
+    pub fn leave_in_inputs(&mut self, inputs: &[Input]) -> Vec<bool> {
+        self.sources = inputs.iter().map(Source::open).collect();
+        self.sources.iter().map(Option::is_some).collect()
+    }
+
+    /// Fails if an input that lines were left in has changed since it was
+    /// opened: called before those lines are read and once they all are.
+    pub fn check_inputs(&self) -> Result<()> {
+        self.sources.iter().flatten().try_for_each(Source::check)
     }
 
     /// The parts, in the order written.
@@ -70,11 +98,22 @@ impl Spool {
 
     /// Adds a part of `docs` documents from `first` on; `other` is the
     /// memory the run holds besides the spool now: held parts spill, oldest
-    /// first, to make room for it.
-    pub fn push(&mut self, first: usize, docs: usize, bytes: Vec<u8>, other: u64) -> Result<()> {
+    /// first, to make room for it. `refs`: how many bytes at the end of
+    /// `bytes` are [`Refs`] (for the lines not among them).
+    pub fn push(
+        &mut self,
+        first: usize,
+        docs: usize,
+        mut bytes: Vec<u8>,
+        refs: u64,
+        other: u64,
+    ) -> Result<()> {
         let (offset, len) = (self.len(), bytes.len() as u64);
         let at = if self.held + len + other <= self.budget {
             self.held += len;
+            // Held as counted: what the caller reserved beyond its bytes
+            // goes back (a shrink in place, not a copy).
+            bytes.shrink_to_fit();
             At::Memory(bytes)
         } else {
             At::File(self.write(&bytes)?)
@@ -85,6 +124,7 @@ impl Spool {
             offset,
             bytes: len,
             at,
+            refs,
         });
         while self.held > 0 && self.held + other > self.budget {
             self.spill_oldest()?;
@@ -136,19 +176,24 @@ impl Spool {
     }
 
     /// Calls `f` with each document's index and line (its `\n` included)
-    /// of `part` (read into `buf` if it is not in memory).
+    /// of `part` (read into `buf` if it is not in memory; lines left in
+    /// the inputs are read into `from_input`).
     pub fn each_line(
         &self,
         part: &SpoolPart,
         buf: &mut Vec<u8>,
+        from_input: &mut Vec<u8>,
         mut f: impl FnMut(usize, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        let mut rest = self.bytes_of(part, buf)?;
+        let bytes = self.bytes_of(part, buf)?;
+        if part.refs > 0 {
+            let (lines, refs) = bytes.split_at(bytes.len() - part.refs as usize);
+            let docs = (part.first, part.docs);
+            return each_line_left(&self.sources, docs, lines, refs, from_input, f);
+        }
+        let mut rest = bytes;
         for i in part.first..part.first + part.docs {
-            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
-            let (line, tail) = rest.split_at(end);
-            rest = tail;
-            f(i, line)?;
+            f(i, next_spooled(&mut rest))?;
         }
         Ok(())
     }
@@ -192,7 +237,7 @@ impl Spool {
                 i += 1;
             }
             let want = &docs[from..i];
-            self.each_line(part, &mut buf, |d, line| {
+            self.each_line(part, &mut buf, &mut Vec::new(), |d, line| {
                 if want.binary_search(&d).is_ok() {
                     out.insert(d, text_of_line(line, names)?);
                 }
@@ -220,6 +265,14 @@ impl Spool {
         }
         text_of_line(&line, names)
     }
+}
+
+/// The next line of `rest` (its `\n` included), taken off it.
+fn next_spooled<'a>(rest: &mut &'a [u8]) -> &'a [u8] {
+    let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
+    let (line, tail) = rest.split_at(end);
+    *rest = tail;
+    line
 }
 
 fn text_of_line(line: &[u8], names: &FieldNames) -> Result<String> {
@@ -312,79 +365,4 @@ pub(super) fn write_cluster(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lines(spool: &Spool) -> Vec<(usize, String)> {
-        let mut out = Vec::new();
-        for part in spool.parts() {
-            spool
-                .each_line(part, &mut Vec::new(), |i, l| {
-                    out.push((i, String::from_utf8(l.to_vec()).unwrap()));
-                    Ok(())
-                })
-                .unwrap();
-        }
-        out
-    }
-
-    fn in_memory(spool: &Spool) -> Vec<bool> {
-        let at = |p: &SpoolPart| matches!(p.at, At::Memory(_));
-        spool.parts().iter().map(at).collect()
-    }
-
-    #[test]
-    fn parts_are_held_while_they_fit_and_spill_oldest_first() {
-        let part =
-            |n: usize| -> Vec<u8> { format!("{{\"text\":\"{n}{}\"}}\n", "x".repeat(40)).into() };
-        // Each part is 53 bytes; 150 bytes hold two beside 20 bytes of state.
-        let mut spool = Spool::new(150);
-        spool.push(0, 1, part(0), 20).unwrap();
-        spool.push(1, 1, part(1), 20).unwrap();
-        spool.push(2, 1, part(2), 20).unwrap();
-        assert_eq!(in_memory(&spool), [true, true, false]);
-        // The state grows: the oldest held part makes room.
-        spool.push(3, 1, part(3), 60).unwrap();
-        assert_eq!(in_memory(&spool), [false, true, false, false]);
-        let names = FieldNames::default();
-        for (i, (d, line)) in lines(&spool).into_iter().enumerate() {
-            assert_eq!((d, line), (i, String::from_utf8(part(i)).unwrap()));
-            let span = (53 * i as u64, 53);
-            let text = spool.read_text(span, &names).unwrap();
-            assert_eq!(text, format!("{i}{}", "x".repeat(40)));
-        }
-        let texts = spool.texts_at(&[1, 2], &names).unwrap();
-        assert_eq!(texts.len(), 2);
-        assert!(texts[&2].starts_with('2'));
-        // A budget of 0: everything in the file, read back the same.
-        let mut file = Spool::new(0);
-        for i in 0..4 {
-            file.push(i, 1, part(i), 0).unwrap();
-        }
-        assert_eq!(in_memory(&file), [false; 4]);
-        assert_eq!(lines(&file), lines(&spool));
-    }
-
-    #[test]
-    fn framed_records_read_back_from_memory_and_file() {
-        for budget in [0, 1 << 20] {
-            let mut spool = Spool::new(budget);
-            let mut bytes = Vec::new();
-            write_framed(&mut bytes, 7, b"key", b"12345678").unwrap();
-            write_framed(&mut bytes, 9, b"", b"").unwrap();
-            spool.push(7, 2, bytes, 0).unwrap();
-            let mut got = Vec::new();
-            let part = &spool.parts()[0];
-            (spool.each_framed(part, &mut Vec::new(), |d, a, b| {
-                got.push((d, a.to_vec(), b.to_vec()));
-                Ok(())
-            }))
-            .unwrap();
-            let want = [
-                (7, b"key".to_vec(), b"12345678".to_vec()),
-                (9, vec![], vec![]),
-            ];
-            assert_eq!(got, want, "budget {budget}");
-        }
-    }
-}
+mod tests;
