@@ -124,7 +124,7 @@ pub fn low_bands_agree(a: &[u8], b: &[u8], p: Params) -> u128 {
         }
         _ => equal_bytes(&a[..n], &b[..n]),
     };
-    bands_of_equal(eq, p.rows, band_starts(p, n))
+    bands_of_equal(eq, p.rows, band_starts(p, n), |i| i / p.rows)
 }
 
 /// Bit `e * rows` for each band `e` whole within the first `n` values.
@@ -134,22 +134,23 @@ fn band_starts(p: Params, n: usize) -> u128 {
 }
 
 /// The bands whose rows are all equal, from the mask of equal values and
-/// the bands' first bits (`starts`).
+/// the bands' first bits (`starts`); `band(i)` is the band starting at
+/// value `i`.
 #[inline]
-fn bands_of_equal(eq: u128, rows: usize, starts: u128) -> u128 {
+fn bands_of_equal(eq: u128, rows: usize, starts: u128, band: impl Fn(usize) -> usize) -> u128 {
     // Bit `i` of `all`: values i .. i + rows all equal.
     let mut all = eq;
     for s in 1..rows {
         all &= eq >> s;
     }
     // Unrelated signatures agree on a few scattered values, and a pair of a
-    // bucket on a band or two: few bits are left to divide.
+    // bucket on a band or two: few bits are left.
     let mut at = all & starts;
     let mut out = 0;
     while at != 0 {
         let i = at.trailing_zeros() as usize;
         at &= at - 1;
-        out |= 1 << (i / rows.max(1));
+        out |= 1 << band(i);
     }
     out
 }
@@ -159,33 +160,55 @@ fn bands_of_equal(eq: u128, rows: usize, starts: u128) -> u128 {
 /// every pair met in a bucket (tens of millions at 35 x 3 bands on some
 /// corpora), so both come from one mask of equal values found sixteen bytes
 /// at a time.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Agreement {
     p: Params,
-    /// [`band_starts`] of 128 values.
-    starts: u128,
+    /// Per band `b`, the first bits ([`band_starts`]) of the bands before
+    /// it within 128 values: asked about the bands before the one a pair
+    /// is met in, most pairs are done once their values are compared.
+    starts_before: Vec<u128>,
+    /// The band of each value (no division a pair).
+    band: [u8; 128],
 }
 
 impl Agreement {
     /// For signatures banded as `p`.
     pub fn new(p: Params) -> Agreement {
+        let mut band = [0; 128];
+        for (i, b) in band.iter_mut().enumerate() {
+            *b = (i / p.rows.max(1)).min(127) as u8;
+        }
+        let starts = band_starts(p, 128);
+        let starts_before = (0..=p.bands)
+            .map(|b| match b.checked_mul(p.rows).filter(|&v| v < 128) {
+                Some(v) => starts & ((1u128 << v) - 1),
+                None => starts,
+            })
+            .collect();
         Agreement {
             p,
-            starts: band_starts(p, 128),
+            starts_before,
+            band,
         }
     }
 
-    /// [`low_bands_agree`] and [`equal_low_bytes`] of two signatures' low
-    /// bytes.
+    /// Which of the bands before `band` two signatures share (as
+    /// [`low_bands_agree`]), and [`equal_low_bytes`], from their low bytes.
     #[inline]
-    pub fn of(&self, a: &[u8], b: &[u8]) -> (u128, usize) {
+    pub fn before(&self, a: &[u8], b: &[u8], band: usize) -> (u128, usize) {
         match (<&[u8; 128]>::try_from(a), <&[u8; 128]>::try_from(b)) {
             (Ok(x), Ok(y)) => {
                 let eq = equal_bytes_128(x, y);
-                let bands = bands_of_equal(eq, self.p.rows, self.starts);
+                let starts = self.starts_before[band.min(self.p.bands)];
+                let bands =
+                    bands_of_equal(eq, self.p.rows, starts, |i| usize::from(self.band[i & 127]));
                 (bands, eq.count_ones() as usize)
             }
-            _ => (low_bands_agree(a, b, self.p), equal_low_bytes(a, b)),
+            _ => {
+                let below = if band >= 128 { !0 } else { (1u128 << band) - 1 };
+                let bands = low_bands_agree(a, b, self.p) & below;
+                (bands, equal_low_bytes(a, b))
+            }
         }
     }
 }
@@ -252,8 +275,9 @@ pub fn fold(h: u64) -> u32 {
 /// met in an earlier band is not new again, unless that band's bucket was
 /// over `max_per_bucket` (where the pair may have been out of reach).
 ///
-/// `key(doc, band)` is a band key; `check(a, b)` gives the bands two
-/// documents share (bit `e` for band `e`, for the first 128 bands: past
+/// `key(doc, band)` is a band key; `check(a, b, band)` gives the bands
+/// before `band` two documents share (bit `e` for band `e`; or more of
+/// their shared bands), for the first 128 bands (past
 /// those, a pair met in several bands is new again, and checked again, to
 /// the same result) and whether the pair is kept when it is new (its
 /// verification, done where the pair is met: most pairs are unrelated
@@ -266,7 +290,7 @@ pub fn candidate_pairs(
     bands: usize,
     max_per_bucket: usize,
     key: impl Fn(u32, usize) -> u32 + Sync,
-    check: impl Fn(u32, u32) -> (u128, bool) + Sync,
+    check: impl Fn(u32, u32, usize) -> (u128, bool) + Sync,
     included: impl Fn(u32) -> bool + Sync,
     mut f: impl FnMut(usize, u64, &[(u32, u32)]),
 ) -> usize {
@@ -318,7 +342,7 @@ pub fn candidate_pairs(
                         let d = run[i] as u32;
                         for &c in &run[i.saturating_sub(max_per_bucket)..i] {
                             let c = c as u32;
-                            let (shared, keep) = check(d, c);
+                            let (shared, keep) = check(d, c, b);
                             if b > 0 && seen(d, shared & before) {
                                 continue;
                             }
@@ -376,7 +400,7 @@ mod tests {
             keys[0].len(),
             max,
             |d, b| keys[d as usize][b],
-            |x, y| {
+            |x, y, _| {
                 let (x, y) = (keys[x as usize], keys[y as usize]);
                 let shared = (0..x.len()).fold(0, |m, b| m | (u128::from(x[b] == y[b]) << b));
                 (shared, true)
@@ -425,7 +449,7 @@ mod tests {
             2,
             8,
             |d, b| keys[d as usize][b],
-            |x, y| {
+            |x, y, _| {
                 let (kx, ky) = (keys[x as usize], keys[y as usize]);
                 let shared = (0..2).fold(0, |m, b| m | (u128::from(kx[b] == ky[b]) << b));
                 (shared, (x + y) % 2 == 0)
@@ -491,11 +515,15 @@ mod tests {
                         let p = Params { bands, rows };
                         let shared = agree_by_value(&a, &b, p);
                         assert_eq!(low_bands_agree(&a, &b, p), shared, "{len} {p:?}");
-                        assert_eq!(
-                            Agreement::new(p).of(&a, &b),
-                            (shared, equal_low_bytes(&a, &b)),
-                            "{len} {p:?}"
-                        );
+                        let agreement = Agreement::new(p);
+                        for band in [0, 1, 2, 5, 34, 35, 127, 128, 200] {
+                            let below = if band >= 128 { !0 } else { (1u128 << band) - 1 };
+                            assert_eq!(
+                                agreement.before(&a, &b, band),
+                                (shared & below, equal_low_bytes(&a, &b)),
+                                "{len} {p:?} {band}"
+                            );
+                        }
                     }
                 }
             }

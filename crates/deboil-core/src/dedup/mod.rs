@@ -463,13 +463,16 @@ impl Deduper {
         };
         let agreement = lsh::Agreement::new(params);
         let verdicts = opts.verdicts_by_equal(opts.signer.num_perm());
-        // Bands shared (the rows' low bytes and the kept bytes), and whether
+        // Bytes kept a band.
+        let n = lsh::extra_key_bytes(params);
+        // Bands shared before the band at hand (the rows' low bytes and the
+        // kept bytes: only those tell whether a pair is new), and whether
         // a new pair is kept: verified on the signatures where it is met,
         // or, with exact verification, left to the texts (pairs of two new
         // documents; an indexed one has no text).
-        let check = |x: u32, y: u32| {
+        let check = |x: u32, y: u32, band: usize| {
             let (sx, sy) = (sigs.get(x as usize), sigs.get(y as usize));
-            let (on_rows, equal) = agreement.of(sx.low, sy.low);
+            let (on_rows, equal) = agreement.before(sx.low, sy.low, band);
             let keep = if exact && y >= prior {
                 true
             } else {
@@ -478,14 +481,13 @@ impl Deduper {
                     _ => opts.similarity(sx, sy) >= opts.threshold,
                 }
             };
-            let (ex, ey) = (extra.get(x as usize), extra.get(y as usize));
-            if ex.is_empty() {
+            if n == 0 {
                 return (on_rows, keep);
             }
             // Kept bytes are compared only for the bands whose rows agree:
             // a pair meets in one or two, while a comparison of every band
             // cost 35 calls to memcmp a pair (`run`'s 35 x 3 bands).
-            let n = ex.len() / nb;
+            let (ex, ey) = (extra.get(x as usize), extra.get(y as usize));
             let (mut m, mut both) = (on_rows, 0u128);
             while m != 0 {
                 let b = m.trailing_zeros() as usize;
