@@ -113,11 +113,8 @@ pub fn extra_key_of(hashes: &[u64], p: Params, out: &mut Vec<u8>) {
 }
 
 /// Bit `e` set when band `e` of two signatures (their low bytes) holds the
-/// same rows, for the bands within the first 128 values. This runs for
-/// every candidate pair in every band it meets (millions of calls at 35 x 3
-/// bands), so the values' equality is a 128-bit mask found sixteen bytes at
-/// a time, and only the few bands whose first row agrees are looked at.
-#[inline]
+/// same rows, for the bands within the first 128 values (see [`Agreement`],
+/// which runs for every candidate pair).
 pub fn low_bands_agree(a: &[u8], b: &[u8], p: Params) -> u128 {
     let n = a.len().min(b.len()).min(128);
     // Bit i: value i's low bytes are equal (bits past `n` clear).
@@ -127,23 +124,93 @@ pub fn low_bands_agree(a: &[u8], b: &[u8], p: Params) -> u128 {
         }
         _ => equal_bytes(&a[..n], &b[..n]),
     };
-    // Bit `i` of `all`: rows i .. i + rows all equal.
+    bands_of_equal(eq, p.rows, band_starts(p, n), |i| i / p.rows)
+}
+
+/// Bit `e * rows` for each band `e` whole within the first `n` values.
+fn band_starts(p: Params, n: usize) -> u128 {
+    let rows = p.rows.max(1);
+    (0..p.bands.min(n / rows)).fold(0, |m, e| m | (1 << (e * rows)))
+}
+
+/// The bands whose rows are all equal, from the mask of equal values and
+/// the bands' first bits (`starts`); `band(i)` is the band starting at
+/// value `i`.
+#[inline]
+fn bands_of_equal(eq: u128, rows: usize, starts: u128, band: impl Fn(usize) -> usize) -> u128 {
+    // Bit `i` of `all`: values i .. i + rows all equal.
     let mut all = eq;
-    for s in 1..p.rows {
+    for s in 1..rows {
         all &= eq >> s;
     }
-    // A band is whole within the first `n` values; unrelated signatures
-    // agree on a few scattered values, so few bits of `all` are set.
-    let whole = p.bands.min(n / p.rows.max(1));
+    // Unrelated signatures agree on a few scattered values, and a pair of a
+    // bucket on a band or two: few bits are left.
+    let mut at = all & starts;
     let mut out = 0;
-    while all != 0 {
-        let i = all.trailing_zeros() as usize;
-        all &= all - 1;
-        if i.is_multiple_of(p.rows) && i / p.rows < whole {
-            out |= 1 << (i / p.rows);
-        }
+    while at != 0 {
+        let i = at.trailing_zeros() as usize;
+        at &= at - 1;
+        out |= 1 << band(i);
     }
     out
+}
+
+/// Which bands two signatures share, and how many values they hold equal,
+/// from their low bytes: made once for a shape of bands x rows, asked for
+/// every pair met in a bucket (tens of millions at 35 x 3 bands on some
+/// corpora), so both come from one mask of equal values found sixteen bytes
+/// at a time.
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    p: Params,
+    /// Per band `b`, the first bits ([`band_starts`]) of the bands before
+    /// it within 128 values: asked about the bands before the one a pair
+    /// is met in, most pairs are done once their values are compared.
+    starts_before: Vec<u128>,
+    /// The band of each value (no division a pair).
+    band: [u8; 128],
+}
+
+impl Agreement {
+    /// For signatures banded as `p`.
+    pub fn new(p: Params) -> Agreement {
+        let mut band = [0; 128];
+        for (i, b) in band.iter_mut().enumerate() {
+            *b = (i / p.rows.max(1)).min(127) as u8;
+        }
+        let starts = band_starts(p, 128);
+        let starts_before = (0..=p.bands)
+            .map(|b| match b.checked_mul(p.rows).filter(|&v| v < 128) {
+                Some(v) => starts & ((1u128 << v) - 1),
+                None => starts,
+            })
+            .collect();
+        Agreement {
+            p,
+            starts_before,
+            band,
+        }
+    }
+
+    /// Which of the bands before `band` two signatures share (as
+    /// [`low_bands_agree`]), and [`equal_low_bytes`], from their low bytes.
+    #[inline]
+    pub fn before(&self, a: &[u8], b: &[u8], band: usize) -> (u128, usize) {
+        match (<&[u8; 128]>::try_from(a), <&[u8; 128]>::try_from(b)) {
+            (Ok(x), Ok(y)) => {
+                let eq = equal_bytes_128(x, y);
+                let starts = self.starts_before[band.min(self.p.bands)];
+                let bands =
+                    bands_of_equal(eq, self.p.rows, starts, |i| usize::from(self.band[i & 127]));
+                (bands, eq.count_ones() as usize)
+            }
+            _ => {
+                let below = if band >= 128 { !0 } else { (1u128 << band) - 1 };
+                let bands = low_bands_agree(a, b, self.p) & below;
+                (bands, equal_low_bytes(a, b))
+            }
+        }
+    }
 }
 
 /// How many of the values two signatures' low bytes hold equal (the two
@@ -205,23 +272,27 @@ pub fn fold(h: u64) -> u32 {
 /// thousands of documents, boilerplate, would make the work quadratic).
 /// Eight bytes per document while a band is sorted, instead of a hash map
 /// entry and a chain link per document and band held throughout. A pair
-/// met in an earlier band is not given again, unless that band's bucket was
+/// met in an earlier band is not new again, unless that band's bucket was
 /// over `max_per_bucket` (where the pair may have been out of reach).
 ///
-/// `key(doc, band)` is a band key; `agree(a, b)` has bit `e` set when two
-/// documents share band `e` (for the first 128 bands: past those, a pair
-/// met in several bands is given again, and verified again, to the same
-/// result). `f(band, pairs)` gets each band's new pairs `(document,
-/// earlier)`, bucket by bucket (an order fixed by the input, not sorted).
-/// Returns the bytes the banding held at most.
+/// `key(doc, band)` is a band key; `check(a, b, band)` gives the bands
+/// before `band` two documents share (bit `e` for band `e`; or more of
+/// their shared bands), for the first 128 bands (past
+/// those, a pair met in several bands is new again, and checked again, to
+/// the same result) and whether the pair is kept when it is new (its
+/// verification, done where the pair is met: most pairs are unrelated
+/// documents, and their signatures are in cache there). `f(band, new,
+/// kept)` gets each band's count of new pairs and the new pairs kept
+/// `(document, earlier)`, bucket by bucket (an order fixed by the input,
+/// not sorted). Returns the bytes the banding held at most.
 pub fn candidate_pairs(
     docs: usize,
     bands: usize,
     max_per_bucket: usize,
     key: impl Fn(u32, usize) -> u32 + Sync,
-    agree: impl Fn(u32, u32) -> u128 + Sync,
+    check: impl Fn(u32, u32, usize) -> (u128, bool) + Sync,
     included: impl Fn(u32) -> bool + Sync,
-    mut f: impl FnMut(usize, &[(u32, u32)]),
+    mut f: impl FnMut(usize, u64, &[(u32, u32)]),
 ) -> usize {
     let mut entries: Vec<u64> = Vec::new();
     let mut pairs: Vec<(u32, u32)> = Vec::new();
@@ -247,8 +318,8 @@ pub fn candidate_pairs(
         }
         let earlier = &big;
         let before = if b >= 128 { !0 } else { (1u128 << b) - 1 };
-        let seen = |&(d, c): &(u32, u32)| {
-            let mut m = agree(d, c) & before;
+        // Met in an earlier band, whose bucket was small: given there.
+        let seen = |d: u32, mut m: u128| {
             while m != 0 {
                 let e = m.trailing_zeros() as usize;
                 if earlier[e].is_empty() || !earlier[e].contains(&key(d, e)) {
@@ -258,26 +329,47 @@ pub fn candidate_pairs(
             }
             false
         };
-        // Buckets are made into pairs and filtered on all threads (millions
-        // of pairs a band where many documents look alike); the order stays
-        // that of the buckets, whatever the threads.
-        pairs.clear();
-        pairs.par_extend(
-            runs.par_iter()
-                .flat_map_iter(|run| {
-                    (1..run.len()).flat_map(move |i| {
-                        let (e, from) = (run[i] as u32, i.saturating_sub(max_per_bucket));
-                        run[from..i].iter().map(move |&c| (e, c as u32))
-                    })
-                })
-                .filter(|p| b == 0 || !seen(p)),
-        );
+        // Buckets are made into pairs, checked and counted on all threads
+        // (millions of pairs a band where many documents look alike); only
+        // the few kept are collected, in the order of the buckets whatever
+        // the threads.
+        let found: Vec<(u64, Vec<(u32, u32)>)> = runs
+            .par_iter()
+            .fold(
+                || (0u64, Vec::new()),
+                |(mut new, mut kept), run| {
+                    for i in 1..run.len() {
+                        let d = run[i] as u32;
+                        for &c in &run[i.saturating_sub(max_per_bucket)..i] {
+                            let c = c as u32;
+                            let (shared, keep) = check(d, c, b);
+                            if b > 0 && seen(d, shared & before) {
+                                continue;
+                            }
+                            new += 1;
+                            if keep {
+                                kept.push((d, c));
+                            }
+                        }
+                    }
+                    (new, kept)
+                },
+            )
+            .collect();
         drop(runs);
+        pairs.clear();
+        let mut new = 0;
+        for (n, kept) in &found {
+            new += n;
+            pairs.extend_from_slice(kept);
+        }
+        let held: usize = found.iter().map(|(_, k)| k.capacity() * 8).sum();
+        drop(found);
         // Not sorted: joins are components, whatever their order, and the
         // order here is already fixed by the sorted entries.
-        peak = peak.max(entries.capacity() * 8 + pairs.capacity() * 8);
+        peak = peak.max(entries.capacity() * 8 + pairs.capacity() * 8 + held);
         big.push(big_here);
-        f(b, &pairs);
+        f(b, new, &pairs);
     }
     peak
 }
@@ -308,12 +400,14 @@ mod tests {
             keys[0].len(),
             max,
             |d, b| keys[d as usize][b],
-            |x, y| {
+            |x, y, _| {
                 let (x, y) = (keys[x as usize], keys[y as usize]);
-                (0..x.len()).fold(0, |m, b| m | (u128::from(x[b] == y[b]) << b))
+                let shared = (0..x.len()).fold(0, |m, b| m | (u128::from(x[b] == y[b]) << b));
+                (shared, true)
             },
             |d| !skip.contains(&d),
-            |b, p| {
+            |b, new, p| {
+                assert_eq!(new as usize, p.len(), "every new pair kept");
                 let mut p = p.to_vec();
                 p.sort_unstable();
                 out.push((b, p))
@@ -342,6 +436,33 @@ mod tests {
         // A document left out is never a candidate.
         let found = pairs_of(&[&[7], &[7], &[7]], 8, &[1]);
         assert_eq!(found[0].1, [(2, 0)]);
+    }
+
+    #[test]
+    fn new_pairs_are_counted_and_only_those_kept_given() {
+        // Five documents in one bucket of band 0, and (1, 0) again in
+        // band 1: kept are the pairs of an even sum; counted, every new one.
+        let keys: &[&[u32]] = &[&[4, 1], &[4, 1], &[4, 2], &[4, 3], &[4, 5]];
+        let mut out = Vec::new();
+        candidate_pairs(
+            keys.len(),
+            2,
+            8,
+            |d, b| keys[d as usize][b],
+            |x, y, _| {
+                let (kx, ky) = (keys[x as usize], keys[y as usize]);
+                let shared = (0..2).fold(0, |m, b| m | (u128::from(kx[b] == ky[b]) << b));
+                (shared, (x + y) % 2 == 0)
+            },
+            |_| true,
+            |b, new, kept| {
+                let mut kept = kept.to_vec();
+                kept.sort_unstable();
+                out.push((b, new, kept));
+            },
+        );
+        assert_eq!(out[0], (0, 10, vec![(2, 0), (3, 1), (4, 0), (4, 2)]));
+        assert_eq!(out[1], (1, 0, vec![]));
     }
 
     #[test]
@@ -392,11 +513,17 @@ mod tests {
                 for rows in 1..=8 {
                     for bands in [1, 3, 35, 128 / rows, 200] {
                         let p = Params { bands, rows };
-                        assert_eq!(
-                            low_bands_agree(&a, &b, p),
-                            agree_by_value(&a, &b, p),
-                            "{len} {p:?}"
-                        );
+                        let shared = agree_by_value(&a, &b, p);
+                        assert_eq!(low_bands_agree(&a, &b, p), shared, "{len} {p:?}");
+                        let agreement = Agreement::new(p);
+                        for band in [0, 1, 2, 5, 34, 35, 127, 128, 200] {
+                            let below = if band >= 128 { !0 } else { (1u128 << band) - 1 };
+                            assert_eq!(
+                                agreement.before(&a, &b, band),
+                                (shared & below, equal_low_bytes(&a, &b)),
+                                "{len} {p:?} {band}"
+                            );
+                        }
                     }
                 }
             }

@@ -461,17 +461,33 @@ impl Deduper {
         let key = |d: u32, b: usize| {
             lsh::low_band_key(sigs.get(d as usize).low, extra.get(d as usize), params, b)
         };
-        let agree = |x: u32, y: u32| {
-            let on_rows =
-                lsh::low_bands_agree(sigs.get(x as usize).low, sigs.get(y as usize).low, params);
-            let (ex, ey) = (extra.get(x as usize), extra.get(y as usize));
-            if ex.is_empty() {
-                return on_rows;
+        let agreement = lsh::Agreement::new(params);
+        let verdicts = opts.verdicts_by_equal(opts.signer.num_perm());
+        // Bytes kept a band.
+        let n = lsh::extra_key_bytes(params);
+        // Bands shared before the band at hand (the rows' low bytes and the
+        // kept bytes: only those tell whether a pair is new), and whether
+        // a new pair is kept: verified on the signatures where it is met,
+        // or, with exact verification, left to the texts (pairs of two new
+        // documents; an indexed one has no text).
+        let check = |x: u32, y: u32, band: usize| {
+            let (sx, sy) = (sigs.get(x as usize), sigs.get(y as usize));
+            let (on_rows, equal) = agreement.before(sx.low, sy.low, band);
+            let keep = if exact && y >= prior {
+                true
+            } else {
+                match verdicts.get(equal) {
+                    Some(&Some(v)) if sx.shingles != 0 && sy.shingles != 0 => v,
+                    _ => opts.similarity(sx, sy) >= opts.threshold,
+                }
+            };
+            if n == 0 {
+                return (on_rows, keep);
             }
             // Kept bytes are compared only for the bands whose rows agree:
             // a pair meets in one or two, while a comparison of every band
             // cost 35 calls to memcmp a pair (`run`'s 35 x 3 bands).
-            let n = ex.len() / nb;
+            let (ex, ey) = (extra.get(x as usize), extra.get(y as usize));
             let (mut m, mut both) = (on_rows, 0u128);
             while m != 0 {
                 let b = m.trailing_zeros() as usize;
@@ -480,7 +496,7 @@ impl Deduper {
                 let same = (b * n..(b + 1) * n).all(|i| ex[i] == ey[i]);
                 both |= u128::from(same) << b;
             }
-            both
+            (both, keep)
         };
         let included = |d: u32| copy[d as usize / 64] & (1 << (d % 64)) == 0;
         let (mut candidates, mut verified) = (0u64, 0u64);
@@ -490,30 +506,24 @@ impl Deduper {
             nb,
             opts.max_per_bucket,
             key,
-            agree,
+            check,
             included,
-            |_, pairs| {
+            |_, new, kept| {
                 if failed.is_some() {
                     return;
                 }
-                candidates += pairs.len() as u64;
-                // Pairs of two new documents go to the texts; pairs with an
-                // indexed document (no text) to the signatures. Without exact
-                // verification, the band's pairs are verified where they lie.
-                let on_sigs = |&(d, c): &(u32, u32)| {
-                    opts.similarity(sigs.get(d as usize), sigs.get(c as usize)) >= opts.threshold
-                };
+                candidates += new;
                 let mut join = |&(d, c): &(u32, u32)| {
                     verified += 1;
                     uf.union(c, d);
                 };
+                // Kept pairs are verified, but for pairs of two new
+                // documents under exact verification: those go to the texts.
                 if !exact {
-                    let ok: Vec<bool> = pairs.par_iter().map(on_sigs).collect();
-                    pairs.iter().zip(ok).filter(|p| p.1).for_each(|p| join(p.0));
+                    kept.iter().for_each(&mut join);
                     return;
                 }
-                let (held, now): (Vec<_>, Vec<_>) = pairs.iter().partition(|&&(_, c)| c >= prior);
-                let ok: Vec<bool> = now.par_iter().map(on_sigs).collect();
+                let (held, now): (Vec<_>, Vec<_>) = kept.iter().partition(|&&(_, c)| c >= prior);
                 let held_ok = match verify_on_texts(opts, &held, text_of) {
                     Ok(ok) => ok,
                     Err(e) => {
@@ -521,8 +531,11 @@ impl Deduper {
                         return;
                     }
                 };
-                let both = now.iter().zip(ok).chain(held.iter().zip(held_ok));
-                both.filter(|p| p.1).for_each(|p| join(p.0));
+                now.iter().for_each(&mut join);
+                held.iter()
+                    .zip(held_ok)
+                    .filter(|p| p.1)
+                    .for_each(|p| join(p.0));
             },
         );
         if let Some(e) = failed {

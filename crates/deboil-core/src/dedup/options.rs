@@ -253,6 +253,41 @@ impl DedupOptions {
         }
     }
 
+    /// For signatures of `k` values, per count `eq` of equal values: whether
+    /// a pair is within the threshold ([`DedupOptions::similarity`]), where
+    /// that count alone decides it, both shingle counts being non-zero; `None`
+    /// where the counts matter too (containment at or above `min_jaccard`).
+    /// Read off `similarity` itself on made-up signatures, so that it is the
+    /// same verdict; candidate pairs, most of them unrelated documents, then
+    /// need no float arithmetic.
+    pub(super) fn verdicts_by_equal(&self, k: usize) -> Vec<Option<bool>> {
+        use crate::minhash::SigRef;
+        let a = vec![0u8; k];
+        let mut b = vec![1u8; k];
+        (0..=k)
+            .map(|eq| {
+                b[..eq].fill(0);
+                let (x, y) = (
+                    SigRef {
+                        low: &a,
+                        shingles: 1,
+                    },
+                    SigRef {
+                        low: &b,
+                        shingles: 1,
+                    },
+                );
+                match self.measure {
+                    Measure::Jaccard => Some(x.similarity(&y) >= self.threshold),
+                    Measure::Containment if x.similarity(&y) < self.min_jaccard => {
+                        Some(self.similarity(x, y) >= self.threshold)
+                    }
+                    Measure::Containment => None,
+                }
+            })
+            .collect()
+    }
+
     /// The sorted, distinct shingle hashes of `text` (normalised first).
     pub fn shingle_set(&self, text: &str) -> Vec<u64> {
         let mut set = Vec::new();

@@ -697,3 +697,67 @@ fn facts_first_then_signatures_decide_as_insert_does() {
     assert_eq!((split.dup_of(1), split.dup_of(3)), (Some("d0"), Some("d0")));
     assert!(split.is_kept(2));
 }
+
+#[test]
+fn verdicts_by_equal_values_are_those_of_the_similarity() {
+    use crate::minhash::SigRef;
+    // Random low bytes sharing a random share of values, random non-zero
+    // shingle counts: where the table decides, it decides as the estimate.
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for (measure, threshold, min_jaccard) in [
+        (Measure::Jaccard, 0.8, None),
+        (Measure::Jaccard, 0.5, None),
+        (Measure::Containment, 0.7, Some(0.3)),
+        (Measure::Containment, 0.9, Some(0.1)),
+    ] {
+        let o = opts(|s| {
+            s.measure = Some(measure);
+            s.threshold = Some(threshold);
+            s.min_jaccard = min_jaccard;
+        });
+        let k = o.signer.num_perm();
+        let table = o.verdicts_by_equal(k);
+        let (mut decided, mut left) = (0, 0);
+        for _ in 0..3000 {
+            let a: Vec<u8> = (0..k).map(|_| next() as u8).collect();
+            let share = next() % 101;
+            let b: Vec<u8> = a
+                .iter()
+                .map(|&v| {
+                    if next() % 100 < share {
+                        v
+                    } else {
+                        next() as u8
+                    }
+                })
+                .collect();
+            let (sa, sb) = (1 + next() as u32 % 5000, 1 + next() as u32 % 5000);
+            let (x, y) = (
+                SigRef {
+                    low: &a,
+                    shingles: sa,
+                },
+                SigRef {
+                    low: &b,
+                    shingles: sb,
+                },
+            );
+            let full = o.similarity(x, y) >= o.threshold;
+            match table[crate::lsh::equal_low_bytes(&a, &b)] {
+                Some(v) => {
+                    assert_eq!(v, full, "{measure:?} {threshold}");
+                    decided += 1;
+                }
+                None => left += 1,
+            }
+        }
+        assert!(decided > 200, "{decided}");
+        assert!(measure == Measure::Jaccard || left > 100, "{left}");
+    }
+}
