@@ -303,7 +303,7 @@ pub struct DedupFlags {
     /// Also write a report on the run to FILE: .json, .md or .html (see `deboil report`).
     #[arg(long, value_name = "FILE")]
     pub report: Option<std::path::PathBuf>,
-    /// Memory the texts may take between the two passes, together with the signatures and ids (the rest goes to a temp file; 0: all of it); suffixes K, M, G.
+    /// Memory the texts may take between the two passes, together with the signatures and ids (the rest goes to a temp file, or is read again from a plain input file when written out as read; 0: none held); suffixes K, M, G.
     #[arg(long, default_value = "256M", value_name = "SIZE", value_parser = parse_memory)]
     pub spool_memory: usize,
     /// Print the chosen parameters and LSH statistics, and progress as timed lines.
