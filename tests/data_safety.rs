@@ -147,6 +147,32 @@ fn byte_order_marks_of_joined_files_are_dropped_and_kept_by_fix() {
     );
 }
 
+/// A file whose lines end in a lone `\r` reads as one line; the error says
+/// why instead of only "trailing characters".
+#[test]
+fn lone_carriage_return_line_endings_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let cr = "{\"id\":\"a\",\"text\":\"one\"}\r{\"id\":\"b\",\"text\":\"two\"}\r";
+    fs::write(d.join("mac.jsonl"), cr).unwrap();
+    let o = run_in(d, &["clean", "mac.jsonl", "-q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("mac.jsonl:1:"), "{e}");
+    assert!(
+        e.contains("trailing characters") && e.contains("lone \\r"),
+        "{e}"
+    );
+    // CRLF files are fine, and the hint is not given for other trailing junk.
+    fs::write(d.join("crlf.jsonl"), cr.replace('\r', "\r\n")).unwrap();
+    let o = run_in(d, &["clean", "crlf.jsonl", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    fs::write(d.join("junk.jsonl"), "{\"id\":\"a\",\"text\":\"one\"} x\n").unwrap();
+    let o = run_in(d, &["clean", "junk.jsonl", "-q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("lone"), "{}", stderr(&o));
+}
+
 /// The temp directory dedup spools to, when it is missing (or full), is
 /// named with the way out, not "spool file".
 #[test]

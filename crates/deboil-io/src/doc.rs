@@ -449,6 +449,11 @@ impl<'a> Document<'a> {
                 " (JSONL holds one JSON object on each line)"
             } else if msg.contains("sequence") {
                 " (JSONL holds one JSON object a line, not an array)"
+            } else if msg == "trailing characters" && src.contains('\r') {
+                // Old Mac files end lines with a lone `\r`: the whole file
+                // reads as one line, and nothing else says why.
+                " (a carriage return outside a string: lines ending in a lone \\r? \
+                 JSONL lines end with \\n, e.g. `tr '\\r' '\\n'`)"
             } else {
                 ""
             };
