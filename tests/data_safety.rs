@@ -30,16 +30,6 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
     deboil().current_dir(dir).args(args).output().unwrap()
 }
 
-/// The names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
 /// A file size limit (`ulimit -f`, with SIGXFSZ ignored so that writes fail
 /// with EFBIG) stands in for a full disk: each output is named in the error,
 /// with no temp file's name, and no output or temp file is left.

@@ -64,15 +64,6 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
 /// A saved index of the four first documents, in `tmp/idx`.
 fn saved(tmp: &Path) -> PathBuf {
     let idx = tmp.join("idx");

@@ -93,3 +93,13 @@ pub fn id_texts(jsonl: &str, field: &str) -> Vec<(String, Option<String>)> {
         })
         .collect()
 }
+
+/// The names in `dir`, sorted.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}

@@ -240,6 +240,16 @@ impl Dense {
         }
     }
 
+    /// The state after state `s` on byte `b`; `trans` is this automaton's
+    /// table and `s` one of its states.
+    #[inline(always)]
+    fn step<T: Copy + Into<u32>>(&self, trans: &[T], s: u32, b: u8) -> u32 {
+        // SAFETY: `s` is a state (below the state count) and `col[b]` a
+        // column start, so the index is inside the table (asserted in
+        // `build`): the loads need no bounds check, two instructions a byte.
+        unsafe { (*trans.get_unchecked((self.col[b as usize] + s) as usize)).into() }
+    }
+
     #[inline]
     fn scan<T: Copy + Into<u32>>(
         &self,
@@ -261,13 +271,7 @@ impl Dense {
         mut s: u32,
         mut f: impl FnMut(usize, usize, usize),
     ) {
-        let col = &self.col;
-        // SAFETY: `s` is a state (below the state count) and `col[b]` a
-        // column start, so the index is inside the table (asserted in
-        // `build`): the loads need no bounds check, two instructions a byte.
-        let next = |s: u32, b: u8| -> u32 {
-            unsafe { (*trans.get_unchecked((col[b as usize] + s) as usize)).into() }
-        };
+        let next = |s: u32, b: u8| self.step(trans, s, b);
         let first = self.first_match;
         // Four bytes a step, one test for a match among them: most steps
         // find none.
@@ -316,13 +320,7 @@ impl Dense {
         mut fa: impl FnMut((usize, usize, usize)),
         mut fb: impl FnMut((usize, usize, usize)),
     ) {
-        let col = &self.col;
-        // SAFETY: `s` is a state (below the state count) and `col[b]` a
-        // column start, so the index is inside the table (asserted in
-        // `build`): the loads need no bounds check, two instructions a byte.
-        let next = |s: u32, b: u8| -> u32 {
-            unsafe { (*trans.get_unchecked((col[b as usize] + s) as usize)).into() }
-        };
+        let next = |s: u32, b: u8| self.step(trans, s, b);
         let mut fa = |p, s, e| fa((p, s, e));
         let mut fb = |p, s, e| fb((p, s, e));
         let (mut sa, mut sb) = (0, 0);
