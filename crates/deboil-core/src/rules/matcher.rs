@@ -591,14 +591,18 @@ impl MatcherBuilder {
     pub fn build(mut self) -> Matchers {
         let mut keyed = Vec::new();
         let (mut short, mut long) = (Vec::new(), Vec::new());
-        // Each regex's triggers on the rayon pool (a quarter of compiling
-        // the default rules), then taken in order.
+        // Each regex's triggers: those of the default rules' regexes from
+        // the build, the others' analysed on the rayon pool; then taken in
+        // order.
         let regexes = std::mem::take(&mut self.regexes);
         let triggers: Vec<_> = {
             use rayon::prelude::*;
             regexes
                 .par_iter()
-                .map(|r| super::prefilter::triggers(&r.pattern))
+                .map(|r| {
+                    super::prebuilt::triggers(&r.pattern)
+                        .unwrap_or_else(|| super::prefilter::triggers(&r.pattern))
+                })
                 .collect()
         };
         for (r, triggers) in regexes.into_iter().zip(triggers) {

@@ -12,6 +12,7 @@ mod dense;
 mod embedded;
 mod matcher;
 mod memo;
+mod prebuilt;
 mod prefilter;
 mod spec;
 mod words;

@@ -31,6 +31,18 @@ impl Around {
     pub const ANY: Around = Around([!0; 5]);
     const NONE: Around = Around([0; 5]);
 
+    /// The bits (byte `b` is bit `b % 64` of word `b / 64`), as the build
+    /// script writes them into the binary (see [`super::prebuilt`]).
+    pub const fn from_bits(bits: [u64; 5]) -> Around {
+        Around(bits)
+    }
+
+    // The build script's; the library reads the table with `from_bits`.
+    #[allow(dead_code)]
+    pub fn bits(&self) -> [u64; 5] {
+        self.0
+    }
+
     fn with(mut self, b: usize) -> Around {
         self.0[b / 64] |= 1 << (b % 64);
         self
