@@ -26,6 +26,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::dedup::template::GivenKeys;
 use crate::extract::{ExtractCause, ExtractLine, Extractor};
 use crate::page::{PageCause, PageFinder};
 use crate::rules::{Hit, LineKey, Mask, RuleSet};
@@ -313,6 +314,29 @@ impl Cleaner {
     pub fn clean(&self, text: &str, site: &str) -> Cleaned {
         let mask = self.rules.mask_for(site);
         SCRATCH.with(|s| self.clean_with(text, &mask, Some(site), &mut s.borrow_mut()))
+    }
+
+    /// [`Cleaner::clean`], and into `keys` the keys of the lines written
+    /// as read, for `run`'s template pass (it then normalises only the
+    /// others).
+    pub fn clean_keyed(&self, text: &str, site: &str, keys: &mut GivenKeys) -> Cleaned {
+        let mask = self.rules.mask_for(site);
+        SCRATCH.with(|s| {
+            let s = &mut *s.borrow_mut();
+            let cleaned = self.clean_with(text, &mask, Some(site), s);
+            keys.clear();
+            for (fate, k) in cleaned.lines.iter().zip(&s.keys) {
+                if let Some(out) = &fate.out {
+                    // The same length: nothing cut or trimmed.
+                    keys.push(
+                        out.len() == fate.orig.len(),
+                        &s.key[k.start..k.end],
+                        k.words,
+                    );
+                }
+            }
+            cleaned
+        })
     }
 
     /// Cleans `text` with exactly the rules `mask` switches on (no body

@@ -112,14 +112,79 @@ pub struct LineKeys {
     pub exact: u128,
 }
 
+/// The keys of a cleaned text's lines as the cleaner made them (from the
+/// lines it read), so that the template pass need not normalise them
+/// again: one entry per line the cleaner wrote, in order; `None` for a line
+/// written otherwise than read (a span cut, trailing space trimmed), whose
+/// key is made again from the text.
+#[derive(Debug, Clone, Default)]
+pub struct GivenKeys {
+    bytes: Vec<u8>,
+    /// (start, end) in `bytes`, and the key's words.
+    lines: Vec<Option<(u32, u32, u32)>>,
+}
+
+impl GivenKeys {
+    /// The next written line: `key` and `words` (as
+    /// [`normalize::push_key`] gave them) when it was written as read.
+    pub fn push(&mut self, written_as_read: bool, key: &[u8], words: usize) {
+        let entry =
+            (written_as_read && self.bytes.len() + key.len() <= u32::MAX as usize).then(|| {
+                let start = self.bytes.len() as u32;
+                self.bytes.extend_from_slice(key);
+                (
+                    start,
+                    self.bytes.len() as u32,
+                    u32::try_from(words).unwrap_or(u32::MAX),
+                )
+            });
+        self.lines.push(entry);
+    }
+
+    /// Nothing given.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.lines.clear();
+    }
+
+    /// `self` when it has an entry for every line of `text` (as [`lines`]
+    /// splits it; the cleaner's last written line, when empty, has no
+    /// line there), else `None`: then every key is made from the text.
+    fn fitting(&self, text: &str) -> Option<&GivenKeys> {
+        let n = lines(text).count();
+        (self.lines.len() == n || self.lines.len() == n + 1).then_some(self)
+    }
+
+    /// Appends the key of line `i` (`line`) to `out`; returns its words.
+    /// The cleaner's key equals `push_key` of the written line: the line is
+    /// the one it read, and the break `lines` leaves on it is whitespace,
+    /// which adds nothing to a key.
+    #[inline]
+    fn push_key(given: Option<&GivenKeys>, i: usize, line: &str, out: &mut Vec<u8>) -> usize {
+        match given.and_then(|g| g.lines[i].map(|k| (g, k))) {
+            Some((g, (s, e, w))) => {
+                out.extend_from_slice(&g.bytes[s as usize..e as usize]);
+                w as usize
+            }
+            None => normalize::push_key(line, out),
+        }
+    }
+}
+
 impl LineKeys {
     /// Normalises `text` line by line.
     pub fn of(text: &str) -> LineKeys {
+        LineKeys::of_given(text, None)
+    }
+
+    /// [`LineKeys::of`] with the keys the cleaner gave for `text`.
+    pub fn of_given(text: &str, given: Option<&GivenKeys>) -> LineKeys {
+        let given = given.and_then(|g| g.fitting(text));
         let mut out = LineKeys::default();
         let (mut key, mut scratch) = (Vec::new(), Vec::new());
-        for line in lines(text) {
+        for (i, line) in lines(text).enumerate() {
             key.clear();
-            let words = normalize::push_key(line, &mut key);
+            let words = GivenKeys::push_key(given, i, line, &mut key);
             if key.is_empty() {
                 continue;
             }
@@ -488,6 +553,18 @@ impl SiteTemplate {
     /// [`LineKeys::exact`]), normalising each line once into a per-thread
     /// buffer: no line list, hashes or copies per document.
     pub fn with_kept_key<T>(&self, text: &str, f: impl FnOnce(&[u8], u128) -> T) -> T {
+        self.with_kept_key_given(text, None, f)
+    }
+
+    /// [`SiteTemplate::with_kept_key`] with the keys the cleaner gave for
+    /// `text`.
+    pub fn with_kept_key_given<T>(
+        &self,
+        text: &str,
+        given: Option<&GivenKeys>,
+        f: impl FnOnce(&[u8], u128) -> T,
+    ) -> T {
+        let given = given.and_then(|g| g.fitting(text));
         KEPT.with_borrow_mut(|k| {
             let Kept {
                 whole,
@@ -498,13 +575,13 @@ impl SiteTemplate {
             whole.clear();
             ranges.clear();
             let mut cut = false;
-            for line in lines(text) {
+            for (i, line) in lines(text).enumerate() {
                 let at = whole.len();
                 if at > 0 {
                     whole.push(b' ');
                 }
                 let from = whole.len();
-                let words = normalize::push_key(line, whole);
+                let words = GivenKeys::push_key(given, i, line, whole);
                 if whole.len() == from {
                     whole.truncate(at);
                     continue;

@@ -24,8 +24,10 @@ use std::sync::{Arc, RwLock};
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
-use deboil_core::clean::{Cause, Cleaner};
-use deboil_core::dedup::template::{LineKeys, SiteLines, SiteTemplate, Template, TemplateOptions};
+use deboil_core::clean::{Cause, Cleaned, Cleaner};
+use deboil_core::dedup::template::{
+    GivenKeys, LineKeys, SiteLines, SiteTemplate, Template, TemplateOptions,
+};
 use deboil_core::dedup::{
     DedupOptions, DedupStats, Deduper, Deduplication, IndexedDocs, Keep, Signed, Verify,
 };
@@ -44,6 +46,13 @@ use spool::{InInput, Refs, Spool, SpoolPart, mark, pieces_of, write_cluster, wri
 pub trait Transform: Sync {
     /// Transforms `text` of a document of `site`.
     fn apply<'a>(&self, text: &'a str, site: &str) -> Transformed<'a>;
+
+    /// [`Transform::apply`], and into `keys` the line keys it made (none by
+    /// default).
+    fn apply_keyed<'a>(&self, text: &'a str, site: &str, keys: &mut GivenKeys) -> Transformed<'a> {
+        keys.clear();
+        self.apply(text, site)
+    }
 }
 
 /// A transformed text and what was taken from it.
@@ -59,12 +68,19 @@ pub struct Transformed<'a> {
 
 impl Transform for Cleaner {
     fn apply<'a>(&self, text: &'a str, site: &str) -> Transformed<'a> {
-        let cleaned = self.clean(text, site);
-        Transformed {
-            removals: cleaned.removal_counts(),
-            removed_bytes: cleaned.removed_bytes(),
-            text: Cow::Owned(cleaned.text),
-        }
+        transformed(self.clean(text, site))
+    }
+
+    fn apply_keyed<'a>(&self, text: &'a str, site: &str, keys: &mut GivenKeys) -> Transformed<'a> {
+        transformed(self.clean_keyed(text, site, keys))
+    }
+}
+
+fn transformed<'a>(cleaned: Cleaned) -> Transformed<'a> {
+    Transformed {
+        removals: cleaned.removal_counts(),
+        removed_bytes: cleaned.removed_bytes(),
+        text: Cow::Owned(cleaned.text),
     }
 }
 
@@ -210,11 +226,14 @@ impl DedupJob<'_> {
             },
             _ => None,
         };
+        let mut given = GivenKeys::default();
         let Transformed {
             text,
             removals,
             removed_bytes,
         } = match self.transform {
+            // The template pass takes the cleaner's line keys.
+            Some(t) if self.template.is_some() => t.apply_keyed(&doc.text, &doc.site, &mut given),
             Some(t) => t.apply(&doc.text, &doc.site),
             None => Transformed {
                 text: Cow::Borrowed(doc.text.as_str()),
@@ -251,14 +270,14 @@ impl DedupJob<'_> {
                 let done = finals.read().expect("not poisoned").get(&doc.site).cloned();
                 match done {
                     Some(t) => {
-                        let signed = t.with_kept_key(&text, |key, exact| {
+                        let signed = t.with_kept_key_given(&text, Some(&given), |key, exact| {
                             self.opts.sign_key_as(key, exact, chars)
                         });
                         Signing::Stripped(t.site(), signed)
                     }
                     None => Signing::Later {
                         site: doc.site.clone(),
-                        lines: Box::new(LineKeys::of(&text)),
+                        lines: Box::new(LineKeys::of_given(&text, Some(&given))),
                         chars,
                     },
                 }

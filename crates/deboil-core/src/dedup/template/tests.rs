@@ -301,3 +301,65 @@ proptest::proptest! {
         });
     }
 }
+
+/// Lines as the cleaner meets them: cut by a span rule, dropped by a line
+/// rule, repeated, with trailing space, CRLF breaks, blank runs.
+const RAW: [&str; 10] = [
+    "date 2024 Comments are closed on story 12",
+    "advert: buy now",
+    "Share this page",
+    "Share this page",
+    "A story line about rain and bridges, told once  ",
+    "",
+    " \t",
+    "Another line: boats, bread and 42 owls \u{201e}quoted\u{201c}\r",
+    "Grüße aus Köln, sagte sie\u{a0}",
+    "date 2025  ",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+    /// The keys the cleaner gives make the key, exact hash and line keys
+    /// that normalising the cleaned text makes.
+    #[test]
+    fn the_cleaners_keys_are_the_texts_keys(
+        picks in proptest::collection::vec(0usize..10, 0..12),
+        end in 0usize..3,
+    ) {
+        use crate::clean::{CleanOptions, Cleaner};
+        use crate::rules::{RuleSet, RuleSource, Toggles};
+        let rules = RuleSet::compile(
+            &[RuleSource::new(
+                "t.toml",
+                "[[rule]]\nid = \"d\"\nreason = \"r\"\nregex = ['^date \\d{4} ']\naction = \"span\"\n\
+                 [[rule]]\nid = \"a\"\nreason = \"r\"\ncontains = ['advert']\naction = \"line\"\n",
+            )],
+            &Toggles::default(),
+        )
+        .unwrap();
+        let cleaner = Cleaner::new(rules, CleanOptions::default());
+        let lines: Vec<&str> = picks.iter().map(|&i| RAW[i]).collect();
+        let text = lines.join("\n") + ["", "\n", "\r\n"][end];
+        let mut given = GivenKeys::default();
+        let cleaned = cleaner.clean_keyed(&text, "s", &mut given);
+        assert_eq!(cleaned.text, cleaner.clean(&text, "s").text);
+        let out = &cleaned.text;
+        // The keys are taken, not made again.
+        proptest::prop_assert!(given.fitting(out).is_some(), "{:?}", out);
+        let (want, got) = (LineKeys::of(out), LineKeys::of_given(out, Some(&given)));
+        proptest::prop_assert_eq!(&got.keys, &want.keys, "{:?}", out);
+        proptest::prop_assert_eq!(&got.lines, &want.lines);
+        proptest::prop_assert_eq!(got.exact, want.exact);
+        // A site whose template is "Share this page" and a 12-word line.
+        let mut counts = SiteLines::new(TemplateOptions { sample_pages: 3, ..TemplateOptions::default() });
+        let mut site = None;
+        for s in ["One.", "Two.", "Three."] {
+            let page = format!("{s}\nShare this page\nComments are closed on story 12\n");
+            site = site.or(counts.add_final("s", &SiteLines::line_hashes(&page)).1);
+        }
+        let site = site.expect("the sample is full");
+        let want = site.with_kept_key(out, |k, e| (k.to_vec(), e));
+        let got = site.with_kept_key_given(out, Some(&given), |k, e| (k.to_vec(), e));
+        proptest::prop_assert_eq!(got, want);
+    }
+}
