@@ -38,8 +38,9 @@ impl LineSink<'_> {
     /// writes the line's text, or says `false` when the bytes encode none
     /// (then so does this, and the page is to be read another way). A kind
     /// must be one fixed function of the bytes: the line's facts are
-    /// remembered by its bytes and kind, and a line met before is not
-    /// decoded again (nor checked: it was, when first met).
+    /// remembered by a hash of its bytes and kind, and a line met before
+    /// is not decoded again (nor checked: only a line that decoded is
+    /// remembered, so its bytes are not to be taken as text unchecked).
     #[inline]
     pub fn line(
         &mut self,

@@ -7,23 +7,28 @@
 //! earlier line exactly). A line's key ([`normalize::push_key`]) is a
 //! function of its text alone, so a line seen before needs only a hash of
 //! its bytes and a comparison with the text remembered, not its key again.
-//! Each thread keeps its own small table: a slot per hash (a new line takes
-//! the slot over), the texts in one buffer that starts over when full.
+//! Each thread keeps its own table: a slot per hash of the line's bytes (a
+//! new line takes the slot over), and no texts. A slot holds a 128-bit hash
+//! of the bytes and the value: a line met again is found by hashing its
+//! bytes, which are in cache (its caller just read them), where comparing
+//! them with a copy kept somewhere in megabytes of texts missed the cache
+//! a line at a time. Two lines whose 128-bit hashes agree (2^-128 a pair;
+//! learning already tells lines apart by a 64-bit hash of their keys) are
+//! one line to the memo.
 //!
 //! A line can also be remembered as its caller read it, still encoded (a
 //! JSON string's line as written, say): then a line met before is found
-//! without decoding it at all. Each encoding is a kind of its own, so that
-//! the same bytes read two ways are two lines.
+//! without decoding it at all. Each encoding is a kind of its own (hashed
+//! with a seed of its own), so that the same bytes read two ways are two
+//! lines.
 
 use super::prefix_hash;
 use crate::normalize;
 
-/// Slots in a thread's table (a power of two).
-const SLOTS: usize = 1 << 15;
-/// Bytes of remembered texts a thread keeps before it starts over.
-const TEXT_BYTES: usize = 8 << 20;
-/// Longer lines are not remembered (one would crowd out thousands).
-const LINE_MAX: usize = 1 << 16;
+/// Slots in a thread's table (a power of two): 2 MiB of the body finder's
+/// slots. Without texts to keep, more slots cost little: 2^15 and 2^16
+/// slots missed the cache alike, and the larger table built fewer keys.
+const SLOTS: usize = 1 << 16;
 
 /// What counting needs of a non-blank line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,63 +43,51 @@ pub(super) struct Facts {
 
 #[derive(Clone, Copy)]
 struct Slot<V> {
-    /// The hash of the line's bytes.
-    tag: u64,
-    /// Where its text lies in [`Memo::text`]; `len` is `u32::MAX` for an empty slot.
-    start: u32,
-    len: u32,
-    /// How the bytes encode the line (0: they are its text).
-    kind: u8,
+    /// The hash of the line's bytes (with its kind); `value` is `None` for
+    /// an empty slot.
+    tag: [u64; 2],
     value: Option<V>,
 }
 
-/// Keeps the hashes of the bytes of lines of different kinds apart.
-const KIND_SEED: [u64; 4] = [
-    0,
-    0x9e37_79b9_7f4a_7c15,
-    0xc2b2_ae3d_27d4_eb4f,
-    0x1656_67b1_9e37_79f9,
-];
-
-/// Kinds of line [`Memo::get_or_read`] tells apart.
-pub const KINDS: u8 = KIND_SEED.len() as u8;
+/// Kinds of line [`Memo::get_or_read`] tells apart (each hashes with its
+/// own seed).
+pub const KINDS: u8 = 4;
 
 /// A thread's remembered lines and what was computed from each, `V`: a
 /// function of the line's text alone.
 pub(crate) struct Memo<V> {
     slots: Vec<Slot<V>>,
-    text: Vec<u8>,
-    /// [`TEXT_BYTES`], but tests make the table small.
-    text_max: usize,
 }
 
 impl<V: Copy> Memo<V> {
     pub fn new() -> Memo<V> {
-        Memo::sized(SLOTS, TEXT_BYTES)
+        Memo::sized(SLOTS)
     }
 
-    /// A table of `slots` slots (a power of two) and `text_max` bytes of texts.
-    fn sized(slots: usize, text_max: usize) -> Memo<V> {
+    /// A table of `slots` slots (a power of two).
+    fn sized(slots: usize) -> Memo<V> {
         assert!(slots.is_power_of_two());
         Memo {
             slots: vec![Self::EMPTY; slots],
-            text: Vec::new(),
-            text_max,
         }
     }
 
     const EMPTY: Slot<V> = Slot {
-        tag: 0,
-        start: 0,
-        len: u32::MAX,
-        kind: 0,
+        tag: [0; 2],
         value: None,
     };
 
     /// Forgets every line.
     pub fn clear(&mut self) {
-        self.text.clear();
         self.slots.fill(Self::EMPTY);
+    }
+
+    /// The slot of the line `b` of `kind`, and its tag.
+    #[inline]
+    fn find(&self, b: &[u8], kind: u8) -> (usize, [u64; 2]) {
+        let h = xxhash_rust::xxh3::xxh3_128_with_seed(b, u64::from(kind));
+        let tag = [h as u64, (h >> 64) as u64];
+        ((tag[0] as usize) & (self.slots.len() - 1), tag)
     }
 
     /// What `compute` gives for `line`: remembered, or computed (and remembered).
@@ -114,25 +107,19 @@ impl<V: Copy> Memo<V> {
         done: impl FnOnce(&V) -> bool,
         compute: impl FnOnce(Option<V>) -> V,
     ) -> V {
-        let b = line.as_bytes();
-        let tag = tag_of(b) ^ KIND_SEED[0];
-        let i = (tag as usize) & (self.slots.len() - 1);
-        let s = &self.slots[i];
-        if s.tag == tag
-            && s.len as usize == b.len()
-            && s.kind == 0
-            && &self.text[s.start as usize..s.start as usize + b.len()] == b
-            && let Some(v) = s.value
+        let (i, tag) = self.find(line.as_bytes(), 0);
+        let s = &mut self.slots[i];
+        let old = s.value.filter(|_| s.tag == tag);
+        if let Some(v) = old
+            && done(&v)
         {
-            if done(&v) {
-                return v;
-            }
-            let v = compute(Some(v));
-            self.slots[i].value = Some(v);
             return v;
         }
-        let v = compute(None);
-        self.store(i, tag, b, 0, v);
+        let v = compute(old);
+        *s = Slot {
+            tag,
+            value: Some(v),
+        };
         v
     }
 
@@ -147,59 +134,21 @@ impl<V: Copy> Memo<V> {
         kind: u8,
         compute: impl FnOnce(&[u8]) -> Option<V>,
     ) -> Option<V> {
-        let tag = tag_of(b) ^ KIND_SEED[usize::from(kind)];
-        let i = (tag as usize) & (self.slots.len() - 1);
-        let s = &self.slots[i];
+        debug_assert!(kind < KINDS);
+        let (i, tag) = self.find(b, kind);
+        let s = &mut self.slots[i];
         if s.tag == tag
-            && s.len as usize == b.len()
-            && s.kind == kind
-            && &self.text[s.start as usize..s.start as usize + b.len()] == b
             && let Some(v) = s.value
         {
             return Some(v);
         }
         let v = compute(b)?;
-        self.store(i, tag, b, kind, v);
+        *s = Slot {
+            tag,
+            value: Some(v),
+        };
         Some(v)
     }
-
-    /// Remembers `v` for the line `b` of `kind` in slot `i` (its tag's).
-    #[inline]
-    fn store(&mut self, i: usize, tag: u64, b: &[u8], kind: u8, v: V) {
-        if b.len() <= LINE_MAX {
-            if self.text.len() + b.len() > self.text_max {
-                self.clear();
-            }
-            self.slots[i] = Slot {
-                tag,
-                start: self.text.len() as u32,
-                len: b.len() as u32,
-                kind,
-                value: Some(v),
-            };
-            self.text.extend_from_slice(b);
-        }
-    }
-}
-
-/// A line's slot tag: a hash of its bytes, of a sample of them for long
-/// lines (the first and last 32 and the 16 in the middle, with the length).
-/// Lines that differ only elsewhere take each other's slot, which costs
-/// only time: a slot's bytes are compared in full. Hashing every byte cost
-/// more than comparing them (the average line is over 200 bytes).
-#[inline]
-fn tag_of(b: &[u8]) -> u64 {
-    const EDGE: usize = 32;
-    const MID: usize = 16;
-    let n = b.len();
-    if n <= 2 * EDGE + MID {
-        return xxhash_rust::xxh3::xxh3_64(b);
-    }
-    let mut s = [0u8; 2 * EDGE + MID];
-    s[..EDGE].copy_from_slice(&b[..EDGE]);
-    s[EDGE..EDGE + MID].copy_from_slice(&b[n / 2..n / 2 + MID]);
-    s[EDGE + MID..].copy_from_slice(&b[n - EDGE..]);
-    xxhash_rust::xxh3::xxh3_64_with_seed(&s, n as u64)
 }
 
 /// Counting's memo: each line's [`Facts`] (`None` for a blank line).
@@ -214,11 +163,9 @@ pub(super) struct FactsMemo {
 impl FactsMemo {
     pub fn new() -> FactsMemo {
         FactsMemo {
-            // Twice the body finder's: counting meets every line of every
-            // page, and a line forgotten costs its key again (the first
-            // 10,000 pages of peers-100000 hold 40,000 distinct lines,
-            // 13.5 MB: at 8 MiB nearly half of the keys were built again).
-            memo: Memo::sized(2 * SLOTS, 2 * TEXT_BYTES),
+            // Twice the body finder's (6 MiB): counting meets every line
+            // of every page, and a line forgotten costs its key again.
+            memo: Memo::sized(2 * SLOTS),
             key: Vec::new(),
             text: String::new(),
         }
@@ -315,29 +262,28 @@ mod tests {
     }
 
     #[test]
-    fn lines_sharing_a_slot_or_outgrowing_the_buffer_stay_right() {
+    fn lines_sharing_a_slot_stay_right() {
         let mut m = FactsMemo {
-            memo: Memo::sized(16, 2000),
+            memo: Memo::sized(16),
             key: Vec::new(),
             text: String::new(),
         };
-        // Far more distinct lines than slots, and more bytes than the
-        // buffer holds: slots are taken over and the buffer starts over.
+        // Far more distinct lines than slots: slots are taken over.
         let line = |i: usize| format!("Line {} of the test, word {}", i % 40, i % 7);
         for i in (0..300).chain(0..300) {
             let l = line(i);
             assert_eq!(m.facts(&l), direct(&l), "line {i}");
         }
-        // A line over the limit is computed every time, and right.
-        let huge = "word ".repeat(LINE_MAX / 4);
+        // A long line, remembered too.
+        let huge = "word ".repeat(1 << 14);
         assert_eq!(m.facts(&huge), direct(&huge));
         assert_eq!(m.facts(&huge), direct(&huge));
     }
 
     #[test]
-    fn long_lines_sharing_their_sampled_bytes_stay_apart() {
-        // Same length, same first and last 32 bytes and middle 16: one
-        // slot, told apart by their bytes.
+    fn long_lines_differing_in_a_few_bytes_stay_apart() {
+        // Same length, same first and last 40 bytes and middle 40: told
+        // apart by their hashes.
         let line = |w: &str| {
             format!(
                 "{}{w}{}{w}{}",
@@ -347,7 +293,6 @@ mod tests {
             )
         };
         let (x, y) = (line("one two"), line("six ten"));
-        assert_eq!(tag_of(x.as_bytes()), tag_of(y.as_bytes()));
         let mut m = FactsMemo::new();
         for _ in 0..3 {
             assert_eq!(m.facts(&x), direct(&x));
@@ -382,7 +327,7 @@ mod tests {
 
     #[test]
     fn values_filled_in_stages_are_completed_once() {
-        let mut m: Memo<(u32, Option<u32>)> = Memo::sized(16, 2000);
+        let mut m: Memo<(u32, Option<u32>)> = Memo::sized(16);
         // A line not remembered: computed from nothing.
         assert_eq!(m.get_or("one", |_| (1, None)), (1, None));
         assert_eq!(m.get_or("one", |_| unreachable!("remembered")), (1, None));

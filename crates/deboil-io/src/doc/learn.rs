@@ -37,10 +37,13 @@ impl LearnPage {
     /// Reads `rec` for learning: bad where [`Document::parse`] finds it
     /// bad, and the same site and lines.
     pub fn read(rec: &RawRecord, names: &FieldNames) -> Result<LearnPage, BadRecord> {
+        // The text's value is read below only where a field looked up by
+        // its name is the text (an id's value is not read).
+        let keep_text = [names.site.as_str(), "url", "metadata.url"].contains(&names.text.as_str());
         if rec.error.is_none()
             && rec.input.format == Format::Jsonl
             && let Some((lines, (fields, Some(_)))) =
-                PageLines::read(|sink| flat_object_lines(&rec.bytes, &names.text, sink))
+                PageLines::read(|sink| flat_object_lines(&rec.bytes, &names.text, keep_text, sink))
         {
             let fields: Vec<_> = fields
                 .into_iter()

@@ -61,7 +61,7 @@ proptest::proptest! {
     #[test]
     fn records_read_for_learning_as_parsed(
         src in r#"[ ]?\{[ ]?(("(text|id|site|url|metadata|a\.b)"|"[a-z\\]{0,3}")[ ]?:[ ]?("([ a-zA-Z/:.\\é\u{1}]|\\[nur"/\\x]|\\u00[0-9a-fA-F]{2}|\\u000[aA]|\\ud83d\\ude00|\\udc00|https?://[a-z]{1,4}\.(com|de)/x)*"|-?(0|[1-9]|01)(\.[0-9]*)?|true|null|\[1\]|\{"url":"http://n.org"\})[ ]?,[ ]?){0,5}("text": "([a-z ]{0,20}\\n)*"[ ]?)?\}[ x]?"#,
-        text in "text|a.b|site",
+        text in "text|a.b|site|url|id",
     ) {
         let names = FieldNames { text, ..FieldNames::default() };
         same_both_ways(src.as_bytes(), &names, Format::Jsonl);
@@ -120,5 +120,21 @@ fn sites_named_from_the_same_field_are_the_same() {
         ] {
             same_both_ways(src.as_bytes(), &names, Format::Jsonl);
         }
+    }
+}
+
+#[test]
+fn a_text_that_is_also_the_site_or_url_names_the_site() {
+    for text in ["site", "url"] {
+        let names = FieldNames {
+            text: text.into(),
+            ..FieldNames::default()
+        };
+        let src = format!(r#"{{"id":1,"{text}":"https://news.example/a\nline two"}}"#);
+        assert_eq!(
+            same_both_ways(src.as_bytes(), &names, Format::Jsonl),
+            Some(true),
+            "{text}"
+        );
     }
 }

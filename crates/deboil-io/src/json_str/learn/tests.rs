@@ -86,7 +86,7 @@ proptest::proptest! {
         src in r#"[ ]?\{[ ]?(("(text|id|t)"|"[a-z\\]{0,3}")[ ]?:[ ]?("([ a-z\\é\u{1}]|\\[nur"/\\x]|\\u00[0-9a-fA-F]{2}|\\u000[aA]|\\ud83d\\ude00|\\udc00)*"|-?(0|[1-9]|01)(\.[0-9]*)?|true|nul|null|\[1\])[ ]?,[ ]?){0,4}("text": "[a-z\\n]*"[ ]?)?\}[ x]?"#
     ) {
         let flat = crate::json_str::flat_object(&src, "text");
-        let ours = PageLines::read(|sink| flat_object_lines(src.as_bytes(), "text", sink));
+        let ours = PageLines::read(|sink| flat_object_lines(src.as_bytes(), "text", true, sink));
         match (flat, ours) {
             (None, None) => {}
             (Some(f), Some((page, (fields, at)))) => {
@@ -99,6 +99,29 @@ proptest::proptest! {
             }
             (f, o) => proptest::prop_assert!(false, "flat {:?}, ours {:?}", f.is_some(), o.is_some()),
         }
+        // Without the text's value: the same, but for the text's `""`.
+        let kept = PageLines::read(|sink| flat_object_lines(src.as_bytes(), "text", true, sink));
+        let not = PageLines::read(|sink| flat_object_lines(src.as_bytes(), "text", false, sink));
+        match (kept, not) {
+            (None, None) => {}
+            (Some((_, (mut k, at))), Some((_, (n, at_n)))) => {
+                if let Some(i) = at {
+                    k[i].1 = "\"\"";
+                }
+                proptest::prop_assert_eq!(k, n);
+                proptest::prop_assert_eq!(at, at_n);
+            }
+            (k, n) => proptest::prop_assert!(false, "kept {:?}, not {:?}", k.is_some(), n.is_some()),
+        }
+    }
+}
+
+#[test]
+fn a_text_that_is_not_utf8_is_refused_without_its_value_too() {
+    let mut src = b"{\"id\": 1, \"text\": \"caf".to_vec();
+    src.extend_from_slice(&[0xc3, b'"', b'}']);
+    for keep in [true, false] {
+        assert!(PageLines::read(|sink| flat_object_lines(&src, "text", keep, sink)).is_none());
     }
 }
 
