@@ -24,7 +24,7 @@ mod words;
 
 use crate::normalize;
 use chars::char_shingles;
-use words::word_tokens;
+use words::{ngrams_fast, word_tokens};
 
 /// How a document is cut into shingles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -283,10 +283,13 @@ fn mix(a: u64, b: u64) -> u64 {
     mix_rotated(a, b.rotate_left(MIX_ROT))
 }
 
+/// The multiplier of [`mix_rotated`].
+const MIX_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
 /// [`mix`] of `a` and a value already rotated by [`MIX_ROT`].
 #[inline(always)]
 fn mix_rotated(a: u64, b_rotated: u64) -> u64 {
-    let x = (a ^ b_rotated).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let x = (a ^ b_rotated).wrapping_mul(MIX_MUL);
     x ^ (x >> 32)
 }
 
@@ -342,13 +345,13 @@ impl Signer {
                 match (n, tokens.len()) {
                     (_, 0) => {}
                     (1, _) => ngrams::<1>(tokens, f),
-                    (2, 2..) => ngrams::<2>(tokens, f),
-                    (3, 3..) => ngrams::<3>(tokens, f),
-                    (4, 4..) => ngrams::<4>(tokens, f),
-                    (5, 5..) => ngrams::<5>(tokens, f),
-                    (6, 6..) => ngrams::<6>(tokens, f),
-                    (7, 7..) => ngrams::<7>(tokens, f),
-                    (8, 8..) => ngrams::<8>(tokens, f),
+                    (2, 2..) => ngrams_fast::<2>(tokens, f),
+                    (3, 3..) => ngrams_fast::<3>(tokens, f),
+                    (4, 4..) => ngrams_fast::<4>(tokens, f),
+                    (5, 5..) => ngrams_fast::<5>(tokens, f),
+                    (6, 6..) => ngrams_fast::<6>(tokens, f),
+                    (7, 7..) => ngrams_fast::<7>(tokens, f),
+                    (8, 8..) => ngrams_fast::<8>(tokens, f),
                     // A document shorter than n words is one shingle.
                     _ => {
                         for w in tokens.windows(n.min(tokens.len())) {
@@ -389,10 +392,15 @@ impl Signer {
             // no bounds checks, and the minima stay on the stack.
             Scheme::Oph if k == 128 => {
                 let mut mins = [NONE; 128];
-                self.shingles_in(key, scratch, |h| {
-                    seen.add(h);
+                // The counter's bits and the minima held by the closure
+                // itself, not through the counter: each store to the bits
+                // reloaded the counter's pointer, length and mask.
+                let (bits, mask) = seen.parts();
+                let minima = &mut mins;
+                self.shingles_in(key, scratch, move |h| {
+                    DistinctCounter::add_to(bits, mask, h);
                     let bin = ((u128::from(h) * 128) >> 64) as usize;
-                    mins[bin] = mins[bin].min(u64::from(h as u32));
+                    minima[bin] = minima[bin].min(u64::from(h as u32));
                 });
                 for ((v, f), &m) in values.iter_mut().zip(filled.iter_mut()).zip(&mins) {
                     (*v, *f) = (m as u32, m != NONE);
@@ -487,9 +495,20 @@ impl DistinctCounter {
 
     #[inline]
     fn add(&mut self, h: u64) {
+        Self::add_to(&mut self.bits, self.mask, h);
+    }
+
+    /// The bits and the mask, for [`DistinctCounter::add_to`].
+    fn parts(&mut self) -> (&mut [u64], usize) {
+        (&mut self.bits, self.mask)
+    }
+
+    /// [`DistinctCounter::add`] on the counter's [`DistinctCounter::parts`].
+    #[inline(always)]
+    fn add_to(bits: &mut [u64], mask: usize, h: u64) {
         // The high bits: the low ones already chose the value.
-        let i = (h >> 32) as usize & self.mask;
-        self.bits[i / 64] |= 1 << (i % 64);
+        let i = (h >> 32) as usize & mask;
+        bits[i / 64] |= 1 << (i % 64);
     }
 
     fn estimate(&self) -> u32 {

@@ -1,7 +1,9 @@
 //! Finding words and hashing them: bytes are classified 64 at a time into
-//! bit masks (SWAR on `u64`, no `unsafe`, no per-platform code), and words
-//! are read off the masks' edges; only runs holding non-ASCII bytes are
-//! decoded to split them at non-alphanumeric characters.
+//! bit masks (SSE2 on x86-64, SWAR on `u64` elsewhere), and words are read
+//! off the masks' edges; only runs holding non-ASCII bytes are decoded to
+//! split them at non-alphanumeric characters. Word hashes are folded into
+//! n-grams eight or four at a time with AVX-512 or AVX2 where the CPU has
+//! them.
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -141,15 +143,45 @@ fn short_word_hash(w: &[u8; 16], len: usize) -> u64 {
 /// bytes `lo` (and what follows) and, past eight bytes, its last eight `hi`.
 #[inline(always)]
 fn mix_halves(lo: u64, hi: u64, len: usize) -> u64 {
-    let keep = !0u64 >> (8 * (8 - len.min(8)));
-    let long = len > 8;
-    let lo = lo & keep;
-    let hi = hi & 0u64.wrapping_sub(u64::from(long));
+    // From a table by length: the masks and the salted length, three loads
+    // in place of a dozen shifts, compares and selects a word.
+    let m = &LEN_MIX[len];
     fold_mul(
-        lo ^ 0x243F_6A88_85A3_08D3 ^ len as u64,
-        hi ^ 0x1319_8A2E_0370_7345,
+        (lo & m.keep_lo) ^ m.salt_lo,
+        (hi & m.keep_hi) ^ 0x1319_8A2E_0370_7345,
     )
 }
+
+/// What [`mix_halves`] takes from a word's length.
+#[derive(Clone, Copy)]
+struct LenMix {
+    /// The bytes of the first load that are the word's (all past eight).
+    keep_lo: u64,
+    /// All bits when the second load is the word's (over eight bytes).
+    keep_hi: u64,
+    /// The first constant with the length mixed in.
+    salt_lo: u64,
+}
+
+/// [`LenMix`] by word length, 0 to 16 (0 is never a word's).
+const LEN_MIX: [LenMix; 17] = {
+    let mut t = [LenMix {
+        keep_lo: 0,
+        keep_hi: 0,
+        salt_lo: 0,
+    }; 17];
+    let mut len = 1;
+    while len <= 16 {
+        let low = if len < 8 { len } else { 8 };
+        t[len] = LenMix {
+            keep_lo: !0u64 >> (8 * (8 - low)),
+            keep_hi: if len > 8 { !0 } else { 0 },
+            salt_lo: 0x243F_6A88_85A3_08D3 ^ len as u64,
+        };
+        len += 1;
+    }
+    t
+};
 
 /// xxh3 of a word over 16 bytes (rare): out of line, so that the loop
 /// hashing words stays small.
@@ -369,6 +401,109 @@ fn scan_words(b: &[u8], words: &mut impl Words) {
     }
 }
 
+/// Calls `add` with the hash of every `N`-gram of `tokens` (at least `N`),
+/// as [`super::ngrams`] does, but eight n-grams at a time with AVX-512 or
+/// four with AVX2 where the CPU has them: the fold's `N` multiplies a
+/// shingle were signing's largest cost after finding the words.
+#[inline(always)]
+pub(super) fn ngrams_fast<const N: usize>(tokens: &[u64], mut add: impl FnMut(u64)) {
+    #[allow(unused_mut)]
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        if has!("avx512f") && has!("avx512dq") {
+            // SAFETY: AVX-512 F and DQ are there (checked just above).
+            done = unsafe { ngrams_avx512::<N>(tokens, &mut add) };
+        } else if has!("avx2") {
+            // SAFETY: AVX2 is there (checked just above).
+            done = unsafe { ngrams_avx2::<N>(tokens, &mut add) };
+        }
+        if done + N > tokens.len() {
+            return;
+        }
+    }
+    super::ngrams::<N>(&tokens[done..], add);
+}
+
+/// [`ngrams_avx2`] eight at a time, the multiply one instruction
+/// (`vpmullq`). Valgrind does not run AVX-512: under it, the AVX2 path is
+/// what runs and is counted.
+///
+/// # Safety
+/// The CPU has AVX-512 F and DQ.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn ngrams_avx512<const N: usize>(tokens: &[u64], add: &mut impl FnMut(u64)) -> usize {
+    use std::arch::x86_64::*;
+    let windows = (tokens.len() + 1).saturating_sub(N);
+    let k = _mm512_set1_epi64(super::MIX_MUL as i64);
+    let mut eight = [0u64; 8];
+    let mut at = 0;
+    while at + 8 <= windows {
+        // The eight windows' words: `at + 8 <= windows`, so in bounds.
+        let w = &tokens[at..at + N + 7];
+        let mut h = _mm512_set1_epi64(N as i64);
+        for j in 0..N {
+            let t = &w[j..j + 8];
+            // SAFETY: `t` holds 64 bytes; an unaligned load.
+            let t = unsafe { _mm512_loadu_si512(t.as_ptr().cast()) };
+            let p = _mm512_mullo_epi64(_mm512_xor_si512(h, t), k);
+            h = _mm512_xor_si512(p, _mm512_srli_epi64::<32>(p));
+        }
+        // SAFETY: `eight` holds 64 bytes; an unaligned store.
+        unsafe { _mm512_storeu_si512(eight.as_mut_ptr().cast(), h) };
+        eight.iter().for_each(|&h| add(h));
+        at += 8;
+    }
+    at
+}
+
+/// [`super::ngrams`] of the first windows of `tokens`, four at a time, and
+/// how many windows were done (the rest, fewer than four, are left):
+/// [`super::mix_rotated`] on four 64-bit lanes, its multiply made of three
+/// 32-bit ones (AVX2 has no 64-bit multiply). The whole loop, `add`
+/// included, is compiled for AVX2: a call per four n-grams cost a third of
+/// what the lanes save.
+///
+/// # Safety
+/// The CPU has AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn ngrams_avx2<const N: usize>(tokens: &[u64], add: &mut impl FnMut(u64)) -> usize {
+    use std::arch::x86_64::*;
+    const K: u64 = super::MIX_MUL;
+    let windows = (tokens.len() + 1).saturating_sub(N);
+    let k = _mm256_set1_epi64x(K as i64);
+    let k_hi = _mm256_set1_epi64x((K >> 32) as i64);
+    let mut four = [0u64; 4];
+    let mut at = 0;
+    while at + 4 <= windows {
+        // The four windows' words: `at + 4 <= windows`, so in bounds.
+        let w = &tokens[at..at + N + 3];
+        let mut h = _mm256_set1_epi64x(N as i64);
+        for j in 0..N {
+            let t = &w[j..j + 4];
+            // SAFETY: `t` holds 32 bytes; an unaligned load.
+            let t = unsafe { _mm256_loadu_si256(t.as_ptr().cast()) };
+            let x = _mm256_xor_si256(h, t);
+            // x * K mod 2^64 = lo(x) lo(K) + (hi(x) lo(K) + lo(x) hi(K)) << 32.
+            let low = _mm256_mul_epu32(x, k);
+            let cross = _mm256_add_epi64(
+                _mm256_mul_epu32(_mm256_srli_epi64::<32>(x), k),
+                _mm256_mul_epu32(x, k_hi),
+            );
+            let p = _mm256_add_epi64(low, _mm256_slli_epi64::<32>(cross));
+            h = _mm256_xor_si256(p, _mm256_srli_epi64::<32>(p));
+        }
+        // SAFETY: `four` holds 32 bytes; an unaligned store.
+        unsafe { _mm256_storeu_si256(four.as_mut_ptr().cast(), h) };
+        four.iter().for_each(|&h| add(h));
+        at += 4;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,6 +521,62 @@ mod tests {
                 };
             }
             assert_eq!(classify64(&chunk), classify64_swar(&chunk), "{v:#x}");
+        }
+    }
+
+    /// [`mix_halves`] as it was written before its table: by shifts and
+    /// selects on the length.
+    fn mix_halves_by_shifts(lo: u64, hi: u64, len: usize) -> u64 {
+        let keep = !0u64 >> (8 * (8 - len.min(8)));
+        let hi = hi & 0u64.wrapping_sub(u64::from(len > 8));
+        fold_mul(
+            (lo & keep) ^ 0x243F_6A88_85A3_08D3 ^ len as u64,
+            hi ^ 0x1319_8A2E_0370_7345,
+        )
+    }
+
+    /// Whether [`ngrams_fast`] gives what [`super::ngrams`] gives, in order.
+    fn fast_as_plain<const N: usize>(tokens: &[u64]) -> bool {
+        if tokens.len() < N {
+            return true;
+        }
+        let (mut plain, mut fast) = (Vec::new(), Vec::new());
+        super::super::ngrams::<N>(tokens, |h| plain.push(h));
+        ngrams_fast::<N>(tokens, |h| fast.push(h));
+        // The AVX2 path too, which `ngrams_fast` passes over where the CPU
+        // has AVX-512.
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            let mut four = Vec::new();
+            // SAFETY: AVX2 is there (checked just above).
+            let done = unsafe { ngrams_avx2::<N>(tokens, &mut |h| four.push(h)) };
+            if done + N <= tokens.len() {
+                super::super::ngrams::<N>(&tokens[done..], |h| four.push(h));
+            }
+            if four != plain {
+                return false;
+            }
+        }
+        plain == fast
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ngrams_by_lanes_are_those_one_at_a_time(tokens in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..40)) {
+            proptest::prop_assert!(fast_as_plain::<2>(&tokens));
+            proptest::prop_assert!(fast_as_plain::<3>(&tokens));
+            proptest::prop_assert!(fast_as_plain::<4>(&tokens));
+            proptest::prop_assert!(fast_as_plain::<5>(&tokens));
+            proptest::prop_assert!(fast_as_plain::<6>(&tokens));
+            proptest::prop_assert!(fast_as_plain::<7>(&tokens));
+            proptest::prop_assert!(fast_as_plain::<8>(&tokens));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_length_table_mixes_as_the_shifts_did(lo: u64, hi: u64, len in 1usize..=16) {
+            proptest::prop_assert_eq!(mix_halves(lo, hi, len), mix_halves_by_shifts(lo, hi, len));
         }
     }
 

@@ -186,6 +186,11 @@ enum SignedRecord {
     Bad(BadRecord),
 }
 
+thread_local! {
+    /// Each worker's buffer for the output line it compares with its record.
+    static LINE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// The sites whose template is final, by name.
 type Finals = RwLock<HashMap<String, Arc<SiteTemplate>>>;
 
@@ -241,25 +246,40 @@ impl DedupJob<'_> {
                 removed_bytes: 0,
             },
         };
-        let mut line = Vec::with_capacity(text.len() + 64);
-        doc.write_jsonl(&text, &mut line);
         // Most records are written as read, but for blanks between JSON
         // tokens: those are read again in pass two rather than spooled.
         // Written and compared before signing, while the record is in cache.
-        let mut left = false;
-        if let (true, Ok(len)) = (reread[rec.input.index], u32::try_from(rec.bytes.len())) {
-            let written = &line[..line.len() - 1];
-            if let Some(pieces) = pieces_of(&rec.bytes, written) {
+        let (line, left) = match (reread[rec.input.index], u32::try_from(rec.bytes.len())) {
+            (true, Ok(len)) => LINE.with(|scratch| {
+                // Into this thread's buffer, warm in cache: a fresh one a
+                // document was written cold and freed on another thread,
+                // for the few bytes of reference kept.
+                let mut buf = scratch.take();
+                buf.clear();
+                buf.reserve(text.len() + 64);
+                doc.write_jsonl(&text, &mut buf);
                 let at = InInput {
                     input: rec.input.index as u32,
                     len,
                     offset: rec.offset,
                 };
-                line.clear();
-                at.write_with(&pieces, &mut line);
-                left = true;
+                match pieces_of(&rec.bytes, &buf[..buf.len() - 1]) {
+                    Some(pieces) => {
+                        let mut r = Vec::with_capacity(17 + 10 * pieces.n as usize);
+                        at.write_with(&pieces, &mut r);
+                        scratch.set(buf);
+                        (r, true)
+                    }
+                    // Spooled (`run`'s cleaned texts): the buffer itself.
+                    None => (buf, false),
+                }
+            }),
+            _ => {
+                let mut line = Vec::with_capacity(text.len() + 64);
+                doc.write_jsonl(&text, &mut line);
+                (line, false)
             }
-        }
+        };
         let sign = match self.template {
             None => Signing::Now(self.opts.sign(&text)),
             Some(_) => {
