@@ -236,7 +236,12 @@ impl DedupJob<'_> {
                     len,
                     offset: rec.offset,
                 };
-                line.clear();
+                // A record of megabytes gives its copy back (a 100 MB one
+                // would hold 1x more until written).
+                match line.capacity() > 1 << 20 {
+                    true => line = Vec::new(),
+                    false => line.clear(),
+                }
                 at.write_with(&pieces, &mut line);
                 left = true;
             }
