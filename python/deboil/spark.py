@@ -37,6 +37,8 @@ junk.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any, Iterable, Iterator, Optional
 
 import numpy as np
@@ -236,9 +238,19 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--keep-order", action="store_true", help="write the documents in input order (one more shuffle)")
     p.add_argument("--clusters", help="also write the clusters (JSONL directory): representative, members")
     p.add_argument("--master", help="Spark master (default: as spark-submit or the environment sets it)")
+    p.add_argument("--skip-bad", action="store_true",
+                   help="leave out lines that are not JSON objects (counted on stderr) instead of stopping")
     a = p.parse_args(argv)
 
     from pyspark.sql import SparkSession, functions as F
+
+    # Local workers run `python3` from PATH unless told otherwise, which need
+    # not be the interpreter holding the wheel (a venv): they failed with
+    # "No module named 'deboil'". Run locally, they run this one. Under
+    # spark-submit (a gateway port set) the cluster's settings stand.
+    local = a.master.startswith("local") if a.master else "PYSPARK_GATEWAY_PORT" not in os.environ
+    if local and "PYSPARK_PYTHON" not in os.environ:
+        os.environ["PYSPARK_PYTHON"] = sys.executable
 
     # A session already running (a notebook, a test) is used and left running.
     ours = SparkSession.getActiveSession() is None
@@ -247,6 +259,23 @@ def main(argv: Optional[list[str]] = None) -> int:
         builder = builder.master(a.master)
     spark = builder.getOrCreate()
     df = spark.read.json(a.input)
+    # Spark reads a line that is no JSON object as a row of nulls with the
+    # line in `_corrupt_record`: deduplicated as an empty text, and written
+    # out, it would be lost silently.
+    if "_corrupt_record" in df.columns:
+        df = df.withColumn("__deboil_file", F.input_file_name()).cache()
+        bad = df.filter(F.col("_corrupt_record").isNotNull())
+        n = bad.count()
+        if n:
+            first = bad.select("__deboil_file", "_corrupt_record").first()
+            where = f"{n} line{'s' if n > 1 else ''} that are not JSON objects, the first in {first[0]}: {first[1][:80]!r}"
+            if not a.skip_bad:
+                if ours:
+                    spark.stop()
+                print(f"python -m deboil.spark: error: {where} (--skip-bad leaves them out)", file=sys.stderr)
+                return 2
+            print(f"python -m deboil.spark: skipped {where}", file=sys.stderr)
+        df = df.filter(F.col("_corrupt_record").isNull()).drop("_corrupt_record", "__deboil_file")
     marked = dedup(df, id_col=a.id_field, text_col=a.text_field, shingle=a.shingle,
                    num_perm=a.num_perm, threshold=a.threshold, measure=a.similarity,
                    min_jaccard=a.min_jaccard, bands=a.bands, rows=a.rows,

@@ -123,3 +123,20 @@ def test_bad_settings_raise():
         deboil.MinHasher(num_perm=0)
     with pytest.raises(deboil.SettingsError, match="expected oph or classic"):
         deboil.MinHasher(scheme="x")
+
+
+def test_out_of_range_sizes_raise_not_panic():
+    """Sizes past what the command takes are settings errors, not a Rust
+    panic (an overflow) or an allocation of terabytes or a search that
+    never ends."""
+    sigs = np.zeros((2, 128), dtype=np.uint32)
+    with pytest.raises(deboil.SettingsError, match="exceeds num_perm 128"):
+        deboil.band_keys(sigs, 2**62, 8)
+    with pytest.raises(deboil.SettingsError, match="num_perm 1099511627776 is over 65535"):
+        deboil.MinHasher("char:7", 2**40)
+    with pytest.raises(deboil.SettingsError, match="num_perm 1048576 is over 65535"):
+        deboil.optimal_bands(0.5, 2**20)
+    with pytest.raises(deboil.SettingsError, match="num_perm 100000 is over 65535"):
+        deboil.Deduper(num_perm=100000)
+    with pytest.raises(deboil.SettingsError, match="exceeds --num-perm 128"):
+        deboil.Deduper(bands=2**62, rows=8)

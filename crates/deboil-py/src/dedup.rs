@@ -11,7 +11,7 @@ use deboil_core::dedup::{
 use deboil_core::lsh::Params;
 
 use crate::SettingsError;
-use crate::minhash::{parse_scheme, parse_shingle};
+use crate::minhash::{check_num_perm, parse_scheme, parse_shingle};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Deduper>()?;
@@ -115,8 +115,17 @@ impl Deduper {
                 )));
             }
         };
+        check_num_perm(num_perm)?;
         let bands = match (bands, rows) {
-            (Some(bands), Some(rows)) => Some(Params { bands, rows }),
+            (Some(bands), Some(rows)) => {
+                // A product past usize would wrap and pass the settings' check.
+                if bands.checked_mul(rows).is_none() {
+                    return Err(SettingsError::new_err(format!(
+                        "--bands {bands} x --rows {rows} exceeds --num-perm {num_perm}"
+                    )));
+                }
+                Some(Params { bands, rows })
+            }
             (None, None) => None,
             _ => return Err(SettingsError::new_err("bands and rows go together")),
         };

@@ -26,6 +26,35 @@ pub(crate) fn parse_shingle(s: &str) -> PyResult<Shingling> {
     s.parse::<Shingling>().map_err(SettingsError::new_err)
 }
 
+/// The most values a signature may hold: the command's `--num-perm` bound
+/// (a larger count only costs memory and, past it, a Python caller's typo
+/// would ask for terabytes).
+const MAX_PERM: usize = u16::MAX as usize;
+
+/// `num_perm` as the command takes it: 1 to 65535.
+pub(crate) fn check_num_perm(num_perm: usize) -> PyResult<()> {
+    if num_perm == 0 {
+        return Err(SettingsError::new_err("num_perm must be positive"));
+    }
+    if num_perm > MAX_PERM {
+        return Err(SettingsError::new_err(format!(
+            "num_perm {num_perm} is over {MAX_PERM}, the most `deboil dedup --num-perm` takes"
+        )));
+    }
+    Ok(())
+}
+
+/// `bands` x `rows` within `num_perm` values, without overflowing (a
+/// product past `usize` would wrap and pass, then fail deep inside).
+pub(crate) fn check_bands(bands: usize, rows: usize, num_perm: usize) -> PyResult<()> {
+    if bands == 0 || rows == 0 || bands.checked_mul(rows).is_none_or(|v| v > num_perm) {
+        return Err(SettingsError::new_err(format!(
+            "bands {bands} x rows {rows} exceeds num_perm {num_perm}"
+        )));
+    }
+    Ok(())
+}
+
 pub(crate) fn parse_scheme(s: &str) -> PyResult<Scheme> {
     match s {
         "oph" => Ok(Scheme::Oph),
@@ -50,9 +79,7 @@ impl MinHasher {
     #[new]
     #[pyo3(signature = (shingle="char:7", num_perm=128, scheme="oph"))]
     fn new(shingle: &str, num_perm: usize, scheme: &str) -> PyResult<Self> {
-        if num_perm == 0 {
-            return Err(SettingsError::new_err("num_perm must be positive"));
-        }
+        check_num_perm(num_perm)?;
         Ok(MinHasher {
             signer: Signer::new(parse_shingle(shingle)?, num_perm, parse_scheme(scheme)?),
         })
@@ -153,11 +180,7 @@ fn band_keys<'py>(
 ) -> PyResult<Bound<'py, PyArray2<u64>>> {
     let sigs = signatures.as_array();
     let (n, k) = sigs.dim();
-    if bands == 0 || rows == 0 || bands * rows > k {
-        return Err(SettingsError::new_err(format!(
-            "bands {bands} x rows {rows} exceeds num_perm {k}"
-        )));
-    }
+    check_bands(bands, rows, k)?;
     let p = Params { bands, rows };
     let rows_of: Vec<Vec<u32>> = sigs.outer_iter().map(|r| r.to_vec()).collect();
     let keys = py.detach(|| {
@@ -191,9 +214,8 @@ fn optimal_bands(threshold: f64, num_perm: usize) -> PyResult<(usize, usize)> {
             "threshold {threshold} is not in (0, 1]"
         )));
     }
-    if num_perm == 0 {
-        return Err(SettingsError::new_err("num_perm must be positive"));
-    }
+    // Its search is quadratic in num_perm: unbounded, a typo would hang.
+    check_num_perm(num_perm)?;
     let p = lsh::optimal_params(threshold, num_perm);
     Ok((p.bands, p.rows))
 }

@@ -2,7 +2,7 @@
 //! mirrored tree, or a diff.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::ThreadPool;
 
@@ -92,16 +92,27 @@ impl CleanJob {
             Sink::OutDir(_) => OutKind::Mirror,
             Sink::Diff(_) => OutKind::Diff,
         };
-        let mut mirror: Option<(usize, AtomicFile, PathBuf)> = None;
+        let mut mirror = match &sink {
+            Sink::OutDir(dir) => Some(Mirror::new(dir, &inputs)),
+            _ => None,
+        };
         let work = |rec: &RawRecord| self.process(rec, kind, want_explain, want_facts);
         par_batches(inputs, &self.read, pool, work, |batch, outcomes| {
             progress::add_docs(batch.len() as u64);
             for (rec, oc) in batch.iter().zip(outcomes) {
                 // An input read whole keeps its mirrored file whatever
                 // happens next, a bad record first in the next one included.
-                close_finished(rec, &mut mirror)?;
+                if let Some(m) = mirror.as_mut() {
+                    m.close_before(rec.input.index)?;
+                }
                 match oc {
-                    CleanedRecord::Bad(b) => side.bad_record(rec, b, &mut summary)?,
+                    CleanedRecord::Bad(b) => {
+                        side.bad_record(rec, b, &mut summary)?;
+                        // Skipped: its input still gets its file.
+                        if let Some(m) = mirror.as_mut() {
+                            m.write(rec.input.index, &[])?;
+                        }
+                    }
                     CleanedRecord::Done {
                         out,
                         explain,
@@ -118,19 +129,20 @@ impl CleanJob {
                         if let Some(w) = side.explain.as_mut() {
                             w.write_all(&explain).map_err(Error::Output)?;
                         }
-                        match &mut sink {
-                            Sink::Jsonl(w) | Sink::Diff(w) => {
+                        match (&mut sink, mirror.as_mut()) {
+                            (Sink::Jsonl(w) | Sink::Diff(w), _) => {
                                 w.write_all(&out).map_err(Error::Output)?
                             }
-                            Sink::OutDir(dir) => write_mirrored(dir, rec, &out, &mut mirror)?,
+                            (Sink::OutDir(_), Some(m)) => m.write(rec.input.index, &out)?,
+                            (Sink::OutDir(_), None) => unreachable!("made for --out-dir"),
                         }
                     }
                 }
             }
             Ok(())
         })?;
-        if let Some((_, f, path)) = mirror.take() {
-            f.commit().map_err(|e| Error::io(path, e))?;
+        if let Some(m) = mirror {
+            m.finish()?;
         }
         match &mut sink {
             Sink::Jsonl(w) | Sink::Diff(w) => w.flush().map_err(Error::Output)?,
@@ -199,35 +211,66 @@ impl CleanJob {
     }
 }
 
-/// Commits the mirrored file of the input before `rec`'s, once `rec` is of
-/// another input.
-fn close_finished(
-    rec: &RawRecord,
-    current: &mut Option<(usize, AtomicFile, PathBuf)>,
-) -> Result<()> {
-    if current.as_ref().is_some_and(|c| c.0 != rec.input.index) {
-        let (_, f, path) = current.take().expect("checked");
-        f.commit().map_err(|e| Error::io(path, e))?;
-    }
-    Ok(())
+/// The mirrored tree of `--out-dir`: one file per input, in input order,
+/// each committed once its input is read whole. An input with no document
+/// to write (an empty JSONL file, or every record skipped with `--skip-bad`)
+/// gets its file too, empty: one output per input, so a missing file always
+/// means a failed run, never an input that held nothing usable.
+struct Mirror {
+    dir: PathBuf,
+    relatives: Vec<PathBuf>,
+    /// The first input whose file is not yet opened.
+    next: usize,
+    open: Option<(usize, AtomicFile, PathBuf)>,
 }
 
-/// Writes one mirrored output; a new input closes the previous file.
-fn write_mirrored(
-    dir: &std::path::Path,
-    rec: &RawRecord,
-    out: &[u8],
-    current: &mut Option<(usize, AtomicFile, PathBuf)>,
-) -> Result<()> {
-    let index = rec.input.index;
-    close_finished(rec, current)?;
-    if current.is_none() {
-        let path = dir.join(&rec.input.input.relative);
-        let f = AtomicFile::create(&path).map_err(|e| Error::io(&path, e))?;
-        *current = Some((index, f, path));
+impl Mirror {
+    fn new(dir: &Path, inputs: &[Input]) -> Mirror {
+        Mirror {
+            dir: dir.to_path_buf(),
+            relatives: inputs.iter().map(|i| i.relative.clone()).collect(),
+            next: 0,
+            open: None,
+        }
     }
-    let (_, f, path) = current.as_mut().expect("just set");
-    f.write_all(out).map_err(|e| Error::io(path.clone(), e))
+
+    /// Commits every file of the inputs before `index`, the empty files of
+    /// inputs that gave no record included.
+    fn close_before(&mut self, index: usize) -> Result<()> {
+        if self.open.as_ref().is_some_and(|o| o.0 < index) {
+            let (_, f, path) = self.open.take().expect("checked");
+            f.commit().map_err(|e| Error::io(path, e))?;
+        }
+        while self.next < index {
+            self.open_next()?;
+            let (_, f, path) = self.open.take().expect("just opened");
+            f.commit().map_err(|e| Error::io(path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Appends `out` to input `index`'s file, opening it first if need be.
+    fn write(&mut self, index: usize, out: &[u8]) -> Result<()> {
+        self.close_before(index)?;
+        if self.open.is_none() {
+            self.open_next()?;
+        }
+        let (_, f, path) = self.open.as_mut().expect("opened");
+        f.write_all(out).map_err(|e| Error::io(path.clone(), e))
+    }
+
+    fn open_next(&mut self) -> Result<()> {
+        let path = self.dir.join(&self.relatives[self.next]);
+        let f = AtomicFile::create(&path).map_err(|e| Error::io(&path, e))?;
+        self.open = Some((self.next, f, path));
+        self.next += 1;
+        Ok(())
+    }
+
+    /// Commits the last file, and the empty files of inputs after it.
+    fn finish(mut self) -> Result<()> {
+        self.close_before(self.relatives.len())
+    }
 }
 
 /// One explain record per removal, as JSONL.

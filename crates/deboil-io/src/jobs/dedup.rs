@@ -267,7 +267,11 @@ impl DedupJob<'_> {
                     Some(pieces) => {
                         let mut r = Vec::with_capacity(17 + 10 * pieces.n as usize);
                         at.write_with(&pieces, &mut r);
-                        scratch.set(buf);
+                        // A record of megabytes gives its buffer back (a
+                        // 100 MB one would stay with the thread all run).
+                        if buf.capacity() <= 1 << 20 {
+                            scratch.set(buf);
+                        }
                         (r, true)
                     }
                     // Spooled (`run`'s cleaned texts): the buffer itself.

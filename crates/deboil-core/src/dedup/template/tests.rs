@@ -363,3 +363,19 @@ proptest::proptest! {
         proptest::prop_assert_eq!(got, want);
     }
 }
+
+/// A long text's key is hashed through a buffer, to the hash of the joined
+/// copy a short one gets.
+#[test]
+fn a_long_texts_key_hashes_as_its_joined_copy() {
+    let line = "Breaking news from the city council meeting tonight\n";
+    let text = line.repeat((2 << 20) / line.len());
+    let keys = LineKeys::of(&text);
+    assert!(keys.keys.len() > 1 << 20);
+    let joined: Vec<u8> = keys
+        .keys
+        .iter()
+        .map(|&b| if b == b'\n' { b' ' } else { b })
+        .collect();
+    assert_eq!(keys.exact, xxhash_rust::xxh3::xxh3_128(&joined));
+}
