@@ -65,6 +65,7 @@ use regex::Regex;
 
 use crate::normalize;
 
+mod edges;
 mod facts;
 mod lists;
 mod words;
@@ -712,13 +713,26 @@ impl Extractor {
         // The author's bio closing the body ("Anna is a staff writer ...",
         // maybe with a "More by Anna" after it) is no part of the article.
         let (a, end) = (body.lines.start, body.lines.end);
-        if let Some(k) =
-            (end.saturating_sub(BIO_TAIL).max(a + 1)..end).find(|&k| is_bio(&lines[nb[k]]))
-        {
+        let bio = (end.saturating_sub(BIO_TAIL).max(a + 1)..end).find(|&k| is_bio(&lines[nb[k]]));
+        if let Some(k) = bio {
             body.lines.end = k;
         }
         if nb.len() - body.lines.len() < o.min_outside_lines {
             return (fate, None);
+        }
+        // Short sentences right after the body end the article (moved
+        // after the check above, so they never decide whether the page is
+        // a whole page); not after a bio, which ends it already.
+        if bio.is_none() && !body.lines.is_empty() {
+            body.lines.end = edges::widen_end(
+                &classes,
+                &is_template,
+                &items,
+                body.lines.end,
+                body.stop,
+                lines,
+                &nb,
+            );
         }
         // Between a title shortly before the body and the body: standfirst,
         // byline, date. The site's template lines there (a photo credit's
