@@ -38,7 +38,9 @@
 //! article); before the body it is an ordinary short line. The page title
 //! (the first line, as HTML title extraction leaves it) brings back its
 //! repeat near the body. An author's bio closing the body ("Anna is a
-//! staff writer ...") is cut off.
+//! staff writer ...") is cut off. Short sentences right after the body
+//! are its last lines (they score nothing, so the segment stops before
+//! them).
 //!
 //! Extraction only fires on pages that look like whole pages: at least
 //! [`ExtractOptions::min_outside_lines`] lines outside the body and, on a
