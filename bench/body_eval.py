@@ -5,7 +5,8 @@
                                [--sites tune|report|none] [--show SITE|ID]
                                [--min-pages N] [--no-run] [--corpora DIR]
                                [--halves tune|report|both] [--pages N]
-                               [--folds [--no-clean-check]]
+                               [--folds [--against BASE_FOLDS_TSV]
+                                        [--boot N] [--seed S]]
 
 Runs `deboil clean --learn` on ../shared/data/pages_dev.jsonl (learning from
 all its pages: learning is unsupervised, it never sees the gold text) and
@@ -31,12 +32,21 @@ odd = B; the first byte's low bit is the tune/report split) and its sites of
 finder (not page.rs) takes them. It writes each page's F1 to WORK/folds.tsv
 (compare two builds' files to list pages that moved).
 
+--against BASE.tsv (round 9, with --folds) compares this build's folds.tsv
+with a base build's: the pages that moved, and a bootstrap of the tune
+half's 5+ sites (--boot resamples, default 200, seeded with --seed, default
+9): sites drawn with replacement as many times as there are sites, macro F1
+over the pages of the drawn sites (a site drawn twice counts twice), for
+the base and this build on the same draw. It prints the share of draws
+where this build's macro is higher (a change is robust when that share is
+80 % or more) and where it is lower, and the same for the 2-4-page sites.
+
 Then the clean-text check: share of words `clean --learn` removes from
 fixtures/seeds.expected.jsonl and, when bench/learn_corpora.py has built
 them in --corpora (bench/learn_eval.sh does, in bench/work/learn), the Lee
 corpus and manpages-body.
 """
-import argparse, collections, hashlib, json, os, re, subprocess, sys
+import argparse, collections, hashlib, json, os, random, re, subprocess, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -112,7 +122,63 @@ def folds(a, docs):
             rows = parts[part]
             print(f"| {part} | {len(rows)} | {len({r[1] for r in rows})} | {sum(r[2] for r in rows) / len(rows):.4f} |")
             for i, site, f in rows:
-                tsv.write(f"{part}\t{i}\t{site}\t{f:.4f}\n")
+                tsv.write(f"{part}\t{i}\t{site}\t{f:.6f}\n")
+    if a.against:
+        compare(a, os.path.join(a.work, "folds.tsv"))
+
+
+def read_folds(path):
+    """folds.tsv as {part: {site: {page id: F1}}}."""
+    out = collections.defaultdict(lambda: collections.defaultdict(dict))
+    for line in open(path, encoding="utf-8"):
+        part, i, site, f = line.rstrip("\n").split("\t")
+        out[part][site][i] = float(f)
+    return out
+
+
+def bootstrap(base, new, boot, seed):
+    """Share of site resamples where `new`'s macro F1 is above / below `base`'s.
+
+    Both map site -> {page id: F1} over the same pages. Each resample draws
+    len(sites) sites with replacement; the macro is the mean page F1 over
+    the pages of the drawn sites, so a site's weight is its page count times
+    the times it was drawn, as in score_clean.py's macro over pages."""
+    sites = sorted(base)
+    rng = random.Random(seed)
+    sums = {s: (sum(base[s].values()), sum(new[s].get(i, 0.0) for i in base[s]), len(base[s])) for s in sites}
+    up = down = 0
+    for _ in range(boot):
+        draw = [rng.choice(sites) for _ in sites]
+        b = sum(sums[s][0] for s in draw)
+        n = sum(sums[s][1] for s in draw)
+        pages = sum(sums[s][2] for s in draw)
+        # Sums of the same pages in the same order: equal when no drawn page moved.
+        if abs(n - b) > 1e-9 * pages:
+            up += n > b
+            down += n < b
+    return up / boot, down / boot
+
+
+def compare(a, tsv):
+    """Pages that moved against --against, and the bootstrap of the tune half."""
+    base, new = read_folds(a.against), read_folds(tsv)
+    print("\n## against", a.against, "\n\n| part | page | site | base | this | change |\n|---|---|---|---|---|---|")
+    for part in ("foldA", "foldB", "tune2-4"):
+        for site in sorted(base[part]):
+            for i, f in base[part][site].items():
+                g = new[part][site].get(i, 0.0)
+                if abs(g - f) >= 5e-5:
+                    print(f"| {part} | {i} | {site} | {f:.4f} | {g:.4f} | {g - f:+.4f} |")
+    print(f"\n## bootstrap over sites ({a.boot} resamples, seed {a.seed})\n")
+    print("| sites | base macro | this macro | share up | share down |\n|---|---|---|---|---|")
+    for name, parts in (("tune 5+ (fold A+B)", ("foldA", "foldB")), ("tune 2-4", ("tune2-4",))):
+        b = {s: p for part in parts for s, p in base[part].items()}
+        n = {s: p for part in parts for s, p in new[part].items()}
+        pages = [i for s in b for i in b[s]]
+        mb = sum(f for s in b for f in b[s].values()) / len(pages)
+        mn = sum(n[s].get(i, 0.0) for s in b for i in b[s]) / len(pages)
+        up, down = bootstrap(b, n, a.boot, a.seed)
+        print(f"| {name} | {mb:.4f} | {mn:.4f} | {up:.1%} | {down:.1%} |")
 
 
 def main():
@@ -128,6 +194,9 @@ def main():
     ap.add_argument("--halves", default="both", choices=["tune", "report", "both"])
     ap.add_argument("--pages", type=int, default=0, help="list this many worst pages")
     ap.add_argument("--folds", action="store_true", help="tune half only: fold A, fold B, 2-4-page sites")
+    ap.add_argument("--against", default=None, help="with --folds: a base build's folds.tsv to compare with")
+    ap.add_argument("--boot", type=int, default=200, help="bootstrap resamples of the tune sites (--against)")
+    ap.add_argument("--seed", type=int, default=9, help="seed of the bootstrap")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     if a.folds:

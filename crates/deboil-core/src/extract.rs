@@ -38,7 +38,9 @@
 //! article); before the body it is an ordinary short line. The page title
 //! (the first line, as HTML title extraction leaves it) brings back its
 //! repeat near the body. An author's bio closing the body ("Anna is a
-//! staff writer ...") is cut off.
+//! staff writer ...") is cut off. Short sentences right after the body
+//! are its last lines (they score nothing, so the segment stops before
+//! them).
 //!
 //! Extraction only fires on pages that look like whole pages: at least
 //! [`ExtractOptions::min_outside_lines`] lines outside the body and, on a
@@ -65,6 +67,7 @@ use regex::Regex;
 
 use crate::normalize;
 
+mod edges;
 mod facts;
 mod lists;
 mod words;
@@ -712,13 +715,26 @@ impl Extractor {
         // The author's bio closing the body ("Anna is a staff writer ...",
         // maybe with a "More by Anna" after it) is no part of the article.
         let (a, end) = (body.lines.start, body.lines.end);
-        if let Some(k) =
-            (end.saturating_sub(BIO_TAIL).max(a + 1)..end).find(|&k| is_bio(&lines[nb[k]]))
-        {
+        let bio = (end.saturating_sub(BIO_TAIL).max(a + 1)..end).find(|&k| is_bio(&lines[nb[k]]));
+        if let Some(k) = bio {
             body.lines.end = k;
         }
         if nb.len() - body.lines.len() < o.min_outside_lines {
             return (fate, None);
+        }
+        // Short sentences right after the body end the article (moved
+        // after the check above, so they never decide whether the page is
+        // a whole page); not after a bio, which ends it already.
+        if bio.is_none() && !body.lines.is_empty() {
+            body.lines.end = edges::widen_end(
+                &classes,
+                &is_template,
+                &items,
+                body.lines.end,
+                body.stop,
+                lines,
+                &nb,
+            );
         }
         // Between a title shortly before the body and the body: standfirst,
         // byline, date. The site's template lines there (a photo credit's

@@ -566,3 +566,52 @@ fn remembered_classes_are_the_computed_ones_for_each_set_of_options() {
         classes_of([&p].into_iter(), &fussy)
     );
 }
+
+#[test]
+fn an_article_ending_in_a_short_sentence_keeps_it() {
+    // The last lines read as sentences but are too short to score: the
+    // segment stopped before them and cut the article short.
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\nHe was arrested for the fraud last week.\nThe mayor did not return a call.\nShare\nTweet\nImprint\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    let kept = kept(&l, &fate);
+    assert!(
+        kept.contains(&"He was arrested for the fraud last week."),
+        "{kept:?}"
+    );
+    assert!(
+        kept.contains(&"The mayor did not return a call."),
+        "{kept:?}"
+    );
+    assert!(!kept.contains(&"Share"), "{kept:?}");
+}
+
+#[test]
+fn after_the_body_credits_broken_lines_and_comments_stay_out() {
+    for tail in [
+        // a picture's credit is a caption, not a sentence of the article
+        "Photo courtesy of the council press office.",
+        // the tail of a line broken in two
+        "the photographer and link back to the site.",
+        // a comment's first line after the thread's marker
+        "I think that is a great idea for the town.",
+    ] {
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n3 Comments\n{tail}\nShare\nTweet\nImprint\n"
+        );
+        let marker_first = lines(&text);
+        let fate = Extractor::default().decide("s", &marker_first);
+        assert!(!kept_has(&marker_first, &fate, tail), "{tail}");
+        if tail.starts_with('I') {
+            continue;
+        }
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{tail}\nShare\nTweet\nImprint\n"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        assert!(!kept_has(&l, &fate, tail), "{tail}");
+    }
+}
