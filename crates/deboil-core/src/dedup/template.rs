@@ -32,6 +32,10 @@ use crate::cluster::UnionFind;
 use crate::hash::{HashKeyed, HashSetKeyed};
 use crate::normalize;
 
+mod keys;
+use keys::lines;
+pub use keys::{GivenKeys, LineKeys};
+
 /// When a line counts as a site's template.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TemplateOptions {
@@ -93,151 +97,6 @@ const STORY_LINE_WORDS: u16 = 8;
 pub struct Template {
     sites: HashMap<String, u32>,
     lines: HashSetKeyed<u64>,
-}
-
-/// A document's lines normalised once: the distinct line hashes counting
-/// needs, the line keys signing needs (so the text need not be normalised
-/// again), and the exact hash of the whole.
-#[derive(Debug, Clone, Default)]
-pub struct LineKeys {
-    /// Distinct lines (hash, words), for [`SiteLines::add`].
-    pub lines: Vec<(u64, u16)>,
-    /// The non-blank lines' keys in order, separated by `\n` (a key never
-    /// holds one), for [`Template::join_kept`].
-    pub keys: Vec<u8>,
-    /// Each non-blank line's hash, in order (so that joining the kept lines
-    /// need not hash them again).
-    pub hashes: Vec<u64>,
-    /// xxh3-128 of the whole text's key, as [`crate::dedup::DedupOptions::exact_hash`] gives it.
-    pub exact: u128,
-}
-
-/// The keys of a cleaned text's lines as the cleaner made them (from the
-/// lines it read), so that the template pass need not normalise them
-/// again: one entry per line the cleaner wrote, in order; `None` for a line
-/// written otherwise than read (a span cut, trailing space trimmed), whose
-/// key is made again from the text.
-#[derive(Debug, Clone, Default)]
-pub struct GivenKeys {
-    bytes: Vec<u8>,
-    /// (start, end) in `bytes`, and the key's words.
-    lines: Vec<Option<(u32, u32, u32)>>,
-}
-
-impl GivenKeys {
-    /// The next written line: `key` and `words` (as
-    /// [`normalize::push_key`] gave them) when it was written as read.
-    pub fn push(&mut self, written_as_read: bool, key: &[u8], words: usize) {
-        let entry =
-            (written_as_read && self.bytes.len() + key.len() <= u32::MAX as usize).then(|| {
-                let start = self.bytes.len() as u32;
-                self.bytes.extend_from_slice(key);
-                (
-                    start,
-                    self.bytes.len() as u32,
-                    u32::try_from(words).unwrap_or(u32::MAX),
-                )
-            });
-        self.lines.push(entry);
-    }
-
-    /// Nothing given.
-    pub fn clear(&mut self) {
-        self.bytes.clear();
-        self.lines.clear();
-    }
-
-    /// `self` when it has an entry for every line of `text` (as [`lines`]
-    /// splits it; the cleaner's last written line, when empty, has no
-    /// line there), else `None`: then every key is made from the text.
-    fn fitting(&self, text: &str) -> Option<&GivenKeys> {
-        let n = lines(text).count();
-        (self.lines.len() == n || self.lines.len() == n + 1).then_some(self)
-    }
-
-    /// Appends the key of line `i` (`line`) to `out`; returns its words.
-    /// The cleaner's key equals `push_key` of the written line: the line is
-    /// the one it read, and the break `lines` leaves on it is whitespace,
-    /// which adds nothing to a key.
-    #[inline]
-    fn push_key(given: Option<&GivenKeys>, i: usize, line: &str, out: &mut Vec<u8>) -> usize {
-        match given.and_then(|g| g.lines[i].map(|k| (g, k))) {
-            Some((g, (s, e, w))) => {
-                out.extend_from_slice(&g.bytes[s as usize..e as usize]);
-                w as usize
-            }
-            None => normalize::push_key(line, out),
-        }
-    }
-}
-
-impl LineKeys {
-    /// Normalises `text` line by line.
-    pub fn of(text: &str) -> LineKeys {
-        LineKeys::of_given(text, None)
-    }
-
-    /// [`LineKeys::of`] with the keys the cleaner gave for `text`.
-    pub fn of_given(text: &str, given: Option<&GivenKeys>) -> LineKeys {
-        let given = given.and_then(|g| g.fitting(text));
-        let mut out = LineKeys::default();
-        let (mut key, mut scratch) = (Vec::new(), Vec::new());
-        for (i, line) in lines(text).enumerate() {
-            key.clear();
-            let words = GivenKeys::push_key(given, i, line, &mut key);
-            if key.is_empty() {
-                continue;
-            }
-            let h = normalize::line_hash(&key, &mut scratch);
-            out.hashes.push(h);
-            out.lines
-                .push((h, u16::try_from(words).unwrap_or(u16::MAX)));
-            if !out.keys.is_empty() {
-                out.keys.push(b'\n');
-            }
-            out.keys.extend_from_slice(&key);
-        }
-        out.exact = joined_hash(&out.keys);
-        out.lines.sort_unstable();
-        out.lines.dedup_by_key(|l| l.0);
-        out
-    }
-}
-
-/// xxh3-128 of the whole text's key: its line keys `keys` joined by single
-/// spaces. A long text is hashed through a small buffer, since a joined copy
-/// would hold its size once more (a 100 MB record); a short one is joined
-/// whole, as one call is fewer instructions than the streamed hash.
-fn joined_hash(keys: &[u8]) -> u128 {
-    const CHUNK: usize = 64 << 10;
-    let space = |&b: &u8| if b == b'\n' { b' ' } else { b };
-    if keys.len() <= 16 * CHUNK {
-        return xxhash_rust::xxh3::xxh3_128(&keys.iter().map(space).collect::<Vec<u8>>());
-    }
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let mut buf = Vec::with_capacity(CHUNK);
-    for chunk in keys.chunks(CHUNK) {
-        buf.clear();
-        buf.extend(chunk.iter().map(space));
-        h.update(&buf);
-    }
-    h.digest128()
-}
-
-/// The lines of `text`, each with its line break, as
-/// `text.split_inclusive('\n')` gives them; the breaks are found by
-/// `memchr` (vectorised: the standard library's search cost 2 % of
-/// `dedup`).
-pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut from = 0;
-    memchr::memchr_iter(b'\n', text.as_bytes())
-        .map(|e| e + 1)
-        .chain(std::iter::once(text.len()))
-        .filter_map(move |end| {
-            let line = (end > from).then(|| &text[from..end]);
-            from = end;
-            line
-        })
 }
 
 /// One key for a line of a site.
