@@ -26,7 +26,8 @@ Only signing and verification run Python; the shuffles are Spark SQL's.
 >>> marked = dedup(docs, threshold=0.5)     # docs + dup_of, cluster_size  # doctest: +SKIP
 >>> marked.filter("dup_of IS NULL").drop("dup_of", "cluster_size").write.json("kept/")  # doctest: +SKIP
 
-Or ``python -m deboil.spark INPUT OUTPUT`` (``--help``). Unlike ``deboil
+Or ``python -m deboil.spark INPUT OUTPUT`` (``--help``), which reads the
+lines as text and writes the kept ones as read. Unlike ``deboil
 dedup``, components are not split into stars: on text where weak matches
 chain (short texts sharing boilerplate), clean first and prefer
 containment with its Jaccard floor. Site template lines are not left out of
@@ -37,6 +38,8 @@ junk.
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import os
 import sys
 from typing import Any, Iterable, Iterator, Optional
@@ -219,12 +222,33 @@ def dedup(df: Any, *, id_col: str = "id", text_col: str = "text", shingle: str =
     return out.drop(idx)
 
 
+def _parse_lines(rows: Iterable[Any], id_field: str,
+                 text_field: str) -> Iterator[tuple[str, str, bool, Optional[str], Optional[str]]]:
+    """``(file, line)`` -> ``(file, line, is a JSON object, id as JSON text,
+    text)``. Blank lines are left out, as Spark's JSON reader leaves them."""
+    for file, raw in rows:
+        if not raw.strip():
+            continue
+        try:
+            rec = json.loads(raw)
+        except ValueError:
+            rec = None
+        if not isinstance(rec, dict):
+            yield file, raw, False, None, None
+            continue
+        text = rec.get(text_field)
+        if text is not None and not isinstance(text, str):
+            text = json.dumps(text, ensure_ascii=False)  # as Spark read it: a string
+        yield file, raw, True, json.dumps(rec.get(id_field), ensure_ascii=False), text
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """``python -m deboil.spark INPUT OUTPUT``: JSONL in, the kept
-    documents out as JSONL (a Spark output directory)."""
+    documents' lines out as read (a Spark output directory of text parts,
+    ``part-*.txt``)."""
     p = argparse.ArgumentParser(prog="python -m deboil.spark", description=main.__doc__)
     p.add_argument("input", help="JSONL files (a path or glob Spark reads)")
-    p.add_argument("output", help="output directory (Spark's JSONL parts)")
+    p.add_argument("output", help="output directory (JSONL in Spark's text parts, part-*.txt)")
     p.add_argument("--id-field", default="id")
     p.add_argument("--text-field", default="text")
     p.add_argument("--shingle", default="char:7")
@@ -234,7 +258,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--min-jaccard", type=float)
     p.add_argument("--bands", type=int)
     p.add_argument("--rows", type=int)
-    p.add_argument("--mark", action="store_true", help="write every document with dup_of and cluster_size")
+    p.add_argument("--mark", action="store_true", help="write every document with dup_of and cluster_size added before its closing brace")
     p.add_argument("--keep-order", action="store_true", help="write the documents in input order (one more shuffle)")
     p.add_argument("--clusters", help="also write the clusters (JSONL directory): representative, members")
     p.add_argument("--master", help="Spark master (default: as spark-submit or the environment sets it)")
@@ -258,35 +282,50 @@ def main(argv: Optional[list[str]] = None) -> int:
     if a.master:
         builder = builder.master(a.master)
     spark = builder.getOrCreate()
-    df = spark.read.json(a.input)
-    # Spark reads a line that is no JSON object as a row of nulls with the
-    # line in `_corrupt_record`: deduplicated as an empty text, and written
-    # out, it would be lost silently.
-    if "_corrupt_record" in df.columns:
-        df = df.withColumn("__deboil_file", F.input_file_name()).cache()
-        bad = df.filter(F.col("_corrupt_record").isNotNull())
-        n = bad.count()
-        if n:
-            first = bad.select("__deboil_file", "_corrupt_record").first()
-            where = f"{n} line{'s' if n > 1 else ''} that are not JSON objects, the first in {first[0]}: {first[1][:80]!r}"
-            if not a.skip_bad:
-                if ours:
-                    spark.stop()
-                print(f"python -m deboil.spark: error: {where} (--skip-bad leaves them out)", file=sys.stderr)
-                return 2
-            print(f"python -m deboil.spark: skipped {where}", file=sys.stderr)
-        df = df.filter(F.col("_corrupt_record").isNull()).drop("_corrupt_record", "__deboil_file")
-    marked = dedup(df, id_col=a.id_field, text_col=a.text_field, shingle=a.shingle,
+    # Read as text lines and parsed here for the two fields the job needs:
+    # the kept lines are written as read (Spark's JSON reader would infer a
+    # schema: columns sorted, types widened, nulls dropped). Persisted: the
+    # lines are counted, then read twice by dedup, then written.
+    lines = spark.read.text(a.input).select(F.input_file_name().alias("file"), "value")
+    parse = functools.partial(_parse_lines, id_field=a.id_field, text_field=a.text_field)
+    df = spark.createDataFrame(lines.rdd.mapPartitions(parse),
+                               "file string, raw string, ok boolean, id string, text string").persist()
+    bad = df.filter(~F.col("ok"))
+    n = bad.count()
+    if n:
+        first = bad.select("file", "raw").first()
+        where = f"{n} line{'s' if n > 1 else ''} that are not JSON objects, the first in {first[0]}: {first[1][:80]!r}"
+        if not a.skip_bad:
+            if ours:
+                spark.stop()
+            print(f"python -m deboil.spark: error: {where} (--skip-bad leaves them out)", file=sys.stderr)
+            return 2
+        print(f"python -m deboil.spark: skipped {where}", file=sys.stderr)
+    df = df.filter("ok").select("raw", "id", "text")
+    marked = dedup(df, id_col="id", text_col="text", shingle=a.shingle,
                    num_perm=a.num_perm, threshold=a.threshold, measure=a.similarity,
                    min_jaccard=a.min_jaccard, bands=a.bands, rows=a.rows,
                    keep_order=a.keep_order).cache()
+    # Ids are carried as their JSON text, so they are written as they were
+    # read (a number stays a number).
     if a.clusters:
         (marked.filter("cluster_size > 1")
-         .withColumn("representative", F.coalesce("dup_of", F.col(a.id_field)))
-         .groupBy("representative").agg(F.collect_list(a.id_field).alias("members"))
-         .write.mode("error").json(a.clusters))
-    out = marked if a.mark else marked.filter("dup_of IS NULL").drop("dup_of", "cluster_size")
-    out.write.mode("error").json(a.output)
+         .withColumn("representative", F.coalesce("dup_of", "id"))
+         .groupBy("representative").agg(F.concat_ws(",", F.collect_list("id")).alias("members"))
+         .select(F.concat(F.lit('{"representative":'), "representative",
+                          F.lit(',"members":['), "members", F.lit("]}")))
+         .write.mode("error").text(a.clusters))
+    if a.mark:
+        # As deboil dedup --mark: the two fields added before the closing
+        # brace, the others left as written.
+        head = F.regexp_extract("raw", r"(?s)^(.*)\}\s*$", 1)
+        out = marked.select(F.concat(
+            head, F.when(head.rlike(r"^\s*\{\s*$"), F.lit("")).otherwise(F.lit(",")),
+            F.lit('"dup_of":'), F.coalesce("dup_of", F.lit("null")),
+            F.lit(',"cluster_size":'), F.col("cluster_size").cast("string"), F.lit("}")))
+    else:
+        out = marked.filter("dup_of IS NULL").select("raw")
+    out.write.mode("error").text(a.output)
     if ours:
         spark.stop()
     return 0

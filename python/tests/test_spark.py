@@ -3,6 +3,7 @@ finds with the same parameters, on a corpus with known clusters."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -78,10 +79,53 @@ def test_the_command_writes_the_kept_documents(spark, deboil_bin, tmp_path):
     write_jsonl(path, docs)
     out = tmp_path / "kept"
     assert main([str(path), str(out), "--master", "local[2]", "--keep-order"]) == 0
-    got = [rec for part in sorted(out.glob("part-*.json")) for rec in read_jsonl(part)]
+    got = [rec for part in sorted(out.glob("part-*")) for rec in read_jsonl(part)]
     r = run_cli(deboil_bin, "dedup", str(path), "--keep-template-lines", "-o", str(tmp_path / "cli.jsonl"), "-q")
     assert r.returncode == 0, r.stderr
     assert [d["id"] for d in got] == [d["id"] for d in read_jsonl(tmp_path / "cli.jsonl")]
+
+
+def parts(out) -> list[str]:
+    return [line for part in sorted(out.glob("part-*")) for line in part.read_text("utf-8").splitlines()]
+
+
+ARTICLE = ("The city council met on Tuesday to discuss the new budget for the coming "
+           "year, which includes funding for schools and roads and parks.")
+# Keys not in alphabetical order, nested objects, an int, 1.0, nulls,
+# unicode escapes, spacing of its own: what Spark's JSON reader would change.
+ODD = [
+    '{"text": "%s", "id": "a", "meta": {"z": 1, "a": [1.0, null, {"y": "caf\\u00e9 \\ud83d\\ude00"}]}, "n": 3}' % ARTICLE,
+    '{ "id":"b","score":1.0,"none":null, "text":"%s Updated.", "tags":["x"] }' % ARTICLE,
+    '{"zz": null, "id": 7, "text": "Rain in the north, sun in the south, all \\u0077eek.", "w": 2.50}',
+    '{}',
+]
+
+
+def test_the_command_writes_kept_lines_as_read(spark, tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_text("".join(line + "\n" for line in ODD), "utf-8")
+    assert main([str(path), str(tmp_path / "kept"), "--keep-order", "--clusters", str(tmp_path / "cl")]) == 0
+    assert parts(tmp_path / "kept") == [ODD[0], ODD[2], ODD[3]]
+    assert [(c["representative"], sorted(c["members"])) for c in map(json.loads, parts(tmp_path / "cl"))] == [
+        ("a", ["a", "b"])]
+    # --mark: the two fields added before the closing brace, the rest as read.
+    assert main([str(path), str(tmp_path / "marked"), "--keep-order", "--mark"]) == 0
+    assert parts(tmp_path / "marked") == [
+        ODD[0][:-1] + ',"dup_of":null,"cluster_size":2}',
+        ODD[1][:-1] + ',"dup_of":"a","cluster_size":2}',
+        ODD[2][:-1] + ',"dup_of":null,"cluster_size":1}',
+        '{"dup_of":null,"cluster_size":1}',
+    ]
+
+
+def test_the_command_names_a_number_id_as_a_number(spark, tmp_path):
+    path = tmp_path / "ids.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": ARTICLE}) + "\n" for i in (5, 3)), "utf-8")
+    assert main([str(path), str(tmp_path / "marked"), "--keep-order", "--mark",
+                 "--clusters", str(tmp_path / "cl")]) == 0
+    assert [json.loads(line)["dup_of"] for line in parts(tmp_path / "marked")] == [None, 5]
+    assert [(c["representative"], sorted(c["members"])) for c in map(json.loads, parts(tmp_path / "cl"))] == [
+        (5, [3, 5])]
 
 
 def test_connected_components_join_chains_and_stars(spark):

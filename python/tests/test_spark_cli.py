@@ -45,6 +45,6 @@ def test_the_command_runs_from_a_venv_and_stops_on_lines_that_are_not_json(tmp_p
     r = run([str(path), str(tmp_path / "kept"), "--master", "local[2]", "--skip-bad"], tmp_path)
     assert r.returncode == 0, r.stderr[-3000:]
     assert "skipped 2 lines that are not JSON objects" in r.stderr
-    kept = [d for part in sorted((tmp_path / "kept").glob("part-*.json")) for d in read_jsonl(part)]
+    kept = [d for part in sorted((tmp_path / "kept").glob("part-*")) for d in read_jsonl(part)]
     assert sorted(d["id"] for d in kept) == ["a", "c"]
     assert all("_corrupt_record" not in d for d in kept)
