@@ -569,3 +569,69 @@ fn skip_bad_leaves_bad_records_out_and_says_so() {
         "{err}"
     );
 }
+
+#[test]
+fn an_unreadable_input_is_reported_and_the_others_still_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    shard(tmp.path());
+    // A typo in a file list: the missing file fails the run (exit 2), but
+    // the junk and copies in the file that is there are still reported.
+    let o = check(tmp.path(), &["missing.jsonl", "s.jsonl"]);
+    assert_fails_with(&o, "missing.jsonl: cannot read: No such file or directory");
+    assert!(!stderr(&o).contains("os error"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 input could not be read"),
+        "{}",
+        stderr(&o)
+    );
+    let out = stdout(&o);
+    assert!(out.contains("s.jsonl:2:"), "{out}");
+    assert!(out.contains("de.cookie-notice"), "{out}");
+    assert!(out.contains("s.jsonl:3:"), "{out}");
+
+    let o = check(
+        tmp.path(),
+        &["s.jsonl", "gone.txt", "--output-format", "json", "-q"],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let bad = v["summary"]["unreadable"].as_array().unwrap();
+    assert_eq!(bad.len(), 1, "{v}");
+    assert_eq!(bad[0]["file"], "gone.txt");
+    assert!(!v["findings"].as_array().unwrap().is_empty(), "{v}");
+
+    let o = check(
+        tmp.path(),
+        &["s.jsonl", "gone.txt", "--output-format", "sarif", "-q"],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let inv = &v["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false, "{v}");
+    let note = &inv["toolExecutionNotifications"][0];
+    assert_eq!(note["level"], "error");
+    assert_eq!(
+        note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "gone.txt"
+    );
+
+    let o = check(
+        tmp.path(),
+        &["s.jsonl", "gone.txt", "--output-format", "github"],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("::error file=gone.txt,"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A baseline from a partial check would call the missing file's
+    // findings new once it is back: none is written.
+    let o = check(
+        tmp.path(),
+        &["s.jsonl", "gone.txt", "--write-baseline", "base.json"],
+    );
+    assert_fails_with(&o, "no baseline written");
+    assert!(!tmp.path().join("base.json").exists());
+}

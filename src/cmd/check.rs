@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use deboil_core::dedup::template::TemplateOptions;
 use deboil_core::dedup::{DedupSettings, Preset};
 use deboil_io::check::baseline::Baseline;
-use deboil_io::check::format::{self, Totals};
+use deboil_io::check::format::{self, Totals, Unreadable};
 use deboil_io::check::{CheckJob, Duplicates, display_name, fix};
 use deboil_io::index::{self, IndexMeta};
 use deboil_io::read::{Input, spool_stdin};
@@ -31,7 +31,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             "--against compares for duplicates, which --only junk leaves out",
         ));
     }
-    let mut checked = args.input.collect(&args.input.inputs)?;
+    // A linter reports a file it cannot read and checks the rest (the run
+    // still fails, exit 2): one typo in a pre-commit file list must not hide
+    // the findings of every other file.
+    let (mut checked, unreadable) = readable_inputs(&args)?;
+    for u in &unreadable {
+        eprintln!("deboil: error: {}", u.message());
+    }
     // A file named twice (`data/ data/a.jsonl`) is checked once, or each
     // of its documents would copy itself.
     let mut seen = std::collections::HashSet::new();
@@ -117,7 +123,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     files.commit()?;
     let mut totals = Totals::of(&found);
+    totals.unreadable = unreadable;
     if let Some(path) = &args.write_baseline {
+        // A baseline without a file's findings would report them all as new
+        // once the file is back: none is written from a partial check.
+        if !totals.unreadable.is_empty() {
+            return Err(anyhow::anyhow!(
+                "no baseline written: {} could not be read",
+                format::count(totals.unreadable.len() as u64, "input")
+            ));
+        }
         let b = Baseline::of(&found.findings);
         b.save(path)?;
         if !args.input.quiet {
@@ -149,7 +164,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             CheckFormatArg::Text => format::text(&mut out, findings),
             CheckFormatArg::Json => format::json(&mut out, findings, &totals),
             CheckFormatArg::Github => format::github(&mut out, findings, &totals),
-            CheckFormatArg::Sarif => format::sarif(&mut out, findings, &found.reasons),
+            CheckFormatArg::Sarif => {
+                format::sarif(&mut out, findings, &found.reasons, &totals.unreadable)
+            }
         }
         .and_then(|_| out.flush())
         .map_err(deboil_io::Error::Output)?;
@@ -166,9 +183,47 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         eprintln!("{line}");
     }
-    Ok(if findings.is_empty() && totals.fixed.is_empty() {
+    Ok(if !totals.unreadable.is_empty() {
+        ExitCode::from(2)
+    } else if findings.is_empty() && totals.fixed.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The inputs named on the command line that can be read, and those that
+/// cannot (missing, or refused on opening), in the order named. A directory
+/// that cannot be listed stays a fatal error, as does `--against`.
+fn readable_inputs(args: &CheckArgs) -> anyhow::Result<(Vec<Input>, Vec<Unreadable>)> {
+    let paths = &args.input.inputs;
+    let mut unreadable = Vec::new();
+    let mut found = Vec::new();
+    for p in paths {
+        if p.as_os_str() != "-"
+            && let Err(e) = std::fs::metadata(p)
+        {
+            unreadable.push(Unreadable::new(&p.display().to_string(), &e));
+            continue;
+        }
+        found.push(p.clone());
+    }
+    // None left: nothing to collect (no paths at all would be stdin).
+    let inputs = if found.is_empty() && !paths.is_empty() {
+        Vec::new()
+    } else {
+        args.input.collect(&found)?
+    };
+    let mut checked = Vec::new();
+    for i in inputs {
+        // Opening is what fails on a file without read permission.
+        if let Some(path) = &i.path
+            && let Err(e) = std::fs::File::open(path)
+        {
+            unreadable.push(Unreadable::new(&i.name, &e));
+            continue;
+        }
+        checked.push(i);
+    }
+    Ok((checked, unreadable))
 }

@@ -27,6 +27,39 @@ pub struct Totals {
     pub fixed: Vec<Fixed>,
     /// Bad records left out.
     pub skipped: u64,
+    /// Inputs that could not be read (the others were checked).
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// An input that could not be read: reported, and the run fails, but the
+/// other inputs are still checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The file, as named.
+    pub file: String,
+    /// Why, as the OS says it (without its error number).
+    pub error: String,
+}
+
+impl Unreadable {
+    /// `file` and the error opening it.
+    pub fn new(file: &str, e: &io::Error) -> Unreadable {
+        let error = e.to_string();
+        // "No such file or directory (os error 2)": the number helps no one.
+        let error = match error.rfind(" (os error ") {
+            Some(i) => error[..i].to_string(),
+            None => error,
+        };
+        Unreadable {
+            file: super::display_name(file),
+            error,
+        }
+    }
+
+    /// `FILE: cannot read: ERROR`.
+    pub fn message(&self) -> String {
+        format!("{}: cannot read: {}", self.file, self.error)
+    }
 }
 
 impl Totals {
@@ -43,7 +76,7 @@ impl Totals {
 }
 
 /// `count` and `noun`, the noun with an `s` unless the count is one.
-fn count(count: impl Into<u64>, noun: &str) -> String {
+pub fn count(count: impl Into<u64>, noun: &str) -> String {
     let count: u64 = count.into();
     let s = if count == 1 { "" } else { "s" };
     format!("{count} {noun}{s}")
@@ -80,6 +113,10 @@ pub fn summary(findings: &[Finding], t: &Totals) -> String {
     }
     if t.skipped > 0 {
         s.push_str(&format!("; {} skipped", count(t.skipped, "bad record")));
+    }
+    if !t.unreadable.is_empty() {
+        let n = count(t.unreadable.len() as u64, "input");
+        s.push_str(&format!("; {n} could not be read"));
     }
     if t.accepted > 0 {
         s.push_str(&format!("; {} accepted by the baseline", t.accepted));
@@ -121,6 +158,7 @@ pub fn json(out: &mut dyn Write, findings: &[Finding], t: &Totals) -> io::Result
             "accepted": t.accepted,
             "skipped": t.skipped,
             "fixed": t.fixed.iter().map(|f| json!({"file": f.file, "documents": f.docs})).collect::<Vec<_>>(),
+            "unreadable": t.unreadable.iter().map(|u| json!({"file": u.file, "error": u.error})).collect::<Vec<_>>(),
         },
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
@@ -151,6 +189,15 @@ pub fn github(out: &mut dyn Write, findings: &[Finding], t: &Totals) -> io::Resu
             f.line,
             gh_property(&format!("deboil {}", f.kind.name())),
             gh_data(&f.message())
+        )?;
+    }
+    for u in &t.unreadable {
+        writeln!(
+            out,
+            "::error file={},title={}::{}",
+            gh_property(&u.file),
+            gh_property("deboil cannot read"),
+            gh_data(&format!("cannot read: {}", u.error))
         )?;
     }
     let mut by_file: BTreeMap<&str, usize> = BTreeMap::new();
@@ -185,11 +232,14 @@ fn uri(path: &str) -> String {
     s
 }
 
-/// SARIF 2.1.0: one run, the rules that have findings, one result each.
+/// SARIF 2.1.0: one run, the rules that have findings, one result each;
+/// an input that could not be read is an error notification of the run's
+/// invocation, which then did not succeed.
 pub fn sarif(
     out: &mut dyn Write,
     findings: &[Finding],
     reasons: &BTreeMap<String, String>,
+    unreadable: &[Unreadable],
 ) -> io::Result<()> {
     let mut ids: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
     ids.sort_unstable();
@@ -237,6 +287,14 @@ pub fn sarif(
                 "informationUri": "https://github.com/deboil/deboil",
                 "rules": rules,
             }},
+            "invocations": [{
+                "executionSuccessful": unreadable.is_empty(),
+                "toolExecutionNotifications": unreadable.iter().map(|u| json!({
+                    "level": "error",
+                    "message": {"text": format!("cannot read: {}", u.error)},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&u.file)}}}],
+                })).collect::<Vec<_>>(),
+            }],
             "results": results,
         }],
     });
