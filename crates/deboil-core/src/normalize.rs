@@ -193,6 +193,16 @@ fn lower(b: u8) -> u8 {
     b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)
 }
 
+/// The high bit of each of eight ASCII bytes (high bits clear) that is
+/// `\t` to `\r`: the whitespace controls.
+#[inline]
+fn ascii_ws_ctl(w: u64) -> u64 {
+    // No byte carries into the next, as every byte is below 0x80.
+    let ge_tab = w.wrapping_add(LO * (0x80 - u64::from(b'\t')));
+    let gt_cr = w.wrapping_add(LO * (0x80 - u64::from(b'\r') - 1));
+    ge_tab & !gt_cr & HI
+}
+
 /// Lowercases eight ASCII bytes (high bits clear) at once.
 #[inline]
 fn lower8(w: u64) -> u64 {
@@ -261,7 +271,15 @@ fn ascii16(
         // Signed: bytes from 0x80 are negative, so this flags non-ASCII
         // and the controls below 0x20 at once.
         if _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) != 0 {
-            return false;
+            // Controls other than whitespace (`\t` to `\r`) are word bytes,
+            // kept as they are, as the byte path has them: text that is
+            // UTF-16 read as UTF-8 has a NUL after every letter, and would
+            // take the byte path whole.
+            let ws = _mm_sub_epi8(v, _mm_set1_epi8(b'\t' as i8));
+            let ws = _mm_cmpeq_epi8(_mm_min_epu8(ws, _mm_set1_epi8(4)), ws);
+            if _mm_movemask_epi8(_mm_or_si128(v, ws)) != 0 {
+                return false;
+            }
         }
         let space = _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8))) as u32;
         let lead = space & 1 != 0 && (*spaced || out.len() == start_len);
@@ -322,9 +340,10 @@ pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
         }
         if i + 8 <= bytes.len() {
             let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
-            // Non-ASCII, or below 0x20 (tab, line breaks, controls)?
+            // Non-ASCII, or whitespace below 0x20 (tab, line breaks)? Other
+            // controls are word bytes (see `ascii16`).
             let special = (w & HI) | (w.wrapping_sub(LO * 0x20) & !w & HI);
-            if special == 0 {
+            if special == 0 || (w & HI == 0 && ascii_ws_ctl(w) == 0) {
                 // Printable ASCII: a byte is a space when it equals 0x20.
                 let x = w ^ (LO * 0x20);
                 let space = !(((x & !HI).wrapping_add(!HI) | x) & HI) & HI;
@@ -523,9 +542,10 @@ mod tests {
         }
 
         /// Long printable ASCII stretches take the eight-byte path: spaces
-        /// single, doubled and leading at every offset of a chunk.
+        /// single, doubled and leading at every offset of a chunk; controls
+        /// (word bytes but for `\t` to `\r`) among them.
         #[test]
-        fn ascii_chunks_match_the_general_walk(s in "([ -~]{0,12}( {1,3}|\t|\u{a0}|\u{201c}|\u{200b}|é)?){0,20}") {
+        fn ascii_chunks_match_the_general_walk(s in "([ -~]{0,12}( {1,3}|\t|\u{a0}|\u{201c}|\u{200b}|é|\u{0}|\u{8}|\u{b}|\u{d}|\u{e}|\u{1f})?){0,20}") {
             let mut fast = b"prefix".to_vec();
             let fw = push_key(&s, &mut fast);
             let mut slow = b"prefix".to_vec();
