@@ -193,6 +193,16 @@ fn lower(b: u8) -> u8 {
     b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)
 }
 
+/// The high bit of each of eight ASCII bytes (high bits clear) that is
+/// `\t` to `\r`: the whitespace controls.
+#[inline]
+fn ascii_ws_ctl(w: u64) -> u64 {
+    // No byte carries into the next, as every byte is below 0x80.
+    let ge_tab = w.wrapping_add(LO * (0x80 - u64::from(b'\t')));
+    let gt_cr = w.wrapping_add(LO * (0x80 - u64::from(b'\r') - 1));
+    ge_tab & !gt_cr & HI
+}
+
 /// Lowercases eight ASCII bytes (high bits clear) at once.
 #[inline]
 fn lower8(w: u64) -> u64 {
@@ -261,7 +271,15 @@ fn ascii16(
         // Signed: bytes from 0x80 are negative, so this flags non-ASCII
         // and the controls below 0x20 at once.
         if _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) != 0 {
-            return false;
+            // Controls other than whitespace (`\t` to `\r`) are word bytes,
+            // kept as they are, as the byte path has them: text that is
+            // UTF-16 read as UTF-8 has a NUL after every letter, and would
+            // take the byte path whole.
+            let ws = _mm_sub_epi8(v, _mm_set1_epi8(b'\t' as i8));
+            let ws = _mm_cmpeq_epi8(_mm_min_epu8(ws, _mm_set1_epi8(4)), ws);
+            if _mm_movemask_epi8(_mm_or_si128(v, ws)) != 0 {
+                return false;
+            }
         }
         let space = _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8))) as u32;
         let lead = space & 1 != 0 && (*spaced || out.len() == start_len);
@@ -289,6 +307,59 @@ fn ascii16(
     }
 }
 
+/// [`ascii16`] for thirty-two bytes, on AVX2 masks: the per-step work is
+/// the same, over twice the bytes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+#[inline]
+fn ascii32(
+    bytes: &[u8],
+    i: usize,
+    out: &mut Vec<u8>,
+    start_len: usize,
+    words: &mut usize,
+    spaced: &mut bool,
+    in_word: &mut bool,
+) -> bool {
+    use std::arch::x86_64::*;
+    assert!(i + 32 <= bytes.len());
+    // SAFETY: the load reads the 32 bytes checked above, the store writes
+    // within the capacity checked below.
+    unsafe {
+        let v = _mm256_loadu_si256(bytes.as_ptr().add(i).cast());
+        if _mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v)) != 0 {
+            // Controls but `\t` to `\r` are word bytes (see `ascii16`).
+            let ws = _mm256_sub_epi8(v, _mm256_set1_epi8(b'\t' as i8));
+            let ws = _mm256_cmpeq_epi8(_mm256_min_epu8(ws, _mm256_set1_epi8(4)), ws);
+            if _mm256_movemask_epi8(_mm256_or_si256(v, ws)) != 0 {
+                return false;
+            }
+        }
+        let space = _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8))) as u32;
+        let lead = space & 1 != 0 && (*spaced || out.len() == start_len);
+        if space & (space >> 1) != 0 || lead {
+            return false;
+        }
+        let word = !space;
+        let starts = word & !((word << 1) | u32::from(*in_word));
+        *words += starts.count_ones() as usize;
+        let upper = _mm256_and_si256(
+            _mm256_cmpgt_epi8(v, _mm256_set1_epi8(b'A' as i8 - 1)),
+            _mm256_cmpgt_epi8(_mm256_set1_epi8(b'Z' as i8 + 1), v),
+        );
+        let lower = _mm256_or_si256(v, _mm256_and_si256(upper, _mm256_set1_epi8(0x20)));
+        if out.capacity() - out.len() < 32 {
+            out.reserve(64);
+        }
+        let len = out.len();
+        _mm256_storeu_si256(out.as_mut_ptr().add(len).cast(), lower);
+        out.set_len(len + 32);
+        *spaced = space >> 31 != 0;
+        *in_word = !*spaced;
+        true
+    }
+}
+
 /// Appends the key of `line` to `out` and returns its word count.
 ///
 /// Same result as the general walk (a property test checks it), but takes
@@ -296,6 +367,28 @@ fn ascii16(
 /// control characters one at a time. A whitespace run's space is written
 /// when the run starts (not before the next word) and taken back at the end.
 pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if line.len() >= 32
+        && std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("popcnt")
+    {
+        // SAFETY: the CPU has AVX2 and POPCNT, checked above.
+        return unsafe { push_key_avx2(line, out) };
+    }
+    push_key_with::<false>(line, out)
+}
+
+/// [`push_key`] with a thirty-two byte step first.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+fn push_key_avx2(line: &str, out: &mut Vec<u8>) -> usize {
+    push_key_with::<true>(line, out)
+}
+
+/// [`push_key`]'s walk, with [`ascii32`] first when `AVX2` (the caller
+/// checked the CPU for AVX2 and POPCNT).
+#[inline(always)]
+fn push_key_with<const AVX2: bool>(line: &str, out: &mut Vec<u8>) -> usize {
     let bytes = line.as_bytes();
     let start_len = out.len();
     out.reserve(bytes.len());
@@ -305,6 +398,25 @@ pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
     let mut in_word = false;
     let mut i = 0;
     while i < bytes.len() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: with `AVX2` the caller checked that the CPU has AVX2 and POPCNT.
+        if AVX2
+            && i + 32 <= bytes.len()
+            && unsafe {
+                ascii32(
+                    bytes,
+                    i,
+                    out,
+                    start_len,
+                    &mut words,
+                    &mut spaced,
+                    &mut in_word,
+                )
+            }
+        {
+            i += 32;
+            continue;
+        }
         #[cfg(target_arch = "x86_64")]
         if i + 16 <= bytes.len()
             && ascii16(
@@ -322,9 +434,10 @@ pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
         }
         if i + 8 <= bytes.len() {
             let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
-            // Non-ASCII, or below 0x20 (tab, line breaks, controls)?
+            // Non-ASCII, or whitespace below 0x20 (tab, line breaks)? Other
+            // controls are word bytes (see `ascii16`).
             let special = (w & HI) | (w.wrapping_sub(LO * 0x20) & !w & HI);
-            if special == 0 {
+            if special == 0 || (w & HI == 0 && ascii_ws_ctl(w) == 0) {
                 // Printable ASCII: a byte is a space when it equals 0x20.
                 let x = w ^ (LO * 0x20);
                 let space = !(((x & !HI).wrapping_add(!HI) | x) & HI) & HI;
@@ -523,9 +636,10 @@ mod tests {
         }
 
         /// Long printable ASCII stretches take the eight-byte path: spaces
-        /// single, doubled and leading at every offset of a chunk.
+        /// single, doubled and leading at every offset of a chunk; controls
+        /// (word bytes but for `\t` to `\r`) among them.
         #[test]
-        fn ascii_chunks_match_the_general_walk(s in "([ -~]{0,12}( {1,3}|\t|\u{a0}|\u{201c}|\u{200b}|é)?){0,20}") {
+        fn ascii_chunks_match_the_general_walk(s in "([ -~]{0,12}( {1,3}|\t|\u{a0}|\u{201c}|\u{200b}|é|\u{0}|\u{8}|\u{b}|\u{d}|\u{e}|\u{1f})?){0,20}") {
             let mut fast = b"prefix".to_vec();
             let fw = push_key(&s, &mut fast);
             let mut slow = b"prefix".to_vec();

@@ -24,6 +24,7 @@ mod props;
 
 use std::cell::RefCell;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::dedup::template::GivenKeys;
@@ -238,6 +239,39 @@ const KEEP_SCRATCH_BYTES: usize = 8 << 20;
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    static MASKS: RefCell<SiteMasks> = RefCell::new(SiteMasks::default());
+}
+
+/// Each thread's copies of the masks of the last sites it cleaned (by rule
+/// set): the rule set's own cache sits behind a mutex and hands out masks
+/// with shared reference counts, whose cache lines went back and forth
+/// between the workers' cores once a document.
+#[derive(Default)]
+struct SiteMasks {
+    entries: Vec<(u64, String, Rc<[bool]>)>,
+    /// The entry a miss replaces once all are taken.
+    next: usize,
+}
+
+/// Sites whose masks a thread keeps (a linear search: few sites recur).
+const SITE_MASKS: usize = 16;
+
+impl SiteMasks {
+    fn get(&mut self, rules: &RuleSet, site: &str) -> Rc<[bool]> {
+        let id = rules.id();
+        if let Some((.., m)) = self.entries.iter().find(|(i, s, _)| *i == id && s == site) {
+            return m.clone();
+        }
+        let m: Rc<[bool]> = Rc::from(&rules.mask_for(site)[..]);
+        let entry = (id, site.to_string(), m.clone());
+        if self.entries.len() < SITE_MASKS {
+            self.entries.push(entry);
+        } else {
+            self.entries[self.next] = entry;
+            self.next = (self.next + 1) % SITE_MASKS;
+        }
+        m
+    }
 }
 
 impl Cleaner {
@@ -315,7 +349,7 @@ impl Cleaner {
 
     /// Cleans `text` with the rules that apply to `site`.
     pub fn clean(&self, text: &str, site: &str) -> Cleaned {
-        let mask = self.rules.mask_for(site);
+        let mask = MASKS.with(|m| m.borrow_mut().get(&self.rules, site));
         SCRATCH.with(|s| self.clean_with(text, &mask, Some(site), &mut s.borrow_mut()))
     }
 
@@ -323,7 +357,7 @@ impl Cleaner {
     /// as read, for `run`'s template pass (it then normalises only the
     /// others).
     pub fn clean_keyed(&self, text: &str, site: &str, keys: &mut GivenKeys) -> Cleaned {
-        let mask = self.rules.mask_for(site);
+        let mask = MASKS.with(|m| m.borrow_mut().get(&self.rules, site));
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
             let cleaned = self.clean_with(text, &mask, Some(site), s);
@@ -348,7 +382,13 @@ impl Cleaner {
         SCRATCH.with(|s| self.clean_with(text, mask, None, &mut s.borrow_mut()))
     }
 
-    fn clean_with(&self, text: &str, mask: &Mask, site: Option<&str>, s: &mut Scratch) -> Cleaned {
+    fn clean_with(
+        &self,
+        text: &str,
+        mask: &[bool],
+        site: Option<&str>,
+        s: &mut Scratch,
+    ) -> Cleaned {
         // Reused from document to document, as the key buffers are.
         let mut lines = std::mem::take(&mut s.lines);
         lines.clear();

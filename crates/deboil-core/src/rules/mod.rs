@@ -19,6 +19,7 @@ mod words;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::normalize;
@@ -373,6 +374,9 @@ pub struct RuleSet {
     plain: Matchers,
     folded: Matchers,
     masks: Mutex<HashMap<String, Arc<[bool]>>>,
+    /// Tells rule sets apart for per-thread caches of their masks (an
+    /// address could be a dropped set's).
+    id: u64,
 }
 
 /// Which rules apply to one document: one flag per rule.
@@ -420,7 +424,16 @@ impl RuleSet {
             warnings: b.warnings,
             files: sources.iter().map(|s| s.name.clone()).collect(),
             masks: Mutex::new(HashMap::new()),
+            id: {
+                static NEXT: AtomicU64 = AtomicU64::new(0);
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            },
         })
+    }
+
+    /// A number no other rule set of the process has.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// The enabled rules whose scope covers `site`.
