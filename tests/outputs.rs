@@ -353,3 +353,142 @@ fn sigterm_removes_the_stdin_spool_and_exits_143() {
     assert!(names(&spool_dir).is_empty(), "{:?}", names(&spool_dir));
     assert_eq!(names(tmp.path()), ["tmp"]);
 }
+
+/// A rule file is an input too: an output naming one (directly, inside a
+/// `--rules` directory, or by another path) is refused, and the file keeps
+/// its bytes.
+#[test]
+fn outputs_naming_a_rule_file_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    fs::create_dir(tmp.path().join("rules")).unwrap();
+    let rule = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/caucasuswatch.de.toml"),
+    )
+    .unwrap();
+    let mine = tmp.path().join("rules/mine.toml");
+    fs::write(&mine, &rule).unwrap();
+    let run = |args: &[&str]| {
+        deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .args(["--no-default-rules", "-q"])
+            .output()
+            .unwrap()
+    };
+    for (args, msg) in [
+        (
+            vec![
+                "clean",
+                seeds,
+                "--rules",
+                "rules/mine.toml",
+                "-o",
+                "rules/mine.toml",
+            ],
+            "-o rules/mine.toml is the rule file rules/mine.toml",
+        ),
+        (
+            vec![
+                "clean",
+                seeds,
+                "--rules",
+                "rules",
+                "--learn",
+                "--save-learned",
+                "rules/mine.toml",
+                "-o",
+                "/dev/null",
+            ],
+            "--save-learned rules/mine.toml is the rule file rules/mine.toml",
+        ),
+        (
+            vec![
+                "run",
+                seeds,
+                "--rules",
+                "rules/./mine.toml",
+                "--clusters",
+                "rules/mine.toml",
+            ],
+            "--clusters rules/mine.toml is the rule file",
+        ),
+        (
+            vec!["check", seeds, "--rules", "rules", "-o", "rules/mine.toml"],
+            "-o rules/mine.toml is the rule file",
+        ),
+        (
+            vec![
+                "report",
+                seeds,
+                "--rules",
+                "rules/mine.toml",
+                "-o",
+                "rules/mine.toml",
+                "--output-format",
+                "json",
+            ],
+            "-o rules/mine.toml is the rule file",
+        ),
+    ] {
+        assert_fails_with(&run(&args), msg);
+        assert_eq!(fs::read_to_string(&mine).unwrap(), rule, "{args:?}");
+    }
+    assert_eq!(fs::read_dir(tmp.path().join("rules")).unwrap().count(), 1);
+}
+
+/// `--save-learned` is one of the run's outputs: a run that fails after
+/// learning (here the learned rules' ids repeat those of the rule file
+/// learned before) writes it no more than its other outputs.
+#[test]
+fn a_failed_run_leaves_no_saved_learned_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    let run = |args: &[&str]| {
+        deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["learn", seeds, "-o", "old.toml", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for cmd in ["clean", "run", "check"] {
+        let o = run(&[
+            cmd,
+            seeds,
+            "--rules",
+            "old.toml",
+            "--learn",
+            "--save-learned",
+            "new.toml",
+            "-o",
+            "out.jsonl",
+        ]);
+        assert_fails_with(&o, "duplicate rule id");
+        let mut left: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["old.toml"], "{cmd}");
+    }
+    // A run that succeeds writes it.
+    let o = run(&[
+        "run",
+        seeds,
+        "--learn",
+        "--save-learned",
+        "new.toml",
+        "-o",
+        "out.jsonl",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        fs::read_to_string(tmp.path().join("new.toml"))
+            .unwrap()
+            .contains("[[rule]]")
+    );
+}

@@ -18,7 +18,7 @@ use deboil_io::jobs::learn::Prepared;
 use deboil_io::read::Input;
 use deboil_io::write::{
     AtomicFile, output_file, refuse_inputs, refuse_outputs_inside, refuse_shared_outputs,
-    refuse_stdout_dir,
+    refuse_stdout_dir, same_file,
 };
 
 use crate::args::{Cli, Command, RulesCommand};
@@ -122,6 +122,8 @@ fn main_output(path: Option<&PathBuf>) -> Option<&PathBuf> {
 struct OutputCheck {
     /// (label in messages, path).
     files: Vec<(String, PathBuf)>,
+    /// The `--rules` paths the run reads: inputs too, never overwritten.
+    rules: Vec<PathBuf>,
 }
 
 impl OutputCheck {
@@ -148,10 +150,29 @@ impl OutputCheck {
         }
     }
 
+    /// The `--rules` files or directories the run reads.
+    fn rules(&mut self, paths: &[PathBuf]) -> &mut Self {
+        self.rules.extend_from_slice(paths);
+        self
+    }
+
     /// Refuses what is wrong; `fills` is a directory the run writes into
     /// (`--save-index`), named by its flag.
     fn check(&self, inputs: &[Input], fills: Option<(&str, &Path)>) -> anyhow::Result<()> {
         refuse_inputs(&self.files, inputs)?;
+        // A rule file is read before any output is written, so replacing it
+        // would go unnoticed until the user's own rules were gone.
+        for rule in deboil_io::rule_files::files(&self.rules) {
+            for (label, path) in &self.files {
+                if path.as_os_str() != "-" && same_file(path, &rule) {
+                    return Err(deboil_io::Error::Usage(format!(
+                        "{label} is the rule file {}; deboil never overwrites its inputs",
+                        rule.display()
+                    ))
+                    .into());
+                }
+            }
+        }
         refuse_shared_outputs(&self.files)?;
         if let Some((what, dir)) = fills {
             refuse_stdout_dir(dir, what)?;
@@ -214,6 +235,15 @@ impl Outputs {
         self.files
             .push((output_file(path, inputs, what)?, path.clone(), name));
         Ok(Some(self.files.len() - 1))
+    }
+
+    /// Takes the learned rules `--save-learned` wrote, to commit them with
+    /// the run's other outputs: only when the run succeeds.
+    fn adopt(&mut self, prepared: Option<&mut Prepared>) {
+        if let Some((f, path)) = prepared.and_then(|p| p.saved.take()) {
+            let name = format!("--save-learned {}", path.display());
+            self.files.push((f, path, name));
+        }
     }
 
     /// The writers of the given slots, borrowed for the run.
