@@ -492,3 +492,52 @@ fn a_failed_run_leaves_no_saved_learned_rules() {
             .contains("[[rule]]")
     );
 }
+
+/// The index `--against` names is read too: an output naming one of its
+/// files is refused, and the index stays loadable.
+#[test]
+fn outputs_naming_a_file_of_the_index_read_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    let run = |args: &[&str]| {
+        deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .arg("-q")
+            .output()
+            .unwrap()
+    };
+    let o = run(&["dedup", seeds, "--save-index", "idx", "-o", "/dev/null"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut v: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                let bytes = fs::read(&p).unwrap();
+                (p, bytes)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = files(&tmp.path().join("idx"));
+    let bin = before
+        .iter()
+        .find(|(p, _)| p.extension().is_some_and(|e| e == "bin"))
+        .map(|(p, _)| p.file_name().unwrap().to_str().unwrap().to_string())
+        .unwrap();
+    let syndicated = fixtures().join("syndicated.jsonl");
+    let syndicated = syndicated.to_str().unwrap();
+    for (cmd, out) in [
+        ("dedup", "idx/index.json".to_string()),
+        ("check", format!("idx/{bin}")),
+    ] {
+        let o = run(&[cmd, syndicated, "--against", "idx", "-o", &out]);
+        assert_fails_with(&o, &format!("-o {out} is a file of the index idx"));
+        assert_eq!(files(&tmp.path().join("idx")), before, "{cmd}");
+    }
+    let o = run(&["dedup", syndicated, "--against", "idx", "-o", "/dev/null"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

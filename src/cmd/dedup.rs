@@ -75,6 +75,7 @@ pub fn run_reporting(
             rules.and_then(|r| r.save_learned.as_ref()),
         )
         .rules(rules.map_or(&[][..], |r| &r.rules))
+        .index(f.against.as_deref())
         .check(
             &inputs,
             f.save_index.as_deref().map(|d| ("--save-index", d)),

@@ -122,8 +122,9 @@ fn main_output(path: Option<&PathBuf>) -> Option<&PathBuf> {
 struct OutputCheck {
     /// (label in messages, path).
     files: Vec<(String, PathBuf)>,
-    /// The `--rules` paths the run reads: inputs too, never overwritten.
-    rules: Vec<PathBuf>,
+    /// Files the run reads besides its inputs (rule files, a saved index),
+    /// each with what it is in messages: never overwritten either.
+    reads: Vec<(String, PathBuf)>,
 }
 
 impl OutputCheck {
@@ -152,7 +153,21 @@ impl OutputCheck {
 
     /// The `--rules` files or directories the run reads.
     fn rules(&mut self, paths: &[PathBuf]) -> &mut Self {
-        self.rules.extend_from_slice(paths);
+        for f in deboil_io::rule_files::files(paths) {
+            self.reads
+                .push((format!("the rule file {}", f.display()), f));
+        }
+        self
+    }
+
+    /// The saved index the run reads (`--against DIR`): its files.
+    fn index(&mut self, dir: Option<&Path>) -> &mut Self {
+        let Some(dir) = dir else { return self };
+        // Unreadable: loading the index reports it.
+        for f in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let what = format!("a file of the index {}", dir.display());
+            self.reads.push((what, f.path()));
+        }
         self
     }
 
@@ -160,14 +175,13 @@ impl OutputCheck {
     /// (`--save-index`), named by its flag.
     fn check(&self, inputs: &[Input], fills: Option<(&str, &Path)>) -> anyhow::Result<()> {
         refuse_inputs(&self.files, inputs)?;
-        // A rule file is read before any output is written, so replacing it
-        // would go unnoticed until the user's own rules were gone.
-        for rule in deboil_io::rule_files::files(&self.rules) {
+        // A rule file or an index is read before any output is written, so
+        // replacing it would go unnoticed until the user's own was gone.
+        for (what, read) in &self.reads {
             for (label, path) in &self.files {
-                if path.as_os_str() != "-" && same_file(path, &rule) {
+                if path.as_os_str() != "-" && same_file(path, read) {
                     return Err(deboil_io::Error::Usage(format!(
-                        "{label} is the rule file {}; deboil never overwrites its inputs",
-                        rule.display()
+                        "{label} is {what}; deboil never overwrites its inputs"
                     ))
                     .into());
                 }
