@@ -347,7 +347,7 @@ fn a_closed_pipe_ends_every_command_quietly() {
                 .stdout(full)
                 .output()
                 .unwrap();
-            assert_code(&o, 2, "deboil: error: writing output: ");
+            assert_code(&o, 2, "deboil: error: writing output: stdout: ");
         }
     }
 }

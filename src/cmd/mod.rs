@@ -100,14 +100,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Stdout, line-buffered on a terminal and block-buffered into a pipe.
+/// Stdout, line-buffered on a terminal and block-buffered into a pipe; its
+/// errors say `stdout`, as those of file outputs name the file.
 fn stdout() -> Box<dyn Write> {
     let out = io::stdout();
-    if out.is_terminal() {
+    let inner: Box<dyn Write> = if out.is_terminal() {
         Box::new(io::LineWriter::new(out))
     } else {
         Box::new(io::BufWriter::with_capacity(256 * 1024, out))
-    }
+    };
+    Box::new(Named {
+        inner,
+        name: "stdout".to_string(),
+    })
 }
 
 /// The main output's path, `None` for stdout (`-o -` included).
