@@ -42,6 +42,11 @@ fn usage_errors_exit_64_and_failed_runs_2() {
         64,
         "--threshold",
     );
+    assert_code(
+        &run_in(d, &["clean", "--text-field", "", "a.jsonl"]),
+        64,
+        "a field name must not be empty",
+    );
     // Settings that contradict each other or would be ignored.
     assert_code(
         &run_in(d, &["dedup", "--bands", "4", "--rows", "64", "a.jsonl"]),
