@@ -40,6 +40,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     OutputCheck::default()
         .main(None)
         .file("--rejects", args.input.rejects.as_ref())
+        .file("--save-learned", args.rules.save_learned.as_ref())
         .rules(&args.rules.rules)
         .check(&inputs, None)?;
     let mut files = Outputs::default();
