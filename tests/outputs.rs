@@ -175,6 +175,20 @@ fn two_outputs_naming_one_file_are_refused_before_anything_is_written() {
     assert_fails_with(&o, "are one file");
     let o = run(&["clean", seeds, "--learn", "--save-learned", "x", "-o", "x"]);
     assert_fails_with(&o, "are one file");
+    let o = run(&[
+        "why",
+        "a",
+        "b",
+        seeds,
+        "--clean",
+        "--learn",
+        "--save-learned",
+        "x",
+        "--skip-bad",
+        "--rejects",
+        "link",
+    ]);
+    assert_fails_with(&o, "--rejects link and --save-learned x are one file");
     assert_eq!(fs::read_to_string(tmp.path().join("x")).unwrap(), "old");
     // Two outputs on stdout would interleave.
     let o = run(&["clean", seeds, "--explain", "-"]);
