@@ -555,3 +555,28 @@ fn outputs_naming_a_file_of_the_index_read_are_refused() {
     let o = run(&["dedup", syndicated, "--against", "idx", "-o", "/dev/null"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// An output that cannot be created is named by its flag, as a failed
+/// write is: a run has several outputs.
+#[test]
+fn an_output_that_cannot_be_created_is_named_by_its_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("adir")).unwrap();
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    for (args, msg) in [
+        (vec!["-o", "adir"], "creating -o adir: "),
+        (
+            vec!["--explain", "adir", "-o", "/dev/null"],
+            "creating --explain adir: ",
+        ),
+    ] {
+        let o = deboil()
+            .current_dir(tmp.path())
+            .args(["clean", seeds, "-q"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_fails_with(&o, msg);
+    }
+}
