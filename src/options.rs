@@ -13,7 +13,7 @@ use deboil_core::rules::Toggles;
 use deboil_io::doc::FieldNames;
 use deboil_io::jobs::learn::{LearnFirst, RuleOptions};
 use deboil_io::pipeline::ReadOptions;
-use deboil_io::read::{Format, FormatChoice, Input, collect_inputs};
+use deboil_io::read::{Format, FormatChoice, Input, collect_inputs_noting};
 use deboil_io::site::SiteChoice;
 
 use crate::args::{
@@ -57,7 +57,15 @@ impl InputArgs {
     /// The inputs `paths` name (directories walked; none is stdin), each
     /// checked to get a site when `--site-from` is given.
     pub fn collect(&self, paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
-        let inputs = collect_inputs(paths)?;
+        let mut passed_over = Vec::new();
+        let inputs = collect_inputs_noting(paths, &mut passed_over)?;
+        // A directory's entries that are not read leave no trace otherwise:
+        // a dangling link's file would be missing from the output unseen.
+        if !self.quiet {
+            for (p, why) in &passed_over {
+                eprintln!("deboil: warning: {} not read: {why}", p.display());
+            }
+        }
         // Directories holding nothing but hidden entries: say so, rather
         // than report 0 documents as if they had been read.
         if inputs.is_empty() && !paths.is_empty() && !self.quiet {

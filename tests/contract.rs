@@ -42,6 +42,11 @@ fn usage_errors_exit_64_and_failed_runs_2() {
         64,
         "--threshold",
     );
+    assert_code(
+        &run_in(d, &["clean", "--text-field", "", "a.jsonl"]),
+        64,
+        "a field name must not be empty",
+    );
     // Settings that contradict each other or would be ignored.
     assert_code(
         &run_in(d, &["dedup", "--bands", "4", "--rows", "64", "a.jsonl"]),
@@ -347,7 +352,7 @@ fn a_closed_pipe_ends_every_command_quietly() {
                 .stdout(full)
                 .output()
                 .unwrap();
-            assert_code(&o, 2, "deboil: error: writing output: ");
+            assert_code(&o, 2, "deboil: error: writing output: stdout: ");
         }
     }
 }

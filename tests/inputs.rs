@@ -312,3 +312,42 @@ fn a_byte_order_mark_is_no_part_of_the_json_or_the_text() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(lines_of(&stdout(&o))[0]["text"], "Plain body.\n");
 }
+
+/// A walked directory's entries that are not read (a link to a directory,
+/// a dangling link, a pipe) are named on stderr, so a missing document is
+/// never a surprise; `-q` silences it, and the files beside them are read.
+#[cfg(unix)]
+#[test]
+fn entries_of_a_walked_directory_that_are_not_read_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("d");
+    fs::create_dir_all(tmp.path().join("elsewhere")).unwrap();
+    fs::write(tmp.path().join("elsewhere/x.txt"), "a page\n").unwrap();
+    fs::create_dir(&d).unwrap();
+    fs::write(d.join("a.txt"), "first page\n").unwrap();
+    std::os::unix::fs::symlink("a.txt", d.join("b.txt")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", d.join("dirlink")).unwrap();
+    std::os::unix::fs::symlink("gone.txt", d.join("dangling.txt")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(d.join("pipe.txt"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    let o = run_in(tmp.path(), &["clean", "d"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<String> = lines_of(&stdout(&o))
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["d/a.txt", "d/b.txt"]);
+    let err = stderr(&o);
+    for line in [
+        "deboil: warning: d/dangling.txt not read: a symbolic link to nothing",
+        "deboil: warning: d/dirlink not read: a symbolic link to a directory (not followed)",
+        "deboil: warning: d/pipe.txt not read: not a regular file",
+    ] {
+        assert!(err.contains(line), "want {line:?} in {err}");
+    }
+    let o = run_in(tmp.path(), &["clean", "d", "-q"]);
+    assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
+}

@@ -175,6 +175,20 @@ fn two_outputs_naming_one_file_are_refused_before_anything_is_written() {
     assert_fails_with(&o, "are one file");
     let o = run(&["clean", seeds, "--learn", "--save-learned", "x", "-o", "x"]);
     assert_fails_with(&o, "are one file");
+    let o = run(&[
+        "why",
+        "a",
+        "b",
+        seeds,
+        "--clean",
+        "--learn",
+        "--save-learned",
+        "x",
+        "--skip-bad",
+        "--rejects",
+        "link",
+    ]);
+    assert_fails_with(&o, "--rejects link and --save-learned x are one file");
     assert_eq!(fs::read_to_string(tmp.path().join("x")).unwrap(), "old");
     // Two outputs on stdout would interleave.
     let o = run(&["clean", seeds, "--explain", "-"]);
@@ -352,4 +366,217 @@ fn sigterm_removes_the_stdin_spool_and_exits_143() {
     assert_eq!(code, 143);
     assert!(names(&spool_dir).is_empty(), "{:?}", names(&spool_dir));
     assert_eq!(names(tmp.path()), ["tmp"]);
+}
+
+/// A rule file is an input too: an output naming one (directly, inside a
+/// `--rules` directory, or by another path) is refused, and the file keeps
+/// its bytes.
+#[test]
+fn outputs_naming_a_rule_file_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    fs::create_dir(tmp.path().join("rules")).unwrap();
+    let rule = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/caucasuswatch.de.toml"),
+    )
+    .unwrap();
+    let mine = tmp.path().join("rules/mine.toml");
+    fs::write(&mine, &rule).unwrap();
+    let run = |args: &[&str]| {
+        deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .args(["--no-default-rules", "-q"])
+            .output()
+            .unwrap()
+    };
+    for (args, msg) in [
+        (
+            vec![
+                "clean",
+                seeds,
+                "--rules",
+                "rules/mine.toml",
+                "-o",
+                "rules/mine.toml",
+            ],
+            "-o rules/mine.toml is the rule file rules/mine.toml",
+        ),
+        (
+            vec![
+                "clean",
+                seeds,
+                "--rules",
+                "rules",
+                "--learn",
+                "--save-learned",
+                "rules/mine.toml",
+                "-o",
+                "/dev/null",
+            ],
+            "--save-learned rules/mine.toml is the rule file rules/mine.toml",
+        ),
+        (
+            vec![
+                "run",
+                seeds,
+                "--rules",
+                "rules/./mine.toml",
+                "--clusters",
+                "rules/mine.toml",
+            ],
+            "--clusters rules/mine.toml is the rule file",
+        ),
+        (
+            vec!["check", seeds, "--rules", "rules", "-o", "rules/mine.toml"],
+            "-o rules/mine.toml is the rule file",
+        ),
+        (
+            vec![
+                "report",
+                seeds,
+                "--rules",
+                "rules/mine.toml",
+                "-o",
+                "rules/mine.toml",
+                "--output-format",
+                "json",
+            ],
+            "-o rules/mine.toml is the rule file",
+        ),
+    ] {
+        assert_fails_with(&run(&args), msg);
+        assert_eq!(fs::read_to_string(&mine).unwrap(), rule, "{args:?}");
+    }
+    assert_eq!(fs::read_dir(tmp.path().join("rules")).unwrap().count(), 1);
+}
+
+/// `--save-learned` is one of the run's outputs: a run that fails after
+/// learning (here the learned rules' ids repeat those of the rule file
+/// learned before) writes it no more than its other outputs.
+#[test]
+fn a_failed_run_leaves_no_saved_learned_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    let run = |args: &[&str]| {
+        deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["learn", seeds, "-o", "old.toml", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for cmd in ["clean", "run", "check"] {
+        let o = run(&[
+            cmd,
+            seeds,
+            "--rules",
+            "old.toml",
+            "--learn",
+            "--save-learned",
+            "new.toml",
+            "-o",
+            "out.jsonl",
+        ]);
+        assert_fails_with(&o, "duplicate rule id");
+        let mut left: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["old.toml"], "{cmd}");
+    }
+    // A run that succeeds writes it.
+    let o = run(&[
+        "run",
+        seeds,
+        "--learn",
+        "--save-learned",
+        "new.toml",
+        "-o",
+        "out.jsonl",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        fs::read_to_string(tmp.path().join("new.toml"))
+            .unwrap()
+            .contains("[[rule]]")
+    );
+}
+
+/// The index `--against` names is read too: an output naming one of its
+/// files is refused, and the index stays loadable.
+#[test]
+fn outputs_naming_a_file_of_the_index_read_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    let run = |args: &[&str]| {
+        deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .arg("-q")
+            .output()
+            .unwrap()
+    };
+    let o = run(&["dedup", seeds, "--save-index", "idx", "-o", "/dev/null"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut v: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                let bytes = fs::read(&p).unwrap();
+                (p, bytes)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = files(&tmp.path().join("idx"));
+    let bin = before
+        .iter()
+        .find(|(p, _)| p.extension().is_some_and(|e| e == "bin"))
+        .map(|(p, _)| p.file_name().unwrap().to_str().unwrap().to_string())
+        .unwrap();
+    let syndicated = fixtures().join("syndicated.jsonl");
+    let syndicated = syndicated.to_str().unwrap();
+    for (cmd, out) in [
+        ("dedup", "idx/index.json".to_string()),
+        ("check", format!("idx/{bin}")),
+    ] {
+        let o = run(&[cmd, syndicated, "--against", "idx", "-o", &out]);
+        assert_fails_with(&o, &format!("-o {out} is a file of the index idx"));
+        assert_eq!(files(&tmp.path().join("idx")), before, "{cmd}");
+    }
+    let o = run(&["dedup", syndicated, "--against", "idx", "-o", "/dev/null"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// An output that cannot be created is named by its flag, as a failed
+/// write is: a run has several outputs.
+#[test]
+fn an_output_that_cannot_be_created_is_named_by_its_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("adir")).unwrap();
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    for (args, msg) in [
+        (vec!["-o", "adir"], "creating -o adir: "),
+        (
+            vec!["--explain", "adir", "-o", "/dev/null"],
+            "creating --explain adir: ",
+        ),
+    ] {
+        let o = deboil()
+            .current_dir(tmp.path())
+            .args(["clean", seeds, "-q"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_fails_with(&o, msg);
+    }
 }

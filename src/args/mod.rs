@@ -397,6 +397,15 @@ fn parse_site(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// A text field name: an empty one names no field, and every record would
+/// be reported as missing it.
+fn parse_field(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        return Err("a field name must not be empty".into());
+    }
+    Ok(s.to_string())
+}
+
 fn parse_unit(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .ok()
@@ -421,7 +430,7 @@ pub struct InputArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
     pub format: FormatArg,
     /// JSONL field holding the text; a dotted path (`content.body`) reaches into nested objects.
-    #[arg(long, default_value = "text", value_name = "NAME")]
+    #[arg(long, default_value = "text", value_name = "NAME", value_parser = parse_field)]
     pub text_field: String,
     /// JSONL field holding the id: a string, or a number as written (missing: `FILE:LINE`); may be a dotted path.
     #[arg(long, default_value = "id", value_name = "NAME")]

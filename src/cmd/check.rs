@@ -84,9 +84,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .file("--write-baseline", args.write_baseline.as_ref())
         .file("--rejects", args.input.rejects.as_ref())
         .file("--save-learned", args.rules.save_learned.as_ref())
+        .rules(&args.rules.rules)
+        .index(index_dirs.first().map(PathBuf::as_path))
         .check(&all, None)?;
     super::refuse_streams(&all, args.rules.learn)?;
-    let prepared =
+    let mut prepared =
         args.rules
             .rule_options()
             .prepare(&mut all, &read, &pool, args.input.skip_bad)?;
@@ -116,6 +118,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         duplicates,
     };
     let mut files = Outputs::default();
+    files.adopt(Some(&mut prepared));
     let rejects = files.open(args.input.rejects.as_ref(), &all, "--rejects")?;
     let mut found = {
         let [rejects] = files.writers([rejects]);

@@ -34,15 +34,17 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
         .file("--rejects", args.input.rejects.as_ref())
         .file("--save-learned", args.rules.save_learned.as_ref())
         .file("--report", args.report.as_ref())
+        .rules(&args.rules.rules)
         .check(&inputs, None)?;
     let _progress = progress::start(args.input.quiet, args.verbose);
     super::refuse_streams(&inputs, args.rules.learn)?;
-    let prepared =
+    let mut prepared =
         args.rules
             .rule_options()
             .prepare(&mut inputs, &read, &pool, args.input.skip_bad)?;
     report_prepared(&prepared, &args.rules, args.input.quiet);
     let mut files = Outputs::default();
+    files.adopt(Some(&mut prepared));
     let explain = files.open(args.explain.as_ref(), &inputs, "--explain")?;
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     // clap refuses -o with --diff.

@@ -74,12 +74,14 @@ pub fn run_reporting(
             "--save-learned",
             rules.and_then(|r| r.save_learned.as_ref()),
         )
+        .rules(rules.map_or(&[][..], |r| &r.rules))
+        .index(f.against.as_deref())
         .check(
             &inputs,
             f.save_index.as_deref().map(|d| ("--save-index", d)),
         )?;
     let _progress = progress::start(input.quiet, f.verbose);
-    let prepared = match rules {
+    let mut prepared = match rules {
         Some(r) => {
             super::refuse_streams(&inputs, r.learn)?;
             let p = r
@@ -100,6 +102,7 @@ pub fn run_reporting(
         ))
     });
     let mut files = Outputs::default();
+    files.adopt(prepared.as_mut());
     let report_slot = match &target {
         Some(t) => t.open(
             &mut files,

@@ -18,7 +18,7 @@ use deboil_io::jobs::learn::Prepared;
 use deboil_io::read::Input;
 use deboil_io::write::{
     AtomicFile, output_file, refuse_inputs, refuse_outputs_inside, refuse_shared_outputs,
-    refuse_stdout_dir,
+    refuse_stdout_dir, same_file,
 };
 
 use crate::args::{Cli, Command, RulesCommand};
@@ -100,14 +100,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Stdout, line-buffered on a terminal and block-buffered into a pipe.
+/// Stdout, line-buffered on a terminal and block-buffered into a pipe; its
+/// errors say `stdout`, as those of file outputs name the file.
 fn stdout() -> Box<dyn Write> {
     let out = io::stdout();
-    if out.is_terminal() {
+    let inner: Box<dyn Write> = if out.is_terminal() {
         Box::new(io::LineWriter::new(out))
     } else {
         Box::new(io::BufWriter::with_capacity(256 * 1024, out))
-    }
+    };
+    Box::new(Named {
+        inner,
+        name: "stdout".to_string(),
+    })
 }
 
 /// The main output's path, `None` for stdout (`-o -` included).
@@ -122,6 +127,9 @@ fn main_output(path: Option<&PathBuf>) -> Option<&PathBuf> {
 struct OutputCheck {
     /// (label in messages, path).
     files: Vec<(String, PathBuf)>,
+    /// Files the run reads besides its inputs (rule files, a saved index),
+    /// each with what it is in messages: never overwritten either.
+    reads: Vec<(String, PathBuf)>,
 }
 
 impl OutputCheck {
@@ -148,10 +156,42 @@ impl OutputCheck {
         }
     }
 
+    /// The `--rules` files or directories the run reads.
+    fn rules(&mut self, paths: &[PathBuf]) -> &mut Self {
+        for f in deboil_io::rule_files::files(paths) {
+            self.reads
+                .push((format!("the rule file {}", f.display()), f));
+        }
+        self
+    }
+
+    /// The saved index the run reads (`--against DIR`): its files.
+    fn index(&mut self, dir: Option<&Path>) -> &mut Self {
+        let Some(dir) = dir else { return self };
+        // Unreadable: loading the index reports it.
+        for f in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let what = format!("a file of the index {}", dir.display());
+            self.reads.push((what, f.path()));
+        }
+        self
+    }
+
     /// Refuses what is wrong; `fills` is a directory the run writes into
     /// (`--save-index`), named by its flag.
     fn check(&self, inputs: &[Input], fills: Option<(&str, &Path)>) -> anyhow::Result<()> {
         refuse_inputs(&self.files, inputs)?;
+        // A rule file or an index is read before any output is written, so
+        // replacing it would go unnoticed until the user's own was gone.
+        for (what, read) in &self.reads {
+            for (label, path) in &self.files {
+                if path.as_os_str() != "-" && same_file(path, read) {
+                    return Err(deboil_io::Error::Usage(format!(
+                        "{label} is {what}; deboil never overwrites its inputs"
+                    ))
+                    .into());
+                }
+            }
+        }
         refuse_shared_outputs(&self.files)?;
         if let Some((what, dir)) = fills {
             refuse_stdout_dir(dir, what)?;
@@ -214,6 +254,15 @@ impl Outputs {
         self.files
             .push((output_file(path, inputs, what)?, path.clone(), name));
         Ok(Some(self.files.len() - 1))
+    }
+
+    /// Takes the learned rules `--save-learned` wrote, to commit them with
+    /// the run's other outputs: only when the run succeeds.
+    fn adopt(&mut self, prepared: Option<&mut Prepared>) {
+        if let Some((f, path)) = prepared.and_then(|p| p.saved.take()) {
+            let name = format!("--save-learned {}", path.display());
+            self.files.push((f, path, name));
+        }
     }
 
     /// The writers of the given slots, borrowed for the run.

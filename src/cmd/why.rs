@@ -40,6 +40,8 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     OutputCheck::default()
         .main(None)
         .file("--rejects", args.input.rejects.as_ref())
+        .file("--save-learned", args.rules.save_learned.as_ref())
+        .rules(&args.rules.rules)
         .check(&inputs, None)?;
     let mut files = Outputs::default();
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
@@ -47,7 +49,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
         &inputs,
         !args.keep_template_lines || (args.clean && args.rules.learn),
     )?;
-    let prepared = if args.clean {
+    let mut prepared = if args.clean {
         let p =
             args.rules
                 .rule_options()
@@ -57,6 +59,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    files.adopt(prepared.as_mut());
     let transform = prepared.as_ref().map(|p| &p.cleaner as &dyn Transform);
     // Counting template lines reads the inputs once more: stdin too.
     let _spool = if args.keep_template_lines {

@@ -207,6 +207,17 @@ pub fn spool_stdin(inputs: &mut [Input]) -> io::Result<Option<Spool>> {
 /// Expands the command line's paths into inputs: directories are walked in
 /// sorted order (hidden entries skipped), `-` is stdin, no path at all is stdin.
 pub fn collect_inputs(paths: &[PathBuf]) -> io::Result<Vec<Input>> {
+    collect_inputs_noting(paths, &mut Vec::new())
+}
+
+/// [`collect_inputs`], also noting in `passed_over` the entries of walked
+/// directories that are not read, with why: a symbolic link to a directory
+/// (not followed) or to nothing, a pipe, a socket or a device. Hidden
+/// entries are not noted.
+pub fn collect_inputs_noting(
+    paths: &[PathBuf],
+    passed_over: &mut Vec<(PathBuf, &'static str)>,
+) -> io::Result<Vec<Input>> {
     let mut out = Vec::new();
     if paths.is_empty() {
         out.push(Input::stdin());
@@ -219,7 +230,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> io::Result<Vec<Input>> {
         let meta = std::fs::metadata(p)
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?;
         if meta.is_dir() {
-            walk(p, p, &mut out)?;
+            walk(p, p, &mut out, passed_over)?;
         } else {
             out.push(Input {
                 path: Some(p.clone()),
@@ -248,7 +259,12 @@ fn mirrored_path(p: &Path) -> PathBuf {
     }
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> io::Result<()> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<Input>,
+    passed_over: &mut Vec<(PathBuf, &'static str)>,
+) -> io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?
         .map(|e| e.map(|e| e.path()))
@@ -265,13 +281,21 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> io::Result<()> {
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?
             .file_type();
         if ft.is_dir() {
-            walk(root, &p, out)?;
+            walk(root, &p, out, passed_over)?;
         } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
             out.push(Input {
                 relative: p.strip_prefix(root).unwrap_or(&p).to_path_buf(),
                 name: p.display().to_string(),
                 path: Some(p),
             });
+        } else if ft.is_symlink() {
+            let why = match p.is_dir() {
+                true => "a symbolic link to a directory (not followed)",
+                false => "a symbolic link to nothing",
+            };
+            passed_over.push((p, why));
+        } else {
+            passed_over.push((p, "not a regular file"));
         }
     }
     Ok(())

@@ -27,6 +27,20 @@ pub fn read_all(paths: &[PathBuf]) -> Result<Vec<RuleSource>, RuleError> {
     Ok(sources)
 }
 
+/// The rule files that [`read_all`] would read from `paths`, so that no
+/// output of the run replaces one; what cannot be listed is left out here
+/// (reading the rules reports it).
+pub fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for p in paths {
+        let mut one = Vec::new();
+        if collect_toml(p, &mut one).is_ok() {
+            files.extend(one);
+        }
+    }
+    files
+}
+
 /// A file or directory that cannot be read: no line or column to blame.
 fn unreadable(path: &Path, what: &str, e: std::io::Error) -> RuleError {
     RuleError {

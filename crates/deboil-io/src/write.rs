@@ -373,7 +373,9 @@ pub fn refuse_input(out: &Path, inputs: &[Input], what: &str) -> Result<()> {
 /// The atomic file for an output path, refused when it is an input.
 pub fn output_file(path: &Path, inputs: &[Input], what: &str) -> Result<AtomicFile> {
     refuse_input(path, inputs, what)?;
-    AtomicFile::create(path).map_err(|e| Error::Usage(format!("creating {}: {e}", path.display())))
+    // Named by its flag, as other output errors are: a run has several.
+    AtomicFile::create(path)
+        .map_err(|e| Error::Usage(format!("creating {what} {}: {e}", path.display())))
 }
 
 /// A mirrored output tree must not be, or lie inside, an input directory,

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::pipeline::{ReadOptions, par_batches, read_batches};
 use crate::read::{Input, RawRecord, spool_stdin};
 use crate::rule_files;
-use crate::write::output_file;
+use crate::write::{AtomicFile, output_file};
 
 /// Learns from `inputs`: one read counts, and keeps the example texts of
 /// each site's first pages; a rule whose lines first occur later sends a
@@ -113,6 +113,10 @@ pub struct Prepared {
     /// texts in load order, learned rules included, toggles, built-in cleanups, body
     /// finding), in hex: equal digests, equal cleaning.
     pub digest: String,
+    /// The learned rules for `--save-learned`, written but not committed
+    /// (with the path): the caller commits them with its other outputs once
+    /// the run has succeeded, so that a failed run leaves no rule file.
+    pub saved: Option<(AtomicFile, PathBuf)>,
     /// Stdin spooled to be read twice; removed when dropped.
     _spool: Option<crate::read::Spool>,
 }
@@ -178,6 +182,7 @@ impl RuleOptions {
                 cleaner,
                 learned: None,
                 digest: self.digest(&sources),
+                saved: None,
                 _spool: None,
             });
         };
@@ -188,12 +193,15 @@ impl RuleOptions {
         };
         let (learned, _) = learn_inputs(inputs, read, pool, first.opts.clone(), &mut quiet)?;
         let source = learned.rule_source();
-        if let Some(path) = &first.save_to {
-            let mut f = output_file(path, inputs, "--save-learned")?;
-            f.write_all(source.text.as_bytes())
-                .and_then(|_| f.commit())
-                .map_err(|e| Error::Usage(format!("writing {}: {e}", path.display())))?;
-        }
+        let saved = match &first.save_to {
+            Some(path) => {
+                let mut f = output_file(path, inputs, "--save-learned")?;
+                f.write_all(source.text.as_bytes())
+                    .map_err(|e| Error::Usage(format!("writing {}: {e}", path.display())))?;
+                Some((f, path.clone()))
+            }
+            None => None,
+        };
         sources.push(source);
         // The body finder's regexes alongside the rules' (whose compile does
         // not keep every thread busy).
@@ -217,6 +225,7 @@ impl RuleOptions {
             digest: self.digest(&sources),
             cleaner,
             learned: Some(learned),
+            saved,
             _spool: spool,
         })
     }
