@@ -263,3 +263,49 @@ fn rules_whose_lines_first_occur_late_take_their_first_text_from_a_second_read()
     assert_eq!(learn("3", false), (cleaned.clone(), rules.clone()));
     assert_eq!(learn("2", true), (cleaned, rules));
 }
+
+/// Learning again with an earlier learned file loaded: both number a site's
+/// rules from 1, so the new rules are numbered on and the run succeeds.
+#[test]
+fn learning_again_beside_learned_rules_numbers_the_new_ones_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first.toml");
+    let second = tmp.path().join("second.toml");
+    let learn = |rules: Option<&PathBuf>, save: &PathBuf| {
+        let mut cmd = deboil();
+        cmd.args(["clean", "-q", "--learn", "-o"])
+            .arg(tmp.path().join("out.jsonl"));
+        if let Some(r) = rules {
+            cmd.arg("--rules").arg(r);
+        }
+        let o = cmd
+            .arg("--save-learned")
+            .arg(save)
+            .arg(learn_pages())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        fs::read_to_string(save).unwrap()
+    };
+    let ids = |toml: &str| -> Vec<String> {
+        toml.lines()
+            .filter_map(|l| l.strip_prefix("id = \""))
+            .map(|l| l.trim_end_matches('"').to_string())
+            .collect()
+    };
+    let a = ids(&learn(None, &first));
+    assert!(!a.is_empty());
+    let b = ids(&learn(Some(&first), &second));
+    assert_eq!(a.len(), b.len(), "the same pages teach the same rules");
+    assert!(b.iter().all(|id| !a.contains(id)), "{a:?} {b:?}");
+    // Both files load together.
+    let o = deboil()
+        .args(["clean", "-q", "--rules"])
+        .arg(&first)
+        .arg("--rules")
+        .arg(&second)
+        .arg(learn_pages())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}

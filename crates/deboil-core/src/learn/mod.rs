@@ -493,9 +493,22 @@ impl Learned {
     /// The rules as a rule file to compile with others (see
     /// [`crate::rules::RuleSet::compile`]), named [`LEARNED_SOURCE`].
     pub fn rule_source(&self) -> RuleSource {
+        self.rule_source_beside(&[])
+    }
+
+    /// [`Learned::rule_source`] to compile with `others`: its rule ids are
+    /// none of theirs (see [`Learned::to_toml_avoiding`]).
+    pub fn rule_source_beside(&self, others: &[RuleSource]) -> RuleSource {
+        // Only a file naming a learned id can clash; the embedded rules
+        // are not parsed twice.
+        let taken: std::collections::HashSet<String> = others
+            .iter()
+            .filter(|s| s.text.contains("learned."))
+            .flat_map(RuleSource::rule_ids)
+            .collect();
         RuleSource {
             name: LEARNED_SOURCE.to_string(),
-            text: self.to_toml(),
+            text: self.to_toml_avoiding(&taken),
             learned: true,
         }
     }

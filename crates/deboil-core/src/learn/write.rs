@@ -8,6 +8,14 @@ use crate::normalize;
 impl Learned {
     /// The rules in deboil's rule-file format, most text removed first.
     pub fn to_toml(&self) -> String {
+        self.to_toml_avoiding(&HashSet::new())
+    }
+
+    /// [`Learned::to_toml`] with rule ids outside `taken`: rules learned
+    /// again with an earlier learned file loaded are numbered on from it
+    /// (both number a site's rules from 1, and a rule set refuses an id
+    /// twice).
+    pub fn to_toml_avoiding(&self, taken: &HashSet<String>) -> String {
         let mut out = String::new();
         out.push_str(&format!(
             "# Learned by `deboil learn` from {}: {} learned from, {} with too few pages.\n\
@@ -49,8 +57,13 @@ impl Learned {
             // keeps `a b` and `a_b` from sharing an id.
             let name = rule.site.replace(char::is_whitespace, "_");
             let n = per_site.entry(name.clone()).or_default();
-            *n += 1;
-            let id = format!("learned.{name}.{n}");
+            let id = loop {
+                *n += 1;
+                let id = format!("learned.{name}.{n}");
+                if !taken.contains(&id) {
+                    break id;
+                }
+            };
             let share = 100.0 * rule.pages as f64 / rule.site_pages.max(1) as f64;
             out.push_str("\n[[rule]]\n");
             out.push_str(&format!("id = {}\n", quote(&id)));

@@ -312,6 +312,19 @@ impl RuleSource {
             learned: false,
         }
     }
+
+    /// The ids of the file's rules; none when it does not parse (compiling
+    /// it reports why).
+    pub fn rule_ids(&self) -> Vec<String> {
+        match toml::from_str::<spec::FileSpec>(&self.text) {
+            Ok(spec) => spec
+                .rules
+                .iter()
+                .map(|r| r.get_ref().id.get_ref().trim().to_string())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
 }
 
 /// Id globs that switch rules on or off, whatever their files say.

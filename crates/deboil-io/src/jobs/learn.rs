@@ -192,7 +192,7 @@ impl RuleOptions {
             ..SideOutputs::default()
         };
         let (learned, _) = learn_inputs(inputs, read, pool, first.opts.clone(), &mut quiet)?;
-        let source = learned.rule_source();
+        let source = learned.rule_source_beside(&sources);
         let saved = match &first.save_to {
             Some(path) => {
                 let mut f = output_file(path, inputs, "--save-learned")?;
