@@ -37,7 +37,8 @@
 //! unless the article goes on after it (a box of related links inside the
 //! article); before the body it is an ordinary short line. The page title
 //! (the first line, as HTML title extraction leaves it) brings back its
-//! repeat near the body. An author's bio closing the body ("Anna is a
+//! repeat near the body; links to the neighbouring posts ("« Older
+//! post's title") at the kept text's edges go. An author's bio closing the body ("Anna is a
 //! staff writer ...") is cut off. Short sentences right after the body
 //! are its last lines (they score nothing, so the segment stops before
 //! them).
@@ -768,11 +769,20 @@ impl Extractor {
             .clone()
             .filter(|&k| !is_template[k] && !classes[k].marker)
             .collect();
-        let boxed = lists::link_boxes(&inside, &nb, lines, &classes);
+        let mut boxed = lists::link_boxes(&inside, &nb, lines, &classes);
         let lead = match title {
             Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,
         };
+        // Links to the neighbouring posts ("« Older post's title") at the
+        // kept text's edges: titles read as prose, so the segment or the
+        // lead takes them in.
+        let kept: Vec<usize> = lead
+            .clone()
+            .filter(|&k| !is_template[k] && !classes[k].marker)
+            .chain(inside.iter().copied())
+            .collect();
+        boxed.extend(lists::post_links(&kept, &nb, lines));
         let keep: Vec<bool> = (0..nb.len())
             .map(|k| {
                 title == Some(k)

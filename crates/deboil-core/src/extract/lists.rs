@@ -1,8 +1,10 @@
 //! Lists the body finder takes in with the article that are not the
-//! article: a line of tags closing it, and a box of links to other stories
-//! between two of its paragraphs. Both are blocks of words without the
-//! sentences around them; the maximum-sum segment takes them in because a
-//! long list scores a share of its words and a short one is bridged.
+//! article: a line of tags closing it, a box of links to other stories
+//! between two of its paragraphs, and links to the neighbouring posts at
+//! its edges. The first two are blocks of words without the sentences
+//! around them; the maximum-sum segment takes them in because a long list
+//! scores a share of its words and a short one is bridged. The last are
+//! titles of other posts, which read as prose.
 
 use super::{ExtractLine, Kind, LineClass, function_share};
 
@@ -83,6 +85,45 @@ pub(super) fn link_boxes(
     out
 }
 
+/// Words of a link to a neighbouring post, at least and at most.
+const POST_LINK_WORDS: std::ops::RangeInclusive<usize> = 2..=20;
+
+/// Whether a line is a link to the previous or the next post ("« Older
+/// post's title", "Newer post's title »", maybe with a "|" beside the
+/// arrow): an arrow on one side only (guillemets on both sides quote, as
+/// French and German text use them).
+fn is_post_link(line: &ExtractLine) -> bool {
+    let t = line
+        .text
+        .trim()
+        .trim_matches(|c: char| c == '|' || c.is_whitespace());
+    let left = t.starts_with(['«', '‹', '←']);
+    let right = t.ends_with(['»', '›', '→']);
+    let inner = t.trim_matches(|c: char| "«‹←»›→".contains(c)).trim_end();
+    POST_LINK_WORDS.contains(&line.words)
+        && left != right
+        && !(left && t.contains(['»', '›']))
+        && !(right && t.contains(['«', '‹']))
+        && !inner.ends_with(['.', ',', ';', ':'])
+}
+
+/// How far from the kept text's start or end a link to a neighbouring
+/// post stands, at most (in kept lines).
+const POST_LINK_EDGE: usize = 3;
+
+/// The links to the neighbouring posts ([`is_post_link`]) among the first
+/// or last few of the kept lines `ks` (the lead and the body, in order, as
+/// indices of non-blank lines; `nb` maps them into `lines`). Inside the
+/// text a line opening a guillemet is a quote running on.
+pub(super) fn post_links(ks: &[usize], nb: &[usize], lines: &[ExtractLine]) -> Vec<usize> {
+    let n = ks.len();
+    (0..n)
+        .filter(|&i| i < POST_LINK_EDGE || i + POST_LINK_EDGE >= n)
+        .map(|i| ks[i])
+        .filter(|&k| is_post_link(&lines[nb[k]]))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{ExtractCause, ExtractLine, Extractor};
@@ -157,6 +198,44 @@ mod tests {
         );
         let f = fates(&text);
         for line in BOX {
+            assert_eq!(fate_of(&f, line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn links_to_the_neighbouring_posts_go() {
+        // Post titles long enough, and with enough function words, to
+        // score as prose: the segment takes them in with the article.
+        let older = "« The council has met on Monday and the old bridge is to be rebuilt |";
+        let newer = "| The mayor says that the town will have a new park in the spring »";
+        let text = format!(
+            "{NAV}{older}\n{newer}\n{PARA}\n{PARA} Two.\n{PARA} Three.\nPopular\nArchive\n"
+        );
+        let f = fates(&text);
+        assert_eq!(fate_of(&f, older), Some(ExtractCause::OutsideBody));
+        assert_eq!(fate_of(&f, newer), Some(ExtractCause::OutsideBody));
+        assert_eq!(fate_of(&f, PARA), None);
+        let text = format!(
+            "{NAV}{PARA}\n{PARA} Two.\n{PARA} Three.\n{older}\n{newer}\n{PARA} Four.\nPopular\nArchive\n"
+        );
+        let f = fates(&text);
+        assert_eq!(fate_of(&f, older), Some(ExtractCause::OutsideBody));
+        assert_eq!(fate_of(&f, newer), Some(ExtractCause::OutsideBody));
+        assert_eq!(fate_of(&f, &format!("{PARA} Four.")), None);
+    }
+
+    #[test]
+    fn quotes_in_guillemets_stay() {
+        // Quoted on both sides, a sentence's end before the arrow, or a
+        // quote opening inside the text: no links to other posts.
+        let both = "« Le conseil a décidé que le vieux pont sera reconstruit au printemps »";
+        let open = "« Le conseil a décidé que le vieux pont sera reconstruit au printemps.";
+        let inner = "« Le conseil a décidé que le vieux pont sera reconstruit au printemps";
+        let text = format!(
+            "{NAV}{both}\n{open}\n{PARA}\n{PARA} Two.\n{PARA} Three.\n{inner}\n{PARA} Four.\n{PARA} Five.\n{PARA} Six.\nPopular\nArchive\n"
+        );
+        let f = fates(&text);
+        for line in [both, open, inner] {
             assert_eq!(fate_of(&f, line), None, "{line}");
         }
     }
