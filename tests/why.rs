@@ -93,4 +93,18 @@ fn why_shows_similarity_and_shared_passages() {
         .output()
         .unwrap();
     assert_fails_with(&o, "no document with id nope");
+    // A place past the file's end is named as a wrong line, not an id.
+    let o = deboil()
+        .args([
+            "why",
+            "fixtures/seeds.jsonl:99",
+            "001_db30c925d4b12c96",
+            "fixtures/seeds.jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert_fails_with(
+        &o,
+        "fixtures/seeds.jsonl has no line 99: its last record is at line 5",
+    );
 }

@@ -56,8 +56,12 @@ pub fn find_by_id<const N: usize>(
     summary: &mut Summary,
 ) -> Result<[Found; N]> {
     let mut matches: [Matches; N] = std::array::from_fn(|_| Matches::default());
+    // Each input's last record line, to say why a place matched nothing.
+    let mut last_line: std::collections::HashMap<String, u64> = Default::default();
     for batch in read_batches(inputs, read) {
         for rec in batch? {
+            let last = last_line.entry(rec.input.input.name.clone()).or_default();
+            *last = (*last).max(rec.line);
             let doc = match Document::parse(&rec, &read.names) {
                 Ok(doc) => doc,
                 Err(b) => {
@@ -103,6 +107,18 @@ pub fn find_by_id<const N: usize>(
                 crate::summary::count(n, "bad record")
             ),
         };
+        // A place past a file's last record is a wrong line number, not a
+        // missing id: say so.
+        let past_end = missing.iter().find_map(|w| {
+            let (name, line) = w.rsplit_once(':')?;
+            let line: u64 = line.parse().ok()?;
+            let last = *last_line.get(name)?;
+            (line > last)
+                .then(|| format!("{name} has no line {line}: its last record is at line {last}"))
+        });
+        if let Some(msg) = past_end {
+            return Err(Error::Usage(msg));
+        }
         return Err(Error::Usage(format!(
             "no document with id {} in the inputs{skipped}",
             missing.join(" or ")
