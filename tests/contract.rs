@@ -199,7 +199,18 @@ fn json_files_that_are_not_jsonl_say_so() {
     assert_code(
         &run_in(d, &["clean", "s.jsonl"]),
         2,
-        "s.jsonl:1: text field `text` is not a valid string: ",
+        "s.jsonl:1: text field `text` is not a valid string: `\\ud800` is half of a UTF-16 surrogate pair, with no other half",
+    );
+    // A lone low half, after an escaped backslash that is no escape.
+    fs::write(
+        d.join("s.jsonl"),
+        "{\"id\":\"a\",\"text\":\"a\\\\ud800 \\udc01\"}\n",
+    )
+    .unwrap();
+    assert_code(
+        &run_in(d, &["clean", "s.jsonl"]),
+        2,
+        "`\\udc01` is half of a UTF-16 surrogate pair",
     );
     fs::write(d.join("n.jsonl"), "{\"id\":\"a\",\"text\":5}\n").unwrap();
     assert_code(
