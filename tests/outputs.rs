@@ -467,27 +467,32 @@ fn a_failed_run_leaves_no_saved_learned_rules() {
             .output()
             .unwrap()
     };
-    let o = run(&["learn", seeds, "-o", "old.toml", "-q"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    // A rule file that fails to compile: rules are compiled after learning,
+    // beside the learned ones, so the run fails once they are written.
+    fs::write(
+        tmp.path().join("bad.toml"),
+        "[[rule]]\nid = \"x.bad\"\nreason = \"a regex that does not compile\"\nregex = [\"(\"]\n",
+    )
+    .unwrap();
     for cmd in ["clean", "run", "check"] {
         let o = run(&[
             cmd,
             seeds,
             "--rules",
-            "old.toml",
+            "bad.toml",
             "--learn",
             "--save-learned",
             "new.toml",
             "-o",
             "out.jsonl",
         ]);
-        assert_fails_with(&o, "duplicate rule id");
+        assert_fails_with(&o, "bad.toml:4:");
         let mut left: Vec<String> = fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, ["old.toml"], "{cmd}");
+        assert_eq!(left, ["bad.toml"], "{cmd}");
     }
     // A run that succeeds writes it.
     let o = run(&[
