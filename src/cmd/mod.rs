@@ -169,9 +169,9 @@ impl OutputCheck {
     fn index(&mut self, dir: Option<&Path>) -> &mut Self {
         let Some(dir) = dir else { return self };
         // Unreadable: loading the index reports it.
+        let what = format!("a file of the index {}", dir.display());
         for f in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let what = format!("a file of the index {}", dir.display());
-            self.reads.push((what, f.path()));
+            self.reads.push((what.clone(), f.path()));
         }
         self
     }

@@ -411,18 +411,18 @@ impl<'a> Document<'a> {
             // A string that does not decode (a lone surrogate `\ud800`) is
             // told apart from a number or null: say what is wrong in it.
             let problem = match serde_json::from_str::<String>(raw_text) {
-                Err(_) if raw_text.starts_with('"') && lone_surrogate(raw_text).is_some() => {
-                    let esc = lone_surrogate(raw_text).unwrap_or_default();
-                    format!(
-                        "text field `{}` is not a valid string: `{esc}` is half of a UTF-16 \
-                         surrogate pair, with no other half (it encodes no character)",
-                        names.text
-                    )
-                }
                 Err(e) if raw_text.starts_with('"') => {
-                    let msg = e.to_string();
-                    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                    format!("text field `{}` is not a valid string: {msg}", names.text)
+                    let why = match json_str::lone_surrogate(raw_text) {
+                        Some(esc) => format!(
+                            "`{esc}` is half of a UTF-16 surrogate pair, with no other \
+                             half (it encodes no character)"
+                        ),
+                        None => {
+                            let msg = e.to_string();
+                            msg.split(" at line ").next().unwrap_or(&msg).to_string()
+                        }
+                    };
+                    format!("text field `{}` is not a valid string: {why}", names.text)
                 }
                 _ => format!("text field `{}` is not a string", names.text),
             };
@@ -536,35 +536,3 @@ pub use learn::LearnPage;
 
 #[cfg(test)]
 mod tests;
-
-/// The first `\uXXXX` escape of the JSON string `raw` that is half of a
-/// surrogate pair without its other half (serde_json's message for it,
-/// "unexpected end of hex escape", names no cause).
-fn lone_surrogate(raw: &str) -> Option<&str> {
-    let b = raw.as_bytes();
-    let unit = |i: usize| -> Option<u16> {
-        let hex = raw.get(i + 2..i + 6)?;
-        (b.get(i + 1) == Some(&b'u'))
-            .then(|| u16::from_str_radix(hex, 16).ok())
-            .flatten()
-    };
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'\\' {
-            i += 1;
-            continue;
-        }
-        match unit(i) {
-            Some(0xD800..=0xDBFF) => {
-                if !matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) {
-                    return raw.get(i..i + 6);
-                }
-                i += 12;
-            }
-            Some(0xDC00..=0xDFFF) => return raw.get(i..i + 6),
-            Some(_) => i += 6,
-            None => i += 2,
-        }
-    }
-    None
-}

@@ -490,6 +490,30 @@ fn skip_str(b: &[u8], mut i: usize) -> Option<usize> {
     }
 }
 
+/// The first `\uXXXX` escape of the JSON string `raw` that is half of a
+/// surrogate pair without its other half: serde_json's message for it,
+/// "unexpected end of hex escape", names no cause. `None` when the string
+/// has none (or an earlier escape is bad in another way).
+pub(crate) fn lone_surrogate(raw: &str) -> Option<&str> {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match escape(b, i) {
+            Some((_, len)) => i += len,
+            None => {
+                let unit = b.get(i + 2..i + 6).and_then(hex4);
+                let lone = b.get(i + 1) == Some(&b'u') && matches!(unit, Some(0xD800..0xE000));
+                return raw.get(i..i + 6).filter(|_| lone);
+            }
+        }
+    }
+    None
+}
+
 /// The character the escape at `b[i]` (a backslash) stands for and its
 /// length in bytes; `None` for a bad escape or a lone surrogate.
 #[inline]

@@ -60,8 +60,11 @@ pub fn find_by_id<const N: usize>(
     let mut last_line: std::collections::HashMap<String, u64> = Default::default();
     for batch in read_batches(inputs, read) {
         for rec in batch? {
-            let last = last_line.entry(rec.input.input.name.clone()).or_default();
-            *last = (*last).max(rec.line);
+            // No copy of the name a record: only a file's first.
+            match last_line.get_mut(&rec.input.input.name) {
+                Some(last) => *last = (*last).max(rec.line),
+                None => drop(last_line.insert(rec.input.input.name.clone(), rec.line)),
+            }
             let doc = match Document::parse(&rec, &read.names) {
                 Ok(doc) => doc,
                 Err(b) => {
