@@ -486,6 +486,12 @@ fn baseline_accepts_known_findings_and_fails_on_new_ones() {
     shard(d);
     let o = check(d, &["s.jsonl", "--write-baseline", "base.json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("(2 keys)"), "{}", stderr(&o));
+    let o = check(
+        d,
+        &["s.jsonl", "--only", "junk", "--write-baseline", "one.json"],
+    );
+    assert!(stderr(&o).contains("(1 key)"), "{}", stderr(&o));
     let b: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(d.join("base.json")).unwrap()).unwrap();
     assert_eq!(b["deboil_baseline"], 1);

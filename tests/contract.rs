@@ -417,3 +417,98 @@ fn an_input_directory_with_no_files_is_named() {
     let o = run_in(tmp.path(), &["clean", "-q", "data"]);
     assert_eq!(stderr(&o), "");
 }
+
+/// The long flags a command's `--help` lists.
+fn help_flags(cmd: &[&str]) -> Vec<String> {
+    let o = deboil().args(cmd).arg("--help").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut flags = Vec::new();
+    for line in stdout(&o).lines() {
+        // Option lines: `  -j, --threads <N>` or `      --rules <PATH>`.
+        let t = line.trim_start();
+        let t = t
+            .strip_prefix('-')
+            .and_then(|r| r.split_once(", "))
+            .map_or(t, |(_, r)| r);
+        if let Some(rest) = t.strip_prefix("--") {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if !name.is_empty() && line.starts_with("  ") {
+                flags.push(format!("--{name}"));
+            }
+        }
+    }
+    flags
+}
+
+/// Every flag the README names in code (`--flag ...`) is one the binary
+/// takes, and every flag of every command's `--help` is in the README, so
+/// that neither drifts from the other unseen.
+#[test]
+fn the_readmes_flags_are_the_binarys() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let commands: &[&[&str]] = &[
+        &["clean"],
+        &["dedup"],
+        &["run"],
+        &["learn"],
+        &["why"],
+        &["report"],
+        &["check"],
+    ];
+    let mut all: Vec<String> = commands.iter().flat_map(|c| help_flags(c)).collect();
+    all.sort();
+    all.dedup();
+    assert!(all.len() > 40, "{all:?}");
+    // Flags of other programs the README quotes (bench scripts, run_tests.sh).
+    let others = ["--docs", "--release"];
+    let mut named: Vec<String> = readme
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|code| {
+            let name: String = code
+                .strip_prefix("--")?
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            (!name.is_empty()).then(|| format!("--{name}"))
+        })
+        .filter(|f| !others.contains(&f.as_str()))
+        .collect();
+    named.sort();
+    named.dedup();
+    assert!(named.len() > 30, "{named:?}");
+    let unknown: Vec<&String> = named.iter().filter(|f| !all.contains(f)).collect();
+    assert!(
+        unknown.is_empty(),
+        "README names flags no command takes: {unknown:?}"
+    );
+    // -h, -V, -j, -q, -v and -o are written short in the README.
+    let short = [
+        "--help",
+        "--version",
+        "--threads",
+        "--quiet",
+        "--verbose",
+        "--output",
+    ];
+    let undocumented: Vec<&String> = all
+        .iter()
+        .filter(|f| !short.contains(&f.as_str()))
+        .filter(|f| {
+            !readme.match_indices(f.as_str()).any(|(i, _)| {
+                // A whole flag, not the start of a longer one.
+                let next = readme[i + f.len()..].chars().next();
+                !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+        })
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "flags the README never names: {undocumented:?}"
+    );
+}

@@ -457,8 +457,9 @@ pub struct InputArgs {
     /// is capped with a warning). Output does not depend on it.
     #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
-    /// Records per parallel batch, in bytes; suffixes K, M, G.
-    #[arg(long, default_value = "4M", value_name = "SIZE", value_parser = parse_size, hide = true)]
+    /// Records per parallel batch, in bytes (a few batches are in flight:
+    /// memory for `clean`); suffixes K, M, G. Output does not depend on it.
+    #[arg(long, default_value = "4M", value_name = "SIZE", value_parser = parse_size)]
     pub batch_bytes: usize,
     /// No summary (and no progress) on stderr.
     #[arg(short, long)]

@@ -140,10 +140,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         b.save(path)?;
         if !args.input.quiet {
             eprintln!(
-                "deboil check: {}; wrote them to the baseline {} ({} keys): later checks with --baseline report only new findings",
+                "deboil check: {}; wrote them to the baseline {} ({}): later checks with --baseline report only new findings",
                 format::summary(&found.findings, &totals),
                 path.display(),
-                b.findings.len()
+                format::count(b.findings.len() as u64, "key")
             );
         }
         return Ok(ExitCode::SUCCESS);

@@ -1,4 +1,6 @@
-//! Clusters of duplicates: union-find over verified edges.
+//! Clusters of duplicates: union-find over verified edges. Its components
+//! are candidates only: [`crate::dedup`] splits each into stars around a
+//! centre, so that weak matches cannot chain.
 
 /// Disjoint sets over documents `0..n`.
 #[derive(Debug, Clone)]

@@ -16,15 +16,28 @@
 //! Work that runs in parallel (signing a batch, learning sites) runs on the
 //! current rayon pool: call it inside `ThreadPool::install` to choose one.
 //!
-//! ```
-//! use deboil_core::{Cleaner, RuleSet};
+//! Clean a text, see why each part went, then find the copies among cleaned
+//! texts as `deboil run` does:
 //!
-//! let cleaner = Cleaner::with_rules(RuleSet::embedded().unwrap());
+//! ```
+//! use deboil_core::dedup::{DedupSettings, Preset};
+//! use deboil_core::{Cleaner, Deduper, RuleSet};
+//!
+//! let cleaner = Cleaner::with_rules(RuleSet::embedded()?); // owns its rules: clone freely
 //! let text = "Headline\n\nBody.\n\nWe use cookies to improve your experience.\n";
 //! let cleaned = cleaner.clean(text, "example.com");
 //! assert_eq!(cleaned.text, "Headline\n\nBody.\n");
-//! let why = cleaner.explain(text, &cleaned);
+//! let why = cleaner.explain(text, &cleaned); // rule id, byte and character offsets
 //! assert_eq!(why[0].rule, "en.cookie-notice");
+//!
+//! let story = "The harbour bridge will close for six weeks from March \
+//!              while engineers replace its bearings, the council said.";
+//! let mut dedup = Deduper::new(DedupSettings::default().resolve(Preset::Cleaned)?);
+//! dedup.push_batch(&[("a", story), ("b", "Unrelated news."), ("c", story)]);
+//! let found = dedup.finish(); // clusters, with each member's similarity
+//! assert_eq!(found.clusters.len(), 1);
+//! assert_eq!(found.dup_of(2), Some("a"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
 

@@ -1,6 +1,7 @@
 //! JSON strings read and written as serde_json does, byte for byte, but
-//! eight bytes a step between escapes: a document's text is most of its
-//! record, and serde_json looks at it one byte at a time.
+//! sixteen bytes a step between escapes (SSE2 on x86-64; eight, SWAR on
+//! `u64`, elsewhere and for shorter stretches): a document's text is most
+//! of its record, and serde_json looks at it one byte at a time.
 
 use std::ops::Range;
 

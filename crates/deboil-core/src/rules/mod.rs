@@ -1,11 +1,13 @@
 //! Rule files: loading, validating and compiling them into one matcher.
 //!
 //! Every literal phrase of every rule goes into one Aho-Corasick automaton
-//! (rules with `fold_digits` into a second one, over the digit-folded key);
-//! regexes go into [`regex::bytes::RegexSet`]s grouped by how long a line they
-//! may apply to, so that long paragraphs are only scanned by the few rules that
-//! can touch them. Both run over the normalised key of each line (see
-//! [`crate::normalize`]).
+//! (rules with `fold_digits` into a second one, over the digit-folded key),
+//! with the literal triggers of the regexes, so that one scan of a line finds
+//! its phrases and the few regexes worth running (`rules/matcher.rs`); regexes
+//! without triggers go into [`regex::bytes::RegexSet`]s grouped by how long a
+//! line they may apply to, so that long paragraphs are only scanned by the few
+//! rules that can touch them. All run over the normalised key of each line
+//! (see [`crate::normalize`]).
 
 mod compile;
 mod dense;
