@@ -6,8 +6,9 @@
 //!
 //! - [`rules`]: rule files compiled into one matcher ([`rules::RuleSet`]);
 //! - [`clean`]: a [`Cleaner`] applies rules and built-in cleanups to a text;
-//! - [`learn`]: junk learned from how often lines recur across a site's pages,
-//!   and the models [`extract`] needs to find each page's body;
+//! - [`learn`](mod@learn): junk learned from how often lines recur across a
+//!   site's pages, and the models [`extract`] needs to find each page's body
+//!   (the one call: [`learn()`]);
 //! - [`page`]: a page's body found from the page alone, for sites with too
 //!   few pages to learn from;
 //! - [`minhash`], [`lsh`], [`cluster`] and [`dedup`]: signatures, candidate

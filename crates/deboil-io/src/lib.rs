@@ -1,10 +1,12 @@
 //! deboil's file side, over [`deboil_core`]: inputs read from paths or stdin
 //! (gzip and zstd recognised by their magic bytes) and framed into records
 //! ([`read`]), JSONL documents whose other fields pass through byte for byte
-//! ([`doc`]), outputs written atomically ([`write`]) with their temp files
-//! removed when the process is interrupted ([`cleanup`]), the streaming pipeline
-//! that maps batches on a rayon pool in input order ([`pipeline`]), saved
-//! dedup indexes ([`index`]), and the jobs the CLI runs ([`jobs`]).
+//! ([`doc`]), outputs written atomically ([`write`](mod@write)) with their
+//! temp files removed when the process is interrupted ([`cleanup`]), the
+//! streaming pipeline that maps batches on a rayon pool in input order
+//! ([`pipeline`]), saved dedup indexes ([`index`]), the jobs the CLI runs
+//! ([`jobs`]), `check`'s findings ([`check`]) and the corpus report
+//! ([`report`]).
 //!
 //! Data flows one way: reader → transform (clean) → deduplicator → writer.
 //! The library never prints; [`summary`] formats what a job reports.

@@ -292,7 +292,7 @@ pub struct RuleSource {
     pub name: String,
     /// The file's text.
     pub text: String,
-    /// Whether its rules were learned (see [`crate::learn`]): the body
+    /// Whether its rules were learned (see [`mod@crate::learn`]): the body
     /// finder may give back a page title that a learned rule removed alone.
     pub learned: bool,
 }

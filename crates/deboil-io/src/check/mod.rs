@@ -14,7 +14,7 @@
 //!
 //! What is reported can be filtered by a [`baseline`] of accepted findings,
 //! repaired in place by [`fix`], and written in several formats by
-//! [`format`].
+//! [`format`](mod@format).
 
 pub mod baseline;
 pub mod fix;
