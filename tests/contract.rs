@@ -1,7 +1,7 @@
 //! What a new user meets first: exit codes (usage errors apart from failed
 //! runs), empty stdin in a pipeline, messages for the JSON files most often
 //! mistaken for JSONL, no directories left by a failed run, and the README's
-//! sample output, checked against the binary on the fixtures.
+//! sample output and flags, checked against the binary (on the fixtures).
 
 mod common;
 
