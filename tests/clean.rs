@@ -424,7 +424,7 @@ fn explain_records_point_at_the_removed_text() {
 }
 
 #[test]
-fn diff_shows_changes_and_writes_nothing_else() {
+fn diff_shows_changes_instead_of_the_documents_and_keeps_side_outputs() {
     let o = deboil()
         .args(["clean", "-q", "--diff", "fixtures/seeds/input"])
         .output()
@@ -440,6 +440,28 @@ fn diff_shows_changes_and_writes_nothing_else() {
         "an unchanged document has no diff"
     );
     assert!(!d.contains("{\"id\""));
+    // The diff replaces the cleaned documents, not the side outputs: what
+    // `--explain` says is what the diff shows.
+    let tmp = tempfile::tempdir().unwrap();
+    let explain = tmp.path().join("why.jsonl");
+    let o = deboil()
+        .args(["clean", "-q", "--diff", "fixtures/seeds/input", "--explain"])
+        .arg(&explain)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), d);
+    let records = fs::read_to_string(&explain).unwrap();
+    assert!(
+        records.contains("\"rule\":\"caucasuswatch.see-also\""),
+        "{records}"
+    );
+    let o = deboil()
+        .args(["clean", "--diff", "fixtures/seeds/input", "-o"])
+        .arg(tmp.path().join("out.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
 }
 
 #[test]

@@ -118,7 +118,7 @@ pub struct CleanArgs {
     /// Write one JSONL record per removal (document id, rule, offsets, text) to FILE.
     #[arg(long, value_name = "FILE")]
     pub explain: Option<PathBuf>,
-    /// Print a unified diff of what would change, and write nothing else.
+    /// Print a unified diff of what would change instead of the cleaned documents (no -o or --out-dir; --explain, --report and --save-learned are still written).
     #[arg(long, conflicts_with_all = ["output", "out_dir"])]
     pub diff: bool,
     /// Also write a report on the run to FILE: .json, .md or .html (see `deboil report`).
