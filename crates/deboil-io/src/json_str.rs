@@ -549,6 +549,50 @@ fn escape(b: &[u8], i: usize) -> Option<(char, usize)> {
     Some((c, 2))
 }
 
+/// Copies the plain bytes at `b[i..]` to `out` thirty-two a step (the
+/// SSE2 step's test on AVX2 registers, half the steps), while thirty-two
+/// are left: where it stopped, and whether at a special byte (else under
+/// thirty-two bytes are left).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn copy_plain_avx2(out: &mut Vec<u8>, b: &[u8], mut i: usize) -> (usize, bool) {
+    use std::arch::x86_64::*;
+    if i + 32 > b.len() {
+        return (i, false);
+    }
+    // Each step stores 32 bytes but keeps only those read: room for all
+    // that is left, and the 32 of the last store past it.
+    out.reserve(b.len() - i + 32);
+    let len = out.len();
+    let mut n = 0;
+    let mut stopped = false;
+    // SAFETY: each load reads the 32 bytes at `b[i..]`, there while the
+    // loop runs; each store writes 32 bytes from `len + n`, and `n` grows
+    // by at most the bytes read, so within the capacity reserved above.
+    unsafe {
+        let dst = out.as_mut_ptr().add(len);
+        while i + 32 <= b.len() {
+            let v = _mm256_loadu_si256(b.as_ptr().add(i).cast());
+            let ctl = _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v);
+            let q = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'"' as i8));
+            let s = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\\' as i8));
+            let m = _mm256_movemask_epi8(_mm256_or_si256(ctl, _mm256_or_si256(q, s))) as u32;
+            _mm256_storeu_si256(dst.add(n).cast(), v);
+            if m != 0 {
+                let k = m.trailing_zeros() as usize;
+                n += k;
+                i += k;
+                stopped = true;
+                break;
+            }
+            n += 32;
+            i += 32;
+        }
+        out.set_len(len + n);
+    }
+    (i, stopped)
+}
+
 /// Ends a list of breaks whose token holds an escape [`write_escaped`]
 /// does not write (`\/`, `\u00e9`, a surrogate pair, upper case hex).
 const NOT_AS_WRITTEN: (u32, u32) = (u32::MAX, u32::MAX);
@@ -566,14 +610,38 @@ fn unescape_from<const TRACK: bool>(
     let start = i;
     // Whether breaks are still listed (no escape so far was not as written).
     let mut listing = TRACK;
-    let mut out: Vec<u8> = Vec::with_capacity(b.len() - i + 8);
+    // The string is no longer than the token; 32 over it for the wide
+    // steps' stores past the end (`copy_plain_avx2`).
+    let mut out: Vec<u8> = Vec::with_capacity(b.len() - i + 32);
+    #[cfg(target_arch = "x86_64")]
+    let avx2 = std::arch::is_x86_feature_detected!("avx2");
     loop {
-        let (n, whole) = copy_step(&mut out, b, i);
-        i += n;
-        if whole {
-            continue;
+        // Whether the plain run stopped at a special byte `b[i]`.
+        #[allow(unused_mut)]
+        let mut at_special = false;
+        #[cfg(target_arch = "x86_64")]
+        if avx2 {
+            // SAFETY: the CPU has AVX2 (checked above).
+            (i, at_special) = unsafe { copy_plain_avx2(&mut out, b, i) };
+        }
+        if !at_special {
+            let (n, whole) = copy_step(&mut out, b, i);
+            i += n;
+            if whole {
+                continue;
+            }
         }
         match *b.get(i)? {
+            // Between paragraphs, the commonest escape by far: what
+            // `escape` gives for it, without its table.
+            b'\\' if b.get(i + 1) == Some(&b'n') => {
+                out.push(b'\n');
+                i += 2;
+                if listing {
+                    // Offsets fit: the caller tracks tokens under 4 GiB.
+                    after.push((out.len() as u32, (i - start) as u32));
+                }
+            }
             // The NUL of text stored as UTF-16 by mistake (one every other
             // letter): the commonest `\u` escape, and written so.
             b'\\' if b.get(i..i + 6) == Some(b"\\u0000") => {

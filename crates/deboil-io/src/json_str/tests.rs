@@ -26,6 +26,24 @@ proptest::proptest! {
         proptest::prop_assert!(breaks.is_some(), "written so, so listed");
     }
 
+    /// Lines longer than the thirty-two byte step: the text, and its line
+    /// breaks where the string and the token have them.
+    #[test]
+    fn long_lines_read_with_their_breaks(s in "([ -~é€😀\"\\\\\u{1}]{0,90}\n{0,2}){0,5}") {
+        let token = serde_json::to_string(&s).unwrap();
+        let object = format!("{{\"text\":{token}}}");
+        let (_, text, breaks) = flat_object(&object, "text").unwrap().text.unwrap();
+        proptest::prop_assert_eq!(&text, &s);
+        let (mut after, mut raw) = (Vec::new(), 0);
+        for (i, &c) in s.as_bytes().iter().enumerate() {
+            raw += escaped_len(c);
+            if c == b'\n' {
+                after.push(((i + 1) as u32, raw as u32));
+            }
+        }
+        proptest::prop_assert_eq!(breaks, Some(Breaks { after }));
+    }
+
     /// Copying the kept lines from the token as written gives the bytes
     /// that escaping the cleaned text again gives: lines dropped, kept,
     /// cut at the end, changed, in any mix.
