@@ -62,6 +62,9 @@ pub struct Document<'a> {
     /// every escape is as [`json_str::write_escaped`] writes it (a
     /// top-level text).
     text_breaks: Option<json_str::Breaks>,
+    /// The record's runs between its blanks outside tokens, when it was
+    /// read as a flat object (see [`json_str::Runs`]).
+    runs: Option<json_str::Runs>,
 }
 
 /// A JSON object key, borrowed when it holds no escapes.
@@ -367,6 +370,7 @@ impl<'a> Document<'a> {
                     text_index: 0,
                     text_nested: Vec::new(),
                     text_breaks: None,
+                    runs: None,
                 })
             }
             Format::Jsonl => Self::parse_json(rec, names, fallback_site),
@@ -381,15 +385,16 @@ impl<'a> Document<'a> {
         let line = rec.line;
         let src = check_text(&rec.bytes, line, true)?;
         // Most records are flat objects: one pass reads them, text included.
-        let (fields, mut pre) = match json_str::flat_object(src, &names.text) {
+        let (fields, mut pre, runs) = match json_str::flat_object(src, &names.text) {
             Some(o) => (
                 o.fields
                     .into_iter()
                     .map(|(k, v)| (Key(Cow::Borrowed(k)), v))
                     .collect(),
                 o.text,
+                o.runs,
             ),
-            None => (Self::serde_fields(src, line)?, None),
+            None => (Self::serde_fields(src, line)?, None, None),
         };
         let (mut text_index, mut text_nested) = (None, Vec::new());
         let raw_text = lookup(&fields, &names.text, |i| match text_index {
@@ -441,6 +446,7 @@ impl<'a> Document<'a> {
             text_index: text_index.expect("set when the text was found"),
             text_nested,
             text_breaks,
+            runs,
         })
     }
 
@@ -507,6 +513,13 @@ impl<'a> Document<'a> {
             json_str::write_escaped_from(&cleaned.text, &self.text, body, breaks, kept, out);
         });
         out.push(b'\n');
+    }
+
+    /// The runs of the record that [`Document::write_jsonl`] of its own
+    /// text writes, joined, when it was read as a flat object with at most
+    /// [`json_str::MAX_RUNS`] of them.
+    pub(crate) fn runs(&self) -> Option<&json_str::Runs> {
+        self.runs.as_ref()
     }
 
     /// Writes the document as one JSONL line with `text` in place of its text.

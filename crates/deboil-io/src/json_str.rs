@@ -314,6 +314,71 @@ pub struct FlatObject<'a> {
     /// is one, and where its line breaks are when its escapes are as
     /// [`write_escaped`] writes them.
     pub text: Option<(usize, String, Option<Breaks>)>,
+    /// The runs of `src` between its blanks outside tokens, when there are
+    /// at most [`MAX_RUNS`].
+    pub runs: Option<Runs>,
+}
+
+/// The most runs [`Runs`] holds (a record in more is rare).
+pub const MAX_RUNS: usize = 12;
+
+/// The runs of a record between the blanks outside its tokens, (offset,
+/// length), in order: the object written again from its keys and raw
+/// values, without those blanks, is these runs joined (so the record need
+/// not be written and compared with it to find them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Runs {
+    /// How many.
+    pub n: u8,
+    /// The runs, `n` of them.
+    pub at: [(u32, u32); MAX_RUNS],
+}
+
+/// [`Runs`] as a walk finds the gaps between tokens.
+struct RunsOf {
+    runs: Runs,
+    /// Where the open run starts.
+    start: usize,
+    /// Under [`MAX_RUNS`] so far.
+    fits: bool,
+}
+
+impl RunsOf {
+    /// The gap `b[x..y]` between two tokens, one delimiter among blanks.
+    #[inline(always)]
+    fn gap(&mut self, b: &[u8], x: usize, y: usize) {
+        if y - x == 1 {
+            return;
+        }
+        let d = (x..y)
+            .find(|&k| !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(y);
+        self.blank(x, d);
+        self.blank(d + 1, y);
+    }
+
+    /// Blanks at `s..e`: the open run ends at `s`, the next starts at `e`.
+    fn blank(&mut self, s: usize, e: usize) {
+        if s >= e {
+            return;
+        }
+        self.push(s);
+        self.start = e;
+    }
+
+    /// Ends the open run at `end` (when it holds anything).
+    fn push(&mut self, end: usize) {
+        if end > self.start {
+            match self.runs.at.get_mut(usize::from(self.runs.n)) {
+                Some(r) => {
+                    // Offsets fit: the caller reads records under 4 GiB.
+                    *r = (self.start as u32, (end - self.start) as u32);
+                    self.runs.n += 1;
+                }
+                None => self.fits = false,
+            }
+        }
+    }
 }
 
 /// Reads `src` as one JSON object whose values are strings, numbers,
@@ -322,10 +387,19 @@ pub struct FlatObject<'a> {
 /// decides, with its own errors). What it accepts, serde_json reads to the
 /// same fields.
 pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
+    let b = src.as_bytes();
     let mut fields = Vec::with_capacity(8);
     let mut found = None;
+    let mut runs = RunsOf {
+        runs: Runs::default(),
+        start: 0,
+        fits: src.len() < u32::MAX as usize,
+    };
+    runs.blank(0, skip_ws(b, 0));
+    // The end of the token before the next gap (at first, before the `{`).
+    let mut before = skip_ws(b, 0);
     walk_flat(
-        src.as_bytes(),
+        b,
         text,
         |index, at| {
             let (s, end, breaks) = if src.len() < u32::MAX as usize {
@@ -343,11 +417,19 @@ pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
         },
         // Keys and values start and end at ASCII delimiters: char boundaries.
         |key, value, _| {
+            // Key tokens are their name in quotes.
+            runs.gap(b, before, key.start - 1);
+            runs.gap(b, key.end + 1, value.start);
+            before = value.end;
             fields.push((&src[key], &src[value]));
             Some(())
         },
     )?;
+    // The `}` and what follows it.
+    runs.gap(b, before, b.len());
+    runs.push(b.len());
     Some(FlatObject {
+        runs: (runs.fits && !fields.is_empty()).then_some(runs.runs),
         fields,
         text: found,
     })
