@@ -135,6 +135,10 @@ impl BadRecord {
 
 /// Checks that bytes are UTF-8 without NUL bytes; reports where they are not.
 fn check_text(bytes: &[u8], first_line: u64, single_line: bool) -> Result<&str, BadRecord> {
+    if utf8::utf8_without_nul(bytes) {
+        // SAFETY: UTF-8, checked on the line above.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
     let locate = |offset: usize| -> (u64, u64) {
         let before = &bytes[..offset];
         if single_line {
@@ -355,6 +359,25 @@ impl<'a> Document<'a> {
     /// Parses a record. Its site is the `site` field, else the host of its
     /// `url` field, else the name of the input's directory.
     pub fn parse(rec: &'a RawRecord, names: &FieldNames) -> Result<Document<'a>, BadRecord> {
+        Self::parse_with(rec, names, true)
+    }
+
+    /// [`Document::parse`] for a reader that never calls
+    /// [`Document::write_cleaned`] (the dedup job): the text's line breaks
+    /// in its token are not listed (that method would escape the whole
+    /// text again, to the same bytes).
+    pub fn parse_unlisted(
+        rec: &'a RawRecord,
+        names: &FieldNames,
+    ) -> Result<Document<'a>, BadRecord> {
+        Self::parse_with(rec, names, false)
+    }
+
+    fn parse_with(
+        rec: &'a RawRecord,
+        names: &FieldNames,
+        breaks: bool,
+    ) -> Result<Document<'a>, BadRecord> {
         let fallback_site = rec.input.fallback_site.as_str();
         if let Some(e) = &rec.error {
             return Err(BadRecord::at(rec.line, None, e.clone()));
@@ -373,7 +396,7 @@ impl<'a> Document<'a> {
                     runs: None,
                 })
             }
-            Format::Jsonl => Self::parse_json(rec, names, fallback_site),
+            Format::Jsonl => Self::parse_json(rec, names, fallback_site, breaks),
         }
     }
 
@@ -381,11 +404,12 @@ impl<'a> Document<'a> {
         rec: &'a RawRecord,
         names: &FieldNames,
         fallback_site: &str,
+        breaks: bool,
     ) -> Result<Document<'a>, BadRecord> {
         let line = rec.line;
         let src = check_text(&rec.bytes, line, true)?;
         // Most records are flat objects: one pass reads them, text included.
-        let (fields, mut pre, runs) = match json_str::flat_object(src, &names.text) {
+        let (fields, mut pre, runs) = match json_str::flat_object_with(src, &names.text, breaks) {
             Some(o) => (
                 o.fields
                     .into_iter()
@@ -545,6 +569,7 @@ impl<'a> Document<'a> {
 }
 
 mod learn;
+mod utf8;
 pub use learn::LearnPage;
 
 #[cfg(test)]

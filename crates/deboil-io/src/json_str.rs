@@ -386,7 +386,14 @@ impl RunsOf {
 /// escaped keys, surrogate escapes, anything malformed (serde_json then
 /// decides, with its own errors). What it accepts, serde_json reads to the
 /// same fields.
+#[cfg(test)]
 pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
+    flat_object_with(src, text, true)
+}
+
+/// [`flat_object`], listing the text's line breaks only when `breaks` (a
+/// reader that never writes the text back from its token needs none).
+pub fn flat_object_with<'a>(src: &'a str, text: &str, breaks: bool) -> Option<FlatObject<'a>> {
     let b = src.as_bytes();
     let mut fields = Vec::with_capacity(8);
     let mut found = None;
@@ -402,7 +409,7 @@ pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
         b,
         text,
         |index, at| {
-            let (s, end, breaks) = if src.len() < u32::MAX as usize {
+            let (s, end, breaks) = if breaks && src.len() < u32::MAX as usize {
                 // Room for a few dozen lines: no regrowth in most texts.
                 let mut after = Vec::with_capacity(32);
                 let (s, end) = unescape_from::<true>(src, at, &mut after)?;

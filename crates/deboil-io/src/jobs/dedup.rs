@@ -221,7 +221,7 @@ impl DedupJob<'_> {
         finals: &Finals,
         reread: &[bool],
     ) -> SignedRecord {
-        let doc = match Document::parse(rec, &self.read.names) {
+        let doc = match Document::parse_unlisted(rec, &self.read.names) {
             Ok(d) => d,
             Err(b) => return SignedRecord::Bad(b),
         };
