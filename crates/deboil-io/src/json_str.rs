@@ -157,11 +157,28 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
 fn write_body(s: &str, out: &mut Vec<u8>) {
     let b = s.as_bytes();
     let mut i = 0;
+    // Long strings (texts) take the wide step; keys and short values are
+    // not worth the check.
+    #[cfg(target_arch = "x86_64")]
+    let avx2 = b.len() >= 64 && std::arch::is_x86_feature_detected!("avx2");
     while i < b.len() {
-        let (n, whole) = copy_step(out, b, i);
-        i += n;
-        if whole {
-            continue;
+        // Whether the plain run stopped at a special byte `b[i]`.
+        #[allow(unused_mut)]
+        let mut at_special = false;
+        #[cfg(target_arch = "x86_64")]
+        if avx2 {
+            // SAFETY: the CPU has AVX2 (checked above).
+            (i, at_special) = unsafe { copy_plain_avx2(out, b, i) };
+            if i == b.len() {
+                break;
+            }
+        }
+        if !at_special {
+            let (n, whole) = copy_step(out, b, i);
+            i += n;
+            if whole {
+                continue;
+            }
         }
         let c = b[i];
         let esc: &[u8; 2] = match c {

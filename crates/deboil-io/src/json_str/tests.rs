@@ -26,11 +26,15 @@ proptest::proptest! {
         proptest::prop_assert!(breaks.is_some(), "written so, so listed");
     }
 
-    /// Lines longer than the thirty-two byte step: the text, and its line
-    /// breaks where the string and the token have them.
+    /// Lines longer than the thirty-two byte step: escaped as serde_json
+    /// does, read back, with the line breaks where the string and the
+    /// token have them.
     #[test]
     fn long_lines_read_with_their_breaks(s in "([ -~é€😀\"\\\\\u{1}]{0,90}\n{0,2}){0,5}") {
         let token = serde_json::to_string(&s).unwrap();
+        let mut ours = Vec::new();
+        write_escaped(&s, &mut ours);
+        proptest::prop_assert_eq!(&ours, token.as_bytes());
         let object = format!("{{\"text\":{token}}}");
         let (_, text, breaks) = flat_object(&object, "text").unwrap().text.unwrap();
         proptest::prop_assert_eq!(&text, &s);
