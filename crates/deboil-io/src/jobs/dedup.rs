@@ -333,15 +333,17 @@ impl DedupJob<'_> {
             f.lines = lines.then(|| SiteLines::line_hashes(&text));
             Box::new(f)
         });
+        let (bytes_in, bytes_out) = (doc.text.len(), text.len());
         SignedRecord::Done {
-            id: doc.id.to_string(),
+            // Moved out: the document is done with.
+            id: doc.id,
             newest,
             line,
             left,
             span: (0, 0),
             sign,
-            bytes_in: doc.text.len(),
-            bytes_out: text.len(),
+            bytes_in,
+            bytes_out,
             removals,
             removed_bytes,
             facts,
