@@ -62,6 +62,9 @@ pub struct Document<'a> {
     /// every escape is as [`json_str::write_escaped`] writes it (a
     /// top-level text).
     text_breaks: Option<json_str::Breaks>,
+    /// The record's runs between its blanks outside tokens, when it was
+    /// read as a flat object (see [`json_str::Runs`]).
+    runs: Option<json_str::Runs>,
 }
 
 /// A JSON object key, borrowed when it holds no escapes.
@@ -132,6 +135,10 @@ impl BadRecord {
 
 /// Checks that bytes are UTF-8 without NUL bytes; reports where they are not.
 fn check_text(bytes: &[u8], first_line: u64, single_line: bool) -> Result<&str, BadRecord> {
+    if utf8::utf8_without_nul(bytes) {
+        // SAFETY: UTF-8, checked on the line above.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
     let locate = |offset: usize| -> (u64, u64) {
         let before = &bytes[..offset];
         if single_line {
@@ -352,6 +359,25 @@ impl<'a> Document<'a> {
     /// Parses a record. Its site is the `site` field, else the host of its
     /// `url` field, else the name of the input's directory.
     pub fn parse(rec: &'a RawRecord, names: &FieldNames) -> Result<Document<'a>, BadRecord> {
+        Self::parse_with(rec, names, true)
+    }
+
+    /// [`Document::parse`] for a reader that never calls
+    /// [`Document::write_cleaned`] (the dedup job): the text's line breaks
+    /// in its token are not listed (that method would escape the whole
+    /// text again, to the same bytes).
+    pub fn parse_unlisted(
+        rec: &'a RawRecord,
+        names: &FieldNames,
+    ) -> Result<Document<'a>, BadRecord> {
+        Self::parse_with(rec, names, false)
+    }
+
+    fn parse_with(
+        rec: &'a RawRecord,
+        names: &FieldNames,
+        breaks: bool,
+    ) -> Result<Document<'a>, BadRecord> {
         let fallback_site = rec.input.fallback_site.as_str();
         if let Some(e) = &rec.error {
             return Err(BadRecord::at(rec.line, None, e.clone()));
@@ -367,9 +393,10 @@ impl<'a> Document<'a> {
                     text_index: 0,
                     text_nested: Vec::new(),
                     text_breaks: None,
+                    runs: None,
                 })
             }
-            Format::Jsonl => Self::parse_json(rec, names, fallback_site),
+            Format::Jsonl => Self::parse_json(rec, names, fallback_site, breaks),
         }
     }
 
@@ -377,19 +404,21 @@ impl<'a> Document<'a> {
         rec: &'a RawRecord,
         names: &FieldNames,
         fallback_site: &str,
+        breaks: bool,
     ) -> Result<Document<'a>, BadRecord> {
         let line = rec.line;
         let src = check_text(&rec.bytes, line, true)?;
         // Most records are flat objects: one pass reads them, text included.
-        let (fields, mut pre) = match json_str::flat_object(src, &names.text) {
+        let (fields, mut pre, runs) = match json_str::flat_object_with(src, &names.text, breaks) {
             Some(o) => (
                 o.fields
                     .into_iter()
                     .map(|(k, v)| (Key(Cow::Borrowed(k)), v))
                     .collect(),
                 o.text,
+                o.runs,
             ),
-            None => (Self::serde_fields(src, line)?, None),
+            None => (Self::serde_fields(src, line)?, None, None),
         };
         let (mut text_index, mut text_nested) = (None, Vec::new());
         let raw_text = lookup(&fields, &names.text, |i| match text_index {
@@ -441,6 +470,7 @@ impl<'a> Document<'a> {
             text_index: text_index.expect("set when the text was found"),
             text_nested,
             text_breaks,
+            runs,
         })
     }
 
@@ -509,6 +539,13 @@ impl<'a> Document<'a> {
         out.push(b'\n');
     }
 
+    /// The runs of the record that [`Document::write_jsonl`] of its own
+    /// text writes, joined, when it was read as a flat object with at most
+    /// [`json_str::MAX_RUNS`] of them.
+    pub(crate) fn runs(&self) -> Option<&json_str::Runs> {
+        self.runs.as_ref()
+    }
+
     /// Writes the document as one JSONL line with `text` in place of its text.
     pub fn write_jsonl(&self, text: &str, out: &mut Vec<u8>) {
         match &self.fields {
@@ -532,6 +569,7 @@ impl<'a> Document<'a> {
 }
 
 mod learn;
+mod utf8;
 pub use learn::LearnPage;
 
 #[cfg(test)]

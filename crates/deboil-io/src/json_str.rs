@@ -158,11 +158,28 @@ pub fn write_escaped(s: &str, out: &mut Vec<u8>) {
 fn write_body(s: &str, out: &mut Vec<u8>) {
     let b = s.as_bytes();
     let mut i = 0;
+    // Long strings (texts) take the wide step; keys and short values are
+    // not worth the check.
+    #[cfg(target_arch = "x86_64")]
+    let avx2 = b.len() >= 64 && std::arch::is_x86_feature_detected!("avx2");
     while i < b.len() {
-        let (n, whole) = copy_step(out, b, i);
-        i += n;
-        if whole {
-            continue;
+        // Whether the plain run stopped at a special byte `b[i]`.
+        #[allow(unused_mut)]
+        let mut at_special = false;
+        #[cfg(target_arch = "x86_64")]
+        if avx2 {
+            // SAFETY: the CPU has AVX2 (checked above).
+            (i, at_special) = unsafe { copy_plain_avx2(out, b, i) };
+            if i == b.len() {
+                break;
+            }
+        }
+        if !at_special {
+            let (n, whole) = copy_step(out, b, i);
+            i += n;
+            if whole {
+                continue;
+            }
         }
         let c = b[i];
         let esc: &[u8; 2] = match c {
@@ -315,6 +332,71 @@ pub struct FlatObject<'a> {
     /// is one, and where its line breaks are when its escapes are as
     /// [`write_escaped`] writes them.
     pub text: Option<(usize, String, Option<Breaks>)>,
+    /// The runs of `src` between its blanks outside tokens, when there are
+    /// at most [`MAX_RUNS`].
+    pub runs: Option<Runs>,
+}
+
+/// The most runs [`Runs`] holds (a record in more is rare).
+pub const MAX_RUNS: usize = 12;
+
+/// The runs of a record between the blanks outside its tokens, (offset,
+/// length), in order: the object written again from its keys and raw
+/// values, without those blanks, is these runs joined (so the record need
+/// not be written and compared with it to find them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Runs {
+    /// How many.
+    pub n: u8,
+    /// The runs, `n` of them.
+    pub at: [(u32, u32); MAX_RUNS],
+}
+
+/// [`Runs`] as a walk finds the gaps between tokens.
+struct RunsOf {
+    runs: Runs,
+    /// Where the open run starts.
+    start: usize,
+    /// Under [`MAX_RUNS`] so far.
+    fits: bool,
+}
+
+impl RunsOf {
+    /// The gap `b[x..y]` between two tokens, one delimiter among blanks.
+    #[inline(always)]
+    fn gap(&mut self, b: &[u8], x: usize, y: usize) {
+        if y - x == 1 {
+            return;
+        }
+        let d = (x..y)
+            .find(|&k| !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(y);
+        self.blank(x, d);
+        self.blank(d + 1, y);
+    }
+
+    /// Blanks at `s..e`: the open run ends at `s`, the next starts at `e`.
+    fn blank(&mut self, s: usize, e: usize) {
+        if s >= e {
+            return;
+        }
+        self.push(s);
+        self.start = e;
+    }
+
+    /// Ends the open run at `end` (when it holds anything).
+    fn push(&mut self, end: usize) {
+        if end > self.start {
+            match self.runs.at.get_mut(usize::from(self.runs.n)) {
+                Some(r) => {
+                    // Offsets fit: the caller reads records under 4 GiB.
+                    *r = (self.start as u32, (end - self.start) as u32);
+                    self.runs.n += 1;
+                }
+                None => self.fits = false,
+            }
+        }
+    }
 }
 
 /// Reads `src` as one JSON object whose values are strings, numbers,
@@ -322,14 +404,30 @@ pub struct FlatObject<'a> {
 /// escaped keys, surrogate escapes, anything malformed (serde_json then
 /// decides, with its own errors). What it accepts, serde_json reads to the
 /// same fields.
+#[cfg(test)]
 pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
+    flat_object_with(src, text, true)
+}
+
+/// [`flat_object`], listing the text's line breaks only when `breaks` (a
+/// reader that never writes the text back from its token needs none).
+pub fn flat_object_with<'a>(src: &'a str, text: &str, breaks: bool) -> Option<FlatObject<'a>> {
+    let b = src.as_bytes();
     let mut fields = Vec::with_capacity(8);
     let mut found = None;
+    let mut runs = RunsOf {
+        runs: Runs::default(),
+        start: 0,
+        fits: src.len() < u32::MAX as usize,
+    };
+    runs.blank(0, skip_ws(b, 0));
+    // The end of the token before the next gap (at first, before the `{`).
+    let mut before = skip_ws(b, 0);
     walk_flat(
-        src.as_bytes(),
+        b,
         text,
         |index, at| {
-            let (s, end, breaks) = if src.len() < u32::MAX as usize {
+            let (s, end, breaks) = if breaks && src.len() < u32::MAX as usize {
                 // Room for a few dozen lines: no regrowth in most texts.
                 let mut after = Vec::with_capacity(32);
                 let (s, end) = unescape_from::<true>(src, at, &mut after)?;
@@ -344,11 +442,19 @@ pub fn flat_object<'a>(src: &'a str, text: &str) -> Option<FlatObject<'a>> {
         },
         // Keys and values start and end at ASCII delimiters: char boundaries.
         |key, value, _| {
+            // Key tokens are their name in quotes.
+            runs.gap(b, before, key.start - 1);
+            runs.gap(b, key.end + 1, value.start);
+            before = value.end;
             fields.push((&src[key], &src[value]));
             Some(())
         },
     )?;
+    // The `}` and what follows it.
+    runs.gap(b, before, b.len());
+    runs.push(b.len());
     Some(FlatObject {
+        runs: (runs.fits && !fields.is_empty()).then_some(runs.runs),
         fields,
         text: found,
     })
@@ -550,6 +656,50 @@ fn escape(b: &[u8], i: usize) -> Option<(char, usize)> {
     Some((c, 2))
 }
 
+/// Copies the plain bytes at `b[i..]` to `out` thirty-two a step (the
+/// SSE2 step's test on AVX2 registers, half the steps), while thirty-two
+/// are left: where it stopped, and whether at a special byte (else under
+/// thirty-two bytes are left).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn copy_plain_avx2(out: &mut Vec<u8>, b: &[u8], mut i: usize) -> (usize, bool) {
+    use std::arch::x86_64::*;
+    if i + 32 > b.len() {
+        return (i, false);
+    }
+    // Each step stores 32 bytes but keeps only those read: room for all
+    // that is left, and the 32 of the last store past it.
+    out.reserve(b.len() - i + 32);
+    let len = out.len();
+    let mut n = 0;
+    let mut stopped = false;
+    // SAFETY: each load reads the 32 bytes at `b[i..]`, there while the
+    // loop runs; each store writes 32 bytes from `len + n`, and `n` grows
+    // by at most the bytes read, so within the capacity reserved above.
+    unsafe {
+        let dst = out.as_mut_ptr().add(len);
+        while i + 32 <= b.len() {
+            let v = _mm256_loadu_si256(b.as_ptr().add(i).cast());
+            let ctl = _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v);
+            let q = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'"' as i8));
+            let s = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\\' as i8));
+            let m = _mm256_movemask_epi8(_mm256_or_si256(ctl, _mm256_or_si256(q, s))) as u32;
+            _mm256_storeu_si256(dst.add(n).cast(), v);
+            if m != 0 {
+                let k = m.trailing_zeros() as usize;
+                n += k;
+                i += k;
+                stopped = true;
+                break;
+            }
+            n += 32;
+            i += 32;
+        }
+        out.set_len(len + n);
+    }
+    (i, stopped)
+}
+
 /// Ends a list of breaks whose token holds an escape [`write_escaped`]
 /// does not write (`\/`, `\u00e9`, a surrogate pair, upper case hex).
 const NOT_AS_WRITTEN: (u32, u32) = (u32::MAX, u32::MAX);
@@ -567,14 +717,38 @@ fn unescape_from<const TRACK: bool>(
     let start = i;
     // Whether breaks are still listed (no escape so far was not as written).
     let mut listing = TRACK;
-    let mut out: Vec<u8> = Vec::with_capacity(b.len() - i + 8);
+    // The string is no longer than the token; 32 over it for the wide
+    // steps' stores past the end (`copy_plain_avx2`).
+    let mut out: Vec<u8> = Vec::with_capacity(b.len() - i + 32);
+    #[cfg(target_arch = "x86_64")]
+    let avx2 = std::arch::is_x86_feature_detected!("avx2");
     loop {
-        let (n, whole) = copy_step(&mut out, b, i);
-        i += n;
-        if whole {
-            continue;
+        // Whether the plain run stopped at a special byte `b[i]`.
+        #[allow(unused_mut)]
+        let mut at_special = false;
+        #[cfg(target_arch = "x86_64")]
+        if avx2 {
+            // SAFETY: the CPU has AVX2 (checked above).
+            (i, at_special) = unsafe { copy_plain_avx2(&mut out, b, i) };
+        }
+        if !at_special {
+            let (n, whole) = copy_step(&mut out, b, i);
+            i += n;
+            if whole {
+                continue;
+            }
         }
         match *b.get(i)? {
+            // Between paragraphs, the commonest escape by far: what
+            // `escape` gives for it, without its table.
+            b'\\' if b.get(i + 1) == Some(&b'n') => {
+                out.push(b'\n');
+                i += 2;
+                if listing {
+                    // Offsets fit: the caller tracks tokens under 4 GiB.
+                    after.push((out.len() as u32, (i - start) as u32));
+                }
+            }
             // The NUL of text stored as UTF-16 by mistake (one every other
             // letter): the commonest `\u` escape, and written so.
             b'\\' if b.get(i..i + 6) == Some(b"\\u0000") => {

@@ -39,7 +39,9 @@ use crate::pipeline::{ReadOptions, par_batches_then};
 use crate::progress;
 use crate::read::{Input, RawRecord};
 use crate::report::{Collector, DocFacts};
-use spool::{InInput, Refs, Spool, SpoolPart, mark, pieces_of, write_cluster, write_framed};
+use spool::{
+    InInput, Pieces, Refs, Spool, SpoolPart, mark, pieces_of, write_cluster, write_framed,
+};
 
 /// A change made to each text before it is deduplicated (and written):
 /// `run` cleans.
@@ -219,7 +221,7 @@ impl DedupJob<'_> {
         finals: &Finals,
         reread: &[bool],
     ) -> SignedRecord {
-        let doc = match Document::parse(rec, &self.read.names) {
+        let doc = match Document::parse_unlisted(rec, &self.read.names) {
             Ok(d) => d,
             Err(b) => return SignedRecord::Bad(b),
         };
@@ -249,8 +251,27 @@ impl DedupJob<'_> {
         // Most records are written as read, but for blanks between JSON
         // tokens: those are read again in pass two rather than spooled.
         // Written and compared before signing, while the record is in cache.
-        let (line, left) = match (reread[rec.input.index], u32::try_from(rec.bytes.len())) {
-            (true, Ok(len)) => LINE.with(|scratch| {
+        let runs = doc
+            .runs()
+            .filter(|_| matches!(text, Cow::Borrowed(_)) || *text == *doc.text);
+        let (line, left) = match (
+            reread[rec.input.index],
+            u32::try_from(rec.bytes.len()),
+            runs,
+        ) {
+            // The text as read: the line is the record but for its blanks,
+            // which the reader found.
+            (true, Ok(len), Some(runs)) => {
+                let at = InInput {
+                    input: rec.input.index as u32,
+                    len,
+                    offset: rec.offset,
+                };
+                let mut r = Vec::with_capacity(17 + 10 * runs.n as usize);
+                at.write_with(&Pieces::of_runs(runs), &mut r);
+                (r, true)
+            }
+            (true, Ok(len), None) => LINE.with(|scratch| {
                 // Into this thread's buffer, warm in cache: a fresh one a
                 // document was written cold and freed on another thread,
                 // for the few bytes of reference kept.
@@ -312,15 +333,17 @@ impl DedupJob<'_> {
             f.lines = lines.then(|| SiteLines::line_hashes(&text));
             Box::new(f)
         });
+        let (bytes_in, bytes_out) = (doc.text.len(), text.len());
         SignedRecord::Done {
-            id: doc.id.to_string(),
+            // Moved out: the document is done with.
+            id: doc.id,
             newest,
             line,
             left,
             span: (0, 0),
             sign,
-            bytes_in: doc.text.len(),
-            bytes_out: text.len(),
+            bytes_in,
+            bytes_out,
             removals,
             removed_bytes,
             facts,

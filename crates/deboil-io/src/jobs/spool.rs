@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::read::Input;
 
 mod left;
-pub(super) use left::{InInput, Refs, pieces_of};
+pub(super) use left::{InInput, Pieces, Refs, pieces_of};
 use left::{Source, each_line_left};
 
 /// Where a part's bytes lie.

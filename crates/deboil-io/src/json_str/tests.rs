@@ -26,6 +26,28 @@ proptest::proptest! {
         proptest::prop_assert!(breaks.is_some(), "written so, so listed");
     }
 
+    /// Lines longer than the thirty-two byte step: escaped as serde_json
+    /// does, read back, with the line breaks where the string and the
+    /// token have them.
+    #[test]
+    fn long_lines_read_with_their_breaks(s in "([ -~é€😀\"\\\\\u{1}]{0,90}\n{0,2}){0,5}") {
+        let token = serde_json::to_string(&s).unwrap();
+        let mut ours = Vec::new();
+        write_escaped(&s, &mut ours);
+        proptest::prop_assert_eq!(&ours, token.as_bytes());
+        let object = format!("{{\"text\":{token}}}");
+        let (_, text, breaks) = flat_object(&object, "text").unwrap().text.unwrap();
+        proptest::prop_assert_eq!(&text, &s);
+        let (mut after, mut raw) = (Vec::new(), 0);
+        for (i, &c) in s.as_bytes().iter().enumerate() {
+            raw += escaped_len(c);
+            if c == b'\n' {
+                after.push(((i + 1) as u32, raw as u32));
+            }
+        }
+        proptest::prop_assert_eq!(breaks, Some(Breaks { after }));
+    }
+
     /// Copying the kept lines from the token as written gives the bytes
     /// that escaping the cleaned text again gives: lines dropped, kept,
     /// cut at the end, changed, in any mix.
@@ -84,5 +106,76 @@ fn leaves_surrogates_and_errors_to_serde_json() {
         r#""\u12""#,
     ] {
         assert_eq!(unescape(raw), None, "{raw}");
+    }
+}
+
+proptest::proptest! {
+    /// The runs between blanks outside tokens are those the record is
+    /// built of, at most `MAX_RUNS` of them; the object written again is
+    /// the runs joined.
+    #[test]
+    fn runs_are_the_tokens_between_blanks(
+        fields in proptest::collection::vec(
+            ("[a-z]{1,3}", "\"[ a-z\\n]{0,5}\"|-?[0-9]{1,3}|true|null", proptest::collection::vec(0usize..4, 4)),
+            0..6,
+        ),
+        ends in proptest::collection::vec(0usize..4, 4),
+    ) {
+        const BLANKS: [&str; 4] = ["", "", " ", "\t\r\n "];
+        let (mut record, mut runs, mut line) = (String::new(), Vec::new(), String::new());
+        let mut open = false;
+        let mut put = |record: &mut String, runs: &mut Vec<(u32, u32)>, s: &str, token: bool| {
+            if s.is_empty() {
+                return;
+            }
+            match (token, open) {
+                (true, true) => runs.last_mut().unwrap().1 += s.len() as u32,
+                (true, false) => runs.push((record.len() as u32, s.len() as u32)),
+                _ => {}
+            }
+            open = token;
+            record.push_str(s);
+        };
+        put(&mut record, &mut runs, BLANKS[ends[0]], false);
+        put(&mut record, &mut runs, "{", true);
+        line.push('{');
+        // The text first, so that every object has one.
+        let text = [("text".to_string(), "\"t\\nu\"".to_string(), vec![ends[1], 0, ends[2], 0])];
+        let all: Vec<_> = text.iter().chain(&fields).collect();
+        for (n, (k, v, b)) in all.iter().enumerate() {
+            if n > 0 {
+                put(&mut record, &mut runs, ",", true);
+                line.push(',');
+            }
+            let key = format!("\"{k}\"");
+            put(&mut record, &mut runs, BLANKS[b[0]], false);
+            put(&mut record, &mut runs, &key, true);
+            put(&mut record, &mut runs, BLANKS[b[1]], false);
+            put(&mut record, &mut runs, ":", true);
+            put(&mut record, &mut runs, BLANKS[b[2]], false);
+            put(&mut record, &mut runs, v, true);
+            put(&mut record, &mut runs, BLANKS[b[3]], false);
+            line.push_str(&format!("{key}:{v}"));
+        }
+        put(&mut record, &mut runs, "}", true);
+        put(&mut record, &mut runs, BLANKS[ends[3]], false);
+        line.push('}');
+        // A repeated key makes no flat object; nothing to check then.
+        let Some(flat) = flat_object(&record, "text") else {
+            return Ok(());
+        };
+        let want = (runs.len() <= MAX_RUNS).then(|| {
+            let mut r = Runs { n: runs.len() as u8, ..Runs::default() };
+            r.at[..runs.len()].copy_from_slice(&runs);
+            r
+        });
+        proptest::prop_assert_eq!(flat.runs, want, "{:?}", record);
+        if let Some(r) = flat.runs {
+            let joined: String = r.at[..r.n as usize]
+                .iter()
+                .map(|&(s, n)| &record[s as usize..(s + n) as usize])
+                .collect();
+            proptest::prop_assert_eq!(joined, line);
+        }
     }
 }

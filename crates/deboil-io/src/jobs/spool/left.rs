@@ -24,7 +24,7 @@ pub(in crate::jobs) struct InInput {
 
 /// The most pieces a line left in its input may have (a line of more is
 /// spooled).
-pub(in crate::jobs) const MAX_PIECES: usize = 12;
+pub(in crate::jobs) const MAX_PIECES: usize = crate::json_str::MAX_RUNS;
 
 /// Pieces of a record (offset in it, length).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,6 +34,14 @@ pub(in crate::jobs) struct Pieces {
 }
 
 impl Pieces {
+    /// The pieces of a record that are its runs between blanks.
+    pub fn of_runs(runs: &crate::json_str::Runs) -> Pieces {
+        Pieces {
+            n: runs.n,
+            at: runs.at,
+        }
+    }
+
     pub fn as_slice(&self) -> &[(u32, u32)] {
         &self.at[..self.n as usize]
     }
