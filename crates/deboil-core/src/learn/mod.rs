@@ -174,7 +174,7 @@ pub struct LearnedRule {
     pub words_removed: u64,
     /// The most words a line of the rule had (the rule's `max_words`).
     pub max_words: usize,
-    /// One original text per line, filled by [`Learned::add_examples`].
+    /// One original text per line, filled by [`Counted::add_examples`].
     pub examples: Vec<Option<String>>,
 }
 
@@ -433,7 +433,7 @@ impl Counted {
         filled
     }
 
-    /// Which rule and line each unit of each site belongs to, for [`Learned::add_examples`].
+    /// Which rule and line each unit of each site belongs to, for [`Counted::add_examples`].
     pub fn wanted(&self) -> Wanted {
         let mut w: Wanted = HashMap::new();
         for (r, rule) in self.rules.iter().enumerate() {

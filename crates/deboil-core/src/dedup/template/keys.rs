@@ -8,10 +8,10 @@ use crate::normalize;
 /// again), and the exact hash of the whole.
 #[derive(Debug, Clone, Default)]
 pub struct LineKeys {
-    /// Distinct lines (hash, words), for [`SiteLines::add`].
+    /// Distinct lines (hash, words), for [`super::SiteLines::add`].
     pub lines: Vec<(u64, u16)>,
     /// The non-blank lines' keys in order, separated by `\n` (a key never
-    /// holds one), for [`Template::join_kept`].
+    /// holds one), for [`super::Template::join_kept`].
     pub keys: Vec<u8>,
     /// Each non-blank line's hash, in order (so that joining the kept lines
     /// need not hash them again).
