@@ -30,7 +30,10 @@ B of its 5+ sites (fold_of: the low bit of md5(site)'s SECOND byte, even = A,
 odd = B; the first byte's low bit is the tune/report split) and its sites of
 2-4 pages, run a second time with `--learn-min-site-pages 2` so that the body
 finder (not page.rs) takes them. It writes each page's F1 to WORK/folds.tsv
-(compare two builds' files to list pages that moved).
+(compare two builds' files to list pages that moved). Round 11 adds a fourth
+part, tune1: the tune half's sites of one page, run with
+`--learn-min-site-pages 1` (the body finder on them too): comment threads
+and the like that no 5+ tune site shows are seen there.
 
 --against BASE.tsv (round 9, with --folds) compares this build's folds.tsv
 with a base build's: the pages that moved, and a bootstrap of the tune
@@ -39,7 +42,8 @@ half's 5+ sites (--boot resamples, default 200, seeded with --seed, default
 over the pages of the drawn sites (a site drawn twice counts twice), for
 the base and this build on the same draw. It prints the share of draws
 where this build's macro is higher (a change is robust when that share is
-80 % or more) and where it is lower, and the same for the 2-4-page sites.
+80 % or more) and where it is lower, and the same for the 2-4-page sites
+and (when both files have it) the 1-page sites.
 
 Then the clean-text check: share of words `clean --learn` removes from
 fixtures/seeds.expected.jsonl and, when bench/learn_corpora.py has built
@@ -94,7 +98,8 @@ def fold_of(site):
 def folds(a, docs):
     """Macro F1 of fold A and B (tune, 5+ sites) and of tune sites of 2-4 pages."""
     runs = {}
-    for name, extra in (("5", []), ("2", ["--learn-min-site-pages", "2"])):
+    for name, extra in (("5", []), ("2", ["--learn-min-site-pages", "2"]),
+                        ("1", ["--learn-min-site-pages", "1"])):
         out = os.path.join(a.work, f"pages.learn{name}.jsonl")
         if not a.no_run:
             subprocess.run([a.bin, "clean", "-q", "--learn", *extra, PAGES, "-o", out], check=True)
@@ -114,11 +119,11 @@ def folds(a, docs):
         elif n >= 2:
             part, run = "tune2-4", "2"
         else:
-            continue
+            part, run = "tune1", "1"
         parts[part].append((str(d["id"]), site, f1(d["gold"], runs[run].get(str(d["id"]), ""))[2]))
     print("| part | pages | sites | macro F1 |\n|---|---|---|---|")
     with open(os.path.join(a.work, "folds.tsv"), "w") as tsv:
-        for part in ("foldA", "foldB", "tune2-4"):
+        for part in ("foldA", "foldB", "tune2-4", "tune1"):
             rows = parts[part]
             print(f"| {part} | {len(rows)} | {len({r[1] for r in rows})} | {sum(r[2] for r in rows) / len(rows):.4f} |")
             for i, site, f in rows:
@@ -163,7 +168,7 @@ def compare(a, tsv):
     """Pages that moved against --against, and the bootstrap of the tune half."""
     base, new = read_folds(a.against), read_folds(tsv)
     print("\n## against", a.against, "\n\n| part | page | site | base | this | change |\n|---|---|---|---|---|---|")
-    for part in ("foldA", "foldB", "tune2-4"):
+    for part in ("foldA", "foldB", "tune2-4", "tune1"):
         for site in sorted(base[part]):
             for i, f in base[part][site].items():
                 g = new[part][site].get(i, 0.0)
@@ -171,8 +176,11 @@ def compare(a, tsv):
                     print(f"| {part} | {i} | {site} | {f:.4f} | {g:.4f} | {g - f:+.4f} |")
     print(f"\n## bootstrap over sites ({a.boot} resamples, seed {a.seed})\n")
     print("| sites | base macro | this macro | share up | share down |\n|---|---|---|---|---|")
-    for name, parts in (("tune 5+ (fold A+B)", ("foldA", "foldB")), ("tune 2-4", ("tune2-4",))):
+    for name, parts in (("tune 5+ (fold A+B)", ("foldA", "foldB")), ("tune 2-4", ("tune2-4",)),
+                        ("tune 1", ("tune1",))):
         b = {s: p for part in parts for s, p in base[part].items()}
+        if not b:  # a base folds.tsv from before round 11 has no tune1 part
+            continue
         n = {s: p for part in parts for s, p in new[part].items()}
         pages = [i for s in b for i in b[s]]
         mb = sum(f for s in b for f in b[s].values()) / len(pages)
@@ -193,7 +201,8 @@ def main():
     ap.add_argument("--min-pages", dest="min_pages", type=int, default=5)
     ap.add_argument("--halves", default="both", choices=["tune", "report", "both"])
     ap.add_argument("--pages", type=int, default=0, help="list this many worst pages")
-    ap.add_argument("--folds", action="store_true", help="tune half only: fold A, fold B, 2-4-page sites")
+    ap.add_argument("--folds", action="store_true",
+                    help="tune half only: fold A, fold B, 2-4-page and 1-page sites")
     ap.add_argument("--against", default=None, help="with --folds: a base build's folds.tsv to compare with")
     ap.add_argument("--boot", type=int, default=200, help="bootstrap resamples of the tune sites (--against)")
     ap.add_argument("--seed", type=int, default=9, help="seed of the bootstrap")

@@ -28,20 +28,21 @@
 //! costs nothing when the article goes on after it.
 //!
 //! The body is the run of lines with the highest total (a maximum-sum
-//! segment). A comment-section marker ("Leave a reply", "42 Comments") ends
-//! the search once a body of some size was found, so a long comment thread
-//! never wins over a short article; unless an article follows it (a run of
-//! prose that outscores the body found so far twice over: the comment
-//! count in an article's header). A section header after a body of that
-//! size ("Related stories", "About the author", "Tags: ...") ends it too,
-//! unless the article goes on after it (a box of related links inside the
-//! article); before the body it is an ordinary short line. The page title
-//! (the first line, as HTML title extraction leaves it) brings back its
-//! repeat near the body; links to the neighbouring posts ("« Older
-//! post's title") at the kept text's edges go. An author's bio closing the body ("Anna is a
-//! staff writer ...") is cut off. Short sentences right after the body
-//! are its last lines (they score nothing, so the segment stops before
-//! them).
+//! segment). A comment-section marker ("Leave a reply", "42 Comments", "2
+//! thoughts on “Title”", a count in the post's meta line: "Filed under:
+//! News | 48 Comments »") ends the search once a body of some size was
+//! found, so a long comment thread never wins over a short article; unless
+//! an article follows it (a run of prose that outscores the body found so
+//! far twice over: the comment count in an article's header). A section
+//! header after a body of that size ("Related stories", "About the author",
+//! "Tags: ...") ends it too, unless the article goes on after it (a box of
+//! related links inside the article); before the body it is an ordinary
+//! short line. The page title (the first line, as HTML title extraction
+//! leaves it) brings back its repeat near the body; links to the
+//! neighbouring posts ("« Older post's title") at the kept text's edges go.
+//! An author's bio closing the body ("Anna is a staff writer ...") is cut
+//! off. Short sentences right after the body are its last lines (they score
+//! nothing, so the segment stops before them).
 //!
 //! Extraction only fires on pages that look like whole pages: at least
 //! [`ExtractOptions::min_outside_lines`] lines outside the body and, on a
@@ -223,13 +224,27 @@ pub struct Extractor {
     opts: ExtractOptions,
 }
 
+/// Comment markers: a thread's header ("42 Comments", "Reader Comments
+/// (4)", "2 thoughts on “Title”", "Leave a reply").
 fn marker() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*\d*\s*(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b|^\W*no (comments|responses)( yet)?\W*$|\bbe the first to (comment|respond)\b",
+            r"(?i)^\W*\d*\s*((reader|user|visitor)s?['’]?\s+)?(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|^\W*(\d+|one|no)\s+thoughts?\s+on\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b|^\W*no (comments|responses)( yet)?\W*$|\bbe the first to (comment|respond)\b",
         )
         .expect("valid regex")
+    })
+}
+
+/// A post's meta line with the comment count between separators ("Filed
+/// under: Travel | 48 Comments »", "Photos | 4 Comments | Share"): the
+/// thread follows the post, as after a marker; in the article's head the
+/// line is its byline ("by Anna on 10/18/2012 • 2 Comments | News").
+fn count_in_meta() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)[|•·]\s*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)(?-u:\b)")
+            .expect("valid regex")
     })
 }
 
@@ -253,6 +268,7 @@ fn maybe_marker(text: &str) -> bool {
                 "trackback",
                 "pingback",
                 "discussion",
+                "thought",
             ])
             .expect("valid needles")
     });
@@ -330,6 +346,8 @@ pub struct LineClass {
     words: u16,
     kind: Kind,
     marker: bool,
+    /// A marker only by its comment count in a meta line ([`count_in_meta`]).
+    count_only: bool,
     /// A header of what follows the article ([`section_end`]).
     end: bool,
     /// Ends with a colon: introduces what follows.
@@ -380,12 +398,17 @@ impl LineClass {
         } else {
             Kind::Short
         };
+        let maybe = words <= MARKER_WORDS && maybe_marker(line.text);
+        let whole = maybe && marker().is_match(line.text);
+        let count_only = maybe
+            && !whole
+            && line.text.contains(['|', '•', '·'])
+            && count_in_meta().is_match(line.text);
         LineClass {
             words: words.min(u16::MAX as usize) as u16,
             kind,
-            marker: words <= MARKER_WORDS
-                && maybe_marker(line.text)
-                && marker().is_match(line.text),
+            marker: whole || count_only,
+            count_only,
             end: words <= SECTION_WORDS && section_end().is_match(line.text),
             colon: line.text.trim_end().ends_with(':'),
         }
@@ -415,7 +438,8 @@ impl LineClass {
 /// first use, once per run): a job can build them while another step keeps
 /// one thread busy, rather than have a worker wait on them.
 pub fn warm_up() {
-    let _ = (marker(), meta(), teaser_tail(), section_end(), bio());
+    let _ = (marker(), count_in_meta(), meta(), teaser_tail());
+    let _ = (section_end(), bio());
     let _ = (maybe_marker(""), function_words());
 }
 
@@ -774,12 +798,16 @@ impl Extractor {
             Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,
         };
+        // A marker in the lead goes, unless it is one by its comment count
+        // only: then it is the article's byline line. (The body holds no
+        // marker: the search restarts after each.)
+        let marker_out = |k: usize| classes[k].marker && !classes[k].count_only;
         // Links to the neighbouring posts ("« Older post's title") at the
         // kept text's edges: titles read as prose, so the segment or the
         // lead takes them in.
         let kept: Vec<usize> = lead
             .clone()
-            .filter(|&k| !is_template[k] && !classes[k].marker)
+            .filter(|&k| !is_template[k] && !marker_out(k))
             .chain(inside.iter().copied())
             .collect();
         boxed.extend(lists::post_links(&kept, &nb, lines));
@@ -788,7 +816,7 @@ impl Extractor {
                 title == Some(k)
                     || ((body.lines.contains(&k) || lead.contains(&k))
                         && !is_template[k]
-                        && !classes[k].marker
+                        && !marker_out(k)
                         && !boxed.contains(&k))
             })
             .collect();

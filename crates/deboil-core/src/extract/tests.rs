@@ -281,6 +281,9 @@ fn the_marker_prefilter_passes_every_marker() {
         "Post your comment",
         "No comments yet",
         "Be the first to respond",
+        "Reader Comments (4)",
+        "2 thoughts on “Taking the Counter to the Next Level”",
+        "One thought on “Bridge”",
     ];
     for m in markers {
         assert!(marker().is_match(m), "{m}");
@@ -614,4 +617,38 @@ fn after_the_body_credits_broken_lines_and_comments_stay_out() {
         let fate = Extractor::default().decide("s", &l);
         assert!(!kept_has(&l, &fate, tail), "{tail}");
     }
+}
+
+#[test]
+fn a_comment_count_in_the_posts_meta_line_ends_the_body() {
+    // "Filed under: News | 3 Comments »" closes the post; the thread after
+    // it (names, no time of day to frame it) reads as more prose.
+    let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
+    let comment = "I read this with great interest and I think that the council should have done it years ago.";
+    for meta in [
+        "Filed under: News | 3 Comments »",
+        "Blue Lily Photography | 4 Comments | Share Article",
+    ] {
+        let text = format!(
+            "{nav}{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{meta}\nAnna\n{comment}\nBen\n{comment} Yes.\nCarl\n{comment} No.\n"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        assert_eq!(fate[8..11], [None, None, None], "{meta}: {fate:?}");
+        assert!(fate[11..].iter().all(Option::is_some), "{meta}: {fate:?}");
+    }
+}
+
+#[test]
+fn a_comment_count_in_the_byline_stays() {
+    // Under the headline the count is part of the byline, and the article
+    // follows it.
+    let nav = "Home\nNews\nSport\nWeather\nAbout\nContact\nLogin\nSearch\n";
+    let byline = "by Anna Berg on 10/18/2012 • 2 Comments | News";
+    let text = format!(
+        "Bridge to be rebuilt - Town News\n{nav}Bridge to be rebuilt\n{byline}\n{PROSE}\n{PROSE} Two.\n{nav}"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert_eq!(fate[9..13], [None, None, None, None], "{fate:?}");
 }
