@@ -231,8 +231,9 @@ impl Dense {
     }
 
     /// Calls `f(pattern, start, end)` for every occurrence of every pattern
-    /// in `text`, by end, then in no set order.
-    #[inline]
+    /// in `text`, by end, then in no set order. (The matcher scans many
+    /// lines at once, [`Dense::for_each_lanes`]; this is what those match.)
+    #[cfg(test)]
     pub fn for_each(&self, text: &[u8], f: impl FnMut(usize, usize, usize)) {
         match &self.table {
             Table::Narrow(t) => self.scan(t, text, f),
@@ -250,7 +251,7 @@ impl Dense {
         unsafe { (*trans.get_unchecked((self.col[b as usize] + s) as usize)).into() }
     }
 
-    #[inline]
+    #[cfg(test)]
     fn scan<T: Copy + Into<u32>>(
         &self,
         trans: &[T],
@@ -294,54 +295,169 @@ impl Dense {
         }
     }
 
-    /// [`Dense::for_each`] over two texts at once, their matches
-    /// `(pattern, start, end)` to `fa` and `fb`, each text's in the order
-    /// `for_each` gives them.
+    /// [`Dense::for_each`] over many texts, `LANES` at a time: `texts`
+    /// gives each text's (id, start, end) in `key`, and `done(id, matches)`
+    /// gets each text's matches `(pattern, start, end)`, in the order
+    /// `for_each` gives them, once that text is scanned whole (texts finish
+    /// in no set order). `done` takes the matches out of the buffer.
+    ///
+    /// The scan waits on each table load before the next, so independent
+    /// chains overlap: a text that ends makes room for the next one at
+    /// once, and all lanes stay busy until the texts run out (two lines
+    /// at a time left the longer one to run alone past the shorter's end).
     #[inline]
-    pub fn for_each_pair(
+    pub fn for_each_lanes<const LANES: usize>(
         &self,
-        a: &[u8],
-        b: &[u8],
-        fa: impl FnMut((usize, usize, usize)),
-        fb: impl FnMut((usize, usize, usize)),
+        key: &[u8],
+        texts: impl Iterator<Item = (usize, usize, usize)>,
+        bufs: &mut [Vec<(usize, usize, usize)>; LANES],
+        done: impl FnMut(usize, &mut Vec<(usize, usize, usize)>),
     ) {
         match &self.table {
-            Table::Narrow(t) => self.scan_pair(t, a, b, fa, fb),
-            Table::Wide(t) => self.scan_pair(t, a, b, fa, fb),
+            Table::Narrow(t) => self.scan_lanes(t, key, texts, bufs, done),
+            Table::Wide(t) => self.scan_lanes(t, key, texts, bufs, done),
         }
     }
 
     #[inline]
-    fn scan_pair<T: Copy + Into<u32>>(
+    fn scan_lanes<T: Copy + Into<u32>, const LANES: usize>(
         &self,
         trans: &[T],
-        a: &[u8],
-        b: &[u8],
-        mut fa: impl FnMut((usize, usize, usize)),
-        mut fb: impl FnMut((usize, usize, usize)),
+        key: &[u8],
+        mut texts: impl Iterator<Item = (usize, usize, usize)>,
+        bufs: &mut [Vec<(usize, usize, usize)>; LANES],
+        mut done: impl FnMut(usize, &mut Vec<(usize, usize, usize)>),
     ) {
-        let next = |s: u32, b: u8| self.step(trans, s, b);
-        let mut fa = |p, s, e| fa((p, s, e));
-        let mut fb = |p, s, e| fb((p, s, e));
-        let (mut sa, mut sb) = (0, 0);
-        let both = a.len().min(b.len()) / 4 * 4;
-        let mut at = 0;
-        for (ca, cb) in a[..both].chunks_exact(4).zip(b[..both].chunks_exact(4)) {
-            let a1 = next(sa, ca[0]);
-            let b1 = next(sb, cb[0]);
-            let a2 = next(a1, ca[1]);
-            let b2 = next(b1, cb[1]);
-            let a3 = next(a2, ca[2]);
-            let b3 = next(b2, cb[2]);
-            let a4 = next(a3, ca[3]);
-            let b4 = next(b3, cb[3]);
-            self.report4([a1, a2, a3, a4], at, &mut fa);
-            self.report4([b1, b2, b3, b4], at, &mut fb);
-            (sa, sb) = (a4, b4);
-            at += 4;
+        const { assert!(LANES >= 1 && LANES <= 4) };
+        // Lanes in use first (`m` of them); each keeps its buffer's index.
+        let mut lanes: [Lane; LANES] = std::array::from_fn(|i| Lane {
+            buf: i,
+            ..Lane::default()
+        });
+        let mut m = 0;
+        loop {
+            while m < LANES {
+                let Some((id, start, end)) = texts.next() else {
+                    break;
+                };
+                assert!(start <= end && end <= key.len());
+                let buf = lanes[m].buf;
+                lanes[m] = Lane {
+                    id,
+                    at: start,
+                    end,
+                    pos: 0,
+                    s: 0,
+                    buf,
+                };
+                m += 1;
+            }
+            if m == 0 {
+                return;
+            }
+            let steps = lanes[..m].iter().map(|l| (l.end - l.at) / 4).min();
+            let steps = steps.expect("a lane in use");
+            match m {
+                1 => {
+                    let l = &mut lanes[0];
+                    let buf = &mut bufs[l.buf];
+                    self.scan_from(trans, &key[l.at - l.pos..l.end], l.pos, l.s, |p, s, e| {
+                        buf.push((p, s, e))
+                    });
+                    done(l.id, buf);
+                    m = 0;
+                    continue;
+                }
+                2 => self.lockstep::<T, 2>(
+                    trans,
+                    key,
+                    (&mut lanes[..2]).try_into().unwrap(),
+                    bufs,
+                    steps,
+                ),
+                3 => self.lockstep::<T, 3>(
+                    trans,
+                    key,
+                    (&mut lanes[..3]).try_into().unwrap(),
+                    bufs,
+                    steps,
+                ),
+                4 => self.lockstep::<T, 4>(
+                    trans,
+                    key,
+                    (&mut lanes[..4]).try_into().unwrap(),
+                    bufs,
+                    steps,
+                ),
+                _ => unreachable!("at most four lanes"),
+            }
+            // Lanes with under four bytes left finish alone.
+            let mut i = 0;
+            while i < m {
+                let l = &mut lanes[i];
+                if l.end - l.at >= 4 {
+                    i += 1;
+                    continue;
+                }
+                let buf = &mut bufs[l.buf];
+                let first = self.first_match;
+                let mut s = l.s;
+                for (k, &b) in key[l.at..l.end].iter().enumerate() {
+                    s = self.step(trans, s, b);
+                    if s >= first {
+                        self.report(s, l.pos + k + 1, &mut |p, s, e| buf.push((p, s, e)));
+                    }
+                }
+                done(l.id, buf);
+                m -= 1;
+                lanes.swap(i, m);
+            }
         }
-        self.scan_from(trans, a, at, sa, fa);
-        self.scan_from(trans, b, at, sb, fb);
+    }
+
+    /// Steps each of `M` lanes `4 * steps` bytes, interleaved byte by byte.
+    // Indexed loops: byte `j` of every lane before byte `j + 1` of any.
+    #[allow(clippy::needless_range_loop)]
+    #[inline(always)]
+    fn lockstep<T: Copy + Into<u32>, const M: usize>(
+        &self,
+        trans: &[T],
+        key: &[u8],
+        lanes: &mut [Lane; M],
+        bufs: &mut [Vec<(usize, usize, usize)>],
+        steps: usize,
+    ) {
+        let mut s: [u32; M] = std::array::from_fn(|l| lanes[l].s);
+        let texts: [&[u8]; M] = std::array::from_fn(|l| &key[lanes[l].at..][..4 * steps]);
+        let first = self.first_match;
+        for i in 0..steps {
+            let mut st = [[0u32; 4]; M];
+            for j in 0..4 {
+                for l in 0..M {
+                    // SAFETY: `4 * i + j < 4 * steps`, each text's length.
+                    let b = unsafe { *texts[l].get_unchecked(4 * i + j) };
+                    s[l] = self.step(trans, s[l], b);
+                    st[l][j] = s[l];
+                }
+            }
+            for l in 0..M {
+                let [a, b, c, d] = st[l];
+                if a | b | c | d >= first {
+                    let at = lanes[l].pos + 4 * i;
+                    let buf = &mut bufs[lanes[l].buf];
+                    for (k, sk) in st[l].into_iter().enumerate() {
+                        if sk >= first {
+                            self.report(sk, at + k + 1, &mut |p, s, e| buf.push((p, s, e)));
+                        }
+                    }
+                }
+            }
+        }
+        for l in 0..M {
+            lanes[l].s = s[l];
+            lanes[l].at += 4 * steps;
+            lanes[l].pos += 4 * steps;
+        }
     }
 
     /// Reports the matches among four states stepped from `at` (ending at
@@ -369,6 +485,20 @@ impl Dense {
             f(p as usize, end - len as usize, end);
         }
     }
+}
+
+/// One text being scanned by [`Dense::for_each_lanes`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Lane {
+    id: usize,
+    /// The next byte in the key, the text's end there, and the next byte's
+    /// offset in the text.
+    at: usize,
+    end: usize,
+    pos: usize,
+    s: u32,
+    /// Its matches' buffer.
+    buf: usize,
 }
 
 /// The Aho-Corasick DFA of `patterns` over byte classes: its transitions
@@ -478,21 +608,47 @@ mod tests {
         }
     }
 
+    /// The texts of `key` (lines with a `\n` after each) scanned in
+    /// `LANES` lanes: each text's matches, by its index.
+    fn in_lanes<const LANES: usize>(
+        d: &Dense,
+        texts: &[String],
+    ) -> Vec<Vec<(usize, usize, usize)>> {
+        let mut key = Vec::new();
+        let mut spans = Vec::new();
+        for t in texts {
+            spans.push((spans.len(), key.len(), key.len() + t.len()));
+            key.extend_from_slice(t.as_bytes());
+            key.push(b'\n');
+        }
+        let mut got = vec![Vec::new(); texts.len()];
+        let mut bufs = std::array::from_fn(|_| Vec::new());
+        d.for_each_lanes::<LANES>(&key, spans.into_iter(), &mut bufs, |i, ms| {
+            assert!(got[i].is_empty(), "each text once");
+            got[i].append(ms);
+        });
+        got
+    }
+
     proptest::proptest! {
         #[test]
-        fn two_at_once_finds_what_one_at_a_time_finds(
+        fn lanes_find_what_one_at_a_time_finds(
             pats in proptest::collection::vec("[abé ]{1,5}", 1..12),
-            a in "[abcé ]{0,40}",
-            b in "[abcé ]{0,40}",
+            texts in proptest::collection::vec("[abcé ]{0,40}", 0..9),
         ) {
             let d = Dense::build(&pats, &Starts::anywhere()).unwrap();
-            let (mut ga, mut gb) = (Vec::new(), Vec::new());
-            d.for_each_pair(a.as_bytes(), b.as_bytes(), |m| ga.push(m), |m| gb.push(m));
-            let (mut wa, mut wb) = (Vec::new(), Vec::new());
-            d.for_each(a.as_bytes(), |p, s, e| wa.push((p, s, e)));
-            d.for_each(b.as_bytes(), |p, s, e| wb.push((p, s, e)));
-            proptest::prop_assert_eq!(ga, wa);
-            proptest::prop_assert_eq!(gb, wb);
+            let want: Vec<Vec<_>> = texts
+                .iter()
+                .map(|t| {
+                    let mut w = Vec::new();
+                    d.for_each(t.as_bytes(), |p, s, e| w.push((p, s, e)));
+                    w
+                })
+                .collect();
+            proptest::prop_assert_eq!(&in_lanes::<1>(&d, &texts), &want);
+            proptest::prop_assert_eq!(&in_lanes::<2>(&d, &texts), &want);
+            proptest::prop_assert_eq!(&in_lanes::<3>(&d, &texts), &want);
+            proptest::prop_assert_eq!(&in_lanes::<4>(&d, &texts), &want);
         }
     }
 

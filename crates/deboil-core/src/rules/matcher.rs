@@ -57,8 +57,11 @@ struct LiteralMatcher {
     ac: Automaton,
     /// For each automaton pattern, where its phrase uses lie in `uses`
     /// and its triggers in `triggers`: one load a match finds both, where
-    /// a list for each pattern cost a cache miss apiece.
-    spans: Vec<[u32; 4]>,
+    /// a list for each pattern cost a cache miss apiece. Then the most
+    /// words a line may hold for the pattern to matter there (`u32::MAX`
+    /// with phrase uses): most matches are short triggers of regexes for
+    /// short lines, met in long ones, and end at that one test.
+    spans: Vec<[u32; 5]>,
     /// The rules that use a pattern as a phrase.
     uses: Vec<LitPat>,
     /// The regexes that have a pattern as a trigger.
@@ -109,9 +112,13 @@ struct LineState<'a> {
 #[derive(Default)]
 struct FindScratch {
     tried: Vec<u32>,
-    ma: Vec<(usize, usize, usize)>,
-    mb: Vec<(usize, usize, usize)>,
+    /// Each lane's matches (see [`Dense::for_each_lanes`]).
+    lanes: [Vec<(usize, usize, usize)>; SCAN_LANES],
 }
+
+/// Lines scanned at once: the scan is a chain of dependent loads, and
+/// independent chains overlap.
+const SCAN_LANES: usize = 4;
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<FindScratch> = Default::default();
@@ -166,7 +173,7 @@ impl Matchers {
                 slot: None,
                 memo: memo.as_deref_mut(),
             };
-            let mut scanned = lines.iter().enumerate().filter(|(_, lk)| {
+            let scanned = lines.iter().enumerate().filter(|(_, lk)| {
                 lk.words <= lit.max_words && lk.words > lit.min_words && lk.start != lk.end
             });
             let mut on_match = |line: usize, pattern: usize, m_start: usize, m_end: usize| {
@@ -185,26 +192,14 @@ impl Matchers {
             };
             match &lit.ac {
                 Automaton::Dense(d) => {
-                    // Two lines at once: the scan waits on each table load
-                    // before the next, and two independent chains overlap.
-                    // Matches wait in `ma`/`mb` so that lines are handled
-                    // in order, each whole before the next.
-                    let (ma, mb) = (&mut scratch.ma, &mut scratch.mb);
-                    while let Some((la, lka)) = scanned.next() {
-                        let a = &key[lka.start..lka.end];
-                        let Some((lb, lkb)) = scanned.next() else {
-                            d.for_each(a, |p, s, e| on_match(la, p, s, e));
-                            break;
-                        };
-                        let b = &key[lkb.start..lkb.end];
-                        d.for_each_pair(a, b, |m| ma.push(m), |m| mb.push(m));
-                        for (p, s, e) in ma.drain(..) {
-                            on_match(la, p, s, e);
+                    // Lines in lanes, each handled whole once scanned (see
+                    // `for_each_lanes`).
+                    let texts = scanned.map(|(line, lk)| (line, lk.start, lk.end));
+                    d.for_each_lanes(key, texts, &mut scratch.lanes, |line, ms| {
+                        for (p, s, e) in ms.drain(..) {
+                            on_match(line, p, s, e);
                         }
-                        for (p, s, e) in mb.drain(..) {
-                            on_match(lb, p, s, e);
-                        }
-                    }
+                    });
                 }
                 Automaton::Crate(ac) => {
                     for (line, lk) in scanned {
@@ -270,7 +265,12 @@ impl Matchers {
             at.tried.clear();
             at.slot = None;
         }
-        let [u_from, u_to, t_from, t_to] = lit.spans[pattern];
+        let [u_from, u_to, t_from, t_to, bound] = lit.spans[pattern];
+        // Every trigger's regex would pass over a line this long (its
+        // `line_bound` test below): nothing to do, nothing to remember.
+        if words > bound as usize {
+            return;
+        }
         for u in &lit.uses[u_from as usize..u_to as usize] {
             if !mask[u.rule as usize] {
                 continue;
@@ -503,7 +503,18 @@ impl PhraseSet {
                     after,
                 });
             }
-            spans.push([u_from, uses.len() as u32, t_from, triggers.len() as u32]);
+            let bound = match u.is_empty() {
+                true => t.iter().map(|&(r, ..)| keyed[r as usize].line_bound).max(),
+                false => None,
+            };
+            let bound = bound.map_or(u32::MAX, |b| b.min(u32::MAX as usize) as u32);
+            spans.push([
+                u_from,
+                uses.len() as u32,
+                t_from,
+                triggers.len() as u32,
+                bound,
+            ]);
         }
         Some(LiteralMatcher {
             max_words: self.max_words,

@@ -475,7 +475,8 @@ impl RuleSet {
             .collect()
     }
 
-    /// Appends every match of an active rule in the document's key to `hits`.
+    /// Appends every match of an active rule in the document's key to
+    /// `hits`, in no set order (lines are scanned several at a time).
     ///
     /// `key` holds the keys of all lines separated by `\n`; `lines` gives each
     /// line's span. `scratch` is reused for the digit-folded copy of the key.

@@ -60,6 +60,7 @@ pub(super) mod tests {
         let mut hits = Vec::new();
         rs.find_hits(&key, &lines, &rs.mask_for("x"), &mut Vec::new(), &mut hits);
         let mut got: Vec<usize> = hits.iter().map(|h| h.line).collect();
+        got.sort_unstable();
         got.dedup();
         got
     }
