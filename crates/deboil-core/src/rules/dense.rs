@@ -391,7 +391,10 @@ impl Dense {
                 ),
                 _ => unreachable!("at most four lanes"),
             }
-            // Lanes with under four bytes left finish alone.
+            // Lanes with under four bytes left finish alone. (Written out,
+            // as the match test in `lockstep` is, rather than calling
+            // `scan_from` and `report4`: those calls cost the scan 1-3 % more
+            // instructions on bench/clean.sh's slice.)
             let mut i = 0;
             while i < m {
                 let l = &mut lanes[i];
