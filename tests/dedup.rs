@@ -69,7 +69,7 @@ fn dedup_drops_exact_and_near_copies_and_keeps_input_order() {
     let (out, err) = dedup_run(&["run", "-v"], &input);
     assert_eq!(ids(&out), ["a", "b", "c", "d"]);
     assert!(
-        err.contains("char:7 shingles") && err.contains("Containment threshold 0.7"),
+        err.contains("char:7 shingles") && err.contains("containment threshold 0.7"),
         "{err}"
     );
 }

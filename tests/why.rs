@@ -61,7 +61,7 @@ fn why_shows_similarity_and_shared_passages() {
         .unwrap();
     let out = stdout(&o);
     assert!(!out.contains("sucht lokale Experten"), "{out}");
-    assert!(out.contains("as `deboil run` compares them: char:7 shingles, 128 permutations, Containment threshold 0.7"), "{out}");
+    assert!(out.contains("as `deboil run` compares them: char:7 shingles, 128 permutations, containment threshold 0.7"), "{out}");
     assert!(
         out.contains("containment") && out.contains("vs floor 0.3"),
         "{out}"

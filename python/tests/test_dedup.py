@@ -105,4 +105,4 @@ def test_bad_settings_and_arguments():
         deboil.Deduper(preset="x")
     with pytest.raises(ValueError, match="ids and texts differ in length"):
         deboil.Deduper().add(["a"], [])
-    assert "Containment threshold 0.7" in deboil.Deduper(preset="cleaned").settings
+    assert "containment threshold 0.7" in deboil.Deduper(preset="cleaned").settings

@@ -190,10 +190,7 @@ impl Deduper {
     /// `"jaccard"` or `"containment"`.
     #[getter]
     fn measure(&self) -> &'static str {
-        match self.opts.measure {
-            Measure::Jaccard => "jaccard",
-            Measure::Containment => "containment",
-        }
+        self.opts.measure.name()
     }
 
     /// With containment, the Jaccard similarity a pair needs at least.

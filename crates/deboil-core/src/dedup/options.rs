@@ -39,6 +39,16 @@ pub enum Measure {
     Containment,
 }
 
+impl Measure {
+    /// The name the CLI's `--similarity` and the Python binding take.
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Jaccard => "jaccard",
+            Measure::Containment => "containment",
+        }
+    }
+}
+
 /// How a candidate pair is verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verify {
@@ -208,10 +218,10 @@ impl DedupOptions {
         let t = self.lsh_threshold();
         let (fp, fneg) = lsh::error_areas(t, self.params);
         format!(
-            "{} shingles, {} permutations, {:?} threshold {}; LSH tuned for Jaccard {t:.3}: {} bands x {} rows (false-positive area {fp:.4}, false-negative area {fneg:.4})",
+            "{} shingles, {} permutations, {} threshold {}; LSH tuned for Jaccard {t:.3}: {} bands x {} rows (false-positive area {fp:.4}, false-negative area {fneg:.4})",
             self.signer.shingling(),
             self.signer.num_perm(),
-            self.measure,
+            self.measure.name(),
             self.threshold,
             self.params.bands,
             self.params.rows
