@@ -232,6 +232,8 @@ struct Scratch {
     keys: Vec<LineKey>,
     hits: Vec<Hit>,
     lines: Vec<plan::Line>,
+    /// Each line's cause of removal, for [`Plan`].
+    removed: Vec<Option<Cause>>,
 }
 
 /// Key buffers up to this size stay with the thread for the next document.
@@ -349,8 +351,17 @@ impl Cleaner {
 
     /// Cleans `text` with the rules that apply to `site`.
     pub fn clean(&self, text: &str, site: &str) -> Cleaned {
+        let mut cleaned = Cleaned::default();
+        self.clean_into(text, site, &mut cleaned);
+        cleaned
+    }
+
+    /// [`Cleaner::clean`] into `cleaned`, whose buffers are reused (what
+    /// they held is replaced): a caller that cleans many documents on one
+    /// thread keeps one `Cleaned` and saves its allocations.
+    pub fn clean_into(&self, text: &str, site: &str, cleaned: &mut Cleaned) {
         let mask = MASKS.with(|m| m.borrow_mut().get(&self.rules, site));
-        SCRATCH.with(|s| self.clean_with(text, &mask, Some(site), &mut s.borrow_mut()))
+        SCRATCH.with(|s| self.clean_with(text, &mask, Some(site), &mut s.borrow_mut(), cleaned))
     }
 
     /// [`Cleaner::clean`], and into `keys` the keys of the lines written
@@ -360,7 +371,8 @@ impl Cleaner {
         let mask = MASKS.with(|m| m.borrow_mut().get(&self.rules, site));
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
-            let cleaned = self.clean_with(text, &mask, Some(site), s);
+            let mut cleaned = Cleaned::default();
+            self.clean_with(text, &mask, Some(site), s, &mut cleaned);
             keys.clear();
             for (fate, k) in cleaned.lines.iter().zip(&s.keys) {
                 if let Some(out) = &fate.out {
@@ -379,7 +391,9 @@ impl Cleaner {
     /// Cleans `text` with exactly the rules `mask` switches on (no body
     /// extraction: that needs the site).
     pub fn clean_masked(&self, text: &str, mask: &Mask) -> Cleaned {
-        SCRATCH.with(|s| self.clean_with(text, mask, None, &mut s.borrow_mut()))
+        let mut cleaned = Cleaned::default();
+        SCRATCH.with(|s| self.clean_with(text, mask, None, &mut s.borrow_mut(), &mut cleaned));
+        cleaned
     }
 
     fn clean_with(
@@ -388,7 +402,8 @@ impl Cleaner {
         mask: &[bool],
         site: Option<&str>,
         s: &mut Scratch,
-    ) -> Cleaned {
+        cleaned: &mut Cleaned,
+    ) {
         // Reused from document to document, as the key buffers are.
         let mut lines = std::mem::take(&mut s.lines);
         lines.clear();
@@ -405,7 +420,13 @@ impl Cleaner {
             rules.find_hits(&s.key, &s.keys, mask, &mut s.folded, &mut s.hits);
         }
         s.hits.sort_unstable();
-        let mut plan = Plan::new(text, &lines, &s.keys);
+        let mut plan = Plan::new(
+            text,
+            &lines,
+            &s.keys,
+            std::mem::take(&mut s.removed),
+            std::mem::take(&mut cleaned.removals),
+        );
         plan.apply_rules(rules, &s.hits);
         if let Some(site) = site {
             let learned = self.extractor.as_deref().filter(|ex| ex.knows(site));
@@ -451,9 +472,8 @@ impl Cleaner {
                 *buf = Vec::new();
             }
         }
-        let cleaned = plan.emit(&self.opts);
+        s.removed = plan.emit(&self.opts, cleaned);
         s.lines = lines;
-        cleaned
     }
 }
 

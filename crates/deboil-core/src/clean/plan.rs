@@ -3,6 +3,7 @@
 //! cleaned text and each line's fate.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use super::{Builtin, Cause, CleanOptions, Cleaned, LineFate, Removal};
@@ -42,6 +43,26 @@ pub(super) fn split_lines(text: &str, out: &mut Vec<Line>) {
     }
 }
 
+/// Hashes a line key for the repeated-line test with one xxh3 call (the
+/// length, which `Hash` for a slice writes first, as its seed): the default
+/// SipHash cost more than the rest of the test, run on every short line.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 ^= n as u64;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The decisions about one document's lines, built up before any text is written.
 pub(super) struct Plan<'a> {
     text: &'a str,
@@ -54,14 +75,26 @@ pub(super) struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    pub fn new(text: &'a str, lines: &'a [Line], keys: &'a [LineKey]) -> Self {
+    /// A plan that keeps every line. `removed` and `removals` are buffers
+    /// kept from an earlier document (cleared here), so a document does not
+    /// allocate them again.
+    pub fn new(
+        text: &'a str,
+        lines: &'a [Line],
+        keys: &'a [LineKey],
+        mut removed: Vec<Option<Cause>>,
+        mut removals: Vec<Removal>,
+    ) -> Self {
+        removed.clear();
+        removed.resize(lines.len(), None);
+        removals.clear();
         Plan {
             text,
             lines,
             keys,
-            removed: vec![None; lines.len()],
+            removed,
             spans: Vec::new(),
-            removals: Vec::new(),
+            removals,
         }
     }
 
@@ -213,7 +246,7 @@ impl<'a> Plan<'a> {
             }
         }
         let mut cut = cut.iter().peekable();
-        let mut seen: HashSet<&[u8]> = HashSet::new();
+        let mut seen: HashSet<&[u8], BuildHasherDefault<KeyHasher>> = HashSet::default();
         for i in 0..self.lines.len() {
             let l = self.lines[i];
             let k = self.keys[i];
@@ -238,7 +271,10 @@ impl<'a> Plan<'a> {
         }
     }
 
-    pub fn emit(mut self, opts: &CleanOptions) -> Cleaned {
+    /// Writes the cleaned text and each line's fate into `cleaned` (its
+    /// buffers are reused, their old contents dropped), and hands back the
+    /// `removed` buffer for the next document.
+    pub fn emit(mut self, opts: &CleanOptions, cleaned: &mut Cleaned) -> Vec<Option<Cause>> {
         // Spans on lines removed after the rules ran (a repeated line, body
         // extraction) are moot: they are neither cut nor reported.
         if self.spans.iter().any(|sp| self.removed[sp.0].is_some()) {
@@ -252,8 +288,12 @@ impl<'a> Plan<'a> {
             });
             self.spans = kept.into_iter().copied().collect();
         }
-        let mut out = String::with_capacity(self.text.len());
-        let mut fates = Vec::with_capacity(self.lines.len());
+        let mut out = std::mem::take(&mut cleaned.text);
+        out.clear();
+        out.reserve(self.text.len());
+        let mut fates = std::mem::take(&mut cleaned.lines);
+        fates.clear();
+        fates.reserve(self.lines.len());
         let mut spans = self.spans.iter().peekable();
         let mut piece = String::new();
         // The line break owed after the last written line, paid when another follows.
@@ -340,10 +380,9 @@ impl<'a> Plan<'a> {
             out.push_str(&self.text[last.end..last.brk]);
         }
         self.removals.sort_by_key(|r| (r.start, r.end));
-        Cleaned {
-            text: out,
-            removals: self.removals,
-            lines: fates,
-        }
+        cleaned.text = out;
+        cleaned.removals = self.removals;
+        cleaned.lines = fates;
+        self.removed
     }
 }

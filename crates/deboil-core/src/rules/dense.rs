@@ -81,13 +81,22 @@ pub(super) struct Dense {
     outs: Vec<(u32, u32)>,
     /// (pattern, its length in bytes).
     pats: Vec<(u32, u32)>,
+    /// (bound, the first match state whose patterns' largest bound is at
+    /// least it), by bound: match states are numbered by that largest
+    /// bound, so a line's match states are those from [`Dense::first_for`]
+    /// of its word count on.
+    firsts: Vec<(u32, u32)>,
 }
 
 impl Dense {
     /// The automaton of `patterns` looking for them at `starts`, or `None`
     /// when its table would pass [`MAX_ENTRIES`] or a pattern is empty
-    /// (or holds the byte 0xFF, which no text does).
-    pub fn build<P: AsRef<[u8]>>(patterns: &[P], starts: &Starts) -> Option<Dense> {
+    /// (or holds the byte 0xFF, which no text does). `bounds[p]` is the
+    /// most words a line may hold for pattern `p`'s matches to be wanted
+    /// ([`Dense::for_each_lanes`] reports nothing at a place of a longer
+    /// line where only such patterns end); a pattern past the end of
+    /// `bounds` has no bound.
+    pub fn build<P: AsRef<[u8]>>(patterns: &[P], starts: &Starts, bounds: &[u32]) -> Option<Dense> {
         let after = &starts.after;
         // The patterns as the marked text holds them.
         let mut marked: Vec<Vec<u8>> = Vec::with_capacity(patterns.len());
@@ -168,10 +177,28 @@ impl Dense {
             }
         }
         // Match states last, so one comparison tells a match.
-        let (plain, matching): (Vec<usize>, Vec<usize>) =
+        let (plain, mut matching): (Vec<usize>, Vec<usize>) =
             order.into_iter().partition(|&s| outs[s].is_empty());
         if matching.first() == Some(&start) {
             return None; // no empty pattern, so the start matches nothing
+        }
+        // Among them, by the largest bound of their patterns (a stable
+        // sort: breadth first within a bound), so that on a line of `w`
+        // words the states of patterns none of which is wanted there come
+        // before the others, and one comparison with a higher first state
+        // skips them: over half the matches of the default rules are
+        // triggers on lines longer than any of their regexes looks at.
+        let bound_of = |s: usize| {
+            let b = |p: u32| bounds.get(p as usize).copied().unwrap_or(u32::MAX);
+            outs[s].iter().map(|&p| b(p)).max().unwrap_or(u32::MAX)
+        };
+        matching.sort_by_key(|&s| bound_of(s));
+        let mut firsts: Vec<(u32, u32)> = Vec::new();
+        for (i, &s) in matching.iter().enumerate() {
+            let b = bound_of(s);
+            if firsts.last().is_none_or(|&(last, _)| last != b) {
+                firsts.push((b, (plain.len() + i) as u32));
+            }
         }
         let states = plain.len() + matching.len();
         for (i, &s) in plain.iter().chain(&matching).enumerate() {
@@ -227,6 +254,7 @@ impl Dense {
             first_match: plain.len() as u32,
             outs,
             pats,
+            firsts,
         })
     }
 
@@ -239,6 +267,18 @@ impl Dense {
             Table::Narrow(t) => self.scan(t, text, f),
             Table::Wide(t) => self.scan(t, text, f),
         }
+    }
+
+    /// The first match state wanted on a line of `words` words: every
+    /// state from it on has a pattern whose bound is at least `words`, and
+    /// none before it. Past the last state when there is none.
+    #[inline]
+    fn first_for(&self, words: usize) -> u32 {
+        let states = self.first_match + self.outs.len() as u32;
+        self.firsts
+            .iter()
+            .find(|&&(b, _)| b as usize >= words)
+            .map_or(states, |&(_, first)| first)
     }
 
     /// The state after state `s` on byte `b`; `trans` is this automaton's
@@ -259,10 +299,11 @@ impl Dense {
         f: impl FnMut(usize, usize, usize),
     ) {
         // The start state is the first numbered.
-        self.scan_from(trans, text, 0, 0, f);
+        self.scan_from(trans, text, 0, 0, self.first_match, f);
     }
 
-    /// Scans `text[at..]` from state `s`.
+    /// Scans `text[at..]` from state `s`, reporting the match states from
+    /// `first` on.
     #[inline]
     fn scan_from<T: Copy + Into<u32>>(
         &self,
@@ -270,10 +311,10 @@ impl Dense {
         text: &[u8],
         at: usize,
         mut s: u32,
+        first: u32,
         mut f: impl FnMut(usize, usize, usize),
     ) {
         let next = |s: u32, b: u8| self.step(trans, s, b);
-        let first = self.first_match;
         // Four bytes a step, one test for a match among them: most steps
         // find none.
         let mut chunks = text[at..].chunks_exact(4);
@@ -283,7 +324,7 @@ impl Dense {
             let s2 = next(s1, c[1]);
             let s3 = next(s2, c[2]);
             let s4 = next(s3, c[3]);
-            self.report4([s1, s2, s3, s4], at, &mut f);
+            self.report4([s1, s2, s3, s4], at, first, &mut f);
             s = s4;
             at += 4;
         }
@@ -296,7 +337,9 @@ impl Dense {
     }
 
     /// [`Dense::for_each`] over many texts, `LANES` at a time: `texts`
-    /// gives each text's (id, start, end) in `key`, and `done(id, matches)`
+    /// gives each text's (id, start, end, words) in `key` (no match is
+    /// reported where every pattern ending there is bounded below `words`,
+    /// see [`Dense::build`]), and `done(id, matches)`
     /// gets each text's matches `(pattern, start, end)`, in the order
     /// `for_each` gives them, once that text is scanned whole (texts finish
     /// in no set order). `done` takes the matches out of the buffer.
@@ -309,7 +352,7 @@ impl Dense {
     pub fn for_each_lanes<const LANES: usize>(
         &self,
         key: &[u8],
-        texts: impl Iterator<Item = (usize, usize, usize)>,
+        texts: impl Iterator<Item = (usize, usize, usize, usize)>,
         bufs: &mut [Vec<(usize, usize, usize)>; LANES],
         done: impl FnMut(usize, &mut Vec<(usize, usize, usize)>),
     ) {
@@ -324,7 +367,7 @@ impl Dense {
         &self,
         trans: &[T],
         key: &[u8],
-        mut texts: impl Iterator<Item = (usize, usize, usize)>,
+        mut texts: impl Iterator<Item = (usize, usize, usize, usize)>,
         bufs: &mut [Vec<(usize, usize, usize)>; LANES],
         mut done: impl FnMut(usize, &mut Vec<(usize, usize, usize)>),
     ) {
@@ -337,7 +380,7 @@ impl Dense {
         let mut m = 0;
         loop {
             while m < LANES {
-                let Some((id, start, end)) = texts.next() else {
+                let Some((id, start, end, words)) = texts.next() else {
                     break;
                 };
                 assert!(start <= end && end <= key.len());
@@ -348,6 +391,7 @@ impl Dense {
                     end,
                     pos: 0,
                     s: 0,
+                    first: self.first_for(words),
                     buf,
                 };
                 m += 1;
@@ -361,7 +405,8 @@ impl Dense {
                 1 => {
                     let l = &mut lanes[0];
                     let buf = &mut bufs[l.buf];
-                    self.scan_from(trans, &key[l.at - l.pos..l.end], l.pos, l.s, |p, s, e| {
+                    let text = &key[l.at - l.pos..l.end];
+                    self.scan_from(trans, text, l.pos, l.s, l.first, |p, s, e| {
                         buf.push((p, s, e))
                     });
                     done(l.id, buf);
@@ -403,7 +448,7 @@ impl Dense {
                     continue;
                 }
                 let buf = &mut bufs[l.buf];
-                let first = self.first_match;
+                let first = l.first;
                 let mut s = l.s;
                 for (k, &b) in key[l.at..l.end].iter().enumerate() {
                     s = self.step(trans, s, b);
@@ -432,7 +477,7 @@ impl Dense {
     ) {
         let mut s: [u32; M] = std::array::from_fn(|l| lanes[l].s);
         let texts: [&[u8]; M] = std::array::from_fn(|l| &key[lanes[l].at..][..4 * steps]);
-        let first = self.first_match;
+        let first: [u32; M] = std::array::from_fn(|l| lanes[l].first);
         for i in 0..steps {
             let mut st = [[0u32; 4]; M];
             for j in 0..4 {
@@ -445,11 +490,11 @@ impl Dense {
             }
             for l in 0..M {
                 let [a, b, c, d] = st[l];
-                if a | b | c | d >= first {
+                if a | b | c | d >= first[l] {
                     let at = lanes[l].pos + 4 * i;
                     let buf = &mut bufs[lanes[l].buf];
                     for (k, sk) in st[l].into_iter().enumerate() {
-                        if sk >= first {
+                        if sk >= first[l] {
                             self.report(sk, at + k + 1, &mut |p, s, e| buf.push((p, s, e)));
                         }
                     }
@@ -463,12 +508,17 @@ impl Dense {
         }
     }
 
-    /// Reports the matches among four states stepped from `at` (ending at
-    /// `at + 1` to `at + 4`): one test when none is a match state, as most
-    /// steps find none.
+    /// Reports the match states from `first` on among four states stepped
+    /// from `at` (ending at `at + 1` to `at + 4`): one test when there is
+    /// none, as most steps find none.
     #[inline(always)]
-    fn report4(&self, states: [u32; 4], at: usize, f: &mut impl FnMut(usize, usize, usize)) {
-        let first = self.first_match;
+    fn report4(
+        &self,
+        states: [u32; 4],
+        at: usize,
+        first: u32,
+        f: &mut impl FnMut(usize, usize, usize),
+    ) {
         // The OR is at least the largest state: one test lets every match
         // state through (and a few steps without one, which the loop
         // finds), in fewer instructions than the maximum.
@@ -500,6 +550,8 @@ struct Lane {
     end: usize,
     pos: usize,
     s: u32,
+    /// The first match state it reports (see [`Dense::first_for`]).
+    first: u32,
     /// Its matches' buffer.
     buf: usize,
 }
@@ -557,7 +609,7 @@ mod tests {
     use aho_corasick::{AhoCorasick, MatchKind};
 
     fn ours(pats: &[String], text: &str) -> Vec<(usize, usize, usize)> {
-        let d = Dense::build(pats, &Starts::anywhere()).unwrap();
+        let d = Dense::build(pats, &Starts::anywhere(), &[]).unwrap();
         let mut v = Vec::new();
         d.for_each(text.as_bytes(), |p, s, e| v.push((p, s, e)));
         v.sort_unstable();
@@ -600,7 +652,7 @@ mod tests {
             for (i, b) in b"abc. ".iter().chain("\u{e9}".as_bytes()).enumerate() {
                 starts.after[*b as usize] = after[i];
             }
-            let d = Dense::build(&pats, &starts).unwrap();
+            let d = Dense::build(&pats, &starts, &[]).unwrap();
             let mut got = Vec::new();
             d.for_each(text.as_bytes(), |p, s, e| got.push((p, s, e)));
             got.sort_unstable();
@@ -612,15 +664,18 @@ mod tests {
     }
 
     /// The texts of `key` (lines with a `\n` after each) scanned in
-    /// `LANES` lanes: each text's matches, by its index.
+    /// `LANES` lanes, text `i` as a line of `words[i]` words (0 past the
+    /// end): each text's matches, by its index.
     fn in_lanes<const LANES: usize>(
         d: &Dense,
         texts: &[String],
+        words: &[usize],
     ) -> Vec<Vec<(usize, usize, usize)>> {
         let mut key = Vec::new();
         let mut spans = Vec::new();
         for t in texts {
-            spans.push((spans.len(), key.len(), key.len() + t.len()));
+            let w = words.get(spans.len()).copied().unwrap_or(0);
+            spans.push((spans.len(), key.len(), key.len() + t.len(), w));
             key.extend_from_slice(t.as_bytes());
             key.push(b'\n');
         }
@@ -639,7 +694,7 @@ mod tests {
             pats in proptest::collection::vec("[abé ]{1,5}", 1..12),
             texts in proptest::collection::vec("[abcé ]{0,40}", 0..9),
         ) {
-            let d = Dense::build(&pats, &Starts::anywhere()).unwrap();
+            let d = Dense::build(&pats, &Starts::anywhere(), &[]).unwrap();
             let want: Vec<Vec<_>> = texts
                 .iter()
                 .map(|t| {
@@ -648,10 +703,53 @@ mod tests {
                     w
                 })
                 .collect();
-            proptest::prop_assert_eq!(&in_lanes::<1>(&d, &texts), &want);
-            proptest::prop_assert_eq!(&in_lanes::<2>(&d, &texts), &want);
-            proptest::prop_assert_eq!(&in_lanes::<3>(&d, &texts), &want);
-            proptest::prop_assert_eq!(&in_lanes::<4>(&d, &texts), &want);
+            proptest::prop_assert_eq!(&in_lanes::<1>(&d, &texts, &[]), &want);
+            proptest::prop_assert_eq!(&in_lanes::<2>(&d, &texts, &[]), &want);
+            proptest::prop_assert_eq!(&in_lanes::<3>(&d, &texts, &[]), &want);
+            proptest::prop_assert_eq!(&in_lanes::<4>(&d, &texts, &[]), &want);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lanes_leave_out_exactly_the_ends_where_no_pattern_is_wanted(
+            pats in proptest::collection::vec("[abé ]{1,5}", 1..12),
+            bounds in proptest::collection::vec(0u32..6, 0..12),
+            texts in proptest::collection::vec("[abcé ]{0,40}", 0..9),
+            words in proptest::collection::vec(0usize..8, 9),
+        ) {
+            // Patterns past the end of `bounds` have none.
+            let d = Dense::build(&pats, &Starts::anywhere(), &bounds).unwrap();
+            // The patterns ending at one place are one state's: all are
+            // reported when one of them is wanted on the line, else none
+            // (the matcher still tests each pattern's bound).
+            let wanted = |p: usize, w: usize| bounds.get(p).is_none_or(|&b| w <= b as usize);
+            let want: Vec<Vec<_>> = texts
+                .iter()
+                .zip(&words)
+                .map(|(t, &w)| {
+                    let mut all = Vec::new();
+                    d.for_each(t.as_bytes(), |p, s, e| all.push((p, s, e)));
+                    let ends: Vec<usize> = all
+                        .iter()
+                        .filter(|&&(p, _, _)| wanted(p, w))
+                        .map(|&(_, _, e)| e)
+                        .collect();
+                    all.retain(|&(_, _, e)| ends.contains(&e));
+                    all
+                })
+                .collect();
+            // Only the order of a text's matches may differ: `for_each`
+            // gives them by end, the states' numbers being sorted by bound.
+            let sorted = |mut v: Vec<Vec<(usize, usize, usize)>>| {
+                v.iter_mut().for_each(|m| m.sort_unstable());
+                v
+            };
+            let want = sorted(want);
+            proptest::prop_assert_eq!(&sorted(in_lanes::<1>(&d, &texts, &words)), &want);
+            proptest::prop_assert_eq!(&sorted(in_lanes::<2>(&d, &texts, &words)), &want);
+            proptest::prop_assert_eq!(&sorted(in_lanes::<3>(&d, &texts, &words)), &want);
+            proptest::prop_assert_eq!(&sorted(in_lanes::<4>(&d, &texts, &words)), &want);
         }
     }
 
@@ -664,7 +762,7 @@ mod tests {
         for text in ["aaaa", "baaab", "xyzaxyz", "", "q"] {
             assert_eq!(ours(&pats, text), theirs(&pats, text), "{text}");
         }
-        assert!(Dense::build(&[""], &Starts::anywhere()).is_none());
+        assert!(Dense::build(&[""], &Starts::anywhere(), &[]).is_none());
     }
 
     #[test]
@@ -674,7 +772,7 @@ mod tests {
         let pats: Vec<Vec<u8>> = (0..=254u8)
             .map(|b| vec![b, b.wrapping_mul(7) % 255])
             .collect();
-        let d = Dense::build(&pats, &Starts::anywhere()).unwrap();
+        let d = Dense::build(&pats, &Starts::anywhere(), &[]).unwrap();
         let mut text: Vec<u8> = (0..2000u32).map(|i| (i * i * 13 + i) as u8 % 255).collect();
         text.extend(pats.iter().step_by(5).flatten());
         let mut got = Vec::new();
@@ -704,7 +802,7 @@ mod tests {
         let pats: Vec<String> = (0..3000)
             .map(|_| (0..30).map(|_| letter()).collect())
             .collect();
-        let d = Dense::build(&pats, &Starts::anywhere()).unwrap();
+        let d = Dense::build(&pats, &Starts::anywhere(), &[]).unwrap();
         assert!(matches!(d.table, Table::Wide(_)));
         let text = format!(
             "{} {} {}",

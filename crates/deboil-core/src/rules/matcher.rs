@@ -194,7 +194,10 @@ impl Matchers {
                 Automaton::Dense(d) => {
                     // Lines in lanes, each handled whole once scanned (see
                     // `for_each_lanes`).
-                    let texts = scanned.map(|(line, lk)| (line, lk.start, lk.end));
+                    // With its word count: the automaton leaves out the
+                    // places where `on_match` would pass over every
+                    // pattern for the line's length (their bounds, `spans`).
+                    let texts = scanned.map(|(line, lk)| (line, lk.start, lk.end, lk.words));
                     d.for_each_lanes(key, texts, &mut scratch.lanes, |line, ms| {
                         for (p, s, e) in ms.drain(..) {
                             on_match(line, p, s, e);
@@ -485,13 +488,6 @@ impl PhraseSet {
         rules.dedup();
         // The stepped DFA is built by the crate's DFA builder, quadratic on
         // self-overlapping phrases like any DFA: the same budget applies.
-        let dense = (dfa_build_work(&self.phrases) <= DFA_WORK_LIMIT)
-            .then(|| Dense::build(&self.phrases, &self.starts()))
-            .flatten();
-        let ac = match dense {
-            Some(d) => Automaton::Dense(d),
-            None => Automaton::Crate(crate_automaton(&self.phrases)),
-        };
         let (mut spans, mut uses, mut triggers) = (Vec::new(), Vec::new(), Vec::new());
         for (u, t) in self.uses.iter().zip(&self.triggers) {
             let (u_from, t_from) = (uses.len() as u32, triggers.len() as u32);
@@ -516,6 +512,14 @@ impl PhraseSet {
                 bound,
             ]);
         }
+        let bounds: Vec<u32> = spans.iter().map(|sp| sp[4]).collect();
+        let dense = (dfa_build_work(&self.phrases) <= DFA_WORK_LIMIT)
+            .then(|| Dense::build(&self.phrases, &self.starts(), &bounds))
+            .flatten();
+        let ac = match dense {
+            Some(d) => Automaton::Dense(d),
+            None => Automaton::Crate(crate_automaton(&self.phrases)),
+        };
         Some(LiteralMatcher {
             max_words: self.max_words,
             min_words,

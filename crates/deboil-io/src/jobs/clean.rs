@@ -36,6 +36,14 @@ enum OutKind {
     Diff,
 }
 
+/// Cleaned text buffers up to this size stay with the thread for the next
+/// document.
+const KEEP_CLEANED_BYTES: usize = 8 << 20;
+
+thread_local! {
+    static CLEANED: std::cell::RefCell<Cleaned> = std::cell::RefCell::new(Cleaned::default());
+}
+
 /// One record as the workers leave it.
 enum CleanedRecord {
     Done {
@@ -168,7 +176,10 @@ impl CleanJob {
             Ok(d) => d,
             Err(b) => return CleanedRecord::Bad(b),
         };
-        let cleaned = self.cleaner.clean(&doc.text, &doc.site);
+        // The thread's last `Cleaned`, its buffers reused (a text, the
+        // lines' fates and the removals: three allocations a document).
+        let mut cleaned = CLEANED.with(|c| std::mem::take(&mut *c.borrow_mut()));
+        self.cleaner.clean_into(&doc.text, &doc.site, &mut cleaned);
         // Room for the record as read: the other fields come along and the
         // cleaned text is escaped again, which the text's size alone did
         // not hold (the buffer grew once or twice a record).
@@ -196,9 +207,13 @@ impl CleanJob {
         let facts = want_facts.then(|| {
             let mut f = DocFacts::new(&doc.site, &doc.text, &cleaned.text, counts.is_empty());
             // Moved, not copied: the report quotes a few texts of each site.
-            f.text = Some(cleaned.text);
+            f.text = Some(std::mem::take(&mut cleaned.text));
             Box::new(f)
         });
+        // An outsized document's buffers are not kept for the rest of the run.
+        if cleaned.text.capacity() <= KEEP_CLEANED_BYTES {
+            CLEANED.with(|c| *c.borrow_mut() = cleaned);
+        }
         CleanedRecord::Done {
             out,
             explain,
