@@ -652,3 +652,30 @@ fn a_comment_count_in_the_byline_stays() {
     let fate = Extractor::default().decide("s", &l);
     assert_eq!(fate[9..13], [None, None, None, None], "{fate:?}");
 }
+
+#[test]
+fn a_labelled_bio_or_one_naming_the_beat_closing_the_body_goes() {
+    for bio in [
+        "About the author: Ed Avis is a writer and editor in Oak Park, Illinois, who specializes in personal finance.",
+        "About the Author: Having held director positions at large search agencies, I have gained a lot of experience.",
+        "Philip Bump writes about the news for Gristmill. He also uses Twitter a whole lot.",
+        "Timothy B. Lee / Timothy covers tech policy for Ars, with a particular focus on patent and copyright law.",
+    ] {
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{bio}\nShare\nTweet\nImprint\n"
+        );
+        let l = lines(&text);
+        let kept = kept(&l, &Extractor::default().decide("s", &l));
+        assert!(!kept.contains(&bio), "{kept:?}");
+        assert!(kept.iter().any(|k| k.ends_with("Three.")), "{kept:?}");
+    }
+    // One capitalised word before "covers" is a caption's subject, not a name.
+    let caption =
+        "Sand covers the road in Charlestown Breachway after the storm surge of the night before.";
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{caption}\nShare\nTweet\nImprint\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(kept_has(&l, &fate, caption));
+}
