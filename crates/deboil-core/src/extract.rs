@@ -226,12 +226,13 @@ pub struct Extractor {
 }
 
 /// Comment markers: a thread's header ("42 Comments", "Reader Comments
-/// (4)", "2 thoughts on “Title”", "Leave a reply").
+/// (4)", "2 thoughts on “Title”", "Leave a reply"), or its controls ("100
+/// of 254 comments loaded", "View all comments", "Search 254 Comments").
 fn marker() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*\d*\s*((reader|user|visitor)s?['’]?\s+)?(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|^\W*(\d+|one|no)\s+thoughts?\s+on\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b|^\W*no (comments|responses)( yet)?\W*$|\bbe the first to (comment|respond)\b",
+            r"(?i)^\W*\d*\s*((reader|user|visitor)s?['’]?\s+)?(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|^\W*(\d+|all)\s+of\s+\d+\s+(comments?|responses?|replies)\b|^\W*(load|view|show|see|read|search)\s+(all\s+)?(\d+\s+)?(comments?|responses?|replies)\W*$|^\W*(\d+|one|no)\s+thoughts?\s+on\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b|^\W*no (comments|responses)( yet)?\W*$|\bbe the first to (comment|respond)\b",
         )
         .expect("valid regex")
     })

@@ -284,6 +284,10 @@ fn the_marker_prefilter_passes_every_marker() {
         "Reader Comments (4)",
         "2 thoughts on “Taking the Counter to the Next Level”",
         "One thought on “Bridge”",
+        "100 of 254 comments loaded",
+        "Load All Comments",
+        "View all comments",
+        "Search 254 Comments",
     ];
     for m in markers {
         assert!(marker().is_match(m), "{m}");
@@ -678,4 +682,24 @@ fn a_labelled_bio_or_one_naming_the_beat_closing_the_body_goes() {
     let l = lines(&text);
     let fate = Extractor::default().decide("s", &l);
     assert!(kept_has(&l, &fate, caption));
+}
+
+#[test]
+fn the_threads_controls_end_the_body() {
+    // A one-paragraph story with its thread's controls after it ("100 of
+    // 254 comments loaded"): the comments are longer than the story.
+    let story = format!("{PROSE} {PROSE} {PROSE} {PROSE}");
+    let comment = "I read this with great interest and I think that the council should have done it years ago.";
+    for control in ["100 of 254 comments loaded", "View all comments"] {
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{story}\n{control}\nAnna\n{comment}\nBen\n{comment} Yes.\nCarl\n{comment} No.\nDora\n{comment} Maybe.\n"
+        );
+        let l = lines(&text);
+        let kept = kept(&l, &Extractor::default().decide("s", &l));
+        assert!(kept.contains(&story.as_str()), "{control}: {kept:?}");
+        assert!(
+            !kept.iter().any(|k| k.starts_with("I read")),
+            "{control}: {kept:?}"
+        );
+    }
 }
