@@ -703,3 +703,29 @@ fn the_threads_controls_end_the_body() {
         );
     }
 }
+
+#[test]
+fn a_header_of_top_headlines_ends_the_body() {
+    // Sentence-case headlines with their blurbs read as prose; the header
+    // over them ends the article.
+    let teasers = "Hurricane nears the coast with millions of people at risk\n\
+                   A raging storm surge and driving rain have started pounding the coast of the state, as millions wait.\n\
+                   Officials urge residents to prepare for the storm\n\
+                   Officials are urging those in the path of the storm to be prepared for the worst of it tonight.\n";
+    for header in [
+        "Top News Headlines",
+        "Most Popular Posts",
+        "You may like to read:",
+    ] {
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{PROSE} Four.\n{header}\n{teasers}Imprint\n"
+        );
+        let l = lines(&text);
+        let kept = kept(&l, &Extractor::default().decide("s", &l));
+        assert_eq!(kept.len(), 4, "{header}: {kept:?}");
+        assert!(
+            kept.iter().all(|k| k.starts_with("The council")),
+            "{header}: {kept:?}"
+        );
+    }
+}
