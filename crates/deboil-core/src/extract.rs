@@ -40,8 +40,9 @@
 //! short line. The page title (the first line, as HTML title extraction
 //! leaves it) brings back its repeat near the body; links to the
 //! neighbouring posts ("« Older post's title") at the kept text's edges go.
-//! An author's bio closing the body ("Anna is a staff writer ...") is cut
-//! off. Short sentences right after the body are its last lines (they score
+//! An author's bio closing the body ("Anna is a staff writer ...",
+//! "About the author: ...", "Anna Berg covers the council") is cut off.
+//! Short sentences right after the body are its last lines (they score
 //! nothing, so the segment stops before them).
 //!
 //! Extraction only fires on pages that look like whole pages: at least
@@ -225,12 +226,13 @@ pub struct Extractor {
 }
 
 /// Comment markers: a thread's header ("42 Comments", "Reader Comments
-/// (4)", "2 thoughts on “Title”", "Leave a reply").
+/// (4)", "2 thoughts on “Title”", "Leave a reply"), or its controls ("100
+/// of 254 comments loaded", "View all comments", "Search 254 Comments").
 fn marker() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*\d*\s*((reader|user|visitor)s?['’]?\s+)?(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|^\W*(\d+|one|no)\s+thoughts?\s+on\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b|^\W*no (comments|responses)( yet)?\W*$|\bbe the first to (comment|respond)\b",
+            r"(?i)^\W*\d*\s*((reader|user|visitor)s?['’]?\s+)?(comments?|responses?|replies|reactions|trackbacks?|pingbacks?|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)\s*(\(\d+\))?\W*$|^\W*\d+\s+(comments?|responses?|replies|kommentare?|commentaires?|comentarios?)\b|^\W*(\d+|all)\s+of\s+\d+\s+(comments?|responses?|replies)\b|^\W*(load|view|show|see|read|search)\s+(all\s+)?(\d+\s+)?(comments?|responses?|replies)\W*$|^\W*(\d+|one|no)\s+thoughts?\s+on\b|\b(leave|post|add|write|submit)\s+(a|your)\s+(comment|reply|response)\b|\bkommentar\s+(schreiben|verfassen)\b|^\W*no (comments|responses)( yet)?\W*$|\bbe the first to (comment|respond)\b",
         )
         .expect("valid regex")
     })
@@ -300,14 +302,15 @@ fn teaser_tail() -> &'static Regex {
     })
 }
 
-/// Headers of what follows an article: related or recent stories, the
+/// Headers of what follows an article: related or recent stories ("Top
+/// News Headlines", "Most Popular Posts", "You may like to read:"), the
 /// author's box, the post's tags. Lines that mark where the article ends
 /// but, unlike comment markers, are no wall before the body.
 fn section_end() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*((related|similar|recommended|recent|popular|latest|featured|top|more|other)\s+(posts?|articles?|stories|links|entries|reading|news)|related|story timeline|you (may|might) (also )?(like|enjoy)|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
+            r"(?i)^\W*((related|similar|recommended|recent|popular|latest|featured|top|more|other|most (popular|read|viewed|commented))\s+((news|posts?)\s+)?(posts?|articles?|stories|links|entries|reading|news|headlines|videos|content)|related|story timeline|you (may|might) (also )?(like|enjoy)( to read| reading)?|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
         )
         .expect("valid regex")
     })
@@ -317,15 +320,41 @@ fn section_end() -> &'static Regex {
 const BIO_WORDS: usize = 80;
 
 /// Whether a line is an author's bio: starts with a name, not with "It"
-/// or "This", and [`bio`] matches.
+/// or "This", and [`bio`] or [`bio_beat`] matches; or it is labelled one
+/// ("About the author: ...", whatever follows the label).
 fn is_bio(line: &ExtractLine) -> bool {
     let text = line.text;
     line.words <= BIO_WORDS
-        && text.split_whitespace().next().is_some_and(|w| {
-            let w = w.to_lowercase();
-            !function_words().contains(w.as_bytes())
-        })
-        && bio().is_match(text)
+        && (bio_label().is_match(text)
+            || text.split_whitespace().next().is_some_and(|w| {
+                let w = w.to_lowercase();
+                !function_words().contains(w.as_bytes())
+            }) && (bio().is_match(text) || bio_beat().is_match(text)))
+}
+
+/// A bio under its label: "About the author: Ed is a writer ...", "About
+/// the Author: Having held ..." (the label alone is a section header).
+fn bio_label() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^\W*about the (author|writer|blogger)\s*[:\-–—]\s*\S")
+            .expect("valid regex")
+    })
+}
+
+/// A bio that names the writer's beat: a full name (two to five
+/// capitalised words, or "Name / Name") that "covers" (writes about,
+/// reports on ...) something: "Philip Bump writes about the news for
+/// Gristmill", "Timothy B. Lee / Timothy covers tech policy for Ars". One
+/// capitalised word is not enough: "Sand covers the road" is a caption.
+fn bio_beat() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^[\s\x22“‘'(]*(?:\p{Lu}[^\s/]*(?:\s+\p{Lu}[^\s/]*){1,4}(?:\s*/\s*\p{Lu}[^\s/]*)?|\p{Lu}[^\s/]*\s*/\s*\p{Lu}[^\s/]*)\s+(?:covers|writes (?:about|for)|reports (?:on|about)|blogs (?:about|at|for))\s",
+        )
+        .expect("valid regex")
+    })
 }
 
 /// An author's bio after the article: a name (or "Name / Name") that "is
@@ -439,7 +468,7 @@ impl LineClass {
 /// one thread busy, rather than have a worker wait on them.
 pub fn warm_up() {
     let _ = (marker(), count_in_meta(), meta(), teaser_tail());
-    let _ = (section_end(), bio());
+    let _ = (section_end(), bio(), bio_label(), bio_beat());
     let _ = (maybe_marker(""), function_words());
 }
 

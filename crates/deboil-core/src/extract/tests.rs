@@ -284,6 +284,10 @@ fn the_marker_prefilter_passes_every_marker() {
         "Reader Comments (4)",
         "2 thoughts on “Taking the Counter to the Next Level”",
         "One thought on “Bridge”",
+        "100 of 254 comments loaded",
+        "Load All Comments",
+        "View all comments",
+        "Search 254 Comments",
     ];
     for m in markers {
         assert!(marker().is_match(m), "{m}");
@@ -651,4 +655,77 @@ fn a_comment_count_in_the_byline_stays() {
     let l = lines(&text);
     let fate = Extractor::default().decide("s", &l);
     assert_eq!(fate[9..13], [None, None, None, None], "{fate:?}");
+}
+
+#[test]
+fn a_labelled_bio_or_one_naming_the_beat_closing_the_body_goes() {
+    for bio in [
+        "About the author: Ed Avis is a writer and editor in Oak Park, Illinois, who specializes in personal finance.",
+        "About the Author: Having held director positions at large search agencies, I have gained a lot of experience.",
+        "Philip Bump writes about the news for Gristmill. He also uses Twitter a whole lot.",
+        "Timothy B. Lee / Timothy covers tech policy for Ars, with a particular focus on patent and copyright law.",
+    ] {
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{bio}\nShare\nTweet\nImprint\n"
+        );
+        let l = lines(&text);
+        let kept = kept(&l, &Extractor::default().decide("s", &l));
+        assert!(!kept.contains(&bio), "{kept:?}");
+        assert!(kept.iter().any(|k| k.ends_with("Three.")), "{kept:?}");
+    }
+    // One capitalised word before "covers" is a caption's subject, not a name.
+    let caption =
+        "Sand covers the road in Charlestown Breachway after the storm surge of the night before.";
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{caption}\nShare\nTweet\nImprint\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(kept_has(&l, &fate, caption));
+}
+
+#[test]
+fn the_threads_controls_end_the_body() {
+    // A one-paragraph story with its thread's controls after it ("100 of
+    // 254 comments loaded"): the comments are longer than the story.
+    let story = format!("{PROSE} {PROSE} {PROSE} {PROSE}");
+    let comment = "I read this with great interest and I think that the council should have done it years ago.";
+    for control in ["100 of 254 comments loaded", "View all comments"] {
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{story}\n{control}\nAnna\n{comment}\nBen\n{comment} Yes.\nCarl\n{comment} No.\nDora\n{comment} Maybe.\n"
+        );
+        let l = lines(&text);
+        let kept = kept(&l, &Extractor::default().decide("s", &l));
+        assert!(kept.contains(&story.as_str()), "{control}: {kept:?}");
+        assert!(
+            !kept.iter().any(|k| k.starts_with("I read")),
+            "{control}: {kept:?}"
+        );
+    }
+}
+
+#[test]
+fn a_header_of_top_headlines_ends_the_body() {
+    // Sentence-case headlines with their blurbs read as prose; the header
+    // over them ends the article.
+    let teasers = "Hurricane nears the coast with millions of people at risk\n\
+                   A raging storm surge and driving rain have started pounding the coast of the state, as millions wait.\n\
+                   Officials urge residents to prepare for the storm\n\
+                   Officials are urging those in the path of the storm to be prepared for the worst of it tonight.\n";
+    for header in [
+        "Top News Headlines",
+        "Most Popular Posts",
+        "You may like to read:",
+    ] {
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{PROSE} Four.\n{header}\n{teasers}Imprint\n"
+        );
+        let l = lines(&text);
+        let kept = kept(&l, &Extractor::default().decide("s", &l));
+        assert_eq!(kept.len(), 4, "{header}: {kept:?}");
+        assert!(
+            kept.iter().all(|k| k.starts_with("The council")),
+            "{header}: {kept:?}"
+        );
+    }
 }
