@@ -278,7 +278,7 @@ impl Learner {
 
     /// Decides what recurs, site by site (in parallel on the current rayon
     /// pool).
-    pub fn finish(self) -> Counted {
+    pub fn finish(mut self) -> Counted {
         let mut learned = Counted::default();
         let mut todo = Vec::new();
         for (site, s) in &self.sites {
@@ -325,6 +325,11 @@ impl Learner {
                 .then_with(|| a.lines.cmp(&b.lines))
         });
         learned.reread = self.fill_examples(&mut learned.rules);
+        // Freeing every page's vectors (three a page) is serial work no one
+        // waits for: on a thread of its own, beside what the caller does
+        // next (where no thread can be had, they are freed in the attempt).
+        let sites = std::mem::take(&mut self.sites);
+        let _ = std::thread::Builder::new().spawn(move || drop(sites));
         learned
     }
 
