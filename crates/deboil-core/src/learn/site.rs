@@ -201,24 +201,34 @@ fn drop_inside_text(
     }
 }
 
+/// A site's decisions: its model, its rules, and its distinct lines of at
+/// most [`crate::page::CROSS_MAX_WORDS`] words (on some page).
 pub(super) fn learn_site(
     site: &str,
     pages: &[PageLines],
     opts: &LearnOptions,
-) -> (SiteModel, Vec<LearnedRule>) {
+) -> (SiteModel, Vec<LearnedRule>, Vec<u64>) {
     let num = Numbered::of(pages);
     let (lines_n, openings_n) = (num.line_hash.len(), num.opening_hash.len());
     // Pages holding each line; `last` marks the page (below, the story) a
     // line was last counted for, so that each counts once.
     let mut page_freq = vec![0u32; lines_n];
     let mut last = vec![NONE; lines_n];
-    for i in 0..pages.len() {
-        for &l in &num.lines[num.page(i)] {
+    // Lines short enough, somewhere, to be chrome to the single-page body
+    // finder (see `crate::page::cross_site_lines`).
+    let mut short = vec![false; lines_n];
+    for (i, p) in pages.iter().enumerate() {
+        for (&l, &w) in num.lines[num.page(i)].iter().zip(&p.words) {
             if first_for(&mut last[l as usize], i as u32) {
                 page_freq[l as usize] += 1;
             }
+            short[l as usize] |= usize::from(w) <= crate::page::CROSS_MAX_WORDS;
         }
     }
+    let short: Vec<u64> = (0..lines_n)
+        .filter(|&l| short[l])
+        .map(|l| num.line_hash[l])
+        .collect();
     let mut uf = story_groups(pages, &num, &page_freq);
     // Count each line and opening once per story: walk the pages story by story.
     let walk = story_walk(&mut uf, pages.len());
@@ -361,5 +371,5 @@ pub(super) fn learn_site(
             words_removed,
         });
     }
-    (SiteModel { template }, rules)
+    (SiteModel { template }, rules, short)
 }
