@@ -278,7 +278,7 @@ impl Learner {
 
     /// Decides what recurs, site by site (in parallel on the current rayon
     /// pool).
-    pub fn finish(self) -> Counted {
+    pub fn finish(mut self) -> Counted {
         let mut learned = Counted::default();
         let mut todo = Vec::new();
         for (site, s) in &self.sites {
@@ -293,28 +293,33 @@ impl Learner {
             }
         }
         learned.sites_learned = todo.len();
-        let cross_site = || {
-            crate::page::cross_site_lines(
-                self.sites
-                    .iter()
-                    .filter(|(site, _)| !site.is_empty())
-                    .map(|(_, site)| {
-                        site.pages
-                            .iter()
-                            .flat_map(|p| p.hashes.iter().copied().zip(p.words.iter().copied()))
-                    }),
-            )
-        };
         // Sites are independent: learn them in parallel, merge in site order.
-        // The cross-site lines alongside: a few sites leave threads idle.
-        let (cross, done): (_, Vec<(SiteModel, Vec<LearnedRule>)>) =
-            rayon::join(cross_site, || {
-                todo.par_iter()
-                    .map(|(site, pages)| learn_site(site, pages, &self.opts))
-                    .collect()
-            });
-        learned.cross_site = cross;
-        for ((site, _), (model, rules)) in todo.into_iter().zip(done) {
+        let done: Vec<(SiteModel, Vec<LearnedRule>, Vec<u64>)> = todo
+            .par_iter()
+            .map(|(site, pages)| learn_site(site, pages, &self.opts))
+            .collect();
+        // Lines seen on several sites: a learned site's distinct short lines
+        // come from its numbering (sorting every occurrence of them was
+        // most of this), another's from its pages.
+        let numbered: HashMap<&str, &[u64]> = todo
+            .iter()
+            .zip(&done)
+            .map(|((site, _), (_, _, short))| (site.as_str(), short.as_slice()))
+            .collect();
+        learned.cross_site =
+            crate::page::cross_site_lines(
+                self.sites.iter().filter(|(site, _)| !site.is_empty()).map(
+                    |(site, s)| -> Box<dyn Iterator<Item = (u64, u16)> + '_> {
+                        match numbered.get(site.as_str()) {
+                            Some(short) => Box::new(short.iter().map(|&h| (h, 0))),
+                            None => Box::new(s.pages.iter().flat_map(|p| {
+                                p.hashes.iter().copied().zip(p.words.iter().copied())
+                            })),
+                        }
+                    },
+                ),
+            );
+        for ((site, _), (model, rules, _)) in todo.into_iter().zip(done) {
             learned.models.insert(site.clone(), model);
             learned.rules.extend(rules);
         }
@@ -325,6 +330,11 @@ impl Learner {
                 .then_with(|| a.lines.cmp(&b.lines))
         });
         learned.reread = self.fill_examples(&mut learned.rules);
+        // Freeing every page's vectors (three a page) is serial work no one
+        // waits for: on a thread of its own, beside what the caller does
+        // next (where no thread can be had, they are freed in the attempt).
+        let sites = std::mem::take(&mut self.sites);
+        let _ = std::thread::Builder::new().spawn(move || drop(sites));
         learned
     }
 

@@ -65,12 +65,13 @@ impl Numbered {
 }
 
 /// Groups a site's pages that are copies of one story: pages sharing at
-/// least half of their long, rare lines.
+/// least half of the smaller one's long, rare lines (two at least).
 fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> UnionFind {
     let n = pages.len();
     // Copies of one story are a handful of pages; a line on more is template.
     let rare = (n as u32 / 20).max(3);
-    // Each page's long, rare lines, sorted and deduplicated, end to end.
+    // Each page's long, rare lines, sorted and deduplicated, end to end. A
+    // page with fewer than two joins no other: none kept.
     let mut residual: Vec<u32> = Vec::new();
     let mut res_start: Vec<usize> = Vec::with_capacity(n + 1);
     for (i, p) in pages.iter().enumerate() {
@@ -84,9 +85,17 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
                 .map(|(&l, _)| l),
         );
         crate::sort_dedup_from(&mut residual, s);
+        if residual.len() - s < 2 {
+            residual.truncate(s);
+        }
     }
     res_start.push(residual.len());
-    let res_of = |i: usize| &residual[res_start[i]..res_start[i + 1]];
+    // Two pages join when they share `need` lines of either: half of its
+    // lines, rounded up (2s >= min(a, b) is s >= min(need_a, need_b)).
+    let need: Vec<u32> = res_start
+        .windows(2)
+        .map(|w| (w[1] - w[0]).div_ceil(2) as u32)
+        .collect();
     // Each line's holders, the pages holding it in page order, laid end to
     // end (one allocation, not one growing list a line): `filled` of its
     // `held` slots are the pages seen so far.
@@ -102,34 +111,29 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
     let mut uf = UnionFind::new(n);
     // Lines page `i` shares with each earlier page, counted in place: a line
     // held by many pages is met once per holder, the loop that dominates on
-    // sites of many pages.
-    let mut shared = vec![0u32; n];
-    let mut met: Vec<u32> = Vec::new();
+    // sites of many pages. Each count is stamped with the page counting
+    // (not cleared after it), and a pair joins when its count reaches the
+    // need of either page: each pair once, no list of the pages met.
+    let mut shared = vec![(NONE, 0u32); n];
     for i in 0..n {
-        let r = res_of(i);
-        for &l in r {
+        let (stamp, need_i) = (i as u32, need[i]);
+        for &l in &residual[res_start[i]..res_start[i + 1]] {
             let (at, f) = (held_start[l as usize], &mut filled[l as usize]);
             for &j in &held[at..at + *f as usize] {
-                let c = &mut shared[j as usize];
-                if *c == 0 {
-                    met.push(j);
+                let (s, c) = &mut shared[j as usize];
+                if *s != stamp {
+                    (*s, *c) = (stamp, 0);
                 }
                 *c += 1;
+                // The groups, and their roots (each group's first page), do
+                // not depend on the order of unions.
+                if *c == need_i || *c == need[j as usize] {
+                    uf.union(stamp, j);
+                }
             }
-            held[at + *f as usize] = i as u32;
+            held[at + *f as usize] = stamp;
             *f += 1;
         }
-        // In any order: the groups, and their roots (each group's first
-        // page), do not depend on the order of unions.
-        for &j in &met {
-            let s = std::mem::take(&mut shared[j as usize]) as usize;
-            let j_len = res_start[j as usize + 1] - res_start[j as usize];
-            let small = r.len().min(j_len);
-            if small >= 2 && 2 * s >= small {
-                uf.union(i as u32, j);
-            }
-        }
-        met.clear();
     }
     uf
 }
@@ -197,24 +201,34 @@ fn drop_inside_text(
     }
 }
 
+/// A site's decisions: its model, its rules, and its distinct lines of at
+/// most [`crate::page::CROSS_MAX_WORDS`] words (on some page).
 pub(super) fn learn_site(
     site: &str,
     pages: &[PageLines],
     opts: &LearnOptions,
-) -> (SiteModel, Vec<LearnedRule>) {
+) -> (SiteModel, Vec<LearnedRule>, Vec<u64>) {
     let num = Numbered::of(pages);
     let (lines_n, openings_n) = (num.line_hash.len(), num.opening_hash.len());
     // Pages holding each line; `last` marks the page (below, the story) a
     // line was last counted for, so that each counts once.
     let mut page_freq = vec![0u32; lines_n];
     let mut last = vec![NONE; lines_n];
-    for i in 0..pages.len() {
-        for &l in &num.lines[num.page(i)] {
+    // Lines short enough, somewhere, to be chrome to the single-page body
+    // finder (see `crate::page::cross_site_lines`).
+    let mut short = vec![false; lines_n];
+    for (i, p) in pages.iter().enumerate() {
+        for (&l, &w) in num.lines[num.page(i)].iter().zip(&p.words) {
             if first_for(&mut last[l as usize], i as u32) {
                 page_freq[l as usize] += 1;
             }
+            short[l as usize] |= usize::from(w) <= crate::page::CROSS_MAX_WORDS;
         }
     }
+    let short: Vec<u64> = (0..lines_n)
+        .filter(|&l| short[l])
+        .map(|l| num.line_hash[l])
+        .collect();
     let mut uf = story_groups(pages, &num, &page_freq);
     // Count each line and opening once per story: walk the pages story by story.
     let walk = story_walk(&mut uf, pages.len());
@@ -357,5 +371,5 @@ pub(super) fn learn_site(
             words_removed,
         });
     }
-    (SiteModel { template }, rules)
+    (SiteModel { template }, rules, short)
 }

@@ -186,6 +186,11 @@ impl RuleOptions {
                 _spool: None,
             });
         };
+        // The body finder's regexes do not depend on what is learned: they
+        // compile on a thread of their own while the learning read runs.
+        let warm = first
+            .extract
+            .then(|| std::thread::spawn(deboil_core::extract::warm_up));
         let spool = spool_stdin(inputs).map_err(|e| Error::temp("the copy of stdin", e))?;
         let mut quiet = SideOutputs {
             skip_bad,
@@ -203,18 +208,10 @@ impl RuleOptions {
             None => None,
         };
         sources.push(source);
-        // The body finder's regexes alongside the rules' (whose compile does
-        // not keep every thread busy).
-        let (rules, ()) = pool.install(|| {
-            rayon::join(
-                || RuleSet::compile(&sources, &self.toggles),
-                || {
-                    if first.extract {
-                        deboil_core::extract::warm_up();
-                    }
-                },
-            )
-        });
+        let rules = pool.install(|| RuleSet::compile(&sources, &self.toggles));
+        if let Some(Err(panic)) = warm.map(std::thread::JoinHandle::join) {
+            std::panic::resume_unwind(panic);
+        }
         let mut cleaner = Cleaner::new(rules?, self.clean.clone());
         if first.extract {
             cleaner = cleaner
