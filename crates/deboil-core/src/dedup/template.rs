@@ -448,28 +448,41 @@ impl SiteTemplate {
             whole.clear();
             ranges.clear();
             let mut cut = false;
-            for (i, line) in lines(text).enumerate() {
-                let at = whole.len();
-                if at > 0 {
-                    whole.push(b' ');
-                }
-                let from = whole.len();
-                let words = GivenKeys::push_key(given, i, line, whole);
-                if whole.len() == from {
-                    whole.truncate(at);
-                    continue;
-                }
-                let key_of_line = &whole[from..];
-                // Recorded counts are those of the same keys (u16, but
-                // every count from 63 on shares a bit).
+            // Recorded counts are those of the same keys (u16, but every
+            // count from 63 on shares a bit).
+            let is_template = |key_of_line: &[u8], words: usize, scratch: &mut Vec<u8>| {
                 let words = usize::from(u16::try_from(words).unwrap_or(u16::MAX));
-                if self.word_counts & word_count_bit(words) != 0
+                self.word_counts & word_count_bit(words) != 0
                     && (self.lines)
                         .contains(&key(self.site, normalize::line_hash(key_of_line, scratch)))
-                {
-                    cut = true;
-                } else {
-                    ranges.push((from, whole.len()));
+            };
+            match given {
+                // No key given (`dedup`): every line's key made in one pass.
+                None => normalize::push_line_keys(text, b' ', whole, |key_of_line, from, words| {
+                    if is_template(key_of_line, words, scratch) {
+                        cut = true;
+                    } else {
+                        ranges.push((from, from + key_of_line.len()));
+                    }
+                }),
+                Some(_) => {
+                    for (i, line) in lines(text).enumerate() {
+                        let at = whole.len();
+                        if at > 0 {
+                            whole.push(b' ');
+                        }
+                        let from = whole.len();
+                        let words = GivenKeys::push_key(given, i, line, whole);
+                        if whole.len() == from {
+                            whole.truncate(at);
+                            continue;
+                        }
+                        if is_template(&whole[from..], words, scratch) {
+                            cut = true;
+                        } else {
+                            ranges.push((from, whole.len()));
+                        }
+                    }
                 }
             }
             let exact = xxhash_rust::xxh3::xxh3_128(whole);
