@@ -308,17 +308,17 @@ fn ascii16(
 }
 
 /// [`push_key`]'s AVX2 step: the printable ASCII and whitespace bytes of
-/// the thirty-two at `bytes[i..]` up to the first that the step cannot take
+/// the sixty-four at `bytes[i..]` up to the first that the step cannot take
 /// (non-ASCII; whitespace that doubles a written space or would lead the
 /// key), appended lowercased, whitespace as one space. Returns how many it
-/// took (0 to 32). Taking the bytes before a non-ASCII character, rather
+/// took (0 to 64). Taking the bytes before a non-ASCII character, rather
 /// than failing the whole step, leaves the byte path one character, not up
-/// to 31 bytes; a line's last bytes (under 32) are read from a copy padded
+/// to 63 bytes; a text's last bytes (under 64) are read from a copy padded
 /// with non-ASCII. With `LINE`, a line break ends the bytes it takes too.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt,bmi1")]
 #[inline]
-fn ascii32_prefix<const LINE: bool>(
+fn ascii64_prefix<const LINE: bool>(
     bytes: &[u8],
     i: usize,
     out: &mut Vec<u8>,
@@ -328,49 +328,74 @@ fn ascii32_prefix<const LINE: bool>(
     in_word: &mut bool,
 ) -> usize {
     use std::arch::x86_64::*;
-    let mut pad = [0x80u8; 32];
-    let src: &[u8; 32] = match bytes.get(i..i + 32) {
-        Some(b) => b.try_into().expect("32 bytes"),
-        None => {
-            let tail = &bytes[i.min(bytes.len())..];
-            pad[..tail.len()].copy_from_slice(tail);
-            &pad
-        }
+    /// The 64 bytes of `bytes` from `i` (over its end), padded with
+    /// non-ASCII: out of line, as only a text's end takes it.
+    #[cold]
+    #[inline(never)]
+    fn padded(bytes: &[u8], i: usize) -> [u8; 64] {
+        let mut pad = [0x80u8; 64];
+        let tail = &bytes[i..];
+        pad[..tail.len()].copy_from_slice(tail);
+        pad
+    }
+    let pad;
+    let src: &[u8] = if bytes.len() - i >= 64 {
+        &bytes[i..i + 64]
+    } else {
+        pad = padded(bytes, i);
+        &pad
     };
-    // SAFETY: the load reads the 32 bytes of `src`, the store writes within
-    // the capacity checked below.
-    unsafe {
-        let v = _mm256_loadu_si256(src.as_ptr().cast());
-        let high = _mm256_movemask_epi8(v) as u32;
+    assert!(src.len() >= 64);
+    /// The masks of 32 bytes (non-ASCII, whitespace, line breaks) and the
+    /// bytes as the key has them.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn half(v: __m256i) -> (u32, u32, u32, __m256i) {
         // `\t` to `\r` (other controls are word bytes, as in `ascii16`).
         let ctl = _mm256_sub_epi8(v, _mm256_set1_epi8(b'\t' as i8));
         let ctl = _mm256_cmpeq_epi8(_mm256_min_epu8(ctl, _mm256_set1_epi8(4)), ctl);
         let white_v = _mm256_or_si256(ctl, _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8)));
-        let white = _mm256_movemask_epi8(white_v) as u32;
-        let lead = u32::from(*spaced || out.len() == start_len);
-        let mut bad = high | (white & ((white << 1) | lead));
-        if LINE {
-            bad |= _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\n' as i8))) as u32;
-        }
-        let took = bad.trailing_zeros() as usize;
-        if took == 0 {
-            return 0;
-        }
-        let keep = if took == 32 { !0 } else { (1u32 << took) - 1 };
-        let word = !white & keep;
-        let starts = word & !((word << 1) | u32::from(*in_word));
-        *words += starts.count_ones() as usize;
+        let nl = _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\n' as i8)));
         let upper = _mm256_and_si256(
             _mm256_cmpgt_epi8(v, _mm256_set1_epi8(b'A' as i8 - 1)),
             _mm256_cmpgt_epi8(_mm256_set1_epi8(b'Z' as i8 + 1), v),
         );
         let lower = _mm256_or_si256(v, _mm256_and_si256(upper, _mm256_set1_epi8(0x20)));
         let keyed = _mm256_blendv_epi8(lower, _mm256_set1_epi8(b' ' as i8), white_v);
-        if out.capacity() - out.len() < 32 {
-            out.reserve(64);
+        (
+            _mm256_movemask_epi8(v) as u32,
+            _mm256_movemask_epi8(white_v) as u32,
+            nl as u32,
+            keyed,
+        )
+    }
+    // SAFETY: the loads read the 64 bytes of `src` (asserted above), the
+    // stores write within the capacity checked below.
+    unsafe {
+        let (h0, w0, n0, k0) = half(_mm256_loadu_si256(src.as_ptr().cast()));
+        let (h1, w1, n1, k1) = half(_mm256_loadu_si256(src.as_ptr().add(32).cast()));
+        let high = u64::from(h0) | u64::from(h1) << 32;
+        let white = u64::from(w0) | u64::from(w1) << 32;
+        let lead = u64::from(*spaced || out.len() == start_len);
+        let mut bad = high | (white & ((white << 1) | lead));
+        if LINE {
+            bad |= u64::from(n0) | u64::from(n1) << 32;
+        }
+        let took = bad.trailing_zeros() as usize;
+        if took == 0 {
+            return 0;
+        }
+        let keep = if took == 64 { !0 } else { (1u64 << took) - 1 };
+        let word = !white & keep;
+        let starts = word & !((word << 1) | u64::from(*in_word));
+        *words += starts.count_ones() as usize;
+        if out.capacity() - out.len() < 64 {
+            out.reserve(128);
         }
         let len = out.len();
-        _mm256_storeu_si256(out.as_mut_ptr().add(len).cast(), keyed);
+        let to = out.as_mut_ptr().add(len);
+        _mm256_storeu_si256(to.cast(), k0);
+        _mm256_storeu_si256(to.add(32).cast(), k1);
         out.set_len(len + took);
         *spaced = (white >> (took - 1)) & 1 != 0;
         *in_word = !*spaced;
@@ -396,14 +421,14 @@ pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
     push_key_with::<false, false>(line, 0, out).0
 }
 
-/// [`push_key`] with a thirty-two byte step.
+/// [`push_key`] with a sixty-four byte step.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt,bmi1")]
 fn push_key_avx2(line: &str, out: &mut Vec<u8>) -> usize {
     push_key_with::<true, false>(line, 0, out).0
 }
 
-/// [`push_key`]'s walk, with [`ascii32_prefix`] in place of the narrower
+/// [`push_key`]'s walk, with [`ascii64_prefix`] in place of the narrower
 /// steps when `AVX2` (the caller checked the CPU for AVX2, POPCNT and BMI1).
 #[inline(always)]
 fn push_key_with<const AVX2: bool, const LINE: bool>(
@@ -425,7 +450,7 @@ fn push_key_with<const AVX2: bool, const LINE: bool>(
             // SAFETY: with `AVX2` the caller checked that the CPU has AVX2,
             // POPCNT and BMI1.
             let took = unsafe {
-                ascii32_prefix::<LINE>(
+                ascii64_prefix::<LINE>(
                     bytes,
                     i,
                     out,
@@ -439,14 +464,18 @@ fn push_key_with<const AVX2: bool, const LINE: bool>(
             if i == bytes.len() {
                 break;
             }
+            if took == 64 {
+                // Stopped by no byte: the next step may take the next.
+                continue;
+            }
         }
         if LINE && bytes[i] == b'\n' {
             // The line's end: its break is whitespace, which adds nothing.
             i += 1;
             break;
         }
-        // With AVX2, byte `i` is one the step could not take: the byte
-        // path's (the narrower steps could not take it either).
+        // With AVX2, byte `i` is one the step stopped at: the byte path's
+        // (the narrower steps could not take it either).
         #[cfg(target_arch = "x86_64")]
         if !AVX2
             && i + 16 <= bytes.len()
@@ -552,7 +581,7 @@ fn push_key_with<const AVX2: bool, const LINE: bool>(
 /// separated by `sep`, and calls `line` with each non-empty one, where it
 /// starts in `out`, and its words. One pass over the text, with no search
 /// for the line breaks first and no call a line: the line's break ends the
-/// 32-byte step, which reads on over it where a line's own slice would end.
+/// 64-byte step, which reads on over it where a line's own slice would end.
 pub fn push_line_keys(
     text: &str,
     sep: u8,
@@ -570,7 +599,7 @@ pub fn push_line_keys(
     push_line_keys_with::<false>(text, sep, out, &mut line)
 }
 
-/// [`push_line_keys`] with the thirty-two byte step.
+/// [`push_line_keys`] with the sixty-four byte step.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt,bmi1")]
 fn push_line_keys_avx2(
@@ -582,7 +611,7 @@ fn push_line_keys_avx2(
     push_line_keys_with::<true>(text, sep, out, line)
 }
 
-/// [`push_line_keys`], with the thirty-two byte step when `AVX2` (the
+/// [`push_line_keys`], with the sixty-four byte step when `AVX2` (the
 /// caller checked the CPU for AVX2, POPCNT and BMI1).
 #[inline(always)]
 fn push_line_keys_with<const AVX2: bool>(
@@ -741,7 +770,7 @@ mod tests {
         }
 
         /// Keys made line by line in one pass are each line's `push_key`,
-        /// on both paths: lines of every length across the 32-byte steps,
+        /// on both paths: lines of every length across the 64-byte steps,
         /// blank ones, `\r\n`, breaks next to spaces and non-ASCII, a last
         /// line with no break.
         #[test]
