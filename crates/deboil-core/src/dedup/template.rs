@@ -271,12 +271,18 @@ fn site_recurring(site: u32, pages: &[Vec<(u64, u16)>], opts: &TemplateOptions) 
     let share = (opts.min_share * f64::from(groups)).ceil() as u32;
     let need = share.max(opts.min_pages as u32);
     // (hash, story, page, words), sorted: each line's stories in order.
-    let mut rows: Vec<(u64, u32, u32, u16)> = pages
-        .iter()
-        .zip(&stories)
-        .enumerate()
-        .flat_map(|(p, (page, &story))| page.iter().map(move |&(h, w)| (h, story, p as u32, w)))
-        .collect();
+    // Sized first: collected from a `flat_map`, the rows grew a step at a
+    // time, on the thread that decides.
+    let mut rows: Vec<(u64, u32, u32, u16)> = Vec::with_capacity(pages.iter().map(Vec::len).sum());
+    rows.extend(
+        pages
+            .iter()
+            .zip(&stories)
+            .enumerate()
+            .flat_map(|(p, (page, &story))| {
+                page.iter().map(move |&(h, w)| (h, story, p as u32, w))
+            }),
+    );
     rows.sort_unstable();
     let mut out = Vec::new();
     for line in rows.chunk_by(|a, b| a.0 == b.0) {
