@@ -65,6 +65,7 @@ pub fn optimal_params(t: f64, num_perm: usize) -> Params {
 /// Band hashes of a signature: one u64 per band.
 pub fn band_hashes(sig: &Signature, p: Params, out: &mut Vec<u64>) {
     out.clear();
+    out.reserve(p.bands);
     let mut bytes = Vec::with_capacity(p.rows * 4);
     for b in 0..p.bands {
         let vals = &sig.values[b * p.rows..(b + 1) * p.rows];

@@ -307,12 +307,18 @@ fn ascii16(
     }
 }
 
-/// [`ascii16`] for thirty-two bytes, on AVX2 masks: the per-step work is
-/// the same, over twice the bytes.
+/// [`push_key`]'s AVX2 step: the printable ASCII and whitespace bytes of
+/// the sixty-four at `bytes[i..]` up to the first that the step cannot take
+/// (non-ASCII; whitespace that doubles a written space or would lead the
+/// key), appended lowercased, whitespace as one space. Returns how many it
+/// took (0 to 64). Taking the bytes before a non-ASCII character, rather
+/// than failing the whole step, leaves the byte path one character, not up
+/// to 63 bytes; a text's last bytes (under 64) are read from a copy padded
+/// with non-ASCII. With `LINE`, a line break ends the bytes it takes too.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,popcnt")]
+#[target_feature(enable = "avx2,popcnt,bmi1")]
 #[inline]
-fn ascii32(
+fn ascii64_prefix<const LINE: bool>(
     bytes: &[u8],
     i: usize,
     out: &mut Vec<u8>,
@@ -320,90 +326,131 @@ fn ascii32(
     words: &mut usize,
     spaced: &mut bool,
     in_word: &mut bool,
-) -> bool {
+) -> usize {
     use std::arch::x86_64::*;
-    assert!(i + 32 <= bytes.len());
-    // SAFETY: the load reads the 32 bytes checked above, the store writes
-    // within the capacity checked below.
-    unsafe {
-        let v = _mm256_loadu_si256(bytes.as_ptr().add(i).cast());
-        if _mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v)) != 0 {
-            // Controls but `\t` to `\r` are word bytes (see `ascii16`).
-            let ws = _mm256_sub_epi8(v, _mm256_set1_epi8(b'\t' as i8));
-            let ws = _mm256_cmpeq_epi8(_mm256_min_epu8(ws, _mm256_set1_epi8(4)), ws);
-            if _mm256_movemask_epi8(_mm256_or_si256(v, ws)) != 0 {
-                return false;
-            }
-        }
-        let space = _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8))) as u32;
-        let lead = space & 1 != 0 && (*spaced || out.len() == start_len);
-        if space & (space >> 1) != 0 || lead {
-            return false;
-        }
-        let word = !space;
-        let starts = word & !((word << 1) | u32::from(*in_word));
-        *words += starts.count_ones() as usize;
+    /// The 64 bytes of `bytes` from `i` (over its end), padded with
+    /// non-ASCII: out of line, as only a text's end takes it.
+    #[cold]
+    #[inline(never)]
+    fn padded(bytes: &[u8], i: usize) -> [u8; 64] {
+        let mut pad = [0x80u8; 64];
+        let tail = &bytes[i..];
+        pad[..tail.len()].copy_from_slice(tail);
+        pad
+    }
+    let pad;
+    let src: &[u8] = if bytes.len() - i >= 64 {
+        &bytes[i..i + 64]
+    } else {
+        pad = padded(bytes, i);
+        &pad
+    };
+    assert!(src.len() >= 64);
+    /// The masks of 32 bytes (non-ASCII, whitespace, line breaks) and the
+    /// bytes as the key has them.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn half(v: __m256i) -> (u32, u32, u32, __m256i) {
+        // `\t` to `\r` (other controls are word bytes, as in `ascii16`).
+        let ctl = _mm256_sub_epi8(v, _mm256_set1_epi8(b'\t' as i8));
+        let ctl = _mm256_cmpeq_epi8(_mm256_min_epu8(ctl, _mm256_set1_epi8(4)), ctl);
+        let white_v = _mm256_or_si256(ctl, _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8)));
+        let nl = _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\n' as i8)));
         let upper = _mm256_and_si256(
             _mm256_cmpgt_epi8(v, _mm256_set1_epi8(b'A' as i8 - 1)),
             _mm256_cmpgt_epi8(_mm256_set1_epi8(b'Z' as i8 + 1), v),
         );
         let lower = _mm256_or_si256(v, _mm256_and_si256(upper, _mm256_set1_epi8(0x20)));
-        if out.capacity() - out.len() < 32 {
-            out.reserve(64);
+        let keyed = _mm256_blendv_epi8(lower, _mm256_set1_epi8(b' ' as i8), white_v);
+        (
+            _mm256_movemask_epi8(v) as u32,
+            _mm256_movemask_epi8(white_v) as u32,
+            nl as u32,
+            keyed,
+        )
+    }
+    // SAFETY: the loads read the 64 bytes of `src` (asserted above), the
+    // stores write within the capacity checked below.
+    unsafe {
+        let (h0, w0, n0, k0) = half(_mm256_loadu_si256(src.as_ptr().cast()));
+        let (h1, w1, n1, k1) = half(_mm256_loadu_si256(src.as_ptr().add(32).cast()));
+        let high = u64::from(h0) | u64::from(h1) << 32;
+        let white = u64::from(w0) | u64::from(w1) << 32;
+        let lead = u64::from(*spaced || out.len() == start_len);
+        let mut bad = high | (white & ((white << 1) | lead));
+        if LINE {
+            bad |= u64::from(n0) | u64::from(n1) << 32;
+        }
+        let took = bad.trailing_zeros() as usize;
+        if took == 0 {
+            return 0;
+        }
+        let keep = if took == 64 { !0 } else { (1u64 << took) - 1 };
+        let word = !white & keep;
+        let starts = word & !((word << 1) | u64::from(*in_word));
+        *words += starts.count_ones() as usize;
+        if out.capacity() - out.len() < 64 {
+            out.reserve(128);
         }
         let len = out.len();
-        _mm256_storeu_si256(out.as_mut_ptr().add(len).cast(), lower);
-        out.set_len(len + 32);
-        *spaced = space >> 31 != 0;
+        let to = out.as_mut_ptr().add(len);
+        _mm256_storeu_si256(to.cast(), k0);
+        _mm256_storeu_si256(to.add(32).cast(), k1);
+        out.set_len(len + took);
+        *spaced = (white >> (took - 1)) & 1 != 0;
         *in_word = !*spaced;
-        true
+        took
     }
 }
 
 /// Appends the key of `line` to `out` and returns its word count.
 ///
 /// Same result as the general walk (a property test checks it), but takes
-/// printable ASCII eight bytes at a time and folds only non-ASCII and
-/// control characters one at a time. A whitespace run's space is written
+/// printable ASCII 64 bytes a step with AVX2 (whitespace too), 16 or 8
+/// without, and folds only non-ASCII and control characters one at a time. A whitespace run's space is written
 /// when the run starts (not before the next word) and taken back at the end.
 pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
     #[cfg(target_arch = "x86_64")]
-    if line.len() >= 32
-        && std::arch::is_x86_feature_detected!("avx2")
+    if std::arch::is_x86_feature_detected!("avx2")
         && std::arch::is_x86_feature_detected!("popcnt")
+        && std::arch::is_x86_feature_detected!("bmi1")
     {
-        // SAFETY: the CPU has AVX2 and POPCNT, checked above.
+        // SAFETY: the CPU has AVX2, POPCNT and BMI1, checked above.
         return unsafe { push_key_avx2(line, out) };
     }
-    push_key_with::<false>(line, out)
+    push_key_with::<false, false>(line, 0, out).0
 }
 
-/// [`push_key`] with a thirty-two byte step first.
+/// [`push_key`] with a sixty-four byte step.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,popcnt")]
+#[target_feature(enable = "avx2,popcnt,bmi1")]
 fn push_key_avx2(line: &str, out: &mut Vec<u8>) -> usize {
-    push_key_with::<true>(line, out)
+    push_key_with::<true, false>(line, 0, out).0
 }
 
-/// [`push_key`]'s walk, with [`ascii32`] first when `AVX2` (the caller
-/// checked the CPU for AVX2 and POPCNT).
+/// [`push_key`]'s walk, with [`ascii64_prefix`] in place of the narrower
+/// steps when `AVX2` (the caller checked the CPU for AVX2, POPCNT and BMI1).
 #[inline(always)]
-fn push_key_with<const AVX2: bool>(line: &str, out: &mut Vec<u8>) -> usize {
+fn push_key_with<const AVX2: bool, const LINE: bool>(
+    line: &str,
+    from: usize,
+    out: &mut Vec<u8>,
+) -> (usize, usize) {
     let bytes = line.as_bytes();
     let start_len = out.len();
-    out.reserve(bytes.len());
+    out.reserve(bytes.len() - from);
     let mut words = 0;
     // The last byte written is a whitespace run's space.
     let mut spaced = false;
     let mut in_word = false;
-    let mut i = 0;
+    let mut i = from;
     while i < bytes.len() {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: with `AVX2` the caller checked that the CPU has AVX2 and POPCNT.
-        if AVX2
-            && i + 32 <= bytes.len()
-            && unsafe {
-                ascii32(
+        if AVX2 {
+            // SAFETY: with `AVX2` the caller checked that the CPU has AVX2,
+            // POPCNT and BMI1.
+            let took = unsafe {
+                ascii64_prefix::<LINE>(
                     bytes,
                     i,
                     out,
@@ -412,13 +459,26 @@ fn push_key_with<const AVX2: bool>(line: &str, out: &mut Vec<u8>) -> usize {
                     &mut spaced,
                     &mut in_word,
                 )
+            };
+            i += took;
+            if i == bytes.len() {
+                break;
             }
-        {
-            i += 32;
-            continue;
+            if took == 64 {
+                // Stopped by no byte: the next step may take the next.
+                continue;
+            }
         }
+        if LINE && bytes[i] == b'\n' {
+            // The line's end: its break is whitespace, which adds nothing.
+            i += 1;
+            break;
+        }
+        // With AVX2, byte `i` is one the step stopped at: the byte path's
+        // (the narrower steps could not take it either).
         #[cfg(target_arch = "x86_64")]
-        if i + 16 <= bytes.len()
+        if !AVX2
+            && i + 16 <= bytes.len()
             && ascii16(
                 bytes,
                 i,
@@ -432,7 +492,7 @@ fn push_key_with<const AVX2: bool>(line: &str, out: &mut Vec<u8>) -> usize {
             i += 16;
             continue;
         }
-        if i + 8 <= bytes.len() {
+        if !AVX2 && i + 8 <= bytes.len() {
             let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
             // Non-ASCII, or whitespace below 0x20 (tab, line breaks)? Other
             // controls are word bytes (see `ascii16`).
@@ -513,7 +573,69 @@ fn push_key_with<const AVX2: bool>(line: &str, out: &mut Vec<u8>) -> usize {
     if spaced {
         out.pop();
     }
-    words
+    (words, i)
+}
+
+/// Appends the key of each line of `text` (split after each `\n`; each
+/// line's key as [`push_key`] gives it) to `out`, the non-empty ones
+/// separated by `sep`, and calls `line` with each non-empty one, where it
+/// starts in `out`, and its words. One pass over the text, with no search
+/// for the line breaks first and no call a line: the line's break ends the
+/// 64-byte step, which reads on over it where a line's own slice would end.
+pub fn push_line_keys(
+    text: &str,
+    sep: u8,
+    out: &mut Vec<u8>,
+    mut line: impl FnMut(&[u8], usize, usize),
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("popcnt")
+        && std::arch::is_x86_feature_detected!("bmi1")
+    {
+        // SAFETY: the CPU has AVX2, POPCNT and BMI1, checked above.
+        return unsafe { push_line_keys_avx2(text, sep, out, &mut line) };
+    }
+    push_line_keys_with::<false>(text, sep, out, &mut line)
+}
+
+/// [`push_line_keys`] with the sixty-four byte step.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt,bmi1")]
+fn push_line_keys_avx2(
+    text: &str,
+    sep: u8,
+    out: &mut Vec<u8>,
+    line: &mut impl FnMut(&[u8], usize, usize),
+) {
+    push_line_keys_with::<true>(text, sep, out, line)
+}
+
+/// [`push_line_keys`], with the sixty-four byte step when `AVX2` (the
+/// caller checked the CPU for AVX2, POPCNT and BMI1).
+#[inline(always)]
+fn push_line_keys_with<const AVX2: bool>(
+    text: &str,
+    sep: u8,
+    out: &mut Vec<u8>,
+    line: &mut impl FnMut(&[u8], usize, usize),
+) {
+    let base = out.len();
+    let mut i = 0;
+    while i < text.len() {
+        let at = out.len();
+        if at > base {
+            out.push(sep);
+        }
+        let from = out.len();
+        let (words, end) = push_key_with::<AVX2, true>(text, i, out);
+        i = end;
+        if out.len() == from {
+            out.truncate(at);
+            continue;
+        }
+        line(&out[from..], from, words);
+    }
 }
 
 /// The key of `text` as a new string (used for rule phrases and examples).
@@ -633,6 +755,51 @@ mod tests {
             let sw = walk(&s, &mut slow, &mut Vec::new());
             proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
             proptest::prop_assert_eq!(fw, sw);
+        }
+
+        /// The baseline walk (no AVX2), which an AVX2 machine never runs
+        /// through `push_key`.
+        #[test]
+        fn baseline_path_matches_the_general_walk(s in "([ -~]{0,40}( {1,3}|\t|\n|\u{a0}|\u{201c}|\u{200b}|é|Д|\u{301}|\u{0}|\u{b}|\u{1f})?){0,8}") {
+            let mut fast = Vec::new();
+            let (fw, end) = push_key_with::<false, false>(&s, 0, &mut fast);
+            let mut slow = Vec::new();
+            let sw = walk(&s, &mut slow, &mut Vec::new());
+            proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
+            proptest::prop_assert_eq!((fw, end), (sw, s.len()));
+        }
+
+        /// Keys made line by line in one pass are each line's `push_key`,
+        /// on both paths: lines of every length across the 64-byte steps,
+        /// blank ones, `\r\n`, breaks next to spaces and non-ASCII, a last
+        /// line with no break.
+        #[test]
+        fn line_keys_are_each_lines_key(s in "([ -~]{0,45}( {1,3}|\t|\r|\n|\n\n|\r\n|\u{a0}|\u{2019}|\u{200b}|é|Д|\u{301}|\u{0})?){0,12}", prefix in "|x") {
+            let sep = b'|';
+            let mut want = prefix.as_bytes().to_vec();
+            let mut want_lines = Vec::new();
+            for line in s.split_inclusive('\n') {
+                let mut key = Vec::new();
+                let words = push_key(line, &mut key);
+                if key.is_empty() {
+                    continue;
+                }
+                if want.len() > prefix.len() {
+                    want.push(sep);
+                }
+                want_lines.push((key.clone(), want.len(), words));
+                want.extend_from_slice(&key);
+            }
+            let mut got = prefix.as_bytes().to_vec();
+            let mut got_lines = Vec::new();
+            push_line_keys(&s, sep, &mut got, |k, from, w| got_lines.push((k.to_vec(), from, w)));
+            proptest::prop_assert_eq!(&got, &want);
+            proptest::prop_assert_eq!(&got_lines, &want_lines);
+            let mut base = prefix.as_bytes().to_vec();
+            let mut base_lines = Vec::new();
+            push_line_keys_with::<false>(&s, sep, &mut base, &mut |k: &[u8], from, w| base_lines.push((k.to_vec(), from, w)));
+            proptest::prop_assert_eq!(&base, &want);
+            proptest::prop_assert_eq!(&base_lines, &want_lines);
         }
 
         /// Long printable ASCII stretches take the eight-byte path: spaces

@@ -271,12 +271,18 @@ fn site_recurring(site: u32, pages: &[Vec<(u64, u16)>], opts: &TemplateOptions) 
     let share = (opts.min_share * f64::from(groups)).ceil() as u32;
     let need = share.max(opts.min_pages as u32);
     // (hash, story, page, words), sorted: each line's stories in order.
-    let mut rows: Vec<(u64, u32, u32, u16)> = pages
-        .iter()
-        .zip(&stories)
-        .enumerate()
-        .flat_map(|(p, (page, &story))| page.iter().map(move |&(h, w)| (h, story, p as u32, w)))
-        .collect();
+    // Sized first: collected from a `flat_map`, the rows grew a step at a
+    // time, on the thread that decides.
+    let mut rows: Vec<(u64, u32, u32, u16)> = Vec::with_capacity(pages.iter().map(Vec::len).sum());
+    rows.extend(
+        pages
+            .iter()
+            .zip(&stories)
+            .enumerate()
+            .flat_map(|(p, (page, &story))| {
+                page.iter().map(move |&(h, w)| (h, story, p as u32, w))
+            }),
+    );
     rows.sort_unstable();
     let mut out = Vec::new();
     for line in rows.chunk_by(|a, b| a.0 == b.0) {
@@ -448,28 +454,41 @@ impl SiteTemplate {
             whole.clear();
             ranges.clear();
             let mut cut = false;
-            for (i, line) in lines(text).enumerate() {
-                let at = whole.len();
-                if at > 0 {
-                    whole.push(b' ');
-                }
-                let from = whole.len();
-                let words = GivenKeys::push_key(given, i, line, whole);
-                if whole.len() == from {
-                    whole.truncate(at);
-                    continue;
-                }
-                let key_of_line = &whole[from..];
-                // Recorded counts are those of the same keys (u16, but
-                // every count from 63 on shares a bit).
+            // Recorded counts are those of the same keys (u16, but every
+            // count from 63 on shares a bit).
+            let is_template = |key_of_line: &[u8], words: usize, scratch: &mut Vec<u8>| {
                 let words = usize::from(u16::try_from(words).unwrap_or(u16::MAX));
-                if self.word_counts & word_count_bit(words) != 0
+                self.word_counts & word_count_bit(words) != 0
                     && (self.lines)
                         .contains(&key(self.site, normalize::line_hash(key_of_line, scratch)))
-                {
-                    cut = true;
-                } else {
-                    ranges.push((from, whole.len()));
+            };
+            match given {
+                // No key given (`dedup`): every line's key made in one pass.
+                None => normalize::push_line_keys(text, b' ', whole, |key_of_line, from, words| {
+                    if is_template(key_of_line, words, scratch) {
+                        cut = true;
+                    } else {
+                        ranges.push((from, from + key_of_line.len()));
+                    }
+                }),
+                Some(_) => {
+                    for (i, line) in lines(text).enumerate() {
+                        let at = whole.len();
+                        if at > 0 {
+                            whole.push(b' ');
+                        }
+                        let from = whole.len();
+                        let words = GivenKeys::push_key(given, i, line, whole);
+                        if whole.len() == from {
+                            whole.truncate(at);
+                            continue;
+                        }
+                        if is_template(&whole[from..], words, scratch) {
+                            cut = true;
+                        } else {
+                            ranges.push((from, whole.len()));
+                        }
+                    }
                 }
             }
             let exact = xxhash_rust::xxh3::xxh3_128(whole);

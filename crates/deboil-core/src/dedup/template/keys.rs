@@ -99,22 +99,41 @@ impl LineKeys {
     /// [`LineKeys::of`] with the keys the cleaner gave for `text`.
     pub fn of_given(text: &str, given: Option<&GivenKeys>) -> LineKeys {
         let given = given.and_then(|g| g.fitting(text));
-        let mut out = LineKeys::default();
+        // Sized for lines of 64 bytes or more (most are), up to a bound (a
+        // record of megabytes on one line): grown a step at a time, the
+        // lists were 2 % of `run`.
+        let lines_about = (text.len() / 64 + 1).min(1024);
+        let mut out = LineKeys {
+            lines: Vec::with_capacity(lines_about),
+            keys: Vec::with_capacity(text.len()),
+            hashes: Vec::with_capacity(lines_about),
+            exact: 0,
+        };
         let (mut key, mut scratch) = (Vec::new(), Vec::new());
-        for (i, line) in lines(text).enumerate() {
-            key.clear();
-            let words = GivenKeys::push_key(given, i, line, &mut key);
-            if key.is_empty() {
-                continue;
+        if given.is_none() {
+            // No key given (`dedup`): every line's key made in one pass.
+            let (hashes, counted) = (&mut out.hashes, &mut out.lines);
+            normalize::push_line_keys(text, b'\n', &mut out.keys, |key, _, words| {
+                let h = normalize::line_hash(key, &mut scratch);
+                hashes.push(h);
+                counted.push((h, u16::try_from(words).unwrap_or(u16::MAX)));
+            });
+        } else {
+            for (i, line) in lines(text).enumerate() {
+                key.clear();
+                let words = GivenKeys::push_key(given, i, line, &mut key);
+                if key.is_empty() {
+                    continue;
+                }
+                let h = normalize::line_hash(&key, &mut scratch);
+                out.hashes.push(h);
+                out.lines
+                    .push((h, u16::try_from(words).unwrap_or(u16::MAX)));
+                if !out.keys.is_empty() {
+                    out.keys.push(b'\n');
+                }
+                out.keys.extend_from_slice(&key);
             }
-            let h = normalize::line_hash(&key, &mut scratch);
-            out.hashes.push(h);
-            out.lines
-                .push((h, u16::try_from(words).unwrap_or(u16::MAX)));
-            if !out.keys.is_empty() {
-                out.keys.push(b'\n');
-            }
-            out.keys.extend_from_slice(&key);
         }
         out.exact = joined_hash(&out.keys);
         out.lines.sort_unstable();
