@@ -326,10 +326,10 @@ fn is_bio(line: &ExtractLine) -> bool {
     let text = line.text;
     line.words <= BIO_WORDS
         && (bio_label().is_match(text)
-            || text.split_whitespace().next().is_some_and(|w| {
+            || (text.split_whitespace().next().is_some_and(|w| {
                 let w = w.to_lowercase();
                 !function_words().contains(w.as_bytes())
-            }) && (bio().is_match(text) || bio_beat().is_match(text)))
+            }) && (bio().is_match(text) || bio_beat().is_match(text))))
 }
 
 /// A bio under its label: "About the author: Ed is a writer ...", "About
@@ -346,12 +346,14 @@ fn bio_label() -> &'static Regex {
 /// capitalised words, or "Name / Name") that "covers" (writes about,
 /// reports on ...) something: "Philip Bump writes about the news for
 /// Gristmill", "Timothy B. Lee / Timothy covers tech policy for Ars". One
-/// capitalised word is not enough: "Sand covers the road" is a caption.
+/// capitalised word is not enough: "Sand covers the road" is a caption;
+/// and the outlet ("for Ars", "at the Post") must follow, since "Medicare
+/// Part B covers 80 percent of the cost" is article text.
 fn bio_beat() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"^[\s\x22“‘'(]*(?:\p{Lu}[^\s/]*(?:\s+\p{Lu}[^\s/]*){1,4}(?:\s*/\s*\p{Lu}[^\s/]*)?|\p{Lu}[^\s/]*\s*/\s*\p{Lu}[^\s/]*)\s+(?:covers|writes (?:about|for)|reports (?:on|about)|blogs (?:about|at|for))\s",
+            r"^[\s\x22“‘'(]*(?:\p{Lu}[^\s/]*(?:\s+\p{Lu}[^\s/]*){1,4}(?:\s*/\s*\p{Lu}[^\s/]*)?|\p{Lu}[^\s/]*\s*/\s*\p{Lu}[^\s/]*)\s+(?:covers|writes (?:about|for)|reports (?:on|about)|blogs (?:about|at|for))\s.*?(?-u:\b)(?:for|at)\s+(?:the\s+)?\p{Lu}",
         )
         .expect("valid regex")
     })

@@ -406,9 +406,11 @@ fn ascii64_prefix<const LINE: bool>(
 /// Appends the key of `line` to `out` and returns its word count.
 ///
 /// Same result as the general walk (a property test checks it), but takes
-/// printable ASCII 64 bytes a step with AVX2 (whitespace too), 16 or 8
-/// without, and folds only non-ASCII and control characters one at a time. A whitespace run's space is written
-/// when the run starts (not before the next word) and taken back at the end.
+/// printable ASCII 64 bytes a step with AVX2 (single spaces and tabs too,
+/// up to a doubled or leading blank), 16 or 8 without; what is left
+/// (non-ASCII, control characters, a blank run's second blank) goes one
+/// character at a time. A whitespace run's space is written when the run
+/// starts (not before the next word) and taken back at the end.
 pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2")

@@ -207,6 +207,14 @@ impl Cleaned {
         counts
     }
 
+    /// Bytes its buffers hold (their capacity, not their length): what a
+    /// caller that reuses it keeps from the largest document so far.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.removals.capacity() * std::mem::size_of::<Removal>()
+            + self.lines.capacity() * std::mem::size_of::<LineFate>()
+    }
+
     /// Bytes of the original inside removals. What else cleaning took is
     /// whitespace: removed lines' breaks, blank runs, trailing spaces.
     pub fn removed_bytes(&self) -> u64 {
@@ -236,8 +244,27 @@ struct Scratch {
     removed: Vec<Option<Cause>>,
 }
 
-/// Key buffers up to this size stay with the thread for the next document.
+/// Buffers up to this size stay with the thread for the next document.
 const KEEP_SCRATCH_BYTES: usize = 8 << 20;
+
+impl Scratch {
+    /// Gives back what an outsized document grew: kept per thread, each
+    /// buffer would hold its size for the rest of the run.
+    fn give_back_outsized(&mut self) {
+        give_back(&mut self.key);
+        give_back(&mut self.folded);
+        give_back(&mut self.keys);
+        give_back(&mut self.hits);
+        give_back(&mut self.lines);
+        give_back(&mut self.removed);
+    }
+}
+
+fn give_back<T>(v: &mut Vec<T>) {
+    if v.capacity() * std::mem::size_of::<T>() > KEEP_SCRATCH_BYTES {
+        *v = Vec::new();
+    }
+}
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -361,7 +388,8 @@ impl Cleaner {
     /// thread keeps one `Cleaned` and saves its allocations.
     pub fn clean_into(&self, text: &str, site: &str, cleaned: &mut Cleaned) {
         let mask = MASKS.with(|m| m.borrow_mut().get(&self.rules, site));
-        SCRATCH.with(|s| self.clean_with(text, &mask, Some(site), &mut s.borrow_mut(), cleaned))
+        SCRATCH
+            .with(|s| self.clean_with(text, &mask, Some(site), false, &mut s.borrow_mut(), cleaned))
     }
 
     /// [`Cleaner::clean`], and into `keys` the keys of the lines written
@@ -372,7 +400,7 @@ impl Cleaner {
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
             let mut cleaned = Cleaned::default();
-            self.clean_with(text, &mask, Some(site), s, &mut cleaned);
+            self.clean_with(text, &mask, Some(site), true, s, &mut cleaned);
             keys.clear();
             for (fate, k) in cleaned.lines.iter().zip(&s.keys) {
                 if let Some(out) = &fate.out {
@@ -384,6 +412,7 @@ impl Cleaner {
                     );
                 }
             }
+            s.give_back_outsized();
             cleaned
         })
     }
@@ -392,15 +421,19 @@ impl Cleaner {
     /// extraction: that needs the site).
     pub fn clean_masked(&self, text: &str, mask: &Mask) -> Cleaned {
         let mut cleaned = Cleaned::default();
-        SCRATCH.with(|s| self.clean_with(text, mask, None, &mut s.borrow_mut(), &mut cleaned));
+        SCRATCH
+            .with(|s| self.clean_with(text, mask, None, false, &mut s.borrow_mut(), &mut cleaned));
         cleaned
     }
 
+    /// `keep_keys`: the caller reads the lines' keys in `s` afterwards and
+    /// gives back outsized buffers itself.
     fn clean_with(
         &self,
         text: &str,
         mask: &[bool],
         site: Option<&str>,
+        keep_keys: bool,
         s: &mut Scratch,
         cleaned: &mut Cleaned,
     ) {
@@ -465,15 +498,17 @@ impl Cleaner {
         }
         plan.apply_builtins(&self.opts, &s.key);
         // A document far above the usual size gives its key buffers back
-        // before the cleaned text is made: kept per thread they held its
-        // size (about 1x of it, at the peak and for the rest of the run).
-        for buf in [&mut s.key, &mut s.folded] {
-            if buf.capacity() > KEEP_SCRATCH_BYTES {
-                *buf = Vec::new();
-            }
+        // before the cleaned text is made, which lowers the peak by about
+        // its size; unless the caller still reads them.
+        if !keep_keys {
+            give_back(&mut s.key);
+            give_back(&mut s.folded);
         }
         s.removed = plan.emit(&self.opts, cleaned);
         s.lines = lines;
+        if !keep_keys {
+            s.give_back_outsized();
+        }
     }
 }
 

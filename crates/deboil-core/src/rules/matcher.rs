@@ -486,8 +486,6 @@ impl PhraseSet {
         );
         rules.sort_unstable();
         rules.dedup();
-        // The stepped DFA is built by the crate's DFA builder, quadratic on
-        // self-overlapping phrases like any DFA: the same budget applies.
         let (mut spans, mut uses, mut triggers) = (Vec::new(), Vec::new(), Vec::new());
         for (u, t) in self.uses.iter().zip(&self.triggers) {
             let (u_from, t_from) = (uses.len() as u32, triggers.len() as u32);
@@ -513,6 +511,8 @@ impl PhraseSet {
             ]);
         }
         let bounds: Vec<u32> = spans.iter().map(|sp| sp[4]).collect();
+        // The stepped DFA is built by the crate's DFA builder, quadratic on
+        // self-overlapping phrases like any DFA: the same budget applies.
         let dense = (dfa_build_work(&self.phrases) <= DFA_WORK_LIMIT)
             .then(|| Dense::build(&self.phrases, &self.starts(), &bounds))
             .flatten();

@@ -211,7 +211,7 @@ impl CleanJob {
             Box::new(f)
         });
         // An outsized document's buffers are not kept for the rest of the run.
-        if cleaned.text.capacity() <= KEEP_CLEANED_BYTES {
+        if cleaned.heap_bytes() <= KEEP_CLEANED_BYTES {
             CLEANED.with(|c| *c.borrow_mut() = cleaned);
         }
         CleanedRecord::Done {

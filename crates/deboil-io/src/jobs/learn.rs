@@ -187,10 +187,13 @@ impl RuleOptions {
             });
         };
         // The body finder's regexes do not depend on what is learned: they
-        // compile on a thread of their own while the learning read runs.
-        let warm = first
-            .extract
-            .then(|| std::thread::spawn(deboil_core::extract::warm_up));
+        // compile on a thread of their own while the learning read runs
+        // (where no thread can be had, they compile on first use).
+        let warm = first.extract.then(|| {
+            std::thread::Builder::new()
+                .spawn(deboil_core::extract::warm_up)
+                .ok()
+        });
         let spool = spool_stdin(inputs).map_err(|e| Error::temp("the copy of stdin", e))?;
         let mut quiet = SideOutputs {
             skip_bad,
@@ -209,7 +212,7 @@ impl RuleOptions {
         };
         sources.push(source);
         let rules = pool.install(|| RuleSet::compile(&sources, &self.toggles));
-        if let Some(Err(panic)) = warm.map(std::thread::JoinHandle::join) {
+        if let Some(Err(panic)) = warm.flatten().map(std::thread::JoinHandle::join) {
             std::panic::resume_unwind(panic);
         }
         let mut cleaner = Cleaner::new(rules?, self.clean.clone());

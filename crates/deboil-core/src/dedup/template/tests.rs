@@ -364,6 +364,36 @@ proptest::proptest! {
     }
 }
 
+/// A text whose keys outgrow what a thread keeps (8 MiB) still gives its
+/// keys: the cleaner gave its key buffer back before `clean_keyed` read it,
+/// and `deboil run` panicked on such a record.
+#[test]
+fn an_outsized_texts_keys_are_given() {
+    use crate::clean::{CleanOptions, Cleaner};
+    use crate::rules::{RuleSet, Toggles};
+    let cleaner = Cleaner::new(
+        RuleSet::compile(&[], &Toggles::default()).unwrap(),
+        CleanOptions::default(),
+    );
+    let text: String = (0..170_000)
+        .map(|i| format!("Line {i} of a very long record that goes on and on with words.\n"))
+        .collect();
+    assert!(text.len() > 10 << 20);
+    let mut given = GivenKeys::default();
+    let cleaned = cleaner.clean_keyed(&text, "s", &mut given);
+    assert_eq!(cleaned.text, text);
+    let out = &cleaned.text;
+    assert!(given.fitting(out).is_some());
+    assert_eq!(
+        LineKeys::of_given(out, Some(&given)).keys,
+        LineKeys::of(out).keys
+    );
+    // The next, small document finds its buffers as usual.
+    let small = cleaner.clean_keyed("One line.\nTwo lines.\n", "s", &mut given);
+    assert_eq!(small.text, "One line.\nTwo lines.\n");
+    assert!(given.fitting(&small.text).is_some());
+}
+
 /// A long text's key is hashed through a buffer, to the hash of the joined
 /// copy a short one gets.
 #[test]
