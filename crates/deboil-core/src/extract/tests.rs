@@ -88,6 +88,18 @@ fn kept<'a>(l: &[ExtractLine<'a>], fate: &[Option<ExtractCause>]) -> Vec<&'a str
         .collect()
 }
 
+/// Asserts that the body found in `text` is its `n` paragraphs of
+/// [`PROSE`] and nothing else.
+fn assert_the_article_alone(text: &str, n: usize, what: &str) {
+    let l = lines(text);
+    let kept = kept(&l, &Extractor::default().decide("s", &l));
+    assert_eq!(kept.len(), n, "{what}: {kept:?}");
+    assert!(
+        kept.iter().all(|k| k.starts_with("The council")),
+        "{what}: {kept:?}"
+    );
+}
+
 #[test]
 fn a_comment_thread_longer_than_the_article_goes() {
     // No "Comments" header: the thread is told by its shape, each
@@ -312,14 +324,7 @@ fn the_authors_box_and_tags_after_the_article_go() {
         let text = format!(
             "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{PROSE} Four.\nShare\nTweet\n{header}\nBridge Info\n{bio}\n{info}\nImprint\n"
         );
-        let l = lines(&text);
-        let kept = kept(&l, &Extractor::default().decide("s", &l));
-        assert_eq!(kept.len(), 4, "{header}: {kept:?}");
-        assert!(
-            kept.iter().all(|k| k.starts_with("The council")),
-            "{header}: {kept:?}"
-        );
-        assert!(!kept.contains(&bio), "{header}: {kept:?}");
+        assert_the_article_alone(&text, 4, header);
     }
 }
 
@@ -726,12 +731,6 @@ fn a_header_of_top_headlines_ends_the_body() {
         let text = format!(
             "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{PROSE} Four.\n{header}\n{teasers}Imprint\n"
         );
-        let l = lines(&text);
-        let kept = kept(&l, &Extractor::default().decide("s", &l));
-        assert_eq!(kept.len(), 4, "{header}: {kept:?}");
-        assert!(
-            kept.iter().all(|k| k.starts_with("The council")),
-            "{header}: {kept:?}"
-        );
+        assert_the_article_alone(&text, 4, header);
     }
 }
