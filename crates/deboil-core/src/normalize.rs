@@ -403,6 +403,15 @@ fn ascii64_prefix<const LINE: bool>(
     }
 }
 
+/// Whether the CPU runs the key step [`ascii64_prefix`] needs (AVX2,
+/// POPCNT, BMI1); the standard library caches the answer.
+#[cfg(target_arch = "x86_64")]
+fn avx2_keys() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("popcnt")
+        && std::arch::is_x86_feature_detected!("bmi1")
+}
+
 /// Appends the key of `line` to `out` and returns its word count.
 ///
 /// Same result as the general walk (a property test checks it), but takes
@@ -413,10 +422,7 @@ fn ascii64_prefix<const LINE: bool>(
 /// starts (not before the next word) and taken back at the end.
 pub fn push_key(line: &str, out: &mut Vec<u8>) -> usize {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2")
-        && std::arch::is_x86_feature_detected!("popcnt")
-        && std::arch::is_x86_feature_detected!("bmi1")
-    {
+    if avx2_keys() {
         // SAFETY: the CPU has AVX2, POPCNT and BMI1, checked above.
         return unsafe { push_key_avx2(line, out) };
     }
@@ -591,10 +597,7 @@ pub fn push_line_keys(
     mut line: impl FnMut(&[u8], usize, usize),
 ) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2")
-        && std::arch::is_x86_feature_detected!("popcnt")
-        && std::arch::is_x86_feature_detected!("bmi1")
-    {
+    if avx2_keys() {
         // SAFETY: the CPU has AVX2, POPCNT and BMI1, checked above.
         return unsafe { push_line_keys_avx2(text, sep, out, &mut line) };
     }

@@ -462,35 +462,13 @@ impl SiteTemplate {
                     && (self.lines)
                         .contains(&key(self.site, normalize::line_hash(key_of_line, scratch)))
             };
-            match given {
-                // No key given (`dedup`): every line's key made in one pass.
-                None => normalize::push_line_keys(text, b' ', whole, |key_of_line, from, words| {
-                    if is_template(key_of_line, words, scratch) {
-                        cut = true;
-                    } else {
-                        ranges.push((from, from + key_of_line.len()));
-                    }
-                }),
-                Some(_) => {
-                    for (i, line) in lines(text).enumerate() {
-                        let at = whole.len();
-                        if at > 0 {
-                            whole.push(b' ');
-                        }
-                        let from = whole.len();
-                        let words = GivenKeys::push_key(given, i, line, whole);
-                        if whole.len() == from {
-                            whole.truncate(at);
-                            continue;
-                        }
-                        if is_template(&whole[from..], words, scratch) {
-                            cut = true;
-                        } else {
-                            ranges.push((from, whole.len()));
-                        }
-                    }
+            GivenKeys::push_line_keys(given, text, b' ', whole, |key_of_line, from, words| {
+                if is_template(key_of_line, words, scratch) {
+                    cut = true;
+                } else {
+                    ranges.push((from, from + key_of_line.len()));
                 }
-            }
+            });
             let exact = xxhash_rust::xxh3::xxh3_128(whole);
             // Nothing cut, or nothing but template: the whole key.
             if !cut || ranges.is_empty() {

@@ -192,7 +192,7 @@ impl Dense {
             let b = |p: u32| bounds.get(p as usize).copied().unwrap_or(u32::MAX);
             outs[s].iter().map(|&p| b(p)).max().unwrap_or(u32::MAX)
         };
-        matching.sort_by_key(|&s| bound_of(s));
+        matching.sort_by_cached_key(|&s| bound_of(s));
         let mut firsts: Vec<(u32, u32)> = Vec::new();
         for (i, &s) in matching.iter().enumerate() {
             let b = bound_of(s);

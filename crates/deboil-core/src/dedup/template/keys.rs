@@ -88,6 +88,36 @@ impl GivenKeys {
             None => normalize::push_key(line, out),
         }
     }
+
+    /// [`normalize::push_line_keys`] with the keys `given` holds where it
+    /// holds them: the non-empty keys of `text`'s lines appended to `out`
+    /// (empty at the start), separated by `sep`, and `line` called with
+    /// each, where it starts in `out`, and its words.
+    pub(super) fn push_line_keys(
+        given: Option<&GivenKeys>,
+        text: &str,
+        sep: u8,
+        out: &mut Vec<u8>,
+        mut line: impl FnMut(&[u8], usize, usize),
+    ) {
+        if given.is_none() {
+            // No key given (`dedup`): every line's key made in one pass.
+            return normalize::push_line_keys(text, sep, out, line);
+        }
+        for (i, l) in lines(text).enumerate() {
+            let at = out.len();
+            if at > 0 {
+                out.push(sep);
+            }
+            let from = out.len();
+            let words = GivenKeys::push_key(given, i, l, out);
+            if out.len() == from {
+                out.truncate(at);
+                continue;
+            }
+            line(&out[from..], from, words);
+        }
+    }
 }
 
 impl LineKeys {
@@ -109,32 +139,13 @@ impl LineKeys {
             hashes: Vec::with_capacity(lines_about),
             exact: 0,
         };
-        let (mut key, mut scratch) = (Vec::new(), Vec::new());
-        if given.is_none() {
-            // No key given (`dedup`): every line's key made in one pass.
-            let (hashes, counted) = (&mut out.hashes, &mut out.lines);
-            normalize::push_line_keys(text, b'\n', &mut out.keys, |key, _, words| {
-                let h = normalize::line_hash(key, &mut scratch);
-                hashes.push(h);
-                counted.push((h, u16::try_from(words).unwrap_or(u16::MAX)));
-            });
-        } else {
-            for (i, line) in lines(text).enumerate() {
-                key.clear();
-                let words = GivenKeys::push_key(given, i, line, &mut key);
-                if key.is_empty() {
-                    continue;
-                }
-                let h = normalize::line_hash(&key, &mut scratch);
-                out.hashes.push(h);
-                out.lines
-                    .push((h, u16::try_from(words).unwrap_or(u16::MAX)));
-                if !out.keys.is_empty() {
-                    out.keys.push(b'\n');
-                }
-                out.keys.extend_from_slice(&key);
-            }
-        }
+        let mut scratch = Vec::new();
+        let (hashes, counted) = (&mut out.hashes, &mut out.lines);
+        GivenKeys::push_line_keys(given, text, b'\n', &mut out.keys, |key, _, words| {
+            let h = normalize::line_hash(key, &mut scratch);
+            hashes.push(h);
+            counted.push((h, u16::try_from(words).unwrap_or(u16::MAX)));
+        });
         out.exact = joined_hash(&out.keys);
         out.lines.sort_unstable();
         out.lines.dedup_by_key(|l| l.0);
