@@ -38,7 +38,8 @@
 //! "Tags: ...") ends it too, unless the article goes on after it (a box of
 //! related links inside the article); before the body it is an ordinary
 //! short line. The page title (the first line, as HTML title extraction
-//! leaves it) brings back its repeat near the body; links to the
+//! leaves it) brings back its repeat near the body (the headline, not the
+//! site's name printed above it: "Site: Headline"); links to the
 //! neighbouring posts ("« Older post's title") at the kept text's edges go.
 //! An author's bio closing the body ("Anna is a staff writer ...",
 //! "About the author: ...", "Anna Berg covers the council") is cut off.
