@@ -38,8 +38,7 @@
 //! "Tags: ...") ends it too, unless the article goes on after it (a box of
 //! related links inside the article); before the body it is an ordinary
 //! short line. The page title (the first line, as HTML title extraction
-//! leaves it) brings back its repeat near the body (the headline, not the
-//! site's name printed above it: "Site: Headline"); links to the
+//! leaves it) brings back its repeat near the body; links to the
 //! neighbouring posts ("« Older post's title") at the kept text's edges go.
 //! An author's bio closing the body ("Anna is a staff writer ...",
 //! "About the author: ...", "Anna Berg covers the council") is cut off.
@@ -74,7 +73,6 @@ use crate::normalize;
 mod edges;
 mod facts;
 mod lists;
-mod sitename;
 mod words;
 use facts::{classes_of, hashes_of};
 pub(crate) use words::function_share;
@@ -761,27 +759,15 @@ impl Extractor {
                 && t.len() * 100 >= first.len() * pct
                 && facts::holds(first, t)
         };
-        let items = items(&classes, &is_template);
-        let mut body = body_of(&classes, &is_template, &items, o);
-        // The site's name, printed above the post, is no title: when the
-        // headline is short, the name is the larger part of the first line.
-        // It goes when the first line's other part follows it as a line of
-        // its own, before the body's end: that line is the headline.
-        let parts = sitename::split(lines[nb[0]].text, site);
-        let rest_at = parts.as_ref().and_then(|(_, rest)| {
-            (1..body.lines.end).find(|&k| !is_template[k] && *lines[nb[k]].key == rest[..])
-        });
-        let is_name = |k: usize| match (&parts, rest_at) {
-            (Some((name, _)), Some(r)) => k < r && facts::holds(name, &lines[nb[k]].key),
-            _ => false,
-        };
         // A line the site repeats can still be this page's title (a sidebar
         // of popular posts lists it on other pages), if it is most of the
         // first line; a shorter one is the site's name.
         let title = (1..nb.len())
-            .find(|&k| !is_template[k] && !is_name(k) && repeats_first(k, TITLE_PCT))
-            .or(rest_at)
+            .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
             .or_else(|| (1..nb.len()).find(|&k| repeats_first(k, 50)));
+
+        let items = items(&classes, &is_template);
+        let mut body = body_of(&classes, &is_template, &items, o);
         // The author's bio closing the body ("Anna is a staff writer ...",
         // maybe with a "More by Anna" after it) is no part of the article.
         let (a, end) = (body.lines.start, body.lines.end);

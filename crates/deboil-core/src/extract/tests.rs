@@ -734,34 +734,3 @@ fn a_header_of_top_headlines_ends_the_body() {
         assert_the_article_alone(&text, 4, header);
     }
 }
-
-#[test]
-fn the_sites_name_above_a_short_headline_is_no_title() {
-    // "Schneier on Security: Micromorts": the site's name is most of the
-    // first line, so it was the title, and the blog's menu between it and
-    // the headline came along.
-    let text = format!(
-        "Schneier on Security: Micromorts\n{NAV}Schneier on Security\nBlog\nEssays\nBooks\n\
-         Micromorts\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\nImprint\n"
-    );
-    let l = lines(&text);
-    let k = kept(&l, &Extractor::default().decide("schneier.com", &l));
-    assert_eq!(k[0], "Micromorts", "{k:?}");
-    assert_eq!(k.len(), 4, "{k:?}");
-    // Without the headline after it, the name is the title as before; on
-    // a host it does not spell, nothing changes either.
-    let text = format!(
-        "Schneier on Security: Micromorts\n{NAV}Schneier on Security\n{PROSE}\n{PROSE} Two.\n\
-         {PROSE} Three.\nImprint\n"
-    );
-    let l = lines(&text);
-    let k = kept(&l, &Extractor::default().decide("schneier.com", &l));
-    assert_eq!(k[0], "Schneier on Security", "{k:?}");
-    let text = format!(
-        "Schneier on Security: Micromorts\n{NAV}Schneier on Security\nBlog\nMicromorts\n{PROSE}\n\
-         {PROSE} Two.\n{PROSE} Three.\nImprint\n"
-    );
-    let l = lines(&text);
-    let k = kept(&l, &Extractor::default().decide("example.com", &l));
-    assert_eq!(k[0], "Schneier on Security", "{k:?}");
-}
