@@ -540,10 +540,24 @@ impl<'a> Document<'a> {
         if cleaned.text == self.text {
             return self.write_jsonl(&cleaned.text, out);
         }
-        let kept = cleaned
+        let mut lines = cleaned
             .lines
             .iter()
-            .filter_map(|f| Some((f.orig.start, f.out.clone()?)));
+            .filter_map(|f| Some((f.orig.start, f.out.clone()?)))
+            .peekable();
+        // Kept lines one break apart in both texts are one piece: one
+        // comparison and one copy for a run of them, not one a line (the
+        // piece is checked whole, its breaks included, so it is copied
+        // only where the text is the original, as a line alone would be).
+        let kept = std::iter::from_fn(move || {
+            let (o, mut r) = lines.next()?;
+            while let Some((_, r2)) =
+                lines.next_if(|(o2, r2)| r2.start == r.end + 1 && *o2 == o + (r2.start - r.start))
+            {
+                r.end = r2.end;
+            }
+            Some((o, r))
+        });
         let mut kept = Some(kept);
         write_fields(fields, self.text_index, out, |raw, out| {
             // The raw value is the token the text was read from.
