@@ -191,6 +191,19 @@ fn as_str(raw: Raw) -> Option<String> {
     json_str::unescape(raw).or_else(|| serde_json::from_str::<String>(raw).ok())
 }
 
+/// [`as_str`], borrowed from the token when it holds no escape (a site
+/// field, nearly always): a string copied for each record is spared.
+fn as_cow(raw: Raw<'_>) -> Option<Cow<'_, str>> {
+    let body = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .filter(|b| !b.bytes().any(|c| c == b'\\' || c == b'"' || c < 0x20));
+    match body {
+        Some(b) => Some(Cow::Borrowed(b)),
+        None => as_str(raw).map(Cow::Owned),
+    }
+}
+
 type Object<'a> = Vec<(Key<'a>, Raw<'a>)>;
 
 /// A key that repeats on the way to a field read (the text, id or site):
@@ -269,7 +282,9 @@ fn id_of(raw: Raw) -> Option<String> {
 /// A site from a site field: a URL gives its host; either is made a site
 /// name (see [`deboil_core::rules::site_name`]).
 pub fn site_of(value: &str) -> String {
-    match value.contains("://") {
+    // Not `str::contains`, whose searcher is built for each call: a
+    // site is a few bytes.
+    match value.as_bytes().windows(3).any(|w| w == b"://") {
         true => url_host(value).map_or_else(String::new, |h| site_name(&h)),
         false => site_name(value),
     }
@@ -294,7 +309,7 @@ fn site_in(
     fallback_site: &str,
 ) -> Result<String, Repeated> {
     let named = get(fields, &names.site)?
-        .and_then(as_str)
+        .and_then(as_cow)
         .map(|s| site_of(&s))
         .filter(|s| !s.is_empty());
     if let Some(s) = named {
@@ -302,7 +317,7 @@ fn site_in(
     }
     for path in ["url", "metadata.url"] {
         let host = get(fields, path)?
-            .and_then(as_str)
+            .and_then(as_cow)
             .and_then(|u| url_host(&u))
             .map(|h| site_name(&h))
             .filter(|s| !s.is_empty());
@@ -525,10 +540,24 @@ impl<'a> Document<'a> {
         if cleaned.text == self.text {
             return self.write_jsonl(&cleaned.text, out);
         }
-        let kept = cleaned
+        let mut lines = cleaned
             .lines
             .iter()
-            .filter_map(|f| Some((f.orig.start, f.out.clone()?)));
+            .filter_map(|f| Some((f.orig.start, f.out.clone()?)))
+            .peekable();
+        // Kept lines one break apart in both texts are one piece: one
+        // comparison and one copy for a run of them, not one a line (the
+        // piece is checked whole, its breaks included, so it is copied
+        // only where the text is the original, as a line alone would be).
+        let kept = std::iter::from_fn(move || {
+            let (o, mut r) = lines.next()?;
+            while let Some((_, r2)) =
+                lines.next_if(|(o2, r2)| r2.start == r.end + 1 && *o2 == o + (r2.start - r.start))
+            {
+                r.end = r2.end;
+            }
+            Some((o, r))
+        });
         let mut kept = Some(kept);
         write_fields(fields, self.text_index, out, |raw, out| {
             // The raw value is the token the text was read from.

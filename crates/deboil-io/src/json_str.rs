@@ -755,6 +755,16 @@ fn unescape_from<const TRACK: bool>(
             b'\\' if b.get(i..i + 6) == Some(b"\\u0000") => {
                 out.push(0);
                 i += 6;
+                // Such text is a plain byte and a `\u0000`, again and
+                // again: taken here a pair at a time, where each would
+                // otherwise cost a wide step that stops after one byte.
+                while let Some(&[c, b'\\', b'u', b'0', b'0', b'0', b'0']) = b.get(i..i + 7) {
+                    if c < 0x20 || c == b'"' || c == b'\\' {
+                        break;
+                    }
+                    out.extend_from_slice(&[c, 0]);
+                    i += 7;
+                }
             }
             // `\u00XX` for an ASCII character: most escapes in text that
             // was stored as UTF-16 by mistake, one NUL every other letter.

@@ -204,3 +204,43 @@ fn bad_records_say_where_and_what() {
     let e = Document::parse(&rec(b"[1]"), &names).unwrap_err();
     assert!(e.problem.contains("a JSON object"), "{e:?}");
 }
+
+proptest::proptest! {
+    /// A cleaned text written with its kept lines copied from the record
+    /// (runs of them one break apart taken as one piece) is the text
+    /// escaped whole: lines dropped, kept, changed, in any mix.
+    #[test]
+    fn cleaned_runs_write_what_escaping_writes(
+        lines in proptest::collection::vec("[ -~é\u{0}\"\\\\]{0,12}", 1..10),
+        fates in proptest::collection::vec(0u8..3, 10),
+    ) {
+        use deboil_core::clean::LineFate;
+        let text = lines.join("\n");
+        let record = format!(r#"{{"id": "a", "text": {}}}"#, serde_json::to_string(&text).unwrap());
+        let r = rec(record.as_bytes());
+        let doc = Document::parse(&r, &FieldNames::default()).unwrap();
+        let (mut c, mut pos, mut first) = (Cleaned::default(), 0, true);
+        for (n, line) in lines.iter().enumerate() {
+            let piece = match fates[n] {
+                0 => None,
+                1 => Some(line.clone()),
+                _ => Some(format!("{line}x")),
+            };
+            let out = piece.map(|p| {
+                if !first {
+                    c.text.push('\n');
+                }
+                first = false;
+                let at = c.text.len();
+                c.text.push_str(&p);
+                at..c.text.len()
+            });
+            c.lines.push(LineFate { orig: pos..pos + line.len(), out });
+            pos += line.len() + 1;
+        }
+        let (mut ours, mut want) = (Vec::new(), Vec::new());
+        doc.write_cleaned(&c, &mut ours);
+        doc.write_jsonl(&c.text, &mut want);
+        proptest::prop_assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(want).unwrap());
+    }
+}

@@ -48,6 +48,28 @@ proptest::proptest! {
         proptest::prop_assert_eq!(breaks, Some(Breaks { after }));
     }
 
+    /// Text stored as UTF-16 by mistake (a NUL beside every character,
+    /// read a pair at a time): read back as serde_json reads it, with
+    /// the line breaks where the string and the token have them, also
+    /// where a pair's character is one that ends the pairs (a quote, a
+    /// backslash, a control, a break, part of a multi-byte character).
+    #[test]
+    fn nul_pairs_read_with_their_breaks(s in "(\u{0}?[ -~é€\"\\\\\u{1}\n]\u{0}{0,2}){0,40}") {
+        let token = serde_json::to_string(&s).unwrap();
+        let object = format!("{{\"text\":{token}}}");
+        let (_, text, breaks) = flat_object(&object, "text").unwrap().text.unwrap();
+        proptest::prop_assert_eq!(&text, &s);
+        proptest::prop_assert_eq!(unescape(&token), Some(s.clone()));
+        let (mut after, mut raw) = (Vec::new(), 0);
+        for (i, &c) in s.as_bytes().iter().enumerate() {
+            raw += escaped_len(c);
+            if c == b'\n' {
+                after.push(((i + 1) as u32, raw as u32));
+            }
+        }
+        proptest::prop_assert_eq!(breaks, Some(Breaks { after }));
+    }
+
     /// Copying the kept lines from the token as written gives the bytes
     /// that escaping the cleaned text again gives: lines dropped, kept,
     /// cut at the end, changed, in any mix.
