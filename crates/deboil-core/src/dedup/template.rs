@@ -443,7 +443,6 @@ impl SiteTemplate {
         given: Option<&GivenKeys>,
         f: impl FnOnce(&[u8], u128) -> T,
     ) -> T {
-        let given = given.and_then(|g| g.fitting(text));
         KEPT.with_borrow_mut(|k| {
             let Kept {
                 whole,
@@ -451,9 +450,6 @@ impl SiteTemplate {
                 ranges,
                 scratch,
             } = k;
-            whole.clear();
-            ranges.clear();
-            let mut cut = false;
             // Recorded counts are those of the same keys (u16, but every
             // count from 63 on shares a bit).
             let is_template = |key_of_line: &[u8], words: usize, scratch: &mut Vec<u8>| {
@@ -462,13 +458,30 @@ impl SiteTemplate {
                     && (self.lines)
                         .contains(&key(self.site, normalize::line_hash(key_of_line, scratch)))
             };
-            GivenKeys::push_line_keys(given, text, b' ', whole, |key_of_line, from, words| {
-                if is_template(key_of_line, words, scratch) {
-                    cut = true;
-                } else {
-                    ranges.push((from, from + key_of_line.len()));
+            let mut given = given;
+            let cut = loop {
+                whole.clear();
+                ranges.clear();
+                let mut cut = false;
+                let fit = GivenKeys::push_line_keys(
+                    given,
+                    text,
+                    b' ',
+                    whole,
+                    |key_of_line, from, words| {
+                        if is_template(key_of_line, words, scratch) {
+                            cut = true;
+                        } else {
+                            ranges.push((from, from + key_of_line.len()));
+                        }
+                    },
+                );
+                if fit {
+                    break cut;
                 }
-            });
+                // Keys that do not fit the text: all made again from the text.
+                given = None;
+            };
             let exact = xxhash_rust::xxh3::xxh3_128(whole);
             // Nothing cut, or nothing but template: the whole key.
             if !cut || ranges.is_empty() {

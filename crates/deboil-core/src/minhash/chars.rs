@@ -32,10 +32,38 @@ fn window_hash(w: &[u8]) -> u64 {
     }
 }
 
+/// What takes the window hashes: any closure (through [`Each`]), or the
+/// 128-value signer, whose windows of ASCII bytes are hashed and taken
+/// eight at a time ([`Sink::oph128`]).
+pub(super) trait Sink {
+    /// Takes one window's hash.
+    fn add(&mut self, h: u64);
+
+    /// The distinct counter's bits (a power of two of words) and the 128
+    /// minima, where [`Sink::add`] is [`super::add_oph128`] of them.
+    #[inline(always)]
+    fn oph128(&mut self) -> Option<(&mut [u64], &mut [u64; 128])> {
+        None
+    }
+}
+
+/// A closure as a [`Sink`].
+pub(super) struct Each<F>(pub(super) F);
+
+impl<F: FnMut(u64)> Sink for Each<F> {
+    #[inline(always)]
+    fn add(&mut self, h: u64) {
+        (self.0)(h)
+    }
+}
+
 /// Calls `f` with the xxh3 of every n-character window of `key` (a
 /// normalised text); a key shorter than n characters is one shingle.
-/// `starts` is a reused buffer.
-pub(super) fn char_shingles(key: &[u8], n: usize, starts: &mut Vec<usize>, mut f: impl FnMut(u64)) {
+/// `starts` is a reused buffer. Inlined, so that the signer compiled for
+/// AVX2 and BMI2 compiles the window loop for them too (a call left it
+/// compiled for the baseline: `shl` by `cl` for `shlx`).
+#[inline(always)]
+pub(super) fn char_shingles(key: &[u8], n: usize, starts: &mut Vec<usize>, mut f: impl Sink) {
     // A key of fewer than 4n bytes may have fewer than n characters (one
     // shingle): the table of character starts counts them. So does a key
     // that is not UTF-8 (not from `normalize`), whose characters the
@@ -44,7 +72,7 @@ pub(super) fn char_shingles(key: &[u8], n: usize, starts: &mut Vec<usize>, mut f
     // but for a few characters): only the rest is checked.
     let high = first_high(key);
     if key.len() < 4 * n || std::str::from_utf8(&key[high..]).is_err() {
-        return by_table(key, n, starts, f);
+        return by_table(key, n, starts, |h| f.add(h));
     }
     // Valid UTF-8 of at least n characters. Stretches of ASCII are windows
     // of n bytes; a window holding a wider character slides by the width
@@ -75,7 +103,7 @@ pub(super) fn char_shingles(key: &[u8], n: usize, starts: &mut Vec<usize>, mut f
             e += width(key[e]);
         }
         loop {
-            f(window_hash(&key[s..e]));
+            f.add(window_hash(&key[s..e]));
             if e == len {
                 return;
             }
@@ -103,11 +131,20 @@ fn width(b: u8) -> usize {
 #[inline]
 fn first_high(s: &[u8]) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = s.chunks_exact(8);
+    let word = |i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    // 32 bytes a step while none is wide (keys are nearly all ASCII: a
+    // step of 8 was 1 % of `run`), then 8 to find it.
+    let mut from = 0;
+    while from + 32 <= s.len()
+        && (word(from) | word(from + 8) | word(from + 16) | word(from + 24)) & HIGH == 0
+    {
+        from += 32;
+    }
+    let mut chunks = s[from..].chunks_exact(8);
     for (i, c) in chunks.by_ref().enumerate() {
         let w = u64::from_le_bytes(c.try_into().expect("8 bytes")) & HIGH;
         if w != 0 {
-            return i * 8 + (w.trailing_zeros() / 8) as usize;
+            return from + i * 8 + (w.trailing_zeros() / 8) as usize;
         }
     }
     let rest = chunks.remainder();
@@ -118,14 +155,17 @@ fn first_high(s: &[u8]) -> usize {
 /// Every window of `n` bytes of `ascii`, at least `n` bytes: the length
 /// known at compile time for the usual n.
 #[inline(always)]
-fn ascii_windows(ascii: &[u8], n: usize, f: &mut impl FnMut(u64)) {
+fn ascii_windows(ascii: &[u8], n: usize, f: &mut impl Sink) {
     // Inlined into the signer's loop, so that its state stays in registers.
     #[inline(always)]
-    fn fixed<const N: usize>(ascii: &[u8], f: &mut impl FnMut(u64)) {
+    fn fixed<const N: usize>(ascii: &[u8], f: &mut impl Sink) {
         #[cfg(target_arch = "x86_64")]
-        let ascii = simd::windows::<N>(ascii, f);
+        let ascii = match f.oph128() {
+            Some((bits, minima)) => simd::windows_oph128::<N>(ascii, bits, minima),
+            None => simd::windows::<N>(ascii, &mut |h| f.add(h)),
+        };
         for w in ascii.windows(N) {
-            f(xxh3_4to8(w));
+            f.add(xxh3_4to8(w));
         }
     }
     match n {
@@ -134,7 +174,7 @@ fn ascii_windows(ascii: &[u8], n: usize, f: &mut impl FnMut(u64)) {
         6 => fixed::<6>(ascii, f),
         7 => fixed::<7>(ascii, f),
         8 => fixed::<8>(ascii, f),
-        _ => ascii.windows(n).for_each(|w| f(xxh3_64(w))),
+        _ => ascii.windows(n).for_each(|w| f.add(xxh3_64(w))),
     }
 }
 
@@ -160,19 +200,105 @@ mod simd {
         if ascii.len() < 16 || !std::arch::is_x86_feature_detected!("avx2") {
             return ascii;
         }
-        let mut buf = [0u64; BLOCK];
+        // Not zeroed: `block` writes the values it reports (2 KB zeroed
+        // for every stretch between two wide characters cost as much).
+        let mut buf = [std::mem::MaybeUninit::<u64>::uninit(); BLOCK];
         let mut s = 0;
         loop {
             // SAFETY: AVX2 is present (checked above).
             let got = unsafe { block::<N>(&ascii[s..], &mut buf) };
-            for &h in &buf[..got] {
-                f(h);
+            for h in &buf[..got] {
+                // SAFETY: `block` wrote the first `got` values.
+                f(unsafe { h.assume_init() });
             }
             s += got;
             if got < BLOCK {
                 return &ascii[s..];
             }
         }
+    }
+
+    /// [`windows`] for the 128-value signer: each eight windows' hashes,
+    /// and the distinct counter's word and bit of each, found with AVX2,
+    /// then taken by [`super::super::add_oph128`]'s step from a buffer of eight
+    /// (the scalar step with its shifts and masks cost twice the hash).
+    /// Returns the rest, from the first window not hashed.
+    #[inline(always)]
+    pub(super) fn windows_oph128<'a, const N: usize>(
+        ascii: &'a [u8],
+        bits: &mut [u64],
+        minima: &mut [u64; 128],
+    ) -> &'a [u8] {
+        if ascii.len() < 16 || !std::arch::is_x86_feature_detected!("avx2") {
+            return ascii;
+        }
+        // SAFETY: AVX2 is present (checked above).
+        let done = unsafe { block_oph128::<N>(ascii, bits, minima) };
+        &ascii[done..]
+    }
+
+    /// The windows of `N` bytes at offsets 0, 1, ... of `bytes`, eight at a
+    /// time while their sixteen bytes are in `bytes`, taken by the signer's
+    /// step; returns how many.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn block_oph128<const N: usize>(
+        bytes: &[u8],
+        bits: &mut [u64],
+        minima: &mut [u64; 128],
+    ) -> usize {
+        assert!(bits.len().is_power_of_two());
+        let lo = pattern(N, 0);
+        let hi = pattern(N, 1);
+        // SAFETY: 32-byte arrays.
+        let (lo, hi) = unsafe {
+            (
+                _mm256_loadu_si256(lo.as_ptr().cast()),
+                _mm256_loadu_si256(hi.as_ptr().cast()),
+            )
+        };
+        let words = _mm256_set1_epi64x((bits.len() - 1) as i64);
+        let low6 = _mm256_set1_epi64x(63);
+        let one = _mm256_set1_epi64x(1);
+        let mut hashes = [0u64; 8];
+        let mut word = [0u64; 8];
+        let mut bit = [0u64; 8];
+        let mut i = 0;
+        while i + 16 <= bytes.len() {
+            // SAFETY: 16 bytes from `i` are in `bytes`; the buffers hold
+            // eight values.
+            unsafe {
+                let v = _mm256_broadcastsi128_si256(_mm_loadu_si128(bytes.as_ptr().add(i).cast()));
+                for (half, pat) in [lo, hi].into_iter().enumerate() {
+                    let h = hash(_mm256_shuffle_epi8(v, pat), N as i64);
+                    let w = _mm256_and_si256(_mm256_srli_epi64::<38>(h), words);
+                    let b =
+                        _mm256_sllv_epi64(one, _mm256_and_si256(_mm256_srli_epi64::<32>(h), low6));
+                    _mm256_storeu_si256(hashes.as_mut_ptr().add(4 * half).cast(), h);
+                    _mm256_storeu_si256(word.as_mut_ptr().add(4 * half).cast(), w);
+                    _mm256_storeu_si256(bit.as_mut_ptr().add(4 * half).cast(), b);
+                }
+            }
+            for j in 0..8 {
+                // Read back from memory, one load a value: left to itself,
+                // the compiler took the lanes out of the registers with two
+                // or three extracts each.
+                // SAFETY: the three buffers hold eight values, written above.
+                let (w, b, h) = unsafe {
+                    (
+                        std::ptr::read_volatile(word.as_ptr().add(j)) as usize,
+                        std::ptr::read_volatile(bit.as_ptr().add(j)),
+                        std::ptr::read_volatile(hashes.as_ptr().add(j)),
+                    )
+                };
+                // SAFETY: `w` was masked to the counter's length above.
+                unsafe { *bits.get_unchecked_mut(w) |= b };
+                let bin = (h >> 57) as usize;
+                minima[bin] = minima[bin].min(u64::from(h as u32));
+            }
+            i += 8;
+        }
+        i
     }
 
     /// For each window (of offset 0 to 7 in sixteen bytes), where its bytes
@@ -199,7 +325,7 @@ mod simd {
     /// `bytes` into `out`, eight at a time while the eight windows' sixteen
     /// bytes are in `bytes`; returns how many.
     #[target_feature(enable = "avx2")]
-    fn block<const N: usize>(bytes: &[u8], out: &mut [u64; BLOCK]) -> usize {
+    fn block<const N: usize>(bytes: &[u8], out: &mut [std::mem::MaybeUninit<u64>; BLOCK]) -> usize {
         let lo = pattern(N, 0);
         let hi = pattern(N, 1);
         // SAFETY: 32-byte arrays.
@@ -289,15 +415,15 @@ mod tests {
 
     fn sliding(key: &[u8], n: usize) -> Vec<u64> {
         let mut out = Vec::new();
-        char_shingles(key, n, &mut Vec::new(), |h| out.push(h));
+        char_shingles(key, n, &mut Vec::new(), Each(|h| out.push(h)));
         out
     }
 
     #[test]
     fn first_high_finds_the_first_wide_byte() {
-        let mut s = vec![b'a'; 40];
-        assert_eq!(first_high(&s), 40);
-        for at in [0, 7, 8, 9, 31, 39] {
+        let mut s = vec![b'a'; 100];
+        assert_eq!(first_high(&s), 100);
+        for at in [0, 7, 8, 9, 31, 32, 33, 39, 63, 64, 65, 70, 95, 96, 97, 99] {
             s[at] = 0xC3;
             assert_eq!(first_high(&s), at);
             assert_eq!(first_high(&s[..at]), at);
@@ -315,9 +441,56 @@ mod tests {
         for n in 4..=8 {
             for len in [n, 15, 16, 17, 23, 24, 25, 263, 264, 265, 519, 520, 700] {
                 let mut got = Vec::new();
-                ascii_windows(&text[..len], n, &mut |h| got.push(h));
+                ascii_windows(&text[..len], n, &mut Each(|h| got.push(h)));
                 let want: Vec<u64> = text[..len].windows(n).map(xxh3_64).collect();
                 assert_eq!(got, want, "n {n} len {len}");
+            }
+        }
+    }
+
+    /// The 128-value signer's windows taken eight at a time leave the
+    /// counter's bits and the minima that its step, one window at a time,
+    /// leaves: every n 4 to 8, stretches around the step, wide characters
+    /// between them, counters of several sizes.
+    #[test]
+    fn windows_taken_eight_at_a_time_are_the_signers_step() {
+        use super::super::{Oph128, add_oph128};
+        let ascii: String = (0..700u32)
+            .map(|i| {
+                b"abcdefghijklmnopqrstuvwxyz .,0123456789"[(i * i % 37 + i / 3) as usize % 39]
+                    as char
+            })
+            .collect();
+        let wide = format!(
+            "{}é{}—{}’x{}",
+            &ascii[..40],
+            &ascii[40..57],
+            &ascii[57..300],
+            &ascii[300..]
+        );
+        for n in 4..=8 {
+            for key in [
+                &ascii[..15],
+                &ascii[..16],
+                &ascii[..17],
+                &ascii[..24],
+                &ascii[..25],
+                &ascii,
+                &wide,
+            ] {
+                for words in [16, 64, 1024] {
+                    let (mut want_bits, mut want_min) = (vec![0u64; words], [u64::MAX; 128]);
+                    let each = Each(|h| add_oph128(&mut want_bits, &mut want_min, h));
+                    char_shingles(key.as_bytes(), n, &mut Vec::new(), each);
+                    let (mut bits, mut minima) = (vec![0u64; words], [u64::MAX; 128]);
+                    let sink = Oph128 {
+                        bits: &mut bits,
+                        minima: &mut minima,
+                    };
+                    char_shingles(key.as_bytes(), n, &mut Vec::new(), sink);
+                    assert_eq!(bits, want_bits, "n {n} len {} words {words}", key.len());
+                    assert_eq!(minima, want_min, "n {n} len {} words {words}", key.len());
+                }
             }
         }
     }

@@ -23,7 +23,7 @@ mod tests;
 mod words;
 
 use crate::normalize;
-use chars::char_shingles;
+use chars::{Each, Sink, char_shingles};
 use words::{ngrams_fast, word_tokens};
 
 /// How a document is cut into shingles.
@@ -336,9 +336,19 @@ impl Signer {
     }
 
     #[inline(always)]
-    fn shingles_in(&self, key: &[u8], scratch: &mut Scratch, mut f: impl FnMut(u64)) {
+    fn shingles_in(&self, key: &[u8], scratch: &mut Scratch, f: impl FnMut(u64)) {
+        self.shingles_into(key, scratch, Each(f));
+    }
+
+    /// [`Signer::shingles_in`] into a [`Sink`].
+    #[inline(always)]
+    fn shingles_into(&self, key: &[u8], scratch: &mut Scratch, mut sink: impl Sink) {
         match self.shingling {
             Shingling::Words(n) => {
+                // The sink moved into the closure, its fields held there:
+                // through a reference, each store to the counter's bits
+                // reloaded them.
+                let mut f = move |h| sink.add(h);
                 let words = word_tokens(key, &mut scratch.tokens);
                 let tokens = &scratch.tokens[..words];
                 // A window of known length is unrolled (a loop of a runtime
@@ -361,7 +371,7 @@ impl Signer {
                     }
                 }
             }
-            Shingling::Chars(n) => char_shingles(key, n, &mut scratch.starts, f),
+            Shingling::Chars(n) => char_shingles(key, n, &mut scratch.starts, sink),
         }
     }
 
@@ -418,16 +428,18 @@ impl Signer {
             // no bounds checks, and the minima stay on the stack.
             Scheme::Oph if k == 128 => {
                 let mut mins = [NONE; 128];
-                // The counter's bits and the minima held by the closure
-                // itself, not through the counter: each store to the bits
-                // reloaded the counter's pointer, length and mask.
-                let (bits, mask) = seen.parts();
-                let minima = &mut mins;
-                self.shingles_in(key, scratch, move |h| {
-                    DistinctCounter::add_to(bits, mask, h);
-                    let bin = ((u128::from(h) * 128) >> 64) as usize;
-                    minima[bin] = minima[bin].min(u64::from(h as u32));
-                });
+                // The counter's bits and the minima held by the sink itself,
+                // not through the counter: each store to the bits reloaded
+                // the counter's pointer, length and mask.
+                let bits = seen.bits_mut();
+                self.shingles_into(
+                    key,
+                    scratch,
+                    Oph128 {
+                        bits,
+                        minima: &mut mins,
+                    },
+                );
                 for ((v, f), &m) in values.iter_mut().zip(filled.iter_mut()).zip(&mins) {
                     (*v, *f) = (m as u32, m != NONE);
                 }
@@ -479,6 +491,35 @@ fn oph_add(values: &mut [u32], filled: &mut [bool], h: u64) {
 /// with no second array to write.
 const NONE: u64 = u64::MAX;
 
+/// The 128-value one-permutation signer's step: the distinct counter's bit
+/// of `h`, and the minimum of the bin of `h`'s top seven bits
+/// (`(h * 128) >> 64`), its low 32 bits the value.
+#[inline(always)]
+fn add_oph128(bits: &mut [u64], minima: &mut [u64; 128], h: u64) {
+    DistinctCounter::add_to(bits, 64 * bits.len() - 1, h);
+    let bin = (h >> 57) as usize;
+    minima[bin] = minima[bin].min(u64::from(h as u32));
+}
+
+/// The 128-value one-permutation signer's state as a [`Sink`]: the bin of
+/// `h` is its top seven bits (`(h * 128) >> 64`).
+struct Oph128<'a> {
+    bits: &'a mut [u64],
+    minima: &'a mut [u64; 128],
+}
+
+impl Sink for Oph128<'_> {
+    #[inline(always)]
+    fn add(&mut self, h: u64) {
+        add_oph128(self.bits, self.minima, h);
+    }
+
+    #[inline(always)]
+    fn oph128(&mut self) -> Option<(&mut [u64], &mut [u64; 128])> {
+        Some((self.bits, self.minima))
+    }
+}
+
 /// Runs `f` with this thread's scratch buffers.
 fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
     let mut scratch = SCRATCH.with(|t| std::mem::take(&mut *t.borrow_mut()));
@@ -524,12 +565,12 @@ impl DistinctCounter {
         Self::add_to(&mut self.bits, self.mask, h);
     }
 
-    /// The bits and the mask, for [`DistinctCounter::add_to`].
-    fn parts(&mut self) -> (&mut [u64], usize) {
-        (&mut self.bits, self.mask)
+    /// The bits, for [`add_oph128`].
+    fn bits_mut(&mut self) -> &mut [u64] {
+        &mut self.bits
     }
 
-    /// [`DistinctCounter::add`] on the counter's [`DistinctCounter::parts`].
+    /// [`DistinctCounter::add`] on the counter's [`DistinctCounter::bits_mut`].
     #[inline(always)]
     fn add_to(bits: &mut [u64], mask: usize, h: u64) {
         // The high bits: the low ones already chose the value. Bit

@@ -58,6 +58,9 @@ impl GivenKeys {
     /// `self` when it has an entry for every line of `text` (as [`lines`]
     /// splits it; the cleaner's last written line, when empty, has no
     /// line there), else `None`: then every key is made from the text.
+    /// [`GivenKeys::push_line_keys`] checks the same as it goes (a count of
+    /// the lines first was a second search for the breaks).
+    #[cfg(test)]
     pub(super) fn fitting(&self, text: &str) -> Option<&GivenKeys> {
         // Nothing given (`dedup`): no line to count (a scan of the whole
         // text, 2 % of `dedup`); only a text of no line (an empty one)
@@ -69,54 +72,54 @@ impl GivenKeys {
         (self.lines.len() == n || self.lines.len() == n + 1).then_some(self)
     }
 
-    /// Appends the key of line `i` (`line`) to `out`; returns its words.
-    /// The cleaner's key equals `push_key` of the written line: the line is
-    /// the one it read, and the break `lines` leaves on it is whitespace,
-    /// which adds nothing to a key.
-    #[inline]
-    pub(super) fn push_key(
-        given: Option<&GivenKeys>,
-        i: usize,
-        line: &str,
-        out: &mut Vec<u8>,
-    ) -> usize {
-        match given.and_then(|g| g.lines[i].map(|k| (g, k))) {
-            Some((g, (s, e, w))) => {
-                out.extend_from_slice(&g.bytes[s as usize..e as usize]);
-                w as usize
-            }
-            None => normalize::push_key(line, out),
-        }
-    }
-
     /// [`normalize::push_line_keys`] with the keys `given` holds where it
     /// holds them: the non-empty keys of `text`'s lines appended to `out`
     /// (empty at the start), separated by `sep`, and `line` called with
-    /// each, where it starts in `out`, and its words.
+    /// each, where it starts in `out`, and its words. The given keys are
+    /// taken on trust and their count checked as the lines are met and at
+    /// the end (what [`GivenKeys::fitting`] asks): false, with `out` and
+    /// the calls so far to be undone, when they do not fit `text`; the
+    /// caller then starts again with no keys given.
     pub(super) fn push_line_keys(
         given: Option<&GivenKeys>,
         text: &str,
         sep: u8,
         out: &mut Vec<u8>,
         mut line: impl FnMut(&[u8], usize, usize),
-    ) {
-        if given.is_none() {
+    ) -> bool {
+        let Some(given) = given else {
             // No key given (`dedup`): every line's key made in one pass.
-            return normalize::push_line_keys(text, sep, out, line);
-        }
+            normalize::push_line_keys(text, sep, out, line);
+            return true;
+        };
+        let mut n = 0;
         for (i, l) in lines(text).enumerate() {
+            let Some(&entry) = given.lines.get(i) else {
+                return false;
+            };
+            n = i + 1;
             let at = out.len();
             if at > 0 {
                 out.push(sep);
             }
             let from = out.len();
-            let words = GivenKeys::push_key(given, i, l, out);
+            // The cleaner's key equals `push_key` of the written line: the
+            // line is the one it read, and the break `lines` leaves on it
+            // is whitespace, which adds nothing to a key.
+            let words = match entry {
+                Some((s, e, w)) => {
+                    out.extend_from_slice(&given.bytes[s as usize..e as usize]);
+                    w as usize
+                }
+                None => normalize::push_key(l, out),
+            };
             if out.len() == from {
                 out.truncate(at);
                 continue;
             }
             line(&out[from..], from, words);
         }
+        given.lines.len() == n || given.lines.len() == n + 1
     }
 }
 
@@ -128,7 +131,6 @@ impl LineKeys {
 
     /// [`LineKeys::of`] with the keys the cleaner gave for `text`.
     pub fn of_given(text: &str, given: Option<&GivenKeys>) -> LineKeys {
-        let given = given.and_then(|g| g.fitting(text));
         // Sized for lines of 64 bytes or more (most are), up to a bound (a
         // record of megabytes on one line): grown a step at a time, the
         // lists were 2 % of `run`.
@@ -140,12 +142,19 @@ impl LineKeys {
             exact: 0,
         };
         let mut scratch = Vec::new();
-        let (hashes, counted) = (&mut out.hashes, &mut out.lines);
-        GivenKeys::push_line_keys(given, text, b'\n', &mut out.keys, |key, _, words| {
+        let mut given = given;
+        // Keys that do not fit the text: all made again from the text.
+        while !GivenKeys::push_line_keys(given, text, b'\n', &mut out.keys, |key, _, words| {
             let h = normalize::line_hash(key, &mut scratch);
-            hashes.push(h);
-            counted.push((h, u16::try_from(words).unwrap_or(u16::MAX)));
-        });
+            out.hashes.push(h);
+            out.lines
+                .push((h, u16::try_from(words).unwrap_or(u16::MAX)));
+        }) {
+            given = None;
+            out.keys.clear();
+            out.hashes.clear();
+            out.lines.clear();
+        }
         out.exact = joined_hash(&out.keys);
         out.lines.sort_unstable();
         out.lines.dedup_by_key(|l| l.0);

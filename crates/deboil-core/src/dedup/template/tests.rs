@@ -409,3 +409,45 @@ fn a_long_texts_key_hashes_as_its_joined_copy() {
         .collect();
     assert_eq!(keys.exact, xxhash_rust::xxh3::xxh3_128(&joined));
 }
+
+/// Given keys are taken on trust and their count checked at the end: keys
+/// that do not fit the text's lines (too few, too many) give what keys
+/// made from the text give; keys that fit are taken as given.
+#[test]
+fn keys_that_do_not_fit_are_made_from_the_text() {
+    let text = "First line here.\nShare this page\nThird, and last.\n";
+    let mut counts = SiteLines::new(TemplateOptions {
+        sample_pages: 3,
+        ..TemplateOptions::default()
+    });
+    let mut site = None;
+    for s in ["One.", "Two.", "Three."] {
+        let page = format!("{s}\nShare this page\n");
+        site = site.or(counts.add_final("s", &SiteLines::line_hashes(&page)).1);
+    }
+    let site = site.expect("the sample is full");
+    let want = LineKeys::of(text);
+    let want_kept = site.with_kept_key(text, |k, e| (k.to_vec(), e));
+    // Three lines: three keys fit, or four (an empty last line written).
+    for count in [0, 1, 2, 3, 4, 5, 6] {
+        let mut given = GivenKeys::default();
+        for i in 0..count {
+            given.push(true, format!("other key {i}").as_bytes(), 3);
+        }
+        let got = LineKeys::of_given(text, Some(&given));
+        let got_kept = site.with_kept_key_given(text, Some(&given), |k, e| (k.to_vec(), e));
+        if count == 3 || count == 4 {
+            assert_eq!(
+                got.keys, b"other key 0\nother key 1\nother key 2",
+                "{count}"
+            );
+            assert_ne!(got_kept, want_kept, "{count}");
+        } else {
+            assert_eq!(got.keys, want.keys, "{count}");
+            assert_eq!(got.lines, want.lines, "{count}");
+            assert_eq!(got.hashes, want.hashes, "{count}");
+            assert_eq!(got.exact, want.exact, "{count}");
+            assert_eq!(got_kept, want_kept, "{count}");
+        }
+    }
+}
