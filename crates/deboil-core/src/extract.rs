@@ -733,7 +733,7 @@ impl Extractor {
         if nb.is_empty() || nb.len() < o.min_outside_lines {
             return (fate, None);
         }
-        let hashes = hashes_of(nb.iter().map(|&i| &lines[i]), o);
+        let (hashes, places) = hashes_of(nb.iter().map(|&i| &lines[i]), o);
         let is_template: Vec<bool> = hashes
             .iter()
             .map(|h| model.is_some_and(|m| m.template.contains(h)))
@@ -747,7 +747,7 @@ impl Extractor {
         {
             return (fate, None);
         }
-        let classes = classes_of(nb.iter().map(|&i| &lines[i]), o);
+        let classes = classes_of(nb.iter().map(|&i| &lines[i]), &places, o);
 
         // The title: a later line repeating (part of) the first one (keys
         // compare case- and layout-blind).

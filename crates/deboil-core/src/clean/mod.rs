@@ -573,6 +573,25 @@ mod tests {
     }
 
     #[test]
+    fn learned_equals_rules_remove_lines_with_punctuation_around() {
+        // The line has more words than the phrase (the automaton leaves it
+        // out for the phrase) and still equals it.
+        let src = RuleSource {
+            learned: true,
+            ..RuleSource::new(
+                "learned.toml",
+                "[[rule]]\nid = \"l\"\nreason = \"r\"\nequals = ['follow us']\n",
+            )
+        };
+        let rs = Arc::new(RuleSet::compile(&[src], &Toggles::default()).unwrap());
+        let c = clean(
+            &rs,
+            "Body text here.\n| | Follow us! | |\nFollow us on the web\n",
+        );
+        assert_eq!(c.text, "Body text here.\nFollow us on the web\n");
+    }
+
+    #[test]
     fn literals_respect_word_boundaries_and_modes() {
         let rs = rules(
             "[[rule]]\nid = \"s\"\nreason = \"r\"\ncontains = ['share']\n\

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 
 use super::{ExtractLine, ExtractOptions, LineClass};
-use crate::learn::memo::Memo;
+use crate::learn::memo::{Memo, Place};
 use crate::normalize;
 
 /// A line's [`normalize::line_hash`], and its class once a page needed it
@@ -40,34 +40,41 @@ fn with_memo<T>(o: &ExtractOptions, f: impl FnOnce(&mut Memo<Facts>, &mut Vec<u8
 }
 
 /// [`normalize::line_hash`] of each line's key, remembered by its text: a
-/// line met before costs a look-up, not a copy and a hash of its key.
+/// line met before costs a look-up, not a copy and a hash of its key. With
+/// each line's place in the memo, for [`classes_of`] the same lines: a
+/// hash of a line's text is most of a look-up's cost.
 pub(super) fn hashes_of<'l, 'a: 'l>(
     lines: impl Iterator<Item = &'l ExtractLine<'a>>,
     o: &ExtractOptions,
-) -> Vec<u64> {
+) -> (Vec<u64>, Vec<Place>) {
     with_memo(o, |memo, scratch| {
         lines
             .map(|l| {
-                let f = memo.get_or(l.text, |_| Facts {
+                let at = memo.place(l.text);
+                let f = memo.get_or_at(at, || Facts {
                     hash: normalize::line_hash(&l.key, scratch),
                     class: None,
                 });
-                f.hash
+                (f.hash, at)
             })
-            .collect()
+            .unzip()
     })
 }
 
-/// [`LineClass::of`] each line, remembered by its text.
+/// [`LineClass::of`] each line, remembered by its text; `places` are the
+/// lines' places that [`hashes_of`] gave, with the same options.
 pub(super) fn classes_of<'l, 'a: 'l>(
     lines: impl Iterator<Item = &'l ExtractLine<'a>>,
+    places: &[Place],
     o: &ExtractOptions,
 ) -> Vec<LineClass> {
     with_memo(o, |memo, scratch| {
         lines
-            .map(|l| {
-                let f = memo.get_or_update(
-                    l.text,
+            .zip(places)
+            .map(|(l, &at)| {
+                // The slot may hold another line by now: the tag tells.
+                let f = memo.get_or_update_at(
+                    at,
                     |f| f.class.is_some(),
                     |f| Facts {
                         hash: f.map_or_else(|| normalize::line_hash(&l.key, scratch), |f| f.hash),
@@ -164,11 +171,11 @@ mod tests {
         let direct_hash = |l: &ExtractLine| normalize::line_hash(&l.key, &mut Vec::new());
         // Hashes first (classes not yet found), then classes, then both again.
         for round in 0..2 {
-            let hashes = hashes_of(lines.iter(), &o);
+            let (hashes, places) = hashes_of(lines.iter(), &o);
             let want: Vec<u64> = lines.iter().map(direct_hash).collect();
             assert_eq!(hashes, want, "round {round}");
             assert_eq!(hashes[2], hashes[3], "digits fold");
-            let classes = classes_of(lines.iter(), &o);
+            let classes = classes_of(lines.iter(), &places, &o);
             let want: Vec<LineClass> = lines.iter().map(|l| LineClass::of(l, &o)).collect();
             assert_eq!(classes, want, "round {round}");
         }
@@ -177,7 +184,8 @@ mod tests {
             min_good_words: 1,
             ..ExtractOptions::default()
         };
-        let classes = classes_of(lines.iter(), &other);
+        let (_, places) = hashes_of(lines.iter(), &other);
+        let classes = classes_of(lines.iter(), &places, &other);
         let want: Vec<LineClass> = lines.iter().map(|l| LineClass::of(l, &other)).collect();
         assert_eq!(classes, want);
     }

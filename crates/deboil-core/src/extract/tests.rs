@@ -565,7 +565,8 @@ fn remembered_classes_are_the_computed_ones_for_each_set_of_options() {
         fussy,
     ] {
         let direct: Vec<LineClass> = l.iter().map(|x| LineClass::of(x, &o)).collect();
-        assert_eq!(classes_of(l.iter(), &o), direct);
+        let (_, places) = hashes_of(l.iter(), &o);
+        assert_eq!(classes_of(l.iter(), &places, &o), direct);
     }
     // The two sets classify the prose line apart: the test can fail.
     let p = ExtractLine::new(PROSE);
@@ -573,10 +574,11 @@ fn remembered_classes_are_the_computed_ones_for_each_set_of_options() {
         min_good_words: 30,
         ..ExtractOptions::default()
     };
-    assert_ne!(
-        classes_of([&p].into_iter(), &ExtractOptions::default()),
-        classes_of([&p].into_iter(), &fussy)
-    );
+    let classes = |o: &ExtractOptions| {
+        let (_, places) = hashes_of([&p].into_iter(), o);
+        classes_of([&p].into_iter(), &places, o)
+    };
+    assert_ne!(classes(&ExtractOptions::default()), classes(&fussy));
 }
 
 #[test]

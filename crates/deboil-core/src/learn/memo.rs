@@ -49,6 +49,14 @@ struct Slot<V> {
     value: Option<V>,
 }
 
+/// Where a line is remembered in a [`Memo`] (of one size): its slot and
+/// the hash of its bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place {
+    slot: usize,
+    tag: [u64; 2],
+}
+
 /// Kinds of line [`Memo::get_or_read`] tells apart (each hashes with its
 /// own seed).
 pub const KINDS: u8 = 4;
@@ -90,6 +98,15 @@ impl<V: Copy> Memo<V> {
         ((tag[0] as usize) & (self.slots.len() - 1), tag)
     }
 
+    /// Where `line` is remembered, for [`Memo::get_or_at`] and
+    /// [`Memo::get_or_update_at`]: a caller that looks a line up twice
+    /// hashes it once.
+    #[inline]
+    pub fn place(&self, line: &str) -> Place {
+        let (slot, tag) = self.find(line.as_bytes(), 0);
+        Place { slot, tag }
+    }
+
     /// What `compute` gives for `line`: remembered, or computed (and remembered).
     #[inline]
     pub fn get_or(&mut self, line: &str, compute: impl FnOnce(&str) -> V) -> V {
@@ -97,17 +114,46 @@ impl<V: Copy> Memo<V> {
         v.expect("computed")
     }
 
+    /// [`Memo::get_or`] for the line at `at` ([`Memo::place`] of it).
+    #[inline]
+    pub fn get_or_at(&mut self, at: Place, compute: impl FnOnce() -> V) -> V {
+        let s = &mut self.slots[at.slot];
+        if s.tag == at.tag
+            && let Some(v) = s.value
+        {
+            return v;
+        }
+        let v = compute();
+        *s = Slot {
+            tag: at.tag,
+            value: Some(v),
+        };
+        v
+    }
+
     /// [`Memo::get_or`] for a value filled in stages: a remembered value
     /// that `done` refuses goes to `compute`, and what that returns takes
     /// its place (a line not remembered gives `compute` `None`).
-    #[inline]
+    #[cfg(test)]
     pub fn get_or_update(
         &mut self,
         line: &str,
         done: impl FnOnce(&V) -> bool,
         compute: impl FnOnce(Option<V>) -> V,
     ) -> V {
-        let (i, tag) = self.find(line.as_bytes(), 0);
+        let at = self.place(line);
+        self.get_or_update_at(at, done, compute)
+    }
+
+    /// [`Memo::get_or_update`] for the line at `at` ([`Memo::place`] of it).
+    #[inline]
+    pub fn get_or_update_at(
+        &mut self,
+        at: Place,
+        done: impl FnOnce(&V) -> bool,
+        compute: impl FnOnce(Option<V>) -> V,
+    ) -> V {
+        let (i, tag) = (at.slot, at.tag);
         let s = &mut self.slots[i];
         let old = s.value.filter(|_| s.tag == tag);
         if let Some(v) = old

@@ -245,6 +245,21 @@ impl Builder {
                     ));
                 }
                 let (first, last) = (k.chars().next(), k.chars().next_back());
+                // A learned rule keeps the default bound of 40 words while
+                // its lines are mostly far shorter: its `equals` phrases are
+                // looked for by the automaton only in lines of up to their
+                // own words, and longer lines (punctuation around the
+                // phrase) are checked apart (see `matcher::LateEquals`).
+                // A phrase without a word character has no such check.
+                let pattern_bound = if src_learned
+                    && mode == PhraseMode::Equals
+                    && line_bound != usize::MAX
+                    && k.chars().any(is_word_char)
+                {
+                    k.split(' ').filter(|w| !w.is_empty()).count() as u32
+                } else {
+                    u32::MAX
+                };
                 target.phrases.add(
                     k.clone(),
                     LitPat {
@@ -254,6 +269,7 @@ impl Builder {
                         word_end: last.is_some_and(is_word_char),
                     },
                     line_bound,
+                    pattern_bound,
                 );
             }
         }

@@ -69,6 +69,143 @@ struct LiteralMatcher {
     /// Every rule behind a pattern, once: a document whose mask switches
     /// none of them on (site rules on other sites) skips the scan.
     rules: Vec<u32>,
+    /// The `equals` phrases bounded below the lines scanned here, for the
+    /// longer lines that still equal them.
+    late: Option<LateEquals>,
+}
+
+/// The patterns whose every use is an `equals` phrase bounded by its own
+/// words (learned rules, see `compile`), for the lines the automaton passes
+/// over for them (more words than the bound). Such a line equals a phrase
+/// holding a word character only with nothing but punctuation, symbols and
+/// spaces around it, so its key from its first word character to the end
+/// of its last (its core) is the phrase's core: one look-up by the core
+/// finds the phrases to test, and the phrase can only sit where its own
+/// core lands on the line's.
+#[derive(Debug)]
+struct LateEquals {
+    /// The longest lines the rules may touch (the automaton's own bound
+    /// may be lower).
+    max_words: usize,
+    /// Lines of this many words or fewer reach every pattern here through
+    /// the automaton.
+    min_bound: usize,
+    /// Core lengths present, one bit each: most lines stop at this test.
+    lens: Vec<u64>,
+    /// Entries by their core's bytes.
+    by_core: HashMap<Vec<u8>, Vec<u32>>,
+    entries: Vec<LateEntry>,
+    /// The rules behind the entries, once (as [`LiteralMatcher::rules`]).
+    rules: Vec<u32>,
+}
+
+#[derive(Debug)]
+struct LateEntry {
+    phrase: Vec<u8>,
+    /// Bytes of the phrase before and after its core.
+    lead: usize,
+    trail: usize,
+    /// The pattern's bound (its `spans` entry): longer lines only.
+    bound: usize,
+    /// Its uses in [`LiteralMatcher::uses`].
+    uses: std::ops::Range<usize>,
+}
+
+/// The key span from the first word character of `text` to the end of its
+/// last, if it holds one.
+fn word_core(text: &[u8]) -> Option<(usize, usize)> {
+    // Most lines start and end with ASCII: decoded only otherwise.
+    let ascii_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut a = 0;
+    loop {
+        let &byte = text.get(a)?;
+        if byte < 0x80 {
+            if ascii_word(byte) {
+                break;
+            }
+            a += 1;
+            continue;
+        }
+        let c = char_at(text, a)?;
+        if is_word_char(c) {
+            break;
+        }
+        a += c.len_utf8();
+    }
+    let mut b = text.len();
+    loop {
+        let byte = text[b - 1];
+        if byte < 0x80 {
+            if ascii_word(byte) {
+                break;
+            }
+            b -= 1;
+            continue;
+        }
+        let c = char_before(text, b)?;
+        if is_word_char(c) {
+            break;
+        }
+        b -= c.len_utf8();
+    }
+    Some((a, b))
+}
+
+impl LateEquals {
+    /// Pushes the hits of its phrases on the lines the automaton of `lit`
+    /// scans but passed over for them.
+    fn find(
+        &self,
+        lit: &LiteralMatcher,
+        key: &[u8],
+        lines: &[LineKey],
+        mask: &[bool],
+        hits: &mut Vec<Hit>,
+    ) {
+        if !self.rules.iter().any(|&r| mask[r as usize]) {
+            return;
+        }
+        for (line, lk) in lines.iter().enumerate() {
+            if lk.words <= self.min_bound
+                || lk.words > self.max_words
+                || lk.words <= lit.min_words
+                || lk.start == lk.end
+            {
+                continue;
+            }
+            let text = &key[lk.start..lk.end];
+            let Some((a, b)) = word_core(text) else {
+                continue;
+            };
+            let n = b - a;
+            if self.lens.get(n / 64).is_none_or(|w| w >> (n % 64) & 1 == 0) {
+                continue;
+            }
+            let Some(list) = self.by_core.get(&text[a..b]) else {
+                continue;
+            };
+            for &e in list {
+                let e = &self.entries[e as usize];
+                if lk.words <= e.bound || a < e.lead || b + e.trail > text.len() {
+                    continue;
+                }
+                let (s, t) = (a - e.lead, b + e.trail);
+                if text[s..t] != e.phrase[..] {
+                    continue;
+                }
+                for u in &lit.uses[e.uses.clone()] {
+                    if mask[u.rule as usize] {
+                        hits.push(Hit {
+                            line,
+                            rule: u.rule as usize,
+                            key_start: s,
+                            key_end: t,
+                        });
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -149,6 +286,11 @@ impl Matchers {
             self.find_with(key, lines, mask, None, hits);
         } else {
             memo::with_memo(self.id, |m| self.find_with(key, lines, mask, Some(m), hits));
+        }
+        for lit in &self.literals {
+            if let Some(late) = &lit.late {
+                late.find(lit, key, lines, mask, hits);
+            }
         }
     }
 
@@ -368,8 +510,13 @@ impl PhraseTable {
         }
     }
 
-    pub fn add(&mut self, phrase: String, lp: LitPat, max_words: usize) {
-        self.set(max_words).add(phrase, lp, max_words);
+    /// Adds `phrase` of a rule for lines of up to `max_words` words; the
+    /// automaton looks for it in lines of up to `pattern_bound` words
+    /// (`u32::MAX`: all of them), an `equals` phrase only (see
+    /// [`LateEquals`]).
+    pub fn add(&mut self, phrase: String, lp: LitPat, max_words: usize, pattern_bound: u32) {
+        self.set(max_words)
+            .add(phrase, lp, max_words, pattern_bound);
     }
 
     fn add_trigger(&mut self, trigger: Trigger, reg: u32, max_words: usize) {
@@ -395,6 +542,7 @@ impl PhraseTable {
             for (i, p) in set.phrases.iter().enumerate() {
                 let idx = all.pattern(p.clone());
                 all.uses[idx].extend_from_slice(&set.uses[i]);
+                all.bounds[idx] = all.bounds[idx].max(set.bounds[i]);
                 all.triggers[idx].extend_from_slice(&set.triggers[i]);
             }
         }
@@ -413,13 +561,17 @@ struct PhraseSet {
     index: HashMap<String, usize>,
     uses: Vec<Vec<LitPat>>,
     triggers: Vec<Vec<(u32, Around, Around)>>,
+    /// The largest bound of each pattern's uses (0 without uses).
+    bounds: Vec<u32>,
     max_words: usize,
 }
 
 impl PhraseSet {
-    fn add(&mut self, phrase: String, lp: LitPat, max_words: usize) {
+    fn add(&mut self, phrase: String, lp: LitPat, max_words: usize, pattern_bound: u32) {
+        debug_assert!(pattern_bound == u32::MAX || lp.mode == PhraseMode::Equals);
         let idx = self.pattern(phrase);
         self.uses[idx].push(lp);
+        self.bounds[idx] = self.bounds[idx].max(pattern_bound);
         self.max_words = self.max_words.max(max_words);
     }
 
@@ -439,6 +591,7 @@ impl PhraseSet {
             self.phrases.push(pattern);
             self.uses.push(Vec::new());
             self.triggers.push(Vec::new());
+            self.bounds.push(0);
         }
         idx
     }
@@ -487,7 +640,8 @@ impl PhraseSet {
         rules.sort_unstable();
         rules.dedup();
         let (mut spans, mut uses, mut triggers) = (Vec::new(), Vec::new(), Vec::new());
-        for (u, t) in self.uses.iter().zip(&self.triggers) {
+        let mut late = Vec::new();
+        for (i, (u, t)) in self.uses.iter().zip(&self.triggers).enumerate() {
             let (u_from, t_from) = (uses.len() as u32, triggers.len() as u32);
             uses.extend_from_slice(u);
             for &(regex, before, after) in t {
@@ -497,11 +651,17 @@ impl PhraseSet {
                     after,
                 });
             }
-            let bound = match u.is_empty() {
-                true => t.iter().map(|&(r, ..)| keyed[r as usize].line_bound).max(),
-                false => None,
-            };
-            let bound = bound.map_or(u32::MAX, |b| b.min(u32::MAX as usize) as u32);
+            // The uses' bound (`u32::MAX` but for bounded `equals`
+            // phrases) and the triggers' regexes'.
+            let triggers_bound = t
+                .iter()
+                .map(|&(r, ..)| keyed[r as usize].line_bound.min(u32::MAX as usize) as u32)
+                .max()
+                .unwrap_or(0);
+            let bound = self.bounds[i].max(triggers_bound);
+            if !u.is_empty() && (bound as usize) < self.max_words {
+                late.push((i, u_from as usize..uses.len(), bound as usize));
+            }
             spans.push([
                 u_from,
                 uses.len() as u32,
@@ -520,15 +680,72 @@ impl PhraseSet {
             Some(d) => Automaton::Dense(d),
             None => Automaton::Crate(crate_automaton(&self.phrases)),
         };
+        let late = LateEquals::build(&self.phrases, &uses, late, self.max_words);
+        // Lines longer than every pattern's bound are not scanned (those
+        // of the bounded phrases are looked at apart, `late`): where all
+        // the rules are learned (those folding digits), most lines.
+        let max_words = spans
+            .iter()
+            .map(|sp| sp[4] as usize)
+            .max()
+            .map_or(self.max_words, |b| b.min(self.max_words));
         Some(LiteralMatcher {
-            max_words: self.max_words,
+            max_words,
             min_words,
             ac,
             spans,
             uses,
             triggers,
             rules,
+            late,
         })
+    }
+}
+
+impl LateEquals {
+    /// Of `phrases`, those `late` names (index, uses in `uses`, bound).
+    fn build(
+        phrases: &[String],
+        uses: &[LitPat],
+        late: Vec<(usize, std::ops::Range<usize>, usize)>,
+        max_words: usize,
+    ) -> Option<LateEquals> {
+        if late.is_empty() {
+            return None;
+        }
+        let mut l = LateEquals {
+            max_words,
+            min_bound: usize::MAX,
+            lens: Vec::new(),
+            by_core: HashMap::new(),
+            entries: Vec::new(),
+            rules: Vec::new(),
+        };
+        for (i, u, bound) in late {
+            let phrase = phrases[i].as_bytes();
+            let (a, b) = word_core(phrase).expect("bounded phrases hold a word character");
+            let n = b - a;
+            if l.lens.len() <= n / 64 {
+                l.lens.resize(n / 64 + 1, 0);
+            }
+            l.lens[n / 64] |= 1 << (n % 64);
+            l.by_core
+                .entry(phrase[a..b].to_vec())
+                .or_default()
+                .push(l.entries.len() as u32);
+            l.rules.extend(uses[u.clone()].iter().map(|p| p.rule));
+            l.min_bound = l.min_bound.min(bound);
+            l.entries.push(LateEntry {
+                phrase: phrase.to_vec(),
+                lead: a,
+                trail: phrase.len() - b,
+                bound,
+                uses: u,
+            });
+        }
+        l.rules.sort_unstable();
+        l.rules.dedup();
+        Some(l)
     }
 }
 

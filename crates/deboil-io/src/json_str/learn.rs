@@ -61,6 +61,16 @@ pub fn read_lines(b: &[u8], mut i: usize, sink: &mut LineSink) -> Option<usize> 
                 // Checked when the line is decoded (a line met before was).
                 b'u' => {
                     (escaped, i) = (true, i + 6);
+                    // Text stored as UTF-16 by mistake has an escape before
+                    // every letter ("\u0000P\u0000o"): a plain byte and the
+                    // escape after it are stepped over together here, as
+                    // the scan would (a line break's escape ends the run).
+                    while let Some(&[c, b'\\', b'u', ref h @ ..]) = b.get(i..i + 7)
+                        && !matches!(c, 0..0x20 | b'"' | b'\\')
+                        && !matches!(h, b"000a" | b"000A")
+                    {
+                        i += 7;
+                    }
                     continue;
                 }
                 _ => {

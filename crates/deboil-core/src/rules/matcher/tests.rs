@@ -10,7 +10,7 @@ fn table(phrases: &[String]) -> PhraseSet {
             word_start: true,
             word_end: true,
         };
-        t.add(p.clone(), lp, 40);
+        t.add(p.clone(), lp, 40, u32::MAX);
     }
     t
 }
@@ -206,4 +206,52 @@ fn a_document_matched_twice_gives_the_same_hits() {
     plain.sort();
     assert_eq!(first, plain);
     assert_eq!(second, plain);
+}
+
+/// Hits of `toml` on `text`, compiled as a learned file or as people's.
+fn hits_as(toml: &str, learned: bool, text: &[&str]) -> Vec<super::super::Hit> {
+    use super::super::{RuleSet, RuleSource, Toggles};
+    let src = RuleSource {
+        learned,
+        ..RuleSource::new("t.toml", toml)
+    };
+    let rs = RuleSet::compile(&[src], &Toggles::default()).unwrap();
+    let (mut key, mut lines) = (Vec::new(), Vec::new());
+    for l in text {
+        lines.push(LineKey::push(l, &mut key));
+    }
+    let mut hits = Vec::new();
+    rs.find_hits(&key, &lines, &rs.mask_for("x"), &mut Vec::new(), &mut hits);
+    hits.sort_unstable();
+    hits
+}
+
+#[test]
+fn learned_equals_phrases_hit_longer_lines_around_them() {
+    // A learned `equals` phrase is looked for by the automaton only in
+    // lines of its own words; lines with more (punctuation and symbols
+    // around it) are found apart, with the same hits as without the bound.
+    let toml = "[[rule]]\nid = \"a\"\nreason = \"r\"\nequals = ['subscribe now', '» read more']\n\
+                [[rule]]\nid = \"b\"\nreason = \"r\"\nequals = ['page 1 of 9']\nfold_digits = true\n";
+    let text = [
+        "Subscribe now",
+        "» Subscribe now «",
+        "| | Subscribe now! | | — ©",
+        "«Subscribe now»",
+        "— Subscribe — now",
+        "Subscribe now please",
+        "please subscribe now !",
+        "» » Read more .",
+        "Read more",
+        "· · Read more »",
+        "— Page 3 of 7 —",
+        "- - - Page 12 of 7",
+        "Page 3 of 7 (next)",
+        "¡ ¿ Subscribe   now ? !",
+    ];
+    let learned = hits_as(toml, true, &text);
+    let mut lines: Vec<usize> = learned.iter().map(|h| h.line).collect();
+    lines.dedup();
+    assert_eq!(lines, [0, 1, 2, 3, 7, 10, 13]);
+    assert_eq!(learned, hits_as(toml, false, &text));
 }

@@ -172,3 +172,20 @@ fn a_carriage_return_goes_before_a_break_only() {
         assert_eq!((facts, texts), expected(&text));
     }
 }
+
+#[test]
+fn runs_of_escapes_are_read_as_the_scan_reads_them() {
+    // An escape before every other character (text stored as UTF-16 by
+    // mistake), the runs broken by escaped line breaks in both cases of
+    // hex, a quote, a backslash, a control character and letters of two
+    // and three bytes.
+    let s = "Por mais\nque \"n\\ão\" d\u{1}e\r\nx\ty€ z\n";
+    for how in [[1u8, 0], [5, 0], [0, 1], [0, 5]] {
+        let t = token(s, &how);
+        let (facts, texts) = expected(s);
+        for _ in 0..2 {
+            let (f, x, end) = read(t.as_bytes()).expect("reads");
+            assert_eq!((&f, &x, end), (&facts, &texts, t.len()), "{t}");
+        }
+    }
+}
