@@ -49,7 +49,9 @@ enum Automaton {
 
 #[derive(Debug)]
 struct LiteralMatcher {
-    /// Lines with more words than this are not scanned (no rule here could remove them).
+    /// Lines with more words than this are not scanned by the automaton
+    /// (no rule here could remove them, but for bounded `equals` phrases,
+    /// which `late` looks for on longer lines).
     max_words: usize,
     /// Nor lines with this many words or fewer (another automaton, which
     /// holds these patterns too, scans them).
@@ -59,7 +61,8 @@ struct LiteralMatcher {
     /// and its triggers in `triggers`: one load a match finds both, where
     /// a list for each pattern cost a cache miss apiece. Then the most
     /// words a line may hold for the pattern to matter there (`u32::MAX`
-    /// with phrase uses): most matches are short triggers of regexes for
+    /// with phrase uses, but for learned `equals` phrases: their own
+    /// word count): most matches are short triggers of regexes for
     /// short lines, met in long ones, and end at that one test.
     spans: Vec<[u32; 5]>,
     /// The rules that use a pattern as a phrase.
@@ -659,7 +662,10 @@ impl PhraseSet {
                 .max()
                 .unwrap_or(0);
             let bound = self.bounds[i].max(triggers_bound);
-            if !u.is_empty() && (bound as usize) < self.max_words {
+            // Only bounded `equals` phrases (their bound is below
+            // `u32::MAX`, and they hold a word character); a set whose
+            // lines have no bound (span rules) holds unbounded phrases too.
+            if !u.is_empty() && self.bounds[i] != u32::MAX && (bound as usize) < self.max_words {
                 late.push((i, u_from as usize..uses.len(), bound as usize));
             }
             spans.push([

@@ -231,7 +231,7 @@ fn learned_equals_phrases_hit_longer_lines_around_them() {
     // A learned `equals` phrase is looked for by the automaton only in
     // lines of its own words; lines with more (punctuation and symbols
     // around it) are found apart, with the same hits as without the bound.
-    let toml = "[[rule]]\nid = \"a\"\nreason = \"r\"\nequals = ['subscribe now', '» read more']\n\
+    let toml = "[[rule]]\nid = \"a\"\nreason = \"r\"\nequals = ['subscribe now', '» read more', 'read more »', 'read more']\n\
                 [[rule]]\nid = \"b\"\nreason = \"r\"\nequals = ['page 1 of 9']\nfold_digits = true\n";
     let text = [
         "Subscribe now",
@@ -248,10 +248,29 @@ fn learned_equals_phrases_hit_longer_lines_around_them() {
         "- - - Page 12 of 7",
         "Page 3 of 7 (next)",
         "¡ ¿ Subscribe   now ? !",
+        "» Read more »",
     ];
     let learned = hits_as(toml, true, &text);
     let mut lines: Vec<usize> = learned.iter().map(|h| h.line).collect();
     lines.dedup();
-    assert_eq!(lines, [0, 1, 2, 3, 7, 10, 13]);
+    assert_eq!(lines, [0, 1, 2, 3, 7, 8, 9, 10, 13, 14]);
+    // Phrases sharing their words each hit the line they all fit.
+    assert_eq!(learned.iter().filter(|h| h.line == 14).count(), 3);
     assert_eq!(learned, hits_as(toml, false, &text));
+}
+
+#[test]
+fn phrases_without_a_word_character_in_rules_without_a_line_bound_compile() {
+    // A span rule (and a tail rule with no `max_words`) sees lines of any
+    // length: its phrases, some with no word character, are looked for by
+    // the automaton alone (none is a bounded `equals` phrase).
+    let toml = "[[rule]]\nid = \"s\"\nreason = \"r\"\ncontains = ['***', 'xx']\naction = \"span\"\n\
+                [[rule]]\nid = \"t\"\nreason = \"r\"\nstarts_with = ['©']\naction = \"tail\"\n";
+    let long = format!("{} *** {}", "w ".repeat(200), "© x");
+    let text = ["a *** b", "© 2024 Anna", long.as_str(), "plain"];
+    for learned in [false, true] {
+        let hits = hits_as(toml, learned, &text);
+        let got: Vec<(usize, usize)> = hits.iter().map(|h| (h.line, h.rule)).collect();
+        assert_eq!(got, [(0, 0), (1, 1), (2, 0)], "learned: {learned}");
+    }
 }
