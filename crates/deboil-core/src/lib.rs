@@ -78,6 +78,18 @@ pub(crate) fn sort_dedup_from<T: Ord + Copy>(v: &mut Vec<T>, start: usize) {
     v.truncate(kept);
 }
 
+/// Buffers kept per thread for the next document up to this size.
+pub(crate) const KEEP_SCRATCH_BYTES: usize = 8 << 20;
+
+/// Frees `v` when an outsized document grew it past
+/// [`KEEP_SCRATCH_BYTES`]: a per-thread buffer would hold that size for the
+/// rest of the run.
+pub(crate) fn give_back<T>(v: &mut Vec<T>) {
+    if v.capacity() * std::mem::size_of::<T>() > KEEP_SCRATCH_BYTES {
+        *v = Vec::new();
+    }
+}
+
 /// `n` and `noun`, plural unless `n` is 1: "1 page", "2 pages".
 pub(crate) fn count(n: u64, noun: &str) -> String {
     if n == 1 {

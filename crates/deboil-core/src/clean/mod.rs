@@ -29,6 +29,7 @@ use std::sync::Arc;
 
 use crate::dedup::template::GivenKeys;
 use crate::extract::{ExtractCause, ExtractLine, Extractor};
+use crate::give_back;
 use crate::page::{PageCause, PageFinder};
 use crate::rules::{Hit, LineKey, Mask, RuleSet};
 use plan::{Plan, split_lines};
@@ -244,9 +245,6 @@ struct Scratch {
     removed: Vec<Option<Cause>>,
 }
 
-/// Buffers up to this size stay with the thread for the next document.
-const KEEP_SCRATCH_BYTES: usize = 8 << 20;
-
 impl Scratch {
     /// Gives back what an outsized document grew: kept per thread, each
     /// buffer would hold its size for the rest of the run.
@@ -257,12 +255,6 @@ impl Scratch {
         give_back(&mut self.hits);
         give_back(&mut self.lines);
         give_back(&mut self.removed);
-    }
-}
-
-fn give_back<T>(v: &mut Vec<T>) {
-    if v.capacity() * std::mem::size_of::<T>() > KEEP_SCRATCH_BYTES {
-        *v = Vec::new();
     }
 }
 

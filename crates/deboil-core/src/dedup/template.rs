@@ -443,7 +443,7 @@ impl SiteTemplate {
         given: Option<&GivenKeys>,
         f: impl FnOnce(&[u8], u128) -> T,
     ) -> T {
-        KEPT.with_borrow_mut(|k| {
+        let out = KEPT.with_borrow_mut(|k| {
             let Kept {
                 whole,
                 kept,
@@ -495,7 +495,9 @@ impl SiteTemplate {
                 kept.extend_from_slice(&whole[s..e]);
             }
             f(kept, exact)
-        })
+        });
+        KEPT.with_borrow_mut(Kept::give_back_outsized);
+        out
     }
 }
 
@@ -509,6 +511,15 @@ struct Kept {
     /// The kept lines' spans in `whole`.
     ranges: Vec<(usize, usize)>,
     scratch: Vec<u8>,
+}
+
+impl Kept {
+    fn give_back_outsized(&mut self) {
+        crate::give_back(&mut self.whole);
+        crate::give_back(&mut self.kept);
+        crate::give_back(&mut self.ranges);
+        crate::give_back(&mut self.scratch);
+    }
 }
 
 thread_local! {

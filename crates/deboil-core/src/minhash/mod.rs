@@ -524,6 +524,7 @@ impl Sink for Oph128<'_> {
 fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
     let mut scratch = SCRATCH.with(|t| std::mem::take(&mut *t.borrow_mut()));
     let out = f(&mut scratch);
+    scratch.give_back_outsized();
     SCRATCH.with(|t| *t.borrow_mut() = scratch);
     out
 }
@@ -540,6 +541,15 @@ struct Scratch {
     filled: Vec<bool>,
     /// The distinct-shingle counter's bitmap.
     seen: Vec<u64>,
+}
+
+impl Scratch {
+    fn give_back_outsized(&mut self) {
+        crate::give_back(&mut self.tokens);
+        crate::give_back(&mut self.starts);
+        crate::give_back(&mut self.filled);
+        crate::give_back(&mut self.seen);
+    }
 }
 
 /// Counts distinct shingles by linear counting: a bitmap of at least as many

@@ -451,3 +451,33 @@ fn keys_that_do_not_fit_are_made_from_the_text() {
         }
     }
 }
+
+/// The template pass's per-thread buffers do not keep an outsized text's
+/// size for the rest of the run (as the cleaner's do not).
+#[test]
+fn an_outsized_texts_buffers_are_given_back() {
+    let mut counts = SiteLines::new(TemplateOptions {
+        sample_pages: 3,
+        ..TemplateOptions::default()
+    });
+    let mut site = None;
+    for s in ["One.", "Two.", "Three."] {
+        let page = format!("{s}\nShare this page\n");
+        site = site.or(counts.add_final("s", &SiteLines::line_hashes(&page)).1);
+    }
+    let site = site.expect("the sample is full");
+    let text: String = (0..170_000)
+        .map(|i| format!("Line {i} of a long record, then the site's line.\nShare this page\n"))
+        .collect();
+    assert!(text.len() > 10 << 20);
+    let len = site.with_kept_key(&text, |k, _| k.len());
+    assert!(len > 8 << 20, "{len}");
+    let kept = KEPT.with_borrow(|k| k.whole.capacity() + k.kept.capacity());
+    assert_eq!(kept, 0);
+    // The next text finds fresh buffers and the same key as ever.
+    let small = "One line.\nShare this page\n";
+    assert_eq!(
+        site.with_kept_key(small, |k, _| k.to_vec()),
+        b"one line.".to_vec()
+    );
+}
