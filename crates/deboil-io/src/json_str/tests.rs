@@ -1,5 +1,18 @@
 use super::*;
 
+/// The line breaks of `s`, each with where it ends in the string and in
+/// its JSON token (as `serde_json` escapes it).
+fn breaks_of(s: &str) -> Breaks {
+    let (mut after, mut raw) = (Vec::new(), 0);
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        raw += escaped_len(c);
+        if c == b'\n' {
+            after.push(((i + 1) as u32, raw as u32));
+        }
+    }
+    Breaks { after }
+}
+
 proptest::proptest! {
     #[test]
     fn escapes_and_reads_as_serde_json_does(s in "[ -~\u{0}-\u{1f}\u{7f}é€😀\"\\\\]{0,40}") {
@@ -38,14 +51,7 @@ proptest::proptest! {
         let object = format!("{{\"text\":{token}}}");
         let (_, text, breaks) = flat_object(&object, "text").unwrap().text.unwrap();
         proptest::prop_assert_eq!(&text, &s);
-        let (mut after, mut raw) = (Vec::new(), 0);
-        for (i, &c) in s.as_bytes().iter().enumerate() {
-            raw += escaped_len(c);
-            if c == b'\n' {
-                after.push(((i + 1) as u32, raw as u32));
-            }
-        }
-        proptest::prop_assert_eq!(breaks, Some(Breaks { after }));
+        proptest::prop_assert_eq!(breaks, Some(breaks_of(&s)));
     }
 
     /// Text stored as UTF-16 by mistake (a NUL beside every character,
@@ -60,14 +66,7 @@ proptest::proptest! {
         let (_, text, breaks) = flat_object(&object, "text").unwrap().text.unwrap();
         proptest::prop_assert_eq!(&text, &s);
         proptest::prop_assert_eq!(unescape(&token), Some(s.clone()));
-        let (mut after, mut raw) = (Vec::new(), 0);
-        for (i, &c) in s.as_bytes().iter().enumerate() {
-            raw += escaped_len(c);
-            if c == b'\n' {
-                after.push(((i + 1) as u32, raw as u32));
-            }
-        }
-        proptest::prop_assert_eq!(breaks, Some(Breaks { after }));
+        proptest::prop_assert_eq!(breaks, Some(breaks_of(&s)));
     }
 
     /// Copying the kept lines from the token as written gives the bytes

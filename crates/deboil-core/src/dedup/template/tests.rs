@@ -416,16 +416,7 @@ fn a_long_texts_key_hashes_as_its_joined_copy() {
 #[test]
 fn keys_that_do_not_fit_are_made_from_the_text() {
     let text = "First line here.\nShare this page\nThird, and last.\n";
-    let mut counts = SiteLines::new(TemplateOptions {
-        sample_pages: 3,
-        ..TemplateOptions::default()
-    });
-    let mut site = None;
-    for s in ["One.", "Two.", "Three."] {
-        let page = format!("{s}\nShare this page\n");
-        site = site.or(counts.add_final("s", &SiteLines::line_hashes(&page)).1);
-    }
-    let site = site.expect("the sample is full");
+    let site = share_this_page_site();
     let want = LineKeys::of(text);
     let want_kept = site.with_kept_key(text, |k, e| (k.to_vec(), e));
     // Three lines: three keys fit, or four (an empty last line written).
@@ -456,16 +447,7 @@ fn keys_that_do_not_fit_are_made_from_the_text() {
 /// size for the rest of the run (as the cleaner's do not).
 #[test]
 fn an_outsized_texts_buffers_are_given_back() {
-    let mut counts = SiteLines::new(TemplateOptions {
-        sample_pages: 3,
-        ..TemplateOptions::default()
-    });
-    let mut site = None;
-    for s in ["One.", "Two.", "Three."] {
-        let page = format!("{s}\nShare this page\n");
-        site = site.or(counts.add_final("s", &SiteLines::line_hashes(&page)).1);
-    }
-    let site = site.expect("the sample is full");
+    let site = share_this_page_site();
     let text: String = (0..170_000)
         .map(|i| format!("Line {i} of a long record, then the site's line.\nShare this page\n"))
         .collect();
@@ -480,4 +462,18 @@ fn an_outsized_texts_buffers_are_given_back() {
         site.with_kept_key(small, |k, _| k.to_vec()),
         b"one line.".to_vec()
     );
+}
+
+/// A site whose one template line is "Share this page" (three pages).
+fn share_this_page_site() -> SiteTemplate {
+    let mut counts = SiteLines::new(TemplateOptions {
+        sample_pages: 3,
+        ..TemplateOptions::default()
+    });
+    let mut site = None;
+    for s in ["One.", "Two.", "Three."] {
+        let page = format!("{s}\nShare this page\n");
+        site = site.or(counts.add_final("s", &SiteLines::line_hashes(&page)).1);
+    }
+    site.expect("the sample is full")
 }
