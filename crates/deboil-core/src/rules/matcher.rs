@@ -14,7 +14,7 @@ use super::memo::{self, RegexMemo};
 
 mod automaton;
 use super::prefilter::{Around, Trigger};
-use super::words::{char_at, char_before, is_word_char, no_word_in};
+use super::words::{char_at, char_before, is_word_char, no_word_in, word_core};
 use super::{Hit, LineKey, SHORT_LINE_WORDS};
 use automaton::{DFA_WORK_LIMIT, crate_automaton, dfa_build_work};
 
@@ -112,46 +112,6 @@ struct LateEntry {
     bound: usize,
     /// Its uses in [`LiteralMatcher::uses`].
     uses: std::ops::Range<usize>,
-}
-
-/// The key span from the first word character of `text` to the end of its
-/// last, if it holds one.
-fn word_core(text: &[u8]) -> Option<(usize, usize)> {
-    // Most lines start and end with ASCII: decoded only otherwise.
-    let ascii_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut a = 0;
-    loop {
-        let &byte = text.get(a)?;
-        if byte < 0x80 {
-            if ascii_word(byte) {
-                break;
-            }
-            a += 1;
-            continue;
-        }
-        let c = char_at(text, a)?;
-        if is_word_char(c) {
-            break;
-        }
-        a += c.len_utf8();
-    }
-    let mut b = text.len();
-    loop {
-        let byte = text[b - 1];
-        if byte < 0x80 {
-            if ascii_word(byte) {
-                break;
-            }
-            b -= 1;
-            continue;
-        }
-        let c = char_before(text, b)?;
-        if is_word_char(c) {
-            break;
-        }
-        b -= c.len_utf8();
-    }
-    Some((a, b))
 }
 
 impl LateEquals {

@@ -34,6 +34,37 @@ pub(super) fn char_at(key: &[u8], start: usize) -> Option<char> {
     std::str::from_utf8(&key[start..end]).ok()?.chars().next()
 }
 
+/// The span of `key` from its first word character to the end of its
+/// last, if it holds one.
+#[inline]
+pub(super) fn word_core(key: &[u8]) -> Option<(usize, usize)> {
+    // Most lines start and end with ASCII: decoded only otherwise.
+    let mut a = 0;
+    loop {
+        let c = match *key.get(a)? {
+            b if b < 0x80 => char::from(b),
+            _ => char_at(key, a)?,
+        };
+        if is_word_char(c) {
+            break;
+        }
+        a += c.len_utf8();
+    }
+    // A word character at `a` ends this loop by `a + 1`.
+    let mut b = key.len();
+    loop {
+        let c = match key[b - 1] {
+            byte if byte < 0x80 => char::from(byte),
+            _ => char_before(key, b)?,
+        };
+        if is_word_char(c) {
+            break;
+        }
+        b -= c.len_utf8();
+    }
+    Some((a, b))
+}
+
 /// Whether `part` of a key holds no word character (only spaces,
 /// punctuation and symbols). Stops at the first word character, which in
 /// most lines is the first one.
