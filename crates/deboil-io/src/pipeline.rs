@@ -7,6 +7,7 @@
 //! whatever the input size, and results do not depend on the number of
 //! threads. The jobs in [`crate::jobs`] are built on it.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
 use rayon::ThreadPool;
@@ -162,6 +163,11 @@ where
 /// A batch with its results, or the error that ended the read.
 type Mapped<T> = Result<(Vec<RawRecord>, Vec<T>)>;
 
+/// Batches mapped at once. With one, the workers wait at each batch's end
+/// while the last records finish and the next batch is handed over; with two,
+/// an idle worker starts the next batch meanwhile.
+const IN_FLIGHT: usize = 2;
+
 /// Spawns, in `scope`, the stage that maps each batch with `work` on
 /// `pool`; batches come out in order.
 fn spawn_map<'scope, T, W>(
@@ -176,17 +182,159 @@ where
 {
     let (tx, rx) = mpsc::sync_channel::<Mapped<T>>(1);
     scope.spawn(move || {
-        for batch in batches {
-            let item = batch.map(|b| {
-                let out: Vec<T> = pool.install(|| b.par_iter().map(work).collect());
-                (b, out)
-            });
-            let stop = item.is_err();
-            // A closed channel means the caller stopped: so do we.
-            if tx.send(item).is_err() || stop {
-                return;
+        let (done_tx, done_rx) =
+            mpsc::channel::<(usize, Vec<RawRecord>, std::thread::Result<Vec<T>>)>();
+        pool.in_place_scope(|s| {
+            // Mapped batches that came back before an earlier one.
+            let mut early = std::collections::BTreeMap::new();
+            let (mut spawned, mut sent) = (0usize, 0usize);
+            let mut read_end: Option<Result<()>> = None;
+            loop {
+                // Hand on what is ready, in order.
+                while let Ok((i, b, out)) = done_rx.try_recv() {
+                    early.insert(i, (b, out));
+                }
+                while let Some((b, out)) = early.remove(&sent) {
+                    sent += 1;
+                    let out = out.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    // A closed channel means the caller stopped: so do we
+                    // (the scope still waits for the batches in flight).
+                    if tx.send(Ok((b, out))).is_err() {
+                        return;
+                    }
+                }
+                if read_end.is_none() && spawned - sent < IN_FLIGHT {
+                    match batches.recv() {
+                        Ok(Ok(b)) => {
+                            let (i, done) = (spawned, done_tx.clone());
+                            spawned += 1;
+                            s.spawn(move |_| {
+                                // A panic is sent on, so that the stage waiting
+                                // for this batch raises it rather than hangs.
+                                let out = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                                    b.par_iter().map(work).collect::<Vec<T>>()
+                                }));
+                                // The receiver lives until the scope ends.
+                                let _ = done.send((i, b, out));
+                            });
+                        }
+                        Ok(Err(e)) => read_end = Some(Err(e)),
+                        Err(_) => read_end = Some(Ok(())),
+                    }
+                } else if spawned > sent {
+                    let (i, b, out) = done_rx.recv().expect("a spawned batch reports back");
+                    early.insert(i, (b, out));
+                } else {
+                    // Every batch is handed on; an error ends the output.
+                    if let Some(Err(e)) = read_end {
+                        let _ = tx.send(Err(e));
+                    }
+                    return;
+                }
             }
-        }
+        });
     });
     rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    /// A JSONL file of `n` one-line records in a temp dir, as an input.
+    fn jsonl(dir: &tempfile::TempDir, n: usize) -> Input {
+        let path = dir.path().join("in.jsonl");
+        let lines: String = (0..n)
+            .map(|i| format!("{{\"text\": \"record {i}\"}}\n"))
+            .collect();
+        std::fs::write(&path, lines).unwrap();
+        Input {
+            path: Some(path),
+            relative: "in.jsonl".into(),
+            name: "in.jsonl".into(),
+        }
+    }
+
+    /// Batches of one record each, so that each record is a batch of its own.
+    fn one_record_batches() -> ReadOptions {
+        ReadOptions {
+            batch_bytes: 1,
+            ..ReadOptions::default()
+        }
+    }
+
+    #[test]
+    fn a_later_batch_that_finishes_first_still_comes_out_after_the_earlier() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let second_done = AtomicBool::new(false);
+        let mut lines = Vec::new();
+        let mut waited = false;
+        par_batches(
+            vec![jsonl(&dir, 6)],
+            &one_record_batches(),
+            &pool,
+            |rec| {
+                if rec.line == 1 {
+                    // Held until the second batch is mapped: its result is then
+                    // ready before this one's. (Bounded, so that a pipeline that
+                    // maps one batch at a time fails below instead of hanging.)
+                    let start = Instant::now();
+                    while !second_done.load(Ordering::Acquire)
+                        && start.elapsed() < Duration::from_secs(10)
+                    {
+                        std::thread::yield_now();
+                    }
+                    return (rec.line, second_done.load(Ordering::Acquire));
+                }
+                if rec.line == 2 {
+                    second_done.store(true, Ordering::Release);
+                }
+                (rec.line, false)
+            },
+            |batch, out| {
+                assert_eq!(batch.len(), out.len());
+                for (rec, (line, saw)) in batch.iter().zip(out) {
+                    assert_eq!(rec.line, line);
+                    waited |= saw;
+                    lines.push(line);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert!(
+            waited,
+            "the second batch was mapped while the first was still being mapped"
+        );
+        assert_eq!(lines, (1..=6).collect::<Vec<u64>>());
+    }
+
+    #[test]
+    fn a_panic_in_the_work_reaches_the_caller_and_does_not_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let input = jsonl(&dir, 20);
+        let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            par_batches(
+                vec![input],
+                &one_record_batches(),
+                &pool,
+                |rec| {
+                    assert_ne!(rec.line, 7, "record 7");
+                    rec.line
+                },
+                |_, _| Ok(()),
+            )
+        }));
+        assert!(run.is_err());
+    }
 }
