@@ -274,3 +274,37 @@ fn phrases_without_a_word_character_in_rules_without_a_line_bound_compile() {
         assert_eq!(got, [(0, 0), (1, 1), (2, 0)], "learned: {learned}");
     }
 }
+
+#[test]
+fn each_line_meets_the_automaton_of_its_length_with_the_rules_that_may_touch_it() {
+    use super::super::{RuleSet, RuleSource, Toggles};
+    // Rules for lines of up to 10 words, up to 60, and any line (a span).
+    let toml = "[[rule]]\nid = \"a\"\nreason = \"r\"\ncontains = ['alpha beta']\nmax_words = 10\n\
+                [[rule]]\nid = \"b\"\nreason = \"r\"\ncontains = ['gamma delta']\nmax_words = 60\n\
+                [[rule]]\nid = \"c\"\nreason = \"r\"\ncontains = ['date ']\naction = \"span\"\n";
+    let rs = RuleSet::compile(&[RuleSource::new("t.toml", toml)], &Toggles::default()).unwrap();
+    // One automaton a tier: every pattern for the shortest lines, then the
+    // patterns of the rules for longer ones; the last, of one phrase, is the
+    // crate's searcher (a vector scan from one candidate to the next).
+    let tiers: Vec<&[u32]> = rs.plain.literals.iter().map(|l| &l.rules[..]).collect();
+    assert_eq!(tiers, [&[0, 1, 2][..], &[1, 2], &[2]]);
+    assert!(matches!(rs.plain.literals[2].ac, Automaton::Crate(_)));
+    let padded = |n: usize| format!("{} alpha beta gamma delta date x", "word ".repeat(n));
+    let text = [
+        padded(0),
+        padded(30),
+        padded(100),
+        // Inside a word, or not followed by its space: no match.
+        format!("{} candidate x update", "word ".repeat(100)),
+    ];
+    let text: Vec<&str> = text.iter().map(|s| s.as_str()).collect();
+    let (mut key, mut lines) = (Vec::new(), Vec::new());
+    for l in &text {
+        lines.push(LineKey::push(l, &mut key));
+    }
+    let mut hits = Vec::new();
+    rs.find_hits(&key, &lines, &rs.mask_for("x"), &mut Vec::new(), &mut hits);
+    let mut got: Vec<(usize, usize)> = hits.iter().map(|h| (h.line, h.rule)).collect();
+    got.sort_unstable();
+    assert_eq!(got, [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]);
+}
