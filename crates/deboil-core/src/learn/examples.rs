@@ -55,7 +55,7 @@ impl SiteTexts {
         // ones, as does a buffer too long to mark its starts.
         if self.closed
             || *total >= TOTAL_BYTES
-            || page.spans.len() != page.hashes.len()
+            || !page.all_spans()
             || self.text.len() + src.bytes.len() >= CODED as usize
         {
             self.closed = true;
@@ -65,10 +65,11 @@ impl SiteTexts {
             self.decode = src.decode;
         }
         let before = self.text.len();
-        for (i, &(s, e)) in page.spans.iter().enumerate() {
-            let (line, opening) = (Unit::Line(page.hashes[i]), Unit::Prefix(page.prefixes[i]));
+        let (hashes, prefixes) = (page.hashes(), page.prefixes());
+        for (i, (s, e)) in page.spans().enumerate() {
+            let (line, opening) = (Unit::Line(hashes[i]), Unit::Prefix(prefixes[i]));
             let new_line = !self.at.contains_key(&line);
-            let new_opening = page.prefixes[i] != 0 && !self.at.contains_key(&opening);
+            let new_opening = prefixes[i] != 0 && !self.at.contains_key(&opening);
             if new_line || new_opening {
                 // One copy serves both: an opening's text is cut from its line's.
                 let b = &src.bytes[s as usize..e as usize];

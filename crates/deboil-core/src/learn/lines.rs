@@ -4,21 +4,36 @@
 
 use super::memo;
 
-/// The non-blank lines of one page, as hashes and word counts.
+/// The non-blank lines of one page, as hashes and word counts, in one
+/// allocation: a page's lines are kept from the learning read until
+/// deciding, and four vectors a page (three freed long after, their memory
+/// cold by then) cost more in the allocator than the page's work.
 #[derive(Debug, Default, Clone)]
 pub struct PageLines {
-    pub(super) hashes: Vec<u64>,
-    /// Opening hashes; 0 for lines too short to have one.
-    pub(super) prefixes: Vec<u64>,
-    pub(super) words: Vec<u16>,
+    /// Lines.
+    n: usize,
+    /// Lines with a span (see [`PageLines::spans`]): `n`, or fewer, or none
+    /// once its texts were kept.
+    spans: usize,
+    /// `n` hashes, `n` opening hashes (0: none), the words as `u16`s
+    /// packed four to a `u64`, then `spans` spans (start << 32 | end).
+    data: Vec<u64>,
+}
+
+/// A page's lines while they are read: a thread's buffers, reused.
+#[derive(Debug, Default)]
+struct Lines {
+    hashes: Vec<u64>,
+    prefixes: Vec<u64>,
+    words: Vec<u16>,
     /// Where each line lies in the page's text, or in its caller's source
-    /// (see [`LineSink::line`]); dropped once its texts were kept.
-    pub(super) spans: Vec<(u32, u32)>,
+    /// (see [`LineSink::line`]).
+    spans: Vec<(u32, u32)>,
 }
 
 thread_local! {
     /// A page's lines, reused: counting fills one per page.
-    static SCRATCH: std::cell::RefCell<PageLines> = std::cell::RefCell::new(PageLines::default());
+    static SCRATCH: std::cell::RefCell<Lines> = std::cell::RefCell::new(Lines::default());
     /// Each thread's remembered lines: counting reads every line of every page.
     static MEMO: std::cell::RefCell<memo::FactsMemo> = std::cell::RefCell::new(memo::FactsMemo::new());
 }
@@ -26,7 +41,7 @@ thread_local! {
 /// Takes a page's lines one by one, as [`PageLines::read`]'s caller reads
 /// them.
 pub struct LineSink<'a> {
-    page: &'a mut PageLines,
+    page: &'a mut Lines,
     memo: &'a mut memo::FactsMemo,
 }
 
@@ -83,9 +98,8 @@ impl PageLines {
     }
 
     /// Fills a thread's reused buffers by `fill`, then copies them out at
-    /// their length: a page's vectors are kept until learning decides, and
-    /// sized by the line breaks they held half again as much (blank lines).
-    fn build(fill: impl FnOnce(&mut PageLines, &mut memo::FactsMemo)) -> PageLines {
+    /// their length, into one allocation.
+    fn build(fill: impl FnOnce(&mut Lines, &mut memo::FactsMemo)) -> PageLines {
         SCRATCH.with(|s| {
             MEMO.with(|m| {
                 let page = &mut *s.borrow_mut();
@@ -94,29 +108,101 @@ impl PageLines {
                 page.words.clear();
                 page.spans.clear();
                 fill(page, &mut m.borrow_mut());
+                let n = page.hashes.len();
+                let mut data = Vec::with_capacity(2 * n + n.div_ceil(4) + page.spans.len());
+                data.extend_from_slice(&page.hashes);
+                data.extend_from_slice(&page.prefixes);
+                data.extend(page.words.chunks(4).map(|w| {
+                    let mut b = [0u16; 4];
+                    b[..w.len()].copy_from_slice(w);
+                    // In memory order: `words` reads them back as `u16`s.
+                    u64::from_ne_bytes(u16s_in_memory(b))
+                }));
+                data.extend((page.spans.iter()).map(|&(s, e)| (u64::from(s) << 32) | u64::from(e)));
                 PageLines {
-                    hashes: page.hashes.to_vec(),
-                    prefixes: page.prefixes.to_vec(),
-                    words: page.words.to_vec(),
-                    spans: page.spans.to_vec(),
+                    n,
+                    spans: page.spans.len(),
+                    data,
                 }
             })
         })
     }
 
+    /// Lines of the page.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether the page has no (non-blank) line.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Each line's hash.
+    pub(super) fn hashes(&self) -> &[u64] {
+        &self.data[..self.n]
+    }
+
+    /// Each line's opening hash; 0 for lines too short to have one.
+    pub(super) fn prefixes(&self) -> &[u64] {
+        &self.data[self.n..2 * self.n]
+    }
+
+    /// Each line's words.
+    pub(super) fn words(&self) -> &[u16] {
+        let packed = &self.data[2 * self.n..2 * self.n + self.n.div_ceil(4)];
+        // SAFETY: `packed` holds `4 * packed.len() >= n` `u16`s, and a
+        // `u64`'s alignment is a `u16`'s too; `build` wrote them in memory
+        // order.
+        unsafe { std::slice::from_raw_parts(packed.as_ptr().cast::<u16>(), self.n) }
+    }
+
+    /// Where each line lies (see [`LineSink::line`]): the first lines, all
+    /// of them unless a line lay out of reach; none once
+    /// [`PageLines::forget_spans`] ran.
+    pub(super) fn spans(&self) -> impl ExactSizeIterator<Item = (u32, u32)> + '_ {
+        let at = 2 * self.n + self.n.div_ceil(4);
+        (self.data[at..at + self.spans].iter()).map(|&s| ((s >> 32) as u32, s as u32))
+    }
+
+    /// Whether every line has its span.
+    pub(super) fn all_spans(&self) -> bool {
+        self.spans == self.n
+    }
+
+    /// Drops the spans (their texts were kept): shrinks the allocation in
+    /// place.
+    pub(super) fn forget_spans(&mut self) {
+        self.data.truncate(2 * self.n + self.n.div_ceil(4));
+        self.data.shrink_to_fit();
+        self.spans = 0;
+    }
+
     /// Each non-blank line: its hash, its opening's hash (0: none), its
     /// words, and where it was read (until [`super::Learner::add_page`]).
     pub fn iter(&self) -> impl Iterator<Item = (u64, u64, u16, Option<(usize, usize)>)> + '_ {
-        (0..self.hashes.len()).map(|i| {
-            let span = self.spans.get(i).map(|&(s, e)| (s as usize, e as usize));
-            (self.hashes[i], self.prefixes[i], self.words[i], span)
+        let mut spans = self.spans();
+        (0..self.n).map(move |i| {
+            let span = spans.next().map(|(s, e)| (s as usize, e as usize));
+            (self.hashes()[i], self.prefixes()[i], self.words()[i], span)
         })
     }
+}
 
+/// Four `u16`s as the eight bytes they take in memory.
+fn u16s_in_memory(w: [u16; 4]) -> [u8; 8] {
+    let mut b = [0u8; 8];
+    for (k, x) in w.iter().enumerate() {
+        b[2 * k..2 * k + 2].copy_from_slice(&x.to_ne_bytes());
+    }
+    b
+}
+
+impl Lines {
     fn push(&mut self, f: memo::Facts, start: usize, end: usize) {
         self.hashes.push(f.hash);
-        self.prefixes.push(f.prefix.unwrap_or(0));
-        self.words.push(f.words.min(u16::MAX as usize) as u16);
+        self.prefixes.push(f.prefix);
+        self.words.push(f.words);
         // Records are far below 4 GiB; a longer page keeps no texts (its
         // spans end at the first line out of reach).
         if self.spans.len() + 1 == self.hashes.len()
@@ -134,8 +220,54 @@ pub(super) fn each_line<'t>(text: &'t str, mut f: impl FnMut(&'t str, u64, Optio
         let m = &mut *m.borrow_mut();
         for line in text.lines() {
             if let Some(facts) = m.facts(line) {
-                f(line, facts.hash, facts.prefix, facts.words);
+                let prefix = (facts.prefix != 0).then_some(facts.prefix);
+                f(line, facts.hash, prefix, usize::from(facts.words));
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_allocation_gives_back_every_line() {
+        // Pages of 0 to 9 lines: the words pack four to a u64, so every
+        // remainder; a line of more words than a u16 holds.
+        let long = "w ".repeat(70_000);
+        let texts = [
+            "Alpha beta",
+            "",
+            "  ",
+            "Gamma delta epsilon 12",
+            long.as_str(),
+        ];
+        for n in 0..10 {
+            let text: Vec<String> = (0..n)
+                .map(|i| format!("{} {i}", texts[i % texts.len()]))
+                .collect();
+            let text = text.join("\n");
+            let mut page = PageLines::of(&text);
+            let mut m = memo::FactsMemo::new();
+            let want: Vec<_> = text
+                .lines()
+                .filter_map(|l| {
+                    let f = m.facts(l)?;
+                    let s = l.as_ptr() as usize - text.as_ptr() as usize;
+                    Some((f.hash, f.prefix, f.words, Some((s, s + l.len()))))
+                })
+                .collect();
+            assert_eq!(page.iter().collect::<Vec<_>>(), want, "{n} lines");
+            assert_eq!(page.len(), want.len());
+            assert!(page.all_spans());
+            page.forget_spans();
+            let hashes: Vec<u64> = want.iter().map(|w| w.0).collect();
+            let words: Vec<u16> = want.iter().map(|w| w.2).collect();
+            assert_eq!(page.hashes(), hashes);
+            assert_eq!(page.words(), words);
+            assert_eq!(page.spans().count(), 0);
+            assert!(page.iter().all(|(.., span)| span.is_none()));
+        }
+    }
 }

@@ -35,13 +35,19 @@ const SLOTS: usize = 1 << 16;
 pub(super) struct Facts {
     /// [`normalize::line_hash`] of its key.
     pub hash: u64,
-    /// The hash of its opening ([`prefix_hash`]), for lines long enough.
-    pub prefix: Option<u64>,
-    /// Its words, as the key counts them.
-    pub words: usize,
+    /// The hash of its opening ([`prefix_hash`]), for lines long enough;
+    /// 0 for none (learning reads a 0 as none everywhere).
+    pub prefix: u64,
+    /// Its words, as the key counts them, at most `u16::MAX` (what
+    /// learning keeps of them).
+    pub words: u16,
 }
 
+/// Aligned to its size (32 bytes for the body finder's), so that a look-up
+/// reads one cache line: at the 16 bytes past a line that large blocks from
+/// the allocator start at, every other slot straddled two.
 #[derive(Clone, Copy)]
+#[repr(C, align(32))]
 struct Slot<V> {
     /// The hash of the line's bytes (with its kind); `value` is `None` for
     /// an empty slot.
@@ -108,7 +114,7 @@ impl<V: Copy> Memo<V> {
     }
 
     /// What `compute` gives for `line`: remembered, or computed (and remembered).
-    #[inline]
+    #[cfg(test)]
     pub fn get_or(&mut self, line: &str, compute: impl FnOnce(&str) -> V) -> V {
         let v = self.get_or_read(line.as_bytes(), 0, |_| Some(compute(line)));
         v.expect("computed")
@@ -173,7 +179,7 @@ impl<V: Copy> Memo<V> {
     /// (below [`KINDS`]): remembered, or computed and remembered. `compute`
     /// may find that the bytes encode no line (`None`): nothing is
     /// remembered then, so a line remembered was read right once.
-    #[inline]
+    #[cfg(test)]
     pub fn get_or_read(
         &mut self,
         b: &[u8],
@@ -197,21 +203,62 @@ impl<V: Copy> Memo<V> {
     }
 }
 
-/// Counting's memo: each line's [`Facts`] (`None` for a blank line).
+/// Counting's memo: each line's [`Facts`] (`None` for a blank line), in
+/// slots of 32 bytes, half a cache line each: counting looks up every line
+/// of every page, and a [`Memo`] slot of its facts took 48 (a look-up
+/// often touched two lines, and the table was half again as large).
 pub(super) struct FactsMemo {
-    memo: Memo<Option<Facts>>,
+    slots: Vec<FactsSlot>,
     /// The key buffer new lines build their keys in.
     key: Vec<u8>,
     /// The buffer new encoded lines are decoded into.
     text: String,
 }
 
+/// A line remembered by counting: the 128-bit hash of its bytes and kind
+/// (as [`Memo`] tags them), less the bits the slot's place implies, and its
+/// facts.
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct FactsSlot {
+    /// The hash's upper 64 bits.
+    hi: u64,
+    /// The lower 64 bits from [`LO_SHIFT`] up; below them the state
+    /// ([`EMPTY`], [`BLANK`], [`FACTS`]) and the words.
+    lo: u64,
+    hash: u64,
+    prefix: u64,
+}
+
+/// Where [`FactsSlot::lo`] keeps the hash's bits. The bits below are the
+/// slot's place (17 bits for [`FactsMemo::new`]'s table, so one bit of the
+/// 128 goes unchecked: two lines are one to the memo when 127 bits of
+/// their hashes agree, 2^-127 a pair) and the state.
+const LO_SHIFT: u32 = 18;
+const STATE_SHIFT: u32 = 16;
+const EMPTY: u64 = 0;
+const BLANK: u64 = 1 << STATE_SHIFT;
+const FACTS: u64 = 2 << STATE_SHIFT;
+const STATE: u64 = 3 << STATE_SHIFT;
+
 impl FactsMemo {
     pub fn new() -> FactsMemo {
+        // 4 MiB (the body finder's is 2): counting meets every line of
+        // every page, and a line forgotten costs its key again.
+        FactsMemo::sized(2 * SLOTS)
+    }
+
+    /// A table of `slots` slots (a power of two, at most 2^[`LO_SHIFT`]).
+    fn sized(slots: usize) -> FactsMemo {
+        assert!(slots.is_power_of_two() && slots <= 1 << LO_SHIFT);
+        let empty = FactsSlot {
+            hi: 0,
+            lo: EMPTY,
+            hash: 0,
+            prefix: 0,
+        };
         FactsMemo {
-            // Twice the body finder's (6 MiB): counting meets every line
-            // of every page, and a line forgotten costs its key again.
-            memo: Memo::sized(2 * SLOTS),
+            slots: vec![empty; slots],
             key: Vec::new(),
             text: String::new(),
         }
@@ -223,7 +270,10 @@ impl FactsMemo {
             return None;
         }
         let key = &mut self.key;
-        self.memo.get_or(line, |line| facts_of(line, key))
+        let f = slot_facts(&mut self.slots, line.as_bytes(), 0, |_| {
+            Some(facts_of(line, key))
+        });
+        f.expect("computed")
     }
 
     /// The facts of the line `b` encode in their `kind` (see
@@ -240,7 +290,7 @@ impl FactsMemo {
             return Some(None);
         }
         let (key, text) = (&mut self.key, &mut self.text);
-        self.memo.get_or_read(b, kind, |b| {
+        slot_facts(&mut self.slots, b, kind, |b| {
             if kind == 0 {
                 return Some(facts_of(std::str::from_utf8(b).ok()?, key));
             }
@@ -248,6 +298,51 @@ impl FactsMemo {
             decode(b, text).then(|| facts_of(text, key))
         })
     }
+}
+
+/// [`Memo::get_or_read`] in a [`FactsMemo`]'s slots.
+#[inline]
+fn slot_facts(
+    slots: &mut [FactsSlot],
+    b: &[u8],
+    kind: u8,
+    compute: impl FnOnce(&[u8]) -> Option<Option<Facts>>,
+) -> Option<Option<Facts>> {
+    debug_assert!(kind < KINDS);
+    let h = xxhash_rust::xxh3::xxh3_128_with_seed(b, u64::from(kind));
+    let (lo, hi) = (h as u64, (h >> 64) as u64);
+    let tag = lo >> LO_SHIFT << LO_SHIFT;
+    let mask = slots.len() - 1;
+    let s = &mut slots[(lo as usize) & mask];
+    if s.hi == hi && s.lo & !((1 << LO_SHIFT) - 1) == tag {
+        match s.lo & STATE {
+            BLANK => return Some(None),
+            FACTS => {
+                return Some(Some(Facts {
+                    hash: s.hash,
+                    prefix: s.prefix,
+                    words: s.lo as u16,
+                }));
+            }
+            _ => {}
+        }
+    }
+    let v = compute(b)?;
+    *s = match v {
+        None => FactsSlot {
+            hi,
+            lo: tag | BLANK,
+            hash: 0,
+            prefix: 0,
+        },
+        Some(f) => FactsSlot {
+            hi,
+            lo: tag | FACTS | u64::from(f.words),
+            hash: f.hash,
+            prefix: f.prefix,
+        },
+    };
+    Some(v)
 }
 
 /// The facts of `line`, from its key (built in `key`).
@@ -261,8 +356,8 @@ fn facts_of(line: &str, key: &mut Vec<u8>) -> Option<Facts> {
     normalize::fold_digits(key);
     Some(Facts {
         hash: xxhash_rust::xxh3::xxh3_64(key),
-        prefix: prefix_hash(key, words),
-        words,
+        prefix: prefix_hash(key, words).unwrap_or(0),
+        words: words.min(u16::MAX as usize) as u16,
     })
 }
 
@@ -277,9 +372,9 @@ mod tests {
             hash: normalize::line_hash(&key, &mut Vec::new()),
             prefix: {
                 normalize::fold_digits(&mut key);
-                prefix_hash(&key, words)
+                prefix_hash(&key, words).unwrap_or(0)
             },
-            words,
+            words: words.min(u16::MAX as usize) as u16,
         })
     }
 
@@ -309,11 +404,7 @@ mod tests {
 
     #[test]
     fn lines_sharing_a_slot_stay_right() {
-        let mut m = FactsMemo {
-            memo: Memo::sized(16),
-            key: Vec::new(),
-            text: String::new(),
-        };
+        let mut m = FactsMemo::sized(16);
         // Far more distinct lines than slots: slots are taken over.
         let line = |i: usize| format!("Line {} of the test, word {}", i % 40, i % 7);
         for i in (0..300).chain(0..300) {
@@ -324,6 +415,37 @@ mod tests {
         let huge = "word ".repeat(1 << 14);
         assert_eq!(m.facts(&huge), direct(&huge));
         assert_eq!(m.facts(&huge), direct(&huge));
+    }
+
+    #[test]
+    fn the_body_finders_slot_is_half_a_cache_line() {
+        // A value of 16 bytes at most with a niche for `None`, as the body
+        // finder's (a hash and a class: see `extract::facts`).
+        assert_eq!(std::mem::size_of::<Slot<(u64, Option<u32>)>>(), 32);
+        assert_eq!(std::mem::align_of::<Slot<u64>>(), 32);
+        let m: Memo<(u64, Option<u32>)> = Memo::sized(16);
+        assert_eq!(m.slots.as_ptr() as usize % 32, 0);
+    }
+
+    #[test]
+    fn a_slot_is_half_a_cache_line() {
+        assert_eq!(std::mem::size_of::<FactsSlot>(), 32);
+        assert_eq!(std::mem::align_of::<FactsSlot>(), 32);
+    }
+
+    #[test]
+    fn blank_lines_many_words_and_every_state_are_remembered() {
+        let mut m = FactsMemo::sized(4);
+        // A key with no characters (blank), more words than a u16 holds,
+        // and lines that fight over four slots.
+        let many = "a ".repeat(70_000);
+        let lines = ["   ", "\u{200b}", many.as_str(), "x", "one two", "..."];
+        for round in 0..3 {
+            for l in lines {
+                assert_eq!(m.facts(l), direct(l), "{l:.20?}, round {round}");
+            }
+        }
+        assert_eq!(m.facts(&many).unwrap().words, u16::MAX);
     }
 
     #[test]

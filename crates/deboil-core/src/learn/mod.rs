@@ -271,7 +271,7 @@ impl Learner {
         if !site.is_empty() {
             s.texts.keep(&page, src, &mut self.kept);
         }
-        page.spans = Vec::new();
+        page.forget_spans();
         s.pages.push(page);
         s.at.push(at);
     }
@@ -306,19 +306,18 @@ impl Learner {
             .zip(&done)
             .map(|((site, _), (_, _, short))| (site.as_str(), short.as_slice()))
             .collect();
-        learned.cross_site =
-            crate::page::cross_site_lines(
-                self.sites.iter().filter(|(site, _)| !site.is_empty()).map(
-                    |(site, s)| -> Box<dyn Iterator<Item = (u64, u16)> + '_> {
-                        match numbered.get(site.as_str()) {
-                            Some(short) => Box::new(short.iter().map(|&h| (h, 0))),
-                            None => Box::new(s.pages.iter().flat_map(|p| {
-                                p.hashes.iter().copied().zip(p.words.iter().copied())
-                            })),
-                        }
-                    },
-                ),
-            );
+        learned.cross_site = crate::page::cross_site_lines(
+            self.sites.iter().filter(|(site, _)| !site.is_empty()).map(
+                |(site, s)| -> Box<dyn Iterator<Item = (u64, u16)> + '_> {
+                    match numbered.get(site.as_str()) {
+                        Some(short) => Box::new(short.iter().map(|&h| (h, 0))),
+                        None => Box::new(s.pages.iter().flat_map(|p| {
+                            p.hashes().iter().copied().zip(p.words().iter().copied())
+                        })),
+                    }
+                },
+            ),
+        );
         for ((site, _), (model, rules, _)) in todo.into_iter().zip(done) {
             learned.models.insert(site.clone(), model);
             learned.rules.extend(rules);
@@ -359,7 +358,7 @@ impl Learner {
             // Not on the kept pages: each first occurs after them.
             for (p, &at) in s.pages.iter().zip(&s.at).skip(s.texts.covered) {
                 let mut found = false;
-                for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
+                for (&h, &pf) in p.hashes().iter().zip(p.prefixes()) {
                     found |= units.remove(&Unit::Line(h));
                     found |= pf != 0 && units.remove(&Unit::Prefix(pf));
                 }

@@ -28,7 +28,7 @@ struct Numbered {
 
 impl Numbered {
     fn of(pages: &[PageLines]) -> Numbered {
-        let total = pages.iter().map(|p| p.hashes.len()).sum();
+        let total = pages.iter().map(PageLines::len).sum();
         let mut n = Numbered {
             lines: Vec::with_capacity(total),
             openings: Vec::with_capacity(total),
@@ -45,7 +45,7 @@ impl Numbered {
         };
         for p in pages {
             n.first.push(n.lines.len());
-            for (&h, &pf) in p.hashes.iter().zip(&p.prefixes) {
+            for (&h, &pf) in p.hashes().iter().zip(p.prefixes()) {
                 n.lines.push(number(&mut line_no, &mut n.line_hash, h));
                 n.openings.push(if pf == 0 {
                     NONE
@@ -80,7 +80,7 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
         residual.extend(
             num.lines[num.page(i)]
                 .iter()
-                .zip(&p.words)
+                .zip(p.words())
                 .filter(|&(&l, &w)| w >= STORY_LINE_WORDS && page_freq[l as usize] <= rare)
                 .map(|(&l, _)| l),
         );
@@ -185,7 +185,7 @@ fn drop_inside_text(
     let mut inside = vec![0u32; freq.len()];
     let mut last = vec![NONE; freq.len()];
     for &(story, i) in walk {
-        let (lines, words) = (&num.lines[num.page(i)], &pages[i].words);
+        let (lines, words) = (&num.lines[num.page(i)], pages[i].words());
         let text = |j: usize| words[j] >= INSIDE_WORDS && !recurs(lines[j]);
         for (j, w) in lines.windows(3).enumerate() {
             let l = w[1];
@@ -218,7 +218,7 @@ pub(super) fn learn_site(
     // finder (see `crate::page::cross_site_lines`).
     let mut short = vec![false; lines_n];
     for (i, p) in pages.iter().enumerate() {
-        for (&l, &w) in num.lines[num.page(i)].iter().zip(&p.words) {
+        for (&l, &w) in num.lines[num.page(i)].iter().zip(p.words()) {
             if first_for(&mut last[l as usize], i as u32) {
                 page_freq[l as usize] += 1;
             }
@@ -290,7 +290,7 @@ pub(super) fn learn_site(
     // Each line's unit (NONE for none), read again by the block count.
     let mut line_units: Vec<u32> = Vec::with_capacity(num.lines.len());
     for (i, p) in pages.iter().enumerate() {
-        for (k, &w) in num.page(i).zip(&p.words) {
+        for (k, &w) in num.page(i).zip(p.words()) {
             let Some((u, c)) = unit_of(k) else {
                 line_units.push(NONE);
                 continue;

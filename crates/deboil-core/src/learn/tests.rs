@@ -53,7 +53,7 @@ fn copies_of_one_story_count_once() {
         l.add("b.example", &page(i, "Other"));
     }
     let learned = l.finish();
-    let story_hash = PageLines::of(story).hashes[0];
+    let story_hash = PageLines::of(story).hashes()[0];
     assert!(!learned.models["b.example"].template.contains(&story_hash));
 }
 
@@ -225,7 +225,7 @@ fn a_header_between_the_paragraphs_of_each_story_is_article_text() {
         l.add("h.example", &text);
     }
     let learned = l.finish();
-    let hash = |line: &str| PageLines::of(line).hashes[0];
+    let hash = |line: &str| PageLines::of(line).hashes()[0];
     let template = &learned.models["h.example"].template;
     assert!(template.contains(&hash("Subscribe to our newsletter for daily updates now")));
     assert!(!template.contains(&hash("What is the big idea here?")));
