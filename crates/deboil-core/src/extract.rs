@@ -792,6 +792,12 @@ impl Extractor {
                 &nb,
             );
         }
+        // The headline starts the article: a blurb of the site above it,
+        // which outscores a short post, goes (after the check above, so it
+        // never decides whether the page is a whole page).
+        if let Some(t) = title {
+            body.lines.start = edges::title_start(&classes, &is_template, body.lines.clone(), t);
+        }
         // Between a title shortly before the body and the body: standfirst,
         // byline, date. The site's template lines there (a photo credit's
         // label, a share bar) go anyway and need not count in the distance,
