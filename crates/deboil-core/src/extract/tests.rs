@@ -771,3 +771,18 @@ fn a_title_after_the_articles_prose_starts_nothing() {
     let k = kept(&l, &Extractor::default().decide("s", &l));
     assert!(k.contains(&PROSE), "{k:?}");
 }
+
+#[test]
+fn a_headline_inside_the_body_starts_it_when_the_title_found_is_the_sites_name() {
+    // The first line is "Headline - Site"; the site's name, printed at the
+    // top, is the first line repeating it, far above the body, and the
+    // headline stands inside the body under the blog's blurb.
+    let blurb = "If you see an image we have not given credit to, please let us know so that we can give proper credit.";
+    let post = "The council met on Monday and decided that the old bridge will be rebuilt in the spring, at last.";
+    let text = format!(
+        "City chic - Town Blog\nTown Blog\n{NAV}{blurb}\nMain\nOctober 26, 2012\nCity chic\n{post}\nComments\nPopular\n"
+    );
+    let l = lines(&text);
+    let kept = kept(&l, &Extractor::default().decide("s", &l));
+    assert_eq!(kept, vec!["Town Blog", "City chic", post], "{kept:?}");
+}
