@@ -40,6 +40,9 @@
 //! short line. The page title (the first line, as HTML title extraction
 //! leaves it) brings back its repeat near the body; links to the
 //! neighbouring posts ("« Older post's title") at the kept text's edges go.
+//! The headline starts the article: a repeat of the first line inside the
+//! body, with at most two paragraphs before it, starts the body (a blog's
+//! blurb above a short post goes).
 //! An author's bio closing the body ("Anna is a staff writer ...",
 //! "About the author: ...", "Anna Berg covers the council") is cut off.
 //! Short sentences right after the body are its last lines (they score
@@ -791,6 +794,19 @@ impl Extractor {
                 lines,
                 &nb,
             );
+        }
+        // The headline starts the article: a blurb of the site above it,
+        // which outscores a short post, goes (after the check above, so it
+        // never decides whether the page is a whole page).
+        // When the title found stands above the body, a later repeat of the
+        // first line inside it can be the headline (the title found is
+        // then the site's name).
+        let head = title.filter(|&t| t > body.lines.start).or_else(|| {
+            (body.lines.start + 1..body.lines.end)
+                .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
+        });
+        if let Some(t) = head {
+            body.lines.start = edges::title_start(&classes, &is_template, body.lines.clone(), t);
         }
         // Between a title shortly before the body and the body: standfirst,
         // byline, date. The site's template lines there (a photo credit's

@@ -7,6 +7,12 @@
 //! Only at the end: before the body such lines are bylines, datelines and
 //! standfirsts, which annotators keep or drop by site (round 5 of
 //! bench/results/body.md).
+//!
+//! The body's first line. The headline starts the article: a short post's
+//! paragraph can score less than a blurb of the site printed above its
+//! headline ("Check out my new book ..."), and the segment bridges the few
+//! short lines between (a menu, the date). When the title stands inside
+//! the body with little prose before it, the body starts there.
 
 use super::{ExtractLine, Item, Kind, LineClass};
 
@@ -68,4 +74,39 @@ pub(super) fn widen_end(
         b += 1;
     }
     b
+}
+
+/// Prose lines the body may hold before the title it starts at: more is the
+/// article running before a box whose headline repeats the title's words.
+const HEAD_PROSE: usize = 2;
+
+/// Share of the words before the title that the body must hold after it.
+const HEAD_SHARE: usize = 2;
+
+/// The start of the body (`body`, in non-blank lines) moved to the title
+/// `t` when `t` lies inside it, the site's template aside, with at most
+/// [`HEAD_PROSE`] prose lines before it and at least 1/[`HEAD_SHARE`] of
+/// the words before it after it (a headline closing the body, the title of
+/// a picture's caption, starts nothing).
+pub(super) fn title_start(
+    classes: &[LineClass],
+    template: &[bool],
+    body: std::ops::Range<usize>,
+    t: usize,
+) -> usize {
+    if t <= body.start || t >= body.end || template[t] {
+        return body.start;
+    }
+    let own = |k: &usize| !template[*k] && !classes[*k].marker;
+    let prose = (body.start..t)
+        .filter(|k| own(k) && classes[*k].kind == Kind::Prose)
+        .count();
+    let words = |r: std::ops::Range<usize>| -> usize {
+        r.filter(own).map(|k| usize::from(classes[k].words)).sum()
+    };
+    if prose <= HEAD_PROSE && HEAD_SHARE * words(t + 1..body.end) >= words(body.start..t) {
+        t
+    } else {
+        body.start
+    }
 }

@@ -736,3 +736,53 @@ fn a_header_of_top_headlines_ends_the_body() {
         assert_the_article_alone(&text, 4, header);
     }
 }
+
+#[test]
+fn the_headline_starts_the_body() {
+    // A short post under its headline, the blog's blurb a few short lines
+    // above it: blurb and post together outscore the post alone, so the
+    // segment starts at the blurb.
+    let blurb = "Check out my new book about the bridge, which is now available from all good bookshops in town.";
+    let post = "The council met on Monday and decided that the old bridge will be rebuilt in the spring, at last.";
+    let text = format!(
+        "Bridge to be rebuilt - The Town Blog\n{NAV}{blurb}\nArchive\nFriday, October 5, 2012\n\
+         Bridge to be rebuilt\n{post}\nPosted by\nAnna\nat 9:00 PM\nOlder posts\nPopular\n"
+    );
+    let l = lines(&text);
+    let kept = kept(&l, &Extractor::default().decide("s", &l));
+    assert_eq!(kept, vec!["Bridge to be rebuilt", post], "{kept:?}");
+}
+
+#[test]
+fn a_title_after_the_articles_prose_starts_nothing() {
+    // The title's words repeat in a box's headline inside the article (or
+    // close it): the article before it stays.
+    let text = format!(
+        "Bridge to be rebuilt - Town News\n{NAV}{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n\
+         Bridge to be rebuilt\n{PROSE} Four.\n{PROSE} Five.\nPopular\nArchive\n"
+    );
+    let l = lines(&text);
+    let k = kept(&l, &Extractor::default().decide("s", &l));
+    assert!(k.contains(&PROSE), "{k:?}");
+    let text = format!(
+        "Bridge to be rebuilt - Town News\n{NAV}The town blog\n{PROSE}\nBridge to be rebuilt\nPopular\nArchive\nImprint\n"
+    );
+    let l = lines(&text);
+    let k = kept(&l, &Extractor::default().decide("s", &l));
+    assert!(k.contains(&PROSE), "{k:?}");
+}
+
+#[test]
+fn a_headline_inside_the_body_starts_it_when_the_title_found_is_the_sites_name() {
+    // The first line is "Headline - Site"; the site's name, printed at the
+    // top, is the first line repeating it, far above the body, and the
+    // headline stands inside the body under the blog's blurb.
+    let blurb = "If you see an image we have not given credit to, please let us know so that we can give proper credit.";
+    let post = "The council met on Monday and decided that the old bridge will be rebuilt in the spring, at last.";
+    let text = format!(
+        "City chic - Town Blog\nTown Blog\n{NAV}{blurb}\nMain\nOctober 26, 2012\nCity chic\n{post}\nComments\nPopular\n"
+    );
+    let l = lines(&text);
+    let kept = kept(&l, &Extractor::default().decide("s", &l));
+    assert_eq!(kept, vec!["Town Blog", "City chic", post], "{kept:?}");
+}
