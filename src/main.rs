@@ -11,12 +11,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-// glibc's allocator made the workers of `-j 2` slower than two processes:
-// buffers a worker allocates are freed by the writer thread, into the
-// worker's arena. mimalloc frees them without a lock.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The exit code of a command line that cannot be parsed (sysexits' EX_USAGE).
 const USAGE: u8 = 64;
 
