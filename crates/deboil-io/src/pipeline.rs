@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::doc::FieldNames;
 use crate::error::{Error, Result};
-use crate::read::{FormatChoice, Input, RawRecord, Records};
+use crate::read::{Batch, FormatChoice, Input, RawRecord, Records};
 use crate::site::SiteChoice;
 
 /// How inputs are read.
@@ -53,8 +53,7 @@ pub fn read_batches(
     let (tx, rx) = mpsc::sync_channel(2);
     let opts = opts.clone();
     std::thread::spawn(move || {
-        let mut batch = Vec::new();
-        let mut size = 0;
+        let mut batch = Batch::new(opts.batch_bytes);
         for (index, input) in inputs.into_iter().enumerate() {
             let site = match opts.site.fallback_site(&input) {
                 Ok(site) => site,
@@ -64,7 +63,7 @@ pub fn read_batches(
                 }
             };
             let opened = Records::open(input.clone(), index, opts.format, opts.max_doc_bytes, site);
-            let records = match opened {
+            let mut records = match opened {
                 Ok(r) => r,
                 Err(e) => {
                     let name = input.name.clone();
@@ -72,19 +71,16 @@ pub fn read_batches(
                     return;
                 }
             };
-            for rec in records {
-                size += rec.bytes.len() + 64;
-                batch.push(rec);
-                if size >= opts.batch_bytes {
-                    if tx.send(Ok(std::mem::take(&mut batch))).is_err() {
-                        return;
-                    }
-                    size = 0;
+            while !records.fill(&mut batch) {
+                // Taken when only skipped lines filled it: nothing to send.
+                let taken = batch.take();
+                if !taken.is_empty() && tx.send(Ok(taken)).is_err() {
+                    return;
                 }
             }
         }
         if !batch.is_empty() {
-            let _ = tx.send(Ok(batch));
+            let _ = tx.send(Ok(batch.take()));
         }
     });
     rx

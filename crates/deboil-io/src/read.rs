@@ -4,8 +4,11 @@
 //! Records that cannot be read (too long, a broken compressed stream) come out
 //! as [`RawRecord`]s with an error so the caller decides whether to skip them.
 
+use std::collections::VecDeque;
+use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
+use std::ops::{Deref, Range};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -337,9 +340,42 @@ pub struct RawRecord {
     /// any byte order mark): a plain file's record can be read again there.
     pub offset: u64,
     /// The record's bytes (a JSONL line without its line break, or a whole file).
-    pub bytes: Vec<u8>,
+    pub bytes: Lent,
     /// Set when the record could not be read whole.
     pub error: Option<String>,
+}
+
+/// A record's bytes, lent from the buffer its batch was read into: the
+/// reader copies no record out of it. The buffer goes back to the reader
+/// (or is freed) with the last record of the batch.
+#[derive(Clone, Default)]
+pub struct Lent {
+    buf: Arc<Vec<u8>>,
+    range: Range<usize>,
+}
+
+impl Deref for Lent {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.buf[self.range.clone()]
+    }
+}
+
+impl From<Vec<u8>> for Lent {
+    fn from(bytes: Vec<u8>) -> Lent {
+        Lent {
+            range: 0..bytes.len(),
+            buf: Arc::new(bytes),
+        }
+    }
+}
+
+impl fmt::Debug for Lent {
+    // The record's bytes, not the whole batch's.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
 }
 
 /// How [`RawRecord::error`] starts when the input itself broke (a damaged or
@@ -366,15 +402,180 @@ pub struct SourceInfo {
     pub fallback_site: String,
 }
 
+/// Bytes asked of the input at a time: the capacity of [`open`]'s readers,
+/// so that they hand over what they have not buffered without copying it.
+const CHUNK: usize = 256 * 1024;
+
+/// What a record costs in a batch beyond its bytes, for batches of many
+/// small records to stay small too.
+const RECORD_COST: usize = 64;
+
+/// A batch of records being read: the input is read straight into one
+/// buffer, and each record is a range of it, lent out when the batch is
+/// taken. The unfinished record at the end is carried over to the next
+/// batch's buffer.
+pub struct Batch {
+    /// All initialised, so that reads need not clear it first; read into up
+    /// to `filled`.
+    buf: Vec<u8>,
+    filled: usize,
+    /// Bytes of `buf` done with: framed into records, or skipped (line
+    /// breaks, blank and over-long lines). From here to `filled` is the
+    /// current input's unfinished record.
+    framed: usize,
+    records: Vec<Framed>,
+    /// Batches are taken at about this many bytes.
+    size: usize,
+    /// The buffers lent out, oldest first, to be read into again once their
+    /// records are dropped: a new one would be cleared first, one more pass
+    /// over memory a batch.
+    lent: VecDeque<Arc<Vec<u8>>>,
+}
+
+/// Buffers kept in [`Batch::lent`]: more than the batches in flight in
+/// [`crate::pipeline`], so that the oldest is free again when it comes up.
+const KEPT: usize = 8;
+
+/// A record framed into a [`Batch`], before its buffer is shared.
+struct Framed {
+    input: Arc<SourceInfo>,
+    line: u64,
+    offset: u64,
+    range: Range<usize>,
+    error: Option<String>,
+}
+
+impl Batch {
+    /// An empty batch, to be taken at about `size` bytes.
+    pub fn new(size: usize) -> Batch {
+        Batch {
+            // Allocated at the first read.
+            buf: Vec::new(),
+            filled: 0,
+            framed: 0,
+            records: Vec::new(),
+            // Never 0: a batch is taken with something in it.
+            size: size.max(1),
+            lent: VecDeque::new(),
+        }
+    }
+
+    /// A buffer for a batch of `size` bytes that starts with `carried`
+    /// bytes, with room for a read.
+    fn capacity(size: usize, carried: usize) -> usize {
+        size.max(carried) + CHUNK
+    }
+
+    /// Whether no record has been framed since the last take.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The records framed so far, lending the buffer they were read into;
+    /// the unfinished record moves to the start of a new buffer.
+    pub fn take(&mut self) -> Vec<RawRecord> {
+        let carried = self.filled - self.framed;
+        let mut next = Vec::new();
+        if carried > 0 {
+            next = self.reuse(Batch::capacity(self.size, carried));
+            next[..carried].copy_from_slice(&self.buf[self.framed..self.filled]);
+        }
+        let buf = Arc::new(std::mem::replace(&mut self.buf, next));
+        // One grown for a long record is not kept.
+        if buf.len() == Batch::capacity(self.size, 0) {
+            self.lent.push_back(buf.clone());
+        }
+        self.filled = carried;
+        self.framed = 0;
+        self.records
+            .drain(..)
+            .map(|f| RawRecord {
+                input: f.input,
+                line: f.line,
+                offset: f.offset,
+                bytes: Lent {
+                    buf: buf.clone(),
+                    range: f.range,
+                },
+                error: f.error,
+            })
+            .collect()
+    }
+
+    /// A buffer of at least `len` bytes: the oldest lent out, when its
+    /// records are all dropped, else a new one.
+    fn reuse(&mut self, len: usize) -> Vec<u8> {
+        if let Some(oldest) = self.lent.pop_front() {
+            match Arc::try_unwrap(oldest) {
+                Ok(mut buf) => {
+                    if buf.len() < len {
+                        buf.resize(len, 0);
+                    }
+                    return buf;
+                }
+                Err(oldest) if self.lent.len() + 1 < KEPT => self.lent.push_front(oldest),
+                // Still in use after so many batches: left to its records.
+                Err(_) => {}
+            }
+        }
+        vec![0; len]
+    }
+
+    /// Whether enough is framed for the batch to be taken.
+    fn full(&self) -> bool {
+        self.framed + RECORD_COST * self.records.len() >= self.size
+    }
+
+    /// Whether the batch is to be taken before reading on: full, or out of
+    /// room for a read while something is framed (else the buffer grows).
+    fn due(&self) -> bool {
+        (self.framed > 0 || !self.records.is_empty())
+            && (self.full() || self.buf.len() - self.filled < CHUNK)
+    }
+
+    /// The current input's unfinished record.
+    fn tail(&self) -> &[u8] {
+        &self.buf[self.framed..self.filled]
+    }
+
+    /// Reads on from `reader` into the buffer, making room first when the
+    /// unfinished record fills it; 0 at the end of input.
+    fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
+        if self.buf.is_empty() {
+            self.buf = self.reuse(Batch::capacity(self.size, 0));
+        } else if self.buf.len() - self.filled < CHUNK {
+            let grown = self.buf.len() * 2;
+            self.buf.resize(grown, 0);
+        }
+        let end = self.filled + CHUNK;
+        loop {
+            match reader.read(&mut self.buf[self.filled..end]) {
+                Ok(n) => {
+                    self.filled += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
 /// Frames an opened input into records.
 pub struct Records {
     reader: Box<dyn BufRead + Send>,
     source: Arc<SourceInfo>,
     max_bytes: usize,
+    /// The line of the last record framed.
     line: u64,
-    /// Bytes consumed so far, and where the record being read starts.
-    pos: u64,
+    /// Where the unfinished record starts in the input as read.
     start: u64,
+    /// Bytes at the start of the unfinished record already searched for a
+    /// line break.
+    seen: usize,
+    /// Bytes of an over-long line already read and dropped: it is skipped
+    /// to its end, not held.
+    dropped: u64,
     done: bool,
 }
 
@@ -406,8 +607,9 @@ impl Records {
             }),
             max_bytes,
             line: 0,
-            pos: 0,
             start: 0,
+            seen: 0,
+            dropped: 0,
             done: false,
         })
     }
@@ -417,146 +619,142 @@ impl Records {
         &self.source
     }
 
-    fn record(&self, bytes: Vec<u8>, error: Option<String>) -> RawRecord {
-        RawRecord {
-            input: self.source.clone(),
-            line: self.line,
-            offset: self.start,
-            bytes,
-            error,
+    /// Reads records into `batch` until the input ends (`true`) or the batch
+    /// is to be taken (`false`: take it, then call again). A broken input
+    /// ends with a record whose error starts with [`UNREADABLE`].
+    pub fn fill(&mut self, batch: &mut Batch) -> bool {
+        loop {
+            if !self.done {
+                match self.source.format {
+                    Format::Jsonl => self.frame_lines(batch),
+                    Format::Text => self.frame_text(batch),
+                }
+            }
+            if batch.due() {
+                return false;
+            }
+            if self.done {
+                return true;
+            }
+            match batch.read_from(&mut self.reader) {
+                Ok(0) => self.end(batch),
+                Ok(_) => {}
+                Err(e) => {
+                    // The rest of the input is one bad record.
+                    batch.filled = batch.framed;
+                    self.done = true;
+                    self.line += 1;
+                    let error = format!("{UNREADABLE}: {e}");
+                    let at = batch.framed;
+                    self.push(batch, self.start, at..at, Some(error));
+                }
+            }
         }
     }
 
-    /// Reads one line of at most `max_bytes` (without its `\n`); a longer one
-    /// is skipped to its end and reported. `None` at the end of input.
-    fn next_line(&mut self) -> io::Result<Option<RawRecord>> {
-        let mut buf = Vec::new();
-        let mut too_long = false;
-        let mut any = false;
-        self.start = self.pos;
-        loop {
-            let chunk = self.reader.fill_buf()?;
-            if chunk.is_empty() {
-                if !any {
-                    return Ok(None);
+    /// Frames `range` of the buffer as a record of the current line that
+    /// starts at `offset` in the input.
+    fn push(&self, batch: &mut Batch, offset: u64, range: Range<usize>, error: Option<String>) {
+        batch.records.push(Framed {
+            input: self.source.clone(),
+            line: self.line,
+            offset,
+            range,
+            error,
+        });
+    }
+
+    /// Frames the complete lines read, until the batch is full.
+    fn frame_lines(&mut self, batch: &mut Batch) {
+        while !batch.full() {
+            let tail = batch.tail();
+            match memchr::memchr(b'\n', &tail[self.seen..]) {
+                Some(i) => self.end_line(batch, self.seen + i, 1),
+                None if self.dropped > 0 || tail.len() > self.max_bytes => {
+                    // Too long: dropped as read, reported at its end.
+                    self.dropped += tail.len() as u64;
+                    batch.framed = batch.filled;
+                    self.seen = 0;
+                    return;
                 }
-                break;
-            }
-            any = true;
-            let (take, found) = match memchr::memchr(b'\n', chunk) {
-                Some(i) => (i, true),
-                None => (chunk.len(), false),
-            };
-            if !too_long {
-                if buf.len() + take > self.max_bytes {
-                    too_long = true;
-                    buf = Vec::new();
-                } else {
-                    buf.extend_from_slice(&chunk[..take]);
+                None => {
+                    self.seen = tail.len();
+                    return;
                 }
-            }
-            self.reader.consume(take + usize::from(found));
-            self.pos += (take + usize::from(found)) as u64;
-            if found {
-                break;
             }
         }
+    }
+
+    /// Frames the unfinished record's first `len` bytes as a line, which
+    /// `brk` bytes of line break follow.
+    fn end_line(&mut self, batch: &mut Batch, len: usize, brk: usize) {
         self.line += 1;
-        Ok(Some(if too_long {
-            self.record(
-                Vec::new(),
-                Some(format!(
-                    "record longer than --max-doc-bytes ({})",
-                    self.max_bytes
-                )),
-            )
+        let (from, to) = (batch.framed, batch.framed + len);
+        let whole = self.dropped + len as u64;
+        if whole > self.max_bytes as u64 {
+            let error = format!("record longer than --max-doc-bytes ({})", self.max_bytes);
+            self.push(batch, self.start, from..from, Some(error));
         } else {
-            if buf.last() == Some(&b'\r') {
-                buf.pop();
+            let mut range = from..to;
+            if batch.buf[range.clone()].ends_with(b"\r") {
+                range.end -= 1;
             }
             // On any line: files joined with `cat` keep each one's mark. The
             // record starts after it, for pass two's reading again.
-            if strip_bom(&mut buf) {
-                self.start += BOM.len() as u64;
+            let mut offset = self.start;
+            if batch.buf[range.clone()].starts_with(BOM) {
+                range.start += BOM.len();
+                offset += BOM.len() as u64;
             }
-            self.record(buf, None)
-        }))
+            // Blank lines between records are not records.
+            if !batch.buf[range.clone()].iter().all(u8::is_ascii_whitespace) {
+                self.push(batch, offset, range, None);
+            }
+        }
+        batch.framed = to + brk;
+        self.start += whole + brk as u64;
+        self.dropped = 0;
+        self.seen = 0;
     }
 
-    fn whole(&mut self) -> io::Result<Option<RawRecord>> {
-        let mut buf = Vec::new();
-        let limit = self.max_bytes as u64 + 1;
-        (&mut self.reader).take(limit).read_to_end(&mut buf)?;
-        self.line = 1;
-        if buf.len() as u64 == limit {
-            return Ok(Some(self.record(
-                Vec::new(),
-                Some(format!(
-                    "document longer than --max-doc-bytes ({})",
-                    self.max_bytes
-                )),
-            )));
+    /// A text document is framed at the end of its input; one too long is
+    /// reported as soon as it is, and the rest of its input left unread.
+    fn frame_text(&mut self, batch: &mut Batch) {
+        if batch.tail().len() > self.max_bytes {
+            self.done = true;
+            self.line = 1;
+            batch.framed = batch.filled;
+            let at = batch.framed;
+            let error = format!("document longer than --max-doc-bytes ({})", self.max_bytes);
+            self.push(batch, 0, at..at, Some(error));
         }
-        self.start = if strip_bom(&mut buf) {
-            BOM.len() as u64
-        } else {
-            0
-        };
-        Ok(Some(self.record(buf, None)))
+    }
+
+    /// At the end of the input: frames its last record.
+    fn end(&mut self, batch: &mut Batch) {
+        self.done = true;
+        let len = batch.tail().len();
+        match self.source.format {
+            Format::Jsonl if len > 0 || self.dropped > 0 => self.end_line(batch, len, 0),
+            Format::Jsonl => {}
+            Format::Text => {
+                self.line = 1;
+                let mut range = batch.framed..batch.filled;
+                let mut offset = 0;
+                // No part of the text.
+                if batch.tail().starts_with(BOM) {
+                    range.start += BOM.len();
+                    offset = BOM.len() as u64;
+                }
+                batch.framed = batch.filled;
+                self.push(batch, offset, range, None);
+            }
+        }
     }
 }
 
 /// The UTF-8 byte order mark some editors put first in a file.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Drops a byte order mark from the start of a record: it is no part of the
-/// JSON or of the text. Whether there was one.
-fn strip_bom(buf: &mut Vec<u8>) -> bool {
-    let bom = buf.starts_with(BOM);
-    if bom {
-        buf.drain(..BOM.len());
-    }
-    bom
-}
-
-impl Iterator for Records {
-    type Item = RawRecord;
-
-    fn next(&mut self) -> Option<RawRecord> {
-        if self.done {
-            return None;
-        }
-        let res = match self.source.format {
-            Format::Jsonl => loop {
-                match self.next_line() {
-                    // Blank lines between records are not records.
-                    Ok(Some(r))
-                        if r.error.is_none() && r.bytes.iter().all(u8::is_ascii_whitespace) =>
-                    {
-                        continue;
-                    }
-                    other => break other,
-                }
-            },
-            Format::Text => {
-                self.done = true;
-                self.whole()
-            }
-        };
-        match res {
-            Ok(r) => {
-                self.done |= r.is_none();
-                r
-            }
-            Err(e) => {
-                // A broken stream ends the input; the rest of it is one bad record.
-                self.done = true;
-                self.line += 1;
-                Some(self.record(Vec::new(), Some(format!("{UNREADABLE}: {e}"))))
-            }
-        }
-    }
-}
 
 /// Guesses the format of an unnamed input: JSONL when it starts with `{`,
 /// or when it is empty: an empty stream (a filter upstream that kept nothing)
@@ -571,4 +769,141 @@ fn sniff(reader: &mut Box<dyn BufRead + Send>) -> io::Result<Format> {
     } else {
         Format::Text
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a record says: line, offset, bytes, error.
+    type Seen = (u64, u64, Vec<u8>, Option<String>);
+
+    /// Reads `bytes` as the file `name` in batches of `size` bytes: the
+    /// records, batch by batch.
+    fn read_batches(name: &str, bytes: &[u8], size: usize, max_bytes: usize) -> Vec<Vec<Seen>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let input = Input {
+            path: Some(path),
+            relative: name.into(),
+            name: name.into(),
+        };
+        let mut records =
+            Records::open(input, 0, FormatChoice::Auto, max_bytes, String::new()).unwrap();
+        let mut batch = Batch::new(size);
+        let mut taken = Vec::new();
+        while !records.fill(&mut batch) {
+            taken.push(batch.take());
+        }
+        taken.push(batch.take());
+        taken.retain(|b| !b.is_empty());
+        let seen = |r: RawRecord| (r.line, r.offset, r.bytes.to_vec(), r.error);
+        taken
+            .into_iter()
+            .map(|b| b.into_iter().map(seen).collect())
+            .collect()
+    }
+
+    /// [`read_batches`], the records only.
+    fn read_all(name: &str, bytes: &[u8], size: usize, max_bytes: usize) -> Vec<Seen> {
+        read_batches(name, bytes, size, max_bytes).concat()
+    }
+
+    /// A JSONL line of `len` bytes before its line break.
+    fn line(i: usize, len: usize) -> Vec<u8> {
+        let head = format!("{{\"n\": {i}, \"text\": \"");
+        let mut l = head.into_bytes();
+        l.resize(len - 2, b'x');
+        l.extend_from_slice(b"\"}");
+        l
+    }
+
+    #[test]
+    fn a_line_across_two_buffers_comes_out_whole_in_its_place() {
+        // Lines of 20000 bytes and CRLF; the one across the first read's end
+        // starts with a byte order mark. The buffer has no room for another
+        // read: it is taken with that line unfinished, which is carried over.
+        let len = 20_000;
+        let across = CHUNK / (len + 2);
+        let mut file = Vec::new();
+        let mut want = Vec::new();
+        for i in 0..across + 5 {
+            let at = file.len() as u64;
+            let mut l = line(i, len);
+            if i == across {
+                file.extend_from_slice(BOM);
+                l.truncate(len - BOM.len() - 2);
+                l.extend_from_slice(b"\"}");
+            }
+            let offset = at + if i == across { BOM.len() as u64 } else { 0 };
+            want.push((i as u64 + 1, offset, l.clone(), None));
+            file.extend_from_slice(&l);
+            file.extend_from_slice(b"\r\n");
+        }
+        let from = across * (len + 2);
+        assert!(
+            from < CHUNK && from + len > CHUNK,
+            "the line spans the read"
+        );
+        let batches = read_batches("x.jsonl", &file, CHUNK - 100, 64 << 20);
+        assert_eq!(
+            batches[1][0].0,
+            across as u64 + 1,
+            "the carried line starts a batch"
+        );
+        assert_eq!(batches.concat(), want);
+    }
+
+    #[test]
+    fn a_too_long_line_across_buffers_is_skipped_to_its_end_and_reported() {
+        let long = vec![b'y'; 3 * CHUNK];
+        let mut file = line(0, 100);
+        file.push(b'\n');
+        let long_at = file.len() as u64;
+        file.extend_from_slice(&long);
+        file.push(b'\n');
+        let after = file.len() as u64;
+        file.extend_from_slice(&line(2, 100));
+        file.push(b'\n');
+        // One more at the end, without a line break.
+        let last_at = file.len() as u64;
+        file.extend_from_slice(&long);
+        for size in [1, 4 << 20] {
+            let seen = read_all("x.jsonl", &file, size, 5000);
+            let error = Some("record longer than --max-doc-bytes (5000)".to_string());
+            assert_eq!(
+                seen,
+                vec![
+                    (1, 0, line(0, 100), None),
+                    (2, long_at, Vec::new(), error.clone()),
+                    (3, after, line(2, 100), None),
+                    (4, last_at, Vec::new(), error),
+                ],
+                "batches of {size} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn blank_lines_are_counted_but_are_no_records() {
+        let file = b"\xEF\xBB\xBF{\"a\": 1}\n\n  \r\n\xEF\xBB\xBF\n{\"b\": 2}";
+        let seen = read_all("x.jsonl", file, 4 << 20, 100);
+        let want: Vec<Seen> = vec![
+            (1, 3, b"{\"a\": 1}".to_vec(), None),
+            (5, 21, b"{\"b\": 2}".to_vec(), None),
+        ];
+        assert_eq!(seen, want);
+    }
+
+    #[test]
+    fn a_text_document_is_read_whole_across_reads() {
+        let mut file = BOM.to_vec();
+        file.extend(std::iter::repeat_n(b"some text\n".as_slice(), CHUNK / 4).flatten());
+        let seen = read_all("x.txt", &file, 1000, 64 << 20);
+        assert_eq!(seen, vec![(1, 3, file[3..].to_vec(), None)]);
+        let seen = read_all("x.txt", &file, 1000, CHUNK);
+        let error = format!("document longer than --max-doc-bytes ({CHUNK})");
+        assert_eq!(seen, vec![(1, 0, Vec::new(), Some(error))]);
+    }
 }

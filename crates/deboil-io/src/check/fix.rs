@@ -137,7 +137,7 @@ fn fix_file(
             input: source.clone(),
             line,
             offset: 0,
-            bytes,
+            bytes: bytes.into(),
             error: None,
         };
         let doc = Document::parse(&rec, &read.names).map_err(|b| Error::BadRecord {

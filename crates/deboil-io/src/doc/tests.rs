@@ -21,7 +21,7 @@ pub(super) fn rec_as(bytes: &[u8], format: Format) -> RawRecord {
         }),
         line: 7,
         offset: 0,
-        bytes: bytes.to_vec(),
+        bytes: bytes.to_vec().into(),
         error: None,
     }
 }
