@@ -8,7 +8,7 @@ use std::fs::File;
 
 use super::{next_spooled, read_at};
 use crate::error::{Error, Result};
-use crate::read::Input;
+use crate::read::{BOM, Input};
 
 /// Where a document's record lies in its input; its line is the record's
 /// bytes with the blanks between JSON tokens left out ([`pieces_of`]), and a
@@ -380,11 +380,17 @@ pub(in crate::jobs) fn each_line_left(
             let (at, mut pieces) = cursor.next().expect("in the run");
             let from = (at.offset - a.offset) as usize;
             let to = from + at.len as usize;
-            // A record starts after a line break (or first in its run)
-            // and ends at one or at the end of its input: anything else
-            // means the input changed.
+            // A record starts after a line break (or first in its run),
+            // or after a byte order mark that does (files joined with
+            // `cat` keep each one's), and ends at a line break or at the
+            // end of its input: anything else means the input changed.
             let ends = matches!(from_input.get(to), Some(b'\n' | b'\r') | None);
-            if !ends || (from > 0 && from_input[from - 1] != b'\n') {
+            let before = match from_input[..from].strip_suffix(BOM) {
+                Some(b) => b,
+                None => &from_input[..from],
+            };
+            let starts = before.last().is_none_or(|&c| c == b'\n');
+            if !ends || !starts {
                 return Err(source.changed());
             }
             let record = &from_input[from..to];
