@@ -595,3 +595,26 @@ fn a_closed_pipe_ends_quietly() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn an_outsized_batch_size_is_capped_and_loses_nothing() {
+    // Each batch reads into a buffer of its size: a size past any memory
+    // once crashed the reader, and the run wrote an empty output, exit 0.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("a.jsonl");
+    let out = tmp.path().join("out.jsonl");
+    fs::write(&input, "{\"id\":\"a\",\"text\":\"hello world\"}\n").unwrap();
+    let plain = deboil().args(["clean", "-q"]).arg(&input).output().unwrap();
+    for size in ["18446744073709551615", "64G"] {
+        fs::write(&out, "previous").unwrap();
+        let o = deboil()
+            .args(["clean", "-q", "--batch-bytes", size])
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{size}: {}", stderr(&o));
+        assert_eq!(fs::read(&out).unwrap(), plain.stdout, "{size}");
+    }
+}

@@ -458,7 +458,8 @@ pub struct InputArgs {
     #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Records per parallel batch, in bytes (a few batches are in flight:
-    /// memory for `clean`); suffixes K, M, G. Output does not depend on it.
+    /// memory for `clean`; more than 1G counts as 1G); suffixes K, M, G.
+    /// Output does not depend on it.
     #[arg(long, default_value = "4M", value_name = "SIZE", value_parser = parse_size)]
     pub batch_bytes: usize,
     /// No summary (and no progress) on stderr.

@@ -53,34 +53,42 @@ pub fn read_batches(
     let (tx, rx) = mpsc::sync_channel(2);
     let opts = opts.clone();
     std::thread::spawn(move || {
-        let mut batch = Batch::new(opts.batch_bytes);
-        for (index, input) in inputs.into_iter().enumerate() {
-            let site = match opts.site.fallback_site(&input) {
-                Ok(site) => site,
-                Err(e) => {
-                    let _ = tx.send(Err(Error::Usage(format!("{}: {e}", input.name))));
-                    return;
-                }
-            };
-            let opened = Records::open(input.clone(), index, opts.format, opts.max_doc_bytes, site);
-            let mut records = match opened {
-                Ok(r) => r,
-                Err(e) => {
-                    let name = input.name.clone();
-                    let _ = tx.send(Err(Error::io(name, e)));
-                    return;
-                }
-            };
-            while !records.fill(&mut batch) {
-                // Taken when only skipped lines filled it: nothing to send.
-                let taken = batch.take();
-                if !taken.is_empty() && tx.send(Ok(taken)).is_err() {
-                    return;
+        let guard = tx.clone();
+        let read = std::panic::catch_unwind(AssertUnwindSafe(move || {
+            let mut batch = Batch::new(opts.batch_bytes);
+            for (index, input) in inputs.into_iter().enumerate() {
+                let site = match opts.site.fallback_site(&input) {
+                    Ok(site) => site,
+                    Err(e) => {
+                        let _ = tx.send(Err(Error::Usage(format!("{}: {e}", input.name))));
+                        return;
+                    }
+                };
+                let opened =
+                    Records::open(input.clone(), index, opts.format, opts.max_doc_bytes, site);
+                let mut records = match opened {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let name = input.name.clone();
+                        let _ = tx.send(Err(Error::io(name, e)));
+                        return;
+                    }
+                };
+                while !records.fill(&mut batch) {
+                    // Taken when only skipped lines filled it: nothing to send.
+                    let taken = batch.take();
+                    if !taken.is_empty() && tx.send(Ok(taken)).is_err() {
+                        return;
+                    }
                 }
             }
-        }
-        if !batch.is_empty() {
-            let _ = tx.send(Ok(batch.take()));
+            if !batch.is_empty() {
+                let _ = tx.send(Ok(batch.take()));
+            }
+        }));
+        if read.is_err() {
+            let e = std::io::Error::other("the reader failed (a bug): the output is incomplete");
+            let _ = guard.send(Err(Error::io("<reader>", e)));
         }
     });
     rx

@@ -432,6 +432,9 @@ pub struct Batch {
     lent: VecDeque<Arc<Vec<u8>>>,
 }
 
+/// The largest batch size used (output does not depend on it).
+const MAX_BATCH: usize = 1 << 30;
+
 /// Buffers kept in [`Batch::lent`]: more than the batches in flight in
 /// [`crate::pipeline`], so that the oldest is free again when it comes up.
 const KEPT: usize = 8;
@@ -454,8 +457,9 @@ impl Batch {
             filled: 0,
             framed: 0,
             records: Vec::new(),
-            // Never 0: a batch is taken with something in it.
-            size: size.max(1),
+            // Never 0: a batch is taken with something in it. At most
+            // MAX_BATCH: each batch's buffer is allocated at its size.
+            size: size.clamp(1, MAX_BATCH),
             lent: VecDeque::new(),
         }
     }
