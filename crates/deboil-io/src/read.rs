@@ -764,20 +764,79 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// or when it is empty: an empty stream (a filter upstream that kept nothing)
 /// is no documents, not one empty text.
 fn sniff(reader: &mut Box<dyn BufRead + Send>) -> io::Result<Format> {
-    let head = reader.fill_buf()?;
-    let empty = head.is_empty();
-    let head = head.strip_prefix(BOM).unwrap_or(head);
-    let first = head.iter().find(|b| !b.is_ascii_whitespace());
-    Ok(if empty || first == Some(&b'{') {
-        Format::Jsonl
-    } else {
-        Format::Text
-    })
+    // Most inputs decide in their first read; a slow pipe may hand over a
+    // part of a byte order mark or only blanks first, so read on (into
+    // `head`, put back in front of the rest) until a byte decides.
+    let mut head = Vec::new();
+    let format = loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            break sniffed(&head, true).expect("decided at the end");
+        }
+        if head.is_empty()
+            && let Some(f) = sniffed(chunk, false)
+        {
+            return Ok(f);
+        }
+        let n = chunk.len();
+        head.extend_from_slice(chunk);
+        reader.consume(n);
+        if let Some(f) = sniffed(&head, head.len() >= SNIFF_MAX) {
+            break f;
+        }
+    };
+    if !head.is_empty() {
+        let rest = std::mem::replace(reader, Box::new(io::empty()));
+        *reader = Box::new(io::Cursor::new(head).chain(rest));
+    }
+    Ok(format)
+}
+
+/// Blanks read before deciding at most (then the input is text).
+const SNIFF_MAX: usize = 64 << 10;
+
+/// The format `head` shows: JSONL when its first byte past a byte order
+/// mark and blanks is `{` (or it is empty at the end), else text; `None`
+/// while no byte decides and more may come.
+fn sniffed(head: &[u8], end: bool) -> Option<Format> {
+    if !end && head.len() < BOM.len() && BOM.starts_with(head) {
+        return None;
+    }
+    let body = head.strip_prefix(BOM).unwrap_or(head);
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Some(Format::Jsonl),
+        Some(_) => Some(Format::Text),
+        None if !end => None,
+        None if head.is_empty() => Some(Format::Jsonl),
+        None => Some(Format::Text),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_format_is_sniffed_whole_from_a_pipe_that_hands_over_a_byte_at_a_time() {
+        let cases: [(&[u8], Format); 6] = [
+            (b"\xEF\xBB\xBF{\"id\":\"a\"}\n", Format::Jsonl),
+            (b"  \n\r\n\t{\"id\":\"a\"}\n", Format::Jsonl),
+            (b"\xEF\xBB\xBF  Hello\n", Format::Text),
+            (b"Hello {\n", Format::Text),
+            (b"  \n ", Format::Text),
+            (b"", Format::Jsonl),
+        ];
+        for (bytes, want) in cases {
+            for cap in [1, 2, 8192] {
+                let mut r: Box<dyn BufRead + Send> =
+                    Box::new(io::BufReader::with_capacity(cap, bytes));
+                assert_eq!(sniff(&mut r).unwrap(), want, "{bytes:?} cap {cap}");
+                let mut all = Vec::new();
+                r.read_to_end(&mut all).unwrap();
+                assert_eq!(all, bytes, "nothing lost: {bytes:?} cap {cap}");
+            }
+        }
+    }
 
     /// What a record says: line, offset, bytes, error.
     type Seen = (u64, u64, Vec<u8>, Option<String>);
