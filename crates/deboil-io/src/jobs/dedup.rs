@@ -191,6 +191,10 @@ enum SignedRecord {
 thread_local! {
     /// Each worker's buffer for the output line it compares with its record.
     static LINE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    /// Each worker's keys the cleaner gives the template pass: grown anew
+    /// for every document, their two lists were a tenth of `run`'s
+    /// allocations.
+    static GIVEN: std::cell::Cell<GivenKeys> = std::cell::Cell::new(GivenKeys::default());
 }
 
 /// The sites whose template is final, by name.
@@ -233,7 +237,9 @@ impl DedupJob<'_> {
             },
             _ => None,
         };
-        let mut given = GivenKeys::default();
+        let mut given = GIVEN.take();
+        // Filled by the cleaner only: a `dedup` without one gives none.
+        given.clear();
         let Transformed {
             text,
             removals,
@@ -249,8 +255,10 @@ impl DedupJob<'_> {
             },
         };
         // Most records are written as read, but for blanks between JSON
-        // tokens: those are read again in pass two rather than spooled.
-        // Written and compared before signing, while the record is in cache.
+        // tokens and the lines the cleaner cut: those are read again in
+        // pass two rather than spooled (spooling `run`'s cleaned texts was
+        // a seventh of its CPU, most of it the kernel's). Written and
+        // compared before signing, while the record is in cache.
         let runs = doc
             .runs()
             .filter(|_| matches!(text, Cow::Borrowed(_)) || *text == *doc.text);
@@ -295,7 +303,8 @@ impl DedupJob<'_> {
                         }
                         (r, true)
                     }
-                    // Spooled (`run`'s cleaned texts): the buffer itself.
+                    // Not pieces of the record (a text escaped anew, or cut
+                    // in many places): spooled, the buffer itself.
                     None => (buf, false),
                 }
             }),
@@ -328,6 +337,8 @@ impl DedupJob<'_> {
                 }
             }
         };
+        given.give_back_outsized();
+        GIVEN.set(given);
         let facts = facts.map(|lines| {
             let mut f = DocFacts::new(&doc.site, &doc.text, &text, removals.is_empty());
             f.lines = lines.then(|| SiteLines::line_hashes(&text));

@@ -55,6 +55,13 @@ impl GivenKeys {
         self.lines.clear();
     }
 
+    /// Frees lists grown past the usual (a record of megabytes), so that a
+    /// thread keeping them for the next documents does not hold that much.
+    pub fn give_back_outsized(&mut self) {
+        crate::give_back(&mut self.bytes);
+        crate::give_back(&mut self.lines);
+    }
+
     /// `self` when it has an entry for every line of `text` (as [`lines`]
     /// splits it; the cleaner's last written line, when empty, has no
     /// line there), else `None`: then every key is made from the text.

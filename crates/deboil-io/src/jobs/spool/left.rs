@@ -10,9 +10,9 @@ use super::{next_spooled, read_at};
 use crate::error::{Error, Result};
 use crate::read::{BOM, Input};
 
-/// Where a document's record lies in its input; its line is the record's
-/// bytes with the blanks between JSON tokens left out ([`pieces_of`]), and a
-/// `\n`.
+/// Where a document's record lies in its input; its line is pieces of the
+/// record's bytes (the blanks between JSON tokens and the lines the cleaner
+/// cut left out: [`pieces_of`]), and a `\n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(in crate::jobs) struct InInput {
     /// The input's index in the run.
@@ -23,34 +23,64 @@ pub(in crate::jobs) struct InInput {
 }
 
 /// The most pieces a line left in its input may have (a line of more is
-/// spooled).
-pub(in crate::jobs) const MAX_PIECES: usize = crate::json_str::MAX_RUNS;
+/// spooled): the blanks of a record of a few fields, and a few dozen lines
+/// the cleaner cut.
+pub(in crate::jobs) const MAX_PIECES: usize = 32;
 
 /// Pieces of a record (offset in it, length).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(in crate::jobs) struct Pieces {
     pub n: u8,
     pub at: [(u32, u32); MAX_PIECES],
 }
 
+impl Default for Pieces {
+    fn default() -> Pieces {
+        Pieces {
+            n: 0,
+            at: [(0, 0); MAX_PIECES],
+        }
+    }
+}
+
 impl Pieces {
     /// The pieces of a record that are its runs between blanks.
     pub fn of_runs(runs: &crate::json_str::Runs) -> Pieces {
-        Pieces {
+        let mut p = Pieces {
             n: runs.n,
-            at: runs.at,
-        }
+            ..Pieces::default()
+        };
+        p.at[..runs.at.len()].copy_from_slice(&runs.at);
+        p
     }
 
     pub fn as_slice(&self) -> &[(u32, u32)] {
         &self.at[..self.n as usize]
     }
+
+    /// Ends a piece at `end` that started at `start`, if it holds a byte;
+    /// `None` when there is no room for it.
+    fn push(&mut self, start: usize, end: usize) -> Option<()> {
+        if end > start {
+            *self.at.get_mut(self.n as usize)? = (start as u32, (end - start) as u32);
+            self.n += 1;
+        }
+        Some(())
+    }
 }
 
-/// The pieces of `record` that make `line` (without its `\n`) when only
-/// blanks are left out (JSON written as read but for the space between
-/// tokens); `None` when it is not so made, or of too many pieces.
+/// The pieces of `record` that make `line` (without its `\n`) when the
+/// blanks between JSON tokens and stretches the line does not hold are left
+/// out, in order: a record written as read but for those blanks, or whose
+/// text lost lines to the cleaner (`run`), so that its line need not be
+/// spooled. `None` when it is not so made, or of too many pieces.
+///
+/// After each stretch in common, the line goes on either past the blanks
+/// there or at the next place in the record that holds its next bytes
+/// ([`probe`]); a wrong place taken first only costs pieces or a `None`:
+/// every piece is compared, so the pieces always make the line.
 pub(in crate::jobs) fn pieces_of(record: &[u8], line: &[u8]) -> Option<Pieces> {
+    let blank = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t' | b'\r' | b'\n'));
     let (mut i, mut j) = (0, 0);
     let mut pieces = Pieces::default();
     let mut start = 0;
@@ -58,26 +88,35 @@ pub(in crate::jobs) fn pieces_of(record: &[u8], line: &[u8]) -> Option<Pieces> {
         let same = common_prefix(&record[i..], &line[j..]);
         i += same;
         j += same;
-        if j == line.len() || !matches!(record.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        if j == line.len() {
             break;
         }
-        if i > start {
-            *pieces.at.get_mut(pieces.n as usize)? = (start as u32, (i - start) as u32);
-            pieces.n += 1;
-        }
-        while matches!(record.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            i += 1;
+        pieces.push(start, i)?;
+        if blank(record.get(i)) {
+            while blank(record.get(i)) {
+                i += 1;
+            }
+        } else {
+            i += memchr::memmem::find(record.get(i..)?, probe(&line[j..]))?;
         }
         start = i;
     }
-    if j < line.len() {
-        return None;
-    }
-    if i > start {
-        *pieces.at.get_mut(pieces.n as usize)? = (start as u32, (i - start) as u32);
-        pieces.n += 1;
-    }
+    pieces.push(start, i)?;
     Some(pieces)
+}
+
+/// The bytes of `rest` (not empty) that [`pieces_of`] looks for in the
+/// record to go on after a stretch cut: up to 32, and before the first
+/// `"` or escape after the first byte (the text's closing quote, which
+/// the record may have after blank lines cut, or blanks between tokens;
+/// the `\n` that ends a kept line, which the record may have followed by
+/// a line cut).
+fn probe(rest: &[u8]) -> &[u8] {
+    let cap = rest.len().min(32);
+    match memchr::memchr2(b'"', b'\\', &rest[1..cap]) {
+        Some(k) => &rest[..k + 1],
+        None => &rest[..cap],
+    }
 }
 
 /// How many bytes `a` and `b` start with in common.

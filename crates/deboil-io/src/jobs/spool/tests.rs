@@ -110,6 +110,78 @@ fn pieces_leave_out_only_blanks_between_tokens() {
     );
 }
 
+/// The pieces of `record` joined.
+fn joined(record: &[u8], p: &Pieces) -> Vec<u8> {
+    (p.as_slice().iter())
+        .flat_map(|&(at, n)| record[at as usize..][..n as usize].to_vec())
+        .collect()
+}
+
+#[test]
+fn pieces_leave_out_the_lines_the_cleaner_cut() {
+    // `run` cut a share bar, a cookie notice and the blank lines at the end.
+    let rec = br#"{"id": "a", "text": "Share on Facebook\nFirst line.\nWe use cookies.\nSecond line.\n\n", "n": 2}"#;
+    let line = br#"{"id":"a","text":"First line.\nSecond line.","n":2}"#;
+    let p = pieces_of(rec, line).unwrap();
+    assert_eq!(joined(rec, &p), line);
+    // Five blanks left out (after `:` and `,`) and three stretches cut.
+    assert_eq!(p.n, 9, "{:?}", p.as_slice());
+    // The line's next bytes found first in the stretch cut: the pieces
+    // still make the line.
+    let rec = br#"{"text":"keep\nsame words A\nsame words B"}"#;
+    let line = br#"{"text":"keep\nsame words B"}"#;
+    assert_eq!(joined(rec, &pieces_of(rec, line).unwrap()), line);
+    // Bytes the record lacks, or the cut's text escaped anew: spooled.
+    assert_eq!(
+        pieces_of(br#"{"text":"a b c"}"#, br#"{"text":"a x c"}"#),
+        None
+    );
+    assert_eq!(
+        pieces_of(
+            br#"{"text":"\u00e9t\u00e9"}"#,
+            "{\"text\":\"été\"}".as_bytes()
+        ),
+        None
+    );
+    // More cuts than a line may have pieces: spooled.
+    let lines: Vec<String> = (0..40).map(|i| format!("line {i} junk {i}")).collect();
+    let kept: Vec<&str> = lines.iter().step_by(2).map(|l| &l[..6]).collect();
+    let rec = format!("{{\"text\":\"{}\"}}", lines.join("\\n"));
+    let line = format!("{{\"text\":\"{}\"}}", kept.join(""));
+    assert_eq!(pieces_of(rec.as_bytes(), line.as_bytes()), None);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+    /// Whatever the record and line, pieces found make the line; and a
+    /// line that is stretches of the record (in order) is found whole
+    /// when the stretches are few and end before a `"` or a difference.
+    #[test]
+    fn pieces_found_always_make_the_line(
+        record in proptest::collection::vec(proptest::sample::select(b"ab \"\n,:".to_vec()), 0..200),
+        cuts in proptest::collection::vec((0usize..200, 0usize..200), 0..6),
+        noise in proptest::collection::vec(proptest::sample::select(b"ab \"".to_vec()), 0..3),
+    ) {
+        let mut spans: Vec<(usize, usize)> = cuts
+            .iter()
+            .map(|&(a, b)| (a.min(b).min(record.len()), a.max(b).min(record.len())))
+            .collect();
+        spans.sort();
+        let mut line = Vec::new();
+        let mut end = 0;
+        for (a, b) in spans {
+            if a >= end {
+                line.extend_from_slice(&record[a..b]);
+                end = b;
+            }
+        }
+        line.extend_from_slice(&noise);
+        if let Some(p) = pieces_of(&record, &line) {
+            proptest::prop_assert_eq!(joined(&record, &p), line);
+        }
+    }
+}
+
 #[test]
 fn common_prefix_finds_the_first_difference_at_any_place() {
     let a: Vec<u8> = (0..1500u32).map(|i| (i * 7 % 251) as u8).collect();
