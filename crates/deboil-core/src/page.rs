@@ -15,7 +15,8 @@
 //! - comment threads: a comment marker ("Leave a reply", "12 Comments")
 //!   after the page's first hundred words of prose, or there three lines of
 //!   thread furniture ("NAME said:", "Reply", a clock time) within twenty,
-//!   and furniture nearby;
+//!   and furniture nearby (a bare "Comments:" or "Response" counts only
+//!   when a thread follows it: `extract::settle_markers`);
 //! - lines that recur on pages of two or more *different sites* of the same
 //!   input ("Share this", "Advertise | AdChoices"): chrome, not article.
 //!   [`crate::learn::Learned::page_finder`] collects them; a finder built
@@ -316,10 +317,11 @@ impl PageFinder {
         let end: Vec<bool> = (0..n)
             .map(|k| !ellipsis[k] && sentence_end(&page[k].key))
             .collect();
-        let mut marker: Vec<bool> = page
-            .iter()
-            .map(|l| LineClass::of(l, &opts).is_marker())
-            .collect();
+        let mut classes: Vec<LineClass> = page.iter().map(|l| LineClass::of(l, &opts)).collect();
+        crate::extract::settle_markers(&mut classes, &vec![false; n], |k| {
+            crate::extract::is_dateline(page[k])
+        });
+        let mut marker: Vec<bool> = classes.iter().map(|c| c.is_marker()).collect();
         let furniture: Vec<bool> = (0..n)
             .map(|k| words[k] <= COMMENTISH_MAX_WORDS && commentish().is_match(page[k].text))
             .collect();

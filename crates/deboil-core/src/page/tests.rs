@@ -260,3 +260,20 @@ fn a_thread_without_a_marker_starts_at_its_furniture() {
         .unwrap();
     assert!(!marker[first] && !after[first + 1]);
 }
+
+#[test]
+fn a_bare_marker_the_article_goes_on_after_is_no_wall() {
+    // A section headed "Response" (or a stats label "Comments:") inside
+    // the article, its prose going on after it: no thread starts there.
+    let more = [
+        "The new bridge will have a path for bicycles on each side, and the old stone railing will be kept as it was.",
+        "The town hall said that the bus line over the bridge will be moved to the ferry road while the work is done.",
+        "The mayor will hold a meeting for all residents in the school hall on the first Monday of the month, at seven.",
+    ];
+    for label in ["Response", "Comments:"] {
+        let text = format!("{MENU}{}{label}\n{}\n{FOOTER}", article(), more.join("\n"));
+        let keep = kept(&PageFinder::default(), &text);
+        assert!(keep.contains(&more[2]), "{label}: {keep:?}");
+        assert!(keep.contains(&ARTICLE[0]), "{label}: {keep:?}");
+    }
+}
