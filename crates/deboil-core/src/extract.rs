@@ -380,12 +380,24 @@ fn meta() -> &'static Regex {
 }
 
 /// The tail of a teaser cut short.
-fn teaser_tail() -> &'static Regex {
+pub(crate) fn teaser_tail() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(r"(?i)(…|\.\.\.|\[?\s*(read|see|view) (more|full story|entire story)\s*\]?|continue reading|more\s*[»›→])\W*$")
             .expect("valid regex")
     })
+}
+
+/// A teaser's blurb cut short and its link: "When you walk into a store,
+/// you're immediately overloaded with… Read more". Never a paragraph of the
+/// article, even inside its body (a box of links to other posts).
+pub(crate) fn is_cut_teaser(line: &ExtractLine) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)(…|\.\.\.)\W*((read|see|view) (more|full story|the full story)|continue reading)(\W+(read|see|view) more)?\W*$")
+            .expect("valid regex")
+    });
+    line.words >= TEASER_WORDS && re.is_match(line.text)
 }
 
 /// Headers of what follows an article: related or recent stories ("Top
@@ -396,7 +408,7 @@ fn section_end() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*((related|similar|recommended|recent|popular|latest|featured|top|more|other|most (popular|read|viewed|commented))\s+((news|posts?)\s+)?(posts?|articles?|stories|links|entries|reading|news|headlines|videos|content)|related|story timeline|you (may|might) (also )?(like|enjoy)( to read| reading)?|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
+            r"(?i)^\W*((more\s+)?(related|similar|recommended|recent|popular|latest|featured|top|more|other|most (popular|read|viewed|commented))\s+((news|posts?)\s+)?(posts?|articles?|stories|links|entries|reading|news|headlines|videos|content)|related|story timeline|next up( in \w+( \w+)?)?|what to read next|you (may|might) (also )?(like|enjoy)( to read| reading)?|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
         )
         .expect("valid regex")
     })
@@ -539,6 +551,12 @@ impl LineClass {
     /// Whether the line marks a comment section.
     pub fn is_marker(self) -> bool {
         self.marker
+    }
+
+    /// Whether the line heads what follows an article ("Related stories",
+    /// "Next Up In Culture", "About the author", "Tags: ...").
+    pub fn is_section_end(self) -> bool {
+        self.end
     }
 
     fn score(self, template: bool, o: &ExtractOptions) -> f64 {

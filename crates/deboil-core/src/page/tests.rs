@@ -277,3 +277,38 @@ fn a_bare_marker_the_article_goes_on_after_is_no_wall() {
         assert!(keep.contains(&ARTICLE[0]), "{label}: {keep:?}");
     }
 }
+
+#[test]
+fn teasers_cut_short_and_a_long_related_list_after_the_article_go() {
+    // A blurb cut short with its link inside the article's run goes.
+    let blurb = "When you walk into almost any store, you are immediately overloaded with sights and… Read more";
+    let text = format!(
+        "{MENU}{}\n{blurb}\n{}\n{}{FOOTER}",
+        ARTICLE[..2].join("\n"),
+        ARTICLE[2],
+        ARTICLE[3].to_string() + "\n"
+    );
+    let keep = kept(&PageFinder::default(), &text);
+    assert!(!keep.contains(&blurb), "{keep:?}");
+    assert!(keep.contains(&ARTICLE[3]), "{keep:?}");
+    // "More Related Stories" over a long list of headlines ends the
+    // article: the headlines go.
+    let heads: Vec<String> = (1..=10)
+        .map(|i| {
+            format!("The town council and the mayor disagree on plan number {i} for the new market")
+        })
+        .collect();
+    // (after the page's first hundred words of prose)
+    let text = format!(
+        "{MENU}{}The mayor thanked the people of the town for their patience and for all of their letters.\n\
+         More Related Stories\n{}\n{FOOTER}",
+        article(),
+        heads.join("\n")
+    );
+    let keep = kept(&PageFinder::default(), &text);
+    assert!(
+        !keep.iter().any(|k| k.starts_with("The town council and")),
+        "{keep:?}"
+    );
+    assert!(keep.contains(&ARTICLE[0]), "{keep:?}");
+}
