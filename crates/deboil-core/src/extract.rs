@@ -33,7 +33,10 @@
 //! News | 48 Comments »") ends the search once a body of some size was
 //! found, so a long comment thread never wins over a short article; unless
 //! an article follows it (a run of prose that outscores the body found so
-//! far twice over: the comment count in an article's header). A section
+//! far twice over: the comment count in an article's header). A bare
+//! marker of a word or two ("Comments:", "Response") starts the thread only
+//! when thread furniture follows it or the article's prose does not; else
+//! it is a label or a section's header ([`settle_markers`]). A section
 //! header after a body of that size ("Related stories", "About the author",
 //! "Tags: ...") ends it too, unless the article goes on after it (a box of
 //! related links inside the article); before the body it is an ordinary
@@ -120,6 +123,9 @@ impl Default for ExtractOptions {
 /// A comment marker is a short line, or a count with the post's title
 /// ("15 comments to Taking the Counter to the Next Level").
 const MARKER_WORDS: usize = 25;
+
+/// A bare marker ([`bare_marker`]) has this many words at most.
+const BARE_WORDS: usize = 2;
 
 /// Short lines with this many words and enough function words read as sentences.
 const NEUTRAL_WORDS: usize = 4;
@@ -253,6 +259,83 @@ fn count_in_meta() -> &'static Regex {
     })
 }
 
+/// A marker that is one word or two, no count: "Comments", "Comment:",
+/// "Response", "Reader comments" (see [`settle_markers`]).
+fn bare_marker() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)^[^\w\d]*((reader|user|visitor)s?['’]?\s+)?(comments?|responses?|replies|reactions|discussion|kommentare?|commentaires?|comentarios?|комментари\w*)[^\w\d]*$",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// A date: "March 10, 2017", "10 March 2017", "10/03/2017", "2017-03-10".
+fn date() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?-u:\b)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}(?-u:\b)|(?-u:\b)\d{1,2}\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}(?-u:\b)|(?-u:\b)\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?-u:\b)|(?-u:\b)\d{4}-\d{2}-\d{2}(?-u:\b)",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// Whether a line is a short one with a date in it (a comment's or a
+/// post's date line).
+pub(crate) fn is_dateline(line: &ExtractLine) -> bool {
+    line.words <= META_WORDS
+        && line.text.bytes().any(|b| b.is_ascii_digit())
+        && date().is_match(line.text)
+}
+
+/// Lines after a bare marker that may show the thread's furniture.
+const THREAD_LOOK: usize = 12;
+/// Furniture lines among those that make a thread.
+const THREAD_SIGNS: usize = 2;
+/// Lines after a bare marker in which the article's prose may go on.
+const PROSE_LOOK: usize = 30;
+
+/// A bare marker ("Comments:", "Comment", "Response") starts a thread only
+/// when what follows looks like one; else it is a label (a work's stats
+/// "Comments: 1664", a table's cell) or a section's header, and no marker.
+/// It stays a marker when, among the [`THREAD_LOOK`] lines after it, another
+/// marker ("Leave a reply") stands, or [`THREAD_SIGNS`] lines of thread
+/// furniture (a time, "Anna says:", "Reply", a date line: `date(j)`), or one
+/// after a line of prose (a comment, then who posted it when); or when no
+/// two lines of prose in a row follow within [`PROSE_LOOK`] lines (the
+/// article does not go on after it; one paragraph is an author's bio or a
+/// site's notice as often). Lines the site repeats (`template`) show nothing.
+pub(crate) fn settle_markers(
+    classes: &mut [LineClass],
+    template: &[bool],
+    date: impl Fn(usize) -> bool,
+) {
+    let n = classes.len();
+    for k in 0..n {
+        if !classes[k].bare || !classes[k].marker {
+            continue;
+        }
+        let near = k + 1..n.min(k + 1 + THREAD_LOOK);
+        let other_marker = near
+            .clone()
+            .any(|j| classes[j].marker && !classes[j].bare && !template[j]);
+        let is_prose = |j: usize| !template[j] && classes[j].kind == Kind::Prose;
+        let sign = |j: usize| !template[j] && (classes[j].kind == Kind::Meta || date(j));
+        let signs = near.clone().filter(|&j| sign(j)).count();
+        // A comment's furniture after its text ("Posted by: Anna at 5:23
+        // PM"): an article's byline and date stand before its prose.
+        let first_prose = near.clone().find(|&j| is_prose(j));
+        let late_sign = first_prose.is_some_and(|p| near.clone().any(|j| j > p && sign(j)));
+        let prose = (k + 1..(n - 1).min(k + PROSE_LOOK)).any(|j| is_prose(j) && is_prose(j + 1));
+        if !other_marker && signs < THREAD_SIGNS && !late_sign && prose {
+            classes[k].marker = false;
+            classes[k].bare = false;
+        }
+    }
+}
+
 /// Whether `text` may hold a comment marker: the marker regex is slow on
 /// every short line, and nearly all lack each of its words. Outside
 /// Cyrillic (`комментари`) and the two non-ASCII letters that match ASCII
@@ -297,12 +380,24 @@ fn meta() -> &'static Regex {
 }
 
 /// The tail of a teaser cut short.
-fn teaser_tail() -> &'static Regex {
+pub(crate) fn teaser_tail() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(r"(?i)(…|\.\.\.|\[?\s*(read|see|view) (more|full story|entire story)\s*\]?|continue reading|more\s*[»›→])\W*$")
             .expect("valid regex")
     })
+}
+
+/// A teaser's blurb cut short and its link: "When you walk into a store,
+/// you're immediately overloaded with… Read more". Never a paragraph of the
+/// article, even inside its body (a box of links to other posts).
+pub(crate) fn is_cut_teaser(line: &ExtractLine) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)(…|\.\.\.)\W*((read|see|view) (more|full story|the full story)|continue reading)(\W+(read|see|view) more)?\W*$")
+            .expect("valid regex")
+    });
+    line.words >= TEASER_WORDS && re.is_match(line.text)
 }
 
 /// Headers of what follows an article: related or recent stories ("Top
@@ -313,7 +408,7 @@ fn section_end() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*((related|similar|recommended|recent|popular|latest|featured|top|more|other|most (popular|read|viewed|commented))\s+((news|posts?)\s+)?(posts?|articles?|stories|links|entries|reading|news|headlines|videos|content)|related|story timeline|you (may|might) (also )?(like|enjoy)( to read| reading)?|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
+            r"(?i)^\W*((more\s+)?(related|similar|recommended|recent|popular|latest|featured|top|more|other|most (popular|read|viewed|commented))\s+((news|posts?)\s+)?(posts?|articles?|stories|links|entries|reading|news|headlines|videos|content)|related|story timeline|next up( in \w+( \w+)?)?|what to read next|you (may|might) (also )?(like|enjoy)( to read| reading)?|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
         )
         .expect("valid regex")
     })
@@ -382,6 +477,10 @@ pub struct LineClass {
     marker: bool,
     /// A marker only by its comment count in a meta line ([`count_in_meta`]).
     count_only: bool,
+    /// A marker of one word or two and no count ("Comments:", "Response",
+    /// "Reader comments"): a label or a section's header as often as a
+    /// thread's ([`settle_markers`]).
+    bare: bool,
     /// A header of what follows the article ([`section_end`]).
     end: bool,
     /// Ends with a colon: introduces what follows.
@@ -443,6 +542,7 @@ impl LineClass {
             kind,
             marker: whole || count_only,
             count_only,
+            bare: whole && words <= BARE_WORDS && bare_marker().is_match(line.text),
             end: words <= SECTION_WORDS && section_end().is_match(line.text),
             colon: line.text.trim_end().ends_with(':'),
         }
@@ -451,6 +551,12 @@ impl LineClass {
     /// Whether the line marks a comment section.
     pub fn is_marker(self) -> bool {
         self.marker
+    }
+
+    /// Whether the line heads what follows an article ("Related stories",
+    /// "Next Up In Culture", "About the author", "Tags: ...").
+    pub fn is_section_end(self) -> bool {
+        self.end
     }
 
     fn score(self, template: bool, o: &ExtractOptions) -> f64 {
@@ -750,7 +856,8 @@ impl Extractor {
         {
             return (fate, None);
         }
-        let classes = classes_of(nb.iter().map(|&i| &lines[i]), &places, o);
+        let mut classes = classes_of(nb.iter().map(|&i| &lines[i]), &places, o);
+        settle_markers(&mut classes, &is_template, |k| is_dateline(&lines[nb[k]]));
 
         // The title: a later line repeating (part of) the first one (keys
         // compare case- and layout-blind).

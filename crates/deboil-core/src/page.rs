@@ -15,7 +15,8 @@
 //! - comment threads: a comment marker ("Leave a reply", "12 Comments")
 //!   after the page's first hundred words of prose, or there three lines of
 //!   thread furniture ("NAME said:", "Reply", a clock time) within twenty,
-//!   and furniture nearby;
+//!   and furniture nearby (a bare "Comments:" or "Response" counts only
+//!   when a thread follows it: `extract::settle_markers`);
 //! - lines that recur on pages of two or more *different sites* of the same
 //!   input ("Share this", "Advertise | AdChoices"): chrome, not article.
 //!   [`crate::learn::Learned::page_finder`] collects them; a finder built
@@ -31,6 +32,10 @@
 //! comment markers are walls the run cannot cross, and a run after the
 //! comments' start loses to the best run before it when that one scores a
 //! quarter as much (a short post above a long thread of prose comments).
+//! A section header over a long list after the article ("More Related
+//! Stories", "Next Up In Culture", the article not going on after it) is a
+//! wall too, and a teaser's blurb cut short ("… Read more") inside the body
+//! goes.
 //! The page's title, repeated shortly before the body, comes back with what
 //! lies between (byline, date), as in [`crate::extract`].
 //!
@@ -151,6 +156,13 @@ const CORE_CONTEXT: usize = 3;
 /// that one scores at least this share of it: a short post with a long
 /// thread of prose-like comments.
 const BEFORE_COMMENTS: f64 = 0.25;
+/// A section header ends the article unless two sentences of prose in a
+/// row follow within this many lines.
+const GOES_ON_LOOK: usize = 15;
+/// A section header ends the article only over a list of this many lines
+/// (up to the next sentence of prose): a short box of related posts under
+/// a post is kept as its part.
+const END_LIST: usize = 8;
 /// Only lines this short count as cross-site chrome: a syndicated article's
 /// paragraphs recur across sites too.
 pub const CROSS_MAX_WORDS: usize = 12;
@@ -256,7 +268,7 @@ impl PageFinder {
             return out;
         }
         let page: Vec<&ExtractLine> = nb.iter().map(|&i| &lines[i]).collect();
-        let (feats, marker, cross, after) = self.features(&page);
+        let (feats, marker, cross, after, ends) = self.features_and_ends(&page);
         let probs: Vec<f64> = feats.iter().map(probability).collect();
         for (k, &i) in nb.iter().enumerate() {
             out.probability[i] = Some(probs[k]);
@@ -265,7 +277,8 @@ impl PageFinder {
         // scores low throughout: then its best lines set the bar.
         let best = probs.iter().copied().fold(0.0, f64::max);
         let bar = THRESHOLD.min(FALLBACK * best);
-        let Some(body) = best_run(&page, &probs, &marker, &after, bar) else {
+        let walls: Vec<bool> = marker.iter().zip(&ends).map(|(m, e)| *m || *e).collect();
+        let Some(body) = best_run(&page, &probs, &walls, &after, bar) else {
             return out;
         };
         let title = title_before(&page, body.start);
@@ -276,20 +289,21 @@ impl PageFinder {
         }
         let mut seen = std::collections::HashSet::new();
         for (k, &i) in nb.iter().enumerate() {
-            out.fate[i] = if (start..body.end).contains(&k) {
-                // Exact repeats only: "Hour 1" and "Hour 2" differ here.
-                if seen.insert(xxhash_rust::xxh3::xxh3_64(&page[k].key)) {
-                    None
+            out.fate[i] =
+                if (start..body.end).contains(&k) && !crate::extract::is_cut_teaser(page[k]) {
+                    // Exact repeats only: "Hour 1" and "Hour 2" differ here.
+                    if seen.insert(xxhash_rust::xxh3::xxh3_64(&page[k].key)) {
+                        None
+                    } else {
+                        Some(PageCause::Duplicate)
+                    }
+                } else if cross[k] {
+                    Some(PageCause::CrossSite)
+                } else if marker[k] || (after[k] && k >= body.end) {
+                    Some(PageCause::Comments)
                 } else {
-                    Some(PageCause::Duplicate)
-                }
-            } else if cross[k] {
-                Some(PageCause::CrossSite)
-            } else if marker[k] || (after[k] && k >= body.end) {
-                Some(PageCause::Comments)
-            } else {
-                Some(PageCause::OutsideBody)
-            };
+                    Some(PageCause::OutsideBody)
+                };
         }
         out.title = title.map(|t| nb[t]);
         out
@@ -303,6 +317,20 @@ impl PageFinder {
         &self,
         page: &[&ExtractLine],
     ) -> (Vec<Features>, Vec<bool>, Vec<bool>, Vec<bool>) {
+        let (f, m, c, a, _) = self.features_and_ends(page);
+        (f, m, c, a)
+    }
+
+    /// [`PageFinder::features`], and per line whether it is a section
+    /// header that ends the article: "More Related Stories", "Next Up In
+    /// Culture" after the page's first hundred words of prose, no two
+    /// sentences of prose in a row within [`GOES_ON_LOOK`] lines after it
+    /// (else it is a box inside the article). It is a wall like a marker.
+    #[allow(clippy::type_complexity)]
+    fn features_and_ends(
+        &self,
+        page: &[&ExtractLine],
+    ) -> (Vec<Features>, Vec<bool>, Vec<bool>, Vec<bool>, Vec<bool>) {
         let n = page.len();
         let opts = ExtractOptions::default();
         let mut scratch = Vec::new();
@@ -312,23 +340,37 @@ impl PageFinder {
         let prose: Vec<bool> = (0..n)
             .map(|k| words[k] >= PROSE_WORDS && share[k] >= PROSE_SHARE)
             .collect();
-        let ellipsis: Vec<bool> = page.iter().map(|l| l.key.ends_with(b"...")).collect();
+        // A teaser cut short: "...", or "… Read more" (a blurb's link).
+        let ellipsis: Vec<bool> = page
+            .iter()
+            .map(|l| l.key.ends_with(b"...") || crate::extract::teaser_tail().is_match(l.text))
+            .collect();
         let end: Vec<bool> = (0..n)
             .map(|k| !ellipsis[k] && sentence_end(&page[k].key))
             .collect();
-        let mut marker: Vec<bool> = page
-            .iter()
-            .map(|l| LineClass::of(l, &opts).is_marker())
-            .collect();
+        let mut classes: Vec<LineClass> = page.iter().map(|l| LineClass::of(l, &opts)).collect();
+        crate::extract::settle_markers(&mut classes, &vec![false; n], |k| {
+            crate::extract::is_dateline(page[k])
+        });
+        let mut marker: Vec<bool> = classes.iter().map(|c| c.is_marker()).collect();
         let furniture: Vec<bool> = (0..n)
             .map(|k| words[k] <= COMMENTISH_MAX_WORDS && commentish().is_match(page[k].text))
             .collect();
         let mut after = vec![false; n];
+        let mut ends = vec![false; n];
+        let sentence = |j: usize| prose[j] && end[j];
         let (mut seen, mut prose_words) = (false, 0);
         for k in 0..n {
             after[k] = seen;
             if prose[k] {
                 prose_words += words[k];
+            }
+            if prose_words >= AFTER_PROSE_WORDS && classes[k].is_section_end() {
+                // A list of [`END_LIST`] lines or more, and no article after it.
+                let list = (k + 1..n).take_while(|&j| !sentence(j)).count();
+                ends[k] = list >= END_LIST
+                    && !(k + 1..(n - 1).min(k + GOES_ON_LOOK))
+                        .any(|j| sentence(j) && sentence(j + 1));
             }
             if seen || prose_words < AFTER_PROSE_WORDS {
                 continue;
@@ -411,7 +453,7 @@ impl PageFinder {
                 ]
             })
             .collect();
-        (feats, marker, cross, after)
+        (feats, marker, cross, after, ends)
     }
 }
 

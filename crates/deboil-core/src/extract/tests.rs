@@ -786,3 +786,34 @@ fn a_headline_inside_the_body_starts_it_when_the_title_found_is_the_sites_name()
     let kept = kept(&l, &Extractor::default().decide("s", &l));
     assert_eq!(kept, vec!["Town Blog", "City chic", post], "{kept:?}");
 }
+
+#[test]
+fn a_bare_marker_the_article_goes_on_after_does_not_end_it() {
+    // "Comments:" as a label of the work's stats (or "Response" as a
+    // section's header): the article's prose goes on after it, and no
+    // comment furniture follows.
+    let head = format!("{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n");
+    for label in ["Comments:", "Response", "Comment"] {
+        let text = format!(
+            "{head}{label}\n1664\nKudos:\n212\nHits:\n9000\n{PROSE} Four.\n{PROSE} Five.\n{PROSE} Six.\nPopular\nArchive\n"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        assert!(
+            kept_has(&l, &fate, &format!("{PROSE} Six.")),
+            "{label}: {:?}",
+            kept(&l, &fate)
+        );
+        assert!(kept_has(&l, &fate, PROSE), "{label}");
+    }
+    // The same marker over a thread (names, dates, a comment's text) ends it.
+    let comment = "I think that the council is wrong about this and that they should have asked all of us first.";
+    let text = format!(
+        "{head}Comments\nAnna\n{comment}\n{comment} Yes.\nMarch 10, 2017\nBen\n{comment} No.\n{comment} Maybe.\nMarch 11, 2017\nPopular\nArchive\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert_eq!(kept(&l, &fate).len(), 3, "{:?}", kept(&l, &fate));
+    let first = l.iter().position(|x| x.text == comment).unwrap();
+    assert_eq!(fate[first], Some(ExtractCause::Comments));
+}

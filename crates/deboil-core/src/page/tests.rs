@@ -260,3 +260,55 @@ fn a_thread_without_a_marker_starts_at_its_furniture() {
         .unwrap();
     assert!(!marker[first] && !after[first + 1]);
 }
+
+#[test]
+fn a_bare_marker_the_article_goes_on_after_is_no_wall() {
+    // A section headed "Response" (or a stats label "Comments:") inside
+    // the article, its prose going on after it: no thread starts there.
+    let more = [
+        "The new bridge will have a path for bicycles on each side, and the old stone railing will be kept as it was.",
+        "The town hall said that the bus line over the bridge will be moved to the ferry road while the work is done.",
+        "The mayor will hold a meeting for all residents in the school hall on the first Monday of the month, at seven.",
+    ];
+    for label in ["Response", "Comments:"] {
+        let text = format!("{MENU}{}{label}\n{}\n{FOOTER}", article(), more.join("\n"));
+        let keep = kept(&PageFinder::default(), &text);
+        assert!(keep.contains(&more[2]), "{label}: {keep:?}");
+        assert!(keep.contains(&ARTICLE[0]), "{label}: {keep:?}");
+    }
+}
+
+#[test]
+fn teasers_cut_short_and_a_long_related_list_after_the_article_go() {
+    // A blurb cut short with its link inside the article's run goes.
+    let blurb = "When you walk into almost any store, you are immediately overloaded with sights and… Read more";
+    let text = format!(
+        "{MENU}{}\n{blurb}\n{}\n{}{FOOTER}",
+        ARTICLE[..2].join("\n"),
+        ARTICLE[2],
+        ARTICLE[3].to_string() + "\n"
+    );
+    let keep = kept(&PageFinder::default(), &text);
+    assert!(!keep.contains(&blurb), "{keep:?}");
+    assert!(keep.contains(&ARTICLE[3]), "{keep:?}");
+    // "More Related Stories" over a long list of headlines ends the
+    // article: the headlines go.
+    let heads: Vec<String> = (1..=10)
+        .map(|i| {
+            format!("The town council and the mayor disagree on plan number {i} for the new market")
+        })
+        .collect();
+    // (after the page's first hundred words of prose)
+    let text = format!(
+        "{MENU}{}The mayor thanked the people of the town for their patience and for all of their letters.\n\
+         More Related Stories\n{}\n{FOOTER}",
+        article(),
+        heads.join("\n")
+    );
+    let keep = kept(&PageFinder::default(), &text);
+    assert!(
+        !keep.iter().any(|k| k.starts_with("The town council and")),
+        "{keep:?}"
+    );
+    assert!(keep.contains(&ARTICLE[0]), "{keep:?}");
+}
