@@ -225,7 +225,8 @@ impl<'a> ExtractLine<'a> {
 /// Finds bodies; holds each site's learned template lines.
 #[derive(Debug, Clone, Default)]
 pub struct Extractor {
-    models: HashMap<String, SiteModel>,
+    /// Looked up twice a page (by the cleaner, then here): hashed by xxh3.
+    models: HashMap<String, SiteModel, crate::hash::Bytes>,
     opts: ExtractOptions,
 }
 
@@ -722,6 +723,7 @@ pub struct SiteModel {
 impl Extractor {
     /// An extractor with each site's model (see [`crate::learn::Learned::models`]).
     pub fn new(models: HashMap<String, SiteModel>, opts: ExtractOptions) -> Extractor {
+        let models = models.into_iter().collect();
         Extractor { models, opts }
     }
 

@@ -95,8 +95,9 @@ struct LateEquals {
     min_bound: usize,
     /// Core lengths present, one bit each: most lines stop at this test.
     lens: Vec<u64>,
-    /// Entries by their core's bytes.
-    by_core: HashMap<Vec<u8>, Vec<u32>>,
+    /// Entries by their core's bytes (looked up for most lines of the
+    /// learned sites' pages: hashed by xxh3).
+    by_core: HashMap<Vec<u8>, Vec<u32>, crate::hash::Bytes>,
     entries: Vec<LateEntry>,
     /// The rules behind the entries, once (as [`LiteralMatcher::rules`]).
     rules: Vec<u32>,
@@ -700,7 +701,7 @@ impl LateEquals {
             max_words,
             min_bound: usize::MAX,
             lens: Vec::new(),
-            by_core: HashMap::new(),
+            by_core: HashMap::default(),
             entries: Vec::new(),
             rules: Vec::new(),
         };
