@@ -117,11 +117,14 @@ struct LateEntry {
 
 impl LateEquals {
     /// Pushes the hits of its phrases on the lines the automaton of `lit`
-    /// scans but passed over for them.
+    /// scans but passed over for them. With `fold`, `key` is not folded
+    /// yet: a line is, when it gets past its core's length (folding keeps
+    /// lengths and the core's place: digits stay word characters).
     fn find(
         &self,
         lit: &LiteralMatcher,
         key: &[u8],
+        fold: bool,
         lines: &[LineKey],
         mask: &[bool],
         hits: &mut Vec<Hit>,
@@ -129,6 +132,7 @@ impl LateEquals {
         if !self.rules.iter().any(|&r| mask[r as usize]) {
             return;
         }
+        let mut folded = Vec::new();
         for (line, lk) in lines.iter().enumerate() {
             if lk.words <= self.min_bound
                 || lk.words > self.max_words
@@ -137,13 +141,19 @@ impl LateEquals {
             {
                 continue;
             }
-            let text = &key[lk.start..lk.end];
+            let mut text = &key[lk.start..lk.end];
             let Some((a, b)) = word_core(text) else {
                 continue;
             };
             let n = b - a;
             if self.lens.get(n / 64).is_none_or(|w| w >> (n % 64) & 1 == 0) {
                 continue;
+            }
+            if fold {
+                folded.clear();
+                folded.extend_from_slice(text);
+                crate::normalize::fold_digits(&mut folded);
+                text = &folded;
             }
             let Some(list) = self.by_core.get(&text[a..b]) else {
                 continue;
@@ -254,6 +264,45 @@ impl Matchers {
     }
 
     pub fn find(&self, key: &[u8], lines: &[LineKey], mask: &[bool], hits: &mut Vec<Hit>) {
+        self.find_in(key, key, false, lines, mask, hits);
+    }
+
+    /// [`Matchers::find`] for rules that fold digits: `folded` is `key`
+    /// with digits folded, at the same places, in the lines of up to
+    /// [`Matchers::scan_words`] words at least (the automata and regexes
+    /// read no others); the late `equals` phrases fold the few longer lines
+    /// they look at from `key` themselves.
+    pub fn find_folded(
+        &self,
+        folded: &[u8],
+        key: &[u8],
+        lines: &[LineKey],
+        mask: &[bool],
+        hits: &mut Vec<Hit>,
+    ) {
+        self.find_in(folded, key, true, lines, mask, hits);
+    }
+
+    /// The most words a line may hold for the automata or the regexes to
+    /// read its key (`usize::MAX`: any line). A keyed regex runs only on
+    /// lines an automaton scanned.
+    pub fn scan_words(&self) -> usize {
+        let lits = self.literals.iter().map(|l| l.max_words);
+        let groups = self.regexes.iter().map(|g| g.max_words);
+        lits.chain(groups).max().unwrap_or(0)
+    }
+
+    /// [`Matchers::find`] on `key`; the late `equals` phrases on `late_key`
+    /// (not folded yet when `fold`).
+    fn find_in(
+        &self,
+        key: &[u8],
+        late_key: &[u8],
+        fold: bool,
+        lines: &[LineKey],
+        mask: &[bool],
+        hits: &mut Vec<Hit>,
+    ) {
         if self.keyed.is_empty() {
             self.find_with(key, lines, mask, None, hits);
         } else {
@@ -261,7 +310,7 @@ impl Matchers {
         }
         for lit in &self.literals {
             if let Some(late) = &lit.late {
-                late.find(lit, key, lines, mask, hits);
+                late.find(lit, late_key, fold, lines, mask, hits);
             }
         }
     }
