@@ -74,6 +74,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::learn::memo::Place;
 use crate::normalize;
 
 mod edges;
@@ -230,7 +231,8 @@ impl<'a> ExtractLine<'a> {
 /// Finds bodies; holds each site's learned template lines.
 #[derive(Debug, Clone, Default)]
 pub struct Extractor {
-    models: HashMap<String, SiteModel>,
+    /// Looked up twice a page (by the cleaner, then here): hashed by xxh3.
+    models: HashMap<String, SiteModel, crate::hash::Bytes>,
     opts: ExtractOptions,
 }
 
@@ -800,6 +802,23 @@ fn line_scores(
     v
 }
 
+/// A page's non-blank lines, their template hashes, memo places and
+/// template flags: buffers [`Extractor::decide_with_title`] reuses from
+/// page to page on each thread. Most pages end before their lines are
+/// classified, and four vectors a page (one grown from empty) cost them
+/// more in the allocator than their own work.
+#[derive(Default)]
+struct PageBuffers {
+    nb: Vec<usize>,
+    hashes: Vec<u64>,
+    places: Vec<Place>,
+    is_template: Vec<bool>,
+}
+
+thread_local! {
+    static PAGE: std::cell::RefCell<PageBuffers> = Default::default();
+}
+
 /// What was learned about one site's pages.
 #[derive(Debug, Clone, Default)]
 pub struct SiteModel {
@@ -810,6 +829,7 @@ pub struct SiteModel {
 impl Extractor {
     /// An extractor with each site's model (see [`crate::learn::Learned::models`]).
     pub fn new(models: HashMap<String, SiteModel>, opts: ExtractOptions) -> Extractor {
+        let models = models.into_iter().collect();
         Extractor { models, opts }
     }
 
@@ -831,22 +851,43 @@ impl Extractor {
         site: &str,
         lines: &[ExtractLine],
     ) -> (Vec<Option<ExtractCause>>, Option<usize>) {
+        // Taken out for the call, not borrowed: a call within it (none
+        // today) would find empty buffers, not a borrowed cell.
+        let mut s = PAGE.with(|c| std::mem::take(&mut *c.borrow_mut()));
+        let out = self.decide_in(site, lines, &mut s);
+        PAGE.with(|c| *c.borrow_mut() = s);
+        out
+    }
+
+    /// [`Extractor::decide_with_title`] with this thread's buffers.
+    fn decide_in(
+        &self,
+        site: &str,
+        lines: &[ExtractLine],
+        s: &mut PageBuffers,
+    ) -> (Vec<Option<ExtractCause>>, Option<usize>) {
         let o = &self.opts;
         let mut fate = vec![None; lines.len()];
         let model = self.models.get(site);
         // Non-blank lines only, by index into `lines`.
-        let nb: Vec<usize> = (0..lines.len())
-            .filter(|&i| !lines[i].key.is_empty())
-            .collect();
+        s.nb.clear();
+        s.nb.extend((0..lines.len()).filter(|&i| !lines[i].key.is_empty()));
+        let nb: &[usize] = &s.nb;
         // (A page too short has no lines outside a body: not worth hashing.)
         if nb.is_empty() || nb.len() < o.min_outside_lines {
             return (fate, None);
         }
-        let (hashes, places) = hashes_of(nb.iter().map(|&i| &lines[i]), o);
-        let is_template: Vec<bool> = hashes
-            .iter()
-            .map(|h| model.is_some_and(|m| m.template.contains(h)))
-            .collect();
+        hashes_of(
+            nb.iter().map(|&i| &lines[i]),
+            o,
+            &mut s.hashes,
+            &mut s.places,
+        );
+        let places: &[Place] = &s.places;
+        s.is_template.clear();
+        s.is_template
+            .extend((s.hashes.iter()).map(|h| model.is_some_and(|m| m.template.contains(h))));
+        let is_template: &[bool] = &s.is_template;
         // A site with learned template shows it on its whole pages; an
         // article with a list at its end does not. Checked before the lines
         // are classified, as is a page too short to have lines outside a body.
@@ -856,7 +897,7 @@ impl Extractor {
         {
             return (fate, None);
         }
-        let mut classes = classes_of(nb.iter().map(|&i| &lines[i]), &places, o);
+        let mut classes = classes_of(nb.iter().map(|&i| &lines[i]), places, o);
         settle_markers(&mut classes, &is_template, |k| is_dateline(&lines[nb[k]]));
 
         // The title: a later line repeating (part of) the first one (keys
@@ -872,12 +913,15 @@ impl Extractor {
         // A line the site repeats can still be this page's title (a sidebar
         // of popular posts lists it on other pages), if it is most of the
         // first line; a shorter one is the site's name.
-        let title = (1..nb.len())
-            .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
-            .or_else(|| (1..nb.len()).find(|&k| repeats_first(k, 50)));
+        // A line of the page's own that repeats half of the first repeats
+        // a third of it: when none repeats a third, only the site's lines
+        // are left to try for half.
+        let own_title = (1..nb.len()).find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT));
+        let title =
+            own_title.or_else(|| (1..nb.len()).find(|&k| is_template[k] && repeats_first(k, 50)));
 
-        let items = items(&classes, &is_template);
-        let mut body = body_of(&classes, &is_template, &items, o);
+        let items = items(&classes, is_template);
+        let mut body = body_of(&classes, is_template, &items, o);
         // The author's bio closing the body ("Anna is a staff writer ...",
         // maybe with a "More by Anna" after it) is no part of the article.
         let (a, end) = (body.lines.start, body.lines.end);
@@ -894,12 +938,12 @@ impl Extractor {
         if bio.is_none() && !body.lines.is_empty() {
             body.lines.end = edges::widen_end(
                 &classes,
-                &is_template,
+                is_template,
                 &items,
                 body.lines.end,
                 body.stop,
                 lines,
-                &nb,
+                nb,
             );
         }
         // The headline starts the article: a blurb of the site above it,
@@ -908,12 +952,15 @@ impl Extractor {
         // When the title found stands above the body, a later repeat of the
         // first line inside it can be the headline (the title found is
         // then the site's name).
+        // (No line of the page's own repeats a third of the first when
+        // `own_title` found none: then no search.)
         let head = title.filter(|&t| t > body.lines.start).or_else(|| {
+            own_title?;
             (body.lines.start + 1..body.lines.end)
                 .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
         });
         if let Some(t) = head {
-            body.lines.start = edges::title_start(&classes, &is_template, body.lines.clone(), t);
+            body.lines.start = edges::title_start(&classes, is_template, body.lines.clone(), t);
         }
         // Between a title shortly before the body and the body: standfirst,
         // byline, date. The site's template lines there (a photo credit's
@@ -947,7 +994,7 @@ impl Extractor {
             .clone()
             .filter(|&k| !is_template[k] && !classes[k].marker)
             .collect();
-        let mut boxed = lists::link_boxes(&inside, &nb, lines, &classes);
+        let mut boxed = lists::link_boxes(&inside, nb, lines, &classes);
         let lead = match title {
             Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,
@@ -964,7 +1011,7 @@ impl Extractor {
             .filter(|&k| !is_template[k] && !marker_out(k))
             .chain(inside.iter().copied())
             .collect();
-        boxed.extend(lists::post_links(&kept, &nb, lines));
+        boxed.extend(lists::post_links(&kept, nb, lines));
         let keep: Vec<bool> = (0..nb.len())
             .map(|k| {
                 title == Some(k)

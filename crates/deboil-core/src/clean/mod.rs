@@ -467,24 +467,18 @@ impl Cleaner {
                         words: k.words,
                     })
                     .collect();
-                let (fates, title): (Vec<Option<Cause>>, _) = match (extractor, page) {
+                // Each finder's fates applied as they are (not collected
+                // into one type first: an allocation a page).
+                match (extractor, page) {
                     (Some(ex), _) => {
                         let (f, t) = ex.decide_with_title(site, &ex_lines);
-                        (f.into_iter().map(|c| c.map(Cause::Extract)).collect(), t)
+                        plan.apply_fates(t, f.into_iter().map(|c| c.map(Cause::Extract)), rules);
                     }
                     (None, Some(pf)) => {
                         let (f, t) = pf.decide(&ex_lines);
-                        (f.into_iter().map(|c| c.map(Cause::Page)).collect(), t)
+                        plan.apply_fates(t, f.into_iter().map(|c| c.map(Cause::Page)), rules);
                     }
                     (None, None) => unreachable!("checked above"),
-                };
-                if let Some(t) = title {
-                    plan.restore_from_learned(t, rules);
-                }
-                for (i, why) in fates.into_iter().enumerate() {
-                    if let Some(why) = why {
-                        plan.remove_lines(i..i + 1, why);
-                    }
                 }
             }
         }

@@ -141,6 +141,25 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// A body finder's verdict: its title line kept (see
+    /// [`Plan::restore_from_learned`]), then each line with a cause removed
+    /// alone, in order.
+    pub fn apply_fates(
+        &mut self,
+        title: Option<usize>,
+        fates: impl Iterator<Item = Option<Cause>>,
+        rules: &RuleSet,
+    ) {
+        if let Some(t) = title {
+            self.restore_from_learned(t, rules);
+        }
+        for (i, why) in fates.enumerate() {
+            if let Some(why) = why {
+                self.remove_lines(i..i + 1, why);
+            }
+        }
+    }
+
     fn kept_words(&self, range: Range<usize>) -> usize {
         range
             .filter(|&i| self.removed[i].is_none())

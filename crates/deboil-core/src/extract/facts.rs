@@ -42,22 +42,26 @@ fn with_memo<T>(o: &ExtractOptions, f: impl FnOnce(&mut Memo<Facts>, &mut Vec<u8
 /// [`normalize::line_hash`] of each line's key, remembered by its text: a
 /// line met before costs a look-up, not a copy and a hash of its key. With
 /// each line's place in the memo, for [`classes_of`] the same lines: a
-/// hash of a line's text is most of a look-up's cost.
+/// hash of a line's text is most of a look-up's cost. Both are written to
+/// the caller's buffers (cleared first), which it reuses from page to page.
 pub(super) fn hashes_of<'l, 'a: 'l>(
     lines: impl Iterator<Item = &'l ExtractLine<'a>>,
     o: &ExtractOptions,
-) -> (Vec<u64>, Vec<Place>) {
+    hashes: &mut Vec<u64>,
+    places: &mut Vec<Place>,
+) {
+    hashes.clear();
+    places.clear();
     with_memo(o, |memo, scratch| {
-        lines
-            .map(|l| {
-                let at = memo.place(l.text);
-                let f = memo.get_or_at(at, || Facts {
-                    hash: normalize::line_hash(&l.key, scratch),
-                    class: None,
-                });
-                (f.hash, at)
-            })
-            .unzip()
+        for l in lines {
+            let at = memo.place(l.text);
+            let f = memo.get_or_at(at, || Facts {
+                hash: normalize::line_hash(&l.key, scratch),
+                class: None,
+            });
+            hashes.push(f.hash);
+            places.push(at);
+        }
     })
 }
 
@@ -176,8 +180,9 @@ mod tests {
         let lines: Vec<ExtractLine> = texts.iter().map(|t| ExtractLine::new(t)).collect();
         let direct_hash = |l: &ExtractLine| normalize::line_hash(&l.key, &mut Vec::new());
         // Hashes first (classes not yet found), then classes, then both again.
+        let (mut hashes, mut places) = (Vec::new(), Vec::new());
         for round in 0..2 {
-            let (hashes, places) = hashes_of(lines.iter(), &o);
+            hashes_of(lines.iter(), &o, &mut hashes, &mut places);
             let want: Vec<u64> = lines.iter().map(direct_hash).collect();
             assert_eq!(hashes, want, "round {round}");
             assert_eq!(hashes[2], hashes[3], "digits fold");
@@ -190,7 +195,7 @@ mod tests {
             min_good_words: 1,
             ..ExtractOptions::default()
         };
-        let (_, places) = hashes_of(lines.iter(), &other);
+        hashes_of(lines.iter(), &other, &mut hashes, &mut places);
         let classes = classes_of(lines.iter(), &places, &other);
         let want: Vec<LineClass> = lines.iter().map(|l| LineClass::of(l, &other)).collect();
         assert_eq!(classes, want);

@@ -565,7 +565,8 @@ fn remembered_classes_are_the_computed_ones_for_each_set_of_options() {
         fussy,
     ] {
         let direct: Vec<LineClass> = l.iter().map(|x| LineClass::of(x, &o)).collect();
-        let (_, places) = hashes_of(l.iter(), &o);
+        let (mut hashes, mut places) = (Vec::new(), Vec::new());
+        hashes_of(l.iter(), &o, &mut hashes, &mut places);
         assert_eq!(classes_of(l.iter(), &places, &o), direct);
     }
     // The two sets classify the prose line apart: the test can fail.
@@ -575,7 +576,8 @@ fn remembered_classes_are_the_computed_ones_for_each_set_of_options() {
         ..ExtractOptions::default()
     };
     let classes = |o: &ExtractOptions| {
-        let (_, places) = hashes_of([&p].into_iter(), o);
+        let (mut hashes, mut places) = (Vec::new(), Vec::new());
+        hashes_of([&p].into_iter(), o, &mut hashes, &mut places);
         classes_of([&p].into_iter(), &places, o)
     };
     assert_ne!(classes(&ExtractOptions::default()), classes(&fussy));
@@ -816,4 +818,31 @@ fn a_bare_marker_the_article_goes_on_after_does_not_end_it() {
     assert_eq!(kept(&l, &fate).len(), 3, "{:?}", kept(&l, &fate));
     let first = l.iter().position(|x| x.text == comment).unwrap();
     assert_eq!(fate[first], Some(ExtractCause::Comments));
+}
+
+#[test]
+fn a_line_the_site_repeats_is_the_title_when_it_is_half_the_first() {
+    // No line of the page's own repeats the first; the site's list of
+    // popular posts holds this page's headline (a template line): it is
+    // the title when it is half the first line or more, not a third.
+    for (repeat, found) in [("Bridge to be rebuilt", true), ("to be rebuilt", false)] {
+        let text = format!(
+            "Bridge to be rebuilt - Town News\n{NAV}{repeat}\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\nImprint\n"
+        );
+        let l = lines(&text);
+        let mut scratch = Vec::new();
+        let template = NAV
+            .lines()
+            .chain([repeat])
+            .map(|t| normalize::line_hash(&ExtractLine::new(t).key, &mut scratch))
+            .collect();
+        let ex = Extractor::new(
+            HashMap::from([("s".to_string(), SiteModel { template })]),
+            ExtractOptions::default(),
+        );
+        let (fate, title) = ex.decide_with_title("s", &l);
+        assert!(fate.iter().any(Option::is_some), "a whole page: {fate:?}");
+        let at = l.iter().position(|x| x.text == repeat);
+        assert_eq!(title, at.filter(|_| found), "{repeat}");
+    }
 }

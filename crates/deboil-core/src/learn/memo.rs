@@ -99,7 +99,7 @@ impl<V: Copy> Memo<V> {
     /// The slot of the line `b` of `kind`, and its tag.
     #[inline]
     fn find(&self, b: &[u8], kind: u8) -> (usize, [u64; 2]) {
-        let h = xxhash_rust::xxh3::xxh3_128_with_seed(b, u64::from(kind));
+        let h = super::tag::xxh3_128(b, kind);
         let tag = [h as u64, (h >> 64) as u64];
         ((tag[0] as usize) & (self.slots.len() - 1), tag)
     }
@@ -309,7 +309,7 @@ fn slot_facts(
     compute: impl FnOnce(&[u8]) -> Option<Option<Facts>>,
 ) -> Option<Option<Facts>> {
     debug_assert!(kind < KINDS);
-    let h = xxhash_rust::xxh3::xxh3_128_with_seed(b, u64::from(kind));
+    let h = super::tag::xxh3_128(b, kind);
     let (lo, hi) = (h as u64, (h >> 64) as u64);
     let tag = lo >> LO_SHIFT << LO_SHIFT;
     let mask = slots.len() - 1;

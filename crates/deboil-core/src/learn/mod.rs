@@ -55,6 +55,7 @@ mod examples;
 mod lines;
 pub(crate) mod memo;
 mod site;
+mod tag;
 mod write;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

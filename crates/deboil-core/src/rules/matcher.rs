@@ -95,8 +95,9 @@ struct LateEquals {
     min_bound: usize,
     /// Core lengths present, one bit each: most lines stop at this test.
     lens: Vec<u64>,
-    /// Entries by their core's bytes.
-    by_core: HashMap<Vec<u8>, Vec<u32>>,
+    /// Entries by their core's bytes (looked up for most lines of the
+    /// learned sites' pages: hashed by xxh3).
+    by_core: HashMap<Vec<u8>, Vec<u32>, crate::hash::Bytes>,
     entries: Vec<LateEntry>,
     /// The rules behind the entries, once (as [`LiteralMatcher::rules`]).
     rules: Vec<u32>,
@@ -116,11 +117,14 @@ struct LateEntry {
 
 impl LateEquals {
     /// Pushes the hits of its phrases on the lines the automaton of `lit`
-    /// scans but passed over for them.
+    /// scans but passed over for them. With `fold`, `key` is not folded
+    /// yet: a line is, when it gets past its core's length (folding keeps
+    /// lengths and the core's place: digits stay word characters).
     fn find(
         &self,
         lit: &LiteralMatcher,
         key: &[u8],
+        fold: bool,
         lines: &[LineKey],
         mask: &[bool],
         hits: &mut Vec<Hit>,
@@ -128,6 +132,7 @@ impl LateEquals {
         if !self.rules.iter().any(|&r| mask[r as usize]) {
             return;
         }
+        let mut folded = Vec::new();
         for (line, lk) in lines.iter().enumerate() {
             if lk.words <= self.min_bound
                 || lk.words > self.max_words
@@ -136,13 +141,19 @@ impl LateEquals {
             {
                 continue;
             }
-            let text = &key[lk.start..lk.end];
+            let mut text = &key[lk.start..lk.end];
             let Some((a, b)) = word_core(text) else {
                 continue;
             };
             let n = b - a;
             if self.lens.get(n / 64).is_none_or(|w| w >> (n % 64) & 1 == 0) {
                 continue;
+            }
+            if fold {
+                folded.clear();
+                folded.extend_from_slice(text);
+                crate::normalize::fold_digits(&mut folded);
+                text = &folded;
             }
             let Some(list) = self.by_core.get(&text[a..b]) else {
                 continue;
@@ -253,6 +264,45 @@ impl Matchers {
     }
 
     pub fn find(&self, key: &[u8], lines: &[LineKey], mask: &[bool], hits: &mut Vec<Hit>) {
+        self.find_in(key, key, false, lines, mask, hits);
+    }
+
+    /// [`Matchers::find`] for rules that fold digits: `folded` is `key`
+    /// with digits folded, at the same places, in the lines of up to
+    /// [`Matchers::scan_words`] words at least (the automata and regexes
+    /// read no others); the late `equals` phrases fold the few longer lines
+    /// they look at from `key` themselves.
+    pub fn find_folded(
+        &self,
+        folded: &[u8],
+        key: &[u8],
+        lines: &[LineKey],
+        mask: &[bool],
+        hits: &mut Vec<Hit>,
+    ) {
+        self.find_in(folded, key, true, lines, mask, hits);
+    }
+
+    /// The most words a line may hold for the automata or the regexes to
+    /// read its key (`usize::MAX`: any line). A keyed regex runs only on
+    /// lines an automaton scanned.
+    pub fn scan_words(&self) -> usize {
+        let lits = self.literals.iter().map(|l| l.max_words);
+        let groups = self.regexes.iter().map(|g| g.max_words);
+        lits.chain(groups).max().unwrap_or(0)
+    }
+
+    /// [`Matchers::find`] on `key`; the late `equals` phrases on `late_key`
+    /// (not folded yet when `fold`).
+    fn find_in(
+        &self,
+        key: &[u8],
+        late_key: &[u8],
+        fold: bool,
+        lines: &[LineKey],
+        mask: &[bool],
+        hits: &mut Vec<Hit>,
+    ) {
         if self.keyed.is_empty() {
             self.find_with(key, lines, mask, None, hits);
         } else {
@@ -260,7 +310,7 @@ impl Matchers {
         }
         for lit in &self.literals {
             if let Some(late) = &lit.late {
-                late.find(lit, key, lines, mask, hits);
+                late.find(lit, late_key, fold, lines, mask, hits);
             }
         }
     }
@@ -700,7 +750,7 @@ impl LateEquals {
             max_words,
             min_bound: usize::MAX,
             lens: Vec::new(),
-            by_core: HashMap::new(),
+            by_core: HashMap::default(),
             entries: Vec::new(),
             rules: Vec::new(),
         };

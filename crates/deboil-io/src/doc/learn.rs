@@ -85,14 +85,15 @@ impl LearnPage {
 /// records of one site name it alike, and naming it (a URL's host, a name
 /// made safe) costs more than looking it up.
 struct Sites {
-    named: HashMap<Box<[u8]>, String>,
+    /// Looked up for every record: hashed by xxh3, not SipHash.
+    named: HashMap<Box<[u8]>, String, deboil_core::hash::Bytes>,
 }
 
 /// How many names [`Sites`] keeps before it starts over.
 const SITES_MAX: usize = 4096;
 
 thread_local! {
-    static SITES: RefCell<Sites> = RefCell::new(Sites { named: HashMap::new() });
+    static SITES: RefCell<Sites> = RefCell::new(Sites { named: HashMap::default() });
 }
 
 /// [`site_in`] the record's `fields`, remembered by the site field's value
