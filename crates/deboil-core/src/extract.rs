@@ -898,7 +898,7 @@ impl Extractor {
             return (fate, None);
         }
         let mut classes = classes_of(nb.iter().map(|&i| &lines[i]), places, o);
-        settle_markers(&mut classes, &is_template, |k| is_dateline(&lines[nb[k]]));
+        settle_markers(&mut classes, is_template, |k| is_dateline(&lines[nb[k]]));
 
         // The title: a later line repeating (part of) the first one (keys
         // compare case- and layout-blind).
