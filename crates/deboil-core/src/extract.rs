@@ -36,7 +36,7 @@
 //! far twice over: the comment count in an article's header). A bare
 //! marker of a word or two ("Comments:", "Response") starts the thread only
 //! when thread furniture follows it or the article's prose does not; else
-//! it is a label or a section's header ([`settle_markers`]). A section
+//! it is a label or a section's header (`settle_markers`). A section
 //! header after a body of that size ("Related stories", "About the author",
 //! "Tags: ...") ends it too, unless the article goes on after it (a box of
 //! related links inside the article); before the body it is an ordinary
