@@ -426,10 +426,11 @@ fn is_bio(line: &ExtractLine) -> bool {
     let text = line.text;
     line.words <= BIO_WORDS
         && (bio_label().is_match(text)
-            || (text.split_whitespace().next().is_some_and(|w| {
-                let w = w.to_lowercase();
-                !function_words().contains(w.as_bytes())
-            }) && (bio().is_match(text) || bio_beat().is_match(text))))
+            || (text
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| !words::is_function_word(w))
+                && (bio().is_match(text) || bio_beat().is_match(text))))
 }
 
 /// A bio under its label: "About the author: Ed is a writer ...", "About
@@ -600,12 +601,22 @@ pub struct Body {
 /// [`ExtractOptions::min_body_score`] ends the search unless an article
 /// follows it.
 pub fn find_body(classes: &[LineClass], template: &[bool], o: &ExtractOptions) -> Body {
-    body_of(classes, template, &items(classes, template), o)
+    let mut items = Vec::new();
+    items_into(classes, template, &mut items);
+    body_with(classes, template, &items, o, &mut Vec::new())
 }
 
-/// [`find_body`] with the page's item lists found already.
-fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &ExtractOptions) -> Body {
-    let scores = line_scores(classes, template, items, o);
+/// [`find_body`] with the page's item lists found already, its lines'
+/// scores written into `scores` (a buffer reused from page to page).
+fn body_with(
+    classes: &[LineClass],
+    template: &[bool],
+    items: &[Item],
+    o: &ExtractOptions,
+    scores: &mut Vec<f64>,
+) -> Body {
+    line_scores(classes, template, items, o, scores);
+    let scores: &[f64] = scores;
     let (mut best, mut a, mut b) = (0.0f64, 0, None::<usize>);
     let (mut cur, mut start) = (0.0f64, 0);
     let mut stop = classes.len();
@@ -613,13 +624,13 @@ fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &Extract
         // A header of related stories, the author's box or tags after a
         // body ends it, unless the article goes on after it (a box of
         // related links inside the article).
-        if classes[k].end && best >= o.min_body_score && !goes_on(classes, &scores, k, best) {
+        if classes[k].end && best >= o.min_body_score && !goes_on(classes, scores, k, best) {
             break;
         }
         if classes[k].marker {
             // A comment count in the article's header ("12 Comments" under
             // the headline) is followed by the article, not by comments.
-            if best >= o.min_body_score && !article_after(classes, template, &scores, k, best) {
+            if best >= o.min_body_score && !article_after(classes, template, scores, k, best) {
                 stop = k;
                 break;
             }
@@ -695,9 +706,10 @@ enum Item {
 /// or a comment thread (comment, "Anna at 6:31 AM", comment ...) is a chain
 /// of short runs of text, each right after or before a headline or a
 /// comment-shaped line, a few lines apart. Marks the runs and their frames.
-fn items(classes: &[LineClass], template: &[bool]) -> Vec<Item> {
+fn items_into(classes: &[LineClass], template: &[bool], out: &mut Vec<Item>) {
     let n = classes.len();
-    let mut out = vec![Item::None; n];
+    out.clear();
+    out.resize(n, Item::None);
     let text = |k: usize| {
         !template[k]
             && !classes[k].marker
@@ -751,7 +763,6 @@ fn items(classes: &[LineClass], template: &[bool]) -> Vec<Item> {
         }
         i = j;
     }
-    out
 }
 
 /// Each line's score ([`LineClass::score`]), with the text of item lists
@@ -762,17 +773,17 @@ fn line_scores(
     template: &[bool],
     items: &[Item],
     o: &ExtractOptions,
-) -> Vec<f64> {
-    let mut v: Vec<f64> = (0..classes.len())
-        .map(|k| {
-            let s = classes[k].score(template[k], o);
-            if items[k] != Item::None && s > 0.0 {
-                s * ITEM_SHARE
-            } else {
-                s
-            }
-        })
-        .collect();
+    v: &mut Vec<f64>,
+) {
+    v.clear();
+    v.extend((0..classes.len()).map(|k| {
+        let s = classes[k].score(template[k], o);
+        if items[k] != Item::None && s > 0.0 {
+            s * ITEM_SHARE
+        } else {
+            s
+        }
+    }));
     // A list an article's sentence introduces ("... on these devices:"),
     // with the article going on after it, is part of the article: its
     // items cost nothing, so the body reaches across it.
@@ -799,7 +810,6 @@ fn line_scores(
             }
         }
     }
-    v
 }
 
 /// A page's non-blank lines, their template hashes, memo places and
@@ -813,6 +823,9 @@ struct PageBuffers {
     hashes: Vec<u64>,
     places: Vec<Place>,
     is_template: Vec<bool>,
+    classes: Vec<LineClass>,
+    items: Vec<Item>,
+    scores: Vec<f64>,
 }
 
 thread_local! {
@@ -851,23 +864,38 @@ impl Extractor {
         site: &str,
         lines: &[ExtractLine],
     ) -> (Vec<Option<ExtractCause>>, Option<usize>) {
+        let mut fate = Vec::new();
+        let title = self.decide_into(site, lines, &mut fate);
+        (fate, title)
+    }
+
+    /// [`Extractor::decide_with_title`], the fates written into `fate`
+    /// (emptied first): the cleaner reuses one vector from page to page.
+    pub(crate) fn decide_into(
+        &self,
+        site: &str,
+        lines: &[ExtractLine],
+        fate: &mut Vec<Option<ExtractCause>>,
+    ) -> Option<usize> {
+        fate.clear();
+        fate.resize(lines.len(), None);
         // Taken out for the call, not borrowed: a call within it (none
         // today) would find empty buffers, not a borrowed cell.
         let mut s = PAGE.with(|c| std::mem::take(&mut *c.borrow_mut()));
-        let out = self.decide_in(site, lines, &mut s);
+        let title = self.decide_in(site, lines, &mut s, fate);
         PAGE.with(|c| *c.borrow_mut() = s);
-        out
+        title
     }
 
-    /// [`Extractor::decide_with_title`] with this thread's buffers.
+    /// [`Extractor::decide_into`] with this thread's buffers.
     fn decide_in(
         &self,
         site: &str,
         lines: &[ExtractLine],
         s: &mut PageBuffers,
-    ) -> (Vec<Option<ExtractCause>>, Option<usize>) {
+        fate: &mut [Option<ExtractCause>],
+    ) -> Option<usize> {
         let o = &self.opts;
-        let mut fate = vec![None; lines.len()];
         let model = self.models.get(site);
         // Non-blank lines only, by index into `lines`.
         s.nb.clear();
@@ -875,7 +903,7 @@ impl Extractor {
         let nb: &[usize] = &s.nb;
         // (A page too short has no lines outside a body: not worth hashing.)
         if nb.is_empty() || nb.len() < o.min_outside_lines {
-            return (fate, None);
+            return None;
         }
         hashes_of(
             nb.iter().map(|&i| &lines[i]),
@@ -895,10 +923,12 @@ impl Extractor {
         let has_template = model.is_some_and(|m| !m.template.is_empty());
         if nb.len() < o.min_outside_lines || (has_template && template_lines < o.min_template_lines)
         {
-            return (fate, None);
+            return None;
         }
-        let mut classes = classes_of(nb.iter().map(|&i| &lines[i]), places, o);
-        settle_markers(&mut classes, is_template, |k| is_dateline(&lines[nb[k]]));
+        let classes = &mut s.classes;
+        classes_of(nb.iter().map(|&i| &lines[i]), places, o, classes);
+        settle_markers(classes, is_template, |k| is_dateline(&lines[nb[k]]));
+        let classes: &[LineClass] = classes;
 
         // The title: a later line repeating (part of) the first one (keys
         // compare case- and layout-blind).
@@ -920,8 +950,9 @@ impl Extractor {
         let title =
             own_title.or_else(|| (1..nb.len()).find(|&k| is_template[k] && repeats_first(k, 50)));
 
-        let items = items(&classes, is_template);
-        let mut body = body_of(&classes, is_template, &items, o);
+        items_into(classes, is_template, &mut s.items);
+        let items: &[Item] = &s.items;
+        let mut body = body_with(classes, is_template, items, o, &mut s.scores);
         // The author's bio closing the body ("Anna is a staff writer ...",
         // maybe with a "More by Anna" after it) is no part of the article.
         let (a, end) = (body.lines.start, body.lines.end);
@@ -930,16 +961,16 @@ impl Extractor {
             body.lines.end = k;
         }
         if nb.len() - body.lines.len() < o.min_outside_lines {
-            return (fate, None);
+            return None;
         }
         // Short sentences right after the body end the article (moved
         // after the check above, so they never decide whether the page is
         // a whole page); not after a bio, which ends it already.
         if bio.is_none() && !body.lines.is_empty() {
             body.lines.end = edges::widen_end(
-                &classes,
+                classes,
                 is_template,
-                &items,
+                items,
                 body.lines.end,
                 body.stop,
                 lines,
@@ -960,7 +991,7 @@ impl Extractor {
                 .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
         });
         if let Some(t) = head {
-            body.lines.start = edges::title_start(&classes, is_template, body.lines.clone(), t);
+            body.lines.start = edges::title_start(classes, is_template, body.lines.clone(), t);
         }
         // Between a title shortly before the body and the body: standfirst,
         // byline, date. The site's template lines there (a photo credit's
@@ -994,7 +1025,7 @@ impl Extractor {
             .clone()
             .filter(|&k| !is_template[k] && !classes[k].marker)
             .collect();
-        let mut boxed = lists::link_boxes(&inside, nb, lines, &classes);
+        let mut boxed = lists::link_boxes(&inside, nb, lines, classes);
         let lead = match title {
             Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,
@@ -1038,7 +1069,7 @@ impl Extractor {
                 Some(ExtractCause::OutsideBody)
             };
         }
-        (fate, title.map(|t| nb[t]))
+        title.map(|t| nb[t])
     }
 }
 

@@ -243,6 +243,10 @@ struct Scratch {
     lines: Vec<plan::Line>,
     /// Each line's cause of removal, for [`Plan`].
     removed: Vec<Option<Cause>>,
+    /// The body finder's lines and its verdicts, emptied after each page:
+    /// two vectors a page cost more in the allocator than reusing them.
+    ex_lines: Vec<ExtractLine<'static>>,
+    fates: Vec<Option<ExtractCause>>,
 }
 
 impl Scratch {
@@ -255,7 +259,17 @@ impl Scratch {
         give_back(&mut self.hits);
         give_back(&mut self.lines);
         give_back(&mut self.removed);
+        give_back(&mut self.ex_lines);
+        give_back(&mut self.fates);
     }
+}
+
+/// `v`, emptied, as a vector of another lifetime: the same allocation
+/// (an in-place collect of a type of the same layout), so a thread keeps
+/// one buffer of lines borrowed from page after page.
+fn relend<'b>(mut v: Vec<ExtractLine<'_>>) -> Vec<ExtractLine<'b>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("emptied")).collect()
 }
 
 thread_local! {
@@ -458,21 +472,19 @@ impl Cleaner {
             let page = self.page.as_deref().filter(|_| learned.is_none());
             let extractor = learned.or(self.extractor.as_deref().filter(|_| page.is_none()));
             if extractor.is_some() || page.is_some() {
-                let ex_lines: Vec<ExtractLine> = lines
-                    .iter()
-                    .zip(&s.keys)
-                    .map(|(l, k)| ExtractLine {
-                        text: &text[l.start..l.end],
-                        key: std::borrow::Cow::Borrowed(&s.key[k.start..k.end]),
-                        words: k.words,
-                    })
-                    .collect();
+                let mut ex_lines = relend(std::mem::take(&mut s.ex_lines));
+                ex_lines.extend(lines.iter().zip(&s.keys).map(|(l, k)| ExtractLine {
+                    text: &text[l.start..l.end],
+                    key: std::borrow::Cow::Borrowed(&s.key[k.start..k.end]),
+                    words: k.words,
+                }));
                 // Each finder's fates applied as they are (not collected
                 // into one type first: an allocation a page).
                 match (extractor, page) {
                     (Some(ex), _) => {
-                        let (f, t) = ex.decide_with_title(site, &ex_lines);
-                        plan.apply_fates(t, f.into_iter().map(|c| c.map(Cause::Extract)), rules);
+                        let t = ex.decide_into(site, &ex_lines, &mut s.fates);
+                        let f = s.fates.iter().map(|c| c.map(Cause::Extract));
+                        plan.apply_fates(t, f, rules);
                     }
                     (None, Some(pf)) => {
                         let (f, t) = pf.decide(&ex_lines);
@@ -480,6 +492,7 @@ impl Cleaner {
                     }
                     (None, None) => unreachable!("checked above"),
                 }
+                s.ex_lines = relend(ex_lines);
             }
         }
         plan.apply_builtins(&self.opts, &s.key);

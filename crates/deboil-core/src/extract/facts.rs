@@ -45,7 +45,7 @@ fn with_memo<T>(o: &ExtractOptions, f: impl FnOnce(&mut Memo<Facts>, &mut Vec<u8
 /// hash of a line's text is most of a look-up's cost. Both are written to
 /// the caller's buffers (cleared first), which it reuses from page to page.
 pub(super) fn hashes_of<'l, 'a: 'l>(
-    lines: impl Iterator<Item = &'l ExtractLine<'a>>,
+    lines: impl Iterator<Item = &'l ExtractLine<'a>> + Clone,
     o: &ExtractOptions,
     hashes: &mut Vec<u64>,
     places: &mut Vec<Place>,
@@ -53,41 +53,46 @@ pub(super) fn hashes_of<'l, 'a: 'l>(
     hashes.clear();
     places.clear();
     with_memo(o, |memo, scratch| {
-        for l in lines {
+        // All places first, each slot fetched as it is found: the look-ups
+        // below then overlap their misses instead of taking them in turn.
+        places.extend(lines.clone().map(|l| {
             let at = memo.place(l.text);
+            memo.prefetch(at);
+            at
+        }));
+        for (l, &at) in lines.zip(places.iter()) {
             let f = memo.get_or_at(at, || Facts {
                 hash: normalize::line_hash(&l.key, scratch),
                 class: None,
             });
             hashes.push(f.hash);
-            places.push(at);
         }
     })
 }
 
-/// [`LineClass::of`] each line, remembered by its text; `places` are the
-/// lines' places that [`hashes_of`] gave, with the same options.
+/// [`LineClass::of`] each line, remembered by its text, written into
+/// `classes` (emptied first); `places` are the lines' places that
+/// [`hashes_of`] gave, with the same options.
 pub(super) fn classes_of<'l, 'a: 'l>(
     lines: impl Iterator<Item = &'l ExtractLine<'a>>,
     places: &[Place],
     o: &ExtractOptions,
-) -> Vec<LineClass> {
+    classes: &mut Vec<LineClass>,
+) {
+    classes.clear();
     with_memo(o, |memo, scratch| {
-        lines
-            .zip(places)
-            .map(|(l, &at)| {
-                // The slot may hold another line by now: the tag tells.
-                let f = memo.get_or_update_at(
-                    at,
-                    |f| f.class.is_some(),
-                    |f| Facts {
-                        hash: f.map_or_else(|| normalize::line_hash(&l.key, scratch), |f| f.hash),
-                        class: Some(LineClass::of(l, o)),
-                    },
-                );
-                f.class.expect("classified")
-            })
-            .collect()
+        classes.extend(lines.zip(places).map(|(l, &at)| {
+            // The slot may hold another line by now: the tag tells.
+            let f = memo.get_or_update_at(
+                at,
+                |f| f.class.is_some(),
+                |f| Facts {
+                    hash: f.map_or_else(|| normalize::line_hash(&l.key, scratch), |f| f.hash),
+                    class: Some(LineClass::of(l, o)),
+                },
+            );
+            f.class.expect("classified")
+        }))
     })
 }
 
@@ -186,7 +191,8 @@ mod tests {
             let want: Vec<u64> = lines.iter().map(direct_hash).collect();
             assert_eq!(hashes, want, "round {round}");
             assert_eq!(hashes[2], hashes[3], "digits fold");
-            let classes = classes_of(lines.iter(), &places, &o);
+            let mut classes = Vec::new();
+            classes_of(lines.iter(), &places, &o, &mut classes);
             let want: Vec<LineClass> = lines.iter().map(|l| LineClass::of(l, &o)).collect();
             assert_eq!(classes, want, "round {round}");
         }
@@ -196,7 +202,8 @@ mod tests {
             ..ExtractOptions::default()
         };
         hashes_of(lines.iter(), &other, &mut hashes, &mut places);
-        let classes = classes_of(lines.iter(), &places, &other);
+        let mut classes = Vec::new();
+        classes_of(lines.iter(), &places, &other, &mut classes);
         let want: Vec<LineClass> = lines.iter().map(|l| LineClass::of(l, &other)).collect();
         assert_eq!(classes, want);
     }

@@ -567,7 +567,9 @@ fn remembered_classes_are_the_computed_ones_for_each_set_of_options() {
         let direct: Vec<LineClass> = l.iter().map(|x| LineClass::of(x, &o)).collect();
         let (mut hashes, mut places) = (Vec::new(), Vec::new());
         hashes_of(l.iter(), &o, &mut hashes, &mut places);
-        assert_eq!(classes_of(l.iter(), &places, &o), direct);
+        let mut classes = Vec::new();
+        classes_of(l.iter(), &places, &o, &mut classes);
+        assert_eq!(classes, direct);
     }
     // The two sets classify the prose line apart: the test can fail.
     let p = ExtractLine::new(PROSE);
@@ -578,7 +580,9 @@ fn remembered_classes_are_the_computed_ones_for_each_set_of_options() {
     let classes = |o: &ExtractOptions| {
         let (mut hashes, mut places) = (Vec::new(), Vec::new());
         hashes_of([&p].into_iter(), o, &mut hashes, &mut places);
-        classes_of([&p].into_iter(), &places, o)
+        let mut classes = Vec::new();
+        classes_of([&p].into_iter(), &places, o, &mut classes);
+        classes
     };
     assert_ne!(classes(&ExtractOptions::default()), classes(&fussy));
 }

@@ -51,6 +51,23 @@ pub(super) fn title_case(text: &str) -> bool {
     n >= 3 && caps * 10 >= n * 9
 }
 
+/// Whether `w`, lowercased, is a function word; a lowercase copy is made
+/// only of a short non-ASCII word (this runs on many lines' first words).
+pub(super) fn is_function_word(w: &str) -> bool {
+    let set = function_words();
+    if w.is_ascii() {
+        if w.len() > WORD_MAX {
+            return false;
+        }
+        let mut l = [0u8; WORD_MAX];
+        l[..w.len()].copy_from_slice(w.as_bytes());
+        l.make_ascii_lowercase();
+        return set.contains(&l[..w.len()]);
+    }
+    // Lowercasing never makes fewer characters, each a byte or more.
+    w.chars().count() <= WORD_MAX && set.contains(w.to_lowercase().as_bytes())
+}
+
 /// Function words of English, German, French, Spanish and Russian: running
 /// prose is full of them, menus and headline lists are not.
 pub(super) const FUNCTION_WORDS: &[&str] = &[
