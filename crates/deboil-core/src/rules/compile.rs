@@ -217,11 +217,6 @@ impl Builder {
             Action::Span => usize::MAX,
             _ => max_words.unwrap_or(usize::MAX),
         };
-        let target = if rs.fold_digits {
-            &mut self.folded
-        } else {
-            &mut self.plain
-        };
         for (list, mode) in [
             (&rs.contains, PhraseMode::Contains),
             (&rs.equals, PhraseMode::Equals),
@@ -244,6 +239,16 @@ impl Builder {
                         ),
                     ));
                 }
+                // A folding rule's phrase without digits matches the key
+                // where it matches the folded key (folding changes digits
+                // only, and both are word characters): it goes with the
+                // plain phrases, and the folded automaton need only read
+                // lines that hold a digit (see `Matchers::digits_only`).
+                let target = if rs.fold_digits && k.contains('0') {
+                    &mut self.folded
+                } else {
+                    &mut self.plain
+                };
                 let (first, last) = (k.chars().next(), k.chars().next_back());
                 // A learned rule keeps the default bound of 40 words while
                 // its lines are mostly far shorter: its `equals` phrases are
@@ -293,6 +298,11 @@ impl Builder {
             if re.get_ref().contains("\\n") {
                 return Err(loc.err(re.span(), "regexes match one line: `\\n` cannot match"));
             }
+            let target = if rs.fold_digits {
+                &mut self.folded
+            } else {
+                &mut self.plain
+            };
             target.regexes.push(RegexSpec {
                 pattern: re.get_ref().clone(),
                 rule: rule_idx as u32,

@@ -56,7 +56,8 @@ struct LiteralMatcher {
     /// Nor lines with this many words or fewer (another automaton, which
     /// holds these patterns too, scans them).
     min_words: usize,
-    ac: Automaton,
+    /// `None` when every pattern is looked for by `late` alone.
+    ac: Option<Automaton>,
     /// For each automaton pattern, where its phrase uses lie in `uses`
     /// and its triggers in `triggers`: one load a match finds both, where
     /// a list for each pattern cost a cache miss apiece. Then the most
@@ -256,6 +257,9 @@ pub(super) struct Matchers {
     literals: Vec<LiteralMatcher>,
     keyed: Vec<KeyedRegex>,
     regexes: Vec<RegexGroup>,
+    /// Every pattern holds a `0` and there is no regex: over a digit-folded
+    /// key, only lines that hold a digit can match.
+    digits_only: bool,
 }
 
 impl Matchers {
@@ -264,7 +268,13 @@ impl Matchers {
     }
 
     pub fn find(&self, key: &[u8], lines: &[LineKey], mask: &[bool], hits: &mut Vec<Hit>) {
-        self.find_in(key, key, false, lines, mask, hits);
+        self.find_in(key, key, false, lines, None, mask, hits);
+    }
+
+    /// Whether, over a digit-folded key, only lines holding a digit can
+    /// match (see [`Matchers::find_folded`]'s `only`).
+    pub fn digits_only(&self) -> bool {
+        self.digits_only
     }
 
     /// [`Matchers::find`] for rules that fold digits: `folded` is `key`
@@ -272,15 +282,18 @@ impl Matchers {
     /// [`Matchers::scan_words`] words at least (the automata and regexes
     /// read no others); the late `equals` phrases fold the few longer lines
     /// they look at from `key` themselves.
+    /// With `only`, just the lines it marks are read (and need be folded):
+    /// for a matcher that is [`Matchers::digits_only`], those with a digit.
     pub fn find_folded(
         &self,
         folded: &[u8],
         key: &[u8],
         lines: &[LineKey],
+        only: Option<&[bool]>,
         mask: &[bool],
         hits: &mut Vec<Hit>,
     ) {
-        self.find_in(folded, key, true, lines, mask, hits);
+        self.find_in(folded, key, true, lines, only, mask, hits);
     }
 
     /// The most words a line may hold for the automata or the regexes to
@@ -294,19 +307,23 @@ impl Matchers {
 
     /// [`Matchers::find`] on `key`; the late `equals` phrases on `late_key`
     /// (not folded yet when `fold`).
+    #[allow(clippy::too_many_arguments)]
     fn find_in(
         &self,
         key: &[u8],
         late_key: &[u8],
         fold: bool,
         lines: &[LineKey],
+        only: Option<&[bool]>,
         mask: &[bool],
         hits: &mut Vec<Hit>,
     ) {
         if self.keyed.is_empty() {
-            self.find_with(key, lines, mask, None, hits);
+            self.find_with(key, lines, only, mask, None, hits);
         } else {
-            memo::with_memo(self.id, |m| self.find_with(key, lines, mask, Some(m), hits));
+            memo::with_memo(self.id, |m| {
+                self.find_with(key, lines, only, mask, Some(m), hits)
+            });
         }
         for lit in &self.literals {
             if let Some(late) = &lit.late {
@@ -321,6 +338,7 @@ impl Matchers {
         &self,
         key: &[u8],
         lines: &[LineKey],
+        only: Option<&[bool]>,
         mask: &[bool],
         mut memo: Option<&mut RegexMemo>,
         hits: &mut Vec<Hit>,
@@ -336,8 +354,11 @@ impl Matchers {
                 slot: None,
                 memo: memo.as_deref_mut(),
             };
-            let scanned = lines.iter().enumerate().filter(|(_, lk)| {
-                lk.words <= lit.max_words && lk.words > lit.min_words && lk.start != lk.end
+            let scanned = lines.iter().enumerate().filter(|&(i, lk)| {
+                lk.words <= lit.max_words
+                    && lk.words > lit.min_words
+                    && lk.start != lk.end
+                    && only.is_none_or(|o| o[i])
             });
             let mut on_match = |line: usize, pattern: usize, m_start: usize, m_end: usize| {
                 let lk = &lines[line];
@@ -354,7 +375,8 @@ impl Matchers {
                 );
             };
             match &lit.ac {
-                Automaton::Dense(d) => {
+                None => {}
+                Some(Automaton::Dense(d)) => {
                     // Lines in lanes, each handled whole once scanned (see
                     // `for_each_lanes`).
                     // With its word count: the automaton leaves out the
@@ -367,7 +389,7 @@ impl Matchers {
                         }
                     });
                 }
-                Automaton::Crate(ac) => {
+                Some(Automaton::Crate(ac)) => {
                     for (line, lk) in scanned {
                         for m in ac.find_overlapping_iter(&key[lk.start..lk.end]) {
                             on_match(line, m.pattern().as_usize(), m.start(), m.end());
@@ -382,7 +404,7 @@ impl Matchers {
                 continue;
             }
             for (i, lk) in lines.iter().enumerate() {
-                if lk.words > g.max_words || lk.start == lk.end {
+                if lk.words > g.max_words || lk.start == lk.end || only.is_some_and(|o| !o[i]) {
                     continue;
                 }
                 let text = &key[lk.start..lk.end];
@@ -659,7 +681,45 @@ impl PhraseSet {
         if self.phrases.is_empty() {
             return None;
         }
-        let mut rules: Vec<u32> = self.uses.iter().flatten().map(|u| u.rule).collect();
+        // A pattern all of whose uses are bounded `equals` phrases (learned
+        // lines), and no trigger, is found from each line's core by
+        // `LateEquals` on every line, as the automaton would find it (the
+        // same test, at the one place it can hold): the automaton reads no
+        // line for it. Learned phrases made the automata larger and slower,
+        // and a site's folding rules took a second automaton over its lines.
+        let alone = |i: usize| {
+            !self.uses[i].is_empty() && self.triggers[i].is_empty() && self.bounds[i] != u32::MAX
+        };
+        let mut scanned = PhraseSet {
+            max_words: self.max_words,
+            ..PhraseSet::default()
+        };
+        let mut lone = Vec::new();
+        for (i, phrase) in self.phrases.iter().enumerate() {
+            if alone(i) {
+                lone.push((phrase.clone(), self.uses[i].clone()));
+            } else {
+                let idx = scanned.pattern(phrase.clone());
+                scanned.uses[idx] = self.uses[i].clone();
+                scanned.triggers[idx] = self.triggers[i].clone();
+                scanned.bounds[idx] = self.bounds[i];
+            }
+        }
+        scanned.build_scanned(keyed, min_words, lone)
+    }
+
+    /// [`PhraseSet::build`] of the patterns the automaton reads, with the
+    /// patterns `lone` only [`LateEquals`] looks for (on every line).
+    fn build_scanned(
+        self,
+        keyed: &[KeyedRegex],
+        min_words: usize,
+        lone: Vec<(String, Vec<LitPat>)>,
+    ) -> Option<LiteralMatcher> {
+        let mut rules: Vec<u32> = (self.uses.iter().chain(lone.iter().map(|(_, u)| u)))
+            .flatten()
+            .map(|u| u.rule)
+            .collect();
         rules.extend(
             self.triggers
                 .iter()
@@ -710,18 +770,31 @@ impl PhraseSet {
             .then(|| Dense::build(&self.phrases, &self.starts(), &bounds))
             .flatten();
         let ac = match dense {
-            Some(d) => Automaton::Dense(d),
-            None => Automaton::Crate(crate_automaton(&self.phrases)),
+            _ if self.phrases.is_empty() => None,
+            Some(d) => Some(Automaton::Dense(d)),
+            None => Some(Automaton::Crate(crate_automaton(&self.phrases))),
         };
-        let late = LateEquals::build(&self.phrases, &uses, late, self.max_words);
+        // The lone patterns after the others, for every line (bound 0).
+        let mut phrases = self.phrases.clone();
+        for (phrase, u) in lone {
+            let u_from = uses.len();
+            uses.extend_from_slice(&u);
+            late.push((phrases.len(), u_from..uses.len(), 0));
+            phrases.push(phrase);
+        }
+        let late = LateEquals::build(&phrases, &uses, late, self.max_words);
         // Lines longer than every pattern's bound are not scanned (those
         // of the bounded phrases are looked at apart, `late`): where all
-        // the rules are learned (those folding digits), most lines.
-        let max_words = spans
-            .iter()
-            .map(|sp| sp[4] as usize)
-            .max()
-            .map_or(self.max_words, |b| b.min(self.max_words));
+        // the rules are learned (those folding digits), most lines; none
+        // without an automaton.
+        let max_words = match ac {
+            None => min_words,
+            Some(_) => spans
+                .iter()
+                .map(|sp| sp[4] as usize)
+                .max()
+                .map_or(self.max_words, |b| b.min(self.max_words)),
+        };
         Some(LiteralMatcher {
             max_words,
             min_words,
@@ -887,6 +960,10 @@ impl MatcherBuilder {
                 None => long.push(r),
             }
         }
+        let digits_only = keyed.is_empty()
+            && short.is_empty()
+            && long.is_empty()
+            && (self.phrases.sets.iter()).all(|set| set.phrases.iter().all(|p| p.contains('0')));
         let literals = self.phrases.build(&keyed);
         // The rest in sets: rules for short lines apart from rules that may
         // touch any line, so long paragraphs meet only the latter; regexes
@@ -913,6 +990,7 @@ impl MatcherBuilder {
             literals,
             keyed,
             regexes,
+            digits_only,
         }
     }
 }

@@ -489,11 +489,68 @@ impl RuleSet {
         hits: &mut Vec<Hit>,
     ) {
         self.plain.find(key, lines, mask, hits);
-        if !self.folded.is_empty() {
-            fold_lines(key, lines, self.folded.scan_words(), scratch);
-            self.folded.find_folded(scratch, key, lines, mask, hits);
+        if self.folded.is_empty() {
+            return;
+        }
+        let most = self.folded.scan_words();
+        if self.folded.digits_only() {
+            DIGIT_LINES.with(|d| {
+                let only = &mut *d.borrow_mut();
+                fold_digit_lines(key, lines, most, scratch, only);
+                let folded = &scratch[..key.len()];
+                self.folded
+                    .find_folded(folded, key, lines, Some(only), mask, hits);
+            });
+        } else {
+            fold_lines(key, lines, most, scratch);
+            self.folded
+                .find_folded(scratch, key, lines, None, mask, hits);
         }
     }
+}
+
+thread_local! {
+    /// Which lines of a document hold a digit (see [`fold_digit_lines`]).
+    static DIGIT_LINES: std::cell::RefCell<Vec<bool>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether `b` holds an ASCII digit: 32 bytes a step, each step one
+/// vector test (a test a byte that stops at the first digit does not
+/// vectorise, and most lines hold none).
+fn has_digit(b: &[u8]) -> bool {
+    let mut chunks = b.chunks_exact(32);
+    let digit = |x: u8| x.wrapping_sub(b'0') < 10;
+    chunks.any(|c| c.iter().fold(false, |a, &x| a | digit(x)))
+        || chunks.remainder().iter().any(|&x| digit(x))
+}
+
+/// [`fold_lines`] for a folded matcher that is [`Matchers::digits_only`]:
+/// only the lines that hold a digit are folded, and marked in `only`. Most
+/// lines of prose hold none, and a second automaton read them all: the
+/// folding rules cost `clean --learn` more than the other learned rules.
+fn fold_digit_lines(
+    key: &[u8],
+    lines: &[LineKey],
+    most: usize,
+    folded: &mut Vec<u8>,
+    only: &mut Vec<bool>,
+) {
+    // Never shortened (the lines' places are what is read): zeroing the
+    // growth each time a page is longer than the last cost a memset a page.
+    if folded.len() < key.len() {
+        folded.resize(key.len(), 0);
+    }
+    only.clear();
+    only.extend(lines.iter().map(|l| {
+        let from = &key[l.start..l.end];
+        let digit = l.words <= most && has_digit(from);
+        if digit {
+            let to = &mut folded[l.start..l.end];
+            to.copy_from_slice(from);
+            normalize::fold_digits(to);
+        }
+        digit
+    }));
 }
 
 /// `key` with digits folded into `folded`, at the same places, in the lines

@@ -121,9 +121,9 @@ fn self_overlapping_phrases_get_an_nfa_ordinary_ones_a_dfa() {
     assert_eq!(ac.find_overlapping_iter(&text).count(), 1);
     // The stepped DFA is held to the same budget; ordinary phrases get it.
     let m = table(&runs).build(&[], 0).unwrap();
-    assert!(matches!(m.ac, Automaton::Crate(_)));
+    assert!(matches!(m.ac, Some(Automaton::Crate(_))));
     let m = table(&words).build(&[], 0).unwrap();
-    assert!(matches!(m.ac, Automaton::Dense(_)));
+    assert!(matches!(m.ac, Some(Automaton::Dense(_))));
 }
 
 /// The shipped rules, compiled once for the tests below.
@@ -150,7 +150,7 @@ fn example_lines() -> &'static [String] {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
     #[test]
     fn remembered_regex_results_are_those_of_running_them(
         docs in proptest::collection::vec(
@@ -177,7 +177,7 @@ proptest::proptest! {
             }
             let (mut with, mut without) = (Vec::new(), Vec::new());
             rs.plain.find(&key, &keys, &mask, &mut with);
-            rs.plain.find_with(&key, &keys, &mask, None, &mut without);
+            rs.plain.find_with(&key, &keys, None, &mask, None, &mut without);
             with.sort();
             without.sort();
             proptest::prop_assert_eq!(with, without);
@@ -200,7 +200,8 @@ fn a_document_matched_twice_gives_the_same_hits() {
     rs.plain.find(&key, &keys, &mask, &mut second);
     assert!(first.len() > 500, "{}", first.len());
     let mut plain = Vec::new();
-    rs.plain.find_with(&key, &keys, &mask, None, &mut plain);
+    rs.plain
+        .find_with(&key, &keys, None, &mask, None, &mut plain);
     first.sort();
     second.sort();
     plain.sort();
@@ -260,6 +261,80 @@ fn learned_equals_phrases_hit_longer_lines_around_them() {
 }
 
 #[test]
+fn learned_phrases_need_no_automaton_and_folded_ones_read_digit_lines_only() {
+    // Learned `equals` phrases are looked for from each line's core, with
+    // no automaton; a folding rule's phrase without digits goes with the
+    // plain phrases, and the folded ones need only the lines with a digit.
+    let toml = "[[rule]]\nid = \"a\"\nreason = \"r\"\nequals = ['© 2012 site07 media group', 'sign up now']\nfold_digits = true\n";
+    let src = |learned| super::super::RuleSource {
+        learned,
+        ..super::super::RuleSource::new("t.toml", toml)
+    };
+    let compile = |learned| {
+        super::super::RuleSet::compile(&[src(learned)], &super::super::Toggles::default()).unwrap()
+    };
+    let learned = compile(true);
+    assert!(learned.folded.digits_only());
+    assert!(learned.folded.literals.iter().all(|l| l.ac.is_none()));
+    assert_eq!(learned.folded.scan_words(), 0);
+    let people = compile(false);
+    assert!(people.folded.literals.iter().all(|l| l.ac.is_some()));
+    let text = [
+        "© 1999 Site42 Media Group",
+        "Sign up now!",
+        "— © 2012 site07 media group —",
+        "sign up now please",
+    ];
+    let hits = hits_as(toml, true, &text);
+    assert_eq!(hits.iter().map(|h| h.line).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(hits, hits_as(toml, false, &text));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// Learned rules (their `equals` phrases found without the automaton,
+    /// folding ones on lines with digits only) hit what the same file read
+    /// as people's rules hits, line for line.
+    #[test]
+    fn learned_rules_hit_what_the_same_rules_hit(
+        phrases in proptest::collection::vec("(read|more|2012|site0[1-3]|page [0-9]|¡|»|of|—|news| ){1,5}", 1..5),
+        lines in proptest::collection::vec(
+            (0..8usize, "[ »—¡!.]{0,3}", "[ »—!.]{0,3}", 0..10u8, "(read|more|1999|site0[1-9]|of| |—|!|news|x7){0,7}"),
+            1..12,
+        ),
+        fold in proptest::bool::ANY,
+        starts in proptest::bool::ANY,
+    ) {
+        let ok = phrases.iter().all(|p| !crate::normalize::key(p).is_empty());
+        proptest::prop_assume!(ok);
+        let list = |v: &[String]| v.iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(", ");
+        let (eq, sw) = phrases.split_at(if starts { phrases.len() / 2 } else { phrases.len() });
+        let mut toml = format!("[[rule]]\nid = \"a\"\nreason = \"r\"\nequals = [{}]\n", list(eq));
+        if !sw.is_empty() {
+            toml.push_str(&format!("starts_with = [{}]\n", list(sw)));
+        }
+        if fold {
+            toml.push_str("fold_digits = true\n");
+        }
+        // Most lines are a phrase, its digits maybe changed, with
+        // punctuation around it and maybe more words after it.
+        let text: Vec<String> = (lines.iter())
+            .map(|(i, before, after, digit, rest)| match phrases.get(*i) {
+                Some(p) => {
+                    let d = char::from(b'0' + digit);
+                    let p: String = p.chars().map(|c| if c.is_ascii_digit() && *digit < 5 { d } else { c }).collect();
+                    let tail = if *digit % 3 == 0 { rest.as_str() } else { "" };
+                    format!("{before}{p}{after}{tail}")
+                }
+                None => rest.clone(),
+            })
+            .collect();
+        let text: Vec<&str> = text.iter().map(String::as_str).collect();
+        proptest::prop_assert_eq!(hits_as(&toml, true, &text), hits_as(&toml, false, &text));
+    }
+}
+
+#[test]
 fn phrases_without_a_word_character_in_rules_without_a_line_bound_compile() {
     // A span rule (and a tail rule with no `max_words`) sees lines of any
     // length: its phrases, some with no word character, are looked for by
@@ -288,7 +363,7 @@ fn each_line_meets_the_automaton_of_its_length_with_the_rules_that_may_touch_it(
     // crate's searcher (a vector scan from one candidate to the next).
     let tiers: Vec<&[u32]> = rs.plain.literals.iter().map(|l| &l.rules[..]).collect();
     assert_eq!(tiers, [&[0, 1, 2][..], &[1, 2], &[2]]);
-    assert!(matches!(rs.plain.literals[2].ac, Automaton::Crate(_)));
+    assert!(matches!(rs.plain.literals[2].ac, Some(Automaton::Crate(_))));
     let padded = |n: usize| format!("{} alpha beta gamma delta date x", "word ".repeat(n));
     let text = [
         padded(0),
