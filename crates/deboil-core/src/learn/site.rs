@@ -2,6 +2,7 @@
 //! and openings recur on enough stories, and which of them form blocks.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use super::*;
 use crate::cluster::UnionFind;
@@ -9,6 +10,8 @@ use crate::hash::{HashKeyed, HashSetKeyed, Mixed};
 
 /// No line number: a line without an opening, a line of no unit.
 const NONE: u32 = u32::MAX;
+/// A line not met yet.
+const UNSEEN: u32 = u32::MAX - 1;
 
 /// A site's lines numbered: each distinct line hash and each distinct
 /// opening gets a dense number, in order of first appearance, so that the
@@ -24,6 +27,13 @@ struct Numbered {
     /// The hash of each line number and of each opening number.
     line_hash: Vec<u64>,
     opening_hash: Vec<u64>,
+    /// Per opening number: whether more than one line starts with it.
+    varies: Vec<bool>,
+    /// Per line number: pages holding it.
+    page_freq: Vec<u32>,
+    /// Per line number: whether it is short enough to be chrome to the
+    /// single-page body finder (see `crate::page::cross_site_lines`).
+    short: Vec<bool>,
 }
 
 impl Numbered {
@@ -35,23 +45,49 @@ impl Numbered {
             first: Vec::with_capacity(pages.len() + 1),
             line_hash: Vec::new(),
             opening_hash: Vec::new(),
+            varies: Vec::new(),
+            page_freq: Vec::new(),
+            short: Vec::new(),
         };
-        let (mut line_no, mut opening_no) = (HashKeyed::default(), HashKeyed::default());
-        let number = |no: &mut HashKeyed<u64, u32>, hashes: &mut Vec<u64>, h: u64| {
-            *no.entry(h).or_insert_with(|| {
-                hashes.push(h);
-                hashes.len() as u32 - 1
-            })
-        };
-        for p in pages {
+        // A line's opening, like its words, is a function of its key, as its
+        // hash is: a line met again is one probe, its opening known by number.
+        let mut line_no: HashKeyed<u64, u32> = HashKeyed::default();
+        let mut opening_no: HashKeyed<u64, u32> = HashKeyed::default();
+        let mut opening_of: Vec<u32> = Vec::new();
+        // The page each line was last counted for (`page_freq`).
+        let mut last: Vec<u32> = Vec::new();
+        for (i, p) in pages.iter().enumerate() {
             n.first.push(n.lines.len());
-            for (&h, &pf) in p.hashes().iter().zip(p.prefixes()) {
-                n.lines.push(number(&mut line_no, &mut n.line_hash, h));
-                n.openings.push(if pf == 0 {
-                    NONE
-                } else {
-                    number(&mut opening_no, &mut n.opening_hash, pf)
-                });
+            let words = p.words();
+            for (k, (&h, &pf)) in p.hashes().iter().zip(p.prefixes()).enumerate() {
+                let l = *line_no.entry(h).or_insert_with(|| {
+                    n.line_hash.push(h);
+                    n.short
+                        .push(usize::from(words[k]) <= crate::page::CROSS_MAX_WORDS);
+                    n.page_freq.push(0);
+                    last.push(NONE);
+                    opening_of.push(match pf {
+                        0 => NONE,
+                        _ => match opening_no.entry(pf) {
+                            Entry::Occupied(o) => {
+                                // A second line with this opening.
+                                n.varies[*o.get() as usize] = true;
+                                *o.get()
+                            }
+                            Entry::Vacant(v) => {
+                                n.opening_hash.push(pf);
+                                n.varies.push(false);
+                                *v.insert(n.opening_hash.len() as u32 - 1)
+                            }
+                        },
+                    });
+                    n.line_hash.len() as u32 - 1
+                }) as usize;
+                n.lines.push(l as u32);
+                n.openings.push(opening_of[l]);
+                if first_for(&mut last[l], i as u32) {
+                    n.page_freq[l] += 1;
+                }
             }
         }
         n.first.push(n.lines.len());
@@ -210,35 +246,19 @@ pub(super) fn learn_site(
 ) -> (SiteModel, Vec<LearnedRule>, Vec<u64>) {
     let num = Numbered::of(pages);
     let (lines_n, openings_n) = (num.line_hash.len(), num.opening_hash.len());
-    // Pages holding each line; `last` marks the page (below, the story) a
-    // line was last counted for, so that each counts once.
-    let mut page_freq = vec![0u32; lines_n];
-    let mut last = vec![NONE; lines_n];
-    // Lines short enough, somewhere, to be chrome to the single-page body
-    // finder (see `crate::page::cross_site_lines`).
-    let mut short = vec![false; lines_n];
-    for (i, p) in pages.iter().enumerate() {
-        for (&l, &w) in num.lines[num.page(i)].iter().zip(p.words()) {
-            if first_for(&mut last[l as usize], i as u32) {
-                page_freq[l as usize] += 1;
-            }
-            short[l as usize] |= usize::from(w) <= crate::page::CROSS_MAX_WORDS;
-        }
-    }
+    let page_freq = &num.page_freq;
     let short: Vec<u64> = (0..lines_n)
-        .filter(|&l| short[l])
+        .filter(|&l| num.short[l])
         .map(|l| num.line_hash[l])
         .collect();
-    let mut uf = story_groups(pages, &num, &page_freq);
+    let mut uf = story_groups(pages, &num, page_freq);
     // Count each line and opening once per story: walk the pages story by story.
     let walk = story_walk(&mut uf, pages.len());
     let groups = walk.last().map_or(0, |&(story, _)| story as usize + 1);
     let mut freq = vec![0u32; lines_n];
     let mut prefix_freq = vec![0u32; openings_n];
-    // Per opening: the first line seen with it, and whether others differ.
-    let mut variant = vec![NONE; openings_n];
-    let mut varies = vec![false; openings_n];
-    last.fill(NONE);
+    // The story each line and opening was last counted for.
+    let mut last = vec![NONE; lines_n];
     let mut last_opening = vec![NONE; openings_n];
     for &(story, i) in &walk {
         for k in num.page(i) {
@@ -251,10 +271,6 @@ pub(super) fn learn_site(
                 if first_for(&mut last_opening[o], story) {
                     prefix_freq[o] += 1;
                 }
-                if variant[o] == NONE {
-                    variant[o] = l as u32;
-                }
-                varies[o] |= variant[o] != l as u32;
             }
         }
     }
@@ -270,7 +286,7 @@ pub(super) fn learn_site(
     // Openings shared by many pages whose lines vary ("Translated by ...").
     let prefix_need = need.max((PREFIX_MIN_SHARE * groups as f64).ceil() as u32);
     // A prefix only ever seen on one line is that line: learned as a line.
-    let opening_is_unit = |o: usize| prefix_freq[o] >= prefix_need && varies[o];
+    let opening_is_unit = |o: usize| prefix_freq[o] >= prefix_need && num.varies[o];
     let unit_of = |k: usize| -> Option<(Unit, u32)> {
         let (l, o) = (num.lines[k] as usize, num.openings[k]);
         if o != NONE && opening_is_unit(o as usize) {
@@ -289,9 +305,18 @@ pub(super) fn learn_site(
     let mut longest: Vec<u16> = Vec::new();
     // Each line's unit (NONE for none), read again by the block count.
     let mut line_units: Vec<u32> = Vec::with_capacity(num.lines.len());
+    // Per line number, its unit once met: a line's unit and words are
+    // functions of the line, so only a line's first occurrence is looked at.
+    let mut known = vec![UNSEEN; lines_n];
     for (i, p) in pages.iter().enumerate() {
         for (k, &w) in num.page(i).zip(p.words()) {
+            let seen = &mut known[num.lines[k] as usize];
+            if *seen != UNSEEN {
+                line_units.push(*seen);
+                continue;
+            }
             let Some((u, c)) = unit_of(k) else {
+                *seen = NONE;
                 line_units.push(NONE);
                 continue;
             };
@@ -306,6 +331,7 @@ pub(super) fn learn_site(
             }
             let id = *no as usize;
             longest[id] = longest[id].max(w);
+            *seen = id as u32;
             line_units.push(id as u32);
         }
     }
