@@ -18,6 +18,25 @@ const ESCAPED_LAST: u8 = 1;
 /// ... or ended by a line break (`str::lines` then drops a `\r` before it).
 const ESCAPED_BROKEN: u8 = 2;
 
+/// A plain byte and the escape of U+0000 after it, as a little-endian
+/// word (its first and last bytes masked off by [`ESCAPE_BYTES`]).
+const NUL_ESCAPE: u64 = u64::from_le_bytes(*b"\0\\u0000\0");
+const ESCAPE_BYTES: u64 = 0x00ff_ffff_ffff_ff00;
+
+/// Bytes a string holds as they are: not below 0x20, a quote or a
+/// backslash.
+const PLAIN: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = false;
+        c += 1;
+    }
+    t[b'"' as usize] = false;
+    t[b'\\' as usize] = false;
+    t
+};
+
 /// The index of the first byte from `b[i]` that is below 0x20, a quote or
 /// a backslash, if any.
 #[inline(always)]
@@ -65,6 +84,15 @@ pub fn read_lines(b: &[u8], mut i: usize, sink: &mut LineSink) -> Option<usize> 
                     // every letter ("\u0000P\u0000o"): a plain byte and the
                     // escape after it are stepped over together here, as
                     // the scan would (a line break's escape ends the run).
+                    // Eight bytes read as one word while they are there (a
+                    // run is most of such a line), "\u0000" first.
+                    while i + 8 <= b.len() {
+                        let w = super::load(b, i);
+                        if (w ^ NUL_ESCAPE) & ESCAPE_BYTES != 0 || !PLAIN[w as u8 as usize] {
+                            break;
+                        }
+                        i += 7;
+                    }
                     while let Some(&[c, b'\\', b'u', ref h @ ..]) = b.get(i..i + 7)
                         && !matches!(c, 0..0x20 | b'"' | b'\\')
                         && !matches!(h, b"000a" | b"000A")
