@@ -213,6 +213,7 @@ pub fn line_text(b: &[u8]) -> String {
 }
 
 /// An object's keys and raw values, in order.
+#[cfg(test)]
 pub type Fields<'a> = Vec<(&'a str, &'a str)>;
 
 /// A flat JSON object read as [`super::flat_object`] reads it, but from
@@ -228,14 +229,29 @@ pub type Fields<'a> = Vec<(&'a str, &'a str)>;
 /// a check of its own makes the raw text a `str`; checking costs what a
 /// third of the learning read's scan does, for a value its caller needs
 /// only when the text is also the site field, say.
+#[cfg(test)]
 pub fn flat_object_lines<'a>(
     b: &'a [u8],
     text: &str,
     keep_text: bool,
     sink: &mut LineSink,
 ) -> Option<(Fields<'a>, Option<usize>)> {
-    let utf8 = |s: &'a [u8]| std::str::from_utf8(s).ok();
     let mut fields = Vec::with_capacity(8);
+    let found = flat_object_lines_with(b, text, keep_text, sink, |k, v| fields.push((k, v)))?;
+    Some((fields, found))
+}
+
+/// [`flat_object_lines`], each field given to `push` (its caller keeps them
+/// where it likes: a record is read for learning with no allocation of its
+/// own but its lines').
+pub fn flat_object_lines_with<'a>(
+    b: &'a [u8],
+    text: &str,
+    keep_text: bool,
+    sink: &mut LineSink,
+    mut push: impl FnMut(&'a str, &'a str),
+) -> Option<Option<usize>> {
+    let utf8 = |s: &'a [u8]| std::str::from_utf8(s).ok();
     let mut found = None;
     super::walk_flat(
         b,
@@ -249,11 +265,11 @@ pub fn flat_object_lines<'a>(
                 true => "\"\"",
                 false => utf8(&b[value])?,
             };
-            fields.push((utf8(&b[key])?, value));
+            push(utf8(&b[key])?, value);
             Some(())
         },
     )?;
-    Some((fields, found))
+    Some(found)
 }
 
 #[cfg(test)]
