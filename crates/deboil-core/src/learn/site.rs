@@ -31,9 +31,9 @@ struct Numbered {
     varies: Vec<bool>,
     /// Per line number: pages holding it.
     page_freq: Vec<u32>,
-    /// Per line number: whether it is short enough to be chrome to the
-    /// single-page body finder (see `crate::page::cross_site_lines`).
-    short: Vec<bool>,
+    /// Per line number: its words (a function of the line, like its hash),
+    /// so that the passes below read no page's lines again.
+    words: Vec<u16>,
 }
 
 impl Numbered {
@@ -47,7 +47,7 @@ impl Numbered {
             opening_hash: Vec::new(),
             varies: Vec::new(),
             page_freq: Vec::new(),
-            short: Vec::new(),
+            words: Vec::new(),
         };
         // A line's opening, like its words, is a function of its key, as its
         // hash is: a line met again is one probe, its opening known by number.
@@ -62,8 +62,7 @@ impl Numbered {
             for (k, (&h, &pf)) in p.hashes().iter().zip(p.prefixes()).enumerate() {
                 let l = *line_no.entry(h).or_insert_with(|| {
                     n.line_hash.push(h);
-                    n.short
-                        .push(usize::from(words[k]) <= crate::page::CROSS_MAX_WORDS);
+                    n.words.push(words[k]);
                     n.page_freq.push(0);
                     last.push(NONE);
                     opening_of.push(match pf {
@@ -102,25 +101,28 @@ impl Numbered {
 
 /// Groups a site's pages that are copies of one story: pages sharing at
 /// least half of the smaller one's long, rare lines (two at least).
-fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> UnionFind {
-    let n = pages.len();
+fn story_groups(num: &Numbered, page_freq: &[u32]) -> UnionFind {
+    let n = num.first.len() - 1;
     // Copies of one story are a handful of pages; a line on more is template.
     let rare = (n as u32 / 20).max(3);
     // Each page's long, rare lines, sorted and deduplicated, end to end. A
     // page with fewer than two joins no other: none kept.
     let mut residual: Vec<u32> = Vec::new();
     let mut res_start: Vec<usize> = Vec::with_capacity(n + 1);
-    for (i, p) in pages.iter().enumerate() {
+    // Lines long and rare enough, by number; each page's taken once (the
+    // counts below do not depend on their order).
+    let story_line: Vec<bool> = (num.words.iter().zip(page_freq))
+        .map(|(&w, &f)| w >= STORY_LINE_WORDS && f <= rare)
+        .collect();
+    let mut taken = vec![NONE; story_line.len()];
+    for i in 0..n {
         let s = residual.len();
         res_start.push(s);
-        residual.extend(
-            num.lines[num.page(i)]
-                .iter()
-                .zip(p.words())
-                .filter(|&(&l, &w)| w >= STORY_LINE_WORDS && page_freq[l as usize] <= rare)
-                .map(|(&l, _)| l),
-        );
-        crate::sort_dedup_from(&mut residual, s);
+        for &l in &num.lines[num.page(i)] {
+            if story_line[l as usize] && first_for(&mut taken[l as usize], i as u32) {
+                residual.push(l);
+            }
+        }
         if residual.len() - s < 2 {
             residual.truncate(s);
         }
@@ -209,20 +211,17 @@ const INSIDE_WORDS: u16 = 12;
 /// stories or more, between two long lines of the story itself (a series' section
 /// header, a sign-off its stories share): article text, which the gold keeps,
 /// where template stands among template or short lines.
-fn drop_inside_text(
-    pages: &[PageLines],
-    num: &Numbered,
-    walk: &[(u32, usize)],
-    freq: &mut [u32],
-    need: u32,
-) {
+fn drop_inside_text(num: &Numbered, walk: &[(u32, usize)], freq: &mut [u32], need: u32) {
     let recurs = |l: u32| freq[l as usize] >= need;
     // Stories a line stands inside the text on; `last` counts each once.
     let mut inside = vec![0u32; freq.len()];
     let mut last = vec![NONE; freq.len()];
     for &(story, i) in walk {
-        let (lines, words) = (&num.lines[num.page(i)], pages[i].words());
-        let text = |j: usize| words[j] >= INSIDE_WORDS && !recurs(lines[j]);
+        let lines = &num.lines[num.page(i)];
+        let text = |j: usize| {
+            let l = lines[j];
+            num.words[l as usize] >= INSIDE_WORDS && !recurs(l)
+        };
         for (j, w) in lines.windows(3).enumerate() {
             let l = w[1];
             if recurs(l) && text(j) && text(j + 2) && first_for(&mut last[l as usize], story) {
@@ -248,10 +247,10 @@ pub(super) fn learn_site(
     let (lines_n, openings_n) = (num.line_hash.len(), num.opening_hash.len());
     let page_freq = &num.page_freq;
     let short: Vec<u64> = (0..lines_n)
-        .filter(|&l| num.short[l])
+        .filter(|&l| usize::from(num.words[l]) <= crate::page::CROSS_MAX_WORDS)
         .map(|l| num.line_hash[l])
         .collect();
-    let mut uf = story_groups(pages, &num, page_freq);
+    let mut uf = story_groups(&num, page_freq);
     // Count each line and opening once per story: walk the pages story by story.
     let walk = story_walk(&mut uf, pages.len());
     let groups = walk.last().map_or(0, |&(story, _)| story as usize + 1);
@@ -277,7 +276,7 @@ pub(super) fn learn_site(
     let need = (opts.min_pages as f64)
         .max((opts.min_share * groups as f64).ceil())
         .max(2.0) as u32;
-    drop_inside_text(pages, &num, &walk, &mut freq, need);
+    drop_inside_text(&num, &walk, &mut freq, need);
     let template: HashSetKeyed<u64> = (0..lines_n)
         .filter(|&l| freq[l] >= need)
         .map(|l| num.line_hash[l])
@@ -308,32 +307,32 @@ pub(super) fn learn_site(
     // Per line number, its unit once met: a line's unit and words are
     // functions of the line, so only a line's first occurrence is looked at.
     let mut known = vec![UNSEEN; lines_n];
-    for (i, p) in pages.iter().enumerate() {
-        for (k, &w) in num.page(i).zip(p.words()) {
-            let seen = &mut known[num.lines[k] as usize];
-            if *seen != UNSEEN {
-                line_units.push(*seen);
-                continue;
-            }
-            let Some((u, c)) = unit_of(k) else {
-                *seen = NONE;
-                line_units.push(NONE);
-                continue;
-            };
-            let no = match u {
-                Unit::Prefix(_) => &mut unit_of_opening[num.openings[k] as usize],
-                Unit::Line(_) => &mut unit_of_line[num.lines[k] as usize],
-            };
-            if *no == NONE {
-                order.push((u, c, w));
-                longest.push(0);
-                *no = order.len() as u32 - 1;
-            }
-            let id = *no as usize;
-            longest[id] = longest[id].max(w);
-            *seen = id as u32;
-            line_units.push(id as u32);
+    for k in 0..num.lines.len() {
+        let l = num.lines[k] as usize;
+        let seen = &mut known[l];
+        if *seen != UNSEEN {
+            line_units.push(*seen);
+            continue;
         }
+        let Some((u, c)) = unit_of(k) else {
+            *seen = NONE;
+            line_units.push(NONE);
+            continue;
+        };
+        let no = match u {
+            Unit::Prefix(_) => &mut unit_of_opening[num.openings[k] as usize],
+            Unit::Line(_) => &mut unit_of_line[l],
+        };
+        let w = num.words[l];
+        if *no == NONE {
+            order.push((u, c, w));
+            longest.push(0);
+            *no = order.len() as u32 - 1;
+        }
+        let id = *no as usize;
+        longest[id] = longest[id].max(w);
+        *seen = id as u32;
+        line_units.push(id as u32);
     }
     // Blocks: units that stand next to each other, counted once per story
     // (each pair keeps the story it was last counted for).
