@@ -149,6 +149,7 @@ impl Default for Few<'_> {
 }
 
 impl<'a> Few<'a> {
+    #[inline]
     fn push(&mut self, field: (Key<'a>, Raw<'a>)) {
         if self.n < FEW {
             self.first[self.n] = field;

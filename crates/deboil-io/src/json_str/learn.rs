@@ -251,7 +251,12 @@ pub fn flat_object_lines_with<'a>(
     sink: &mut LineSink,
     mut push: impl FnMut(&'a str, &'a str),
 ) -> Option<Option<usize>> {
-    let utf8 = |s: &'a [u8]| std::str::from_utf8(s).ok();
+    let utf8 = |s: &'a [u8]| match s.iter().fold(0, |a, &c| a | c) < 0x80 {
+        // SAFETY: ASCII. Keys and short values are: `from_utf8`'s set-up
+        // costs more than such a check (~7 calls a record).
+        true => Some(unsafe { std::str::from_utf8_unchecked(s) }),
+        false => std::str::from_utf8(s).ok(),
+    };
     let mut found = None;
     super::walk_flat(
         b,
