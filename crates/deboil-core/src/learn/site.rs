@@ -144,7 +144,9 @@ fn story_groups(num: &Numbered, page_freq: &[u32]) -> UnionFind {
     for l in 1..held_start.len() {
         held_start[l] += held_start[l - 1];
     }
-    let mut held = vec![0u32; residual.len()];
+    // Each holder with its need beside it: read in order, where a look-up
+    // of `need` by page is a random load a pair.
+    let mut held = vec![(0u32, 0u32); residual.len()];
     let mut filled = vec![0u32; num.line_hash.len()];
     let mut uf = UnionFind::new(n);
     // Lines page `i` shares with each earlier page, counted in place: a line
@@ -157,7 +159,7 @@ fn story_groups(num: &Numbered, page_freq: &[u32]) -> UnionFind {
         let (stamp, need_i) = (i as u32, need[i]);
         for &l in &residual[res_start[i]..res_start[i + 1]] {
             let (at, f) = (held_start[l as usize], &mut filled[l as usize]);
-            for &j in &held[at..at + *f as usize] {
+            for &(j, need_j) in &held[at..at + *f as usize] {
                 let (s, c) = &mut shared[j as usize];
                 if *s != stamp {
                     (*s, *c) = (stamp, 0);
@@ -165,11 +167,11 @@ fn story_groups(num: &Numbered, page_freq: &[u32]) -> UnionFind {
                 *c += 1;
                 // The groups, and their roots (each group's first page), do
                 // not depend on the order of unions.
-                if *c == need_i || *c == need[j as usize] {
+                if *c == need_i || *c == need_j {
                     uf.union(stamp, j);
                 }
             }
-            held[at + *f as usize] = stamp;
+            held[at + *f as usize] = (stamp, need_i);
             *f += 1;
         }
     }
