@@ -57,6 +57,9 @@ impl Numbered {
         // The page each line was last counted for (`page_freq`).
         let mut last: Vec<u32> = Vec::new();
         for (i, p) in pages.iter().enumerate() {
+            if let Some(next) = pages.get(i + 1) {
+                next.prefetch();
+            }
             n.first.push(n.lines.len());
             let words = p.words();
             for (k, (&h, &pf)) in p.hashes().iter().zip(p.prefixes()).enumerate() {
