@@ -2,6 +2,7 @@
 //! and openings recur on enough stories, and which of them form blocks.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use super::*;
 use crate::cluster::UnionFind;
@@ -9,6 +10,8 @@ use crate::hash::{HashKeyed, HashSetKeyed, Mixed};
 
 /// No line number: a line without an opening, a line of no unit.
 const NONE: u32 = u32::MAX;
+/// A line not met yet.
+const UNSEEN: u32 = u32::MAX - 1;
 
 /// A site's lines numbered: each distinct line hash and each distinct
 /// opening gets a dense number, in order of first appearance, so that the
@@ -24,6 +27,13 @@ struct Numbered {
     /// The hash of each line number and of each opening number.
     line_hash: Vec<u64>,
     opening_hash: Vec<u64>,
+    /// Per opening number: whether more than one line starts with it.
+    varies: Vec<bool>,
+    /// Per line number: pages holding it.
+    page_freq: Vec<u32>,
+    /// Per line number: its words (a function of the line, like its hash),
+    /// so that the passes below read no page's lines again.
+    words: Vec<u16>,
 }
 
 impl Numbered {
@@ -35,23 +45,51 @@ impl Numbered {
             first: Vec::with_capacity(pages.len() + 1),
             line_hash: Vec::new(),
             opening_hash: Vec::new(),
+            varies: Vec::new(),
+            page_freq: Vec::new(),
+            words: Vec::new(),
         };
-        let (mut line_no, mut opening_no) = (HashKeyed::default(), HashKeyed::default());
-        let number = |no: &mut HashKeyed<u64, u32>, hashes: &mut Vec<u64>, h: u64| {
-            *no.entry(h).or_insert_with(|| {
-                hashes.push(h);
-                hashes.len() as u32 - 1
-            })
-        };
-        for p in pages {
+        // A line's opening, like its words, is a function of its key, as its
+        // hash is: a line met again is one probe, its opening known by number.
+        let mut line_no: HashKeyed<u64, u32> = HashKeyed::default();
+        let mut opening_no: HashKeyed<u64, u32> = HashKeyed::default();
+        let mut opening_of: Vec<u32> = Vec::new();
+        // The page each line was last counted for (`page_freq`).
+        let mut last: Vec<u32> = Vec::new();
+        for (i, p) in pages.iter().enumerate() {
+            if let Some(next) = pages.get(i + 1) {
+                next.prefetch();
+            }
             n.first.push(n.lines.len());
-            for (&h, &pf) in p.hashes().iter().zip(p.prefixes()) {
-                n.lines.push(number(&mut line_no, &mut n.line_hash, h));
-                n.openings.push(if pf == 0 {
-                    NONE
-                } else {
-                    number(&mut opening_no, &mut n.opening_hash, pf)
-                });
+            let words = p.words();
+            for (k, (&h, &pf)) in p.hashes().iter().zip(p.prefixes()).enumerate() {
+                let l = *line_no.entry(h).or_insert_with(|| {
+                    n.line_hash.push(h);
+                    n.words.push(words[k]);
+                    n.page_freq.push(0);
+                    last.push(NONE);
+                    opening_of.push(match pf {
+                        0 => NONE,
+                        _ => match opening_no.entry(pf) {
+                            Entry::Occupied(o) => {
+                                // A second line with this opening.
+                                n.varies[*o.get() as usize] = true;
+                                *o.get()
+                            }
+                            Entry::Vacant(v) => {
+                                n.opening_hash.push(pf);
+                                n.varies.push(false);
+                                *v.insert(n.opening_hash.len() as u32 - 1)
+                            }
+                        },
+                    });
+                    n.line_hash.len() as u32 - 1
+                }) as usize;
+                n.lines.push(l as u32);
+                n.openings.push(opening_of[l]);
+                if first_for(&mut last[l], i as u32) {
+                    n.page_freq[l] += 1;
+                }
             }
         }
         n.first.push(n.lines.len());
@@ -66,25 +104,28 @@ impl Numbered {
 
 /// Groups a site's pages that are copies of one story: pages sharing at
 /// least half of the smaller one's long, rare lines (two at least).
-fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> UnionFind {
-    let n = pages.len();
+fn story_groups(num: &Numbered, page_freq: &[u32]) -> UnionFind {
+    let n = num.first.len() - 1;
     // Copies of one story are a handful of pages; a line on more is template.
     let rare = (n as u32 / 20).max(3);
     // Each page's long, rare lines, sorted and deduplicated, end to end. A
     // page with fewer than two joins no other: none kept.
     let mut residual: Vec<u32> = Vec::new();
     let mut res_start: Vec<usize> = Vec::with_capacity(n + 1);
-    for (i, p) in pages.iter().enumerate() {
+    // Lines long and rare enough, by number; each page's taken once (the
+    // counts below do not depend on their order).
+    let story_line: Vec<bool> = (num.words.iter().zip(page_freq))
+        .map(|(&w, &f)| w >= STORY_LINE_WORDS && f <= rare)
+        .collect();
+    let mut taken = vec![NONE; story_line.len()];
+    for i in 0..n {
         let s = residual.len();
         res_start.push(s);
-        residual.extend(
-            num.lines[num.page(i)]
-                .iter()
-                .zip(p.words())
-                .filter(|&(&l, &w)| w >= STORY_LINE_WORDS && page_freq[l as usize] <= rare)
-                .map(|(&l, _)| l),
-        );
-        crate::sort_dedup_from(&mut residual, s);
+        for &l in &num.lines[num.page(i)] {
+            if story_line[l as usize] && first_for(&mut taken[l as usize], i as u32) {
+                residual.push(l);
+            }
+        }
         if residual.len() - s < 2 {
             residual.truncate(s);
         }
@@ -106,7 +147,9 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
     for l in 1..held_start.len() {
         held_start[l] += held_start[l - 1];
     }
-    let mut held = vec![0u32; residual.len()];
+    // Each holder with its need beside it: read in order, where a look-up
+    // of `need` by page is a random load a pair.
+    let mut held = vec![(0u32, 0u32); residual.len()];
     let mut filled = vec![0u32; num.line_hash.len()];
     let mut uf = UnionFind::new(n);
     // Lines page `i` shares with each earlier page, counted in place: a line
@@ -119,7 +162,7 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
         let (stamp, need_i) = (i as u32, need[i]);
         for &l in &residual[res_start[i]..res_start[i + 1]] {
             let (at, f) = (held_start[l as usize], &mut filled[l as usize]);
-            for &j in &held[at..at + *f as usize] {
+            for &(j, need_j) in &held[at..at + *f as usize] {
                 let (s, c) = &mut shared[j as usize];
                 if *s != stamp {
                     (*s, *c) = (stamp, 0);
@@ -127,11 +170,11 @@ fn story_groups(pages: &[PageLines], num: &Numbered, page_freq: &[u32]) -> Union
                 *c += 1;
                 // The groups, and their roots (each group's first page), do
                 // not depend on the order of unions.
-                if *c == need_i || *c == need[j as usize] {
+                if *c == need_i || *c == need_j {
                     uf.union(stamp, j);
                 }
             }
-            held[at + *f as usize] = stamp;
+            held[at + *f as usize] = (stamp, need_i);
             *f += 1;
         }
     }
@@ -173,20 +216,17 @@ const INSIDE_WORDS: u16 = 12;
 /// stories or more, between two long lines of the story itself (a series' section
 /// header, a sign-off its stories share): article text, which the gold keeps,
 /// where template stands among template or short lines.
-fn drop_inside_text(
-    pages: &[PageLines],
-    num: &Numbered,
-    walk: &[(u32, usize)],
-    freq: &mut [u32],
-    need: u32,
-) {
+fn drop_inside_text(num: &Numbered, walk: &[(u32, usize)], freq: &mut [u32], need: u32) {
     let recurs = |l: u32| freq[l as usize] >= need;
     // Stories a line stands inside the text on; `last` counts each once.
     let mut inside = vec![0u32; freq.len()];
     let mut last = vec![NONE; freq.len()];
     for &(story, i) in walk {
-        let (lines, words) = (&num.lines[num.page(i)], pages[i].words());
-        let text = |j: usize| words[j] >= INSIDE_WORDS && !recurs(lines[j]);
+        let lines = &num.lines[num.page(i)];
+        let text = |j: usize| {
+            let l = lines[j];
+            num.words[l as usize] >= INSIDE_WORDS && !recurs(l)
+        };
         for (j, w) in lines.windows(3).enumerate() {
             let l = w[1];
             if recurs(l) && text(j) && text(j + 2) && first_for(&mut last[l as usize], story) {
@@ -210,35 +250,19 @@ pub(super) fn learn_site(
 ) -> (SiteModel, Vec<LearnedRule>, Vec<u64>) {
     let num = Numbered::of(pages);
     let (lines_n, openings_n) = (num.line_hash.len(), num.opening_hash.len());
-    // Pages holding each line; `last` marks the page (below, the story) a
-    // line was last counted for, so that each counts once.
-    let mut page_freq = vec![0u32; lines_n];
-    let mut last = vec![NONE; lines_n];
-    // Lines short enough, somewhere, to be chrome to the single-page body
-    // finder (see `crate::page::cross_site_lines`).
-    let mut short = vec![false; lines_n];
-    for (i, p) in pages.iter().enumerate() {
-        for (&l, &w) in num.lines[num.page(i)].iter().zip(p.words()) {
-            if first_for(&mut last[l as usize], i as u32) {
-                page_freq[l as usize] += 1;
-            }
-            short[l as usize] |= usize::from(w) <= crate::page::CROSS_MAX_WORDS;
-        }
-    }
+    let page_freq = &num.page_freq;
     let short: Vec<u64> = (0..lines_n)
-        .filter(|&l| short[l])
+        .filter(|&l| usize::from(num.words[l]) <= crate::page::CROSS_MAX_WORDS)
         .map(|l| num.line_hash[l])
         .collect();
-    let mut uf = story_groups(pages, &num, &page_freq);
+    let mut uf = story_groups(&num, page_freq);
     // Count each line and opening once per story: walk the pages story by story.
     let walk = story_walk(&mut uf, pages.len());
     let groups = walk.last().map_or(0, |&(story, _)| story as usize + 1);
     let mut freq = vec![0u32; lines_n];
     let mut prefix_freq = vec![0u32; openings_n];
-    // Per opening: the first line seen with it, and whether others differ.
-    let mut variant = vec![NONE; openings_n];
-    let mut varies = vec![false; openings_n];
-    last.fill(NONE);
+    // The story each line and opening was last counted for.
+    let mut last = vec![NONE; lines_n];
     let mut last_opening = vec![NONE; openings_n];
     for &(story, i) in &walk {
         for k in num.page(i) {
@@ -251,17 +275,13 @@ pub(super) fn learn_site(
                 if first_for(&mut last_opening[o], story) {
                     prefix_freq[o] += 1;
                 }
-                if variant[o] == NONE {
-                    variant[o] = l as u32;
-                }
-                varies[o] |= variant[o] != l as u32;
             }
         }
     }
     let need = (opts.min_pages as f64)
         .max((opts.min_share * groups as f64).ceil())
         .max(2.0) as u32;
-    drop_inside_text(pages, &num, &walk, &mut freq, need);
+    drop_inside_text(&num, &walk, &mut freq, need);
     let template: HashSetKeyed<u64> = (0..lines_n)
         .filter(|&l| freq[l] >= need)
         .map(|l| num.line_hash[l])
@@ -270,7 +290,7 @@ pub(super) fn learn_site(
     // Openings shared by many pages whose lines vary ("Translated by ...").
     let prefix_need = need.max((PREFIX_MIN_SHARE * groups as f64).ceil() as u32);
     // A prefix only ever seen on one line is that line: learned as a line.
-    let opening_is_unit = |o: usize| prefix_freq[o] >= prefix_need && varies[o];
+    let opening_is_unit = |o: usize| prefix_freq[o] >= prefix_need && num.varies[o];
     let unit_of = |k: usize| -> Option<(Unit, u32)> {
         let (l, o) = (num.lines[k] as usize, num.openings[k]);
         if o != NONE && opening_is_unit(o as usize) {
@@ -289,25 +309,35 @@ pub(super) fn learn_site(
     let mut longest: Vec<u16> = Vec::new();
     // Each line's unit (NONE for none), read again by the block count.
     let mut line_units: Vec<u32> = Vec::with_capacity(num.lines.len());
-    for (i, p) in pages.iter().enumerate() {
-        for (k, &w) in num.page(i).zip(p.words()) {
-            let Some((u, c)) = unit_of(k) else {
-                line_units.push(NONE);
-                continue;
-            };
-            let no = match u {
-                Unit::Prefix(_) => &mut unit_of_opening[num.openings[k] as usize],
-                Unit::Line(_) => &mut unit_of_line[num.lines[k] as usize],
-            };
-            if *no == NONE {
-                order.push((u, c, w));
-                longest.push(0);
-                *no = order.len() as u32 - 1;
-            }
-            let id = *no as usize;
-            longest[id] = longest[id].max(w);
-            line_units.push(id as u32);
+    // Per line number, its unit once met: a line's unit and words are
+    // functions of the line, so only a line's first occurrence is looked at.
+    let mut known = vec![UNSEEN; lines_n];
+    for k in 0..num.lines.len() {
+        let l = num.lines[k] as usize;
+        let seen = &mut known[l];
+        if *seen != UNSEEN {
+            line_units.push(*seen);
+            continue;
         }
+        let Some((u, c)) = unit_of(k) else {
+            *seen = NONE;
+            line_units.push(NONE);
+            continue;
+        };
+        let no = match u {
+            Unit::Prefix(_) => &mut unit_of_opening[num.openings[k] as usize],
+            Unit::Line(_) => &mut unit_of_line[l],
+        };
+        let w = num.words[l];
+        if *no == NONE {
+            order.push((u, c, w));
+            longest.push(0);
+            *no = order.len() as u32 - 1;
+        }
+        let id = *no as usize;
+        longest[id] = longest[id].max(w);
+        *seen = id as u32;
+        line_units.push(id as u32);
     }
     // Blocks: units that stand next to each other, counted once per story
     // (each pair keeps the story it was last counted for).

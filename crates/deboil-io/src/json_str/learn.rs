@@ -18,6 +18,25 @@ const ESCAPED_LAST: u8 = 1;
 /// ... or ended by a line break (`str::lines` then drops a `\r` before it).
 const ESCAPED_BROKEN: u8 = 2;
 
+/// A plain byte and the escape of U+0000 after it, as a little-endian
+/// word (its first and last bytes masked off by [`ESCAPE_BYTES`]).
+const NUL_ESCAPE: u64 = u64::from_le_bytes(*b"\0\\u0000\0");
+const ESCAPE_BYTES: u64 = 0x00ff_ffff_ffff_ff00;
+
+/// Bytes a string holds as they are: not below 0x20, a quote or a
+/// backslash.
+const PLAIN: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = false;
+        c += 1;
+    }
+    t[b'"' as usize] = false;
+    t[b'\\' as usize] = false;
+    t
+};
+
 /// The index of the first byte from `b[i]` that is below 0x20, a quote or
 /// a backslash, if any.
 #[inline(always)]
@@ -65,6 +84,15 @@ pub fn read_lines(b: &[u8], mut i: usize, sink: &mut LineSink) -> Option<usize> 
                     // every letter ("\u0000P\u0000o"): a plain byte and the
                     // escape after it are stepped over together here, as
                     // the scan would (a line break's escape ends the run).
+                    // Eight bytes read as one word while they are there (a
+                    // run is most of such a line), "\u0000" first.
+                    while i + 8 <= b.len() {
+                        let w = super::load(b, i);
+                        if (w ^ NUL_ESCAPE) & ESCAPE_BYTES != 0 || !PLAIN[w as u8 as usize] {
+                            break;
+                        }
+                        i += 7;
+                    }
                     while let Some(&[c, b'\\', b'u', ref h @ ..]) = b.get(i..i + 7)
                         && !matches!(c, 0..0x20 | b'"' | b'\\')
                         && !matches!(h, b"000a" | b"000A")
@@ -185,6 +213,7 @@ pub fn line_text(b: &[u8]) -> String {
 }
 
 /// An object's keys and raw values, in order.
+#[cfg(test)]
 pub type Fields<'a> = Vec<(&'a str, &'a str)>;
 
 /// A flat JSON object read as [`super::flat_object`] reads it, but from
@@ -200,14 +229,34 @@ pub type Fields<'a> = Vec<(&'a str, &'a str)>;
 /// a check of its own makes the raw text a `str`; checking costs what a
 /// third of the learning read's scan does, for a value its caller needs
 /// only when the text is also the site field, say.
+#[cfg(test)]
 pub fn flat_object_lines<'a>(
     b: &'a [u8],
     text: &str,
     keep_text: bool,
     sink: &mut LineSink,
 ) -> Option<(Fields<'a>, Option<usize>)> {
-    let utf8 = |s: &'a [u8]| std::str::from_utf8(s).ok();
     let mut fields = Vec::with_capacity(8);
+    let found = flat_object_lines_with(b, text, keep_text, sink, |k, v| fields.push((k, v)))?;
+    Some((fields, found))
+}
+
+/// [`flat_object_lines`], each field given to `push` (its caller keeps them
+/// where it likes: a record is read for learning with no allocation of its
+/// own but its lines').
+pub fn flat_object_lines_with<'a>(
+    b: &'a [u8],
+    text: &str,
+    keep_text: bool,
+    sink: &mut LineSink,
+    mut push: impl FnMut(&'a str, &'a str),
+) -> Option<Option<usize>> {
+    let utf8 = |s: &'a [u8]| match s.iter().fold(0, |a, &c| a | c) < 0x80 {
+        // SAFETY: ASCII. Keys and short values are: `from_utf8`'s set-up
+        // costs more than such a check (~7 calls a record).
+        true => Some(unsafe { std::str::from_utf8_unchecked(s) }),
+        false => std::str::from_utf8(s).ok(),
+    };
     let mut found = None;
     super::walk_flat(
         b,
@@ -221,11 +270,11 @@ pub fn flat_object_lines<'a>(
                 true => "\"\"",
                 false => utf8(&b[value])?,
             };
-            fields.push((utf8(&b[key])?, value));
+            push(utf8(&b[key])?, value);
             Some(())
         },
     )?;
-    Some((fields, found))
+    Some(found)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ fn lines_of(page: &LearnPage, rec: &RawRecord) -> (String, Vec<(u64, u64, u16)>,
             text(s, e)
         })
         .collect();
-    (site.clone(), facts, texts)
+    (site.to_string(), facts, texts)
 }
 
 /// Reads `src` both ways: bad both ways, or the same site, lines and texts.
@@ -40,7 +40,7 @@ fn same_both_ways(src: &[u8], names: &FieldNames, format: Format) -> Option<bool
             let written = matches!(page, LearnPage::Written { .. });
             let want = LearnPage::Parsed {
                 lines: PageLines::of(&d.text),
-                site: d.site,
+                site: d.site.into(),
                 text: d.text,
             };
             assert_eq!(

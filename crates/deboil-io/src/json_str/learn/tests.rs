@@ -189,3 +189,26 @@ fn runs_of_escapes_are_read_as_the_scan_reads_them() {
         }
     }
 }
+
+#[test]
+fn runs_of_nul_escapes_end_where_the_scan_ends_them() {
+    // "\u0000" after every letter (the word-at-a-time step), runs of every
+    // length up to past a word from the string's end, broken by an escaped
+    // line break in both cases of hex, a quote or a letter of two bytes.
+    for n in 0..14 {
+        let run: String = (0..n)
+            .map(|i| format!("{}\0", (b'a' + i as u8) as char))
+            .collect();
+        for tail in ["", "\n", "x\n", "x\ny\0", "\nZ\0", "\"\0", "é\0x", "\0"] {
+            let s = format!("{run}{tail}{run}");
+            for how in [[0u8, 0], [0, 5], [2, 1]] {
+                let t = token(&s, &how);
+                let (facts, texts) = expected(&s);
+                for _ in 0..2 {
+                    let (f, x, end) = read(t.as_bytes()).expect("reads");
+                    assert_eq!((&f, &x, end), (&facts, &texts, t.len()), "{t}");
+                }
+            }
+        }
+    }
+}
