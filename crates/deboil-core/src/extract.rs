@@ -152,6 +152,10 @@ const ITEM_GAP: usize = 3;
 const ITEM_CHAIN: usize = 3;
 const ITEM_SHARE: f64 = 0.3;
 
+/// A stream of comment-shaped lines: this many among this many lines.
+const STREAM_META: usize = 4;
+const STREAM_LOOK: usize = 10;
+
 /// Comment-shaped lines are short.
 const META_WORDS: usize = 15;
 
@@ -609,6 +613,7 @@ fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &Extract
     let (mut best, mut a, mut b) = (0.0f64, 0, None::<usize>);
     let (mut cur, mut start) = (0.0f64, 0);
     let mut stop = classes.len();
+    let stream = streams(classes, template);
     for k in 0..classes.len() {
         // A header of related stories, the author's box or tags after a
         // body ends it, unless the article goes on after it (a box of
@@ -616,7 +621,7 @@ fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &Extract
         if classes[k].end && best >= o.min_body_score && !goes_on(classes, &scores, k, best) {
             break;
         }
-        if classes[k].marker {
+        if classes[k].marker || stream[k] {
             // A comment count in the article's header ("12 Comments" under
             // the headline) is followed by the article, not by comments.
             if best >= o.min_body_score && !article_after(classes, template, &scores, k, best) {
@@ -640,6 +645,25 @@ fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &Extract
         lines: b.map(|b| a..b + 1).unwrap_or(0..0),
         stop,
     }
+}
+
+/// A stream starts here: a comment-shaped line (a time of day, "2 hours
+/// ago", "Reply") with [`STREAM_META`] of them among the [`STREAM_LOOK`]
+/// lines it opens: a thread without its marker, a live ticker ("14:44
+/// Headline", "14:32 Headline"). A wall like a marker.
+fn streams(classes: &[LineClass], template: &[bool]) -> Vec<bool> {
+    let n = classes.len();
+    let meta = |j: usize| !template[j] && classes[j].kind == Kind::Meta;
+    let mut out = vec![false; n];
+    let mut count = (0..n.min(STREAM_LOOK)).filter(|&j| meta(j)).count();
+    for k in 0..n {
+        out[k] = meta(k) && count >= STREAM_META;
+        count -= usize::from(meta(k));
+        if k + STREAM_LOOK < n {
+            count += usize::from(meta(k + STREAM_LOOK));
+        }
+    }
+    out
 }
 
 /// Whether the text after the section header at line `k`, up to the next

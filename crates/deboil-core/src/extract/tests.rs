@@ -846,3 +846,26 @@ fn a_line_the_site_repeats_is_the_title_when_it_is_half_the_first() {
         assert_eq!(title, at.filter(|_| found), "{repeat}");
     }
 }
+
+#[test]
+fn a_ticker_of_timed_headlines_after_the_article_ends_it() {
+    // A live ticker without a marker: times of day over headlines, a long
+    // item now and then that would pay for them.
+    let item = format!("{PROSE} {PROSE} {PROSE} {PROSE} {PROSE}");
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\nLive\n\
+         14:44 Soldiers accused in the capital\n14:32 Artist arrested over a pink geyser\n\
+         14:10\nQuake.\n{item}\n13:54 Calories on bottles soon\n13:43 Sanctions promised\n\
+         13:24\nDefence.\n{item} Two.\n13:18 Court refuses to rule\n13:08\nFashion.\n{item} Three.\n\
+         Popular\nArchive\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(kept_has(&l, &fate, &format!("{PROSE} Three.")));
+    assert!(
+        !kept_has(&l, &fate, &format!("{item} Two.")),
+        "{:?}",
+        kept(&l, &fate)
+    );
+    assert!(!kept_has(&l, &fate, "13:18 Court refuses to rule"));
+}
