@@ -1019,6 +1019,7 @@ impl Extractor {
             .filter(|&k| !is_template[k] && !classes[k].marker)
             .collect();
         let mut boxed = lists::link_boxes(&inside, nb, lines, &classes);
+        boxed.extend(lists::cards(&inside, nb, lines));
         let lead = match title {
             Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,

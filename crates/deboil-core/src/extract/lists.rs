@@ -4,7 +4,8 @@
 //! its edges. The first two are blocks of words without the sentences
 //! around them; the maximum-sum segment takes them in because a long list
 //! scores a share of its words and a short one is bridged. The last are
-//! titles of other posts, which read as prose.
+//! titles of other posts, which read as prose. Link cards (a title said
+//! over, a teaser cut short) are other posts too.
 
 use super::{ExtractLine, Kind, LineClass, function_share};
 
@@ -239,4 +240,39 @@ mod tests {
             assert_eq!(fate_of(&f, line), None, "{line}");
         }
     }
+}
+
+/// Words of a link card's title, at least.
+const CARD_WORDS: usize = 3;
+
+/// Whether `text` says one phrase twice or more over ("How to Save How to
+/// Save How to"): a link card's title, written for its image, its link and
+/// its caption; the line may be cut inside a word. No line of an article
+/// reads so.
+fn is_card_title(text: &str) -> bool {
+    let w: Vec<&str> = text.split_whitespace().collect();
+    let n = w.len();
+    let same = |i: usize, p: usize| w[i] == w[i - p] || (i == n - 1 && w[i - p].starts_with(w[i]));
+    // Cheap first: the first word comes again after a title's length.
+    n >= 2 * CARD_WORDS
+        && w[CARD_WORDS..].contains(&w[0])
+        && (CARD_WORDS..=n / 2).any(|p| (p..n).all(|i| same(i, p)))
+}
+
+/// Link cards inside the body (`ks`, as for [`link_boxes`]): a title said
+/// over ([`is_card_title`]), and a teaser cut short next to it ("When you
+/// walk into a store, you're… Read more").
+pub(super) fn cards(ks: &[usize], nb: &[usize], lines: &[ExtractLine]) -> Vec<usize> {
+    let title = |k: usize| is_card_title(lines[nb[k]].text);
+    let mut out = Vec::new();
+    for (i, &k) in ks.iter().enumerate() {
+        let near = |j: Option<&usize>| j.is_some_and(|&j| j.abs_diff(k) == 1 && title(j));
+        if title(k)
+            || (super::is_cut_teaser(&lines[nb[k]])
+                && (near(i.checked_sub(1).and_then(|i| ks.get(i))) || near(ks.get(i + 1))))
+        {
+            out.push(k);
+        }
+    }
+    out
 }

@@ -869,3 +869,26 @@ fn a_ticker_of_timed_headlines_after_the_article_ends_it() {
     );
     assert!(!kept_has(&l, &fate, "13:18 Court refuses to rule"));
 }
+
+#[test]
+fn a_link_card_inside_the_body_goes() {
+    // A card between two paragraphs: its title said three times over (the
+    // last cut inside a word) and its blurb cut short.
+    let title = "How Stores Play on Your Senses How Stores Play on Your Senses How Stores Pl";
+    let blurb = "When you walk into almost any store, you are immediately overloaded with sights,… Read more Read more";
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{title}\n{blurb}\n{PROSE} Three.\n{PROSE} Four.\nPopular\nArchive\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(kept_has(&l, &fate, &format!("{PROSE} Four.")));
+    assert!(!kept_has(&l, &fate, title), "{:?}", kept(&l, &fate));
+    assert!(!kept_has(&l, &fate, blurb), "{:?}", kept(&l, &fate));
+    // A teaser cut short alone stays: the excerpts of a list the article holds.
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{blurb}\n{PROSE} Three.\n{PROSE} Four.\nPopular\nArchive\n"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(kept_has(&l, &fate, blurb), "{:?}", kept(&l, &fate));
+}
