@@ -984,7 +984,8 @@ impl Extractor {
                 .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
         });
         if let Some(t) = head {
-            body.lines.start = edges::title_start(&classes, is_template, body.lines.clone(), t);
+            body.lines.start =
+                edges::title_start(&classes, is_template, body.lines.clone(), t, lines, nb);
         }
         // Between a title shortly before the body and the body: standfirst,
         // byline, date. The site's template lines there (a photo credit's

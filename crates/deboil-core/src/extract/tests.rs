@@ -892,3 +892,26 @@ fn a_link_card_inside_the_body_goes() {
     let fate = Extractor::default().decide("s", &l);
     assert!(kept_has(&l, &fate, blurb), "{:?}", kept(&l, &fate));
 }
+
+#[test]
+fn headlines_of_other_stories_before_the_title_are_no_paragraphs() {
+    // A menu of other stories' headlines with their writers' names reads as
+    // prose, but none ends as a sentence: the title still starts the body.
+    let title = "Bridge to be rebuilt in the spring";
+    let heads = [
+        "Why the council is going to close the old market in the centre Anna Berg",
+        "The mayor has a plan for all of the parks in the north of town Ben Marsh",
+        "What we know about the new school and when it is going to open Cleo Hart",
+        "How the town is going to pay for the road to the coast in the end Dan Ruiz",
+    ];
+    let text = format!(
+        "{title}\n{NAV}{}\nSport\n{}\nCulture\n{}\nLife\n{}\nSearch\n{title}\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{NAV}",
+        heads[0], heads[1], heads[2], heads[3]
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(kept_has(&l, &fate, &format!("{PROSE} Three.")));
+    for h in heads {
+        assert!(!kept_has(&l, &fate, h), "{:?}", kept(&l, &fate));
+    }
+}
