@@ -731,6 +731,7 @@ fn a_header_of_top_headlines_ends_the_body() {
         "Top News Headlines",
         "Most Popular Posts",
         "You may like to read:",
+        "See also",
     ] {
         let text = format!(
             "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{PROSE} Four.\n{header}\n{teasers}Imprint\n"
