@@ -57,7 +57,8 @@ fn is_paragraph(class: &LineClass) -> bool {
 }
 
 /// The lines of boxes of links to other stories inside the body: a run of
-/// [`BOX_LINES`]+ linked headlines right between two paragraphs (`ks`: the
+/// [`BOX_LINES`]+ linked headlines, maybe under a section header, right
+/// between two paragraphs (`ks`: the
 /// body's lines that it keeps, in order, as indices of non-blank lines;
 /// `nb` maps them into `lines`). A list the article introduces ends its
 /// sentence with a colon.
@@ -74,12 +75,15 @@ pub(super) fn link_boxes(
         while j < ks.len() && is_link(&lines[nb[ks[j]]]) {
             j += 1;
         }
+        // The box may have a header ("Related articles") over its links.
+        let header = i >= 2 && classes[ks[i - 1]].end;
+        let before = if header { i - 2 } else { i - 1 };
         if j - i >= BOX_LINES
             && j < ks.len()
-            && is_paragraph(&classes[ks[i - 1]])
+            && is_paragraph(&classes[ks[before]])
             && is_paragraph(&classes[ks[j]])
         {
-            out.extend_from_slice(&ks[i..j]);
+            out.extend_from_slice(&ks[before + 1..j]);
         }
         i = j.max(i + 1);
     }

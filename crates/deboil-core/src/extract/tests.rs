@@ -916,3 +916,25 @@ fn headlines_of_other_stories_before_the_title_are_no_paragraphs() {
         assert!(!kept_has(&l, &fate, h), "{:?}", kept(&l, &fate));
     }
 }
+
+#[test]
+fn a_box_of_related_links_under_its_header_inside_the_body_goes() {
+    let links = "The mayor has a new plan for the parks\nWhy the old market in the centre will close\nWhat we know about the new school so far\n";
+    for header in ["Related Stories", "Artículos Relacionados", "Lire aussi"] {
+        let text = format!(
+            "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} {PROSE}\n{header}\n{links}{PROSE} {PROSE} Four.\n{PROSE} Five.\n{PROSE} Six.\n{NAV}"
+        );
+        let l = lines(&text);
+        let fate = Extractor::default().decide("s", &l);
+        assert!(kept_has(&l, &fate, &format!("{PROSE} Six.")), "{header}");
+        assert!(
+            !kept_has(&l, &fate, header),
+            "{header}: {:?}",
+            kept(&l, &fate)
+        );
+        assert!(
+            !kept_has(&l, &fate, "What we know about the new school so far"),
+            "{header}"
+        );
+    }
+}
