@@ -407,15 +407,15 @@ pub(crate) fn is_cut_teaser(line: &ExtractLine) -> bool {
 }
 
 /// Headers of what follows an article: related or recent stories ("Top
-/// News Headlines", "Most Popular Posts", "You may like to read:", "See
-/// also", "Artículos relacionados", "Lire aussi", "Mehr zum Thema"), the
+/// News Headlines", "Most Popular Posts", "You may like to read:",
+/// "Artículos relacionados", "Lire aussi", "Mehr zum Thema"), the
 /// author's box, the post's tags. Lines that mark where the article ends
 /// but, unlike comment markers, are no wall before the body.
 fn section_end() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*((more\s+)?(related|similar|recommended|recent|popular|latest|featured|top|more|other|most (popular|read|viewed|commented))\s+((news|posts?)\s+)?(posts?|articles?|stories|links|entries|reading|news|headlines|videos|content)|related|see also|story timeline|(art[ií]culos|noticias|notas) relacionad[oa]s|verwandte (artikel|themen)|[äa]hnliche (artikel|beitr[äa]ge)|mehr zum thema|articles (li[ée]s|similaires)|(à |a )?lire aussi|читайте также|похожие (статьи|новости|материалы)|next up( in \w+( \w+)?)?|what to read next|you (may|might) (also )?(like|enjoy)( to read| reading)?|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
+            r"(?i)^\W*((more\s+)?(related|similar|recommended|recent|popular|latest|featured|top|more|other|most (popular|read|viewed|commented))\s+((news|posts?)\s+)?(posts?|articles?|stories|links|entries|reading|news|headlines|videos|content)|related|recommended|story timeline|(art[ií]culos|noticias|notas) relacionad[oa]s|verwandte (artikel|themen)|[äa]hnliche (artikel|beitr[äa]ge)|mehr zum thema|articles (li[ée]s|similaires)|(à |a )?lire aussi|читайте также|похожие (статьи|новости|материалы)|next up( in \w+( \w+)?)?|what to read next|you (may|might) (also )?(like|enjoy)( to read| reading)?|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
         )
         .expect("valid regex")
     })
@@ -1022,6 +1022,7 @@ impl Extractor {
             .collect();
         let mut boxed = lists::link_boxes(&inside, nb, lines, &classes);
         boxed.extend(lists::cards(&inside, nb, lines));
+        boxed.extend(lists::headed_boxes(&inside, &classes));
         let lead = match title {
             Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,

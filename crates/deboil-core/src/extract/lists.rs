@@ -5,7 +5,8 @@
 //! around them; the maximum-sum segment takes them in because a long list
 //! scores a share of its words and a short one is bridged. The last are
 //! titles of other posts, which read as prose. Link cards (a title said
-//! over, a teaser cut short) are other posts too.
+//! over, a teaser cut short) and boxes under a header ("Recommended")
+//! are other posts too.
 
 use super::{ExtractLine, Kind, LineClass, function_share};
 
@@ -276,6 +277,29 @@ pub(super) fn cards(ks: &[usize], nb: &[usize], lines: &[ExtractLine]) -> Vec<us
                 && (near(i.checked_sub(1).and_then(|i| ks.get(i))) || near(ks.get(i + 1))))
         {
             out.push(k);
+        }
+    }
+    out
+}
+
+/// Lines of a headed box, at most.
+const HEADED_LINES: usize = 20;
+
+/// Headed boxes inside the body (`ks`, as for [`link_boxes`]): a section
+/// header ("Recommended", "Related stories") right after a paragraph, and
+/// the lines under it up to the next paragraph when none of them is prose
+/// (headlines, writers' names, dates of other stories).
+pub(super) fn headed_boxes(ks: &[usize], classes: &[LineClass]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for i in 1..ks.len() {
+        if !classes[ks[i]].end || !is_paragraph(&classes[ks[i - 1]]) {
+            continue;
+        }
+        let j = (i + 1..ks.len().min(i + 2 + HEADED_LINES))
+            .find(|&j| classes[ks[j]].kind == Kind::Prose)
+            .unwrap_or(ks.len());
+        if j > i + 1 && j < ks.len() && is_paragraph(&classes[ks[j]]) {
+            out.extend_from_slice(&ks[i..j]);
         }
     }
     out

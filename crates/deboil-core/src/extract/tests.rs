@@ -731,7 +731,6 @@ fn a_header_of_top_headlines_ends_the_body() {
         "Top News Headlines",
         "Most Popular Posts",
         "You may like to read:",
-        "See also",
     ] {
         let text = format!(
             "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} Three.\n{PROSE} Four.\n{header}\n{teasers}Imprint\n"
@@ -937,4 +936,27 @@ fn a_box_of_related_links_under_its_header_inside_the_body_goes() {
             "{header}"
         );
     }
+}
+
+#[test]
+fn a_headed_box_of_other_stories_inside_the_body_goes() {
+    // "Recommended" over headlines, writers and dates, between two
+    // paragraphs: short lines the segment bridges.
+    let recs = "Remembering the Town's Most Famous Sign\nMark Byrnes\nJul 17, 2014\nOde To The Dead Mall\nTanvi Misra\nMar 9, 2018\n";
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} {PROSE}\nRecommended\n{recs}{PROSE} {PROSE} Four.\n{PROSE} Five.\n{PROSE} Six.\n{NAV}"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(kept_has(&l, &fate, &format!("{PROSE} Six.")));
+    for x in ["Recommended", "Ode To The Dead Mall", "Tanvi Misra"] {
+        assert!(!kept_has(&l, &fate, x), "{x}: {:?}", kept(&l, &fate));
+    }
+    // A header with prose under it is a section of the article, and stays.
+    let text = format!(
+        "{NAV}Bridge to be rebuilt\n{PROSE}\n{PROSE} Two.\n{PROSE} {PROSE}\nRelated\nMark Byrnes\n{PROSE} Three.\n{PROSE} {PROSE} Four.\n{PROSE} Five.\n{PROSE} Six.\n{NAV}"
+    );
+    let l = lines(&text);
+    let fate = Extractor::default().decide("s", &l);
+    assert!(kept_has(&l, &fate, "Mark Byrnes"), "{:?}", kept(&l, &fate));
 }
