@@ -82,6 +82,7 @@ mod facts;
 mod lists;
 mod words;
 use facts::{classes_of, hashes_of};
+pub(crate) use lists::is_card_title;
 pub(crate) use words::function_share;
 use words::function_share_at_least;
 use words::{function_words, title_case};

@@ -248,14 +248,17 @@ mod tests {
 }
 
 /// Words of a link card's title, at least.
-const CARD_WORDS: usize = 3;
+const CARD_WORDS: usize = 4;
 
 /// Whether `text` says one phrase twice or more over ("How to Save How to
 /// Save How to"): a link card's title, written for its image, its link and
 /// its caption; the line may be cut inside a word. No line of an article
 /// reads so.
-fn is_card_title(text: &str) -> bool {
-    let w: Vec<&str> = text.split_whitespace().collect();
+pub(crate) fn is_card_title(line: &ExtractLine) -> bool {
+    if line.words < 2 * CARD_WORDS {
+        return false;
+    }
+    let w: Vec<&str> = line.text.split_whitespace().collect();
     let n = w.len();
     let same = |i: usize, p: usize| w[i] == w[i - p] || (i == n - 1 && w[i - p].starts_with(w[i]));
     // Cheap first: the first word comes again after a title's length.
@@ -268,7 +271,7 @@ fn is_card_title(text: &str) -> bool {
 /// over ([`is_card_title`]), and a teaser cut short next to it ("When you
 /// walk into a store, you're… Read more").
 pub(super) fn cards(ks: &[usize], nb: &[usize], lines: &[ExtractLine]) -> Vec<usize> {
-    let title = |k: usize| is_card_title(lines[nb[k]].text);
+    let title = |k: usize| is_card_title(&lines[nb[k]]);
     let mut out = Vec::new();
     for (i, &k) in ks.iter().enumerate() {
         let near = |j: Option<&usize>| j.is_some_and(|&j| j.abs_diff(k) == 1 && title(j));
