@@ -255,13 +255,15 @@ const CARD_WORDS: usize = 4;
 /// its caption; the line may be cut inside a word. No line of an article
 /// reads so.
 pub(crate) fn is_card_title(line: &ExtractLine) -> bool {
-    if line.words < 2 * CARD_WORDS {
+    // Cheap first, without a word list: the first word comes again.
+    let t = line.text.trim_start();
+    let first = t.split_whitespace().next().unwrap_or("");
+    if line.words < 2 * CARD_WORDS || first.is_empty() || !t[first.len()..].contains(first) {
         return false;
     }
-    let w: Vec<&str> = line.text.split_whitespace().collect();
+    let w: Vec<&str> = t.split_whitespace().collect();
     let n = w.len();
     let same = |i: usize, p: usize| w[i] == w[i - p] || (i == n - 1 && w[i - p].starts_with(w[i]));
-    // Cheap first: the first word comes again after a title's length.
     n >= 2 * CARD_WORDS
         && w[CARD_WORDS..].contains(&w[0])
         && (CARD_WORDS..=n / 2).any(|p| (p..n).all(|i| same(i, p)))
