@@ -658,8 +658,8 @@ fn streams(classes: &[LineClass], template: &[bool]) -> Vec<bool> {
     let meta = |j: usize| !template[j] && classes[j].kind == Kind::Meta;
     let mut out = vec![false; n];
     let mut count = (0..n.min(STREAM_LOOK)).filter(|&j| meta(j)).count();
-    for k in 0..n {
-        out[k] = meta(k) && count >= STREAM_META;
+    for (k, o) in out.iter_mut().enumerate() {
+        *o = meta(k) && count >= STREAM_META;
         count -= usize::from(meta(k));
         if k + STREAM_LOOK < n {
             count += usize::from(meta(k + STREAM_LOOK));
