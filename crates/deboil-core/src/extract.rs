@@ -82,7 +82,6 @@ mod facts;
 mod lists;
 mod words;
 use facts::{classes_of, hashes_of};
-pub(crate) use lists::is_card_title;
 pub(crate) use words::function_share;
 use words::function_share_at_least;
 use words::{function_words, title_case};
@@ -152,10 +151,6 @@ const ITEM_GAP: usize = 3;
 /// ... in a chain of this many; its text scores this share.
 const ITEM_CHAIN: usize = 3;
 const ITEM_SHARE: f64 = 0.3;
-
-/// A stream of comment-shaped lines: this many among this many lines.
-const STREAM_META: usize = 4;
-const STREAM_LOOK: usize = 10;
 
 /// Comment-shaped lines are short.
 const META_WORDS: usize = 15;
@@ -408,15 +403,14 @@ pub(crate) fn is_cut_teaser(line: &ExtractLine) -> bool {
 }
 
 /// Headers of what follows an article: related or recent stories ("Top
-/// News Headlines", "Most Popular Posts", "You may like to read:",
-/// "Artículos relacionados", "Lire aussi", "Mehr zum Thema"), the
+/// News Headlines", "Most Popular Posts", "You may like to read:"), the
 /// author's box, the post's tags. Lines that mark where the article ends
 /// but, unlike comment markers, are no wall before the body.
 fn section_end() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*((more\s+)?(related|similar|recommended|recent|popular|latest|featured|top|more|other|most (popular|read|viewed|commented))\s+((news|posts?)\s+)?(posts?|articles?|stories|links|entries|reading|news|headlines|videos|content)|related|recommended|story timeline|(art[ií]culos|noticias|notas) relacionad[oa]s|verwandte (artikel|themen)|[äa]hnliche (artikel|beitr[äa]ge)|mehr zum thema|articles (li[ée]s|similaires)|(à |a )?lire aussi|читайте также|похожие (статьи|новости|материалы)|next up( in \w+( \w+)?)?|what to read next|you (may|might) (also )?(like|enjoy)( to read| reading)?|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
+            r"(?i)^\W*((more\s+)?(related|similar|recommended|recent|popular|latest|featured|top|more|other|most (popular|read|viewed|commented))\s+((news|posts?)\s+)?(posts?|articles?|stories|links|entries|reading|news|headlines|videos|content)|related|story timeline|next up( in \w+( \w+)?)?|what to read next|you (may|might) (also )?(like|enjoy)( to read| reading)?|about the (author|blog)|about \w+( \w+)?)\W*$|(^|\|)\W*tags?\s*:",
         )
         .expect("valid regex")
     })
@@ -615,7 +609,6 @@ fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &Extract
     let (mut best, mut a, mut b) = (0.0f64, 0, None::<usize>);
     let (mut cur, mut start) = (0.0f64, 0);
     let mut stop = classes.len();
-    let stream = streams(classes, template);
     for k in 0..classes.len() {
         // A header of related stories, the author's box or tags after a
         // body ends it, unless the article goes on after it (a box of
@@ -623,7 +616,7 @@ fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &Extract
         if classes[k].end && best >= o.min_body_score && !goes_on(classes, &scores, k, best) {
             break;
         }
-        if classes[k].marker || stream[k] {
+        if classes[k].marker {
             // A comment count in the article's header ("12 Comments" under
             // the headline) is followed by the article, not by comments.
             if best >= o.min_body_score && !article_after(classes, template, &scores, k, best) {
@@ -647,25 +640,6 @@ fn body_of(classes: &[LineClass], template: &[bool], items: &[Item], o: &Extract
         lines: b.map(|b| a..b + 1).unwrap_or(0..0),
         stop,
     }
-}
-
-/// A stream starts here: a comment-shaped line (a time of day, "2 hours
-/// ago", "Reply") with [`STREAM_META`] of them among the [`STREAM_LOOK`]
-/// lines it opens: a thread without its marker, a live ticker ("14:44
-/// Headline", "14:32 Headline"). A wall like a marker.
-fn streams(classes: &[LineClass], template: &[bool]) -> Vec<bool> {
-    let n = classes.len();
-    let meta = |j: usize| !template[j] && classes[j].kind == Kind::Meta;
-    let mut out = vec![false; n];
-    let mut count = (0..n.min(STREAM_LOOK)).filter(|&j| meta(j)).count();
-    for (k, o) in out.iter_mut().enumerate() {
-        *o = meta(k) && count >= STREAM_META;
-        count -= usize::from(meta(k));
-        if k + STREAM_LOOK < n {
-            count += usize::from(meta(k + STREAM_LOOK));
-        }
-    }
-    out
 }
 
 /// Whether the text after the section header at line `k`, up to the next
@@ -986,8 +960,7 @@ impl Extractor {
                 .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
         });
         if let Some(t) = head {
-            body.lines.start =
-                edges::title_start(&classes, is_template, body.lines.clone(), t, lines, nb);
+            body.lines.start = edges::title_start(&classes, is_template, body.lines.clone(), t);
         }
         // Between a title shortly before the body and the body: standfirst,
         // byline, date. The site's template lines there (a photo credit's
@@ -1022,8 +995,6 @@ impl Extractor {
             .filter(|&k| !is_template[k] && !classes[k].marker)
             .collect();
         let mut boxed = lists::link_boxes(&inside, nb, lines, &classes);
-        boxed.extend(lists::cards(&inside, nb, lines));
-        boxed.extend(lists::headed_boxes(&inside, &classes));
         let lead = match title {
             Some(t) if t < body.lines.start && near(t) => t..body.lines.start,
             _ => 0..0,

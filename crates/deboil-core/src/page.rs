@@ -289,25 +289,21 @@ impl PageFinder {
         }
         let mut seen = std::collections::HashSet::new();
         for (k, &i) in nb.iter().enumerate() {
-            // Teasers cut short and link cards' titles inside the body are
-            // other posts.
-            out.fate[i] = if (start..body.end).contains(&k)
-                && !crate::extract::is_cut_teaser(page[k])
-                && !crate::extract::is_card_title(page[k])
-            {
-                // Exact repeats only: "Hour 1" and "Hour 2" differ here.
-                if seen.insert(xxhash_rust::xxh3::xxh3_64(&page[k].key)) {
-                    None
+            out.fate[i] =
+                if (start..body.end).contains(&k) && !crate::extract::is_cut_teaser(page[k]) {
+                    // Exact repeats only: "Hour 1" and "Hour 2" differ here.
+                    if seen.insert(xxhash_rust::xxh3::xxh3_64(&page[k].key)) {
+                        None
+                    } else {
+                        Some(PageCause::Duplicate)
+                    }
+                } else if cross[k] {
+                    Some(PageCause::CrossSite)
+                } else if marker[k] || (after[k] && k >= body.end) {
+                    Some(PageCause::Comments)
                 } else {
-                    Some(PageCause::Duplicate)
-                }
-            } else if cross[k] {
-                Some(PageCause::CrossSite)
-            } else if marker[k] || (after[k] && k >= body.end) {
-                Some(PageCause::Comments)
-            } else {
-                Some(PageCause::OutsideBody)
-            };
+                    Some(PageCause::OutsideBody)
+                };
         }
         out.title = title.map(|t| nb[t]);
         out

@@ -85,7 +85,7 @@ const HEAD_SHARE: usize = 2;
 
 /// The start of the body (`body`, in non-blank lines) moved to the title
 /// `t` when `t` lies inside it, the site's template aside, with at most
-/// [`HEAD_PROSE`] prose lines ending as sentences before it and at least 1/[`HEAD_SHARE`] of
+/// [`HEAD_PROSE`] prose lines before it and at least 1/[`HEAD_SHARE`] of
 /// the words before it after it (a headline closing the body, the title of
 /// a picture's caption, starts nothing).
 pub(super) fn title_start(
@@ -93,25 +93,13 @@ pub(super) fn title_start(
     template: &[bool],
     body: std::ops::Range<usize>,
     t: usize,
-    lines: &[ExtractLine],
-    nb: &[usize],
 ) -> usize {
     if t <= body.start || t >= body.end || template[t] {
         return body.start;
     }
     let own = |k: &usize| !template[*k] && !classes[*k].marker;
-    // Headlines of other stories (with their writer's name) read as prose
-    // too, but end in a word, not in a sentence's mark.
-    let ends_sentence = |k: usize| {
-        lines[nb[k]]
-            .text
-            .trim_end()
-            .chars()
-            .next_back()
-            .is_some_and(|c| !c.is_alphanumeric())
-    };
     let prose = (body.start..t)
-        .filter(|k| own(k) && classes[*k].kind == Kind::Prose && ends_sentence(*k))
+        .filter(|k| own(k) && classes[*k].kind == Kind::Prose)
         .count();
     let words = |r: std::ops::Range<usize>| -> usize {
         r.filter(own).map(|k| usize::from(classes[k].words)).sum()

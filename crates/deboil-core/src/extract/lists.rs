@@ -4,9 +4,7 @@
 //! its edges. The first two are blocks of words without the sentences
 //! around them; the maximum-sum segment takes them in because a long list
 //! scores a share of its words and a short one is bridged. The last are
-//! titles of other posts, which read as prose. Link cards (a title said
-//! over, a teaser cut short) and boxes under a header ("Recommended")
-//! are other posts too.
+//! titles of other posts, which read as prose.
 
 use super::{ExtractLine, Kind, LineClass, function_share};
 
@@ -58,8 +56,7 @@ fn is_paragraph(class: &LineClass) -> bool {
 }
 
 /// The lines of boxes of links to other stories inside the body: a run of
-/// [`BOX_LINES`]+ linked headlines, maybe under a section header, right
-/// between two paragraphs (`ks`: the
+/// [`BOX_LINES`]+ linked headlines right between two paragraphs (`ks`: the
 /// body's lines that it keeps, in order, as indices of non-blank lines;
 /// `nb` maps them into `lines`). A list the article introduces ends its
 /// sentence with a colon.
@@ -76,15 +73,12 @@ pub(super) fn link_boxes(
         while j < ks.len() && is_link(&lines[nb[ks[j]]]) {
             j += 1;
         }
-        // The box may have a header ("Related articles") over its links.
-        let header = i >= 2 && classes[ks[i - 1]].end;
-        let before = if header { i - 2 } else { i - 1 };
         if j - i >= BOX_LINES
             && j < ks.len()
-            && is_paragraph(&classes[ks[before]])
+            && is_paragraph(&classes[ks[i - 1]])
             && is_paragraph(&classes[ks[j]])
         {
-            out.extend_from_slice(&ks[before + 1..j]);
+            out.extend_from_slice(&ks[i..j]);
         }
         i = j.max(i + 1);
     }
@@ -128,69 +122,6 @@ pub(super) fn post_links(ks: &[usize], nb: &[usize], lines: &[ExtractLine]) -> V
         .map(|i| ks[i])
         .filter(|&k| is_post_link(&lines[nb[k]]))
         .collect()
-}
-
-/// Words of a link card's title, at least.
-const CARD_WORDS: usize = 4;
-
-/// Whether `text` says one phrase twice or more over ("How to Save How to
-/// Save How to"): a link card's title, written for its image, its link and
-/// its caption; the line may be cut inside a word. The phrase is a
-/// headline's length (a paragraph the page doubled is the article's).
-pub(crate) fn is_card_title(line: &ExtractLine) -> bool {
-    // Cheap first, without a word list: the first word comes again.
-    let t = line.text.trim_start();
-    let first = t.split_whitespace().next().unwrap_or("");
-    if line.words < 2 * CARD_WORDS || first.is_empty() || !t[first.len()..].contains(first) {
-        return false;
-    }
-    let w: Vec<&str> = t.split_whitespace().collect();
-    let n = w.len();
-    let same = |i: usize, p: usize| w[i] == w[i - p] || (i == n - 1 && w[i - p].starts_with(w[i]));
-    n >= 2 * CARD_WORDS
-        && w[CARD_WORDS..].contains(&w[0])
-        && (CARD_WORDS..=(n / 2).min(super::HEADLINE_MAX)).any(|p| (p..n).all(|i| same(i, p)))
-}
-
-/// Link cards inside the body (`ks`, as for [`link_boxes`]): a title said
-/// over ([`is_card_title`]), and a teaser cut short next to it ("When you
-/// walk into a store, you're… Read more").
-pub(super) fn cards(ks: &[usize], nb: &[usize], lines: &[ExtractLine]) -> Vec<usize> {
-    let title = |k: usize| is_card_title(&lines[nb[k]]);
-    let mut out = Vec::new();
-    for (i, &k) in ks.iter().enumerate() {
-        let near = |j: Option<&usize>| j.is_some_and(|&j| j.abs_diff(k) == 1 && title(j));
-        if title(k)
-            || (super::is_cut_teaser(&lines[nb[k]])
-                && (near(i.checked_sub(1).and_then(|i| ks.get(i))) || near(ks.get(i + 1))))
-        {
-            out.push(k);
-        }
-    }
-    out
-}
-
-/// Lines of a headed box, at most.
-const HEADED_LINES: usize = 20;
-
-/// Headed boxes inside the body (`ks`, as for [`link_boxes`]): a section
-/// header ("Recommended", "Related stories") right after a paragraph, and
-/// the lines under it up to the next paragraph when none of them is prose
-/// (headlines, writers' names, dates of other stories).
-pub(super) fn headed_boxes(ks: &[usize], classes: &[LineClass]) -> Vec<usize> {
-    let mut out = Vec::new();
-    for i in 1..ks.len() {
-        if !classes[ks[i]].end || !is_paragraph(&classes[ks[i - 1]]) {
-            continue;
-        }
-        let j = (i + 1..ks.len().min(i + 2 + HEADED_LINES))
-            .find(|&j| classes[ks[j]].kind == Kind::Prose)
-            .unwrap_or(ks.len());
-        if j > i + 1 && j < ks.len() && is_paragraph(&classes[ks[j]]) {
-            out.extend_from_slice(&ks[i..j]);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -312,21 +312,3 @@ fn teasers_cut_short_and_a_long_related_list_after_the_article_go() {
     );
     assert!(keep.contains(&ARTICLE[0]), "{keep:?}");
 }
-
-#[test]
-fn a_link_cards_title_said_over_inside_the_article_goes() {
-    let title = "How Stores Play on Your Senses How Stores Play on Your Senses How Stores Pl";
-    let text = format!(
-        "{MENU}{}\n{title}\n{}\n{}{FOOTER}",
-        ARTICLE[..2].join("\n"),
-        ARTICLE[2],
-        ARTICLE[3].to_string() + "\n"
-    );
-    let keep = kept(&PageFinder::default(), &text);
-    assert!(!keep.contains(&title), "{keep:?}");
-    assert!(keep.contains(&ARTICLE[3]), "{keep:?}");
-    // A date said twice is no title.
-    assert!(!crate::extract::is_card_title(
-        &crate::extract::ExtractLine::new("22 Dec, 2016 22 Dec, 2016")
-    ));
-}
