@@ -121,6 +121,8 @@ impl LateEquals {
     /// scans but passed over for them. With `fold`, `key` is not folded
     /// yet: a line is, when it gets past its core's length (folding keeps
     /// lengths and the core's place: digits stay word characters).
+    /// `folded` is a buffer for a line's folded copy.
+    #[allow(clippy::too_many_arguments)]
     fn find(
         &self,
         lit: &LiteralMatcher,
@@ -128,12 +130,12 @@ impl LateEquals {
         fold: bool,
         lines: &[LineKey],
         mask: &[bool],
+        folded: &mut Vec<u8>,
         hits: &mut Vec<Hit>,
     ) {
         if !self.rules.iter().any(|&r| mask[r as usize]) {
             return;
         }
-        let mut folded = Vec::new();
         for (line, lk) in lines.iter().enumerate() {
             if lk.words <= self.min_bound
                 || lk.words > self.max_words
@@ -153,8 +155,8 @@ impl LateEquals {
             if fold {
                 folded.clear();
                 folded.extend_from_slice(text);
-                crate::normalize::fold_digits(&mut folded);
-                text = &folded;
+                crate::normalize::fold_digits(folded);
+                text = folded;
             }
             let Some(list) = self.by_core.get(&text[a..b]) else {
                 continue;
@@ -226,6 +228,8 @@ struct FindScratch {
     tried: Vec<u32>,
     /// Each lane's matches (see [`Dense::for_each_lanes`]).
     lanes: [Vec<(usize, usize, usize)>; SCAN_LANES],
+    /// A line's folded copy for [`LateEquals::find`].
+    folded: Vec<u8>,
 }
 
 /// Automata of this many patterns or fewer use the crate's searcher, which
@@ -327,7 +331,10 @@ impl Matchers {
         }
         for lit in &self.literals {
             if let Some(late) = &lit.late {
-                late.find(lit, late_key, fold, lines, mask, hits);
+                SCRATCH.with(|s| {
+                    let folded = &mut s.borrow_mut().folded;
+                    late.find(lit, late_key, fold, lines, mask, folded, hits);
+                });
             }
         }
     }
