@@ -694,22 +694,33 @@ impl PhraseSet {
         // same test, at the one place it can hold): the automaton reads no
         // line for it. Learned phrases made the automata larger and slower,
         // and a site's folding rules took a second automaton over its lines.
-        let alone = |i: usize| {
-            !self.uses[i].is_empty() && self.triggers[i].is_empty() && self.bounds[i] != u32::MAX
-        };
+        let alone: Vec<bool> = (0..self.phrases.len())
+            .map(|i| {
+                !self.uses[i].is_empty()
+                    && self.triggers[i].is_empty()
+                    && self.bounds[i] != u32::MAX
+            })
+            .collect();
+        // Without learned rules (most runs) the set is built as it is.
+        if !alone.contains(&true) {
+            return self.build_scanned(keyed, min_words, Vec::new());
+        }
         let mut scanned = PhraseSet {
             max_words: self.max_words,
             ..PhraseSet::default()
         };
         let mut lone = Vec::new();
-        for (i, phrase) in self.phrases.iter().enumerate() {
-            if alone(i) {
-                lone.push((phrase.clone(), self.uses[i].clone()));
+        let each = (self.phrases.into_iter().zip(self.uses))
+            .zip(self.triggers.into_iter().zip(self.bounds))
+            .zip(alone);
+        for (((phrase, uses), (triggers, bound)), alone) in each {
+            if alone {
+                lone.push((phrase, uses));
             } else {
-                let idx = scanned.pattern(phrase.clone());
-                scanned.uses[idx] = self.uses[i].clone();
-                scanned.triggers[idx] = self.triggers[i].clone();
-                scanned.bounds[idx] = self.bounds[i];
+                let idx = scanned.pattern(phrase);
+                scanned.uses[idx] = uses;
+                scanned.triggers[idx] = triggers;
+                scanned.bounds[idx] = bound;
             }
         }
         scanned.build_scanned(keyed, min_words, lone)
