@@ -19,7 +19,7 @@ pub enum LearnPage {
     /// bytes.
     Written {
         /// The page's site, as [`Document::parse`] names it (shared with
-        /// the thread's [`Sites`]: a clone is no allocation).
+        /// the thread's `Sites`: a clone is no allocation).
         site: Arc<str>,
         /// Its lines.
         lines: PageLines,
