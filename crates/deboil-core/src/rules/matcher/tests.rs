@@ -335,6 +335,29 @@ proptest::proptest! {
 }
 
 #[test]
+fn learned_phrases_of_a_longer_bound_hit_in_every_tier() {
+    // A learned rule with its own `max_words` over 40 sits in two tiers of
+    // lines: its phrases are looked up alone in both, each on its lines.
+    let toml = "[[rule]]\nid = \"a\"\nreason = \"r\"\nequals = ['sign up now', 'page 3 of 9']\nmax_words = 60\nfold_digits = true\n";
+    let pad = |n: usize| "— ".repeat(n);
+    let lines: Vec<String> = [0, 20, 40, 53, 70]
+        .iter()
+        .flat_map(|&n| {
+            [
+                format!("{}Sign up now {}", pad(n), pad(n / 10)),
+                format!("{}Page 7 of 2{}", pad(n), pad(3)),
+            ]
+        })
+        .collect();
+    let text: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let hits = hits_as(toml, true, &text);
+    // Lines of up to 60 words: line 6 has 61 (53 + 3 + 5), line 7 has 60.
+    let lines: Vec<usize> = hits.iter().map(|h| h.line).collect();
+    assert_eq!(lines, [0, 1, 2, 3, 4, 5, 7]);
+    assert_eq!(hits, hits_as(toml, false, &text));
+}
+
+#[test]
 fn phrases_without_a_word_character_in_rules_without_a_line_bound_compile() {
     // A span rule (and a tail rule with no `max_words`) sees lines of any
     // length: its phrases, some with no word character, are looked for by
