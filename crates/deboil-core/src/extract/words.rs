@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 /// verbs and adjectives in lower case.
 pub(super) fn title_case(text: &str) -> bool {
     let set = function_words();
-    let (mut n, mut caps, mut low) = (0usize, 0usize, String::new());
+    let (mut n, mut caps) = (0usize, 0usize);
     for w in text.split_whitespace().skip(1) {
         let b = w.as_bytes();
         // Most words have no punctuation at either end.
@@ -22,23 +22,11 @@ pub(super) fn title_case(text: &str) -> bool {
             continue;
         }
         let upper = c.is_uppercase();
-        // Lowercasing never makes fewer characters: a word of more
-        // characters than the longest function word's bytes is none.
-        let short =
-            w.len() <= WORD_MAX || (w.len() <= 4 * WORD_MAX && w.chars().count() <= WORD_MAX);
-        let function = short
-            && if !upper {
-                set.contains(w.as_bytes())
-            } else if w.is_ascii() {
-                let mut l = [0u8; WORD_MAX];
-                l[..w.len()].copy_from_slice(w.as_bytes());
-                l.make_ascii_lowercase();
-                set.contains(&l[..w.len()])
-            } else {
-                low.clear();
-                low.extend(w.chars().flat_map(char::to_lowercase));
-                set.contains(low.as_bytes())
-            };
+        let function = if upper {
+            is_function_word(w)
+        } else {
+            set.contains(w.as_bytes())
+        };
         if function {
             continue;
         }
@@ -51,21 +39,30 @@ pub(super) fn title_case(text: &str) -> bool {
     n >= 3 && caps * 10 >= n * 9
 }
 
-/// Whether `w`, lowercased, is a function word; a lowercase copy is made
-/// only of a short non-ASCII word (this runs on many lines' first words).
+/// Whether `w`, lowercased, is a function word. It is lowercased into a
+/// buffer as long as the longest function word, and a word that outgrows
+/// it is none: no copy on the heap (this runs on many lines' words).
 pub(super) fn is_function_word(w: &str) -> bool {
-    let set = function_words();
+    let mut l = [0u8; WORD_MAX];
+    let mut n = 0;
     if w.is_ascii() {
         if w.len() > WORD_MAX {
             return false;
         }
-        let mut l = [0u8; WORD_MAX];
-        l[..w.len()].copy_from_slice(w.as_bytes());
+        n = w.len();
+        l[..n].copy_from_slice(w.as_bytes());
         l.make_ascii_lowercase();
-        return set.contains(&l[..w.len()]);
+    } else {
+        for c in w.chars().flat_map(char::to_lowercase) {
+            let k = c.len_utf8();
+            if n + k > WORD_MAX {
+                return false;
+            }
+            c.encode_utf8(&mut l[n..n + k]);
+            n += k;
+        }
     }
-    // Lowercasing never makes fewer characters, each a byte or more.
-    w.chars().count() <= WORD_MAX && set.contains(w.to_lowercase().as_bytes())
+    function_words().contains(&l[..n])
 }
 
 /// Function words of English, German, French, Spanish and Russian: running

@@ -132,16 +132,9 @@ impl PageLines {
     /// reads pages kept since the learning read, long out of cache.
     #[inline]
     pub(super) fn prefetch(&self) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let words = 2 * self.n + self.n.div_ceil(4);
-            for k in (0..words).step_by(8) {
-                // SAFETY: a prefetch reads nothing; `k` is within `data`.
-                unsafe {
-                    use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-                    _mm_prefetch::<_MM_HINT_T0>(self.data.as_ptr().add(k).cast());
-                }
-            }
+        let words = 2 * self.n + self.n.div_ceil(4);
+        for k in (0..words).step_by(8) {
+            crate::prefetch(&self.data[k]);
         }
     }
 

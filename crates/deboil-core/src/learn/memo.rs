@@ -55,19 +55,6 @@ struct Slot<V> {
     value: Option<V>,
 }
 
-/// Prefetches the cache line holding `t` (a hint: no effect on results).
-#[inline(always)]
-pub(crate) fn prefetch<T>(t: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint that never faults, whatever the address.
-    unsafe {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        _mm_prefetch::<_MM_HINT_T0>((t as *const T).cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = t;
-}
-
 /// Where a line is remembered in a [`Memo`] (of one size): its slot and
 /// the hash of its bytes.
 #[derive(Debug, Clone, Copy)]
@@ -131,7 +118,7 @@ impl<V: Copy> Memo<V> {
     /// after then rarely waits on memory (the table is larger than L2).
     #[inline]
     pub fn prefetch(&self, at: Place) {
-        prefetch(&self.slots[at.slot]);
+        crate::prefetch(&self.slots[at.slot]);
     }
 
     /// What `compute` gives for `line`: remembered, or computed (and remembered).

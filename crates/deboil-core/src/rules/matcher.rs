@@ -787,13 +787,12 @@ impl PhraseSet {
         let dense = (!few && dfa_build_work(&self.phrases) <= DFA_WORK_LIMIT)
             .then(|| Dense::build(&self.phrases, &self.starts(), &bounds))
             .flatten();
-        let ac = match dense {
-            _ if self.phrases.is_empty() => None,
-            Some(d) => Some(Automaton::Dense(d)),
-            None => Some(Automaton::Crate(crate_automaton(&self.phrases))),
-        };
+        let ac = (!self.phrases.is_empty()).then(|| match dense {
+            Some(d) => Automaton::Dense(d),
+            None => Automaton::Crate(crate_automaton(&self.phrases)),
+        });
         // The lone patterns after the others, for every line (bound 0).
-        let mut phrases = self.phrases.clone();
+        let mut phrases = self.phrases;
         for (phrase, u) in lone {
             let u_from = uses.len();
             uses.extend_from_slice(&u);

@@ -23,20 +23,6 @@ const ESCAPED_BROKEN: u8 = 2;
 const NUL_ESCAPE: u64 = u64::from_le_bytes(*b"\0\\u0000\0");
 const ESCAPE_BYTES: u64 = 0x00ff_ffff_ffff_ff00;
 
-/// Bytes a string holds as they are: not below 0x20, a quote or a
-/// backslash.
-const PLAIN: [bool; 256] = {
-    let mut t = [true; 256];
-    let mut c = 0;
-    while c < 0x20 {
-        t[c] = false;
-        c += 1;
-    }
-    t[b'"' as usize] = false;
-    t[b'\\' as usize] = false;
-    t
-};
-
 /// The index of the first byte from `b[i]` that is below 0x20, a quote or
 /// a backslash, if any.
 #[inline(always)]
@@ -88,7 +74,9 @@ pub fn read_lines(b: &[u8], mut i: usize, sink: &mut LineSink) -> Option<usize> 
                     // run is most of such a line), "\u0000" first.
                     while i + 8 <= b.len() {
                         let w = super::load(b, i);
-                        if (w ^ NUL_ESCAPE) & ESCAPE_BYTES != 0 || !PLAIN[w as u8 as usize] {
+                        if (w ^ NUL_ESCAPE) & ESCAPE_BYTES != 0
+                            || matches!(w as u8, 0..0x20 | b'"' | b'\\')
+                        {
                             break;
                         }
                         i += 7;
