@@ -65,77 +65,6 @@ impl Starts {
 /// it. Small tables (learned rules) are not worth a copy.
 const COPY_ENTRIES: usize = 1 << 17;
 
-/// The automata built last, by a digest of what built them (patterns,
-/// starts, bounds), `None` where none could be: a job that learns first
-/// compiles the rules it was given on a thread of its own while it reads,
-/// and the compile after, with the learned rules, which no automaton holds
-/// (see `LateEquals`), finds the same patterns and copies the tables. The
-/// default rules' automaton took 12 ms to build, and two to three times
-/// that right after the learning read.
-static BUILT: std::sync::Mutex<Recent> = std::sync::Mutex::new(Recent(Vec::new()));
-
-fn lock_built() -> std::sync::MutexGuard<'static, Recent> {
-    // A panic while holding it left a consistent list: entries are pushed
-    // and removed whole.
-    BUILT.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Automata [`BUILT`] keeps: those of a rule set or two.
-const KEEP_BUILT: usize = 4;
-
-/// The last [`KEEP_BUILT`] automata built, oldest first, by digest.
-struct Recent(Vec<([u64; 2], Option<Dense>)>);
-
-impl Recent {
-    /// A copy of the automaton built from the inputs of digest `key`, if
-    /// kept (`Some(None)`: none could be built from them).
-    fn get(&self, key: [u64; 2]) -> Option<Option<Dense>> {
-        self.0
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, d)| d.clone())
-    }
-
-    /// Keeps a copy of `d`, built from the inputs of digest `key`,
-    /// dropping the oldest past [`KEEP_BUILT`].
-    fn put(&mut self, key: [u64; 2], d: &Option<Dense>) {
-        if self.0.iter().any(|(k, _)| *k == key) {
-            return;
-        }
-        if self.0.len() == KEEP_BUILT {
-            self.0.remove(0);
-        }
-        self.0.push((key, d.clone()));
-    }
-}
-
-/// A 128-bit digest of everything [`Dense::build`] reads: equal digests,
-/// equal automata (two inputs that collide, 2^-128 a pair, would share one).
-fn inputs_digest<P: AsRef<[u8]>>(patterns: &[P], starts: &Starts, bounds: &[u32]) -> [u64; 2] {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(&(patterns.len() as u64).to_le_bytes());
-    for p in patterns {
-        let p = p.as_ref();
-        h.update(&(p.len() as u64).to_le_bytes());
-        h.update(p);
-    }
-    h.update(&starts.after.map(u8::from));
-    h.update(&(starts.held.len() as u64).to_le_bytes());
-    h.update(
-        &starts
-            .held
-            .iter()
-            .map(|&b| u8::from(b))
-            .collect::<Vec<u8>>(),
-    );
-    h.update(&(bounds.len() as u64).to_le_bytes());
-    for b in bounds {
-        h.update(&b.to_le_bytes());
-    }
-    let d = h.digest128();
-    [d as u64, (d >> 64) as u64]
-}
-
 /// Copies a thread keeps (by automaton): a few rule sets at once at most.
 const COPIES: usize = 4;
 
@@ -204,18 +133,6 @@ impl Dense {
     /// line where only such patterns end); a pattern past the end of
     /// `bounds` has no bound.
     pub fn build<P: AsRef<[u8]>>(patterns: &[P], starts: &Starts, bounds: &[u32]) -> Option<Dense> {
-        let key = inputs_digest(patterns, starts, bounds);
-        if let Some(d) = lock_built().get(key) {
-            return d;
-        }
-        // Not held while building: another rule set may build its own.
-        let d = Dense::build_new(patterns, starts, bounds);
-        lock_built().put(key, &d);
-        d
-    }
-
-    /// [`Dense::build`] from scratch.
-    fn build_new<P: AsRef<[u8]>>(patterns: &[P], starts: &Starts, bounds: &[u32]) -> Option<Dense> {
         let after = &starts.after;
         // The patterns as the marked text holds them.
         let mut marked: Vec<Vec<u8>> = Vec::with_capacity(patterns.len());
@@ -749,52 +666,6 @@ mod tests {
             assert!(!std::ptr::eq(&*c, d));
             assert!(std::rc::Rc::ptr_eq(&c, &own_copy(d)), "made once a thread");
         }
-    }
-
-    #[test]
-    fn an_automaton_built_again_from_the_same_inputs_is_a_copy_of_the_kept_one() {
-        let pats = ["subscribe now", "share this"];
-        let held = Starts {
-            after: [true; 256],
-            held: vec![true, false],
-        };
-        let key = inputs_digest(&pats, &held, &[4, 9]);
-        // Any input changed, another digest.
-        for other in [
-            inputs_digest(&pats[..1], &held, &[4, 9]),
-            inputs_digest(&["subscribe now", "share thi"], &held, &[4, 9]),
-            inputs_digest(&pats, &held, &[4, 10]),
-            inputs_digest(&pats, &held, &[4]),
-            inputs_digest(&pats, &Starts::anywhere(), &[4, 9]),
-            inputs_digest(
-                &pats,
-                &Starts {
-                    held: vec![true, true],
-                    ..held.clone()
-                },
-                &[4, 9],
-            ),
-        ] {
-            assert_ne!(other, key);
-        }
-        assert_eq!(inputs_digest(&pats, &held.clone(), &[4, 9]), key);
-
-        let mut recent = Recent(Vec::new());
-        assert!(recent.get(key).is_none());
-        let d = Dense::build_new(&pats, &held, &[4, 9]);
-        recent.put(key, &d);
-        let copy = recent.get(key).expect("kept").expect("built");
-        let d = d.unwrap();
-        assert_eq!((copy.id, &copy.pats, &copy.outs), (d.id, &d.pats, &d.outs));
-        let too_long = [key[0] ^ 1, key[1]];
-        recent.put(too_long, &None);
-        assert!(recent.get(too_long).expect("kept").is_none());
-        // The oldest goes first.
-        for i in 0..KEEP_BUILT - 1 {
-            recent.put([i as u64, 7], &None);
-        }
-        assert!(recent.get(key).is_none());
-        assert!(recent.get(too_long).is_some());
     }
 
     fn ours(pats: &[String], text: &str) -> Vec<(usize, usize, usize)> {

@@ -194,20 +194,6 @@ impl RuleOptions {
                 .spawn(deboil_core::extract::warm_up)
                 .ok()
         });
-        // Nor do the automata of the rules given: learned lines are looked
-        // up apart, in no automaton, so the compile after learning finds
-        // these built (`RuleSet::compile` keeps the last automata built).
-        // On one thread of its own, not the job's pool, which reads.
-        let given = {
-            let (sources, toggles) = (sources.clone(), self.toggles.clone());
-            std::thread::Builder::new()
-                .spawn(move || {
-                    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build();
-                    // Its errors are the later compile's: that one reports them.
-                    let _ = one.map(|p| p.install(|| RuleSet::compile(&sources, &toggles)));
-                })
-                .ok()
-        };
         let spool = spool_stdin(inputs).map_err(|e| Error::temp("the copy of stdin", e))?;
         let mut quiet = SideOutputs {
             skip_bad,
@@ -225,9 +211,6 @@ impl RuleOptions {
             None => None,
         };
         sources.push(source);
-        if let Some(Err(panic)) = given.map(std::thread::JoinHandle::join) {
-            std::panic::resume_unwind(panic);
-        }
         let rules = pool.install(|| RuleSet::compile(&sources, &self.toggles));
         if let Some(Err(panic)) = warm.flatten().map(std::thread::JoinHandle::join) {
             std::panic::resume_unwind(panic);
