@@ -107,150 +107,77 @@ pub struct ExtractOptions {
     pub title_gap: usize,
 }
 
-/// SWEEP SCAFFOLDING (not for merging): `DEBOIL_X_<NAME>` overrides a knob.
-pub(crate) fn knob(name: &str, default: f64) -> f64 {
-    static MAP: OnceLock<HashMap<String, f64>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        std::env::vars()
-            .filter_map(|(k, v)| {
-                k.strip_prefix("DEBOIL_X_")
-                    .map(|n| (n.to_string(), v.parse::<f64>().expect("DEBOIL_X_ value")))
-            })
-            .collect()
-    })
-    .get(name)
-    .copied()
-    .unwrap_or(default)
-}
-
 impl Default for ExtractOptions {
     fn default() -> Self {
         ExtractOptions {
-            min_good_words: knob("MIN_GOOD_WORDS", 10.0) as usize,
-            min_function_share: knob("MIN_FUNCTION_SHARE", 0.25),
-            penalty: knob("PENALTY", 8.0),
-            min_outside_lines: knob("MIN_OUTSIDE_LINES", 8.0) as usize,
-            min_template_lines: knob("MIN_TEMPLATE_LINES", 5.0) as usize,
-            min_body_score: knob("MIN_BODY_SCORE", 30.0),
-            title_gap: knob("TITLE_GAP", 6.0) as usize,
+            min_good_words: 10,
+            min_function_share: 0.25,
+            penalty: 8.0,
+            min_outside_lines: 8,
+            min_template_lines: 5,
+            min_body_score: 30.0,
+            title_gap: 6,
         }
     }
 }
 
 /// A comment marker is a short line, or a count with the post's title
 /// ("15 comments to Taking the Counter to the Next Level").
-#[allow(non_snake_case)]
-fn MARKER_WORDS() -> usize {
-    crate::extract::knob("MARKER_WORDS", 25 as f64) as usize
-}
+const MARKER_WORDS: usize = 25;
 
 /// A bare marker ([`bare_marker`]) has this many words at most.
-#[allow(non_snake_case)]
-fn BARE_WORDS() -> usize {
-    crate::extract::knob("BARE_WORDS", 2 as f64) as usize
-}
+const BARE_WORDS: usize = 2;
 
 /// Short lines with this many words and enough function words read as sentences.
-#[allow(non_snake_case)]
-fn NEUTRAL_WORDS() -> usize {
-    crate::extract::knob("NEUTRAL_WORDS", 4 as f64) as usize
-}
+const NEUTRAL_WORDS: usize = 4;
 
 /// Lines of an article's first run of prose, at least.
-#[allow(non_snake_case)]
-fn RUN_LINES() -> usize {
-    crate::extract::knob("RUN_LINES", 4 as f64) as usize
-}
+const RUN_LINES: usize = 4;
 /// How many times the body found before a comment count the article after it outscores.
-#[allow(non_snake_case)]
-fn RUN_RATIO() -> f64 {
-    crate::extract::knob("RUN_RATIO", 2.0 as f64) 
-}
+const RUN_RATIO: f64 = 2.0;
 
 /// Share of the body found before a section header that the text after it
 /// must be worth for the article to go on.
-#[allow(non_snake_case)]
-fn GOES_ON() -> f64 {
-    crate::extract::knob("GOES_ON", 0.7 as f64) 
-}
+const GOES_ON: f64 = 0.7;
 
 /// How many lines after a comment marker the run [`run_after`] scores may start.
-#[allow(non_snake_case)]
-fn RUN_GAP() -> usize {
-    crate::extract::knob("RUN_GAP", 4 as f64) as usize
-}
+const RUN_GAP: usize = 4;
 
 /// An item of a list (a teaser's blurb, a comment) is a run of this many
 /// lines of text at most ...
-#[allow(non_snake_case)]
-fn ITEM_LINES() -> usize {
-    crate::extract::knob("ITEM_LINES", 3 as f64) as usize
-}
+const ITEM_LINES: usize = 3;
 /// ... at most this many lines from the next ...
-#[allow(non_snake_case)]
-fn ITEM_GAP() -> usize {
-    crate::extract::knob("ITEM_GAP", 3 as f64) as usize
-}
+const ITEM_GAP: usize = 3;
 /// ... in a chain of this many; its text scores this share.
-#[allow(non_snake_case)]
-fn ITEM_CHAIN() -> usize {
-    crate::extract::knob("ITEM_CHAIN", 3 as f64) as usize
-}
-#[allow(non_snake_case)]
-fn ITEM_SHARE() -> f64 {
-    crate::extract::knob("ITEM_SHARE", 0.3 as f64) 
-}
+const ITEM_CHAIN: usize = 3;
+const ITEM_SHARE: f64 = 0.3;
 
 /// Comment-shaped lines are short.
-#[allow(non_snake_case)]
-fn META_WORDS() -> usize {
-    crate::extract::knob("META_WORDS", 15 as f64) as usize
-}
+const META_WORDS: usize = 15;
 
 /// Section headers are short; a tags line may be long.
-#[allow(non_snake_case)]
-fn SECTION_WORDS() -> usize {
-    crate::extract::knob("SECTION_WORDS", 40 as f64) as usize
-}
+const SECTION_WORDS: usize = 40;
 
 /// A line cut short with "…" is a teaser from this many words on.
-#[allow(non_snake_case)]
-fn TEASER_WORDS() -> usize {
-    crate::extract::knob("TEASER_WORDS", 8 as f64) as usize
-}
+const TEASER_WORDS: usize = 8;
 
 /// ... up to this many (an article's paragraph may trail off too).
-#[allow(non_snake_case)]
-fn TEASER_MAX() -> usize {
-    crate::extract::knob("TEASER_MAX", 40 as f64) as usize
-}
+const TEASER_MAX: usize = 40;
 
 /// A headline is short: a title-case line of more words is a standfirst,
 /// a credit line, a list of names or titles.
-#[allow(non_snake_case)]
-fn HEADLINE_MAX() -> usize {
-    crate::extract::knob("HEADLINE_MAX", 15 as f64) as usize
-}
+const HEADLINE_MAX: usize = 15;
 
 /// A list an article's sentence introduces with a colon has this many
 /// lines at most.
-#[allow(non_snake_case)]
-fn LIST_LINES() -> usize {
-    crate::extract::knob("LIST_LINES", 15 as f64) as usize
-}
+const LIST_LINES: usize = 15;
 
 /// An author's bio closing the body lies among its last this many lines.
-#[allow(non_snake_case)]
-fn BIO_TAIL() -> usize {
-    crate::extract::knob("BIO_TAIL", 2 as f64) as usize
-}
+const BIO_TAIL: usize = 2;
 
 /// A title repeat holds at least this share (%) of the first line (the
 /// rest is the site's name).
-#[allow(non_snake_case)]
-fn TITLE_PCT() -> usize {
-    crate::extract::knob("TITLE_PCT", 33 as f64) as usize
-}
+const TITLE_PCT: usize = 33;
 
 /// Why extraction removed a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -360,26 +287,17 @@ fn date() -> &'static Regex {
 /// Whether a line is a short one with a date in it (a comment's or a
 /// post's date line).
 pub(crate) fn is_dateline(line: &ExtractLine) -> bool {
-    line.words <= META_WORDS()
+    line.words <= META_WORDS
         && line.text.bytes().any(|b| b.is_ascii_digit())
         && date().is_match(line.text)
 }
 
 /// Lines after a bare marker that may show the thread's furniture.
-#[allow(non_snake_case)]
-fn THREAD_LOOK() -> usize {
-    crate::extract::knob("THREAD_LOOK", 12 as f64) as usize
-}
+const THREAD_LOOK: usize = 12;
 /// Furniture lines among those that make a thread.
-#[allow(non_snake_case)]
-fn THREAD_SIGNS() -> usize {
-    crate::extract::knob("THREAD_SIGNS", 2 as f64) as usize
-}
+const THREAD_SIGNS: usize = 2;
 /// Lines after a bare marker in which the article's prose may go on.
-#[allow(non_snake_case)]
-fn PROSE_LOOK() -> usize {
-    crate::extract::knob("PROSE_LOOK", 30 as f64) as usize
-}
+const PROSE_LOOK: usize = 30;
 
 /// A bare marker ("Comments:", "Comment", "Response") starts a thread only
 /// when what follows looks like one; else it is a label (a work's stats
@@ -401,7 +319,7 @@ pub(crate) fn settle_markers(
         if !classes[k].bare || !classes[k].marker {
             continue;
         }
-        let near = k + 1..n.min(k + 1 + THREAD_LOOK());
+        let near = k + 1..n.min(k + 1 + THREAD_LOOK);
         let other_marker = near
             .clone()
             .any(|j| classes[j].marker && !classes[j].bare && !template[j]);
@@ -412,8 +330,8 @@ pub(crate) fn settle_markers(
         // PM"): an article's byline and date stand before its prose.
         let first_prose = near.clone().find(|&j| is_prose(j));
         let late_sign = first_prose.is_some_and(|p| near.clone().any(|j| j > p && sign(j)));
-        let prose = (k + 1..(n - 1).min(k + PROSE_LOOK())).any(|j| is_prose(j) && is_prose(j + 1));
-        if !other_marker && signs < THREAD_SIGNS() && !late_sign && prose {
+        let prose = (k + 1..(n - 1).min(k + PROSE_LOOK)).any(|j| is_prose(j) && is_prose(j + 1));
+        if !other_marker && signs < THREAD_SIGNS && !late_sign && prose {
             classes[k].marker = false;
             classes[k].bare = false;
         }
@@ -481,7 +399,7 @@ pub(crate) fn is_cut_teaser(line: &ExtractLine) -> bool {
         Regex::new(r"(?i)(…|\.\.\.)\W*((read|see|view) (more|full story|the full story)|continue reading)(\W+(read|see|view) more)?\W*$")
             .expect("valid regex")
     });
-    line.words >= TEASER_WORDS() && re.is_match(line.text)
+    line.words >= TEASER_WORDS && re.is_match(line.text)
 }
 
 /// Headers of what follows an article: related or recent stories ("Top
@@ -499,17 +417,14 @@ fn section_end() -> &'static Regex {
 }
 
 /// An author's bio is a line or two.
-#[allow(non_snake_case)]
-fn BIO_WORDS() -> usize {
-    crate::extract::knob("BIO_WORDS", 80 as f64) as usize
-}
+const BIO_WORDS: usize = 80;
 
 /// Whether a line is an author's bio: starts with a name, not with "It"
 /// or "This", and [`bio`] or [`bio_beat`] matches; or it is labelled one
 /// ("About the author: ...", whatever follows the label).
 fn is_bio(line: &ExtractLine) -> bool {
     let text = line.text;
-    line.words <= BIO_WORDS()
+    line.words <= BIO_WORDS
         && (bio_label().is_match(text)
             || (text
                 .split_whitespace()
@@ -600,10 +515,10 @@ impl LineClass {
         let words = line.words;
         let kind = if !line.text.chars().any(char::is_alphanumeric) {
             Kind::Decoration
-        } else if words <= META_WORDS() && meta().is_match(line.text) {
+        } else if words <= META_WORDS && meta().is_match(line.text) {
             Kind::Meta
-        } else if ((NEUTRAL_WORDS()..=HEADLINE_MAX()).contains(&words) && title_case(line.text))
-            || ((TEASER_WORDS()..=TEASER_MAX()).contains(&words) && teaser_tail().is_match(line.text))
+        } else if ((NEUTRAL_WORDS..=HEADLINE_MAX).contains(&words) && title_case(line.text))
+            || ((TEASER_WORDS..=TEASER_MAX).contains(&words) && teaser_tail().is_match(line.text))
         {
             Kind::Headline
         } else if words >= opts.min_good_words {
@@ -612,14 +527,14 @@ impl LineClass {
             } else {
                 Kind::LongPlain
             }
-        } else if words >= NEUTRAL_WORDS()
+        } else if words >= NEUTRAL_WORDS
             && function_share_at_least(&line.key, opts.min_function_share)
         {
             Kind::Sentence
         } else {
             Kind::Short
         };
-        let maybe = words <= MARKER_WORDS() && maybe_marker(line.text);
+        let maybe = words <= MARKER_WORDS && maybe_marker(line.text);
         let whole = maybe && marker().is_match(line.text);
         let count_only = maybe
             && !whole
@@ -630,8 +545,8 @@ impl LineClass {
             kind,
             marker: whole || count_only,
             count_only,
-            bare: whole && words <= BARE_WORDS() && bare_marker().is_match(line.text),
-            end: words <= SECTION_WORDS() && section_end().is_match(line.text),
+            bare: whole && words <= BARE_WORDS && bare_marker().is_match(line.text),
+            end: words <= SECTION_WORDS && section_end().is_match(line.text),
             colon: line.text.trim_end().ends_with(':'),
         }
     }
@@ -652,13 +567,12 @@ impl LineClass {
         match self.kind {
             // Separators say nothing about where the body is.
             Kind::Decoration => 0.0,
-            _ if template => -knob("TEMPLATE_FACTOR", 1.0) * o.penalty - knob("TEMPLATE_WORD", 0.5) * n,
+            _ if template => -o.penalty - 0.5 * n,
             Kind::Prose => n,
-            Kind::LongPlain => knob("LONGPLAIN_SHARE", 0.3) * n,
-            Kind::Sentence => knob("SENTENCE_SHARE", 0.0) * n,
-            Kind::Short => -knob("SHORT_FACTOR", 0.5) * o.penalty,
-            Kind::Headline => -knob("HEADLINE_FACTOR", 0.5) * o.penalty,
-            Kind::Meta => -knob("META_FACTOR", 1.0) * o.penalty,
+            Kind::LongPlain => 0.3 * n,
+            Kind::Sentence => 0.0,
+            Kind::Short | Kind::Headline => -0.5 * o.penalty,
+            Kind::Meta => -o.penalty,
         }
     }
 }
@@ -748,7 +662,7 @@ fn goes_on(classes: &[LineClass], scores: &[f64], k: usize, best: f64) -> bool {
             break;
         }
         cur = cur.max(0.0) + scores[j];
-        if cur >= GOES_ON() * best {
+        if cur >= GOES_ON * best {
             return true;
         }
     }
@@ -770,12 +684,12 @@ fn article_after(
             && !classes[j].marker
             && matches!(classes[j].kind, Kind::Prose | Kind::Sentence)
     };
-    let Some(s) = (k + 1..classes.len().min(k + 1 + RUN_GAP())).find(|&j| prose(j)) else {
+    let Some(s) = (k + 1..classes.len().min(k + 1 + RUN_GAP)).find(|&j| prose(j)) else {
         return false;
     };
     let run = (s..classes.len()).take_while(|&j| prose(j));
     let (lines, score) = run.fold((0, 0.0), |(n, t), j| (n + 1, t + scores[j]));
-    lines >= RUN_LINES() && score >= RUN_RATIO() * best
+    lines >= RUN_LINES && score >= RUN_RATIO * best
 }
 
 /// Which list a line belongs to, if any (see [`items`]).
@@ -818,7 +732,7 @@ fn items_into(classes: &[LineClass], template: &[bool], out: &mut Vec<Item>) {
             k += 1;
         }
         let framed =
-            k - start <= ITEM_LINES() && ((start > 0 && frame(start - 1)) || (k < n && frame(k)));
+            k - start <= ITEM_LINES && ((start > 0 && frame(start - 1)) || (k < n && frame(k)));
         runs.push((start, k, framed));
     }
     let mut i = 0;
@@ -830,12 +744,12 @@ fn items_into(classes: &[LineClass], template: &[bool], out: &mut Vec<Item>) {
         let mut j = i + 1;
         while j < runs.len()
             && runs[j].2
-            && runs[j].0 - runs[j - 1].1 <= ITEM_GAP()
+            && runs[j].0 - runs[j - 1].1 <= ITEM_GAP
             && !(runs[j - 1].1..runs[j].0).any(|m| classes[m].marker)
         {
             j += 1;
         }
-        if j - i >= ITEM_CHAIN() {
+        if j - i >= ITEM_CHAIN {
             // The chain with the frame before its first run and after its last.
             let a = runs[i].0.saturating_sub(1);
             let b = (runs[j - 1].1 + 1).min(n);
@@ -865,7 +779,7 @@ fn line_scores(
     v.extend((0..classes.len()).map(|k| {
         let s = classes[k].score(template[k], o);
         if items[k] != Item::None && s > 0.0 {
-            s * ITEM_SHARE()
+            s * ITEM_SHARE
         } else {
             s
         }
@@ -886,7 +800,7 @@ fn line_scores(
                 && !classes[j].end
                 && !matches!(classes[j].kind, Kind::Prose | Kind::Meta)
         };
-        let end = (k + 1..classes.len().min(k + 2 + LIST_LINES()))
+        let end = (k + 1..classes.len().min(k + 2 + LIST_LINES))
             .find(|&j| !item(j))
             .unwrap_or(classes.len());
         if end > k + 1 && end < classes.len() && !template[end] && classes[end].kind == Kind::Prose
@@ -1032,9 +946,9 @@ impl Extractor {
         // A line of the page's own that repeats half of the first repeats
         // a third of it: when none repeats a third, only the site's lines
         // are left to try for half.
-        let own_title = (1..nb.len()).find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT()));
+        let own_title = (1..nb.len()).find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT));
         let title =
-            own_title.or_else(|| (1..nb.len()).find(|&k| is_template[k] && repeats_first(k, knob("TITLE_SITE_PCT", 50.0) as usize)));
+            own_title.or_else(|| (1..nb.len()).find(|&k| is_template[k] && repeats_first(k, 50)));
 
         items_into(classes, is_template, &mut s.items);
         let items: &[Item] = &s.items;
@@ -1042,7 +956,7 @@ impl Extractor {
         // The author's bio closing the body ("Anna is a staff writer ...",
         // maybe with a "More by Anna" after it) is no part of the article.
         let (a, end) = (body.lines.start, body.lines.end);
-        let bio = (end.saturating_sub(BIO_TAIL()).max(a + 1)..end).find(|&k| is_bio(&lines[nb[k]]));
+        let bio = (end.saturating_sub(BIO_TAIL).max(a + 1)..end).find(|&k| is_bio(&lines[nb[k]]));
         if let Some(k) = bio {
             body.lines.end = k;
         }
@@ -1074,7 +988,7 @@ impl Extractor {
         let head = title.filter(|&t| t > body.lines.start).or_else(|| {
             own_title?;
             (body.lines.start + 1..body.lines.end)
-                .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT()))
+                .find(|&k| !is_template[k] && repeats_first(k, TITLE_PCT))
         });
         if let Some(t) = head {
             body.lines.start = edges::title_start(classes, is_template, body.lines.clone(), t);

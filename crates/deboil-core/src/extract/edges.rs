@@ -78,16 +78,10 @@ pub(super) fn widen_end(
 
 /// Prose lines the body may hold before the title it starts at: more is the
 /// article running before a box whose headline repeats the title's words.
-#[allow(non_snake_case)]
-fn HEAD_PROSE() -> usize {
-    crate::extract::knob("HEAD_PROSE", 2 as f64) as usize
-}
+const HEAD_PROSE: usize = 2;
 
 /// Share of the words before the title that the body must hold after it.
-#[allow(non_snake_case)]
-fn HEAD_SHARE() -> usize {
-    crate::extract::knob("HEAD_SHARE", 2 as f64) as usize
-}
+const HEAD_SHARE: usize = 2;
 
 /// The start of the body (`body`, in non-blank lines) moved to the title
 /// `t` when `t` lies inside it, the site's template aside, with at most
@@ -110,7 +104,7 @@ pub(super) fn title_start(
     let words = |r: std::ops::Range<usize>| -> usize {
         r.filter(own).map(|k| usize::from(classes[k].words)).sum()
     };
-    if prose <= HEAD_PROSE() && HEAD_SHARE() * words(t + 1..body.end) >= words(body.start..t) {
+    if prose <= HEAD_PROSE && HEAD_SHARE * words(t + 1..body.end) >= words(body.start..t) {
         t
     } else {
         body.start

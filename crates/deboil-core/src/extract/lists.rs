@@ -9,20 +9,11 @@
 use super::{ExtractLine, Kind, LineClass, function_share};
 
 /// A tag list holds this many words at least ...
-#[allow(non_snake_case)]
-fn TAG_WORDS() -> usize {
-    crate::extract::knob("TAG_WORDS", 6 as f64) as usize
-}
+const TAG_WORDS: usize = 6;
 /// ... and this many commas.
-#[allow(non_snake_case)]
-fn TAG_COMMAS() -> usize {
-    crate::extract::knob("TAG_COMMAS", 3 as f64) as usize
-}
+const TAG_COMMAS: usize = 3;
 /// Function words of a tag list: fewer than running prose has.
-#[allow(non_snake_case)]
-fn TAG_FUNCTION() -> f64 {
-    crate::extract::knob("TAG_FUNCTION", 0.25 as f64) 
-}
+const TAG_FUNCTION: f64 = 0.25;
 
 /// Whether `line` is a list of tags or topics ("Daily Economist,
 /// Discrimination, earnings, Income Inequality, ..."): comma-separated
@@ -30,23 +21,17 @@ fn TAG_FUNCTION() -> f64 {
 /// label ("Photography: ... // Venue: ..." is a credit line of the post).
 pub(super) fn is_tag_list(line: &ExtractLine) -> bool {
     let t = line.text.trim_end();
-    line.words >= TAG_WORDS()
-        && t.bytes().filter(|&b| b == b',').count() >= TAG_COMMAS()
+    line.words >= TAG_WORDS
+        && t.bytes().filter(|&b| b == b',').count() >= TAG_COMMAS
         && !t.contains(':')
         && !t.ends_with(['.', '!', '?'])
-        && function_share(&line.key) < TAG_FUNCTION()
+        && function_share(&line.key) < TAG_FUNCTION
 }
 
 /// Words of a linked headline in a box.
-#[allow(non_snake_case)]
-fn LINK_WORDS() -> std::ops::RangeInclusive<usize> {
-    crate::extract::knob("LINK_WORDS_MIN", 5.0) as usize..=crate::extract::knob("LINK_WORDS_MAX", 15.0) as usize
-}
+const LINK_WORDS: std::ops::RangeInclusive<usize> = 5..=15;
 /// Headlines in a box, at least.
-#[allow(non_snake_case)]
-fn BOX_LINES() -> usize {
-    crate::extract::knob("BOX_LINES", 3 as f64) as usize
-}
+const BOX_LINES: usize = 3;
 
 /// Whether a line reads as a linked headline of another story: a
 /// capitalised start, 5-15 words, no sentence's end, no label, handle or
@@ -54,7 +39,7 @@ fn BOX_LINES() -> usize {
 /// months", a tweet, "• Inline privacy controls").
 fn is_link(line: &ExtractLine) -> bool {
     let t = line.text.trim();
-    LINK_WORDS().contains(&line.words)
+    LINK_WORDS.contains(&line.words)
         && t.chars().next().is_some_and(char::is_uppercase)
         && !t.ends_with(['.', '!', '?', ':', ';', '"', '”', '’', ')', '…', ']', '\''])
         && !t.contains([':', '@', '•'])
@@ -63,14 +48,11 @@ fn is_link(line: &ExtractLine) -> bool {
 /// Words of a paragraph around a box, at least: a box interrupts full
 /// paragraphs, while the steps of a list whose numbers the page lost
 /// ("Install the tone to your phone") sit among short items.
-#[allow(non_snake_case)]
-fn PARAGRAPH_WORDS() -> u16 {
-    crate::extract::knob("PARAGRAPH_WORDS", 20 as f64) as u16
-}
+const PARAGRAPH_WORDS: u16 = 20;
 
 /// A paragraph around a box: prose that does not introduce a list.
 fn is_paragraph(class: &LineClass) -> bool {
-    class.kind == Kind::Prose && !class.colon && class.words >= PARAGRAPH_WORDS()
+    class.kind == Kind::Prose && !class.colon && class.words >= PARAGRAPH_WORDS
 }
 
 /// The lines of boxes of links to other stories inside the body: a run of
@@ -91,7 +73,7 @@ pub(super) fn link_boxes(
         while j < ks.len() && is_link(&lines[nb[ks[j]]]) {
             j += 1;
         }
-        if j - i >= BOX_LINES()
+        if j - i >= BOX_LINES
             && j < ks.len()
             && is_paragraph(&classes[ks[i - 1]])
             && is_paragraph(&classes[ks[j]])
@@ -104,10 +86,7 @@ pub(super) fn link_boxes(
 }
 
 /// Words of a link to a neighbouring post, at least and at most.
-#[allow(non_snake_case)]
-fn POST_LINK_WORDS() -> std::ops::RangeInclusive<usize> {
-    crate::extract::knob("POST_LINK_WORDS_MIN", 2.0) as usize..=crate::extract::knob("POST_LINK_WORDS_MAX", 20.0) as usize
-}
+const POST_LINK_WORDS: std::ops::RangeInclusive<usize> = 2..=20;
 
 /// Whether a line is a link to the previous or the next post ("« Older
 /// post's title", "Newer post's title »", maybe with a "|" beside the
@@ -121,7 +100,7 @@ fn is_post_link(line: &ExtractLine) -> bool {
     let left = t.starts_with(['«', '‹', '←']);
     let right = t.ends_with(['»', '›', '→']);
     let inner = t.trim_matches(|c: char| "«‹←»›→".contains(c)).trim_end();
-    POST_LINK_WORDS().contains(&line.words)
+    POST_LINK_WORDS.contains(&line.words)
         && left != right
         && !(left && t.contains(['»', '›']))
         && !(right && t.contains(['«', '‹']))
@@ -130,10 +109,7 @@ fn is_post_link(line: &ExtractLine) -> bool {
 
 /// How far from the kept text's start or end a link to a neighbouring
 /// post stands, at most (in kept lines).
-#[allow(non_snake_case)]
-fn POST_LINK_EDGE() -> usize {
-    crate::extract::knob("POST_LINK_EDGE", 3 as f64) as usize
-}
+const POST_LINK_EDGE: usize = 3;
 
 /// The links to the neighbouring posts ([`is_post_link`]) among the first
 /// or last few of the kept lines `ks` (the lead and the body, in order, as
@@ -142,7 +118,7 @@ fn POST_LINK_EDGE() -> usize {
 pub(super) fn post_links(ks: &[usize], nb: &[usize], lines: &[ExtractLine]) -> Vec<usize> {
     let n = ks.len();
     (0..n)
-        .filter(|&i| i < POST_LINK_EDGE() || i + POST_LINK_EDGE() >= n)
+        .filter(|&i| i < POST_LINK_EDGE || i + POST_LINK_EDGE >= n)
         .map(|i| ks[i])
         .filter(|&k| is_post_link(&lines[nb[k]]))
         .collect()
