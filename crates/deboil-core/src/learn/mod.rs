@@ -301,7 +301,7 @@ impl Learner {
         // pages holding the others', and frees its site's pages, beside the
         // other sites' tasks (the last site's often runs alone). Freed on a
         // thread of their own after deciding, they made the rule compile
-        // that follows take 20-26 ms instead of 5 (corpus-512, -j 2).
+        // that follows take 34-45 ms instead of 11-12 (corpus-512, -j 2).
         let opts = &self.opts;
         let done: Vec<(String, SiteModel, Vec<LearnedRule>, Vec<u64>, Vec<u64>)> = todo
             .into_par_iter()
