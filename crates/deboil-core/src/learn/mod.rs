@@ -67,6 +67,7 @@ use crate::hash::HashSetKeyed;
 use crate::rules::{RuleError, RuleSet, RuleSource, Toggles};
 pub use examples::PageSource;
 use examples::SiteTexts;
+use lines::SiteLines;
 use lines::each_line;
 pub use lines::{LineSink, PageLines};
 use site::learn_site;
@@ -144,7 +145,7 @@ pub struct Learner {
 /// One site's pages, where each lies, and the texts of its first pages.
 #[derive(Debug, Default)]
 struct SitePages {
-    pages: Vec<PageLines>,
+    pages: SiteLines,
     at: Vec<u64>,
     texts: SiteTexts,
 }
@@ -262,7 +263,7 @@ impl Learner {
 
     /// [`Learner::add_page`] for a page read by [`PageLines::read`], from
     /// `src`.
-    pub fn add_page_read(&mut self, site: &str, mut page: PageLines, at: u64, src: PageSource) {
+    pub fn add_page_read(&mut self, site: &str, page: PageLines, at: u64, src: PageSource) {
         self.added = at + 1;
         let s = match self.sites.get_mut(site) {
             Some(s) => s,
@@ -272,8 +273,7 @@ impl Learner {
         if !site.is_empty() {
             s.texts.keep(&page, src, &mut self.kept);
         }
-        page.forget_spans();
-        s.pages.push(page);
+        s.pages.push(&page);
         s.at.push(at);
     }
 

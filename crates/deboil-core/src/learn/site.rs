@@ -37,8 +37,8 @@ struct Numbered {
 }
 
 impl Numbered {
-    fn of(pages: &[PageLines]) -> Numbered {
-        let total = pages.iter().map(PageLines::len).sum();
+    fn of(pages: &SiteLines) -> Numbered {
+        let total = pages.iter().map(|p| p.len()).sum();
         let mut n = Numbered {
             lines: Vec::with_capacity(total),
             openings: Vec::with_capacity(total),
@@ -57,8 +57,8 @@ impl Numbered {
         // The page each line was last counted for (`page_freq`).
         let mut last: Vec<u32> = Vec::new();
         for (i, p) in pages.iter().enumerate() {
-            if let Some(next) = pages.get(i + 1) {
-                next.prefetch();
+            if i + 1 < pages.len() {
+                pages.page(i + 1).prefetch();
             }
             n.first.push(n.lines.len());
             let words = p.words();
@@ -245,7 +245,7 @@ fn drop_inside_text(num: &Numbered, walk: &[(u32, usize)], freq: &mut [u32], nee
 /// most [`crate::page::CROSS_MAX_WORDS`] words (on some page).
 pub(super) fn learn_site(
     site: &str,
-    pages: &[PageLines],
+    pages: &SiteLines,
     opts: &LearnOptions,
 ) -> (SiteModel, Vec<LearnedRule>, Vec<u64>) {
     let num = Numbered::of(pages);
