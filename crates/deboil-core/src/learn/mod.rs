@@ -297,19 +297,21 @@ impl Learner {
         }
         learned.sites_learned = todo.len();
         // Sites are independent: learn them in parallel, merge in site
-        // order. Each task also gives its rules their kept texts, finds the
-        // pages holding the others', and frees its site's pages, beside the
-        // other sites' tasks (the last site's often runs alone). Freed on a
-        // thread of their own after deciding, they made the rule compile
-        // that follows take 34-45 ms instead of 11-12 (corpus-512, -j 2).
+        // order. Each task also gives its rules their kept texts and finds
+        // the pages holding the others'.
         let opts = &self.opts;
-        let done: Vec<(String, SiteModel, Vec<LearnedRule>, Vec<u64>, Vec<u64>)> = todo
+        let done: Vec<Decided> = todo
             .into_par_iter()
             .map(|(site, s)| {
                 let (model, mut rules, short) = learn_site(&site, &s.pages, opts);
                 let reread = s.fill_examples(&mut rules);
-                drop(s);
-                (site, model, rules, short, reread)
+                Decided {
+                    site,
+                    model,
+                    rules,
+                    short,
+                    reread,
+                }
             })
             .collect();
         // Lines seen on several sites: a learned site's distinct short lines
@@ -318,7 +320,7 @@ impl Learner {
         let numbered = done
             .iter()
             .map(|d| -> Box<dyn Iterator<Item = (u64, u16)> + '_> {
-                Box::new(d.3.iter().map(|&h| (h, 0)))
+                Box::new(d.short.iter().map(|&h| (h, 0)))
             });
         let others = rest
             .iter()
@@ -331,10 +333,10 @@ impl Learner {
             });
         learned.cross_site = crate::page::cross_site_lines(numbered.chain(others));
         let mut reread = Vec::new();
-        for (site, model, rules, _, at) in done {
-            learned.models.insert(site, model);
-            learned.rules.extend(rules);
-            reread.extend(at);
+        for d in done {
+            learned.models.insert(d.site, d.model);
+            learned.rules.extend(d.rules);
+            reread.extend(d.reread);
         }
         learned.rules.sort_by(|a, b| {
             b.words_removed
@@ -347,6 +349,17 @@ impl Learner {
         learned.reread = reread;
         learned
     }
+}
+
+/// What deciding found on one site.
+struct Decided {
+    site: String,
+    model: SiteModel,
+    rules: Vec<LearnedRule>,
+    /// Its distinct lines short enough to count across sites.
+    short: Vec<u64>,
+    /// Where the pages lie that hold its rules' missing texts.
+    reread: Vec<u64>,
 }
 
 impl SitePages {
