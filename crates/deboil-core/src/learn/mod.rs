@@ -140,6 +140,8 @@ pub struct Learner {
     added: u64,
     /// Bytes of example texts all sites keep.
     kept: usize,
+    /// Pages of no site: counted, not kept (they learn nothing).
+    without_site: usize,
 }
 
 /// One site's pages, where each lies, and the texts of its first pages.
@@ -238,6 +240,7 @@ impl Learner {
             sites: BTreeMap::new(),
             added: 0,
             kept: 0,
+            without_site: 0,
         }
     }
 
@@ -265,14 +268,16 @@ impl Learner {
     /// `src`.
     pub fn add_page_read(&mut self, site: &str, page: PageLines, at: u64, src: PageSource) {
         self.added = at + 1;
+        // Pages of no site learn nothing: no lines or texts to keep.
+        if site.is_empty() {
+            self.without_site += 1;
+            return;
+        }
         let s = match self.sites.get_mut(site) {
             Some(s) => s,
             None => self.sites.entry(site.to_string()).or_default(),
         };
-        // Pages of no site learn nothing: no texts to keep.
-        if !site.is_empty() {
-            s.texts.keep(&page, src, &mut self.kept);
-        }
+        s.texts.keep(&page, src, &mut self.kept);
         s.pages.push(&page);
         s.at.push(at);
     }
@@ -280,15 +285,17 @@ impl Learner {
     /// Decides what recurs, site by site (in parallel on the current rayon
     /// pool).
     pub fn finish(self) -> Counted {
-        let mut learned = Counted::default();
+        let mut learned = Counted {
+            pages: self.without_site,
+            pages_without_site: self.without_site,
+            ..Counted::default()
+        };
         // Sites learned from are moved into their tasks; the others give
         // their pages' lines to the cross-site count.
         let (mut todo, mut rest) = (Vec::new(), Vec::new());
         for (site, s) in self.sites {
             learned.pages += s.pages.len();
-            if site.is_empty() {
-                learned.pages_without_site += s.pages.len();
-            } else if s.pages.len() < self.opts.min_site_pages {
+            if s.pages.len() < self.opts.min_site_pages {
                 learned.sites_skipped += 1;
                 rest.push(s);
             } else {

@@ -234,3 +234,27 @@ fn a_header_between_the_paragraphs_of_each_story_is_article_text() {
             .contains(&Unit::Line(hash("What is the big idea here?")))
     }));
 }
+
+#[test]
+fn pages_of_no_site_are_counted_and_learn_nothing() {
+    let mut l = Learner::new(LearnOptions::default());
+    for i in 0..8 {
+        let text = format!(
+            "Story {i} about the harbour and the ships that came in today.\n\
+             Subscribe to our newsletter for daily updates now\n"
+        );
+        l.add("", &text);
+        if i < 6 {
+            l.add("n.example", &text);
+        }
+    }
+    let counted = l.finish();
+    assert_eq!(counted.pages, 14);
+    assert_eq!(counted.pages_without_site, 8);
+    assert_eq!(counted.sites_learned, 1);
+    assert!(counted.rules.iter().all(|r| r.site == "n.example"));
+    assert!(!counted.models.contains_key(""));
+    // The newsletter line is on both; only the site with a name learns it.
+    assert_eq!(counted.rules.len(), 1);
+    assert!(counted.pages_to_read().is_empty());
+}
