@@ -531,6 +531,39 @@ fn baseline_accepts_known_findings_and_fails_on_new_ones() {
 }
 
 #[test]
+fn outputs_naming_the_baseline_are_refused_and_leave_it_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    shard(d);
+    let o = check(d, &["s.jsonl", "--write-baseline", "base.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let before = fs::read(d.join("base.json")).unwrap();
+    for (args, msg) in [
+        (
+            vec!["-o", "base.json"],
+            "-o base.json is the baseline base.json",
+        ),
+        (
+            vec!["--skip-bad", "--rejects", "./base.json"],
+            "--rejects ./base.json is the baseline base.json",
+        ),
+        (
+            vec!["--learn", "--save-learned", "base.json"],
+            "--save-learned base.json is the baseline base.json",
+        ),
+    ] {
+        let mut all = vec!["s.jsonl", "--baseline", "base.json"];
+        all.extend(args);
+        let o = check(d, &all);
+        assert_fails_with(&o, msg);
+        assert_eq!(fs::read(d.join("base.json")).unwrap(), before, "{all:?}");
+    }
+    // The baseline still loads: nothing new is reported.
+    let o = check(d, &["s.jsonl", "--baseline", "base.json"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
+}
+
+#[test]
 fn findings_do_not_depend_on_threads_or_batches_and_a_file_named_twice_is_checked_once() {
     let run = |extra: &[&str]| {
         let o = deboil()

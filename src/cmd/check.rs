@@ -85,6 +85,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .file("--rejects", args.input.rejects.as_ref())
         .file("--save-learned", args.rules.save_learned.as_ref())
         .rules(&args.rules.rules)
+        .read("the baseline", args.baseline.as_ref())
         .index(index_dirs.first().map(PathBuf::as_path))
         .check(&all, None)?;
     super::refuse_streams(&all, args.rules.learn)?;

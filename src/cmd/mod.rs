@@ -165,6 +165,15 @@ impl OutputCheck {
         self
     }
 
+    /// A file the run reads that `what` names (`--baseline FILE`).
+    fn read(&mut self, what: &str, path: Option<&PathBuf>) -> &mut Self {
+        if let Some(p) = path {
+            self.reads
+                .push((format!("{what} {}", p.display()), p.clone()));
+        }
+        self
+    }
+
     /// The saved index the run reads (`--against DIR`): its files.
     fn index(&mut self, dir: Option<&Path>) -> &mut Self {
         let Some(dir) = dir else { return self };
