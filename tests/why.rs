@@ -93,6 +93,24 @@ fn why_shows_similarity_and_shared_passages() {
         .output()
         .unwrap();
     assert_fails_with(&o, "no document with id nope");
+    // A document named by its place is shown by its id, beside the place.
+    let o = deboil()
+        .args([
+            "why",
+            "fixtures/seeds.jsonl:2",
+            "002_edae168d99fdab03",
+            "fixtures/seeds.jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(
+            "001_db30c925d4b12c96 (fixtures/seeds.jsonl:2) vs 002_edae168d99fdab03 (fixtures/seeds.jsonl:3)"
+        ),
+        "{}",
+        stdout(&o)
+    );
     // A place past the file's end is named as a wrong line, not an id.
     let o = deboil()
         .args([

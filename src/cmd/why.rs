@@ -107,8 +107,9 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
         );
     let c = deboil_core::why::compare(&opts.signer, &texts[0], &texts[1]);
     let labels = [
-        format!("{} ({})", args.first, a.place),
-        format!("{} ({})", args.second, b.place),
+        // Each document by its id, whether named by id or by place.
+        format!("{} ({})", a.id, a.place),
+        format!("{} ({})", b.id, b.place),
     ];
     let mut out = stdout();
     let job = if args.clean { "run" } else { "dedup" };

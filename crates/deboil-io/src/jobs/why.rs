@@ -14,6 +14,8 @@ use crate::read::Input;
 /// A document found by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
+    /// Its id (what the id field gives, or `FILE:LINE` when it gives none).
+    pub id: String,
     /// `FILE:LINE` of its record.
     pub place: String,
     /// Its text, transformed when a transform was given.
@@ -85,6 +87,7 @@ pub fn find_by_id<const N: usize>(
                         None => doc.text.clone(),
                     };
                     m.first = Some(Found {
+                        id: doc.id.clone(),
                         place: place.clone(),
                         text,
                         site: doc.site.clone(),
