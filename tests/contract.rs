@@ -54,6 +54,11 @@ fn usage_errors_exit_64_and_failed_runs_2() {
         "exceeds --num-perm",
     );
     assert_code(
+        &run_in(d, &["dedup", "--bands", "0", "--rows", "5", "a.jsonl"]),
+        64,
+        "--bands 0 x --rows 5: both must be at least 1",
+    );
+    assert_code(
         &run_in(d, &["dedup", "--min-jaccard", "0.4", "a.jsonl"]),
         64,
         "--min-jaccard applies to --similarity containment only",

@@ -146,7 +146,13 @@ impl DedupSettings {
                 self.num_perm,
             ),
         };
-        if params.bands == 0 || params.rows == 0 || params.bands * params.rows > self.num_perm {
+        if params.bands == 0 || params.rows == 0 {
+            return Err(SettingsError(format!(
+                "--bands {} x --rows {}: both must be at least 1",
+                params.bands, params.rows
+            )));
+        }
+        if params.bands * params.rows > self.num_perm {
             return Err(SettingsError(format!(
                 "--bands {} x --rows {} exceeds --num-perm {}",
                 params.bands, params.rows, self.num_perm
