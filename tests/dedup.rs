@@ -174,6 +174,24 @@ fn keep_newest_picks_by_field() {
     assert_eq!(ids(&out), ["new"]);
     let (out, _) = dedup_run(&["dedup", "-q"], &input);
     assert_eq!(ids(&out), ["old"]);
+    // Numbers compare by value, as JSON numbers or as strings: 10 is newer
+    // than 9 (as text, "9" > "10").
+    for (old, new) in [
+        (serde_json::json!(9), serde_json::json!(10)),
+        (serde_json::json!("9"), serde_json::json!("10")),
+        (serde_json::json!(999999999), serde_json::json!(1.7e9)),
+    ] {
+        let input = [
+            serde_json::json!({"id": "old", "v": old, "text": s[0]}),
+            serde_json::json!({"id": "new", "v": new, "text": s[0]}),
+            serde_json::json!({"id": "none", "text": s[0]}),
+        ]
+        .iter()
+        .map(|v| v.to_string() + "\n")
+        .collect::<String>();
+        let (out, _) = dedup_run(&["dedup", "-q", "--keep", "newest:v"], &input);
+        assert_eq!(ids(&out), ["new"], "{old} vs {new}");
+    }
 }
 
 #[test]

@@ -201,7 +201,7 @@ impl Deduper {
 
     /// Adds documents in order; `ids[i]` names `texts[i]`. They are signed
     /// in parallel with the GIL released. `newest`: per document, the value
-    /// `keep="newest"` compares (ISO dates compare as text), or `None`.
+    /// `keep="newest"` compares (numbers by value, other values such as ISO dates as text), or `None`.
     #[pyo3(signature = (ids, texts, newest=None))]
     fn add(
         &mut self,

@@ -111,6 +111,28 @@ pub(super) fn split(
     out
 }
 
+/// How two values of the `newest:` field compare: a missing value is the
+/// oldest, numbers (`9`, `10`, `1.7e9`: epoch times, versions) compare by
+/// value and come before text, and text compares as text (ISO dates). A
+/// total order, so the member kept does not depend on the members' order.
+fn newer(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    fn number(s: &str) -> Option<f64> {
+        s.parse::<f64>().ok().filter(|v| v.is_finite())
+    }
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => match (number(x), number(y)) {
+            (Some(p), Some(q)) => p.total_cmp(&q).then_with(|| x.cmp(y)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => x.cmp(y),
+        },
+    }
+}
+
 /// The member kept: an indexed one if any (it was written by an earlier
 /// run), else by the keep policy.
 fn representative(keep: &Keep, members: &[usize], docs: &Columns, prior: usize) -> usize {
@@ -123,7 +145,9 @@ fn representative(keep: &Keep, members: &[usize], docs: &Columns, prior: usize) 
             .expect("non-empty"),
         Keep::Newest(_) => *members
             .iter()
-            .max_by(|&&a, &&b| docs.newest[a].cmp(&docs.newest[b]).then(b.cmp(&a)))
+            .max_by(|&&a, &&b| {
+                newer(docs.newest[a].as_deref(), docs.newest[b].as_deref()).then(b.cmp(&a))
+            })
             .expect("non-empty"),
     }
 }

@@ -11,8 +11,9 @@ pub enum Keep {
     First,
     /// The longest (in characters); ties go to the first.
     Longest,
-    /// The greatest value of a field (ISO dates compare as text); ties and
-    /// documents without it go to the first.
+    /// The greatest value of a field (numbers by value, `10` after `9`;
+    /// other values, such as ISO dates, as text; a number before any text);
+    /// ties and documents without it go to the first.
     Newest(String),
 }
 
