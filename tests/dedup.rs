@@ -170,10 +170,22 @@ fn keep_newest_picks_by_field() {
     .iter()
     .map(|v| v.to_string() + "\n")
     .collect::<String>();
-    let (out, _) = dedup_run(&["dedup", "-q", "--keep", "newest:date"], &input);
+    let (out, err) = dedup_run(&["dedup", "-q", "--keep", "newest:date"], &input);
     assert_eq!(ids(&out), ["new"]);
+    assert!(!err.contains("warning"), "{err}");
     let (out, _) = dedup_run(&["dedup", "-q"], &input);
     assert_eq!(ids(&out), ["old"]);
+    // A field no document has (a typo) keeps the first, and says so.
+    for cmd in ["dedup", "run"] {
+        let (out, err) = dedup_run(&[cmd, "-q", "--keep", "newest:dates"], &input);
+        assert_eq!(ids(&out), ["old"]);
+        assert!(
+            err.contains(
+                "warning: --keep newest:dates: no document has the field `dates`, so each cluster keeps its first document"
+            ),
+            "{err}"
+        );
+    }
     // Numbers compare by value, as JSON numbers or as strings: 10 is newer
     // than 9 (as text, "9" > "10").
     for (old, new) in [

@@ -200,5 +200,6 @@ pub fn run_reporting(
     }
     // Not silenced by -q: the outputs name documents by these ids.
     eprint!("{}", summary::duplicate_ids_text(&result.summary));
+    eprint!("{}", summary::keep_field_text(&result.summary));
     Ok(ExitCode::SUCCESS)
 }

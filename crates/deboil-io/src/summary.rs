@@ -127,6 +127,17 @@ pub fn skipped_text(s: &Summary) -> String {
     text
 }
 
+/// A warning line when no document has the `--keep newest:` field (a
+/// misspelt field would silently keep the first), else nothing.
+pub fn keep_field_text(s: &DedupSummary) -> String {
+    match &s.keep_field_missing {
+        Some(field) => format!(
+            "deboil: warning: --keep newest:{field}: no document has the field `{field}`, so each cluster keeps its first document\n"
+        ),
+        None => String::new(),
+    }
+}
+
 /// A warning line when documents share an id, else nothing.
 pub fn duplicate_ids_text(s: &DedupSummary) -> String {
     let Some(d) = &s.duplicate_ids else {

@@ -106,6 +106,8 @@ pub struct DedupSummary {
     pub dedup: DedupStats,
     /// Documents that repeat an earlier document's id, if any.
     pub duplicate_ids: Option<DuplicateIds>,
+    /// The `--keep newest:` field, when no document read has it.
+    pub keep_field_missing: Option<String>,
 }
 
 /// Documents sharing an id (clusters and `dup_of` name documents by id).
@@ -386,6 +388,9 @@ impl DedupJob<'_> {
         // Where each document is (input, line), to name repeated ids.
         let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
         let mut places: Vec<(u32, u32)> = Vec::new();
+        // Documents with a value of the `--keep newest:` field: none means
+        // the field is misnamed, and the first of each cluster is kept.
+        let mut with_newest: u64 = 0;
         if let Some(r) = report.as_deref_mut() {
             r.for_dedup(self.template);
         }
@@ -518,6 +523,7 @@ impl DedupJob<'_> {
                                 r.observe(*f, bytes_in, bytes_out, &removals)?;
                             }
                             read.add_doc(bytes_in, bytes_out, removals, removed_bytes);
+                            with_newest += u64::from(newest.is_some());
                             if exact_verify {
                                 spans.push(span);
                             }
@@ -626,6 +632,10 @@ impl DedupJob<'_> {
                 places: [place(a), place(b)],
             }
         });
+        let keep_field_missing = match &self.opts.keep {
+            Keep::Newest(field) if with_newest == 0 && !places.is_empty() => Some(field.clone()),
+            _ => None,
+        };
         drop(places);
         // Pass two: spool parts are read and filtered in parallel, a few
         // batches at a time, and written in order. Each slot's buffers are
@@ -691,6 +701,7 @@ impl DedupJob<'_> {
                 read,
                 dedup: found.stats.clone(),
                 duplicate_ids,
+                keep_field_missing,
             },
             found,
         })
