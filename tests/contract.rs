@@ -336,6 +336,39 @@ fn a_closed_pipe_ends_every_command_quietly() {
         assert!(o.status.success(), "{cmd}: {err}");
         assert!(!err.contains("error"), "{cmd}: {err}");
     }
+    // The learned rules on stdout, past the pipe's buffer: many sites, each
+    // with lines of its own on every page.
+    let sites: String = (0..1000)
+        .flat_map(|s| {
+            (0..5).map(move |p| {
+                let text = format!(
+                    "Welcome to the site number {s} of our network\nRead more stories from site {s} in the archive\nArticle {p} of site {s}: a paragraph of many words that appears once.\n"
+                );
+                serde_json::json!({"id": format!("{s}-{p}"), "site": format!("site{s}.org"), "text": text})
+                    .to_string()
+                    + "\n"
+            })
+        })
+        .collect();
+    let many = tmp.path().join("sites.jsonl");
+    fs::write(&many, sites).unwrap();
+    for cmd in [
+        "clean -q --learn --save-learned - -o /dev/null",
+        "run -q --learn --save-learned - -o /dev/null",
+    ] {
+        let o = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; '{}' {cmd} '{}' | head -c1 >/dev/null",
+                bin.display(),
+                many.display()
+            ))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{cmd}: {err}");
+        assert!(!err.contains("error"), "{cmd}: {err}");
+    }
     // Help too, while a full disk is an error.
     let o = std::process::Command::new("bash")
         .arg("-c")

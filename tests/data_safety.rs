@@ -52,6 +52,10 @@ fn a_full_disk_names_the_output_and_leaves_nothing() {
             "clean in.jsonl --explain ex.jsonl -o /dev/null",
             "--explain ex.jsonl",
         ),
+        (
+            "clean in.jsonl --learn --save-learned learned.toml -o /dev/null",
+            "--save-learned learned.toml",
+        ),
     ] {
         // 8 blocks of 512 bytes: less than any of these outputs.
         let o = sh(

@@ -204,8 +204,15 @@ impl RuleOptions {
         let saved = match &first.save_to {
             Some(path) => {
                 let mut f = output_file(path, inputs, "--save-learned")?;
+                // Named as other outputs are (flushed here, so that a full
+                // disk is met here too); the kind kept, so that a closed
+                // pipe (`--save-learned - | head`) ends the run quietly.
                 f.write_all(source.text.as_bytes())
-                    .map_err(|e| Error::Usage(format!("writing {}: {e}", path.display())))?;
+                    .and_then(|_| f.flush())
+                    .map_err(|e| {
+                        let named = format!("--save-learned {}: {e}", path.display());
+                        Error::Output(std::io::Error::new(e.kind(), named))
+                    })?;
                 Some((f, path.clone()))
             }
             None => None,
