@@ -56,6 +56,7 @@ fn a_full_disk_names_the_output_and_leaves_nothing() {
             "clean in.jsonl --learn --save-learned learned.toml -o /dev/null",
             "--save-learned learned.toml",
         ),
+        ("learn in.jsonl -o learned.toml", "-o learned.toml"),
     ] {
         // 8 blocks of 512 bytes: less than any of these outputs.
         let o = sh(

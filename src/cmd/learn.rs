@@ -48,15 +48,14 @@ pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
             );
         }
         let toml = learned.to_toml();
-        match output {
-            Some(mut f) => f.write_all(toml.as_bytes())?,
-            None => {
-                let mut out = stdout();
-                out.write_all(toml.as_bytes())
-                    .and_then(|_| out.flush())
-                    .map_err(deboil_io::Error::Output)?;
-            }
-        }
+        // Flushed here, so that a full disk is named as for every output.
+        let mut out: Box<dyn Write + '_> = match output {
+            Some(w) => w,
+            None => stdout(),
+        };
+        out.write_all(toml.as_bytes())
+            .and_then(|_| out.flush())
+            .map_err(deboil_io::Error::Output)?;
     }
     files.commit()?;
     Ok(ExitCode::SUCCESS)
