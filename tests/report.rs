@@ -41,6 +41,12 @@ fn report_holds_every_part() {
     assert!(digest.len() == 32 && digest.chars().all(|c| c.is_ascii_hexdigit()));
     assert_eq!(r["options"]["shingle"], "char:7");
     assert_eq!(r["options"]["measure"], "containment");
+    // Unset options are left out; the site of records naming none, which
+    // scopes the rules, is an option of the run.
+    assert!(r["options"].get("site").is_none(), "{}", r["options"]);
+    let o = report_json(&["--site", "Example.ORG", "--site-from", "nope/([^/]+)/"]);
+    assert_eq!(o["options"]["site"], "Example.ORG");
+    assert_eq!(o["options"]["site_from"], "nope/([^/]+)/");
     // Documents, bytes, words in and out.
     let t = &r["totals"];
     assert_eq!(t["documents"], 25);

@@ -132,6 +132,16 @@ pub fn header(
             input.text_field, input.id_field, input.site_field
         ),
     );
+    // The site of records that name none scopes the rules they meet.
+    set("site", input.site.clone().unwrap_or_default());
+    set(
+        "site_from",
+        input
+            .site_from
+            .as_ref()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+    );
     set("max_doc_bytes", input.max_doc_bytes.to_string());
     set("skip_bad", input.skip_bad.to_string());
     if let Some((r, _)) = rules {
