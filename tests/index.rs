@@ -311,3 +311,31 @@ fn a_folder_holding_other_files_is_not_made_an_index() {
     assert_fails_with(&o, "not a deboil index (it holds \"notes.txt\")");
     assert_eq!(names(tmp.path()), ["notes.txt"]);
 }
+
+#[test]
+fn an_index_inside_an_input_directory_is_refused_unless_hidden() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    fs::write(data.join("a.jsonl"), docs().0).unwrap();
+    let run = |args: &[&str]| {
+        deboil()
+            .current_dir(tmp.path())
+            .args(["run", "-q", "-o", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Later runs over data/ would read the index's files as documents.
+    for idx in ["data/idx", "./data/new/idx", "data"] {
+        let o = run(&["data", "--save-index", idx]);
+        assert_fails_with(&o, "lies inside the input directory data");
+        assert_eq!(names(&data), ["a.jsonl"], "{idx}");
+    }
+    // A hidden one is skipped by the walk, and one outside is fine.
+    for idx in ["data/.idx", "idx"] {
+        ok(run(&["data", "--save-index", idx]));
+        ok(run(&["data", "--against", idx]));
+    }
+    assert_eq!(names(&data), [".idx", "a.jsonl"]);
+}

@@ -49,6 +49,9 @@ pub fn run_reporting(
     if f.verbose {
         eprintln!("deboil: {}", opts.describe());
     }
+    if let Some(dir) = &f.save_index {
+        refuse_index_inside_inputs(dir, &input.inputs)?;
+    }
     // The index's lock first: a second writer fails before doing any work,
     // and an index grown in place cannot change between reading and saving.
     let lock = f
@@ -202,4 +205,56 @@ pub fn run_reporting(
     eprint!("{}", summary::duplicate_ids_text(&result.summary));
     eprint!("{}", summary::keep_field_text(&result.summary));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a `--save-index` directory inside an input directory (unless
+/// hidden there, as walks skip hidden entries): every later run over that
+/// directory would read the index's files as documents, and stop on them.
+fn refuse_index_inside_inputs(
+    dir: &std::path::Path,
+    inputs: &[std::path::PathBuf],
+) -> anyhow::Result<()> {
+    // The directory need not exist yet: its nearest existing ancestor,
+    // resolved, and the rest of the path.
+    let Ok(mut at) = std::path::absolute(dir) else {
+        return Ok(());
+    };
+    let mut rest = Vec::new();
+    let resolved = loop {
+        if let Ok(c) = std::fs::canonicalize(&at) {
+            break rest
+                .iter()
+                .rev()
+                .fold(c, |p: std::path::PathBuf, n| p.join(n));
+        }
+        match (at.file_name().map(|n| n.to_os_string()), at.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                at = parent.to_path_buf();
+            }
+            _ => return Ok(()),
+        }
+    };
+    for a in inputs.iter().filter(|a| a.is_dir()) {
+        let Ok(outer) = std::fs::canonicalize(a) else {
+            continue;
+        };
+        let Ok(below) = resolved.strip_prefix(&outer) else {
+            continue;
+        };
+        let hidden = below
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        if !hidden {
+            return Err(deboil_io::Error::Usage(format!(
+                "--save-index {} lies inside the input directory {}, where later runs would read \
+                 its files as documents; choose a directory outside it (or a hidden one, such as {})",
+                dir.display(),
+                a.display(),
+                a.join(".deboil-index").display()
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
