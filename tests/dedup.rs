@@ -157,6 +157,32 @@ fn mark_keeps_everything_and_names_the_representative() {
     assert_eq!(by_id("c")["cluster_size"], 1);
     // Other fields are still there, unchanged.
     assert_eq!(by_id("c")["site"], "a.org");
+    // Marking marked records replaces the marks: no key twice (JSON
+    // readers disagree on which value wins), the other members as they were.
+    let args = [
+        "dedup",
+        "-q",
+        "--mark",
+        "--shingle",
+        "word:5",
+        "--threshold",
+        "0.8",
+    ];
+    let stale = out.replace("\"dup_of\":null", "\"dup_of\":\"stale\",\"n\":1.50");
+    let (again, _) = dedup_run(&args, &stale);
+    for (line, before) in again.lines().zip(stale.lines()) {
+        assert_eq!(line.matches("\"dup_of\":").count(), 1, "{line}");
+        assert_eq!(line.matches("\"cluster_size\":").count(), 1, "{line}");
+        assert_eq!(
+            line.contains("\"n\":1.50"),
+            before.contains("\"n\":1.50"),
+            "{line}"
+        );
+    }
+    assert_eq!(
+        again,
+        out.replace("\"dup_of\":null", "\"n\":1.50,\"dup_of\":null")
+    );
 }
 
 #[test]

@@ -112,6 +112,31 @@ impl<'de> Deserialize<'de> for Fields<'de> {
     }
 }
 
+/// `line`, a JSON object, written again without its top-level members
+/// named in `names` (their keys re-escaped, every value as it was); `None`
+/// when it holds none of them, or is no object.
+pub(crate) fn without_members(line: &[u8], names: &[&str]) -> Option<Vec<u8>> {
+    let Fields(fields) = serde_json::from_slice(line).ok()?;
+    if !fields.iter().any(|(k, _)| names.contains(&k.0.as_ref())) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(line.len());
+    out.push(b'{');
+    for (k, v) in fields
+        .iter()
+        .filter(|(k, _)| !names.contains(&k.0.as_ref()))
+    {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        json_str::write_escaped(&k.0, &mut out);
+        out.push(b':');
+        out.extend_from_slice(v.as_bytes());
+    }
+    out.push(b'}');
+    Some(out)
+}
+
 /// Where a problem sits in a record, for `file:line:col: problem` messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadRecord {

@@ -320,8 +320,21 @@ pub(super) fn read_at(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io
 }
 
 /// Appends `line` (a JSON object and a newline) with `dup_of` and
-/// `cluster_size` added before its closing brace.
+/// `cluster_size` added before its closing brace. A record that has them
+/// already (marked before) has them replaced, not repeated: JSON readers
+/// disagree on which of two values of a key wins.
 pub(super) fn mark(line: &[u8], dup_of: Option<&str>, size: usize, out: &mut Vec<u8>) {
+    const MARKS: [&str; 2] = ["dup_of", "cluster_size"];
+    let finder = |n: &[u8]| memchr::memmem::find(line, n).is_some();
+    // Keys may be escaped (`"dup\u005fof"`): any escape is looked at.
+    let stripped = (finder(b"dup_of") || finder(b"cluster_size") || finder(b"\\u"))
+        .then(|| crate::doc::without_members(&line[..line.len() - 1], &MARKS))
+        .flatten()
+        .map(|mut l| {
+            l.push(b'\n');
+            l
+        });
+    let line = stripped.as_deref().unwrap_or(line);
     let end = line.len() - 2;
     out.extend_from_slice(&line[..end]);
     if line[end - 1] != b'{' {
