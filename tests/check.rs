@@ -531,6 +531,21 @@ fn baseline_accepts_known_findings_and_fails_on_new_ones() {
 }
 
 #[test]
+fn a_finding_is_one_line_whatever_the_id_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let a = article(1);
+    let lines = [record("a\nb\u{1b}[31m", &a), record("z", &a)].join("\n") + "\n";
+    fs::write(d.join("s.jsonl"), lines).unwrap();
+    let o = check(d, &["s.jsonl", "-q"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "s.jsonl:2: exact duplicate of s.jsonl:1 (a\\nb\\u{1b}[31m)\n"
+    );
+}
+
+#[test]
 fn outputs_naming_the_baseline_are_refused_and_leave_it_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();

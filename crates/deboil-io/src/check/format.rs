@@ -136,9 +136,31 @@ pub fn summary(findings: &[Finding], t: &Totals) -> String {
 pub fn text(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     for f in findings {
         let fixed = if f.fixed { " (fixed)" } else { "" };
-        writeln!(out, "{}{fixed}", f.to_line())?;
+        writeln!(out, "{}{fixed}", one_line(&f.to_line()))?;
     }
     Ok(())
+}
+
+/// `s` with its control characters but tabs escaped (`\n`, `\u{1b}`): an
+/// id or a file name holding a line break would split a finding over two
+/// lines, and an escape sequence would reach the terminal.
+fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| c == '\t' || !c.is_control();
+    if s.chars().all(shown) {
+        return s.into();
+    }
+    s.chars()
+        .flat_map(|c| {
+            let e = c.escape_default();
+            let (plain, escaped) = if shown(c) {
+                (Some(c), None)
+            } else {
+                (None, Some(e))
+            };
+            plain.into_iter().chain(escaped.into_iter().flatten())
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// A JSON document: version, findings, totals.
