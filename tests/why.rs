@@ -126,3 +126,25 @@ fn why_shows_similarity_and_shared_passages() {
         "fixtures/seeds.jsonl has no line 99: its last record is at line 5",
     );
 }
+
+#[test]
+fn an_id_from_the_data_is_shown_on_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = common::seed_texts()[1].clone();
+    let lines: String = [("a\nb\u{1b}[31m", &text), ("z", &text)]
+        .iter()
+        .map(|(id, t)| serde_json::json!({"id": id, "text": t}).to_string() + "\n")
+        .collect();
+    std::fs::write(tmp.path().join("s.jsonl"), lines).unwrap();
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["why", "s.jsonl:1", "z", "s.jsonl"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("\na\\nb\\u{1b}[31m (s.jsonl:1) vs z (s.jsonl:2)\n"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -107,9 +107,10 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
         );
     let c = deboil_core::why::compare(&opts.signer, &texts[0], &texts[1]);
     let labels = [
-        // Each document by its id, whether named by id or by place.
-        format!("{} ({})", a.id, a.place),
-        format!("{} ({})", b.id, b.place),
+        // Each document by its id, whether named by id or by place (its
+        // control characters escaped: the id comes from the data).
+        format!("{} ({})", shown(&a.id), a.place),
+        format!("{} ({})", shown(&b.id), b.place),
     ];
     let mut out = stdout();
     let job = if args.clean { "run" } else { "dedup" };
@@ -136,4 +137,14 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     }
     files.commit()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `s` with its control characters escaped (`\n`, `\u{1b}`).
+fn shown(s: &str) -> String {
+    s.chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
 }
