@@ -465,6 +465,36 @@ fn diff_shows_changes_instead_of_the_documents_and_keeps_side_outputs() {
 }
 
 #[test]
+fn diff_keeps_line_breaks_so_that_it_applies() {
+    // CRLF lines keep their `\r`, and a last line without a break is
+    // marked: `patch` and `git apply` take the diff as it is.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("crlf.txt"),
+        "Kept line.\r\nTeilen\r\nEnd.\r\n",
+    )
+    .unwrap();
+    fs::write(tmp.path().join("end.txt"), "Kept line.\nTeilen").unwrap();
+    let diff = |name: &str| {
+        let o = deboil()
+            .current_dir(tmp.path())
+            .args(["clean", "-q", "--diff", name])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert_eq!(
+        diff("crlf.txt"),
+        "--- a/crlf.txt\n+++ b/crlf.txt\n@@ -1,3 +1,2 @@\n Kept line.\r\n-Teilen\r\n End.\r\n"
+    );
+    assert_eq!(
+        diff("end.txt"),
+        "--- a/end.txt\n+++ b/end.txt\n@@ -1,2 +1,1 @@\n-Kept line.\n-Teilen\n\\ No newline at end of file\n+Kept line.\n\\ No newline at end of file\n"
+    );
+}
+
+#[test]
 fn jsonl_fields_pass_through_and_field_names_are_configurable() {
     let input = "{\"meta\":{\"a\":[1,2.50]},\"body\":\"Text.\\n\\nSiehe auch\",\"key\":7,\"host\":\"caucasuswatch.de\"}\n";
     let o = deboil()

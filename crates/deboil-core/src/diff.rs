@@ -7,23 +7,53 @@ use std::fmt::Write;
 
 use crate::clean::Cleaned;
 
+/// A line's content and its line break (`\n`, `\r\n`, or none at the end).
+type Line<'a> = (&'a str, &'a str);
+
 enum Op<'a> {
-    Same(&'a str),
-    Removed(&'a str),
-    Changed(&'a str, &'a str),
+    Same(Line<'a>),
+    Removed(Line<'a>),
+    Changed(Line<'a>, Line<'a>),
+}
+
+/// The line at `range` of `text` with the break that follows it.
+fn line_at(text: &str, range: std::ops::Range<usize>) -> Line<'_> {
+    let rest = &text[range.end..];
+    let brk = if rest.starts_with("\r\n") {
+        &rest[..2]
+    } else if rest.starts_with('\n') {
+        &rest[..1]
+    } else {
+        ""
+    };
+    (&text[range], brk)
+}
+
+/// Writes one line of a hunk: a text's last line without a break gets the
+/// marker `patch` and `git apply` read, so the diff applies as it is.
+fn write_line(out: &mut String, prefix: char, (content, brk): Line) {
+    out.push(prefix);
+    out.push_str(content);
+    match brk {
+        "" => out.push_str("\n\\ No newline at end of file\n"),
+        b => out.push_str(b),
+    }
 }
 
 /// Appends a unified diff of `orig` against `cleaned` (nothing when equal).
+/// Lines keep their own breaks (`\r\n` too), so it applies with `patch`.
 pub fn unified(name: &str, orig: &str, cleaned: &Cleaned, context: usize, out: &mut String) {
     let ops: Vec<Op> = cleaned
         .lines
         .iter()
         .map(|f| {
-            let old = &orig[f.orig.clone()];
+            let old = line_at(orig, f.orig.clone());
             match &f.out {
                 None => Op::Removed(old),
-                Some(r) if &cleaned.text[r.clone()] == old => Op::Same(old),
-                Some(r) => Op::Changed(old, &cleaned.text[r.clone()]),
+                Some(r) => match line_at(&cleaned.text, r.clone()) {
+                    new if new == old => Op::Same(old),
+                    new => Op::Changed(old, new),
+                },
             }
         })
         .collect();
@@ -62,12 +92,26 @@ pub fn unified(name: &str, orig: &str, cleaned: &Cleaned, context: usize, out: &
             new_before[start] + 1
         };
         let _ = writeln!(out, "@@ -{old_start},{old_len} +{new_start},{new_len} @@");
+        // Removed lines before added ones, as diff writes a change: a
+        // changed line is its old line here and its new one below.
+        let mut added: Vec<Line> = Vec::new();
         for op in &ops[start..end] {
-            let _ = match op {
-                Op::Same(l) => writeln!(out, " {l}"),
-                Op::Removed(l) => writeln!(out, "-{l}"),
-                Op::Changed(a, b) => writeln!(out, "-{a}\n+{b}"),
-            };
+            match op {
+                Op::Same(l) => {
+                    for a in added.drain(..) {
+                        write_line(out, '+', a);
+                    }
+                    write_line(out, ' ', *l);
+                }
+                Op::Removed(l) => write_line(out, '-', *l),
+                Op::Changed(a, b) => {
+                    write_line(out, '-', *a);
+                    added.push(*b);
+                }
+            }
+        }
+        for a in added.drain(..) {
+            write_line(out, '+', a);
         }
     }
 }
