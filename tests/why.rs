@@ -111,6 +111,22 @@ fn why_shows_similarity_and_shared_passages() {
         "{}",
         stdout(&o)
     );
+    // A leading `./` on the place or on the input does not matter.
+    for (place, input) in [
+        ("./fixtures/seeds.jsonl:2", "fixtures/seeds.jsonl"),
+        ("fixtures/seeds.jsonl:2", "./fixtures/seeds.jsonl"),
+    ] {
+        let o = deboil()
+            .args(["why", place, "002_edae168d99fdab03", input])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{place} {input}: {}", stderr(&o));
+        assert!(
+            stdout(&o).contains("001_db30c925d4b12c96 ("),
+            "{}",
+            stdout(&o)
+        );
+    }
     // A place past the file's end is named as a wrong line, not an id.
     let o = deboil()
         .args([

@@ -35,9 +35,17 @@ struct Matches {
     places: Vec<String>,
 }
 
-/// Whether `want` is `name:line`.
+/// Whether `want` is `name:line`; a leading `./` on either does not matter
+/// (`check` names `data/a.jsonl` what was given as `./data/a.jsonl`).
 fn is_place(want: &str, name: &str, line: u64) -> bool {
-    want.strip_prefix(name)
+    fn bare(mut s: &str) -> &str {
+        while let Some(rest) = s.strip_prefix("./") {
+            s = rest;
+        }
+        s
+    }
+    bare(want)
+        .strip_prefix(bare(name))
         .and_then(|rest| rest.strip_prefix(':'))
         .is_some_and(|l| l.parse() == Ok(line))
 }
