@@ -24,8 +24,8 @@ import collections, hashlib, json, math, os, re, sys, unicodedata
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
 
-# The function-word list of extract.rs, read from the source so the two agree.
-_src = open(os.path.join(root, "crates/deboil-core/src/extract.rs"), encoding="utf-8").read()
+# The function-word list of extract/words.rs, read from the source so the two agree.
+_src = open(os.path.join(root, "crates/deboil-core/src/extract/words.rs"), encoding="utf-8").read()
 FUNC = set(re.findall(r'"([^"]+)"', _src.split("const FUNCTION_WORDS")[1].split("];")[0]))
 
 MARKER = re.compile(

@@ -47,6 +47,14 @@ fn usage_errors_exit_64_and_failed_runs_2() {
         64,
         "a field name must not be empty",
     );
+    assert_code(
+        &run_in(
+            d,
+            &["clean", "--learn", "--learn-min-pages", "1", "a.jsonl"],
+        ),
+        64,
+        "`1` is not a whole number of 2 or more",
+    );
     // Settings that contradict each other or would be ignored.
     assert_code(
         &run_in(d, &["dedup", "--bands", "4", "--rows", "64", "a.jsonl"]),

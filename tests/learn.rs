@@ -309,3 +309,62 @@ fn learning_again_beside_learned_rules_numbers_the_new_ones_on() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn copies_of_a_page_count_once_however_many_there_are() {
+    // Learned on the seeds alone: each article's text.
+    let o = deboil()
+        .args(["clean", "--learn", "fixtures/seeds.jsonl"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let alone = id_texts(&stdout(&o), "text");
+    assert!(
+        alone
+            .iter()
+            .all(|(_, t)| t.as_deref().is_some_and(|t| !t.is_empty()))
+    );
+    let seeds: Vec<serde_json::Value> = fs::read_to_string(fixtures().join("seeds.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Four copies of each article: the same file read four times, and four
+    // re-crawls that differ in one short line. Each copy's lines were on four
+    // pages of the site's twenty, too many for a story's: they were learned
+    // as template and every copy came out empty.
+    let tmp = tempfile::tempdir().unwrap();
+    let readers = ["Anna", "Berta", "Carl", "Dora"];
+    for recrawl in [false, true] {
+        let mut input = String::new();
+        for (k, reader) in readers.iter().enumerate() {
+            for s in &seeds {
+                let mut s = s.clone();
+                s["id"] = format!("{}-{k}", s["id"].as_str().unwrap()).into();
+                if recrawl {
+                    let text = format!("Von {reader} gelesen\n{}", s["text"].as_str().unwrap());
+                    s["text"] = text.into();
+                }
+                input.push_str(&format!("{s}\n"));
+            }
+        }
+        let path = tmp.path().join("copies.jsonl");
+        fs::write(&path, input).unwrap();
+        let o = deboil()
+            .args(["clean", "--learn"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let got = id_texts(&stdout(&o), "text");
+        assert_eq!(got.len(), 4 * alone.len());
+        for (i, (id, text)) in got.iter().enumerate() {
+            let (_, want) = &alone[i % alone.len()];
+            let (text, want) = (text.as_deref().unwrap(), want.as_deref().unwrap());
+            // Every line the article keeps alone is kept in each copy.
+            for line in want.lines() {
+                assert!(text.contains(line), "recrawl={recrawl} {id}: lost {line:?}");
+            }
+        }
+    }
+}

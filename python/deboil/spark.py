@@ -222,10 +222,44 @@ def dedup(df: Any, *, id_col: str = "id", text_col: str = "text", shingle: str =
     return out.drop(idx)
 
 
-def _parse_lines(rows: Iterable[Any], id_field: str,
-                 text_field: str) -> Iterator[tuple[str, str, bool, Optional[str], Optional[str]]]:
+_MARKS = ("dup_of", "cluster_size")
+_DECODER = json.JSONDecoder()
+_WS = " \t\n\r"
+
+
+def _without_marks(raw: str) -> str:
+    """``raw`` (a JSON object) without its top-level ``dup_of`` and
+    ``cluster_size`` members, every other member as written: marking a
+    record marked before replaces the two, as ``deboil dedup --mark`` does
+    (a key written twice is read differently by different JSON readers)."""
+    end = len(raw.rstrip(_WS))
+    i = len(raw) - len(raw.lstrip(_WS)) + 1  # past the "{"
+    kept = []
+    while True:
+        while raw[i] in _WS:
+            i += 1
+        if raw[i] == "}":
+            break
+        start = i
+        key, i = _DECODER.raw_decode(raw, i)
+        while raw[i] in _WS + ":":
+            i += 1
+        _, i = _DECODER.raw_decode(raw, i)
+        if key not in _MARKS:
+            kept.append(raw[start:i])
+        while raw[i] in _WS:
+            i += 1
+        if raw[i] == ",":
+            i += 1
+    assert raw[i] == "}" and i + 1 == end
+    return "{" + ",".join(kept) + "}"
+
+
+def _parse_lines(rows: Iterable[Any], id_field: str, text_field: str,
+                 strip_marks: bool = False) -> Iterator[tuple[str, str, bool, Optional[str], Optional[str]]]:
     """``(file, line)`` -> ``(file, line, is a JSON object, id as JSON text,
-    text)``. Blank lines are left out, as Spark's JSON reader leaves them."""
+    text)``, the line without its old marks with ``strip_marks``. Blank
+    lines are left out, as Spark's JSON reader leaves them."""
     for file, raw in rows:
         if not raw.strip():
             continue
@@ -236,6 +270,8 @@ def _parse_lines(rows: Iterable[Any], id_field: str,
         if not isinstance(rec, dict):
             yield file, raw, False, None, None
             continue
+        if strip_marks and any(k in rec for k in _MARKS):
+            raw = _without_marks(raw)
         text = rec.get(text_field)
         if text is not None and not isinstance(text, str):
             text = json.dumps(text, ensure_ascii=False)  # as Spark read it: a string
@@ -287,7 +323,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     # schema: columns sorted, types widened, nulls dropped). Persisted: the
     # lines are counted, then read twice by dedup, then written.
     lines = spark.read.text(a.input).select(F.input_file_name().alias("file"), "value")
-    parse = functools.partial(_parse_lines, id_field=a.id_field, text_field=a.text_field)
+    parse = functools.partial(_parse_lines, id_field=a.id_field, text_field=a.text_field,
+                              strip_marks=a.mark)
     df = spark.createDataFrame(lines.rdd.mapPartitions(parse),
                                "file string, raw string, ok boolean, id string, text string").persist()
     bad = df.filter(~F.col("ok"))
@@ -317,7 +354,7 @@ def main(argv: Optional[list[str]] = None) -> int:
          .write.mode("error").text(a.clusters))
     if a.mark:
         # As deboil dedup --mark: the two fields added before the closing
-        # brace, the others left as written.
+        # brace (old ones taken out on reading), the others left as written.
         head = F.regexp_extract("raw", r"(?s)^(.*)\}\s*$", 1)
         out = marked.select(F.concat(
             head, F.when(head.rlike(r"^\s*\{\s*$"), F.lit("")).otherwise(F.lit(",")),

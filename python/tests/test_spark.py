@@ -116,6 +116,15 @@ def test_the_command_writes_kept_lines_as_read(spark, tmp_path):
         ODD[2][:-1] + ',"dup_of":null,"cluster_size":1}',
         '{"dup_of":null,"cluster_size":1}',
     ]
+    # Marking marked records replaces their marks (each key once), every
+    # other member as written.
+    again = tmp_path / "marked.jsonl"
+    again.write_text("".join(line + "\n" for line in parts(tmp_path / "marked")), "utf-8")
+    assert main([str(again), str(tmp_path / "again"), "--keep-order", "--mark"]) == 0
+    first, second = parts(tmp_path / "marked"), parts(tmp_path / "again")
+    assert [json.loads(line) for line in second] == [json.loads(line) for line in first]
+    assert all(line.count('"dup_of"') == line.count('"cluster_size"') == 1 for line in second)
+    assert '{"y": "caf\\u00e9 \\ud83d\\ude00"}' in second[0]
 
 
 def test_the_command_names_a_number_id_as_a_number(spark, tmp_path):

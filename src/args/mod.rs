@@ -174,7 +174,7 @@ pub struct LearnFlags {
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub learn_min_site_pages: usize,
     /// A line must recur on at least N pages (copies of one story count once).
-    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = parse_two_or_more)]
     pub learn_min_pages: u64,
     /// ... and on at least this share of the site's pages.
     #[arg(long, default_value_t = 0.05, value_name = "F", value_parser = parse_unit)]
@@ -404,6 +404,15 @@ fn parse_field(s: &str) -> Result<String, String> {
         return Err("a field name must not be empty".into());
     }
     Ok(s.to_string())
+}
+
+/// A count of 2 or more (clap's range names its upper end, u64::MAX, in
+/// the message).
+fn parse_two_or_more(s: &str) -> Result<u64, String> {
+    s.parse::<u64>()
+        .ok()
+        .filter(|&n| n >= 2)
+        .ok_or_else(|| format!("`{s}` is not a whole number of 2 or more"))
 }
 
 fn parse_unit(s: &str) -> Result<f64, String> {

@@ -29,8 +29,6 @@ struct Numbered {
     opening_hash: Vec<u64>,
     /// Per opening number: whether more than one line starts with it.
     varies: Vec<bool>,
-    /// Per line number: pages holding it.
-    page_freq: Vec<u32>,
     /// Per line number: its words (a function of the line, like its hash),
     /// so that the passes below read no page's lines again.
     words: Vec<u16>,
@@ -46,7 +44,6 @@ impl Numbered {
             line_hash: Vec::new(),
             opening_hash: Vec::new(),
             varies: Vec::new(),
-            page_freq: Vec::new(),
             words: Vec::new(),
         };
         // A line's opening, like its words, is a function of its key, as its
@@ -54,8 +51,6 @@ impl Numbered {
         let mut line_no: HashKeyed<u64, u32> = HashKeyed::default();
         let mut opening_no: HashKeyed<u64, u32> = HashKeyed::default();
         let mut opening_of: Vec<u32> = Vec::new();
-        // The page each line was last counted for (`page_freq`).
-        let mut last: Vec<u32> = Vec::new();
         for (i, p) in pages.iter().enumerate() {
             if i + 1 < pages.len() {
                 pages.page(i + 1).prefetch();
@@ -66,8 +61,6 @@ impl Numbered {
                 let l = *line_no.entry(h).or_insert_with(|| {
                     n.line_hash.push(h);
                     n.words.push(words[k]);
-                    n.page_freq.push(0);
-                    last.push(NONE);
                     opening_of.push(match pf {
                         0 => NONE,
                         _ => match opening_no.entry(pf) {
@@ -87,9 +80,6 @@ impl Numbered {
                 }) as usize;
                 n.lines.push(l as u32);
                 n.openings.push(opening_of[l]);
-                if first_for(&mut last[l], i as u32) {
-                    n.page_freq[l] += 1;
-                }
             }
         }
         n.first.push(n.lines.len());
@@ -102,25 +92,86 @@ impl Numbered {
     }
 }
 
-/// Groups a site's pages that are copies of one story: pages sharing at
-/// least half of the smaller one's long, rare lines (two at least).
-fn story_groups(num: &Numbered, page_freq: &[u32]) -> UnionFind {
+/// A page's copy key: its long lines in order (a re-crawl differs in a
+/// time stamp or a counter, short lines), or all its lines where it has
+/// fewer than two long ones.
+fn copy_key(num: &Numbered, page: &[u32]) -> impl Iterator<Item = u32> + Clone {
+    let long = page
+        .iter()
+        .filter(|&&l| num.words[l as usize] >= STORY_LINE_WORDS)
+        .count();
+    let all = long < 2;
+    page.iter()
+        .copied()
+        .filter(move |&l| all || num.words[l as usize] >= STORY_LINE_WORDS)
+}
+
+/// Groups a site's pages that are copies of one story: pages with the same
+/// long lines in the same order (a re-crawl, a file read twice) whatever
+/// their number, and pages sharing at least half of the smaller one's long,
+/// rare lines (two at least).
+fn story_groups(num: &Numbered) -> UnionFind {
     let n = num.first.len() - 1;
+    let mut uf = UnionFind::new(n);
+    // Copies first: counted as pages, five copies of one article made each
+    // of its lines too common to be a story's, so learning took them for
+    // template and emptied every copy. Keyed by a hash of the key, compared
+    // whole on a hit (a collision leaves two pages apart, no more).
+    let mut first_copy: HashKeyed<u64, u32> = HashKeyed::default();
+    let mut copy = vec![false; n];
+    let mut buf: Vec<u8> = Vec::new();
+    for (i, c) in copy.iter_mut().enumerate() {
+        let page = &num.lines[num.page(i)];
+        if page.is_empty() {
+            continue;
+        }
+        buf.clear();
+        buf.extend(copy_key(num, page).flat_map(u32::to_le_bytes));
+        match first_copy.entry(xxhash_rust::xxh3::xxh3_64(&buf)) {
+            Entry::Occupied(o) => {
+                let first = &num.lines[num.page(*o.get() as usize)];
+                if copy_key(num, first).eq(copy_key(num, page)) {
+                    uf.union(*o.get(), i as u32);
+                    *c = true;
+                }
+            }
+            Entry::Vacant(v) => {
+                v.insert(i as u32);
+            }
+        }
+    }
+    drop(first_copy);
+    // Distinct pages holding each line.
+    let mut page_freq = vec![0u32; num.line_hash.len()];
+    let mut last = vec![NONE; num.line_hash.len()];
+    for i in (0..n).filter(|&i| !copy[i]) {
+        for &l in &num.lines[num.page(i)] {
+            if first_for(&mut last[l as usize], i as u32) {
+                page_freq[l as usize] += 1;
+            }
+        }
+    }
+    drop(last);
+    let distinct = copy.iter().filter(|&&c| !c).count();
     // Copies of one story are a handful of pages; a line on more is template.
-    let rare = (n as u32 / 20).max(3);
-    // Each page's long, rare lines, sorted and deduplicated, end to end. A
-    // page with fewer than two joins no other: none kept.
+    let rare = (distinct as u32 / 20).max(3);
+    // Each distinct page's long, rare lines, sorted and deduplicated, end to
+    // end (a copy joined its first already). A page with fewer than two
+    // joins no other: none kept.
     let mut residual: Vec<u32> = Vec::new();
     let mut res_start: Vec<usize> = Vec::with_capacity(n + 1);
     // Lines long and rare enough, by number; each page's taken once (the
     // counts below do not depend on their order).
-    let story_line: Vec<bool> = (num.words.iter().zip(page_freq))
+    let story_line: Vec<bool> = (num.words.iter().zip(&page_freq))
         .map(|(&w, &f)| w >= STORY_LINE_WORDS && f <= rare)
         .collect();
     let mut taken = vec![NONE; story_line.len()];
     for i in 0..n {
         let s = residual.len();
         res_start.push(s);
+        if copy[i] {
+            continue;
+        }
         for &l in &num.lines[num.page(i)] {
             if story_line[l as usize] && first_for(&mut taken[l as usize], i as u32) {
                 residual.push(l);
@@ -151,7 +202,6 @@ fn story_groups(num: &Numbered, page_freq: &[u32]) -> UnionFind {
     // of `need` by page is a random load a pair.
     let mut held = vec![(0u32, 0u32); residual.len()];
     let mut filled = vec![0u32; num.line_hash.len()];
-    let mut uf = UnionFind::new(n);
     // Lines page `i` shares with each earlier page, counted in place: a line
     // held by many pages is met once per holder, the loop that dominates on
     // sites of many pages. Each count is stamped with the page counting
@@ -250,12 +300,11 @@ pub(super) fn learn_site(
 ) -> (SiteModel, Vec<LearnedRule>, Vec<u64>) {
     let num = Numbered::of(pages);
     let (lines_n, openings_n) = (num.line_hash.len(), num.opening_hash.len());
-    let page_freq = &num.page_freq;
     let short: Vec<u64> = (0..lines_n)
         .filter(|&l| usize::from(num.words[l]) <= crate::page::CROSS_MAX_WORDS)
         .map(|l| num.line_hash[l])
         .collect();
-    let mut uf = story_groups(&num, page_freq);
+    let mut uf = story_groups(&num);
     // Count each line and opening once per story: walk the pages story by story.
     let walk = story_walk(&mut uf, pages.len());
     let groups = walk.last().map_or(0, |&(story, _)| story as usize + 1);
