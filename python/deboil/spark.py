@@ -223,7 +223,6 @@ def dedup(df: Any, *, id_col: str = "id", text_col: str = "text", shingle: str =
 
 
 _MARKS = ("dup_of", "cluster_size")
-_DECODER = json.JSONDecoder()
 _WS = " \t\n\r"
 
 
@@ -232,6 +231,9 @@ def _without_marks(raw: str) -> str:
     ``cluster_size`` members, every other member as written: marking a
     record marked before replaces the two, as ``deboil dedup --mark`` does
     (a key written twice is read differently by different JSON readers)."""
+    # Made here: a decoder at module level does not pickle, and Spark
+    # pickles this module's globals when it runs as ``python -m``.
+    decoder = json.JSONDecoder()
     end = len(raw.rstrip(_WS))
     i = len(raw) - len(raw.lstrip(_WS)) + 1  # past the "{"
     kept = []
@@ -241,10 +243,10 @@ def _without_marks(raw: str) -> str:
         if raw[i] == "}":
             break
         start = i
-        key, i = _DECODER.raw_decode(raw, i)
+        key, i = decoder.raw_decode(raw, i)
         while raw[i] in _WS + ":":
             i += 1
-        _, i = _DECODER.raw_decode(raw, i)
+        _, i = decoder.raw_decode(raw, i)
         if key not in _MARKS:
             kept.append(raw[start:i])
         while raw[i] in _WS:

@@ -18,6 +18,9 @@ pub struct PageLines {
     /// `n` hashes, `n` opening hashes (0: none), the words as `u16`s
     /// packed four to a `u64`, then `spans` spans (start << 32 | end).
     data: Vec<u64>,
+    /// Hashes of its lines' bytes as read, in order: of all lines and of
+    /// the long ones (see [`PageRef::raw`]).
+    raw: [u64; 2],
 }
 
 /// A page's lines while they are read: a thread's buffers, reused.
@@ -29,6 +32,9 @@ struct Lines {
     /// Where each line lies in the page's text, or in its caller's source
     /// (see [`LineSink::line`]).
     spans: Vec<(u32, u32)>,
+    /// The hashes of the lines' bytes, combined in order: all lines, long
+    /// lines.
+    raw: [u64; 2],
 }
 
 thread_local! {
@@ -107,6 +113,7 @@ impl PageLines {
                 page.prefixes.clear();
                 page.words.clear();
                 page.spans.clear();
+                page.raw = [0; 2];
                 fill(page, &mut m.borrow_mut());
                 let n = page.hashes.len();
                 let mut data = Vec::with_capacity(2 * n + n.div_ceil(4) + page.spans.len());
@@ -123,6 +130,7 @@ impl PageLines {
                     n,
                     spans: page.spans.len(),
                     data,
+                    raw: page.raw,
                 }
             })
         })
@@ -133,6 +141,7 @@ impl PageLines {
         PageRef {
             n: self.n,
             data: &self.data[..2 * self.n + self.n.div_ceil(4)],
+            raw: self.raw,
         }
     }
 
@@ -191,12 +200,21 @@ pub(super) struct PageRef<'a> {
     n: usize,
     /// `n` hashes, `n` opening hashes, the words packed four to a `u64`.
     data: &'a [u64],
+    raw: [u64; 2],
 }
 
 impl<'a> PageRef<'a> {
     /// Lines of the page.
     pub fn len(self) -> usize {
         self.n
+    }
+
+    /// Hashes of the page's lines as read, in order: of all of them, and
+    /// of those of [`super::STORY_LINE_WORDS`] words or more. Two pages
+    /// whose lines differ in a number only have the same line hashes, not
+    /// these.
+    pub fn raw(self) -> [u64; 2] {
+        self.raw
     }
 
     /// Each line's hash.
@@ -236,15 +254,15 @@ impl<'a> PageRef<'a> {
 #[derive(Debug, Default)]
 pub(super) struct SiteLines {
     data: Vec<u64>,
-    /// Where each page starts in `data`, and its lines.
-    pages: Vec<(usize, usize)>,
+    /// Where each page starts in `data`, its lines, and its raw hashes.
+    pages: Vec<(usize, usize, [u64; 2])>,
 }
 
 impl SiteLines {
     /// Keeps `page`'s hashes, openings and words (not its spans).
     pub fn push(&mut self, page: &PageLines) {
         let counted = page.counted();
-        self.pages.push((self.data.len(), counted.n));
+        self.pages.push((self.data.len(), counted.n, counted.raw));
         self.data.extend_from_slice(counted.data);
     }
 
@@ -255,10 +273,11 @@ impl SiteLines {
 
     /// Page `i`.
     pub fn page(&self, i: usize) -> PageRef<'_> {
-        let (at, n) = self.pages[i];
+        let (at, n, raw) = self.pages[i];
         PageRef {
             n,
             data: &self.data[at..at + 2 * n + n.div_ceil(4)],
+            raw,
         }
     }
 
@@ -282,6 +301,11 @@ impl Lines {
         self.hashes.push(f.hash);
         self.prefixes.push(f.prefix);
         self.words.push(f.words);
+        let add = |h: u64| (h.rotate_left(23) ^ f.raw).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.raw[0] = add(self.raw[0]);
+        if f.words >= super::STORY_LINE_WORDS {
+            self.raw[1] = add(self.raw[1]);
+        }
         // Records are far below 4 GiB; a longer page keeps no texts (its
         // spans end at the first line out of reach).
         if self.spans.len() + 1 == self.hashes.len()

@@ -41,6 +41,9 @@ pub(super) struct Facts {
     /// Its words, as the key counts them, at most `u16::MAX` (what
     /// learning keeps of them).
     pub words: u16,
+    /// A hash of its bytes as read (with their kind): tells apart lines
+    /// the key makes one (numbers fold), for pages that are copies.
+    pub raw: u64,
 }
 
 /// Aligned to its size (32 bytes for the body finder's), so that a look-up
@@ -330,12 +333,13 @@ fn slot_facts(
                     hash: s.hash,
                     prefix: s.prefix,
                     words: s.lo as u16,
+                    raw: lo,
                 }));
             }
             _ => {}
         }
     }
-    let v = compute(b)?;
+    let v = compute(b)?.map(|f| Facts { raw: lo, ..f });
     *s = match v {
         None => FactsSlot {
             hi,
@@ -366,6 +370,8 @@ fn facts_of(line: &str, key: &mut Vec<u8>) -> Option<Facts> {
         hash: xxhash_rust::xxh3::xxh3_64(key),
         prefix: prefix_hash(key, words).unwrap_or(0),
         words: words.min(u16::MAX as usize) as u16,
+        // Set by the caller, which hashed the bytes.
+        raw: 0,
     })
 }
 
@@ -383,6 +389,7 @@ mod tests {
                 prefix_hash(&key, words).unwrap_or(0)
             },
             words: words.min(u16::MAX as usize) as u16,
+            raw: crate::learn::tag::xxh3_128(line.as_bytes(), 0) as u64,
         })
     }
 
@@ -485,6 +492,11 @@ mod tests {
         };
         let none = |_: &[u8], _: &mut String| -> bool { unreachable!("kind 0 is its text") };
         let b = b"abc def 12 words here";
+        // The raw hash is of the bytes and their kind, whatever they encode.
+        let raw = |kind: u8, f: Facts| Facts {
+            raw: crate::learn::tag::xxh3_128(b, kind) as u64,
+            ..f
+        };
         for _ in 0..2 {
             assert_eq!(
                 m.facts_read(b, 0, none),
@@ -492,12 +504,16 @@ mod tests {
             );
             assert_eq!(
                 m.facts_read(b, 1, upper),
-                Some(direct("ABC DEF 12 WORDS HERE"))
+                Some(direct("ABC DEF 12 WORDS HERE").map(|f| raw(1, f)))
             );
         }
         // Bytes that encode no line are not remembered as one.
         assert_eq!(m.facts_read(b"x y", 2, |_, _| false), None);
-        assert_eq!(m.facts_read(b"x y", 2, upper), Some(direct("X Y")));
+        let xy = m.facts_read(b"x y", 2, upper).unwrap().unwrap();
+        assert_eq!(
+            Some(Facts { raw: 0, ..xy }),
+            direct("X Y").map(|f| Facts { raw: 0, ..f })
+        );
         assert_eq!(m.facts_read(&[b'a', 0xff], 0, none), None);
     }
 

@@ -24,11 +24,15 @@ struct Numbered {
     openings: Vec<u32>,
     /// Where each page's lines start in `lines`, and their end.
     first: Vec<usize>,
+    /// Each page's hashes of its lines as read (see `PageRef::raw`).
+    raw: Vec<[u64; 2]>,
     /// The hash of each line number and of each opening number.
     line_hash: Vec<u64>,
     opening_hash: Vec<u64>,
     /// Per opening number: whether more than one line starts with it.
     varies: Vec<bool>,
+    /// Per line number: pages holding it, copies included.
+    page_freq: Vec<u32>,
     /// Per line number: its words (a function of the line, like its hash),
     /// so that the passes below read no page's lines again.
     words: Vec<u16>,
@@ -41,9 +45,11 @@ impl Numbered {
             lines: Vec::with_capacity(total),
             openings: Vec::with_capacity(total),
             first: Vec::with_capacity(pages.len() + 1),
+            raw: Vec::with_capacity(pages.len()),
             line_hash: Vec::new(),
             opening_hash: Vec::new(),
             varies: Vec::new(),
+            page_freq: Vec::new(),
             words: Vec::new(),
         };
         // A line's opening, like its words, is a function of its key, as its
@@ -51,16 +57,21 @@ impl Numbered {
         let mut line_no: HashKeyed<u64, u32> = HashKeyed::default();
         let mut opening_no: HashKeyed<u64, u32> = HashKeyed::default();
         let mut opening_of: Vec<u32> = Vec::new();
+        // The page each line was last counted for (`page_freq`).
+        let mut last: Vec<u32> = Vec::new();
         for (i, p) in pages.iter().enumerate() {
             if i + 1 < pages.len() {
                 pages.page(i + 1).prefetch();
             }
             n.first.push(n.lines.len());
+            n.raw.push(p.raw());
             let words = p.words();
             for (k, (&h, &pf)) in p.hashes().iter().zip(p.prefixes()).enumerate() {
                 let l = *line_no.entry(h).or_insert_with(|| {
                     n.line_hash.push(h);
                     n.words.push(words[k]);
+                    n.page_freq.push(0);
+                    last.push(NONE);
                     opening_of.push(match pf {
                         0 => NONE,
                         _ => match opening_no.entry(pf) {
@@ -80,6 +91,9 @@ impl Numbered {
                 }) as usize;
                 n.lines.push(l as u32);
                 n.openings.push(opening_of[l]);
+                if first_for(&mut last[l], i as u32) {
+                    n.page_freq[l] += 1;
+                }
             }
         }
         n.first.push(n.lines.len());
@@ -92,18 +106,40 @@ impl Numbered {
     }
 }
 
-/// A page's copy key: its long lines in order (a re-crawl differs in a
-/// time stamp or a counter, short lines), or all its lines where it has
-/// fewer than two long ones.
-fn copy_key(num: &Numbered, page: &[u32]) -> impl Iterator<Item = u32> + Clone {
-    let long = page
-        .iter()
-        .filter(|&&l| num.words[l as usize] >= STORY_LINE_WORDS)
-        .count();
-    let all = long < 2;
-    page.iter()
-        .copied()
-        .filter(move |&l| all || num.words[l as usize] >= STORY_LINE_WORDS)
+/// Page `i`'s long lines, in order: what a re-crawl keeps when it differs
+/// in a time stamp or a counter, short lines.
+fn long_lines(num: &Numbered, i: usize) -> impl Iterator<Item = u32> + Clone + '_ {
+    let words = &num.words;
+    (num.lines[num.page(i)].iter().copied()).filter(|&l| words[l as usize] >= STORY_LINE_WORDS)
+}
+
+/// Per page, the first page with the same key (itself for the first), or
+/// [`NONE`] for a page without one. Keys are looked up by a hash and
+/// compared whole: a collision leaves two pages apart, no more.
+fn first_with_key<K: Iterator<Item = u32> + Clone>(
+    n: usize,
+    key: impl Fn(usize) -> Option<(K, u64)>,
+) -> Vec<u32> {
+    let mut first: HashKeyed<u64, u32> = HashKeyed::default();
+    let mut buf: Vec<u8> = Vec::new();
+    (0..n)
+        .map(|i| {
+            let Some((lines, extra)) = key(i) else {
+                return NONE;
+            };
+            buf.clear();
+            buf.extend(lines.flat_map(u32::to_le_bytes));
+            buf.extend(extra.to_le_bytes());
+            let f = *first
+                .entry(xxhash_rust::xxh3::xxh3_64(&buf))
+                .or_insert(i as u32);
+            let same = |(a, x): (K, u64), (b, y): (K, u64)| x == y && a.eq(b);
+            match f as usize == i || same(key(f as usize).expect("keyed"), key(i).expect("keyed")) {
+                true => f,
+                false => i as u32,
+            }
+        })
+        .collect()
 }
 
 /// Groups a site's pages that are copies of one story: pages with the same
@@ -115,33 +151,27 @@ fn story_groups(num: &Numbered) -> UnionFind {
     let mut uf = UnionFind::new(n);
     // Copies first: counted as pages, five copies of one article made each
     // of its lines too common to be a story's, so learning took them for
-    // template and emptied every copy. Keyed by a hash of the key, compared
-    // whole on a hit (a collision leaves two pages apart, no more).
-    let mut first_copy: HashKeyed<u64, u32> = HashKeyed::default();
+    // template and emptied every copy. Copies have the same long lines as
+    // read (not merely up to numbers, which line hashes fold); pages of
+    // fewer long lines, all lines as read.
+    let by_long = first_with_key(n, |i| {
+        let lines = long_lines(num, i);
+        (lines.clone().nth(1).is_some()).then_some((lines, num.raw[i][1]))
+    });
+    let by_raw = first_with_key(n, |i| {
+        let lines = num.lines[num.page(i)].iter().copied();
+        (by_long[i] == NONE && lines.len() > 0).then_some((lines, num.raw[i][0]))
+    });
     let mut copy = vec![false; n];
-    let mut buf: Vec<u8> = Vec::new();
     for (i, c) in copy.iter_mut().enumerate() {
-        let page = &num.lines[num.page(i)];
-        if page.is_empty() {
-            continue;
-        }
-        buf.clear();
-        buf.extend(copy_key(num, page).flat_map(u32::to_le_bytes));
-        match first_copy.entry(xxhash_rust::xxh3::xxh3_64(&buf)) {
-            Entry::Occupied(o) => {
-                let first = &num.lines[num.page(*o.get() as usize)];
-                if copy_key(num, first).eq(copy_key(num, page)) {
-                    uf.union(*o.get(), i as u32);
-                    *c = true;
-                }
-            }
-            Entry::Vacant(v) => {
-                v.insert(i as u32);
-            }
+        // One of the two is NONE.
+        let f = by_long[i].min(by_raw[i]);
+        if f != NONE && f as usize != i {
+            uf.union(f, i as u32);
+            *c = true;
         }
     }
-    drop(first_copy);
-    // Distinct pages holding each line.
+    // Pages holding each line, each set of copies once.
     let mut page_freq = vec![0u32; num.line_hash.len()];
     let mut last = vec![NONE; num.line_hash.len()];
     for i in (0..n).filter(|&i| !copy[i]) {
@@ -166,10 +196,10 @@ fn story_groups(num: &Numbered) -> UnionFind {
         .map(|(&w, &f)| w >= STORY_LINE_WORDS && f <= rare)
         .collect();
     let mut taken = vec![NONE; story_line.len()];
-    for i in 0..n {
+    for (i, &is_copy) in copy.iter().enumerate() {
         let s = residual.len();
         res_start.push(s);
-        if copy[i] {
+        if is_copy {
             continue;
         }
         for &l in &num.lines[num.page(i)] {

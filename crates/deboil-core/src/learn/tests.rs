@@ -57,6 +57,42 @@ fn copies_of_one_story_count_once() {
     assert!(!learned.models["b.example"].template.contains(&story_hash));
 }
 
+/// Pages with the same long lines are copies however many there are,
+/// unless they differ as read (in a number).
+#[test]
+fn copies_are_pages_of_the_same_long_lines_as_read() {
+    let frame = "Read the full edition in our digital library with pictures\n\
+                 The library is available to subscribers of the digital edition only\n";
+    let story = "A long quoted paragraph of the wire story that several pages carry verbatim.\n\
+                 Another long sentence from that very same wire story, also carried verbatim.\n";
+    let template_of = |pages: &[String]| {
+        let mut l = Learner::new(LearnOptions::default());
+        for p in pages {
+            l.add("v.example", p);
+        }
+        l.finish().models["v.example"].template.clone()
+    };
+    let hash = |line: &str| PageLines::of(line).hashes()[0];
+    // Six re-crawls of a story (a short line of their own each) and three
+    // other pages: its lines are not template.
+    let mut pages: Vec<String> = (0..6)
+        .map(|i| {
+            format!(
+                "Seen by reader {}\n{story}",
+                STORIES[i].split(' ').nth(1).unwrap()
+            )
+        })
+        .collect();
+    pages.extend((0..3).map(|i| page(i, "Other")));
+    assert!(!template_of(&pages).contains(&hash(story)));
+    // Six pages that differ in a number only (line hashes fold numbers):
+    // six pages, and their shared line is template.
+    let pages: Vec<String> = (0..6)
+        .map(|i| format!("Daily figure {i} of the regional statistics office for today.\n{frame}"))
+        .collect();
+    assert!(template_of(&pages).contains(&hash(frame)));
+}
+
 #[test]
 fn small_sites_learn_nothing() {
     let mut l = Learner::new(LearnOptions::default());
