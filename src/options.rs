@@ -59,6 +59,25 @@ impl InputArgs {
     pub fn collect(&self, paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
         let mut passed_over = Vec::new();
         let inputs = collect_inputs_noting(paths, &mut passed_over)?;
+        // Ids and findings name documents by their file's name: two files
+        // that one name would stand for would share ids and baseline keys.
+        let mut by_name = std::collections::HashMap::new();
+        for i in &inputs {
+            if let Some(prev) = by_name.insert(i.name.as_str(), i)
+                && prev.path != i.path
+            {
+                anyhow::bail!(
+                    "two inputs go by the name {}: {} and {}; rename one",
+                    i.name,
+                    prev.path
+                        .as_deref()
+                        .map_or("stdin".into(), |p| format!("{p:?}")),
+                    i.path
+                        .as_deref()
+                        .map_or("stdin".into(), |p| format!("{p:?}"))
+                );
+            }
+        }
         // A directory's entries that are not read leave no trace otherwise:
         // a dangling link's file would be missing from the output unseen.
         if !self.quiet {

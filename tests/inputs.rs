@@ -351,3 +351,63 @@ fn entries_of_a_walked_directory_that_are_not_read_are_named() {
     let o = run_in(tmp.path(), &["clean", "d", "-q"]);
     assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
 }
+
+#[test]
+fn files_whose_names_are_not_utf8_keep_ids_and_baseline_keys_of_their_own() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("d");
+    fs::create_dir(&d).unwrap();
+    let junk = "Wir verwenden Cookies, um unser Angebot für Sie zu verbessern.";
+    // Two names that differ only in a byte that is not UTF-8: a lossy name
+    // (`a\u{fffd}.txt`) made them one id and one baseline key.
+    let ff = d.join(OsStr::from_bytes(b"a\xff.txt"));
+    let fe = d.join(OsStr::from_bytes(b"a\xfe.txt"));
+    fs::write(
+        &ff,
+        format!("Hello world, this is the first text.\n{junk}\n"),
+    )
+    .unwrap();
+    fs::write(
+        &fe,
+        format!("Another, quite different second text.\n{junk}\n"),
+    )
+    .unwrap();
+    let o = run_in(tmp.path(), &["clean", "-q", "d"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<String> = lines_of(&stdout(&o))
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, [r"d/a\xFE.txt", r"d/a\xFF.txt"]);
+    // A baseline accepting one file's junk does not accept the other's.
+    let o = run_in(
+        tmp.path(),
+        &["check", "-q", "d", "--write-baseline", "b.json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    fs::write(
+        &fe,
+        format!("Another, quite different second text.\n{junk}\n{junk} Ja.\n"),
+    )
+    .unwrap();
+    fs::write(&ff, "Hello world, this is the first text.\n").unwrap();
+    let o = run_in(tmp.path(), &["check", "d", "--baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o)
+            .lines()
+            .map(|l| l.split(": ").next().unwrap())
+            .collect::<Vec<_>>(),
+        [r"d/a\xFE.txt:3"],
+        "{}",
+        stdout(&o)
+    );
+    // A UTF-8 name spelling the escape itself would be the same name:
+    // refused, naming both files, rather than merged.
+    fs::write(d.join(r"a\xFF.txt"), "A third text.\n").unwrap();
+    let o = run_in(tmp.path(), &["clean", "d"]);
+    assert_fails_with(&o, r"two inputs go by the name d/a\xFF.txt");
+    assert!(o.stdout.is_empty());
+}

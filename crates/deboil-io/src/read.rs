@@ -36,6 +36,25 @@ pub enum FormatChoice {
 /// The name stdin goes by in messages.
 const STDIN_NAME: &str = "<stdin>";
 
+/// How a path is named in ids and messages: as it is when it is UTF-8;
+/// otherwise each byte that is not UTF-8 as `\xNN` and each `\` as `\\`,
+/// so that two names that differ only in such bytes stay two names (a
+/// lossy `�` made `a\xff.txt` and `a\xfe.txt` one id, one baseline key).
+pub fn path_name(p: &Path) -> String {
+    let bytes = p.as_os_str().as_encoded_bytes();
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
 /// One input: a file or stdin.
 #[derive(Debug, Clone)]
 pub struct Input {
@@ -78,11 +97,7 @@ impl Input {
     /// Empty for stdin, spooled or not.
     pub fn parent_name(&self) -> String {
         self.absolute_path()
-            .and_then(|p| {
-                p.parent()?
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-            })
+            .and_then(|p| p.parent()?.file_name().map(|n| path_name(Path::new(n))))
             .unwrap_or_default()
     }
 
@@ -238,7 +253,7 @@ pub fn collect_inputs_noting(
             out.push(Input {
                 path: Some(p.clone()),
                 relative: mirrored_path(p),
-                name: p.display().to_string(),
+                name: path_name(p),
             });
         }
     }
@@ -288,7 +303,7 @@ fn walk(
         } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
             out.push(Input {
                 relative: p.strip_prefix(root).unwrap_or(&p).to_path_buf(),
-                name: p.display().to_string(),
+                name: path_name(&p),
                 path: Some(p),
             });
         } else if ft.is_symlink() {
