@@ -57,6 +57,12 @@ impl InputArgs {
     /// The inputs `paths` name (directories walked; none is stdin), each
     /// checked to get a site when `--site-from` is given.
     pub fn collect(&self, paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
+        // Stdin can be read once: a second `-` would silently be no input.
+        if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+            return Err(crate::cmd::usage(
+                "stdin (-) is named more than once; it can be read only once",
+            ));
+        }
         let mut passed_over = Vec::new();
         let inputs = collect_inputs_noting(paths, &mut passed_over)?;
         // Ids and findings name documents by their file's name: two files

@@ -411,3 +411,17 @@ fn files_whose_names_are_not_utf8_keep_ids_and_baseline_keys_of_their_own() {
     assert_fails_with(&o, r"two inputs go by the name d/a\xFF.txt");
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn stdin_named_twice_is_a_usage_error() {
+    for cmd in [["clean"], ["check"], ["dedup"], ["learn"]] {
+        let o = deboil()
+            .args(cmd)
+            .args(["-", "-"])
+            .write_stdin("{\"id\":\"x\",\"text\":\"hello there\"}\n")
+            .output()
+            .unwrap();
+        common::assert_usage_error(&o, "stdin (-) is named more than once");
+        assert!(o.stdout.is_empty(), "{cmd:?}: {}", stdout(&o));
+    }
+}
