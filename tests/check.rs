@@ -689,3 +689,34 @@ fn an_unreadable_input_is_reported_and_the_others_still_checked() {
     assert_fails_with(&o, "no baseline written");
     assert!(!tmp.path().join("base.json").exists());
 }
+
+#[test]
+fn a_baseline_goes_to_stdout_and_takes_no_findings_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    shard(d);
+    // `-` is stdout, as for every file output: the findings are not
+    // written meanwhile, so nothing else wants stdout.
+    let o = check(d, &["s.jsonl", "--write-baseline", "-"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("as a baseline to stdout"),
+        "{}",
+        stderr(&o)
+    );
+    fs::write(d.join("base.json"), &o.stdout).unwrap();
+    let o = check(d, &["s.jsonl", "--baseline", "base.json"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 accepted by the baseline"),
+        "{}",
+        stderr(&o)
+    );
+    // -o would have been left unwritten without a word: refused.
+    let o = check(
+        d,
+        &["s.jsonl", "--write-baseline", "b2.json", "-o", "f.txt"],
+    );
+    assert_usage_error(&o, "cannot be used with");
+    assert!(!d.join("f.txt").exists() && !d.join("b2.json").exists());
+}

@@ -337,8 +337,9 @@ pub struct CheckArgs {
     /// Accepted findings (from --write-baseline): only new ones are reported.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Write every current finding to FILE as accepted, and exit 0.
-    #[arg(long, value_name = "FILE")]
+    /// Write every current finding to FILE as accepted (`-`: stdout), and
+    /// exit 0; no findings are written, so it takes no -o.
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
     pub write_baseline: Option<PathBuf>,
 }
 

@@ -79,8 +79,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let output_path = main_output(args.output.as_ref());
     let mut all: Vec<Input> = rest.iter().chain(&checked).cloned().collect();
-    OutputCheck::default()
-        .main(output_path)
+    let mut outputs = OutputCheck::default();
+    // Writing a baseline writes no findings: stdout is free for it.
+    if args.write_baseline.is_none() {
+        outputs.main(output_path);
+    }
+    outputs
         .file("--write-baseline", args.write_baseline.as_ref())
         .file("--rejects", args.input.rejects.as_ref())
         .file("--save-learned", args.rules.save_learned.as_ref())
@@ -141,9 +145,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         b.save(path)?;
         if !args.input.quiet {
             eprintln!(
-                "deboil check: {}; wrote them to the baseline {} ({}): later checks with --baseline report only new findings",
+                "deboil check: {}; wrote them {} ({}): later checks with --baseline report only new findings",
                 format::summary(&found.findings, &totals),
-                path.display(),
+                match path.as_os_str() == "-" {
+                    true => "as a baseline to stdout".to_string(),
+                    false => format!("to the baseline {}", path.display()),
+                },
                 format::count(b.findings.len() as u64, "key")
             );
         }
