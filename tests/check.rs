@@ -720,3 +720,57 @@ fn a_baseline_goes_to_stdout_and_takes_no_findings_output() {
     assert_usage_error(&o, "cannot be used with");
     assert!(!d.join("f.txt").exists() && !d.join("b2.json").exists());
 }
+
+#[test]
+fn a_baseline_applies_however_its_files_are_named_and_from_anywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("data")).unwrap();
+    shard(&d.join("data"));
+    let o = check(d, &["data/s.jsonl", "--write-baseline", "base.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let abs = d.join("data/s.jsonl");
+    let abs = abs.to_str().unwrap();
+    let base = d.join("base.json");
+    let base = base.to_str().unwrap();
+    // The same file as a pre-commit hook, a script or a person in another
+    // folder names it: every finding is still accepted.
+    for (dir, file, baseline) in [
+        (d.to_path_buf(), "./data/s.jsonl", "base.json"),
+        (d.to_path_buf(), abs, "base.json"),
+        (d.to_path_buf(), "data", base),
+        (d.join("data"), "s.jsonl", "../base.json"),
+        (d.join("data"), abs, base),
+    ] {
+        let o = check(&dir, &[file, "--baseline", baseline]);
+        assert_eq!(
+            (code(&o), stdout(&o)),
+            (0, String::new()),
+            "{file} --baseline {baseline} in {}: {}",
+            dir.display(),
+            stderr(&o)
+        );
+    }
+    // Written from the data folder, it names the file from the baseline's.
+    let o = check(
+        &d.join("data"),
+        &["s.jsonl", "--write-baseline", "../b2.json"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let files = |name: &str| -> Vec<String> {
+        let b: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(d.join(name)).unwrap()).unwrap();
+        b["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["file"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(files("b2.json"), ["data/s.jsonl", "data/s.jsonl"]);
+    assert_eq!(files("base.json"), files("b2.json"));
+    // Keys are files: another file with the same findings is not accepted.
+    fs::copy(d.join("data/s.jsonl"), d.join("s.jsonl")).unwrap();
+    let o = check(d, &["s.jsonl", "--only", "junk", "--baseline", "base.json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use deboil_core::dedup::template::TemplateOptions;
 use deboil_core::dedup::{DedupSettings, Preset};
-use deboil_io::check::baseline::Baseline;
+use deboil_io::check::baseline::{Baseline, file_keys};
 use deboil_io::check::format::{self, Totals, Unreadable};
 use deboil_io::check::{CheckJob, Duplicates, display_name, fix};
 use deboil_io::index::{self, IndexMeta};
@@ -141,7 +141,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 format::count(totals.unreadable.len() as u64, "input")
             ));
         }
-        let b = Baseline::of(&found.findings);
+        let b = Baseline::of(&found.findings, &file_keys(&checked, path));
         b.save(path)?;
         if !args.input.quiet {
             eprintln!(
@@ -156,8 +156,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(b) = &baseline {
-        totals.accepted = b.filter(&mut found.findings);
+    if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
+        totals.accepted = b.filter(&mut found.findings, &file_keys(&checked, path));
     }
     if args.fix {
         totals.fixed = fix::fix(&mut found.findings, &checked, &job.cleaner, &read)?;

@@ -2,7 +2,10 @@
 //! accepted, so that a check reports only new ones.
 //!
 //! A baseline is a JSON file keyed by what survives edits around a finding:
-//! its file and its [`Finding::fingerprint`] (kind, rule, the document's id
+//! its file (as a path relative to the directory holding the baseline, so
+//! that `a.jsonl`, `./a.jsonl`, its absolute path or a run from another
+//! directory all name it alike: see [`file_keys`]) and its
+//! [`Finding::fingerprint`] (kind, rule, the document's id
 //! or a hash of its text, the removed text), never its line. Each key holds
 //! a count: a file with the same cookie notice in three documents without
 //! ids accepts three, and a fourth is new. Other fields (kind, rule, id,
@@ -10,12 +13,13 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::Finding;
 use crate::error::{Error, Result};
+use crate::read::{Input, path_name};
 use crate::write::AtomicFile;
 
 /// The format version written.
@@ -24,7 +28,8 @@ pub const VERSION: u32 = 1;
 /// One accepted finding (or several with the same key).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
-    /// The file, as named when the baseline was written.
+    /// The file, relative to the directory holding the baseline (`-`:
+    /// the current directory).
     pub file: String,
     /// The finding's fingerprint.
     pub fingerprint: String,
@@ -59,15 +64,17 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    /// The baseline accepting every one of `findings`.
-    pub fn of(findings: &[Finding]) -> Baseline {
+    /// The baseline accepting every one of `findings`, whose files are
+    /// keyed by `keys` (by [`Finding::input`], from [`file_keys`]).
+    pub fn of(findings: &[Finding], keys: &[String]) -> Baseline {
         let mut by_key: BTreeMap<(&str, &str), Entry> = BTreeMap::new();
         for f in findings {
+            let file = &keys[f.input];
             by_key
-                .entry((&f.file, &f.fingerprint))
+                .entry((file, &f.fingerprint))
                 .and_modify(|e| e.count += 1)
                 .or_insert_with(|| Entry {
-                    file: f.file.clone(),
+                    file: file.clone(),
                     fingerprint: f.fingerprint.clone(),
                     count: 1,
                     kind: f.kind.name().to_string(),
@@ -115,8 +122,9 @@ impl Baseline {
     }
 
     /// Removes from `findings` those it accepts (in order, up to each key's
-    /// count); returns how many it removed.
-    pub fn filter(&self, findings: &mut Vec<Finding>) -> usize {
+    /// count); returns how many it removed. `keys` key the findings' files
+    /// (by [`Finding::input`], from [`file_keys`]).
+    pub fn filter(&self, findings: &mut Vec<Finding>, keys: &[String]) -> usize {
         let mut left: BTreeMap<(String, String), usize> = BTreeMap::new();
         for e in &self.findings {
             *left
@@ -124,17 +132,88 @@ impl Baseline {
                 .or_default() += e.count;
         }
         let before = findings.len();
-        findings.retain(
-            |f| match left.get_mut(&(f.file.clone(), f.fingerprint.clone())) {
-                Some(n) if *n > 0 => {
+        findings.retain(|f| {
+            // Baselines written before keys were relative to the baseline
+            // named files as the command line did: still matched so.
+            for file in [&keys[f.input], &f.file] {
+                if let Some(n) = left.get_mut(&(file.clone(), f.fingerprint.clone()))
+                    && *n > 0
+                {
                     *n -= 1;
-                    false
+                    return false;
                 }
-                _ => true,
-            },
-        );
+            }
+            true
+        });
         before - findings.len()
     }
+}
+
+/// The keys of `inputs`' files in the baseline `baseline` (`-`: stdout, the
+/// current directory): each file's path relative to the directory holding
+/// the baseline, both directories with links resolved (the file's own name
+/// as it is), so that however a file is named on the command line, and from
+/// whichever directory, it has one key. Stdin is `<stdin>`.
+pub fn file_keys(inputs: &[Input], baseline: &Path) -> Vec<String> {
+    let base = match baseline.as_os_str() == "-" {
+        true => resolved_dir(Path::new(".")),
+        false => resolved_dir(baseline.parent().unwrap_or(Path::new("."))),
+    };
+    inputs
+        .iter()
+        .map(|i| match (i.is_stdin(), &i.path) {
+            (false, Some(p)) => {
+                let dir = resolved_dir(p.parent().unwrap_or(Path::new(".")));
+                let file = match p.file_name() {
+                    Some(n) => dir.join(n),
+                    None => dir,
+                };
+                path_name(&relative_to(&file, &base))
+            }
+            _ => i.name.clone(),
+        })
+        .collect()
+}
+
+/// `dir` absolute, links resolved where it exists, else `.` and `..`
+/// resolved by name.
+fn resolved_dir(dir: &Path) -> PathBuf {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if let Ok(p) = std::fs::canonicalize(dir) {
+        return p;
+    }
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `path` relative to `base` (both absolute), with `..` where it lies
+/// outside.
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let p: Vec<Component> = path.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -144,6 +223,11 @@ mod tests {
 
     fn finding(file: &str, line: u64, fp: &str) -> Finding {
         Finding {
+            input: match file {
+                "a" => 0,
+                "b" => 1,
+                _ => 2,
+            },
             file: file.into(),
             line,
             kind: Kind::Junk,
@@ -154,7 +238,6 @@ mod tests {
             similarity: None,
             fingerprint: fp.into(),
             fixed: false,
-            input: 0,
             doc_line: line,
         }
     }
@@ -166,7 +249,8 @@ mod tests {
             finding("a", 2, "x"),
             finding("b", 1, "y"),
         ];
-        let b = Baseline::of(&old);
+        let keys = ["a".to_string(), "b".into(), "c".into()];
+        let b = Baseline::of(&old, &keys);
         assert_eq!(b.findings.len(), 2);
         assert_eq!(b.findings[0].count, 2);
         let text = serde_json::to_string(&b).unwrap();
@@ -179,8 +263,19 @@ mod tests {
             finding("c", 1, "x"),
             finding("b", 5, "y"),
         ];
-        assert_eq!(b.filter(&mut now), 3);
+        assert_eq!(b.filter(&mut now, &keys), 3);
         let left: Vec<(&str, u64)> = now.iter().map(|f| (f.file.as_str(), f.line)).collect();
         assert_eq!(left, [("a", 30), ("c", 1)]);
+    }
+
+    #[test]
+    fn relative_paths_climb_out_where_needed() {
+        let rel = |p: &str, b: &str| relative_to(Path::new(p), Path::new(b));
+        assert_eq!(rel("/r/data/a.jsonl", "/r"), Path::new("data/a.jsonl"));
+        assert_eq!(
+            rel("/r/data/a.jsonl", "/r/conf"),
+            Path::new("../data/a.jsonl")
+        );
+        assert_eq!(rel("/x/a", "/r/s"), Path::new("../../x/a"));
     }
 }
