@@ -73,3 +73,43 @@ fn rules_list_names_every_rule() {
     }
     assert!(out.contains("(off by default)"));
 }
+
+#[test]
+fn a_rule_directory_without_rule_files_is_an_error_not_no_rules() {
+    // A wrong folder, or rules saved as `.TOML` or `.txt`, switched no rule
+    // on and the run went on as if they had been read.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("myrules");
+    fs::create_dir(&dir).unwrap();
+    fs::write(
+        dir.join("site.TOML"),
+        "[[rule]]\nid = \"x\"\nreason = \"r\"\nequals = ['junk']\n",
+    )
+    .unwrap();
+    let want = "myrules: no rule file in this directory (rule files end in .toml)";
+    for args in [
+        vec!["clean", "-q", "--rules"],
+        vec!["rules", "list"],
+        vec!["rules", "test"],
+    ] {
+        let o = deboil()
+            .args(&args)
+            .arg(&dir)
+            .write_stdin("a\njunk\n")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
+    }
+    // Named .toml, it is read.
+    fs::rename(dir.join("site.TOML"), dir.join("site.toml")).unwrap();
+    let o = deboil()
+        .args(["clean", "-q", "--format", "text", "--rules"])
+        .arg(&dir)
+        .write_stdin("a\njunk\n")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("junk"), "{}", stdout(&o));
+}

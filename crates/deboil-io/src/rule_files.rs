@@ -4,10 +4,20 @@ use std::path::{Path, PathBuf};
 
 use deboil_core::rules::{RuleError, RuleSource};
 
-/// Reads a rule file, or every `*.toml` file under a directory (sorted).
+/// Reads a rule file, or every `*.toml` file under a directory (sorted); a
+/// directory without one is an error, not an empty rule set (a wrong
+/// folder, or files named otherwise, would switch no rule on unseen).
 pub fn read(path: &Path) -> Result<Vec<RuleSource>, RuleError> {
     let mut files = Vec::new();
     collect_toml(path, &mut files)?;
+    if files.is_empty() {
+        return Err(RuleError {
+            file: path.display().to_string(),
+            line: 0,
+            col: 0,
+            message: "no rule file in this directory (rule files end in .toml)".into(),
+        });
+    }
     files
         .into_iter()
         .map(|p| {
