@@ -585,3 +585,32 @@ fn an_output_that_cannot_be_created_is_named_by_its_flag() {
         assert_fails_with(&o, msg);
     }
 }
+
+#[test]
+fn an_upper_case_compressed_name_is_compressed_as_it_is_read() {
+    // Reading takes `.GZ` for gzip; writing took it for plain text, so a
+    // mirrored `X.JSONL.GZ` came out uncompressed under a gzip name.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::write(d.join("A.JSONL.GZ"), gzip(&fs::read(seeds()).unwrap())).unwrap();
+    let o = deboil()
+        .current_dir(d)
+        .args(["clean", "-q", "A.JSONL.GZ", "-o", "B.JSONL.ZST"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = deboil()
+        .current_dir(d)
+        .args(["clean", "-q", "A.JSONL.GZ", "--out-dir", "out"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let zst = fs::read(d.join("B.JSONL.ZST")).unwrap();
+    assert_eq!(zst[..4], [0x28, 0xb5, 0x2f, 0xfd], "zstd magic");
+    let gz = fs::read(d.join("out/A.JSONL.GZ")).unwrap();
+    assert_eq!(gz[..2], [0x1f, 0x8b], "gzip magic");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(&gz[..]), &mut text)
+        .unwrap();
+    assert_eq!(text.lines().count(), 5);
+}

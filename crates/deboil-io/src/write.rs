@@ -68,10 +68,11 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Opens the output; compresses when `dest` ends in `.gz` or `.zst`.
+    /// Opens the output; compresses when `dest` ends in `.gz` or `.zst`
+    /// (in any case, as inputs are read: `X.JSONL.GZ` is gzip).
     pub fn create(dest: &Path) -> io::Result<AtomicFile> {
         let buf = BufWriter::with_capacity(256 * 1024, open_target(dest)?);
-        let name = dest.to_string_lossy();
+        let name = dest.to_string_lossy().to_lowercase();
         let enc = if name.ends_with(".gz") {
             Encoder::Gzip(flate2::write::GzEncoder::new(
                 buf,
