@@ -111,6 +111,15 @@ fn usage_errors_exit_64_and_failed_runs_2() {
         64,
         "--only junk",
     );
+    // --fix repairs junk only: with duplicates alone it would fix nothing
+    // and say nothing of it.
+    let before = fs::read(d.join("a.jsonl")).unwrap();
+    assert_code(
+        &run_in(d, &["check", "a.jsonl", "--only", "duplicates", "--fix"]),
+        64,
+        "--fix repairs junk, which --only duplicates leaves out",
+    );
+    assert_eq!(fs::read(d.join("a.jsonl")).unwrap(), before);
     // A learning threshold without --learn would be ignored.
     assert_code(
         &run_in(d, &["clean", "a.jsonl", "--learn-min-pages", "3"]),

@@ -31,6 +31,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             "--against compares for duplicates, which --only junk leaves out",
         ));
     }
+    if !junk && args.fix {
+        return Err(super::usage(
+            "--fix repairs junk, which --only duplicates leaves out (duplicates are never deleted)",
+        ));
+    }
     // A linter reports a file it cannot read and checks the rest (the run
     // still fails, exit 2): one typo in a pre-commit file list must not hide
     // the findings of every other file.
