@@ -113,3 +113,23 @@ fn a_rule_directory_without_rule_files_is_an_error_not_no_rules() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stdout(&o).contains("junk"), "{}", stdout(&o));
 }
+
+#[test]
+fn rules_list_shows_the_sites_a_rule_leaves_out_one_rule_a_line() {
+    // An excluded site was not shown: the rule read "all sites".
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("r.toml");
+    fs::write(
+        &f,
+        "[[rule]]\nid = \"x.one\"\nreason = \"\"\"two\nlines\twith a tab\"\"\"\nexclude_sites = [\"a.org\", \"*.b.org\"]\nequals = ['junk']\n",
+    )
+    .unwrap();
+    let o = deboil().args(["rules", "list"]).arg(&f).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let fields: Vec<&str> = out.trim_end().split('\t').collect();
+    assert_eq!(fields.len(), 5, "{out}");
+    assert_eq!(fields[2], "all sites except a.org,*.b.org");
+    assert_eq!(fields[4], "two lines with a tab");
+}

@@ -42,16 +42,21 @@ pub fn list(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let rules = compile(paths)?;
     let mut out = stdout();
     for r in &rules.rules {
-        let scope = if r.scope.include.is_empty() {
+        let join = |ps: &[deboil_core::rules::SitePattern]| {
+            ps.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")
+        };
+        let mut scope = if r.scope.include.is_empty() {
             "all sites".to_string()
         } else {
-            r.scope
-                .include
-                .iter()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>()
-                .join(",")
+            join(&r.scope.include)
         };
+        // A rule left off some sites must not read as one for every site.
+        if !r.scope.exclude.is_empty() {
+            scope.push_str(&format!(" except {}", join(&r.scope.exclude)));
+        }
+        // One rule a line, fields split by tabs: a reason's own breaks and
+        // tabs would split it.
+        let reason = r.reason.split_whitespace().collect::<Vec<_>>().join(" ");
         let off = if r.enabled { "" } else { " (off by default)" };
         writeln!(
             out,
@@ -60,7 +65,7 @@ pub fn list(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             r.action.name(),
             scope,
             r.origin,
-            r.reason
+            reason
         )
         .map_err(deboil_io::Error::Output)?;
     }
