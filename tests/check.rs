@@ -774,3 +774,52 @@ fn a_baseline_applies_however_its_files_are_named_and_from_anywhere() {
     let o = check(d, &["s.jsonl", "--only", "junk", "--baseline", "base.json"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
 }
+
+#[test]
+fn a_baseline_kept_in_the_data_folder_is_not_read_as_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("data")).unwrap();
+    shard(&d.join("data"));
+    let o = check(d, &["data", "--write-baseline", "data/base.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Read as a JSONL file of the folder it stopped the run at
+    // `data/base.json:1:1: malformed JSON`.
+    for args in [
+        vec!["data", "--baseline", "data/base.json"],
+        vec![
+            "data/s.jsonl",
+            "--against",
+            "data",
+            "--baseline",
+            "data/base.json",
+        ],
+    ] {
+        let o = check(d, &args);
+        assert_eq!(
+            (code(&o), stdout(&o)),
+            (0, String::new()),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("accepted by the baseline"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // Written again over itself, in the folder it checks.
+    let o = check(d, &["data", "--write-baseline", "data/base.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("in 1 of 1 file"), "{}", stderr(&o));
+    // A data file, named or in the folder, is never written over.
+    let before = fs::read(d.join("data/s.jsonl")).unwrap();
+    for input in ["data/s.jsonl", "data"] {
+        let o = check(d, &[input, "--write-baseline", "data/s.jsonl"]);
+        assert_fails_with(&o, "is an input file");
+        assert_eq!(fs::read(d.join("data/s.jsonl")).unwrap(), before);
+    }
+    // A baseline named as an input stays one (and is refused as output).
+    let o = check(d, &["data/base.json", "--write-baseline", "data/base.json"]);
+    assert_fails_with(&o, "is an input file");
+}

@@ -52,6 +52,26 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .and_then(|p| std::fs::canonicalize(p).ok())
             .is_none_or(|p| seen.insert(p))
     });
+    // A baseline kept beside the data (`check data/ --write-baseline
+    // data/base.json`) is no document: read as one, it stopped every later
+    // run at `data/base.json:1:1: malformed JSON`.
+    let baselines: Vec<&PathBuf> = [&args.baseline, &args.write_baseline]
+        .into_iter()
+        .flatten()
+        .filter(|p| p.as_os_str() != "-")
+        // A data file that --write-baseline names is no baseline: it stays
+        // an input, and writing over it is refused.
+        .filter(|p| Baseline::load(p).is_ok())
+        .collect();
+    // Only files found in a folder: one named on the command line stays an
+    // input (and --write-baseline over it is refused as over any input).
+    let named: Vec<&PathBuf> = args.input.inputs.iter().chain(&args.against).collect();
+    let is_baseline = |i: &Input| {
+        i.path
+            .as_ref()
+            .is_some_and(|p| !named.contains(&p) && baselines.iter().any(|b| same_file(p, b)))
+    };
+    checked.retain(|i| !is_baseline(i));
     if args.fix && checked.iter().any(|i| i.path.is_none()) {
         return Err(super::usage(
             "--fix repairs files in place, and stdin is none; name the files",
@@ -75,6 +95,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let rest: Vec<Input> = rest_inputs
         .into_iter()
+        .filter(|r| !is_baseline(r))
         .filter(|r| {
             !checked.iter().any(|c| match (&r.path, &c.path) {
                 (Some(a), Some(b)) => same_file(a, b),
