@@ -107,6 +107,49 @@ impl InputArgs {
         Ok(inputs)
     }
 
+    /// Warns (unless `-q`) when one file is among `inputs` more than once
+    /// (`data/*.jsonl data/a.jsonl`, `data/ data/a.jsonl`): its documents
+    /// are read and written twice, which a command that writes them cannot
+    /// tell from two files. Only where several paths were named.
+    pub fn warn_named_twice(&self, inputs: &[Input]) {
+        if self.quiet || self.inputs.len() < 2 {
+            return;
+        }
+        #[cfg(unix)]
+        fn file_id(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+            use std::os::unix::fs::MetadataExt;
+            Some((m.dev(), m.ino()))
+        }
+        #[cfg(not(unix))]
+        fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+            None
+        }
+        let mut seen = std::collections::HashMap::new();
+        let mut repeats = Vec::new();
+        for i in inputs {
+            let Some(id) = i
+                .path
+                .as_ref()
+                .and_then(|p| std::fs::metadata(p).ok())
+                .and_then(|m| file_id(&m))
+            else {
+                continue;
+            };
+            if let Some(first) = seen.insert(id, i.name.as_str()) {
+                repeats.push((first, i.name.as_str()));
+            }
+        }
+        if let Some((first, again)) = repeats.first() {
+            let more = match repeats.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            eprintln!(
+                "deboil: warning: {first} is named twice (again as {again}){more}: its documents are read twice"
+            );
+        }
+    }
+
     /// The worker pool `-j` asks for (all cores by default), capped at
     /// [`max_threads`] with a warning: past that, threads only cost start-up
     /// time and memory (`-j 100000` took over a minute to start).

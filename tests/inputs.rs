@@ -425,3 +425,33 @@ fn stdin_named_twice_is_a_usage_error() {
         assert!(o.stdout.is_empty(), "{cmd:?}: {}", stdout(&o));
     }
 }
+
+#[test]
+fn a_file_named_twice_is_warned_about() {
+    // `data/*.jsonl data/a.jsonl`: every document of a.jsonl was written
+    // twice without a word.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("data")).unwrap();
+    fs::write(
+        d.join("data/a.jsonl"),
+        "{\"id\":\"1\",\"text\":\"One text.\"}\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("data/b.jsonl"),
+        "{\"id\":\"2\",\"text\":\"Two text.\"}\n",
+    )
+    .unwrap();
+    let want = "warning: data/a.jsonl is named twice (again as ./data/a.jsonl): its documents are read twice";
+    for cmd in ["clean", "dedup", "learn"] {
+        let o = run_in(d, &[cmd, "data", "./data/a.jsonl"]);
+        assert!(o.status.success(), "{cmd}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{cmd}: {}", stderr(&o));
+        // -q silences it; two different files are no repeat.
+        let o = run_in(d, &[cmd, "-q", "data", "./data/a.jsonl"]);
+        assert!(!stderr(&o).contains("named twice"), "{}", stderr(&o));
+        let o = run_in(d, &[cmd, "data/a.jsonl", "data/b.jsonl"]);
+        assert!(!stderr(&o).contains("named twice"), "{}", stderr(&o));
+    }
+}

@@ -17,6 +17,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
     let pool = args.input.pool()?;
     let read = args.input.read_options();
     let mut inputs = args.input.collect(&args.input.inputs)?;
+    args.input.warn_named_twice(&inputs);
     let output_path = main_output(args.output.output.as_ref());
     let mut check = OutputCheck::default();
     if args.diff {

@@ -61,6 +61,7 @@ pub fn run_reporting(
         .transpose()?;
     let read = input.read_options();
     let mut inputs = input.collect(&input.inputs)?;
+    input.warn_named_twice(&inputs);
     let output_path = main_output(f.output.as_ref());
     let mut check = OutputCheck::default();
     match (&target, only_report) {

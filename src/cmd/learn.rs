@@ -15,6 +15,7 @@ pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
     let pool = args.input.pool()?;
     let read = args.input.read_options();
     let mut inputs = args.input.collect(&args.input.inputs)?;
+    args.input.warn_named_twice(&inputs);
     let output_path = main_output(args.output.as_ref());
     OutputCheck::default()
         .main(output_path)

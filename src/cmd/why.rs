@@ -37,6 +37,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     };
     let opts = super::resolve_settings(args.settings(), preset)?;
     let mut inputs = args.input.collect(&args.input.inputs)?;
+    args.input.warn_named_twice(&inputs);
     OutputCheck::default()
         .main(None)
         .file("--rejects", args.input.rejects.as_ref())
