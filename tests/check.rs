@@ -339,6 +339,12 @@ fn github_annotations_then_a_summary() {
     );
     assert!(lines[2].starts_with("deboil check: 2 findings"), "{out}");
     assert!(lines[2].contains("s.jsonl 2"), "{out}");
+    // A file name holding a line break does not split the summary line.
+    fs::rename(tmp.path().join("s.jsonl"), tmp.path().join("s\nt.jsonl")).unwrap();
+    let o = check(tmp.path(), &["s\nt.jsonl", "--output-format", "github"]);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(out.contains("(by file: s\\nt.jsonl 2)"), "{out}");
 }
 
 #[test]

@@ -228,7 +228,10 @@ pub fn github(out: &mut dyn Write, findings: &[Finding], t: &Totals) -> io::Resu
     }
     let mut line = format!("deboil check: {}", summary(findings, t));
     if !by_file.is_empty() {
-        let files: Vec<String> = by_file.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        let files: Vec<String> = by_file
+            .iter()
+            .map(|(f, n)| format!("{} {n}", one_line(f)))
+            .collect();
         line.push_str(&format!(
             " (by file: {}); every finding is in the annotations above, GitHub shows only the first few",
             files.join(", ")
