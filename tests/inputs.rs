@@ -410,6 +410,23 @@ fn files_whose_names_are_not_utf8_keep_ids_and_baseline_keys_of_their_own() {
     let o = run_in(tmp.path(), &["clean", "d"]);
     assert_fails_with(&o, r"two inputs go by the name d/a\xFF.txt");
     assert!(o.stdout.is_empty());
+    // Folders so named are two sites, by their own name or a path pattern.
+    for (name, text) in [(&b"s\xff"[..], "One."), (&b"s\xfe"[..], "Two.")] {
+        let dir = tmp.path().join("sites").join(OsStr::from_bytes(name));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("p.txt"), text).unwrap();
+    }
+    for extra in [vec![], vec!["--site-from", "sites/([^/]+)/"]] {
+        let mut args = vec!["clean", "-q", "sites"];
+        args.extend(&extra);
+        let o = run_in(tmp.path(), &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let sites: Vec<String> = lines_of(&stdout(&o))
+            .iter()
+            .map(|v| v["site"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(sites, [r"s\xfe", r"s\xff"], "{extra:?}");
+    }
 }
 
 #[test]

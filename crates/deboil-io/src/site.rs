@@ -66,7 +66,9 @@ impl SiteChoice {
     pub fn fallback_site(&self, input: &Input) -> Result<String, String> {
         if let Some(from) = &self.from {
             let path = input.absolute_path();
-            let path = path.as_ref().map(|p| p.to_string_lossy());
+            // Named as ids are (bytes that are not UTF-8 as `\xNN`): a lossy
+            // `�` made two such folders one site.
+            let path = path.as_deref().map(crate::read::path_name);
             if let Some(site) = path.as_deref().and_then(|p| from.site_of(p)) {
                 return Ok(site);
             }
