@@ -144,8 +144,8 @@ fn first_with_key<K: Iterator<Item = u32> + Clone>(
 
 /// Groups a site's pages that are copies of one story: pages with the same
 /// long lines in the same order (a re-crawl, a file read twice) whatever
-/// their number, and pages sharing at least half of the smaller one's long,
-/// rare lines (two at least).
+/// their number, pages sharing at least half of the smaller one's long,
+/// rare lines (two at least), and near copies ([`near_copies`]).
 fn story_groups(num: &Numbered) -> UnionFind {
     let n = num.first.len() - 1;
     let mut uf = UnionFind::new(n);
@@ -183,6 +183,7 @@ fn story_groups(num: &Numbered) -> UnionFind {
     }
     drop(last);
     let distinct = copy.iter().filter(|&&c| !c).count();
+    near_copies(num, &copy, &page_freq, distinct, &mut uf);
     // Copies of one story are a handful of pages; a line on more is template.
     let rare = (distinct as u32 / 20).max(3);
     // Each distinct page's long, rare lines, sorted and deduplicated, end to
@@ -259,6 +260,122 @@ fn story_groups(num: &Numbered) -> UnionFind {
         }
     }
     uf
+}
+
+/// Pages holding a long line more often than this are not looked at for
+/// near copies (the pair counts grow with the square of a line's pages).
+const NEAR_COPY_MAX_PAGES: u32 = 64;
+
+/// Joins pages that are near copies of one story whatever the frequency of
+/// their lines: k re-crawls, each with a "related" teaser line of its own,
+/// or k updates (a paragraph added, changed or cut) hold the story's lines
+/// on k + 1 pages, too many for the rare lines of [`story_groups`], so from
+/// four copies on a small site the story was learned as template and every
+/// copy emptied. Two pages are near when, over their long lines on at most
+/// [`NEAR_COPY_MAX_PAGES`] pages, they share two or more, one of them holds
+/// at most one the other lacks and the other at most half as many as they
+/// share (distinct stories of one site each hold their own text). Near
+/// pages that share only template (pages with no text of their own) must
+/// not join: a near pair joins when it shares two lines that are the
+/// story's, lines whose every page is near-connected to the pair and that
+/// stand on less than three quarters of the site's distinct pages.
+fn near_copies(
+    num: &Numbered,
+    copy: &[bool],
+    page_freq: &[u32],
+    distinct: usize,
+    uf: &mut UnionFind,
+) {
+    let n = copy.len();
+    let mid: Vec<bool> = (num.words.iter().zip(page_freq))
+        .map(|(&w, &f)| w >= STORY_LINE_WORDS && f <= NEAR_COPY_MAX_PAGES)
+        .collect();
+    // Each distinct page's such lines, deduplicated, end to end.
+    let mut lines: Vec<u32> = Vec::new();
+    let mut start: Vec<usize> = Vec::with_capacity(n + 1);
+    let mut taken = vec![NONE; mid.len()];
+    for (i, &c) in copy.iter().enumerate() {
+        start.push(lines.len());
+        if c {
+            continue;
+        }
+        for &l in &num.lines[num.page(i)] {
+            if mid[l as usize] && first_for(&mut taken[l as usize], i as u32) {
+                lines.push(l);
+            }
+        }
+    }
+    start.push(lines.len());
+    if lines.is_empty() {
+        return;
+    }
+    let len = |i: usize| (start[i + 1] - start[i]) as u32;
+    // Each line's holders in page order, as in `story_groups`.
+    let mut held_start = vec![0usize; mid.len() + 1];
+    for &l in &lines {
+        held_start[l as usize + 1] += 1;
+    }
+    for l in 1..held_start.len() {
+        held_start[l] += held_start[l - 1];
+    }
+    let mut held = vec![0u32; lines.len()];
+    let mut filled = vec![0u32; mid.len()];
+    let mut shared = vec![(NONE, 0u32); n];
+    let mut met: Vec<u32> = Vec::new();
+    let mut near: Vec<(u32, u32)> = Vec::new();
+    let mut linked = UnionFind::new(n);
+    for i in 0..n {
+        let stamp = i as u32;
+        met.clear();
+        for &l in &lines[start[i]..start[i + 1]] {
+            let (at, f) = (held_start[l as usize], &mut filled[l as usize]);
+            for &j in &held[at..at + *f as usize] {
+                let (s, c) = &mut shared[j as usize];
+                if *s != stamp {
+                    (*s, *c) = (stamp, 0);
+                    met.push(j);
+                }
+                *c += 1;
+            }
+            held[at + *f as usize] = stamp;
+            *f += 1;
+        }
+        for &j in &met {
+            let s = shared[j as usize].1;
+            let (a, b) = (len(i) - s, len(j as usize) - s);
+            if s >= 2 && a.min(b) <= 1 && 2 * a.max(b) <= s {
+                near.push((j, stamp));
+                linked.union(j, stamp);
+            }
+        }
+    }
+    if near.is_empty() {
+        return;
+    }
+    // The story's lines: every holder near-connected, on less than three
+    // quarters of the site (a line on more is its template, copies or not).
+    let story: Vec<bool> = (0..mid.len())
+        .map(|l| {
+            let hs = &held[held_start[l]..held_start[l + 1]];
+            hs.len() >= 2 && 4 * hs.len() < 3 * distinct && {
+                let root = linked.find(hs[0]);
+                hs[1..].iter().all(|&h| linked.find(h) == root)
+            }
+        })
+        .collect();
+    let mut mark = vec![NONE; mid.len()];
+    for &(j, i) in &near {
+        for &l in &lines[start[j as usize]..start[j as usize + 1]] {
+            mark[l as usize] = j;
+        }
+        let both = lines[start[i as usize]..start[i as usize + 1]]
+            .iter()
+            .filter(|&&l| mark[l as usize] == j && story[l as usize])
+            .count();
+        if both >= 2 {
+            uf.union(j, i);
+        }
+    }
 }
 
 /// The pages story by story (copies of one story together, each story in
