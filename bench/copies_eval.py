@@ -40,25 +40,17 @@ import argparse, collections, hashlib, json, os, random, re, subprocess, sys
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 from junk_lines import half_of  # noqa: E402
+from body_eval import W, bag, f1 as page_prf  # noqa: E402
 
 root = os.path.dirname(here)
 shared = os.path.join(root, "..", "shared")
 PAGES = os.path.join(shared, "data", "pages_dev.jsonl")
-W = re.compile(r"\w+", re.U)
 KINDS = ["exact", "stamp", "counter", "teaser", "added", "changed", "abridged", "abridged-teaser"]
 
 
-def bag(s):
-    return collections.Counter(w.lower() for w in W.findall(s or ""))
-
-
 def f1(gold, pred):
-    """Page F1 exactly as score_clean.py computes it."""
-    gb, pb = bag(gold), bag(pred)
-    inter = sum((gb & pb).values())
-    p = inter / sum(pb.values()) if pb else 0.0
-    r = inter / sum(gb.values()) if gb else 0.0
-    return 2 * p * r / (p + r) if p + r else 0.0
+    """Page F1 exactly as score_clean.py computes it (body_eval's)."""
+    return page_prf(gold, pred)[2]
 
 
 def md5(s):

@@ -3,7 +3,7 @@
 mod common;
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::{assert_fails_with, deboil, expected_jsonl, fixtures, gzip, id_texts, stderr, stdout};
 
@@ -310,25 +310,36 @@ fn learning_again_beside_learned_rules_numbers_the_new_ones_on() {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
-#[test]
-fn copies_of_a_page_count_once_however_many_there_are() {
-    // Learned on the seeds alone: each article's text.
+/// Each record's id and text after `clean --learn` of `path`.
+fn learned_texts(path: &Path) -> Vec<(String, Option<String>)> {
     let o = deboil()
-        .args(["clean", "--learn", "fixtures/seeds.jsonl"])
+        .args(["clean", "--learn"])
+        .arg(path)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let alone = id_texts(&stdout(&o), "text");
+    id_texts(&stdout(&o), "text")
+}
+
+/// The seed articles as JSON records.
+fn seed_records() -> Vec<serde_json::Value> {
+    fs::read_to_string(fixtures().join("seeds.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn copies_of_a_page_count_once_however_many_there_are() {
+    // Learned on the seeds alone: each article's text.
+    let alone = learned_texts(&fixtures().join("seeds.jsonl"));
     assert!(
         alone
             .iter()
             .all(|(_, t)| t.as_deref().is_some_and(|t| !t.is_empty()))
     );
-    let seeds: Vec<serde_json::Value> = fs::read_to_string(fixtures().join("seeds.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let seeds = seed_records();
     // Four copies of each article (the same file read four times), and
     // five of the first among the four others; exact, or re-crawls that
     // differ in one short line. Each copy's lines were on four pages of the
@@ -353,13 +364,7 @@ fn copies_of_a_page_count_once_however_many_there_are() {
             }
             let path = tmp.path().join("copies.jsonl");
             fs::write(&path, input).unwrap();
-            let o = deboil()
-                .args(["clean", "--learn"])
-                .arg(&path)
-                .output()
-                .unwrap();
-            assert!(o.status.success(), "{}", stderr(&o));
-            let got = id_texts(&stdout(&o), "text");
+            let got = learned_texts(&path);
             assert_eq!(got.len(), order.len());
             for ((id, text), &i) in got.iter().zip(&order) {
                 let (text, want) = (text.as_deref().unwrap(), alone[i].1.as_deref().unwrap());
@@ -375,17 +380,8 @@ fn copies_of_a_page_count_once_however_many_there_are() {
 #[test]
 fn near_copies_of_a_page_count_once_however_many_there_are() {
     // Learned on the seeds alone: each article's text.
-    let o = deboil()
-        .args(["clean", "--learn", "fixtures/seeds.jsonl"])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let alone = id_texts(&stdout(&o), "text");
-    let seeds: Vec<serde_json::Value> = fs::read_to_string(fixtures().join("seeds.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let alone = learned_texts(&fixtures().join("seeds.jsonl"));
+    let seeds = seed_records();
     // Each article and four near copies of it, each with a long line of its
     // own: a re-crawl with another "related" teaser after the text, or an
     // update with a paragraph added. The story's lines stand on five pages
@@ -416,13 +412,7 @@ fn near_copies_of_a_page_count_once_however_many_there_are() {
         }
         let path = tmp.path().join("near.jsonl");
         fs::write(&path, input).unwrap();
-        let o = deboil()
-            .args(["clean", "--learn"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", stderr(&o));
-        let got = id_texts(&stdout(&o), "text");
+        let got = learned_texts(&path);
         assert_eq!(got.len(), 5 * alone.len());
         for (i, (id, text)) in got.iter().enumerate() {
             let (_, want) = &alone[i / 5];

@@ -105,18 +105,7 @@ impl Input {
     /// links are not followed); `None` for stdin, spooled or not.
     pub fn absolute_path(&self) -> Option<PathBuf> {
         let path = self.path.as_deref().filter(|_| !self.is_stdin())?;
-        let abs = std::path::absolute(path).ok()?;
-        let mut out = PathBuf::new();
-        for c in abs.components() {
-            match c {
-                Component::CurDir => {}
-                Component::ParentDir => {
-                    out.pop();
-                }
-                c => out.push(c),
-            }
-        }
-        Some(out)
+        Some(resolve_by_name(&std::path::absolute(path).ok()?))
     }
 
     /// The format of this input, by extension, for [`FormatChoice::Auto`].
@@ -825,6 +814,22 @@ fn sniffed(head: &[u8], end: bool) -> Option<Format> {
         None if head.is_empty() => Some(Format::Jsonl),
         None => Some(Format::Text),
     }
+}
+
+/// `abs` (an absolute path) with `.` and `..` resolved by name, symbolic
+/// links not followed: what a path names when it may not exist yet.
+pub(crate) fn resolve_by_name(abs: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

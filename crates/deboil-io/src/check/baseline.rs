@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Finding;
 use crate::error::{Error, Result};
-use crate::read::{Input, path_name};
+use crate::read::{Input, path_name, resolve_by_name};
 use crate::write::AtomicFile;
 
 /// The format version written.
@@ -186,18 +186,7 @@ fn resolved_dir(dir: &Path) -> PathBuf {
     if let Ok(p) = std::fs::canonicalize(dir) {
         return p;
     }
-    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    resolve_by_name(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()))
 }
 
 /// `path` relative to `base` (both absolute), with `..` where it lies
