@@ -252,3 +252,33 @@ fn check_and_learn_use_the_site_too() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_url_host_with_a_trailing_dot_is_the_same_site() {
+    // `caucasuswatch.de.` is the fully qualified spelling of the same host:
+    // the site's rules apply to its pages as to any other.
+    let text = fs::read_to_string(
+        fixtures().join("seeds/input/caucasuswatch.de/001_db30c925d4b12c96.txt"),
+    )
+    .unwrap();
+    let jsonl = format!(
+        "{}\n{}\n{}\n",
+        serde_json::json!({"id": "a", "url": "https://caucasuswatch.de./2024/a", "text": text}),
+        serde_json::json!({"id": "b", "url": "https://www.CaucasusWatch.de.:443/b?x=1", "text": text}),
+        serde_json::json!({"id": "c", "metadata": {"url": "http://caucasuswatch.de./c"}, "text": text}),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("pages.jsonl");
+    fs::write(&input, jsonl).unwrap();
+    let o = deboil().args(["clean", "-q"]).arg(&input).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docs: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 3);
+    for d in &docs {
+        let t = d["text"].as_str().unwrap();
+        assert!(!t.contains(BLURB) && !t.contains(" date 20"), "{d}");
+    }
+}

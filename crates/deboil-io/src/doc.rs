@@ -188,8 +188,10 @@ fn check_text(bytes: &[u8], first_line: u64, single_line: bool) -> Result<&str, 
     Ok(text)
 }
 
-/// Host of a URL (`scheme://host...`), lowercase, without user info or
-/// port; `None` for a value that is not such a URL.
+/// Host of a URL (`scheme://host...`), lowercase, without user info,
+/// port or the root's trailing dot (`www.example.com.` is the site
+/// `www.example.com`, as DNS has it); `None` for a value that is not such a
+/// URL.
 pub fn url_host(url: &str) -> Option<String> {
     let (scheme, rest) = url.trim().split_once("://")?;
     let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -204,7 +206,7 @@ pub fn url_host(url: &str) -> Option<String> {
     let host = if host.starts_with('[') {
         host.split(']').next().map(|h| &h[1..])?
     } else {
-        host.split(':').next()?
+        host.split(':').next()?.trim_end_matches('.')
     };
     (!host.is_empty() && !host.contains(char::is_whitespace)).then(|| host.to_lowercase())
 }

@@ -171,6 +171,12 @@ fn sites_are_named_and_urls_give_hosts() {
     );
     assert_eq!(url_host("see http://x.org"), None);
     assert_eq!(url_host("http://a b/"), None);
+    assert_eq!(
+        url_host("https://www.Example.com./a").as_deref(),
+        Some("www.example.com")
+    );
+    assert_eq!(url_host("https://x.org.:8080/").as_deref(), Some("x.org"));
+    assert_eq!(url_host("http://./"), None);
 }
 
 #[test]
