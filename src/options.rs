@@ -11,6 +11,7 @@ use deboil_core::lsh::Params;
 use deboil_core::minhash::Scheme;
 use deboil_core::rules::Toggles;
 use deboil_io::doc::FieldNames;
+use deboil_io::index;
 use deboil_io::jobs::learn::{LearnFirst, RuleOptions};
 use deboil_io::pipeline::ReadOptions;
 use deboil_io::read::{Format, FormatChoice, Input, collect_inputs_noting};
@@ -62,6 +63,25 @@ impl InputArgs {
             return Err(crate::cmd::usage(
                 "stdin (-) is named more than once; it can be read only once",
             ));
+        }
+        // A saved index's files are no data: read as documents they stopped
+        // the run at "malformed JSON" or "invalid UTF-8", or passed as text.
+        for p in paths {
+            let (what, dir) = match index::index_holding(p) {
+                Some(dir) => ("a file of the dedup index", dir),
+                None if index::is_index_dir(p) => ("a saved dedup index", p.clone()),
+                None => continue,
+            };
+            return Err(crate::cmd::usage(format!(
+                "{}: {what}{}, not data; dedup, run and check compare with it through \
+                 --against {}",
+                p.display(),
+                match &dir == p {
+                    true => String::new(),
+                    false => format!(" {}", dir.display()),
+                },
+                dir.display()
+            )));
         }
         let mut passed_over = Vec::new();
         let inputs = collect_inputs_noting(paths, &mut passed_over)?;

@@ -215,6 +215,100 @@ fn an_index_of_the_old_format_is_refused_with_a_request_to_rebuild() {
 }
 
 #[test]
+fn an_index_and_data_are_not_taken_for_each_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let idx = data.join("idx");
+    ok(run_dedup(&["--save-index"], &idx, &docs().0));
+    // The manifest says what it is.
+    let m: serde_json::Value =
+        serde_json::from_slice(&fs::read(idx.join("index.json")).unwrap()).unwrap();
+    assert_eq!(
+        (m["kind"].as_str(), m["version"].as_u64()),
+        (Some("deboil dedup index"), Some(4))
+    );
+    let page = data.join("new.jsonl");
+    fs::write(&page, &docs().1).unwrap();
+    let text = tmp.path().join("new.txt");
+    fs::write(&text, &seed_texts()[2]).unwrap();
+    let manifest = idx.join("index.json");
+    let ids_file = names(&idx)
+        .into_iter()
+        .find(|n| n.starts_with("ids."))
+        .map(|n| idx.join(n))
+        .unwrap();
+    // An index's file where data is read: refused, naming the file and its
+    // index (the manifest was read as malformed JSONL, or with --format
+    // text as one more document, silently).
+    for (file, format) in [
+        (&manifest, "auto"),
+        (&manifest, "text"),
+        (&ids_file, "auto"),
+    ] {
+        let o = deboil()
+            .args(["check", "--only", "duplicates", "--format", format])
+            .arg(&text)
+            .arg("--against")
+            .arg(file)
+            .output()
+            .unwrap();
+        assert_usage_error(
+            &o,
+            &format!(
+                "{}: a file of the dedup index {}, not data; dedup, run and check compare with it through --against {}",
+                file.display(),
+                idx.display(),
+                idx.display()
+            ),
+        );
+    }
+    let o = deboil().arg("clean").arg(&idx).output().unwrap();
+    assert_usage_error(
+        &o,
+        &format!("{}: a saved dedup index, not data", idx.display()),
+    );
+    // Data, or an index's file, where an index is read: refused as what it is.
+    let against = |what: &Path| {
+        deboil()
+            .args(["run", "-q", "--against"])
+            .arg(what)
+            .arg(&page)
+            .output()
+            .unwrap()
+    };
+    assert_fails_with(
+        &against(&page),
+        &format!(
+            "{}: not a dedup index but a file; an index is the directory --save-index wrote",
+            page.display()
+        ),
+    );
+    assert_fails_with(
+        &against(&manifest),
+        &format!(
+            "{}: a file of the dedup index {}, not the index; give its directory: {}",
+            manifest.display(),
+            idx.display(),
+            idx.display()
+        ),
+    );
+    // A folder walked for data leaves out an index kept in it, saying so;
+    // the index itself works as before.
+    let o = deboil().arg("clean").arg(&data).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(ids(&stdout(&o)), ["b-copy", "e"]);
+    assert!(
+        stderr(&o).contains(&format!(
+            "warning: {} not read: a saved dedup index, not data",
+            idx.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(ids(&ok(against(&idx))), ["e"]);
+}
+
+#[test]
 fn a_second_writer_fails_at_once_and_the_first_completes() {
     let tmp = tempfile::tempdir().unwrap();
     let idx = tmp.path().join("idx");

@@ -16,11 +16,6 @@ use deboil_io::write::same_file;
 use super::{OutputCheck, Outputs, main_output, report_prepared, stdout};
 use crate::args::{CheckArgs, CheckFormatArg, OnlyArg};
 
-/// An index directory holds its manifest.
-fn is_index(p: &std::path::Path) -> bool {
-    p.join("index.json").is_file()
-}
-
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let pool = args.input.pool()?;
     let read = args.input.read_options();
@@ -81,8 +76,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     super::refuse_streams(&checked, true)?;
     let _spool =
         spool_stdin(&mut checked).map_err(|e| deboil_io::Error::temp("the copy of stdin", e))?;
-    let (index_dirs, rest_paths): (Vec<PathBuf>, Vec<PathBuf>) =
-        args.against.iter().cloned().partition(|p| is_index(p));
+    let (index_dirs, rest_paths): (Vec<PathBuf>, Vec<PathBuf>) = args
+        .against
+        .iter()
+        .cloned()
+        .partition(|p| index::is_index_dir(p));
     if index_dirs.len() > 1 {
         return Err(super::usage("--against takes one saved index at most"));
     }

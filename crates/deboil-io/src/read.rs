@@ -219,8 +219,8 @@ pub fn collect_inputs(paths: &[PathBuf]) -> io::Result<Vec<Input>> {
 
 /// [`collect_inputs`], also noting in `passed_over` the entries of walked
 /// directories that are not read, with why: a symbolic link to a directory
-/// (not followed) or to nothing, a pipe, a socket or a device. Hidden
-/// entries are not noted.
+/// (not followed) or to nothing, a pipe, a socket or a device, a saved dedup
+/// index. Hidden entries are not noted.
 pub fn collect_inputs_noting(
     paths: &[PathBuf],
     passed_over: &mut Vec<(PathBuf, &'static str)>,
@@ -287,7 +287,11 @@ fn walk(
         let ft = std::fs::symlink_metadata(&p)
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?
             .file_type();
-        if ft.is_dir() {
+        if ft.is_dir() && crate::index::is_index_dir(&p) {
+            // Its files are no documents (a run that keeps its index beside
+            // the data read them as such, and stopped at the first).
+            passed_over.push((p, "a saved dedup index, not data"));
+        } else if ft.is_dir() {
             walk(root, &p, out, passed_over)?;
         } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
             out.push(Input {

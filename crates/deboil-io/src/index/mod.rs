@@ -2,12 +2,12 @@
 //! of kept documents (never their texts), so later runs can drop new
 //! documents that duplicate them.
 //!
-//! # Layout (format 3)
+//! # Layout (format 4)
 //!
 //! An index is a directory holding
-//! - `index.json`, the manifest: format version, parameters, document count,
-//!   and for each data file its name, size and xxh3-128 (hex), then a
-//!   checksum of the manifest itself;
+//! - `index.json`, the manifest: its kind ([`KIND`]; format 3 named none),
+//!   format version, parameters, document count, and for each data file its
+//!   name, size and xxh3-128 (hex), then a checksum of the manifest itself;
 //! - the data files, each named after its own checksum (`<kind>.<first 16 hex
 //!   digits>.<ext>`): `ids.….jsonl` (one JSON string a line), `exact.….bin`
 //!   (16 bytes a document) and `signatures.….bin` (per document: shingle
@@ -45,11 +45,19 @@
 //! checksum before the index is used, and refuses a damaged index naming the
 //! file: it never loads part of one. Indexes of format 2 and older carried no
 //! checksums and are refused with a request to rebuild them.
+//!
+//! # Told from data
+//!
+//! An index's files given where data is read (`check --against
+//! idx/index.json`, `clean idx/`), or a data file given where an index is
+//! (`run --against data.jsonl`), are refused naming what they are
+//! ([`index_holding`], [`is_index_dir`]); a folder walked for inputs leaves
+//! out an index inside it (see [`crate::read`]).
 
 mod save;
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
@@ -64,7 +72,14 @@ pub use save::{IndexLock, StagedIndex, save};
 /// The format (and signature hashing) version written by this build. 2: word
 /// shingles hash words without xxh3 (signatures differ from version 1).
 /// 3: data files named by content, checksums in a manifest written last.
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: the manifest names its kind, so that it is told from data by itself.
+pub const FORMAT_VERSION: u32 = 4;
+
+/// The oldest format read: the first with checksums.
+const FIRST_CHECKED: u32 = 3;
+
+/// The manifest's `kind` (format 4 on).
+pub const KIND: &str = "deboil dedup index";
 
 /// The manifest's name inside an index directory.
 const MANIFEST: &str = "index.json";
@@ -169,6 +184,9 @@ impl Files {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Manifest {
+    /// [`KIND`]; absent in format 3 (and left out of its checksum).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
     version: u32,
     shingle: String,
     scheme: String,
@@ -272,17 +290,24 @@ fn read_manifest(dir: &Path) -> Result<(Vec<u8>, Manifest)> {
         .ok()
         .and_then(|v| v.get("version").and_then(|v| v.as_u64()));
     match version {
-        Some(v) if v < FORMAT_VERSION as u64 => {
+        Some(v) if v < FIRST_CHECKED as u64 => {
             return Err(Error::Usage(format!(
                 "index {} is in format {v}, which carries no checksums and cannot be \
-                 verified; rebuild it (this deboil reads format {FORMAT_VERSION})",
+                 verified; rebuild it (this deboil reads formats {FIRST_CHECKED} to \
+                 {FORMAT_VERSION})",
                 dir.display()
             )));
         }
         Some(v) if v > FORMAT_VERSION as u64 => {
             return Err(Error::Usage(format!(
                 "index {} is in format {v}, written by a newer deboil; this one reads \
-                 format {FORMAT_VERSION}",
+                 formats {FIRST_CHECKED} to {FORMAT_VERSION}",
+                dir.display()
+            )));
+        }
+        _ if !is_index_dir(dir) => {
+            return Err(Error::Usage(format!(
+                "{}: not a deboil index (its {MANIFEST} is no index manifest)",
                 dir.display()
             )));
         }
@@ -292,6 +317,17 @@ fn read_manifest(dir: &Path) -> Result<(Vec<u8>, Manifest)> {
         serde_json::from_slice(&raw).map_err(|e| damaged(dir, format_args!("{MANIFEST}: {e}")))?;
     if m.checksum != m.sum() {
         return Err(damaged(dir, format_args!("{MANIFEST} checksum mismatch")));
+    }
+    // Format 4 names its kind; format 3 named none.
+    let kind_ok = match m.version {
+        FIRST_CHECKED => m.kind.is_none(),
+        _ => m.kind.as_deref() == Some(KIND),
+    };
+    if !kind_ok {
+        return Err(damaged(
+            dir,
+            format_args!("{MANIFEST} of format {} has kind {:?}", m.version, m.kind),
+        ));
     }
     for part in Part::ALL {
         let f = m.files.get(part);
@@ -453,14 +489,67 @@ fn read_parts(dir: &Path, m: &Manifest) -> std::result::Result<IndexedDocs, Part
     Ok(IndexedDocs { ids, exact, sigs })
 }
 
+/// Whether the bytes of an `index.json` are a manifest: one naming its
+/// kind, or (formats 2 and 3, which named none) one holding an index's
+/// version and signature width.
+fn manifest_like(raw: &[u8]) -> bool {
+    let Ok(serde_json::Value::Object(v)) = serde_json::from_slice(raw) else {
+        return false;
+    };
+    match v.get("kind") {
+        Some(k) => k.as_str() == Some(KIND),
+        None => v.get("version").is_some_and(|v| v.is_u64()) && v.contains_key("num_perm"),
+    }
+}
+
+/// Whether `dir` holds a saved index, whole or not: a manifest, or an
+/// `index.json` beside an index's lock or data files (a damaged manifest,
+/// which loading then names).
+pub fn is_index_dir(dir: &Path) -> bool {
+    let mp = dir.join(MANIFEST);
+    let Ok(meta) = std::fs::metadata(&mp) else {
+        return false;
+    };
+    // A data file that happens to be named `index.json` may be large.
+    meta.is_file()
+        && ((meta.len() < 1 << 20 && std::fs::read(&mp).is_ok_and(|raw| manifest_like(&raw)))
+            || std::fs::read_dir(dir).into_iter().flatten().flatten().any(|e| {
+                e.file_name().to_str().is_some_and(|n| {
+                    n == save::LOCK_FILE || Part::ALL.iter().any(|p| p.matches(n))
+                })
+            }))
+}
+
+/// The index directory `path` is a file of (its manifest, a data file, the
+/// lock, a save's temp file), if it is one; `None` for any other path.
+pub fn index_holding(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let ours = name == MANIFEST || Part::ALL.iter().any(|p| p.matches(name)) || save::is_own(name);
+    let dir = match path.parent()? {
+        d if d.as_os_str().is_empty() => Path::new("."),
+        d => d,
+    };
+    (ours && std::fs::metadata(path).is_ok_and(|m| m.is_file()) && is_index_dir(dir))
+        .then(|| dir.to_path_buf())
+}
+
 /// Loads an index, checking it is whole and was built with `expected`
 /// parameters (its version and count are not compared).
 pub fn load(dir: &Path, expected: &IndexMeta) -> Result<IndexedDocs> {
     if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "{}: no such index directory",
-            dir.display()
-        )));
+        // A file given for the index: say what it is, not that it is missing.
+        let what = match (index_holding(dir), dir.exists()) {
+            (Some(d), _) => format!(
+                "a file of the dedup index {0}, not the index; give its directory: {0}",
+                d.display()
+            ),
+            (None, true) => {
+                "not a dedup index but a file; an index is the directory --save-index wrote"
+                    .to_string()
+            }
+            (None, false) => "no such index directory".to_string(),
+        };
+        return Err(Error::Usage(format!("{}: {what}", dir.display())));
     }
     let mut tries = 0;
     loop {

@@ -10,7 +10,10 @@ use tempfile::NamedTempFile;
 
 use deboil_core::dedup::IndexedDocs;
 
-use super::{DataFile, FORMAT_VERSION, Files, Hashing, IndexMeta, MANIFEST, Manifest, Part, hex};
+use super::{
+    DataFile, FORMAT_VERSION, Files, Hashing, IndexMeta, KIND, MANIFEST, Manifest, Part, hex,
+    manifest_like,
+};
 use crate::error::{Error, Result};
 
 /// The lock file's name inside an index directory.
@@ -29,6 +32,12 @@ fn is_temp(name: &str) -> bool {
 
 fn is_part(name: &str) -> bool {
     Part::ALL.iter().any(|p| p.matches(name))
+}
+
+/// Whether `name` is one a save leaves besides the manifest and the data
+/// files: the lock, a temp file, a file of format 2.
+pub(super) fn is_own(name: &str) -> bool {
+    name == LOCK_FILE || is_temp(name) || OLD_FILES.contains(&name)
 }
 
 /// The right to write the index in one directory, held until dropped.
@@ -151,6 +160,7 @@ impl IndexLock {
             Ok(())
         })?;
         let manifest = Manifest {
+            kind: Some(KIND.to_string()),
             version: FORMAT_VERSION,
             shingle: meta.shingle.clone(),
             scheme: meta.scheme.clone(),
@@ -258,8 +268,8 @@ fn check_ours(dir: &Path) -> Result<()> {
     }
     let mp = dir.join(MANIFEST);
     if let Ok(raw) = std::fs::read(&mp)
-        && let Ok(v) = serde_json::from_slice::<serde_json::Value>(&raw)
-        && (v.get("version").is_none() || v.get("num_perm").is_none())
+        && serde_json::from_slice::<serde_json::Value>(&raw).is_ok()
+        && !manifest_like(&raw)
     {
         return Err(foreign(&format!("{MANIFEST} is not a manifest")));
     }

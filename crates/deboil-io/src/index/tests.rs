@@ -141,6 +141,34 @@ fn older_formats_are_refused_with_a_request_to_rebuild() {
 }
 
 #[test]
+fn format_3_without_a_kind_still_loads_and_format_4_names_its_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    save(&sample(), tmp.path(), &meta(2)).unwrap();
+    let raw = std::fs::read(tmp.path().join(MANIFEST)).unwrap();
+    let m: Manifest = serde_json::from_slice(&raw).unwrap();
+    assert_eq!((m.kind.as_deref(), m.version), (Some(KIND), 4));
+    assert!(is_index_dir(tmp.path()));
+    // The manifest format 3 wrote: no kind, checksummed without one.
+    let old = Manifest {
+        kind: None,
+        version: 3,
+        ..m.clone()
+    };
+    std::fs::write(tmp.path().join(MANIFEST), old.sealed()).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&std::fs::read(tmp.path().join(MANIFEST)).unwrap())
+            .contains("kind")
+    );
+    assert!(is_index_dir(tmp.path()));
+    assert_eq!(load(tmp.path(), &meta(0)).unwrap().ids.len(), 2);
+    // Format 4 without its kind is not whole.
+    let no_kind = Manifest { kind: None, ..m };
+    std::fs::write(tmp.path().join(MANIFEST), no_kind.sealed()).unwrap();
+    let e = load(tmp.path(), &meta(0)).unwrap_err().to_string();
+    assert!(e.contains("is damaged") && e.contains("kind"), "{e}");
+}
+
+#[test]
 fn a_second_writer_is_refused_while_the_first_holds_the_lock() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("idx");
