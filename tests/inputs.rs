@@ -472,3 +472,81 @@ fn a_file_named_twice_is_warned_about() {
         assert!(!stderr(&o).contains("named twice"), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn a_file_named_like_stdin_is_not_taken_for_it() {
+    // A text page of caucasuswatch.de in a folder of that name, in a file
+    // named `<stdin>`: it was taken for stdin, with stdin's id and key and
+    // no site (so none of the site's rules applied).
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caucasuswatch.de");
+    fs::create_dir(&dir).unwrap();
+    let page = fs::read_to_string(
+        common::fixtures().join("seeds/input/caucasuswatch.de/001_db30c925d4b12c96.txt"),
+    )
+    .unwrap();
+    let blurb = "sucht lokale Experten";
+    assert!(page.contains(blurb));
+    fs::write(dir.join("<stdin>"), &page).unwrap();
+    let o = run_in(&dir, &["clean", "-q", "<stdin>"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = lines_of(&stdout(&o));
+    assert_eq!(
+        (&out[0]["id"], &out[0]["site"]),
+        (&json!("./<stdin>"), &json!("caucasuswatch.de"))
+    );
+    assert!(!out[0]["text"].as_str().unwrap().contains(blurb));
+    // Beside stdin itself (refused as one name before): two ids.
+    let o = deboil()
+        .current_dir(&dir)
+        .args(["clean", "-q", "--format", "text", "-", "<stdin>"])
+        .write_stdin("Some other text.\n")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<Value> = lines_of(&stdout(&o))
+        .iter()
+        .map(|v| v["id"].clone())
+        .collect();
+    assert_eq!(ids, [json!("<stdin>"), json!("./<stdin>")]);
+    // check names its findings so, and a baseline of stdin's findings does
+    // not accept the file's.
+    let o = deboil()
+        .current_dir(&dir)
+        .args([
+            "check",
+            "-q",
+            "--format",
+            "text",
+            "-",
+            "--write-baseline",
+            "b.json",
+        ])
+        .write_stdin(page.clone())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_in(&dir, &["check", "<stdin>", "--baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).lines().count() >= 3 && stdout(&o).lines().all(|l| l.starts_with("./<stdin>:")),
+        "{}",
+        stdout(&o)
+    );
+    // why tells the two places apart.
+    let o = deboil()
+        .current_dir(&dir)
+        .args([
+            "why",
+            "--format",
+            "text",
+            "<stdin>:1",
+            "./<stdin>:1",
+            "-",
+            "<stdin>",
+        ])
+        .write_stdin(page.clone())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -238,7 +238,7 @@ fn readable_inputs(args: &CheckArgs) -> anyhow::Result<(Vec<Input>, Vec<Unreadab
         if p.as_os_str() != "-"
             && let Err(e) = std::fs::metadata(p)
         {
-            unreadable.push(Unreadable::new(&deboil_io::read::path_name(p), &e));
+            unreadable.push(Unreadable::new(&deboil_io::read::input_name(p), &e));
             continue;
         }
         found.push(p.clone());

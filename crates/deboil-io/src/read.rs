@@ -55,6 +55,18 @@ pub fn path_name(p: &Path) -> String {
     out
 }
 
+/// How a file named on the command line goes in ids and messages:
+/// [`path_name`], but a file named `<stdin>` is `./<stdin>`, so that it is
+/// not taken for stdin (no site, no format by name) nor shares its ids and
+/// baseline keys.
+pub fn input_name(p: &Path) -> String {
+    let name = path_name(p);
+    match name == STDIN_NAME {
+        true => format!("./{name}"),
+        false => name,
+    }
+}
+
 /// One input: a file or stdin.
 #[derive(Debug, Clone)]
 pub struct Input {
@@ -242,7 +254,7 @@ pub fn collect_inputs_noting(
             out.push(Input {
                 path: Some(p.clone()),
                 relative: mirrored_path(p),
-                name: path_name(p),
+                name: input_name(p),
             });
         }
     }

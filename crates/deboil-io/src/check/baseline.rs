@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Finding;
 use crate::error::{Error, Result};
-use crate::read::{Input, path_name, resolve_by_name};
+use crate::read::{Input, input_name, resolve_by_name};
 use crate::write::AtomicFile;
 
 /// The format version written.
@@ -168,7 +168,7 @@ pub fn file_keys(inputs: &[Input], baseline: &Path) -> Vec<String> {
                     Some(n) => dir.join(n),
                     None => dir,
                 };
-                path_name(&relative_to(&file, &base))
+                input_name(&relative_to(&file, &base))
             }
             _ => i.name.clone(),
         })

@@ -233,7 +233,12 @@ pub fn display_name(name: &str) -> String {
         .components()
         .filter(|c| !matches!(c, Component::CurDir))
         .collect();
-    clean.display().to_string()
+    let shown = clean.display().to_string();
+    // A file named `<stdin>` keeps its `./`, to stay apart from stdin.
+    match shown.starts_with('<') {
+        true => format!("./{shown}"),
+        false => shown,
+    }
 }
 
 /// Hex of the xxh3-64 of `parts`, joined by NUL bytes.
@@ -526,6 +531,8 @@ mod tests {
         assert_eq!(display_name("./data/a.jsonl"), "data/a.jsonl");
         assert_eq!(display_name("data/./a.jsonl"), "data/a.jsonl");
         assert_eq!(display_name("<stdin>"), "<stdin>");
+        assert_eq!(display_name("./<stdin>"), "./<stdin>");
+        assert_eq!(display_name("././<stdin>"), "./<stdin>");
         assert_eq!(display_name("/abs/a.txt"), "/abs/a.txt");
         assert_eq!(display_name("a//b.txt"), "a/b.txt");
     }

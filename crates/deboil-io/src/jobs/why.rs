@@ -36,10 +36,13 @@ struct Matches {
 }
 
 /// Whether `want` is `name:line`; a leading `./` on either does not matter
-/// (`check` names `data/a.jsonl` what was given as `./data/a.jsonl`).
+/// (`check` names `data/a.jsonl` what was given as `./data/a.jsonl`), but
+/// `./<stdin>`, a file of that name, is not stdin's `<stdin>`.
 fn is_place(want: &str, name: &str, line: u64) -> bool {
     fn bare(mut s: &str) -> &str {
-        while let Some(rest) = s.strip_prefix("./") {
+        while let Some(rest) = s.strip_prefix("./")
+            && !rest.starts_with('<')
+        {
             s = rest;
         }
         s
