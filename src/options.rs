@@ -116,7 +116,7 @@ impl InputArgs {
         if inputs.is_empty() && !paths.is_empty() && !self.quiet {
             let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             eprintln!(
-                "deboil: warning: no input files in {} (hidden entries are skipped)",
+                "deboil: warning: no input files in {} (hidden entries and *.toml files are skipped)",
                 names.join(", ")
             );
         }
@@ -232,6 +232,11 @@ impl LearnFlags {
 }
 
 impl RuleArgs {
+    /// The rule files the run reads or writes (`--rules`, `--save-learned`).
+    pub fn own_files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.rules.iter().chain(&self.save_learned)
+    }
+
     /// Where the rules come from, the built-ins, and whether to learn first.
     pub fn rule_options(&self) -> RuleOptions {
         let mut clean = CleanOptions {

@@ -424,3 +424,60 @@ fn near_copies_of_a_page_count_once_however_many_there_are() {
         }
     }
 }
+
+#[test]
+fn learned_rules_kept_in_the_data_folder_are_not_read_as_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let site = d.join("data/caucasuswatch.de");
+    fs::create_dir_all(&site).unwrap();
+    let mut pages = Vec::new();
+    for e in fs::read_dir(fixtures().join("seeds/input/caucasuswatch.de")).unwrap() {
+        let p = e.unwrap().path();
+        fs::copy(&p, site.join(p.file_name().unwrap())).unwrap();
+        pages.push(format!(
+            "data/caucasuswatch.de/{}",
+            p.file_name().unwrap().to_string_lossy()
+        ));
+    }
+    pages.sort();
+    let run = |args: &[&str]| deboil().current_dir(d).args(args).output().unwrap();
+    let ok = |args: &[&str]| {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        o
+    };
+    // A .toml among the data, and learn's own output under any name: the
+    // second learn refused "-o data/learned.toml is an input file", and
+    // clean read the rules as one more page.
+    for out in ["data/learned.toml", "data/learned.rules"] {
+        ok(&["learn", "-q", "data", "-o", out]);
+        let first = fs::read_to_string(d.join(out)).unwrap();
+        assert!(first.contains("[[rule]]"), "{first}");
+        ok(&["learn", "-q", "data", "-o", out]);
+        assert_eq!(fs::read_to_string(d.join(out)).unwrap(), first, "{out}");
+        let o = ok(&["clean", "-q", "data", "--rules", out]);
+        let ids: Vec<String> = id_texts(&stdout(&o), "text")
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ids, pages, "{out}");
+        // check finds what the rules leave (exit 1), in pages only.
+        let o = run(&["check", "-q", "data", "--rules", out]);
+        assert!(o.status.code().unwrap() < 2, "{}", stderr(&o));
+        assert!(!stdout(&o).contains("learned"), "{}", stdout(&o));
+    }
+    // Without --rules a .toml is still no page (any other name is, unless
+    // it is the run's own rule file); one named is read as asked.
+    fs::remove_file(d.join("data/learned.rules")).unwrap();
+    let o = ok(&["clean", "-q", "data"]);
+    assert_eq!(id_texts(&stdout(&o), "text").len(), pages.len());
+    let o = ok(&["clean", "-q", "data/learned.toml"]);
+    assert_eq!(id_texts(&stdout(&o), "text")[0].0, "data/learned.toml");
+    // A page that -o names is still an input, never written over.
+    let before = fs::read(d.join(&pages[0])).unwrap();
+    for input in ["data", &pages[0]] {
+        assert_fails_with(&run(&["learn", input, "-o", &pages[0]]), "is an input file");
+    }
+    assert_eq!(fs::read(d.join(&pages[0])).unwrap(), before);
+}

@@ -67,6 +67,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .is_some_and(|p| !named.contains(&p) && baselines.iter().any(|b| same_file(p, b)))
     };
     checked.retain(|i| !is_baseline(i));
+    super::leave_out_rule_files(&mut checked, &named, args.rules.own_files());
     if args.fix && checked.iter().any(|i| i.path.is_none()) {
         return Err(super::usage(
             "--fix repairs files in place, and stdin is none; name the files",
@@ -86,11 +87,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
     // The rest of the dataset: what --against names, less the files checked.
     // (No paths at all would be stdin to collect_inputs.)
-    let rest_inputs = if rest_paths.is_empty() {
+    let mut rest_inputs = if rest_paths.is_empty() {
         Vec::new()
     } else {
         args.input.collect(&rest_paths)?
     };
+    super::leave_out_rule_files(&mut rest_inputs, &named, args.rules.own_files());
     let rest: Vec<Input> = rest_inputs
         .into_iter()
         .filter(|r| !is_baseline(r))

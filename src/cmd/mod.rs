@@ -23,6 +23,37 @@ use deboil_io::write::{
 
 use crate::args::{Cli, Command, RulesCommand};
 
+/// Leaves out of `inputs` the files found in a walked folder that are one
+/// of `rule_files`, the rules this run reads or writes (`--rules`,
+/// `--save-learned`, learn's `-o`), and parse as rules: kept beside the
+/// data under a name walks do not skip (not `*.toml`), they were read as
+/// documents, and learn refused to write over its own output as over an
+/// input. As for `check`'s baseline, a file named on the command line
+/// (`named`) stays an input, and writing over it is refused.
+pub fn leave_out_rule_files<'a>(
+    inputs: &mut Vec<Input>,
+    named: &[impl AsRef<Path>],
+    rule_files: impl IntoIterator<Item = &'a PathBuf>,
+) {
+    let rules: Vec<&PathBuf> = rule_files
+        .into_iter()
+        .filter(|p| p.as_os_str() != "-" && p.is_file())
+        .filter(|p| {
+            std::fs::read_to_string(p).is_ok_and(|text| {
+                deboil_core::rules::RuleSource::new(String::new(), text).is_rule_file()
+            })
+        })
+        .collect();
+    if rules.is_empty() {
+        return;
+    }
+    inputs.retain(|i| {
+        !i.path.as_ref().is_some_and(|p| {
+            !named.iter().any(|n| n.as_ref() == p) && rules.iter().any(|r| same_file(p, r))
+        })
+    });
+}
+
 /// A command line asking for what cannot be done, found after parsing (clap
 /// finds the rest): it exits 64, as clap's errors do, not 2.
 #[derive(Debug)]

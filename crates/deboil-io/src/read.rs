@@ -224,7 +224,8 @@ pub fn spool_stdin(inputs: &mut [Input]) -> io::Result<Option<Spool>> {
 }
 
 /// Expands the command line's paths into inputs: directories are walked in
-/// sorted order (hidden entries skipped), `-` is stdin, no path at all is stdin.
+/// sorted order (hidden entries and `*.toml` files skipped), `-` is stdin,
+/// no path at all is stdin.
 pub fn collect_inputs(paths: &[PathBuf]) -> io::Result<Vec<Input>> {
     collect_inputs_noting(paths, &mut Vec::new())
 }
@@ -305,6 +306,10 @@ fn walk(
             passed_over.push((p, "a saved dedup index, not data"));
         } else if ft.is_dir() {
             walk(root, &p, out, passed_over)?;
+        } else if is_toml(&p) {
+            // Rules, never documents: learned rules kept beside the data
+            // (`learn data/ -o data/learned.toml`) were read as a page.
+            continue;
         } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
             out.push(Input {
                 relative: p.strip_prefix(root).unwrap_or(&p).to_path_buf(),
@@ -322,6 +327,12 @@ fn walk(
         }
     }
     Ok(())
+}
+
+/// Whether `p` is named as a TOML file (rule files are), in any case.
+fn is_toml(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
 }
 
 /// Opens an input, undoing gzip (all members) or zstd (all frames) when its

@@ -315,6 +315,12 @@ impl RuleSource {
         }
     }
 
+    /// Whether the text is a rule file: not blank, and parses as one. Tells
+    /// a rule file kept among the data (learned rules) from a document.
+    pub fn is_rule_file(&self) -> bool {
+        !self.text.trim().is_empty() && toml::from_str::<spec::FileSpec>(&self.text).is_ok()
+    }
+
     /// The ids of the file's rules; none when it does not parse (compiling
     /// it reports why).
     pub fn rule_ids(&self) -> Vec<String> {

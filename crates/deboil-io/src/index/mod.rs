@@ -513,11 +513,15 @@ pub fn is_index_dir(dir: &Path) -> bool {
     // A data file that happens to be named `index.json` may be large.
     meta.is_file()
         && ((meta.len() < 1 << 20 && std::fs::read(&mp).is_ok_and(|raw| manifest_like(&raw)))
-            || std::fs::read_dir(dir).into_iter().flatten().flatten().any(|e| {
-                e.file_name().to_str().is_some_and(|n| {
-                    n == save::LOCK_FILE || Part::ALL.iter().any(|p| p.matches(n))
-                })
-            }))
+            || std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|e| {
+                    e.file_name().to_str().is_some_and(|n| {
+                        n == save::LOCK_FILE || Part::ALL.iter().any(|p| p.matches(n))
+                    })
+                }))
 }
 
 /// The index directory `path` is a file of (its manifest, a data file, the
