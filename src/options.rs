@@ -14,7 +14,7 @@ use deboil_io::doc::FieldNames;
 use deboil_io::index;
 use deboil_io::jobs::learn::{LearnFirst, RuleOptions};
 use deboil_io::pipeline::ReadOptions;
-use deboil_io::read::{Format, FormatChoice, Input, collect_inputs_noting};
+use deboil_io::read::{Format, FormatChoice, Input, collect_inputs_noting, shown_name};
 use deboil_io::site::SiteChoice;
 
 use crate::args::{
@@ -75,12 +75,12 @@ impl InputArgs {
             return Err(crate::cmd::usage(format!(
                 "{}: {what}{}, not data; dedup, run and check compare with it through \
                  --against {}",
-                p.display(),
+                shown_name(p),
                 match &dir == p {
                     true => String::new(),
-                    false => format!(" {}", dir.display()),
+                    false => format!(" {}", shown_name(&dir)),
                 },
-                dir.display()
+                shown_name(&dir)
             )));
         }
         let mut passed_over = Vec::new();
@@ -108,7 +108,7 @@ impl InputArgs {
         // a dangling link's file would be missing from the output unseen.
         if !self.quiet {
             for (p, why) in &passed_over {
-                eprintln!("deboil: warning: {} not read: {why}", p.display());
+                eprintln!("deboil: warning: {} not read: {why}", shown_name(p));
             }
         }
         // Directories holding nothing but hidden entries: say so, rather

@@ -282,3 +282,60 @@ fn learning_pages_that_share_a_long_token_starts_and_keeps_it() {
     assert_eq!(stdout(&o).matches(&token).count(), 6);
     assert!(!stdout(&o).contains("Copyright 2024"), "{}", stdout(&o));
 }
+
+#[test]
+fn file_names_in_error_messages_are_escaped_as_in_ids() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tmp_with_input();
+    let d = tmp.path();
+    // Raw, a line break split the message over two lines, an escape
+    // sequence reached the terminal, and a byte that is not UTF-8 came out
+    // lossy (check alone wrote it \xNN): now each is named as check's
+    // findings name files.
+    let missing = OsStr::from_bytes(b"no\nsuch\xff\x1b[31m.txt");
+    let shown = r"no\nsuch\xFF\u{1b}[31m.txt";
+    let bad = OsStr::from_bytes(b"b\nad.jsonl");
+    fs::write(d.join(bad), "not json\n").unwrap();
+    let rules = OsStr::from_bytes(b"r\n\xfe.toml");
+    let cases: Vec<(Vec<&OsStr>, String)> = vec![
+        (
+            vec![OsStr::new("clean"), missing],
+            format!("{shown}: No such file"),
+        ),
+        (
+            vec![OsStr::new("check"), missing],
+            format!("{shown}: cannot read: "),
+        ),
+        (
+            vec![
+                OsStr::new("clean"),
+                OsStr::new("in.txt"),
+                OsStr::new("--rules"),
+                rules,
+            ],
+            r"r\n\xFE.toml: cannot read rule file: ".to_string(),
+        ),
+        (
+            vec![OsStr::new("clean"), bad],
+            r"b\nad.jsonl:1:2: malformed JSON".to_string(),
+        ),
+    ];
+    for (args, want) in cases {
+        let o = deboil().current_dir(d).args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&format!("deboil: error: {want}")),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{fffd}'),
+            "{err}"
+        );
+        assert!(
+            err.lines().all(|l| l.starts_with("deboil")),
+            "a name split a line: {err}"
+        );
+    }
+}

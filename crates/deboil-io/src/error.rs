@@ -6,12 +6,14 @@ use std::path::PathBuf;
 use deboil_core::dedup::SettingsError;
 use deboil_core::rules::RuleError;
 
+use crate::read::{one_line, shown_name};
+
 /// What can stop a run.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A record that cannot be read (a run may skip such records instead).
-    #[error("{source_name}:{line}{}: {problem}", col.map(|c| format!(":{c}")).unwrap_or_default())]
+    #[error("{}:{line}{}: {problem}", one_line(source_name), col.map(|c| format!(":{c}")).unwrap_or_default())]
     BadRecord {
         /// The input's name.
         source_name: String,
@@ -29,7 +31,7 @@ pub enum Error {
     #[error(transparent)]
     Settings(#[from] SettingsError),
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}", shown_name(path))]
     Io {
         /// The file concerned.
         path: PathBuf,

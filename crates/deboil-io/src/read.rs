@@ -55,6 +55,35 @@ pub fn path_name(p: &Path) -> String {
     out
 }
 
+/// `s` with its control characters but tabs escaped (`\n`, `\u{1b}`): a
+/// name holding a line break would split a message or a finding over two
+/// lines, and an escape sequence would reach the terminal.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| c == '\t' || !c.is_control();
+    if s.chars().all(shown) {
+        return s.into();
+    }
+    s.chars()
+        .flat_map(|c| {
+            let e = c.escape_default();
+            let (plain, escaped) = if shown(c) {
+                (Some(c), None)
+            } else {
+                (None, Some(e))
+            };
+            plain.into_iter().chain(escaped.into_iter().flatten())
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// How a path is named in messages (`FILE: cannot read ...`): as in ids
+/// ([`path_name`]), its control characters escaped too ([`one_line`]), as
+/// `check` shows names in findings.
+pub fn shown_name(p: &Path) -> String {
+    one_line(&path_name(p)).into_owned()
+}
+
 /// How a file named on the command line goes in ids and messages:
 /// [`path_name`], but a file named `<stdin>` is `./<stdin>`, so that it is
 /// not taken for stdin (no site, no format by name) nor shares its ids and
@@ -248,7 +277,7 @@ pub fn collect_inputs_noting(
             continue;
         }
         let meta = std::fs::metadata(p)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?;
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", shown_name(p))))?;
         if meta.is_dir() {
             walk(p, p, &mut out, passed_over)?;
         } else {
@@ -286,10 +315,10 @@ fn walk(
     passed_over: &mut Vec<(PathBuf, &'static str)>,
 ) -> io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", shown_name(dir))))?
         .map(|e| e.map(|e| e.path()))
         .collect::<Result<_, _>>()
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", shown_name(dir))))?;
     entries.sort();
     for p in entries {
         if p.file_name()
@@ -298,7 +327,7 @@ fn walk(
             continue;
         }
         let ft = std::fs::symlink_metadata(&p)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", shown_name(&p))))?
             .file_type();
         if ft.is_dir() && crate::index::is_index_dir(&p) {
             // Its files are no documents (a run that keeps its index beside

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use deboil_core::rules::{RuleError, RuleSource};
 
+use crate::read::shown_name;
+
 /// Reads a rule file, or every `*.toml` file under a directory (sorted); a
 /// directory without one is an error, not an empty rule set (a wrong
 /// folder, or files named otherwise, would switch no rule on unseen).
@@ -12,7 +14,7 @@ pub fn read(path: &Path) -> Result<Vec<RuleSource>, RuleError> {
     collect_toml(path, &mut files)?;
     if files.is_empty() {
         return Err(RuleError {
-            file: path.display().to_string(),
+            file: shown_name(path),
             line: 0,
             col: 0,
             message: "no rule file in this directory (rule files end in .toml)".into(),
@@ -23,7 +25,7 @@ pub fn read(path: &Path) -> Result<Vec<RuleSource>, RuleError> {
         .map(|p| {
             let text = std::fs::read_to_string(&p)
                 .map_err(|e| unreadable(&p, "cannot read rule file", e))?;
-            Ok(RuleSource::new(p.display().to_string(), text))
+            Ok(RuleSource::new(shown_name(&p), text))
         })
         .collect()
 }
@@ -54,7 +56,7 @@ pub fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// A file or directory that cannot be read: no line or column to blame.
 fn unreadable(path: &Path, what: &str, e: std::io::Error) -> RuleError {
     RuleError {
-        file: path.display().to_string(),
+        file: shown_name(path),
         line: 0,
         col: 0,
         message: format!("{what}: {e}"),

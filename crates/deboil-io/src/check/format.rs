@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::fix::Fixed;
 use super::{Checked, EXACT_DUPLICATE, Finding, Kind, NEAR_DUPLICATE};
+use crate::read::one_line;
 
 /// The version of the JSON document written.
 pub const JSON_VERSION: u32 = 1;
@@ -56,9 +57,9 @@ impl Unreadable {
         }
     }
 
-    /// `FILE: cannot read: ERROR`.
+    /// `FILE: cannot read: ERROR`, the name on one line as in findings.
     pub fn message(&self) -> String {
-        format!("{}: cannot read: {}", self.file, self.error)
+        format!("{}: cannot read: {}", one_line(&self.file), self.error)
     }
 }
 
@@ -139,28 +140,6 @@ pub fn text(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
         writeln!(out, "{}{fixed}", one_line(&f.to_line()))?;
     }
     Ok(())
-}
-
-/// `s` with its control characters but tabs escaped (`\n`, `\u{1b}`): an
-/// id or a file name holding a line break would split a finding over two
-/// lines, and an escape sequence would reach the terminal.
-fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
-    let shown = |c: char| c == '\t' || !c.is_control();
-    if s.chars().all(shown) {
-        return s.into();
-    }
-    s.chars()
-        .flat_map(|c| {
-            let e = c.escape_default();
-            let (plain, escaped) = if shown(c) {
-                (Some(c), None)
-            } else {
-                (None, Some(e))
-            };
-            plain.into_iter().chain(escaped.into_iter().flatten())
-        })
-        .collect::<String>()
-        .into()
 }
 
 /// A JSON document: version, findings, totals.
