@@ -83,3 +83,36 @@ fn skip_bad_counts_a_repeated_keep_field_and_rejects_the_record() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), format!("{good}\n"));
 }
+
+#[test]
+fn a_null_keep_field_is_no_value_so_a_dated_copy_is_newer() {
+    // Scrapers write `"date": null` for an unknown date; read as the text
+    // `null` it was newer than every ISO date, and the undated copy was kept.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let dated = format!(r#"{{"id":"dated","date":"2024-01-01","text":"{TEXT}"}}"#);
+    let undated = format!(r#"{{"id":"undated","date":null,"text":"{TEXT}"}}"#);
+    let nested = format!(r#"{{"id":"nested","meta":{{"date":null}},"text":"{TEXT}"}}"#);
+    fs::write(d.join("in.jsonl"), format!("{dated}\n{undated}\n")).unwrap();
+    fs::write(d.join("rev.jsonl"), format!("{undated}\n{dated}\n")).unwrap();
+    for cmd in ["dedup", "run"] {
+        for file in ["in.jsonl", "rev.jsonl"] {
+            let o = run_in(d, &[cmd, "-q", "--keep", "newest:date", file]);
+            assert_eq!(o.status.code(), Some(0), "{cmd}: {}", stderr(&o));
+            assert_eq!(stdout(&o), format!("{dated}\n"), "{cmd} {file}");
+        }
+    }
+    // Only nulls: no document has a value, and the first is kept, as said.
+    fs::write(
+        d.join("nulls.jsonl"),
+        format!("{nested}\n{}\n", nested.replace("\"nested\"", "\"later\"")),
+    )
+    .unwrap();
+    let o = run_in(d, &["dedup", "--keep", "newest:meta.date", "nulls.jsonl"]);
+    assert_eq!(stdout(&o), format!("{nested}\n"));
+    assert!(
+        stderr(&o).contains("no document has the field `meta.date`"),
+        "{}",
+        stderr(&o)
+    );
+}

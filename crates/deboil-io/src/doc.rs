@@ -545,7 +545,9 @@ impl<'a> Document<'a> {
     }
 
     /// The value of a JSONL field (a name or a dotted path, as in
-    /// [`FieldNames`]): the string, or the raw JSON of any other value.
+    /// [`FieldNames`]): the string, or the raw JSON of any other value;
+    /// `null` is no value, as a missing field (else a `"date": null` would
+    /// compare as the text `null`, newer than every date).
     /// A key repeated on the way is a bad record at `line`, as for the
     /// fields read when the record was parsed.
     pub fn field_text(&self, name: &str, line: u64) -> Result<Option<String>, BadRecord> {
@@ -553,7 +555,9 @@ impl<'a> Document<'a> {
             return Ok(None);
         };
         let raw = get(fields, name).map_err(|r| r.at(line))?;
-        Ok(raw.map(|raw| as_str(raw).unwrap_or_else(|| raw.to_string())))
+        Ok(raw
+            .filter(|raw| *raw != "null")
+            .map(|raw| as_str(raw).unwrap_or_else(|| raw.to_string())))
     }
 
     /// [`Document::write_jsonl`] with the text `cleaned` made of it: the
