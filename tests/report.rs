@@ -378,3 +378,30 @@ fn progress_shows_with_verbose_and_never_with_quiet() {
     let v = run(&["run", "-v"]);
     assert!(v.contains("s done, 25 documents"), "{v}");
 }
+
+#[test]
+fn markdown_cells_show_a_texts_entities_as_written() {
+    // A line that reads `&amp;` in the text must not render as `&`: the
+    // cells escape `&` as they escape `<` and `>`.
+    let dir = tempfile::tempdir().unwrap();
+    let s = seed_texts();
+    let line = "Tom &amp; Jerry &lt;b&gt; sponsor corner for every reader";
+    let docs: Vec<(&str, String)> = ["a", "b", "c", "d"]
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, format!("{}\n{line}\n", s[i])))
+        .collect();
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, jsonl(&docs)).unwrap();
+    let o = deboil()
+        .args(["report", "-q"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(
+        md.contains("| Tom &amp;amp; Jerry &amp;lt;b&amp;gt; sponsor corner for every reader |"),
+        "{md}"
+    );
+}

@@ -287,6 +287,8 @@ fn cell(s: &str) -> String {
         match c {
             '|' => out.push_str("\\|"),
             '\n' | '\r' | '\t' => out.push(' '),
+            // `&` too: else a text's own `&amp;` or `&lt;` shows as `&`, `<`.
+            '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '`' => out.push('\''),
@@ -307,6 +309,7 @@ mod tests {
     #[test]
     fn cells_and_bars() {
         assert_eq!(cell("a|b\nc <x>"), "a\\|b c &lt;x&gt;");
+        assert_eq!(cell("AT&amp;T"), "AT&amp;amp;T");
         assert_eq!(bar(0.0, 10.0), "");
         assert_eq!(bar(10.0, 10.0), "█".repeat(20));
         assert_eq!(bar(1.0, 160.0), "▏");
