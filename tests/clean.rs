@@ -495,6 +495,52 @@ fn diff_keeps_line_breaks_so_that_it_applies() {
 }
 
 #[test]
+fn diff_of_a_text_file_with_a_byte_order_mark_applies_and_keeps_the_mark() {
+    // The mark is no part of the text, but the file's first line holds it:
+    // a hunk at line 1 without it did not apply (`git apply`, `patch`).
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("a")).unwrap();
+    let files = [
+        (
+            "a/top.txt",
+            "\u{feff}Teilen\nKept line.\nEnd.\n",
+            "\u{feff}Kept line.\nEnd.\n",
+        ),
+        (
+            "a/second.txt",
+            "\u{feff}Kept line.\nTeilen\nEnd.\n",
+            "\u{feff}Kept line.\nEnd.\n",
+        ),
+        ("a/all.txt", "\u{feff}Teilen\n", ""),
+    ];
+    for (name, text, _) in files {
+        fs::write(d.join(name), text).unwrap();
+    }
+    for (name, _, want) in files {
+        let o = deboil()
+            .current_dir(d)
+            .args(["clean", "-q", "--diff", name])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        fs::write(d.join("p.diff"), &o.stdout).unwrap();
+        let applied = std::process::Command::new("git")
+            .current_dir(d)
+            .args(["apply", "-p1", "p.diff"])
+            .output()
+            .unwrap();
+        assert!(
+            applied.status.success(),
+            "{name}: {}\n{}",
+            String::from_utf8_lossy(&applied.stderr),
+            stdout(&o)
+        );
+        assert_eq!(fs::read_to_string(d.join(name)).unwrap(), want, "{name}");
+    }
+}
+
+#[test]
 fn jsonl_fields_pass_through_and_field_names_are_configurable() {
     let input = "{\"meta\":{\"a\":[1,2.50]},\"body\":\"Text.\\n\\nSiehe auch\",\"key\":7,\"host\":\"caucasuswatch.de\"}\n";
     let o = deboil()

@@ -7,8 +7,10 @@ use std::fmt::Write;
 
 use crate::clean::Cleaned;
 
-/// A line's content and its line break (`\n`, `\r\n`, or none at the end).
-type Line<'a> = (&'a str, &'a str);
+/// A line: what goes before it (the byte order mark on a text's first
+/// line, else nothing), its content and its line break (`\n`, `\r\n`, or
+/// none at the end).
+type Line<'a> = (&'a str, &'a str, &'a str);
 
 enum Op<'a> {
     Same(Line<'a>),
@@ -26,13 +28,14 @@ fn line_at(text: &str, range: std::ops::Range<usize>) -> Line<'_> {
     } else {
         ""
     };
-    (&text[range], brk)
+    ("", &text[range], brk)
 }
 
 /// Writes one line of a hunk: a text's last line without a break gets the
 /// marker `patch` and `git apply` read, so the diff applies as it is.
-fn write_line(out: &mut String, prefix: char, (content, brk): Line) {
+fn write_line(out: &mut String, prefix: char, (lead, content, brk): Line) {
     out.push(prefix);
+    out.push_str(lead);
     out.push_str(content);
     match brk {
         "" => out.push_str("\n\\ No newline at end of file\n"),
@@ -43,7 +46,21 @@ fn write_line(out: &mut String, prefix: char, (content, brk): Line) {
 /// Appends a unified diff of `orig` against `cleaned` (nothing when equal).
 /// Lines keep their own breaks (`\r\n` too), so it applies with `patch`.
 pub fn unified(name: &str, orig: &str, cleaned: &Cleaned, context: usize, out: &mut String) {
-    let ops: Vec<Op> = cleaned
+    unified_after(name, "", orig, cleaned, context, out);
+}
+
+/// [`unified`] for a file whose text follows `lead` (a byte order mark, no
+/// part of the text): the first line of either side carries it, so that the
+/// diff applies to the file, whose first line holds it, and keeps it there.
+pub fn unified_after(
+    name: &str,
+    lead: &'static str,
+    orig: &str,
+    cleaned: &Cleaned,
+    context: usize,
+    out: &mut String,
+) {
+    let mut ops: Vec<Op> = cleaned
         .lines
         .iter()
         .map(|f| {
@@ -57,6 +74,9 @@ pub fn unified(name: &str, orig: &str, cleaned: &Cleaned, context: usize, out: &
             }
         })
         .collect();
+    if !lead.is_empty() {
+        with_lead(&mut ops, lead);
+    }
     let changed: Vec<usize> = (0..ops.len())
         .filter(|&i| !matches!(ops[i], Op::Same(_)))
         .collect();
@@ -116,6 +136,30 @@ pub fn unified(name: &str, orig: &str, cleaned: &Cleaned, context: usize, out: &
     }
 }
 
+/// Puts `lead` before the first line of the old text and of the new one.
+/// Where the first lines removed are followed by one kept, that line
+/// becomes the new first line and gains the lead: shown as changed.
+fn with_lead<'a>(ops: &mut [Op<'a>], lead: &'a str) {
+    let first_kept = ops.iter().position(|op| !matches!(op, Op::Removed(_)));
+    if let Some(op) = ops.first_mut() {
+        match op {
+            Op::Same(l) | Op::Removed(l) => l.0 = lead,
+            Op::Changed(a, b) => {
+                a.0 = lead;
+                b.0 = lead;
+            }
+        }
+    }
+    // A text cleaned to nothing keeps no lead: the file is left empty.
+    if let Some(k) = first_kept.filter(|&k| k > 0) {
+        ops[k] = match ops[k] {
+            Op::Same(l) => Op::Changed(l, (lead, l.1, l.2)),
+            Op::Changed(a, b) => Op::Changed(a, (lead, b.1, b.2)),
+            Op::Removed(_) => unreachable!("the first line kept"),
+        };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::clean::{CleanOptions, Cleaner};
@@ -138,6 +182,41 @@ mod tests {
         assert_eq!(
             d,
             "--- a/doc\n+++ b/doc\n@@ -4,4 +4,3 @@\n 4\n-junk\n-5  \n+5\n 6\n@@ -12,2 +11,1 @@\n 11\n-junk\n"
+        );
+    }
+
+    #[test]
+    fn a_lead_goes_before_the_first_line_of_both_sides() {
+        let rs = RuleSet::compile(
+            &[RuleSource::new(
+                "t",
+                "[[rule]]\nid = \"j\"\nreason = \"r\"\nequals = ['junk']\n",
+            )],
+            &Toggles::default(),
+        )
+        .unwrap();
+        let cleaner = Cleaner::new(rs, CleanOptions::default());
+        let diff = |text: &str| {
+            let c = cleaner.clean(text, "");
+            let mut d = String::new();
+            super::unified_after("doc", "\u{feff}", text, &c, 1, &mut d);
+            d
+        };
+        assert_eq!(
+            diff("junk\n1\n2\n"),
+            "--- a/doc\n+++ b/doc\n@@ -1,3 +1,2 @@\n-\u{feff}junk\n-1\n+\u{feff}1\n 2\n"
+        );
+        assert_eq!(
+            diff("1\njunk\n2\n"),
+            "--- a/doc\n+++ b/doc\n@@ -1,3 +1,2 @@\n \u{feff}1\n-junk\n 2\n"
+        );
+        assert_eq!(
+            diff("1\n2\n3\njunk\n"),
+            "--- a/doc\n+++ b/doc\n@@ -3,2 +3,1 @@\n 3\n-junk\n"
+        );
+        assert_eq!(
+            diff("junk\n"),
+            "--- a/doc\n+++ b/doc\n@@ -1,1 +0,0 @@\n-\u{feff}junk\n"
         );
     }
 }

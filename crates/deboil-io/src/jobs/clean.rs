@@ -14,7 +14,7 @@ use crate::doc::{BadRecord, Document};
 use crate::error::{Error, Result};
 use crate::pipeline::{ReadOptions, par_batches};
 use crate::progress;
-use crate::read::{Format, Input, RawRecord};
+use crate::read::{BOM, Format, Input, RawRecord};
 use crate::report::{Collector, DocFacts};
 use crate::write::AtomicFile;
 
@@ -192,7 +192,13 @@ impl CleanJob {
             },
             OutKind::Diff => {
                 let mut s = String::new();
-                diff::unified(&doc.id, &doc.text, &cleaned, 3, &mut s);
+                // A text file's byte order mark is no part of its text, but
+                // the patch must match the file's first line, and keep it.
+                let lead = match rec.input.format {
+                    Format::Text if rec.offset == BOM.len() as u64 => "\u{feff}",
+                    _ => "",
+                };
+                diff::unified_after(&doc.id, lead, &doc.text, &cleaned, 3, &mut s);
                 out = s.into_bytes();
             }
         }
