@@ -541,6 +541,53 @@ fn diff_of_a_text_file_with_a_byte_order_mark_applies_and_keeps_the_mark() {
 }
 
 #[test]
+fn diff_names_files_so_that_patch_and_git_apply_find_them() {
+    // A name with a space was cut there by `patch`; one with a quote, a
+    // backslash or a line break broke the header for both tools.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("Local News")).unwrap();
+    let names = [
+        "Local News/a b.txt",
+        "Local News/q\"t\\u.txt",
+        "Local News/n\nl.txt",
+    ];
+    for name in names {
+        fs::write(d.join(name), "Kept line.\nTeilen\nEnd.\n").unwrap();
+    }
+    let o = deboil()
+        .current_dir(d)
+        .args(["clean", "-q", "--diff", "Local News"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("--- a/Local News/a b.txt\t\n+++ b/Local News/a b.txt\t\n"),
+        "{}",
+        stdout(&o)
+    );
+    fs::write(d.join("p.diff"), &o.stdout).unwrap();
+    let applied = std::process::Command::new("git")
+        .current_dir(d)
+        .args(["apply", "-p1", "p.diff"])
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&applied.stderr),
+        stdout(&o)
+    );
+    for name in names {
+        assert_eq!(
+            fs::read_to_string(d.join(name)).unwrap(),
+            "Kept line.\nEnd.\n",
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn jsonl_fields_pass_through_and_field_names_are_configurable() {
     let input = "{\"meta\":{\"a\":[1,2.50]},\"body\":\"Text.\\n\\nSiehe auch\",\"key\":7,\"host\":\"caucasuswatch.de\"}\n";
     let o = deboil()

@@ -93,7 +93,8 @@ pub fn unified_after(
         }
     }
     new_before.push(n);
-    let _ = writeln!(out, "--- a/{name}\n+++ b/{name}");
+    write_name(out, "---", "a/", name);
+    write_name(out, "+++", "b/", name);
     let mut k = 0;
     while k < changed.len() {
         let start = changed[k].saturating_sub(context);
@@ -134,6 +135,43 @@ pub fn unified_after(
             write_line(out, '+', a);
         }
     }
+}
+
+/// A header line naming the file as git does, so that `git apply` and
+/// `patch` read the name back: a name holding `"`, `\` or a control
+/// character (a line break would end the header) is C-quoted, and one
+/// holding a space ends with a tab (`patch` ends an unquoted name at the
+/// first blank otherwise).
+fn write_name(out: &mut String, marker: &str, prefix: &str, name: &str) {
+    out.push_str(marker);
+    out.push(' ');
+    if name
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c.is_ascii_control())
+    {
+        out.push('"');
+        out.push_str(prefix);
+        for c in name.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_ascii_control() => {
+                    let _ = write!(out, "\\{:03o}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    } else {
+        out.push_str(prefix);
+        out.push_str(name);
+        if name.contains(' ') {
+            out.push('\t');
+        }
+    }
+    out.push('\n');
 }
 
 /// Puts `lead` before the first line of the old text and of the new one.
@@ -217,6 +255,18 @@ mod tests {
         assert_eq!(
             diff("junk\n"),
             "--- a/doc\n+++ b/doc\n@@ -1,1 +0,0 @@\n-\u{feff}junk\n"
+        );
+    }
+
+    #[test]
+    fn names_are_quoted_or_ended_as_git_writes_them() {
+        let mut out = String::new();
+        for name in ["d/a.txt", "my file.txt", "q\"t\\u.txt", "n\nl\u{1}.txt"] {
+            super::write_name(&mut out, "---", "a/", name);
+        }
+        assert_eq!(
+            out,
+            "--- a/d/a.txt\n--- a/my file.txt\t\n--- \"a/q\\\"t\\\\u.txt\"\n--- \"a/n\\nl\\001.txt\"\n"
         );
     }
 }
