@@ -405,6 +405,30 @@ fn fix_refuses_a_read_only_file_and_changes_no_file() {
 }
 
 #[test]
+fn fix_refuses_a_file_compressed_other_than_named_and_changes_no_file() {
+    // The check came as each file was rewritten: the files before the
+    // refused one were already changed.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (a, _) = with_junk(&article(0), 2);
+    let (b, _) = with_junk(&article(1), 2);
+    fs::write(d.join("a.txt"), &a).unwrap();
+    let zipped = gzip(b.as_bytes());
+    fs::write(d.join("b.txt"), &zipped).unwrap();
+    let o = check(d, &["a.txt", "b.txt", "--only", "junk", "--fix"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "b.txt: cannot repair in place: its content is gz but its name says not compressed (no file was changed)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read_to_string(d.join("a.txt")).unwrap(), a);
+    assert_eq!(fs::read(d.join("b.txt")).unwrap(), zipped);
+}
+
+#[test]
 fn fix_repairs_files_in_place_keeping_the_rest_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();

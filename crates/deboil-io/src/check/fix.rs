@@ -42,6 +42,8 @@ pub fn fix(
     // A read-only file is refused as an editor would, before any file is
     // touched: renaming over it would succeed (the folder is writable) and
     // quietly drop the protection someone put there.
+    // So is a file whose content is compressed other than its name says:
+    // checked here, not as it comes, or the files before it were changed.
     for &i in docs.keys() {
         if let Some(path) = &inputs[i].path {
             let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
@@ -51,6 +53,7 @@ pub fn fix(
                     inputs[i].name
                 )));
             }
+            stored_as_named(&inputs[i], path)?;
         }
     }
     let mut fixed = Vec::new();
@@ -79,6 +82,29 @@ fn compression(head: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The output is compressed by its name: a file whose content says
+/// otherwise is refused rather than stored another way.
+fn stored_as_named(input: &Input, path: &std::path::Path) -> Result<()> {
+    let mut head = [0u8; 4];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    let by_name = path.to_string_lossy().to_lowercase();
+    let named = [".gz", ".zst", ".zstd"]
+        .into_iter()
+        .find(|s| by_name.ends_with(s))
+        .map(|s| if s == ".zstd" { ".zst" } else { s });
+    if compression(&head[..n]) != named {
+        return Err(Error::Usage(format!(
+            "{}: cannot repair in place: its content is {} but its name says {} (no file was changed)",
+            input.name,
+            compression(&head[..n]).map_or("not compressed", |c| &c[1..]),
+            named.map_or("not compressed", |c| &c[1..]),
+        )));
+    }
+    Ok(())
+}
+
 /// Rewrites one file: the documents at `lines` cleaned.
 fn fix_file(
     input: &Input,
@@ -91,25 +117,6 @@ fn fix_file(
             "stdin cannot be repaired in place; name the files".into(),
         ));
     };
-    // The output is compressed by its name: refuse a file whose content
-    // says otherwise rather than change how it is stored.
-    let mut head = [0u8; 4];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .map_err(|e| Error::io(path, e))?;
-    let by_name = path.to_string_lossy().to_lowercase();
-    let named = [".gz", ".zst", ".zstd"]
-        .into_iter()
-        .find(|s| by_name.ends_with(s))
-        .map(|s| if s == ".zstd" { ".zst" } else { s });
-    if compression(&head[..n]) != named {
-        return Err(Error::Usage(format!(
-            "{}: cannot repair in place: its content is {} but its name says {}",
-            input.name,
-            compression(&head[..n]).map_or("not compressed", |c| &c[1..]),
-            named.map_or("not compressed", |c| &c[1..]),
-        )));
-    }
     let format = match read.format {
         FormatChoice::Fixed(f) => f,
         FormatChoice::Auto => input.format_by_name().unwrap_or(Format::Text),
