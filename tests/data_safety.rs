@@ -118,6 +118,42 @@ fn a_truncated_compressed_input_stops_the_run_even_with_skip_bad() {
     }
 }
 
+/// Zero bytes after a gzip member are padding (tape and block tools add
+/// them; `gzip -d` and Python read such a file whole): they were taken for
+/// a member with a bad header, which stopped the run. Other bytes after a
+/// member still stop it.
+#[test]
+fn zero_padding_after_a_gzip_member_is_no_damage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let jsonl = fs::read_to_string(fixtures().join("seeds.jsonl")).unwrap();
+    let mut padded = gzip(jsonl.as_bytes());
+    padded.extend_from_slice(&[0; 512]);
+    fs::write(d.join("padded.jsonl.gz"), &padded).unwrap();
+    let mut twice = padded.clone();
+    twice.extend_from_slice(&gzip(jsonl.as_bytes()));
+    fs::write(d.join("twice.jsonl.gz"), &twice).unwrap();
+    let mut junk = gzip(jsonl.as_bytes());
+    junk.extend_from_slice(b"junk\n");
+    fs::write(d.join("junk.jsonl.gz"), &junk).unwrap();
+    let o = run_in(
+        d,
+        &["dedup", "--keep-template-lines", "-q", "padded.jsonl.gz"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(ids(&stdout(&o)), ids(&jsonl));
+    let o = run_in(d, &["dedup", "-q", "--mark", "twice.jsonl.gz"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2 * jsonl.lines().count());
+    let o = run_in(d, &["clean", "-q", "junk.jsonl.gz"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("junk.jsonl.gz:6: cannot read input"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// Files joined with `cat` keep each one's byte order mark at the start of
 /// a line: no part of the JSON, so dropped there too; and `check --fix`
 /// repairs a file that starts with one, keeping it.

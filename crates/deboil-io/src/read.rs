@@ -375,10 +375,7 @@ pub fn open(input: &Input) -> io::Result<Box<dyn BufRead + Send>> {
     let mut buf = BufReader::with_capacity(256 * 1024, raw);
     let head = buf.fill_buf()?;
     Ok(if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(BufReader::with_capacity(
-            256 * 1024,
-            flate2::bufread::MultiGzDecoder::new(buf),
-        ))
+        Box::new(BufReader::with_capacity(256 * 1024, GzMembers::new(buf)))
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         Box::new(BufReader::with_capacity(
             256 * 1024,
@@ -387,6 +384,52 @@ pub fn open(input: &Input) -> io::Result<Box<dyn BufRead + Send>> {
     } else {
         Box::new(buf)
     })
+}
+
+/// All the gzip members of a stream, one after another, as
+/// `MultiGzDecoder` reads them, but with zero bytes after a member taken as
+/// padding (tape and block tools pad so), as `gzip -d` and Python's `gzip`
+/// take them: they were read as a member with a bad header, which stopped
+/// the run on a file those tools read whole. Anything else after a member
+/// is read as a member, and a bad one is an error.
+struct GzMembers<R: BufRead> {
+    member: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzMembers<R> {
+    fn new(r: R) -> Self {
+        GzMembers {
+            member: Some(flate2::bufread::GzDecoder::new(r)),
+        }
+    }
+}
+
+impl<R: BufRead> Read for GzMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(member) = self.member.as_mut() else {
+                return Ok(0);
+            };
+            let n = member.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The member ended: skip padding, then the next member or the end.
+            let mut r = self.member.take().expect("a member").into_inner();
+            loop {
+                let rest = r.fill_buf()?;
+                if rest.is_empty() {
+                    return Ok(0);
+                }
+                let zeros = rest.iter().take_while(|&&b| b == 0).count();
+                if zeros == 0 {
+                    break;
+                }
+                r.consume(zeros);
+            }
+            self.member = Some(flate2::bufread::GzDecoder::new(r));
+        }
+    }
 }
 
 /// A record as read, before parsing.
