@@ -164,3 +164,46 @@ fn an_id_from_the_data_is_shown_on_one_line() {
         stdout(&o)
     );
 }
+
+#[test]
+fn rule_flags_without_clean_are_refused_not_ignored() {
+    // Without --clean `why` compares uncleaned texts: --learn, --rules and
+    // the other rule flags did nothing, and --save-learned wrote no file.
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds.jsonl");
+    let ids = ["001_db30c925d4b12c96", "002_edae168d99fdab03"];
+    for (flags, named) in [
+        (&["--learn", "--save-learned", "l.toml"][..], "--learn"),
+        (&["--rules", "rules"], "--rules"),
+        (&["--no-default-rules"], "--no-default-rules"),
+        (&["--disable", "de.*"], "--disable"),
+        (&["--page-body"], "--page-body"),
+    ] {
+        let o = deboil()
+            .current_dir(tmp.path())
+            .arg("why")
+            .args(ids)
+            .arg(seeds)
+            .args(flags)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(64), "{flags:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "{named} cleans the texts, which `why` does only with --clean"
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // With --clean they apply.
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["why", "--clean", "--learn", "--save-learned", "l.toml"])
+        .args(ids)
+        .arg(seeds)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(tmp.path().join("l.toml").exists());
+}

@@ -26,6 +26,15 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
             "`{path}` is a file, not a document id: give two ids, then the inputs (`deboil why ID1 ID2 {path}`)"
         )));
     }
+    // Without --clean the texts are compared as `dedup` reads them: a rule
+    // flag would do nothing, and the user believe the text was cleaned.
+    if !args.clean
+        && let Some(flag) = rule_flag(&args.rules)
+    {
+        return Err(super::usage(format!(
+            "{flag} cleans the texts, which `why` does only with --clean (as `run` compares them)"
+        )));
+    }
     let read = args.input.read_options();
     let pool = args.input.pool()?;
     // The settings of the job the comparison explains: run's with --clean,
@@ -139,6 +148,25 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     }
     files.commit()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first rule flag given, if any.
+fn rule_flag(r: &crate::args::RuleArgs) -> Option<&'static str> {
+    [
+        (!r.rules.is_empty(), "--rules"),
+        (r.no_default_rules, "--no-default-rules"),
+        (!r.enable.is_empty(), "--enable"),
+        (!r.disable.is_empty(), "--disable"),
+        (!r.no_builtin.is_empty(), "--no-builtin"),
+        (
+            r.repeated_line_words != deboil_core::clean::DEFAULT_REPEATED_LINE_WORDS,
+            "--repeated-line-words",
+        ),
+        (r.learn, "--learn"),
+        (r.page_body, "--page-body"),
+    ]
+    .into_iter()
+    .find_map(|(given, flag)| given.then_some(flag))
 }
 
 /// `s` with its control characters escaped (`\n`, `\u{1b}`).
