@@ -282,3 +282,28 @@ fn a_url_host_with_a_trailing_dot_is_the_same_site() {
         assert!(!t.contains(BLURB) && !t.contains(" date 20"), "{d}");
     }
 }
+
+#[test]
+fn a_url_given_to_site_gives_its_host_as_a_site_field_does() {
+    // `--site https://www.caucasuswatch.de/` was the site
+    // `https:_www.caucasuswatch.de_`: the site's rules did not apply.
+    let text = fs::read_to_string(
+        fixtures().join("seeds/input/caucasuswatch.de/001_db30c925d4b12c96.txt"),
+    )
+    .unwrap();
+    let o = deboil()
+        .args(["clean", "-q", "--format", "text"])
+        .args(["--site", "https://www.CaucasusWatch.de/news/1.html"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["site"], "www.caucasuswatch.de");
+    assert!(!v["text"].as_str().unwrap().contains(BLURB));
+    let o = deboil()
+        .args(["clean", "--site", "https:///path"])
+        .output()
+        .unwrap();
+    assert_usage_error(&o, "`https:///path` is a URL with no host");
+}

@@ -392,6 +392,16 @@ fn parse_shingle(s: &str) -> Result<deboil_core::minhash::Shingling, String> {
 }
 
 fn parse_site(s: &str) -> Result<String, String> {
+    // A URL gives its host, as in a record's site field (and the Python
+    // `site=`): else `https://example.com/` became the site
+    // `https:_example.com_`, which no rule's scope names.
+    if s.contains("://") {
+        let host = deboil_io::doc::site_of(s);
+        if host.is_empty() {
+            return Err(format!("`{s}` is a URL with no host"));
+        }
+        return Ok(host);
+    }
     if deboil_core::rules::site_name(s).is_empty() {
         return Err("a site name must not be empty".into());
     }
@@ -448,7 +458,7 @@ pub struct InputArgs {
     /// JSONL field holding the site, a URL giving its host (missing: the host of `url`, else of `metadata.url`, else --site-from, --site or the directory name); may be a dotted path.
     #[arg(long, default_value = "site", value_name = "NAME")]
     pub site_field: String,
-    /// The site of documents whose record names none (no site field, no URL), instead of the name of their input's directory.
+    /// The site of documents whose record names none (no site field, no URL), instead of the name of their input's directory; a URL gives its host.
     #[arg(long, value_name = "NAME", value_parser = parse_site)]
     pub site: Option<String>,
     /// A regex with one capture group, matched against each input's absolute path: the group is the site of its documents that name none (`--site-from 'seeds/([^/]+)/'`); wins over --site where it matches, an error where it does not and no --site is given.
