@@ -853,3 +853,33 @@ fn a_baseline_kept_in_the_data_folder_is_not_read_as_data() {
     let o = check(d, &["data/base.json", "--write-baseline", "data/base.json"]);
     assert_fails_with(&o, "is an input file");
 }
+
+#[test]
+fn findings_written_to_a_json_or_sarif_file_take_its_format() {
+    // `-o findings.sarif` wrote text, which a SARIF upload then refused;
+    // `report` already chose its format by the extension.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (a, _) = with_junk(&article(0), 2);
+    fs::write(d.join("a.txt"), &a).unwrap();
+    for (out, flag, starts) in [
+        ("f.sarif", None, "{"),
+        ("f.JSON", None, "{"),
+        ("f.txt", None, "a.txt:"),
+        ("g.json", Some("text"), "a.txt:"),
+        ("g.sarif", Some("json"), "{\n  \"findings\""),
+    ] {
+        let mut args = vec!["a.txt", "-q", "-o", out];
+        if let Some(f) = flag {
+            args.extend(["--output-format", f]);
+        }
+        let o = check(d, &args);
+        assert_eq!(code(&o), 1, "{out}: {}", stderr(&o));
+        let written = fs::read_to_string(d.join(out)).unwrap();
+        assert!(written.starts_with(starts), "{out} {flag:?}: {written}");
+        if out == "f.sarif" {
+            let v: serde_json::Value = serde_json::from_str(&written).unwrap();
+            assert_eq!(v["version"], "2.1.0");
+        }
+    }
+}

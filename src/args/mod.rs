@@ -324,9 +324,10 @@ pub struct CheckArgs {
     /// Run only one kind of check.
     #[arg(long, value_enum, value_name = "CHECK")]
     pub only: Option<OnlyArg>,
-    /// How findings are written.
-    #[arg(long, value_enum, default_value_t = CheckFormatArg::Text, value_name = "FORMAT")]
-    pub output_format: CheckFormatArg,
+    /// How findings are written [default: by the -o FILE's extension, `.json` or
+    /// `.sarif`, as `report` chooses; else text].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub output_format: Option<CheckFormatArg>,
     /// Write the findings to FILE instead of stdout; written atomically.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -363,6 +364,24 @@ pub enum CheckFormatArg {
     Github,
     /// SARIF 2.1.0.
     Sarif,
+}
+
+impl CheckArgs {
+    /// The format of the findings: the flag's, else the one `-o FILE`'s
+    /// extension names (a `findings.sarif` of text would fail its upload).
+    pub fn format(&self) -> CheckFormatArg {
+        let by_name = || {
+            let ext = self.output.as_ref()?.extension()?.to_str()?;
+            match ext.to_ascii_lowercase().as_str() {
+                "json" => Some(CheckFormatArg::Json),
+                "sarif" => Some(CheckFormatArg::Sarif),
+                _ => None,
+            }
+        };
+        self.output_format
+            .or_else(by_name)
+            .unwrap_or(CheckFormatArg::Text)
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -197,7 +197,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             Some(w) => w,
             None => stdout(),
         };
-        match args.output_format {
+        match args.format() {
             CheckFormatArg::Text => format::text(&mut out, findings),
             CheckFormatArg::Json => format::json(&mut out, findings, &totals),
             CheckFormatArg::Github => format::github(&mut out, findings, &totals),
@@ -212,7 +212,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     if !args.input.quiet {
         eprint!("{}", deboil_io::summary::skipped_text(&found.read));
     }
-    let summary_on_stdout = args.output_format == CheckFormatArg::Github && output_path.is_none();
+    let summary_on_stdout = args.format() == CheckFormatArg::Github && output_path.is_none();
     if !args.input.quiet && !summary_on_stdout {
         let mut line = format!("deboil check: {}", format::summary(findings, &totals));
         if !totals.fixed.is_empty() && findings.iter().any(|f| !f.fixed) {
