@@ -348,6 +348,26 @@ fn github_annotations_then_a_summary() {
 }
 
 #[test]
+fn github_annotations_escape_control_characters_from_the_data() {
+    // An escape sequence in a document reached the runner's log raw (the
+    // text output escaped it): colour, or text hidden from the reader.
+    let tmp = tempfile::tempdir().unwrap();
+    let junk = "Wir verwenden Cookies \u{1b}[8m um unser Angebot zu verbessern.";
+    fs::write(
+        tmp.path().join("e.jsonl"),
+        record("a\u{1b}[31m", &format!("{}\n{junk}\n", article(0))) + "\n",
+    )
+    .unwrap();
+    for format in ["github", "text"] {
+        let o = check(tmp.path(), &["e.jsonl", "--output-format", format]);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(!out.contains('\u{1b}'), "{format}: {out}");
+        assert!(out.contains("Cookies \\u{1b}[8m um"), "{format}: {out}");
+    }
+}
+
+#[test]
 fn errors_exit_2_naming_the_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(

@@ -166,11 +166,16 @@ pub fn json(out: &mut dyn Write, findings: &[Finding], t: &Totals) -> io::Result
     writeln!(out)
 }
 
-/// Escapes a workflow command's message.
+/// Escapes a workflow command's message. Other control characters are
+/// escaped as the text output escapes them (`\u{1b}`): the runner's log
+/// shows an escape sequence from the data as colour, or hides text with it.
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    one_line(
+        &s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A"),
+    )
+    .into_owned()
 }
 
 /// Escapes a workflow command's property.
