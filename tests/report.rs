@@ -405,3 +405,29 @@ fn markdown_cells_show_a_texts_entities_as_written() {
         "{md}"
     );
 }
+
+#[test]
+fn markdown_on_a_terminal_gets_no_control_characters_from_the_data() {
+    // The Markdown report goes to stdout by default: an escape sequence in
+    // a recurring line or an id reached the terminal raw (`ESC c` resets it).
+    let dir = tempfile::tempdir().unwrap();
+    let s = seed_texts();
+    let line = "Sponsor corner \u{1b}c for every reader of this site";
+    let mut docs: Vec<(&str, String)> = ["a", "b", "c", "d"]
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, format!("{}\n{line}\n", s[i])))
+        .collect();
+    docs.push(("copy\u{1b}c", docs[0].1.clone()));
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, jsonl(&docs)).unwrap();
+    let o = deboil()
+        .args(["report", "-q"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(!md.contains('\u{1b}'), "{md}");
+    assert!(md.contains("Sponsor corner \\u{1b}c for every"), "{md}");
+}

@@ -275,6 +275,8 @@ fn code(s: &str) -> String {
             '|' => "\\|".to_string(),
             '`' => "'".to_string(),
             '\n' | '\r' | '\t' => " ".to_string(),
+            // Shown, not sent: this Markdown goes to a terminal by default.
+            c if c.is_control() => c.escape_default().to_string(),
             _ => c.to_string(),
         })
         .collect()
@@ -296,6 +298,8 @@ fn cell(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            // Shown, not sent: this Markdown goes to a terminal by default.
+            c if c.is_control() => out.extend(c.escape_default()),
             _ => out.push(c),
         }
     }
@@ -310,6 +314,8 @@ mod tests {
     fn cells_and_bars() {
         assert_eq!(cell("a|b\nc <x>"), "a\\|b c &lt;x&gt;");
         assert_eq!(cell("AT&amp;T"), "AT&amp;amp;T");
+        assert_eq!(cell("a\u{1b}c"), "a\\u{1b}c");
+        assert_eq!(code("a\u{1b}c"), "a\\u{1b}c");
         assert_eq!(bar(0.0, 10.0), "");
         assert_eq!(bar(10.0, 10.0), "█".repeat(20));
         assert_eq!(bar(1.0, 160.0), "▏");
