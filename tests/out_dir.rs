@@ -76,3 +76,30 @@ fn every_input_gets_its_mirrored_file_even_with_nothing_left() {
     assert_fails_with(&o, "in/c.jsonl:2");
     assert_eq!(names(&d.join("failed2")), ["a.jsonl", "b.jsonl"]);
 }
+
+/// An `--out-dir` inside an input directory was refused only once it
+/// existed: the first run wrote its files into the input tree (which the
+/// next run would read as inputs), and the second was refused.
+#[test]
+fn an_out_dir_inside_the_input_directory_is_refused_before_it_exists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("data")).unwrap();
+    fs::copy(fixtures().join("seeds.jsonl"), d.join("data/a.jsonl")).unwrap();
+    for out in ["data/clean", "data/new/clean", "./data//clean"] {
+        let o = deboil()
+            .current_dir(d)
+            .args(["clean", "-q", "data", "--out-dir", out])
+            .output()
+            .unwrap();
+        assert_fails_with(&o, "lies inside the input directory data");
+        assert_eq!(names(&d.join("data")), ["a.jsonl"], "{out}");
+    }
+    // Beside it is fine.
+    let o = deboil()
+        .current_dir(d)
+        .args(["clean", "-q", "data", "--out-dir", "clean"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -217,26 +217,9 @@ fn refuse_index_inside_inputs(
     dir: &std::path::Path,
     inputs: &[std::path::PathBuf],
 ) -> anyhow::Result<()> {
-    // The directory need not exist yet: its nearest existing ancestor,
-    // resolved, and the rest of the path.
-    let Ok(mut at) = std::path::absolute(dir) else {
+    // The directory need not exist yet.
+    let Some(resolved) = deboil_io::write::resolve_maybe_new(dir) else {
         return Ok(());
-    };
-    let mut rest = Vec::new();
-    let resolved = loop {
-        if let Ok(c) = std::fs::canonicalize(&at) {
-            break rest
-                .iter()
-                .rev()
-                .fold(c, |p: std::path::PathBuf, n| p.join(n));
-        }
-        match (at.file_name().map(|n| n.to_os_string()), at.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                at = parent.to_path_buf();
-            }
-            _ => return Ok(()),
-        }
     };
     for a in inputs.iter().filter(|a| a.is_dir()) {
         let Ok(outer) = std::fs::canonicalize(a) else {

@@ -344,11 +344,18 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Whether `inner` is `outer` or lies inside it (both must exist).
-pub fn is_within(inner: &Path, outer: &Path) -> bool {
-    match (std::fs::canonicalize(inner), std::fs::canonicalize(outer)) {
-        (Ok(i), Ok(o)) => i.starts_with(o),
-        _ => false,
+/// `path` resolved, links and all, though it need not exist yet: its
+/// nearest existing ancestor resolved, then the rest of the path. `None`
+/// where the path cannot be resolved so (it ends in `..`, say).
+pub fn resolve_maybe_new(path: &Path) -> Option<PathBuf> {
+    let mut at = std::path::absolute(path).ok()?;
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(&at) {
+            return Some(rest.iter().rev().fold(c, |p: PathBuf, n| p.join(n)));
+        }
+        rest.push(at.file_name()?.to_os_string());
+        at = at.parent()?.to_path_buf();
     }
 }
 
@@ -389,8 +396,15 @@ pub fn check_out_dir(dir: &Path, args: &[PathBuf], inputs: &[Input]) -> Result<(
             "--out-dir needs input paths: it mirrors the input tree, and stdin has none".into(),
         ));
     }
+    // A directory the run would make counts too: else the first run wrote
+    // into the input tree and only the next one was refused.
+    let resolved = resolve_maybe_new(dir);
     for a in args {
-        if a.is_dir() && dir.exists() && is_within(dir, a) {
+        let inside = match (&resolved, std::fs::canonicalize(a)) {
+            (Some(d), Ok(o)) => d.starts_with(o),
+            _ => false,
+        };
+        if a.is_dir() && inside {
             return Err(Error::Usage(format!(
                 "--out-dir {} lies inside the input directory {}; choose a directory outside it",
                 dir.display(),
