@@ -133,3 +133,54 @@ fn rules_list_shows_the_sites_a_rule_leaves_out_one_rule_a_line() {
     assert_eq!(fields[2], "all sites except a.org,*.b.org");
     assert_eq!(fields[4], "two lines with a tab");
 }
+
+#[test]
+fn a_rule_file_read_twice_is_named_as_such() {
+    // `--rules rules/` beside the built-in copy of the same files said
+    // `rules/x.toml:10:6: duplicate rule id ... (first defined at
+    // rules/x.toml:10)`: the same place twice, with no word of why.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let o = deboil()
+        .current_dir(root)
+        .args(["clean", "--rules", "rules/", "fixtures/seeds.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("; the same file is read twice: named twice, or a copy of the built-in rules given beside them"),
+        "{}",
+        stderr(&o)
+    );
+    let o = deboil()
+        .current_dir(root)
+        .args([
+            "rules",
+            "test",
+            "rules/common-de.toml",
+            "rules/common-de.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the same file is read twice"),
+        "{}",
+        stderr(&o)
+    );
+    // Two files defining one id are two places, named as before.
+    let tmp = tempfile::tempdir().unwrap();
+    let rule = "[[rule]]\nid = \"x.one\"\nreason = \"r\"\ncontains = [\"hello world\"]\n";
+    fs::write(tmp.path().join("a.toml"), rule).unwrap();
+    fs::write(tmp.path().join("b.toml"), rule).unwrap();
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["rules", "test", "a.toml", "b.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("b.toml:2:6: duplicate rule id `x.one` (first defined at a.toml:2)\n"),
+        "{err}"
+    );
+}

@@ -159,9 +159,17 @@ impl Builder {
             return Err(loc.err(rs.id.span(), "rule id must be non-empty, without spaces"));
         }
         if let Some(first) = self.ids.get(id) {
+            // Defined at the very same place: one file read twice, which the
+            // bare message (`a.toml:10 ... first defined at a.toml:10`) hid.
+            let twice = if *first == loc.origin(rs.id.span()) {
+                "; the same file is read twice: named twice, or a copy of the \
+                 built-in rules given beside them (leave the built-in ones out)"
+            } else {
+                ""
+            };
             return Err(loc.err(
                 rs.id.span(),
-                format!("duplicate rule id `{id}` (first defined at {first})"),
+                format!("duplicate rule id `{id}` (first defined at {first}{twice})"),
             ));
         }
         if rs.reason.get_ref().trim().is_empty() {
