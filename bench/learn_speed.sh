@@ -12,7 +12,8 @@
 #                  learning read; empty for none)
 #        BASE_BIN  a deboil binary built from BASE, instead of building one
 #        CLEAN_CORPUS, PEERS_CORPUS, LW  other corpora, another work folder
-# Replaces the "Speed" section of bench/results/learn.md.
+# Replaces the tables of the "Speed" section of bench/results/learn.md
+# (the hand-written readings after them stay).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -167,7 +168,15 @@ out.append("")
 path = "bench/results/learn.md"
 text = open(path).read()
 at = text.find("## Speed")
+# The generated tables are replaced; hand-written readings after them (the
+# first "### Reading" heading on) and later sections are kept.
+rest = ""
+if at >= 0:
+    ends = [i for i in (text.find("\n### Reading", at), text.find("\n## ", at + 1)) if i >= 0]
+    rest = text[min(ends) + 1:] if ends else ""
 text = (text[:at] if at >= 0 else text.rstrip("\n") + "\n\n") + "\n".join(out)
+if rest:
+    text += "\n" + rest
 open(path, "w").write(text)
 print("\n".join(out))
 PY
