@@ -494,6 +494,23 @@ fn diff_keeps_line_breaks_so_that_it_applies() {
     );
 }
 
+/// Applies `diff` in `d` with `git apply -p1`, as a user would, and
+/// fails naming `what` when it does not apply.
+fn git_apply(d: &std::path::Path, diff: &[u8], what: &str) {
+    fs::write(d.join("p.diff"), diff).unwrap();
+    let applied = std::process::Command::new("git")
+        .current_dir(d)
+        .args(["apply", "-p1", "p.diff"])
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "{what}: {}\n{}",
+        String::from_utf8_lossy(&applied.stderr),
+        String::from_utf8_lossy(diff)
+    );
+}
+
 #[test]
 fn diff_of_a_text_file_with_a_byte_order_mark_applies_and_keeps_the_mark() {
     // The mark is no part of the text, but the file's first line holds it:
@@ -524,18 +541,7 @@ fn diff_of_a_text_file_with_a_byte_order_mark_applies_and_keeps_the_mark() {
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", stderr(&o));
-        fs::write(d.join("p.diff"), &o.stdout).unwrap();
-        let applied = std::process::Command::new("git")
-            .current_dir(d)
-            .args(["apply", "-p1", "p.diff"])
-            .output()
-            .unwrap();
-        assert!(
-            applied.status.success(),
-            "{name}: {}\n{}",
-            String::from_utf8_lossy(&applied.stderr),
-            stdout(&o)
-        );
+        git_apply(d, &o.stdout, name);
         assert_eq!(fs::read_to_string(d.join(name)).unwrap(), want, "{name}");
     }
 }
@@ -566,18 +572,7 @@ fn diff_names_files_so_that_patch_and_git_apply_find_them() {
         "{}",
         stdout(&o)
     );
-    fs::write(d.join("p.diff"), &o.stdout).unwrap();
-    let applied = std::process::Command::new("git")
-        .current_dir(d)
-        .args(["apply", "-p1", "p.diff"])
-        .output()
-        .unwrap();
-    assert!(
-        applied.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&applied.stderr),
-        stdout(&o)
-    );
+    git_apply(d, &o.stdout, "Local News");
     for name in names {
         assert_eq!(
             fs::read_to_string(d.join(name)).unwrap(),

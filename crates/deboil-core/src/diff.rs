@@ -203,8 +203,8 @@ mod tests {
     use crate::clean::{CleanOptions, Cleaner};
     use crate::rules::{RuleSet, RuleSource, Toggles};
 
-    #[test]
-    fn hunks_show_removed_and_changed_lines_with_context() {
+    /// A cleaner whose one rule removes lines reading "junk".
+    fn junk_cleaner() -> Cleaner {
         let rs = RuleSet::compile(
             &[RuleSource::new(
                 "t",
@@ -213,8 +213,13 @@ mod tests {
             &Toggles::default(),
         )
         .unwrap();
+        Cleaner::new(rs, CleanOptions::default())
+    }
+
+    #[test]
+    fn hunks_show_removed_and_changed_lines_with_context() {
         let text = "1\n2\n3\n4\njunk\n5  \n6\n7\n8\n9\n10\n11\njunk\n";
-        let c = Cleaner::new(rs, CleanOptions::default()).clean(text, "");
+        let c = junk_cleaner().clean(text, "");
         let mut d = String::new();
         super::unified("doc", text, &c, 1, &mut d);
         assert_eq!(
@@ -225,15 +230,7 @@ mod tests {
 
     #[test]
     fn a_lead_goes_before_the_first_line_of_both_sides() {
-        let rs = RuleSet::compile(
-            &[RuleSource::new(
-                "t",
-                "[[rule]]\nid = \"j\"\nreason = \"r\"\nequals = ['junk']\n",
-            )],
-            &Toggles::default(),
-        )
-        .unwrap();
-        let cleaner = Cleaner::new(rs, CleanOptions::default());
+        let cleaner = junk_cleaner();
         let diff = |text: &str| {
             let c = cleaner.clean(text, "");
             let mut d = String::new();
