@@ -92,15 +92,16 @@ impl InputArgs {
             if let Some(prev) = by_name.insert(i.name.as_str(), i)
                 && prev.path != i.path
             {
-                anyhow::bail!(
-                    "two inputs go by the name {}: {} and {}; rename one",
-                    i.name,
-                    prev.path
-                        .as_deref()
-                        .map_or("stdin".into(), |p| format!("{p:?}")),
+                let path = |i: &Input| {
                     i.path
                         .as_deref()
                         .map_or("stdin".into(), |p| format!("{p:?}"))
+                };
+                anyhow::bail!(
+                    "two inputs go by the name {}: {} and {}; rename one",
+                    i.name,
+                    path(prev),
+                    path(i)
                 );
             }
         }

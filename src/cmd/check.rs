@@ -61,13 +61,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     // Only files found in a folder: one named on the command line stays an
     // input (and --write-baseline over it is refused as over any input).
     let named: Vec<&PathBuf> = args.input.inputs.iter().chain(&args.against).collect();
-    let is_baseline = |i: &Input| {
-        i.path
-            .as_ref()
-            .is_some_and(|p| !named.contains(&p) && baselines.iter().any(|b| same_file(p, b)))
-    };
-    checked.retain(|i| !is_baseline(i));
-    super::leave_out_rule_files(&mut checked, &named, args.rules.own_files());
+    let mut own = baselines;
+    own.extend(super::parsed_rule_files(args.rules.own_files()));
+    super::leave_out_own_files(&mut checked, &named, &own);
     if args.fix && checked.iter().any(|i| i.path.is_none()) {
         return Err(super::usage(
             "--fix repairs files in place, and stdin is none; name the files",
@@ -92,10 +88,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.input.collect(&rest_paths)?
     };
-    super::leave_out_rule_files(&mut rest_inputs, &named, args.rules.own_files());
+    super::leave_out_own_files(&mut rest_inputs, &named, &own);
     let rest: Vec<Input> = rest_inputs
         .into_iter()
-        .filter(|r| !is_baseline(r))
         .filter(|r| {
             !checked.iter().any(|c| match (&r.path, &c.path) {
                 (Some(a), Some(b)) => same_file(a, b),

@@ -23,19 +23,13 @@ use deboil_io::write::{
 
 use crate::args::{Cli, Command, RulesCommand};
 
-/// Leaves out of `inputs` the files found in a walked folder that are one
-/// of `rule_files`, the rules this run reads or writes (`--rules`,
-/// `--save-learned`, learn's `-o`), and parse as rules: kept beside the
-/// data under a name walks do not skip (not `*.toml`), they were read as
-/// documents, and learn refused to write over its own output as over an
-/// input. As for `check`'s baseline, a file named on the command line
-/// (`named`) stays an input, and writing over it is refused.
-pub fn leave_out_rule_files<'a>(
-    inputs: &mut Vec<Input>,
-    named: &[impl AsRef<Path>],
+/// Of `rule_files`, the rules this run reads or writes (`--rules`,
+/// `--save-learned`, learn's `-o`), those that exist and parse as rules:
+/// the ones to leave out of walked folders ([`leave_out_own_files`]).
+pub fn parsed_rule_files<'a>(
     rule_files: impl IntoIterator<Item = &'a PathBuf>,
-) {
-    let rules: Vec<&PathBuf> = rule_files
+) -> Vec<&'a PathBuf> {
+    rule_files
         .into_iter()
         .filter(|p| p.as_os_str() != "-" && p.is_file())
         .filter(|p| {
@@ -43,15 +37,33 @@ pub fn leave_out_rule_files<'a>(
                 deboil_core::rules::RuleSource::new(String::new(), text).is_rule_file()
             })
         })
-        .collect();
-    if rules.is_empty() {
+        .collect()
+}
+
+/// Leaves out of `inputs` the files found in a walked folder that are one
+/// of `own`, files this run reads or writes that are no data (its rules,
+/// check's baseline): kept beside the data under a name walks do not skip,
+/// they were read as documents, and learn refused to write over its own
+/// output as over an input. A file named on the command line (`named`)
+/// stays an input, and writing over it is refused.
+pub fn leave_out_own_files(inputs: &mut Vec<Input>, named: &[impl AsRef<Path>], own: &[&PathBuf]) {
+    if own.is_empty() {
         return;
     }
     inputs.retain(|i| {
         !i.path.as_ref().is_some_and(|p| {
-            !named.iter().any(|n| n.as_ref() == p) && rules.iter().any(|r| same_file(p, r))
+            !named.iter().any(|n| n.as_ref() == p) && own.iter().any(|r| same_file(p, r))
         })
     });
+}
+
+/// [`leave_out_own_files`] for the rules of [`parsed_rule_files`].
+pub fn leave_out_rule_files<'a>(
+    inputs: &mut Vec<Input>,
+    named: &[impl AsRef<Path>],
+    rule_files: impl IntoIterator<Item = &'a PathBuf>,
+) {
+    leave_out_own_files(inputs, named, &parsed_rule_files(rule_files));
 }
 
 /// A command line asking for what cannot be done, found after parsing (clap

@@ -63,18 +63,14 @@ pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars().all(shown) {
         return s.into();
     }
-    s.chars()
-        .flat_map(|c| {
-            let e = c.escape_default();
-            let (plain, escaped) = if shown(c) {
-                (Some(c), None)
-            } else {
-                (None, Some(e))
-            };
-            plain.into_iter().chain(escaped.into_iter().flatten())
-        })
-        .collect::<String>()
-        .into()
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match shown(c) {
+            true => out.push(c),
+            false => out.extend(c.escape_default()),
+        }
+    }
+    out.into()
 }
 
 /// How a path is named in messages (`FILE: cannot read ...`): as in ids

@@ -305,7 +305,7 @@ fn read_manifest(dir: &Path) -> Result<(Vec<u8>, Manifest)> {
                 dir.display()
             )));
         }
-        _ if !is_index_dir(dir) => {
+        _ if !manifest_like(&raw) && !holds_index_files(dir) => {
             return Err(Error::Usage(format!(
                 "{}: not a deboil index (its {MANIFEST} is no index manifest)",
                 dir.display()
@@ -513,22 +513,27 @@ pub fn is_index_dir(dir: &Path) -> bool {
     // A data file that happens to be named `index.json` may be large.
     meta.is_file()
         && ((meta.len() < 1 << 20 && std::fs::read(&mp).is_ok_and(|raw| manifest_like(&raw)))
-            || std::fs::read_dir(dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .any(|e| {
-                    e.file_name().to_str().is_some_and(|n| {
-                        n == save::LOCK_FILE || Part::ALL.iter().any(|p| p.matches(n))
-                    })
-                }))
+            || holds_index_files(dir))
+}
+
+/// Whether `dir` holds an index's lock or one of its data files.
+fn holds_index_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n == save::LOCK_FILE || save::is_part(n))
+        })
 }
 
 /// The index directory `path` is a file of (its manifest, a data file, the
 /// lock, a save's temp file), if it is one; `None` for any other path.
 pub fn index_holding(path: &Path) -> Option<PathBuf> {
     let name = path.file_name()?.to_str()?;
-    let ours = name == MANIFEST || Part::ALL.iter().any(|p| p.matches(name)) || save::is_own(name);
+    let ours = name == MANIFEST || save::is_part(name) || save::is_own(name);
     let dir = match path.parent()? {
         d if d.as_os_str().is_empty() => Path::new("."),
         d => d,

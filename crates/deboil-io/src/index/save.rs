@@ -30,7 +30,7 @@ fn is_temp(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
-fn is_part(name: &str) -> bool {
+pub(super) fn is_part(name: &str) -> bool {
     Part::ALL.iter().any(|p| p.matches(name))
 }
 
