@@ -481,3 +481,42 @@ fn learned_rules_kept_in_the_data_folder_are_not_read_as_data() {
     }
     assert_eq!(fs::read(d.join(&pages[0])).unwrap(), before);
 }
+
+#[test]
+fn compressed_learned_rules_are_read_back_as_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let run = |args: &[&str]| {
+        let o = deboil().current_dir(d).args(args).output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    fs::copy(learn_pages(), d.join("pages.jsonl")).unwrap();
+    run(&["learn", "-q", "pages.jsonl", "-o", "learned.toml"]);
+    let want = run(&["clean", "-q", "pages.jsonl", "--rules", "learned.toml"]);
+    assert_ne!(want, fs::read_to_string(learn_pages()).unwrap());
+    // learn -o compresses by name; --rules read the file as text and
+    // failed "stream did not contain valid UTF-8".
+    fs::create_dir(d.join("rules")).unwrap();
+    for out in ["learned.toml.gz", "learned.toml.zst"] {
+        run(&["learn", "-q", "pages.jsonl", "-o", out]);
+        assert!(!fs::read(d.join(out)).unwrap().starts_with(b"[[rule]]"));
+        assert_eq!(
+            run(&["clean", "-q", "pages.jsonl", "--rules", out]),
+            want,
+            "{out}"
+        );
+        fs::rename(d.join(out), d.join("rules").join(out)).unwrap();
+        // A rule folder holds them as it holds *.toml, and a data folder
+        // holding one does not read it as a page.
+        let rules = format!("rules/{out}");
+        assert_eq!(
+            run(&["clean", "-q", "pages.jsonl", "--rules", "rules"]),
+            want
+        );
+        fs::rename(d.join(&rules), d.join(out)).unwrap();
+        let walked = run(&["clean", "-q", ".", "--rules", "learned.toml"]);
+        assert_eq!(walked, want, "{out}");
+        fs::remove_file(d.join(out)).unwrap();
+    }
+}

@@ -33,7 +33,7 @@ pub fn parsed_rule_files<'a>(
         .into_iter()
         .filter(|p| p.as_os_str() != "-" && p.is_file())
         .filter(|p| {
-            std::fs::read_to_string(p).is_ok_and(|text| {
+            deboil_io::rule_files::read_text(p).is_ok_and(|text| {
                 deboil_core::rules::RuleSource::new(String::new(), text).is_rule_file()
             })
         })
