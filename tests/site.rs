@@ -307,3 +307,31 @@ fn a_url_given_to_site_gives_its_host_as_a_site_field_does() {
         .unwrap();
     assert_usage_error(&o, "`https:///path` is a URL with no host");
 }
+
+#[test]
+fn a_url_host_is_read_as_browsers_read_it() {
+    // `\` ends the host of a web URL for browsers (what follows is the
+    // path), and `%63` is a `c`: these pages are on caucasuswatch.de, but
+    // were taken for evil.example's and for `%63aucasuswatch.de`'s, and
+    // the site's rules did not apply.
+    let text = fs::read_to_string(
+        fixtures().join("seeds/input/caucasuswatch.de/001_db30c925d4b12c96.txt"),
+    )
+    .unwrap();
+    let jsonl = format!(
+        "{}\n{}\n",
+        serde_json::json!({"id": "a", "url": r"https://caucasuswatch.de\@evil.example/a", "text": text}),
+        serde_json::json!({"id": "b", "url": "https://%63aucasuswatch.de/b", "text": text}),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("pages.jsonl");
+    fs::write(&input, jsonl).unwrap();
+    let o = deboil().args(["clean", "-q"]).arg(&input).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let texts = id_texts(&stdout(&o), "text");
+    assert_eq!(texts.len(), 2);
+    for (id, t) in &texts {
+        let t = t.as_deref().unwrap();
+        assert!(!t.contains(BLURB), "{id}: {t}");
+    }
+}
