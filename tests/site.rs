@@ -335,3 +335,45 @@ fn a_url_host_is_read_as_browsers_read_it() {
         assert!(!t.contains(BLURB), "{id}: {t}");
     }
 }
+
+#[test]
+fn an_internationalized_site_is_one_site_however_written() {
+    // `xn--bcher-kva.de` is how a URL's host (and DNS) writes bücher.de: a
+    // rule for one spelling did not apply to pages named by the other.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let page = "Ein Absatz über Bücher und ihre Leser, lang genug für eine Seite.\n\nWerbung: alle Bücher halber Preis\n";
+    let pages = [
+        serde_json::json!({"id": "url", "url": "https://xn--bcher-kva.de/a", "text": page}),
+        serde_json::json!({"id": "upper", "site": "XN--BCHER-KVA.DE", "text": page}),
+        serde_json::json!({"id": "escaped", "url": "https://b%C3%BCcher.de/b", "text": page}),
+        serde_json::json!({"id": "unicode", "url": "https://Bücher.de/c", "text": page}),
+        serde_json::json!({"id": "nfd", "site": "bu\u{308}cher.de", "text": page}),
+    ];
+    let jsonl: String = pages.iter().map(|p| format!("{p}\n")).collect();
+    fs::write(d.join("pages.jsonl"), jsonl).unwrap();
+    for site in ["bücher.de", "xn--bcher-kva.de"] {
+        let rules = format!(
+            "sites = [\"{site}\"]\n\n[[rule]]\nid = \"buecher.ad\"\nreason = \"ad line\"\nstarts_with = [\"Werbung:\"]\n"
+        );
+        fs::write(d.join("r.toml"), rules).unwrap();
+        let o = deboil()
+            .current_dir(d)
+            .args([
+                "clean",
+                "-q",
+                "--no-default-rules",
+                "--rules",
+                "r.toml",
+                "pages.jsonl",
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let texts = id_texts(&stdout(&o), "text");
+        assert_eq!(texts.len(), pages.len());
+        for (id, t) in &texts {
+            assert!(!t.as_deref().unwrap().contains("Werbung"), "{site}: {id}");
+        }
+    }
+}
