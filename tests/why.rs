@@ -207,3 +207,46 @@ fn rule_flags_without_clean_are_refused_not_ignored() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(tmp.path().join("l.toml").exists());
 }
+
+#[test]
+fn texts_without_shingles_are_explained_as_dedup_treats_them() {
+    // Two texts without a shingle (empty, or no word for word shingles)
+    // are alike to dedup, estimated or verified on the texts; why said
+    // "exact Jaccard 0.000" beside "an edge, estimate 1.000", and with
+    // --verify exact "no edge" where dedup dropped one.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("docs.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"\"}\n{\"id\":\"b\",\"text\":\"\"}\n\
+         {\"id\":\"c\",\"text\":\"!!!\"}\n{\"id\":\"d\",\"text\":\"???\"}\n",
+    )
+    .unwrap();
+    let why = |args: &[&str]| {
+        let o = deboil().arg("why").args(args).arg(&input).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let out = why(&["a", "b"]);
+    assert!(
+        out.contains("exact Jaccard of char:7 shingles: 1.000 (no shingle in either text"),
+        "{out}"
+    );
+    assert!(out.contains("verdict: an edge"), "{out}");
+    let words = ["--shingle", "word:5", "--verify", "exact"];
+    let out = why(&[&words[..], &["c", "d"]].concat());
+    assert!(
+        out.contains("exact Jaccard of word:5 shingles: 1.000"),
+        "{out}"
+    );
+    assert!(out.contains("verdict: an edge"), "{out}");
+    let o = deboil()
+        .arg("dedup")
+        .args(words)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // No text here has a word: one cluster.
+    assert_eq!(common::ids(&stdout(&o)), ["a"]);
+}
