@@ -13,7 +13,11 @@ use crate::args::CleanArgs;
 use crate::progress;
 
 pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
-    let target = Target::of_flag(args.report.as_ref())?;
+    let target = Target::of_flag(
+        args.report.as_ref(),
+        &args.input.inputs,
+        args.output.out_dir.as_ref(),
+    )?;
     let pool = args.input.pool()?;
     let read = args.input.read_options();
     let mut inputs = args.input.collect(&args.input.inputs)?;

@@ -66,6 +66,26 @@ pub fn leave_out_rule_files<'a>(
     leave_out_own_files(inputs, named, &parsed_rule_files(rule_files));
 }
 
+/// Of `dirs` (input directories, or an output directory that need not
+/// exist yet), the first that holds `out` at a place walks do not skip (no
+/// hidden folder or name on the way): later runs over that folder would read
+/// `out` as documents.
+pub fn data_dir_holding<'a>(
+    out: &Path,
+    dirs: impl IntoIterator<Item = &'a PathBuf>,
+) -> Option<&'a PathBuf> {
+    let out = deboil_io::write::resolve_maybe_new(out)?;
+    dirs.into_iter().find(|d| {
+        deboil_io::write::resolve_maybe_new(d)
+            .and_then(|d| out.strip_prefix(d).ok().map(Path::to_path_buf))
+            .is_some_and(|below| {
+                !below
+                    .components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            })
+    })
+}
+
 /// A command line asking for what cannot be done, found after parsing (clap
 /// finds the rest): it exits 64, as clap's errors do, not 2.
 #[derive(Debug)]
