@@ -293,16 +293,21 @@ pub fn collect_inputs_noting(
 /// (so `a/x.txt` and `b/x.txt` stay apart), any other path only its name.
 fn mirrored_path(p: &Path) -> PathBuf {
     use std::path::Component;
-    let below = p
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if below {
+    if stays_below(p) {
         p.components()
             .filter(|c| !matches!(c, Component::CurDir))
             .collect()
     } else {
         PathBuf::from(p.file_name().unwrap_or(p.as_os_str()))
     }
+}
+
+/// Whether `p` is a relative path without `..`: one that names a place
+/// below the current directory.
+pub(crate) fn stays_below(p: &Path) -> bool {
+    use std::path::Component;
+    p.components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 fn walk(
