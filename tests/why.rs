@@ -147,7 +147,9 @@ fn why_shows_similarity_and_shared_passages() {
 fn an_id_from_the_data_is_shown_on_one_line() {
     let tmp = tempfile::tempdir().unwrap();
     let text = common::seed_texts()[1].clone();
-    let lines: String = [("a\nb\u{1b}[31m", &text), ("z", &text)]
+    // A tab splits no line: kept, as `check` and every message keep it
+    // (why alone wrote `\t`).
+    let lines: String = [("a\nb\u{1b}[31m\tc", &text), ("z", &text)]
         .iter()
         .map(|(id, t)| serde_json::json!({"id": id, "text": t}).to_string() + "\n")
         .collect();
@@ -159,7 +161,7 @@ fn an_id_from_the_data_is_shown_on_one_line() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("\na\\nb\\u{1b}[31m (s.jsonl:1) vs z (s.jsonl:2)\n"),
+        stdout(&o).contains("\na\\nb\\u{1b}[31m\tc (s.jsonl:1) vs z (s.jsonl:2)\n"),
         "{}",
         stdout(&o)
     );
