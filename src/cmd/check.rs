@@ -118,6 +118,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .read("the baseline", args.baseline.as_ref())
         .index(index_dirs.first().map(PathBuf::as_path))
         .check(&all, None)?;
+    super::refuse_learned_among_data(
+        "--save-learned",
+        args.rules.save_learned.as_ref(),
+        &[&args.input.inputs[..], &args.against[..]].concat(),
+    )?;
     super::refuse_streams(&all, args.rules.learn)?;
     let mut prepared =
         args.rules

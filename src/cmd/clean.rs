@@ -42,6 +42,11 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
         .file("--report", args.report.as_ref())
         .rules(&args.rules.rules)
         .check(&inputs, None)?;
+    super::refuse_learned_among_data(
+        "--save-learned",
+        args.rules.save_learned.as_ref(),
+        &args.input.inputs,
+    )?;
     let _progress = progress::start(args.input.quiet, args.verbose);
     super::refuse_streams(&inputs, args.rules.learn)?;
     let mut prepared =

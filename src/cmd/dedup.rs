@@ -86,6 +86,11 @@ pub fn run_reporting(
             &inputs,
             f.save_index.as_deref().map(|d| ("--save-index", d)),
         )?;
+    super::refuse_learned_among_data(
+        "--save-learned",
+        rules.and_then(|r| r.save_learned.as_ref()),
+        &input.inputs,
+    )?;
     let _progress = progress::start(input.quiet, f.verbose);
     let mut prepared = match rules {
         Some(r) => {

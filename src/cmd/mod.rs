@@ -86,6 +86,52 @@ pub fn data_dir_holding<'a>(
     })
 }
 
+/// Refuses the file `path` of flag `flag` where it lies inside one of the
+/// input directories among `inputs` or inside `out_dir` ([`data_dir_holding`]):
+/// written among the documents, it was read as one by later runs over that
+/// folder. `instead` says what to do, given the directory.
+pub fn refuse_file_among_data(
+    flag: &str,
+    path: &Path,
+    inputs: &[PathBuf],
+    out_dir: Option<&PathBuf>,
+    instead: impl Fn(&Path) -> String,
+) -> anyhow::Result<()> {
+    let dirs = inputs.iter().filter(|a| a.is_dir()).chain(out_dir);
+    let Some(dir) = data_dir_holding(path, dirs) else {
+        return Ok(());
+    };
+    let which = match Some(dir) == out_dir {
+        true => "--out-dir",
+        false => "the input directory",
+    };
+    Err(usage(format!(
+        "{flag} {} lies inside {which} {}, where later runs would read it as a document; {}",
+        path.display(),
+        dir.display(),
+        instead(dir)
+    )))
+}
+
+/// Refuses learned rules (learn's `-o`, `--save-learned`) written inside an
+/// input directory under a name walks read as data: walks skip rule files
+/// by name (`*.toml`), and a run not given these as --rules read them as a
+/// page.
+pub fn refuse_learned_among_data(
+    flag: &str,
+    path: Option<&PathBuf>,
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    match path {
+        Some(p) if !deboil_io::rule_files::is_rule_file_name(p) => {
+            refuse_file_among_data(flag, p, inputs, None, |_| {
+                "name it *.toml (walks skip rule files), or write it outside".into()
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A command line asking for what cannot be done, found after parsing (clap
 /// finds the rest): it exits 64, as clap's errors do, not 2.
 #[derive(Debug)]

@@ -41,21 +41,13 @@ impl Target {
         };
         // A later run over that folder read the report as a document, and
         // stopped on it ("malformed JSON"), or took a .md one for a page.
-        let dirs = inputs.iter().filter(|a| a.is_dir()).chain(out_dir);
-        if let Some(dir) = super::data_dir_holding(path, dirs) {
-            let which = match Some(dir) == out_dir {
-                true => "--out-dir",
-                false => "the input directory",
-            };
+        super::refuse_file_among_data("--report", path, inputs, out_dir, |dir| {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
-            return Err(super::usage(format!(
-                "--report {} lies inside {which} {}, where later runs would read it as a \
-                 document; choose a file outside it (or a hidden one, such as {})",
-                path.display(),
-                dir.display(),
+            format!(
+                "choose a file outside it (or a hidden one, such as {})",
                 dir.join(format!(".{name}")).display()
-            )));
-        }
+            )
+        })?;
         Ok(Some(Target {
             path: Some(path.clone()),
             format,
