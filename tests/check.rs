@@ -228,6 +228,19 @@ fn against_the_rest_of_the_dataset_reports_only_the_files_checked() {
 }
 
 #[test]
+fn an_against_path_that_is_not_there_is_named_with_its_flag() {
+    // It was "nodir/: No such file or directory", as for a file checked.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("new.jsonl"),
+        record("n", &article(0)) + "\n",
+    )
+    .unwrap();
+    let o = check(tmp.path(), &["new.jsonl", "--against", "nodir/"]);
+    assert_fails_with(&o, "error: --against nodir/: No such file or directory");
+}
+
+#[test]
 fn against_a_saved_index() {
     let tmp = tempfile::tempdir().unwrap();
     let a = article(0);

@@ -583,6 +583,67 @@ fn diff_names_files_so_that_patch_and_git_apply_find_them() {
 }
 
 #[test]
+fn diff_of_an_absolute_path_or_one_with_dot_dot_applies() {
+    // `a//abs/x.txt` and `a/../x.txt` headers were refused by `patch -p1`
+    // and `git apply`: a file below the current directory is named from
+    // it, any other from the root (as `git diff --no-index` names one).
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir_all(d.join("w/sub")).unwrap();
+    fs::create_dir(d.join("o")).unwrap();
+    let page = "Kept line.\nTeilen\nEnd.\n";
+    for f in ["w/sub/abs.txt", "w/sub/up.txt", "o/out.txt"] {
+        fs::write(d.join(f), page).unwrap();
+    }
+    let w = d.join("w");
+    let diff = |names: &[&std::ffi::OsStr]| {
+        let o = deboil()
+            .current_dir(&w)
+            .args(["clean", "-q", "--diff"])
+            .args(names)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        o.stdout
+    };
+    let abs = w.join("sub/abs.txt");
+    let below = diff(&[abs.as_os_str(), "../w/sub/up.txt".as_ref()]);
+    let text = String::from_utf8_lossy(&below);
+    assert!(
+        text.starts_with("--- a/sub/abs.txt\n+++ b/sub/abs.txt\n"),
+        "{text}"
+    );
+    assert!(text.contains("--- a/sub/up.txt\n"), "{text}");
+    git_apply(&w, &below, "below");
+    // Outside it: from the root, as `patch -p1 -d /` applies it.
+    use std::io::Write;
+    let outside = diff(&["../o/out.txt".as_ref()]);
+    let mut patch = std::process::Command::new("patch")
+        .args(["-p1", "-d", "/", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    patch.stdin.take().unwrap().write_all(&outside).unwrap();
+    let applied = patch.wait_with_output().unwrap();
+    assert!(
+        applied.status.success(),
+        "{}{}\n{}",
+        String::from_utf8_lossy(&applied.stdout),
+        String::from_utf8_lossy(&applied.stderr),
+        String::from_utf8_lossy(&outside)
+    );
+    for f in ["w/sub/abs.txt", "w/sub/up.txt", "o/out.txt"] {
+        assert_eq!(
+            fs::read_to_string(d.join(f)).unwrap(),
+            "Kept line.\nEnd.\n",
+            "{f}"
+        );
+    }
+}
+
+#[test]
 fn jsonl_fields_pass_through_and_field_names_are_configurable() {
     let input = "{\"meta\":{\"a\":[1,2.50]},\"body\":\"Text.\\n\\nSiehe auch\",\"key\":7,\"host\":\"caucasuswatch.de\"}\n";
     let o = deboil()

@@ -431,3 +431,44 @@ fn markdown_on_a_terminal_gets_no_control_characters_from_the_data() {
     assert!(!md.contains('\u{1b}'), "{md}");
     assert!(md.contains("Sponsor corner \\u{1b}c for every"), "{md}");
 }
+
+#[test]
+fn a_report_inside_a_folder_of_documents_is_refused() {
+    // Written there, the report was read as a document by the next run over
+    // the folder, which stopped on it: "out/report.json:1:1: malformed JSON".
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("data")).unwrap();
+    fs::copy(fixtures().join("seeds.jsonl"), d.join("data/seeds.jsonl")).unwrap();
+    let run = |args: &str, report: &str| {
+        let mut c = deboil();
+        c.current_dir(d)
+            .args(args.split(' '))
+            .args(["--report", report]);
+        c.output().unwrap()
+    };
+    let o = run("clean -q data --out-dir out", "out/report.json");
+    assert_usage_error(
+        &o,
+        "--report out/report.json lies inside --out-dir out, where later runs would read it",
+    );
+    for cmd in ["clean", "dedup", "run"] {
+        let o = run(&format!("{cmd} -q data -o x.jsonl"), "data/sub/report.md");
+        assert_usage_error(
+            &o,
+            "--report data/sub/report.md lies inside the input directory data, where later runs",
+        );
+    }
+    assert!(!d.join("out").exists() && !d.join("x.jsonl").exists());
+    // Hidden there, as walks skip it: written, and a later run over the
+    // folder reads its documents only.
+    let o = run("clean -q data --out-dir out", "out/.report.json");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(d.join("out/.report.json").is_file());
+    let o = deboil()
+        .current_dir(d)
+        .args(["clean", "-q", "out"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}

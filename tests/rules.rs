@@ -86,7 +86,8 @@ fn a_rule_directory_without_rule_files_is_an_error_not_no_rules() {
         "[[rule]]\nid = \"x\"\nreason = \"r\"\nequals = ['junk']\n",
     )
     .unwrap();
-    let want = "myrules: no rule file in this directory (rule files end in .toml)";
+    let want =
+        "myrules: no rule file in this directory (rule files end in .toml, or .toml.gz, .toml.zst)";
     for args in [
         vec!["clean", "-q", "--rules"],
         vec!["rules", "list"],

@@ -253,34 +253,44 @@ fn check_and_learn_use_the_site_too() {
     );
 }
 
-#[test]
-fn a_url_host_with_a_trailing_dot_is_the_same_site() {
-    // `caucasuswatch.de.` is the fully qualified spelling of the same host:
-    // the site's rules apply to its pages as to any other.
+/// Cleans one caucasuswatch.de page under each of the places `records`
+/// give it (a `url`, a `metadata.url`) and asserts that the site's rules
+/// applied to every copy.
+fn assert_the_site_rules_apply(records: &[serde_json::Value]) {
     let text = fs::read_to_string(
         fixtures().join("seeds/input/caucasuswatch.de/001_db30c925d4b12c96.txt"),
     )
     .unwrap();
-    let jsonl = format!(
-        "{}\n{}\n{}\n",
-        serde_json::json!({"id": "a", "url": "https://caucasuswatch.de./2024/a", "text": text}),
-        serde_json::json!({"id": "b", "url": "https://www.CaucasusWatch.de.:443/b?x=1", "text": text}),
-        serde_json::json!({"id": "c", "metadata": {"url": "http://caucasuswatch.de./c"}, "text": text}),
-    );
+    let jsonl: String = records
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r["text"] = text.clone().into();
+            format!("{r}\n")
+        })
+        .collect();
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("pages.jsonl");
     fs::write(&input, jsonl).unwrap();
     let o = deboil().args(["clean", "-q"]).arg(&input).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let docs: Vec<serde_json::Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(docs.len(), 3);
-    for d in &docs {
-        let t = d["text"].as_str().unwrap();
-        assert!(!t.contains(BLURB) && !t.contains(" date 20"), "{d}");
+    let texts = id_texts(&stdout(&o), "text");
+    assert_eq!(texts.len(), records.len());
+    for (id, t) in &texts {
+        let t = t.as_deref().unwrap();
+        assert!(!t.contains(BLURB) && !t.contains(" date 20"), "{id}: {t}");
     }
+}
+
+#[test]
+fn a_url_host_with_a_trailing_dot_is_the_same_site() {
+    // `caucasuswatch.de.` is the fully qualified spelling of the same host:
+    // the site's rules apply to its pages as to any other.
+    assert_the_site_rules_apply(&[
+        serde_json::json!({"id": "a", "url": "https://caucasuswatch.de./2024/a"}),
+        serde_json::json!({"id": "b", "url": "https://www.CaucasusWatch.de.:443/b?x=1"}),
+        serde_json::json!({"id": "c", "metadata": {"url": "http://caucasuswatch.de./c"}}),
+    ]);
 }
 
 #[test]
@@ -306,4 +316,58 @@ fn a_url_given_to_site_gives_its_host_as_a_site_field_does() {
         .output()
         .unwrap();
     assert_usage_error(&o, "`https:///path` is a URL with no host");
+}
+
+#[test]
+fn a_url_host_is_read_as_browsers_read_it() {
+    // `\` ends the host of a web URL for browsers (what follows is the
+    // path), and `%63` is a `c`: these pages are on caucasuswatch.de, but
+    // were taken for evil.example's and for `%63aucasuswatch.de`'s, and
+    // the site's rules did not apply.
+    assert_the_site_rules_apply(&[
+        serde_json::json!({"id": "a", "url": r"https://caucasuswatch.de\@evil.example/a"}),
+        serde_json::json!({"id": "b", "url": "https://%63aucasuswatch.de/b"}),
+    ]);
+}
+
+#[test]
+fn an_internationalized_site_is_one_site_however_written() {
+    // `xn--bcher-kva.de` is how a URL's host (and DNS) writes bücher.de: a
+    // rule for one spelling did not apply to pages named by the other.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let page = "Ein Absatz über Bücher und ihre Leser, lang genug für eine Seite.\n\nWerbung: alle Bücher halber Preis\n";
+    let pages = [
+        serde_json::json!({"id": "url", "url": "https://xn--bcher-kva.de/a", "text": page}),
+        serde_json::json!({"id": "upper", "site": "XN--BCHER-KVA.DE", "text": page}),
+        serde_json::json!({"id": "escaped", "url": "https://b%C3%BCcher.de/b", "text": page}),
+        serde_json::json!({"id": "unicode", "url": "https://Bücher.de/c", "text": page}),
+        serde_json::json!({"id": "nfd", "site": "bu\u{308}cher.de", "text": page}),
+    ];
+    let jsonl: String = pages.iter().map(|p| format!("{p}\n")).collect();
+    fs::write(d.join("pages.jsonl"), jsonl).unwrap();
+    for site in ["bücher.de", "xn--bcher-kva.de"] {
+        let rules = format!(
+            "sites = [\"{site}\"]\n\n[[rule]]\nid = \"buecher.ad\"\nreason = \"ad line\"\nstarts_with = [\"Werbung:\"]\n"
+        );
+        fs::write(d.join("r.toml"), rules).unwrap();
+        let o = deboil()
+            .current_dir(d)
+            .args([
+                "clean",
+                "-q",
+                "--no-default-rules",
+                "--rules",
+                "r.toml",
+                "pages.jsonl",
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let texts = id_texts(&stdout(&o), "text");
+        assert_eq!(texts.len(), pages.len());
+        for (id, t) in &texts {
+            assert!(!t.as_deref().unwrap().contains("Werbung"), "{site}: {id}");
+        }
+    }
 }

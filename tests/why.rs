@@ -147,7 +147,9 @@ fn why_shows_similarity_and_shared_passages() {
 fn an_id_from_the_data_is_shown_on_one_line() {
     let tmp = tempfile::tempdir().unwrap();
     let text = common::seed_texts()[1].clone();
-    let lines: String = [("a\nb\u{1b}[31m", &text), ("z", &text)]
+    // A tab splits no line: kept, as `check` and every message keep it
+    // (why alone wrote `\t`).
+    let lines: String = [("a\nb\u{1b}[31m\tc", &text), ("z", &text)]
         .iter()
         .map(|(id, t)| serde_json::json!({"id": id, "text": t}).to_string() + "\n")
         .collect();
@@ -159,7 +161,7 @@ fn an_id_from_the_data_is_shown_on_one_line() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("\na\\nb\\u{1b}[31m (s.jsonl:1) vs z (s.jsonl:2)\n"),
+        stdout(&o).contains("\na\\nb\\u{1b}[31m\tc (s.jsonl:1) vs z (s.jsonl:2)\n"),
         "{}",
         stdout(&o)
     );
@@ -206,4 +208,47 @@ fn rule_flags_without_clean_are_refused_not_ignored() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(tmp.path().join("l.toml").exists());
+}
+
+#[test]
+fn texts_without_shingles_are_explained_as_dedup_treats_them() {
+    // Two texts without a shingle (empty, or no word for word shingles)
+    // are alike to dedup, estimated or verified on the texts; why said
+    // "exact Jaccard 0.000" beside "an edge, estimate 1.000", and with
+    // --verify exact "no edge" where dedup dropped one.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("docs.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"\"}\n{\"id\":\"b\",\"text\":\"\"}\n\
+         {\"id\":\"c\",\"text\":\"!!!\"}\n{\"id\":\"d\",\"text\":\"???\"}\n",
+    )
+    .unwrap();
+    let why = |args: &[&str]| {
+        let o = deboil().arg("why").args(args).arg(&input).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let out = why(&["a", "b"]);
+    assert!(
+        out.contains("exact Jaccard of char:7 shingles: 1.000 (no shingle in either text"),
+        "{out}"
+    );
+    assert!(out.contains("verdict: an edge"), "{out}");
+    let words = ["--shingle", "word:5", "--verify", "exact"];
+    let out = why(&[&words[..], &["c", "d"]].concat());
+    assert!(
+        out.contains("exact Jaccard of word:5 shingles: 1.000"),
+        "{out}"
+    );
+    assert!(out.contains("verdict: an edge"), "{out}");
+    let o = deboil()
+        .arg("dedup")
+        .args(words)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // No text here has a word: one cluster.
+    assert_eq!(common::ids(&stdout(&o)), ["a"]);
 }

@@ -10,7 +10,7 @@ use deboil_io::check::baseline::{Baseline, file_keys};
 use deboil_io::check::format::{self, Totals, Unreadable};
 use deboil_io::check::{CheckJob, Duplicates, display_name, fix};
 use deboil_io::index::{self, IndexMeta};
-use deboil_io::read::{Input, spool_stdin};
+use deboil_io::read::{Input, shown_name, spool_stdin};
 use deboil_io::write::same_file;
 
 use super::{OutputCheck, Outputs, main_output, report_prepared, stdout};
@@ -81,6 +81,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     if index_dirs.len() > 1 {
         return Err(super::usage("--against takes one saved index at most"));
     }
+    // A path that is not there was named alone ("nodir/: No such file or
+    // directory"), as if it were one of the files checked.
+    for p in rest_paths.iter().filter(|p| p.as_os_str() != "-") {
+        std::fs::metadata(p).map_err(|e| anyhow::anyhow!("--against {}: {e}", shown_name(p)))?;
+    }
     // The rest of the dataset: what --against names, less the files checked.
     // (No paths at all would be stdin to collect_inputs.)
     let mut rest_inputs = if rest_paths.is_empty() {
@@ -113,6 +118,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .read("the baseline", args.baseline.as_ref())
         .index(index_dirs.first().map(PathBuf::as_path))
         .check(&all, None)?;
+    super::refuse_learned_among_data(
+        "--save-learned",
+        args.rules.save_learned.as_ref(),
+        &[&args.input.inputs[..], &args.against[..]].concat(),
+    )?;
     super::refuse_streams(&all, args.rules.learn)?;
     let mut prepared =
         args.rules

@@ -13,7 +13,11 @@ use crate::args::CleanArgs;
 use crate::progress;
 
 pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
-    let target = Target::of_flag(args.report.as_ref())?;
+    let target = Target::of_flag(
+        args.report.as_ref(),
+        &args.input.inputs,
+        args.output.out_dir.as_ref(),
+    )?;
     let pool = args.input.pool()?;
     let read = args.input.read_options();
     let mut inputs = args.input.collect(&args.input.inputs)?;
@@ -38,6 +42,11 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
         .file("--report", args.report.as_ref())
         .rules(&args.rules.rules)
         .check(&inputs, None)?;
+    super::refuse_learned_among_data(
+        "--save-learned",
+        args.rules.save_learned.as_ref(),
+        &args.input.inputs,
+    )?;
     let _progress = progress::start(args.input.quiet, args.verbose);
     super::refuse_streams(&inputs, args.rules.learn)?;
     let mut prepared =

@@ -25,7 +25,7 @@ pub fn run(
         input,
         rules,
         f,
-        Target::of_flag(f.report.as_ref())?,
+        Target::of_flag(f.report.as_ref(), &input.inputs, None)?,
         command,
     )
 }
@@ -86,6 +86,11 @@ pub fn run_reporting(
             &inputs,
             f.save_index.as_deref().map(|d| ("--save-index", d)),
         )?;
+    super::refuse_learned_among_data(
+        "--save-learned",
+        rules.and_then(|r| r.save_learned.as_ref()),
+        &input.inputs,
+    )?;
     let _progress = progress::start(input.quiet, f.verbose);
     let mut prepared = match rules {
         Some(r) => {
@@ -217,30 +222,15 @@ fn refuse_index_inside_inputs(
     dir: &std::path::Path,
     inputs: &[std::path::PathBuf],
 ) -> anyhow::Result<()> {
-    // The directory need not exist yet.
-    let Some(resolved) = deboil_io::write::resolve_maybe_new(dir) else {
-        return Ok(());
-    };
-    for a in inputs.iter().filter(|a| a.is_dir()) {
-        let Ok(outer) = std::fs::canonicalize(a) else {
-            continue;
-        };
-        let Ok(below) = resolved.strip_prefix(&outer) else {
-            continue;
-        };
-        let hidden = below
-            .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-        if !hidden {
-            return Err(deboil_io::Error::Usage(format!(
-                "--save-index {} lies inside the input directory {}, where later runs would read \
-                 its files as documents; choose a directory outside it (or a hidden one, such as {})",
-                dir.display(),
-                a.display(),
-                a.join(".deboil-index").display()
-            ))
-            .into());
-        }
+    match super::data_dir_holding(dir, inputs.iter().filter(|a| a.is_dir())) {
+        Some(a) => Err(deboil_io::Error::Usage(format!(
+            "--save-index {} lies inside the input directory {}, where later runs would read \
+             its files as documents; choose a directory outside it (or a hidden one, such as {})",
+            dir.display(),
+            a.display(),
+            a.join(".deboil-index").display()
+        ))
+        .into()),
+        None => Ok(()),
     }
-    Ok(())
 }

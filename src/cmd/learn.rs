@@ -22,6 +22,7 @@ pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
         .main(output_path)
         .file("--rejects", args.input.rejects.as_ref())
         .check(&inputs, None)?;
+    super::refuse_learned_among_data("-o", output_path, &args.input.inputs)?;
     let mut files = Outputs::default();
     let output = files.open(output_path, &inputs, "-o")?;
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;

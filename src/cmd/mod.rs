@@ -33,7 +33,7 @@ pub fn parsed_rule_files<'a>(
         .into_iter()
         .filter(|p| p.as_os_str() != "-" && p.is_file())
         .filter(|p| {
-            std::fs::read_to_string(p).is_ok_and(|text| {
+            deboil_io::rule_files::read_text(p).is_ok_and(|text| {
                 deboil_core::rules::RuleSource::new(String::new(), text).is_rule_file()
             })
         })
@@ -64,6 +64,72 @@ pub fn leave_out_rule_files<'a>(
     rule_files: impl IntoIterator<Item = &'a PathBuf>,
 ) {
     leave_out_own_files(inputs, named, &parsed_rule_files(rule_files));
+}
+
+/// Of `dirs` (input directories, or an output directory that need not
+/// exist yet), the first that holds `out` at a place walks do not skip (no
+/// hidden folder or name on the way): later runs over that folder would read
+/// `out` as documents.
+pub fn data_dir_holding<'a>(
+    out: &Path,
+    dirs: impl IntoIterator<Item = &'a PathBuf>,
+) -> Option<&'a PathBuf> {
+    let out = deboil_io::write::resolve_maybe_new(out)?;
+    dirs.into_iter().find(|d| {
+        deboil_io::write::resolve_maybe_new(d)
+            .and_then(|d| out.strip_prefix(d).ok().map(Path::to_path_buf))
+            .is_some_and(|below| {
+                !below
+                    .components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            })
+    })
+}
+
+/// Refuses the file `path` of flag `flag` where it lies inside one of the
+/// input directories among `inputs` or inside `out_dir` ([`data_dir_holding`]):
+/// written among the documents, it was read as one by later runs over that
+/// folder. `instead` says what to do, given the directory.
+pub fn refuse_file_among_data(
+    flag: &str,
+    path: &Path,
+    inputs: &[PathBuf],
+    out_dir: Option<&PathBuf>,
+    instead: impl Fn(&Path) -> String,
+) -> anyhow::Result<()> {
+    let dirs = inputs.iter().filter(|a| a.is_dir()).chain(out_dir);
+    let Some(dir) = data_dir_holding(path, dirs) else {
+        return Ok(());
+    };
+    let which = match Some(dir) == out_dir {
+        true => "--out-dir",
+        false => "the input directory",
+    };
+    Err(usage(format!(
+        "{flag} {} lies inside {which} {}, where later runs would read it as a document; {}",
+        path.display(),
+        dir.display(),
+        instead(dir)
+    )))
+}
+
+/// Refuses learned rules (learn's `-o`, `--save-learned`) written inside an
+/// input directory under a name walks read as data: walks skip rule files
+/// by name (`*.toml`), and a run not given these as --rules read them as a
+/// page.
+pub fn refuse_learned_among_data(
+    flag: &str,
+    path: Option<&PathBuf>,
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    match path {
+        Some(p) if !deboil_io::rule_files::is_rule_file_name(p) => {
+            refuse_file_among_data(flag, p, inputs, None, |_| {
+                "name it *.toml (walks skip rule files), or write it outside".into()
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A command line asking for what cannot be done, found after parsing (clap

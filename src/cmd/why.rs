@@ -8,7 +8,7 @@ use deboil_core::dedup::template::TemplateOptions;
 use deboil_io::jobs::dedup::Transform;
 use deboil_io::jobs::why::{find_by_id, site_template};
 use deboil_io::jobs::{SideOutputs, Summary};
-use deboil_io::read::spool_stdin;
+use deboil_io::read::{one_line, spool_stdin};
 use deboil_io::summary;
 
 use super::{OutputCheck, Outputs, report_prepared, stdout};
@@ -54,6 +54,11 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
         .file("--save-learned", args.rules.save_learned.as_ref())
         .rules(&args.rules.rules)
         .check(&inputs, None)?;
+    super::refuse_learned_among_data(
+        "--save-learned",
+        args.rules.save_learned.as_ref(),
+        &args.input.inputs,
+    )?;
     let mut files = Outputs::default();
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     super::refuse_streams(
@@ -119,9 +124,10 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     let c = deboil_core::why::compare(&opts.signer, &texts[0], &texts[1]);
     let labels = [
         // Each document by its id, whether named by id or by place (its
-        // control characters escaped: the id comes from the data).
-        format!("{} ({})", shown(&a.id), a.place),
-        format!("{} ({})", shown(&b.id), b.place),
+        // control characters escaped as everywhere: the id comes from the
+        // data).
+        format!("{} ({})", one_line(&a.id), a.place),
+        format!("{} ({})", one_line(&b.id), b.place),
     ];
     let mut out = stdout();
     let job = if args.clean { "run" } else { "dedup" };
@@ -167,14 +173,4 @@ fn rule_flag(r: &crate::args::RuleArgs) -> Option<&'static str> {
     ]
     .into_iter()
     .find_map(|(given, flag)| given.then_some(flag))
-}
-
-/// `s` with its control characters escaped (`\n`, `\u{1b}`).
-fn shown(s: &str) -> String {
-    s.chars()
-        .map(|c| match c.is_control() {
-            true => c.escape_default().to_string(),
-            false => c.to_string(),
-        })
-        .collect()
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::dedup::{DedupOptions, Measure, Verify};
+use crate::dedup::{DedupOptions, Measure, Verify, exact_measures};
 use crate::minhash::{Shingling, Signer};
 use crate::normalize;
 
@@ -98,7 +98,6 @@ pub fn compare(signer: &Signer, a: &str, b: &str) -> Comparison {
     let shingling = signer.shingling();
     let (sa, sb) = (shingle_set(signer, a), shingle_set(signer, b));
     let shared = sa.intersection(&sb).count();
-    let union = sa.len() + sb.len() - shared;
     let n = match shingling {
         Shingling::Words(n) => n,
         Shingling::Chars(_) => 5,
@@ -129,13 +128,15 @@ pub fn compare(signer: &Signer, a: &str, b: &str) -> Comparison {
     for p in &mut passages {
         p.bytes = wa[p.words.start].1.start..wa[p.words.end - 1].1.end;
     }
-    let ratio = |x: usize, y: usize| if y == 0 { 0.0 } else { x as f64 / y as f64 };
+    // As dedup verifies on the texts: two texts without a shingle were
+    // Jaccard 0 here but 1.0 there (and by the estimate), and an edge.
+    let (jaccard, containment) = exact_measures(shared, sa.len(), sb.len());
     let (sig_a, sig_b) = (signer.sign(a), signer.sign(b));
     Comparison {
         estimated: sig_a.similarity(&sig_b),
         estimated_containment: sig_a.containment(&sig_b),
-        jaccard: ratio(shared, union),
-        containment: ratio(shared, sa.len().min(sb.len())),
+        jaccard,
+        containment,
         shingles: ShingleCounts {
             first: sa.len(),
             second: sb.len(),
@@ -224,8 +225,13 @@ impl Comparison {
         let s = self.shingles;
         let _ = writeln!(
             out,
-            "exact Jaccard of {} shingles: {:.3} ({} shared; {} and {} distinct)",
-            self.shingling, self.jaccard, s.shared, s.first, s.second
+            "exact Jaccard of {} shingles: {:.3} ({})",
+            self.shingling,
+            self.jaccard,
+            match (s.first, s.second) {
+                (0, 0) => "no shingle in either text: two such texts count as alike".to_string(),
+                _ => format!("{} shared; {} and {} distinct", s.shared, s.first, s.second),
+            }
         );
         let _ = writeln!(
             out,

@@ -191,7 +191,9 @@ fn check_text(bytes: &[u8], first_line: u64, single_line: bool) -> Result<&str, 
 /// Host of a URL (`scheme://host...`), lowercase, without user info,
 /// port or the root's trailing dot (`www.example.com.` is the site
 /// `www.example.com`, as DNS has it); `None` for a value that is not such a
-/// URL.
+/// URL. The host is read as browsers (WHATWG URL) read it: a `\` ends it
+/// in an http(s), ws(s), ftp or file URL (`https://a.com\@b.com/` is on
+/// `a.com`, not `b.com`), and `%XX` escapes in it are decoded.
 pub fn url_host(url: &str) -> Option<String> {
     let (scheme, rest) = url.trim().split_once("://")?;
     let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -201,14 +203,45 @@ pub fn url_host(url: &str) -> Option<String> {
     if !scheme_ok {
         return None;
     }
-    let auth = rest.split(['/', '?', '#']).next()?;
+    let special = ["http", "https", "ws", "wss", "ftp", "file"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s));
+    let auth = rest
+        .split(|c| matches!(c, '/' | '?' | '#') || (special && c == '\\'))
+        .next()?;
     let host = auth.rsplit('@').next()?;
-    let host = if host.starts_with('[') {
-        host.split(']').next().map(|h| &h[1..])?
-    } else {
-        host.split(':').next()?.trim_end_matches('.')
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?.to_lowercase(),
+        None => percent_decoded(host.split(':').next()?)?
+            .trim_end_matches('.')
+            .to_lowercase(),
     };
-    (!host.is_empty() && !host.contains(char::is_whitespace)).then(|| host.to_lowercase())
+    (!host.is_empty() && !host.contains(char::is_whitespace)).then_some(host)
+}
+
+/// `s` with its `%XX` escapes decoded (others kept as written); `None`
+/// where the bytes decoded are no UTF-8, as a browser refuses such a host.
+fn percent_decoded(s: &str) -> Option<Cow<'_, str>> {
+    if !s.contains('%') {
+        return Some(Cow::Borrowed(s));
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |j: usize| b.get(j).and_then(|&c| char::from(c).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi << 4 | lo) as u8);
+                i += 3;
+            }
+            _ => {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok().map(Cow::Owned)
 }
 
 /// A JSON value as written.

@@ -249,7 +249,8 @@ pub fn spool_stdin(inputs: &mut [Input]) -> io::Result<Option<Spool>> {
 }
 
 /// Expands the command line's paths into inputs: directories are walked in
-/// sorted order (hidden entries and `*.toml` files skipped), `-` is stdin,
+/// sorted order (hidden entries and rule files, `*.toml` or compressed
+/// `*.toml.gz`, skipped), `-` is stdin,
 /// no path at all is stdin.
 pub fn collect_inputs(paths: &[PathBuf]) -> io::Result<Vec<Input>> {
     collect_inputs_noting(paths, &mut Vec::new())
@@ -292,16 +293,21 @@ pub fn collect_inputs_noting(
 /// (so `a/x.txt` and `b/x.txt` stay apart), any other path only its name.
 fn mirrored_path(p: &Path) -> PathBuf {
     use std::path::Component;
-    let below = p
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if below {
+    if stays_below(p) {
         p.components()
             .filter(|c| !matches!(c, Component::CurDir))
             .collect()
     } else {
         PathBuf::from(p.file_name().unwrap_or(p.as_os_str()))
     }
+}
+
+/// Whether `p` is a relative path without `..`: one that names a place
+/// below the current directory.
+pub(crate) fn stays_below(p: &Path) -> bool {
+    use std::path::Component;
+    p.components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 fn walk(
@@ -331,7 +337,7 @@ fn walk(
             passed_over.push((p, "a saved dedup index, not data"));
         } else if ft.is_dir() {
             walk(root, &p, out, passed_over)?;
-        } else if is_toml(&p) {
+        } else if crate::rule_files::is_rule_file_name(&p) {
             // Rules, never documents: learned rules kept beside the data
             // (`learn data/ -o data/learned.toml`) were read as a page.
             continue;
@@ -354,12 +360,6 @@ fn walk(
     Ok(())
 }
 
-/// Whether `p` is named as a TOML file (rule files are), in any case.
-fn is_toml(p: &Path) -> bool {
-    p.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
-}
-
 /// Opens an input, undoing gzip (all members) or zstd (all frames) when its
 /// first bytes say so, whatever its name.
 pub fn open(input: &Input) -> io::Result<Box<dyn BufRead + Send>> {
@@ -368,6 +368,12 @@ pub fn open(input: &Input) -> io::Result<Box<dyn BufRead + Send>> {
         None => Box::new(Counted(io::stdin())),
         Some(p) => Box::new(Counted(File::open(p)?)),
     };
+    decompressed(raw)
+}
+
+/// `raw` read through gzip (all members) or zstd (all frames) when its
+/// first bytes say so, else as it is.
+pub fn decompressed(raw: impl Read + Send + 'static) -> io::Result<Box<dyn BufRead + Send>> {
     let mut buf = BufReader::with_capacity(256 * 1024, raw);
     let head = buf.fill_buf()?;
     Ok(if head.starts_with(&[0x1f, 0x8b]) {

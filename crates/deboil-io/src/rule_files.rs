@@ -1,5 +1,6 @@
 //! Rule files on disk: one file, or every `*.toml` under a directory.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use deboil_core::rules::{RuleError, RuleSource};
@@ -8,7 +9,9 @@ use crate::read::shown_name;
 
 /// Reads a rule file, or every `*.toml` file under a directory (sorted); a
 /// directory without one is an error, not an empty rule set (a wrong
-/// folder, or files named otherwise, would switch no rule on unseen).
+/// folder, or files named otherwise, would switch no rule on unseen). A
+/// gzip or zstd file is read decompressed, as inputs are: `learn -o
+/// rules.toml.gz` writes one.
 pub fn read(path: &Path) -> Result<Vec<RuleSource>, RuleError> {
     let mut files = Vec::new();
     collect_toml(path, &mut files)?;
@@ -17,14 +20,15 @@ pub fn read(path: &Path) -> Result<Vec<RuleSource>, RuleError> {
             file: shown_name(path),
             line: 0,
             col: 0,
-            message: "no rule file in this directory (rule files end in .toml)".into(),
+            message:
+                "no rule file in this directory (rule files end in .toml, or .toml.gz, .toml.zst)"
+                    .into(),
         });
     }
     files
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p)
-                .map_err(|e| unreadable(&p, "cannot read rule file", e))?;
+            let text = read_text(&p).map_err(|e| unreadable(&p, "cannot read rule file", e))?;
             Ok(RuleSource::new(shown_name(&p), text))
         })
         .collect()
@@ -53,6 +57,28 @@ pub fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
     files
 }
 
+/// The text of a rule file, decompressed by its first bytes.
+pub fn read_text(p: &Path) -> std::io::Result<String> {
+    let mut text = String::new();
+    crate::read::decompressed(std::fs::File::open(p)?)?.read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// How rule file names end: `.toml`, or compressed as `learn -o`
+/// compresses it.
+const ENDINGS: [&str; 4] = [".toml", ".toml.gz", ".toml.zst", ".toml.zstd"];
+
+/// Whether `p` is named as a rule file, in any case (`*.toml`,
+/// `*.TOML.gz`): walks skip such files, which are no data.
+pub fn is_rule_file_name(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_lowercase();
+    ENDINGS.iter().any(|e| name.ends_with(e))
+}
+
 /// A file or directory that cannot be read: no line or column to blame.
 fn unreadable(path: &Path, what: &str, e: std::io::Error) -> RuleError {
     RuleError {
@@ -74,7 +100,10 @@ fn collect_toml(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), RuleError> {
             .map_err(dir_error)?;
         entries.sort();
         for p in entries {
-            if p.is_dir() || p.extension().is_some_and(|e| e == "toml") {
+            // Lowercase only: a folder of `.TOML` files is an error (see
+            // `read`), not rules read.
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            if p.is_dir() || ENDINGS.iter().any(|e| name.ends_with(e)) {
                 collect_toml(&p, out)?;
             }
         }

@@ -47,6 +47,7 @@ use crate::normalize;
 pub use clusters::{Cluster, Member};
 use columns::{ChunkedBytes, Columns, Facts};
 pub use ids::RepeatedIds;
+pub(crate) use options::exact_measures;
 pub use options::{
     DedupOptions, DedupSettings, Keep, Measure, Preset, SettingsError, Verify, lsh_threshold,
 };

@@ -245,19 +245,11 @@ impl DedupOptions {
                 std::cmp::Ordering::Equal => (i, j, inter) = (i + 1, j + 1, inter + 1),
             }
         }
-        let union = a.len() + b.len() - inter;
-        let jaccard = if union == 0 {
-            1.0
-        } else {
-            inter as f64 / union as f64
-        };
+        let (jaccard, containment) = exact_measures(inter, a.len(), b.len());
         match self.measure {
             Measure::Jaccard => jaccard,
             Measure::Containment if jaccard < self.min_jaccard => 0.0,
-            Measure::Containment => match a.len().min(b.len()) {
-                0 => jaccard,
-                small => inter as f64 / small as f64,
-            },
+            Measure::Containment => containment,
         }
     }
 
@@ -314,4 +306,21 @@ impl DedupOptions {
         set.dedup();
         set
     }
+}
+
+/// Exact Jaccard similarity and containment (shared over the smaller) of
+/// two shingle sets of `first` and `second` distinct shingles, `shared` of
+/// them in both. Two sets without a shingle are alike (1.0), as their
+/// signatures' estimate has it; containment in an empty set is the Jaccard.
+pub(crate) fn exact_measures(shared: usize, first: usize, second: usize) -> (f64, f64) {
+    let union = first + second - shared;
+    let jaccard = match union {
+        0 => 1.0,
+        u => shared as f64 / u as f64,
+    };
+    let containment = match first.min(second) {
+        0 => jaccard,
+        small => shared as f64 / small as f64,
+    };
+    (jaccard, containment)
 }

@@ -16,6 +16,7 @@ mod matcher;
 mod memo;
 mod prebuilt;
 mod prefilter;
+mod punycode;
 mod spec;
 mod words;
 
@@ -66,18 +67,40 @@ impl Action {
 /// A site name as rules match it: lowercase, whitespace and `/` trimmed from
 /// both ends, and each inner run of them made one `_`, so that every site can
 /// be named in a rule file (site patterns hold no spaces or slashes). Site
-/// patterns are lowercased the same way.
+/// patterns are lowercased the same way. An internationalized name is one
+/// site however it is written: its punycode labels (`xn--bcher-kva.de`, as
+/// a URL's host holds it) are read as the Unicode they stand for
+/// (`bücher.de`, as a site field or a rule file may name it), in NFC.
 ///
 /// ```
-/// assert_eq!(deboil_core::rules::site_name(" My  Site/News "), "my_site_news");
-/// assert_eq!(deboil_core::rules::site_name("Example.COM"), "example.com");
+/// use deboil_core::rules::site_name;
+/// assert_eq!(site_name(" My  Site/News "), "my_site_news");
+/// assert_eq!(site_name("Example.COM"), "example.com");
+/// assert_eq!(site_name("XN--BCHER-KVA.de"), site_name("Bu\u{308}cher.de"));
 /// ```
 pub fn site_name(s: &str) -> String {
-    if s.is_ascii() {
+    let name = if s.is_ascii() {
         ascii_site_name(s)
     } else {
         any_site_name(s)
+    };
+    // Not `str::contains` (see `site_of`): a searcher for a few bytes.
+    match name.as_bytes().windows(4).any(|w| w == b"xn--") {
+        true => unicode_labels(&name),
+        false => name,
     }
+}
+
+/// `name` with each valid `xn--` label decoded; one that is not (no valid
+/// punycode, or nothing outside ASCII in it) is kept as written.
+fn unicode_labels(name: &str) -> String {
+    let label = |l: &str| {
+        l.strip_prefix("xn--")
+            .and_then(punycode::decode)
+            .filter(|u| !u.is_ascii() && !u.contains(|c: char| c == '.' || c.is_whitespace()))
+            .map_or_else(|| l.to_string(), |u| any_site_name(&u))
+    };
+    name.split('.').map(label).collect::<Vec<_>>().join(".")
 }
 
 /// [`site_name`] of any `s`, by characters.
@@ -98,7 +121,9 @@ fn any_site_name(s: &str) -> String {
         }
         out.extend(c.to_lowercase());
     }
-    out
+    // One spelling of `ü`, so that a name typed either way is one site.
+    use unicode_normalization::UnicodeNormalization;
+    out.nfc().collect()
 }
 
 /// [`site_name`] of an ASCII `s` (nearly every site): the same steps on

@@ -177,6 +177,25 @@ fn sites_are_named_and_urls_give_hosts() {
     );
     assert_eq!(url_host("https://x.org.:8080/").as_deref(), Some("x.org"));
     assert_eq!(url_host("http://./"), None);
+    // As browsers read them: `\` ends the host of a web URL, escapes are
+    // decoded.
+    assert_eq!(
+        url_host(r"https://a.com\@b.com/x").as_deref(),
+        Some("a.com")
+    );
+    assert_eq!(
+        url_host(r"git+ssh://a.com\@b.com/x").as_deref(),
+        Some("b.com")
+    );
+    assert_eq!(
+        url_host("https://%65xample.COM%2e/").as_deref(),
+        Some("example.com")
+    );
+    assert_eq!(
+        url_host("https://x%2G%4.org/").as_deref(),
+        Some("x%2g%4.org")
+    );
+    assert_eq!(url_host("https://%ff.org/"), None);
 }
 
 #[test]

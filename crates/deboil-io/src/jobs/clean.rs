@@ -198,7 +198,12 @@ impl CleanJob {
                     Format::Text if rec.offset == BOM.len() as u64 => "\u{feff}",
                     _ => "",
                 };
-                diff::unified_after(&doc.id, lead, &doc.text, &cleaned, 3, &mut s);
+                let name = match rec.input.format {
+                    Format::Text => diff_name(&rec.input.input),
+                    Format::Jsonl => None,
+                };
+                let name = name.as_deref().unwrap_or(&doc.id);
+                diff::unified_after(name, lead, &doc.text, &cleaned, 3, &mut s);
                 out = s.into_bytes();
             }
         }
@@ -325,4 +330,31 @@ fn explain_records(cleaner: &Cleaner, rec: &RawRecord, doc: &Document, c: &Clean
         out.push(b'\n');
     }
     out
+}
+
+/// The name of a text file in a diff's `a/NAME` header, where its path as
+/// given (its id) would not do: an absolute path or one with `..` was
+/// written `a//abs/x.txt` or `a/../x.txt`, which `patch -p1` and `git
+/// apply` refuse. Resolved by name, it is the path from the current
+/// directory when the file lies below it, else from the root, as `git diff
+/// --no-index` writes an absolute path (applied from `/`).
+fn diff_name(input: &Input) -> Option<String> {
+    use std::path::Component;
+    if input.path.as_deref().is_none_or(crate::read::stays_below) {
+        return None;
+    }
+    // None for stdin, also spooled to a temporary file.
+    let abs = input.absolute_path()?;
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|d| crate::read::resolve_by_name(&d));
+    let below = cwd.as_deref().and_then(|d| abs.strip_prefix(d).ok());
+    let name: PathBuf = match below {
+        Some(rel) => rel.to_path_buf(),
+        None => abs
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+            .collect(),
+    };
+    Some(crate::read::path_name(&name))
 }
