@@ -581,6 +581,54 @@ fn baseline_accepts_known_findings_and_fails_on_new_ones() {
 }
 
 #[test]
+fn fix_keeps_accepted_junk_in_a_document_with_new_junk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // The cookie notice, accepted by the baseline, in a text file.
+    let (accepted, _) = with_junk(&article(0), 3);
+    fs::write(d.join("a.txt"), &accepted).unwrap();
+    let o = check(d, &["a.txt", "--write-baseline", "base.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // New junk in the same document: only it goes.
+    let copyright = "© 2023 News Example. Alle Rechte vorbehalten.";
+    fs::write(d.join("a.txt"), format!("{accepted}{copyright}\n")).unwrap();
+    let o = check(d, &["a.txt", "--baseline", "base.json", "--fix"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "a.txt:{}: junk/de.copyright: \"{copyright}\" (fixed)\n",
+            accepted.lines().count() + 1
+        )
+    );
+    assert!(
+        stderr(&o).contains("1 accepted by the baseline; repaired 1 document in 1 file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_to_string(d.join("a.txt")).unwrap(),
+        accepted,
+        "accepted junk stays"
+    );
+    let o = check(d, &["a.txt", "--baseline", "base.json"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
+    // New junk of the accepted junk's rule in that document stays too, and
+    // is not called fixed.
+    let other = "Wir verwenden Cookies, um Ihnen ein besseres Nutzungserlebnis zu bieten.";
+    let both = format!("{accepted}{other}\n");
+    fs::write(d.join("a.txt"), &both).unwrap();
+    let o = check(d, &["a.txt", "--baseline", "base.json", "--fix"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("junk/de.cookie-notice") && !out.contains("(fixed)"),
+        "{out}"
+    );
+    assert_eq!(fs::read_to_string(d.join("a.txt")).unwrap(), both);
+}
+
+#[test]
 fn a_finding_is_one_line_whatever_the_id_holds() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
