@@ -20,6 +20,7 @@ its own.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any, Optional
 
@@ -103,6 +104,24 @@ def _site(value: Any) -> Optional[str]:
     return value if isinstance(value, str) else None
 
 
+def _newest(metadata: dict, field: str) -> Optional[str]:
+    """The ``newest:`` field's value in ``metadata`` as the CLI reads it
+    from a record: a key named by the whole field, else a dotted path into
+    nested dicts; a string as it is, any other value as JSON (numbers then
+    compare by value), ``None`` (or no such key) as no value."""
+    value: Any = metadata.get(field)
+    if field not in metadata:
+        value = metadata
+        for part in field.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+    if value is None or isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value)
+    except TypeError:
+        return str(value)  # a datetime: its ISO-like text compares as text
+
+
 class DeboilDedup(PipelineStep):
     """Drops exact and near duplicates among the documents of one task.
 
@@ -113,7 +132,10 @@ class DeboilDedup(PipelineStep):
     singletons and each cluster's representative, or, with ``mark=True``,
     every document with ``metadata["dup_of"]`` (the representative's id or
     ``None``) and ``metadata["cluster_size"]``. Documents are told apart by
-    ``doc.id``. Duplicates across tasks are not found: give the step one
+    ``doc.id``. ``keep="newest:FIELD"`` keeps the document with the
+    greatest ``doc.metadata[FIELD]`` (a dotted path into nested metadata
+    too), as ``deboil dedup --keep newest:FIELD`` compares the record's
+    field. Duplicates across tasks are not found: give the step one
     task, or run ``deboil dedup`` or the Spark job over the whole corpus.
     """
 
@@ -133,10 +155,18 @@ class DeboilDedup(PipelineStep):
         if data is None:
             return
         deduper = deboil.Deduper(**self.deduper_args)
+        keep = self.deduper_args.get("keep")
+        # keep="newest:FIELD" compares that metadata field, as `deboil dedup
+        # --keep newest:FIELD` compares the record's field.
+        field = keep[len("newest:"):] if isinstance(keep, str) and keep.startswith("newest:") else None
         docs: list[Document] = []
         for batch in batched(data, self.batch_size):
             with self.track_time("batch"):
-                deduper.add([doc.id for doc in batch], [doc.text for doc in batch])
+                ids, texts = [doc.id for doc in batch], [doc.text for doc in batch]
+                if field is None:
+                    deduper.add(ids, texts)
+                else:
+                    deduper.add(ids, texts, newest=[_newest(doc.metadata, field) for doc in batch])
             docs.extend(batch)
         dup_of = deduper.duplicate_of()
         sizes = deduper.cluster_sizes()

@@ -72,6 +72,30 @@ def test_dedup_step_drops_or_marks_copies():
     assert sum(m["cluster_size"] == 1 for m in by_id.values()) == len(docs) - sum(len(c) for c in clusters)
 
 
+def test_dedup_step_keeps_the_newest_by_a_metadata_field(deboil_bin, tmp_path):
+    # keep="newest:FIELD" compares doc.metadata[FIELD] (a dotted path into
+    # nested metadata too), as `deboil dedup --keep newest:FIELD` compares
+    # the record's field; it kept the first document, whatever its date.
+    records = read_jsonl(FIXTURES / "syndicated.jsonl")
+    dates = {"004_011d1d95fb55c242": 2019, "recrawl-004": 2024}
+    for r in records:
+        r["meta"] = {"date": dates.get(r["id"])}
+    path = tmp_path / "dated.jsonl"
+    write_jsonl(path, records)
+    for field in ["meta.date", "date"]:
+        docs = [
+            Document(text=r["text"], id=r["id"], metadata=r["meta"] if field == "date" else {"meta": r["meta"]})
+            for r in records
+        ]
+        kept = [d.id for d in DeboilDedup(keep=f"newest:{field}").run(iter(docs))]
+        assert "recrawl-004" in kept and "004_011d1d95fb55c242" not in kept, kept
+    want = tmp_path / "kept.jsonl"
+    r = run_cli(deboil_bin, "dedup", str(path), "--keep-template-lines", "--keep", "newest:meta.date",
+                "-o", str(want), "-q")
+    assert r.returncode == 0, r.stderr
+    assert kept == [d["id"] for d in read_jsonl(want)]
+
+
 def test_a_datatrove_pipeline_gives_what_deboil_run_gives(deboil_bin, tmp_path):
     # JSONL in datatrove's reader: fields other than text and id land in
     # metadata, so `url` is metadata["url"], the site.
