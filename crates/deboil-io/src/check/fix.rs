@@ -129,9 +129,9 @@ fn clean_keeping(cleaner: &Cleaner, text: &str, site: &str, keep: &[String]) -> 
 
 /// What the first bytes of a file say it is compressed with.
 fn compression(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(&[0x1f, 0x8b]) {
+    if read::is_gzip(head) {
         Some(".gz")
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+    } else if read::is_zstd(head) {
         Some(".zst")
     } else {
         None
