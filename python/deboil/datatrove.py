@@ -1,8 +1,9 @@
 """deboil as datatrove pipeline steps (``pip install datatrove``).
 
 - :class:`DeboilClean` cleans ``doc.text`` with deboil's rules, the site
-  taken from ``doc.metadata["url"]`` (its host) as the CLI takes it from a
-  document's ``url``; batches are cleaned in parallel.
+  taken from ``doc.metadata["site"]``, else ``doc.metadata["url"]`` (its
+  host), as the CLI takes it from a document's ``site``, else its ``url``;
+  batches are cleaned in parallel.
 - :class:`DeboilDedup` drops exact and near duplicates among the documents
   of its task (in memory, as ``deboil dedup`` does), or marks them.
 
@@ -37,7 +38,9 @@ class DeboilClean(PipelineStep):
 
     ``cleaner_args``: the arguments of :class:`deboil.Cleaner` (``rules``,
     ``enable``, ``disable``, ``rule_texts``, ...). ``site_key``: the metadata
-    field giving the site, a URL (its host) or a site name. ``batch_size``:
+    field giving the site, a URL (its host) or a site name; by default
+    ``site``, else ``url``, as the CLI takes a record's site field, else
+    its URL (datatrove's JSONL reader puts both in the metadata). ``batch_size``:
     documents cleaned together, in parallel. ``removals_key``: when set, the
     metadata field that receives the removals, ``[(rule_id, start, end)]``
     in characters of the original text. ``drop_empty``: drop documents that
@@ -50,7 +53,7 @@ class DeboilClean(PipelineStep):
     def __init__(
         self,
         *,
-        site_key: str = "url",
+        site_key: Optional[str] = None,
         batch_size: int = 1000,
         removals_key: Optional[str] = None,
         drop_empty: bool = True,
@@ -72,6 +75,11 @@ class DeboilClean(PipelineStep):
         state["_cleaner"] = None
         return state
 
+    def _site(self, metadata: dict) -> Optional[str]:
+        if self.site_key is None:
+            return _site_as_the_cli(metadata)
+        return _site(metadata.get(self.site_key))
+
     @property
     def cleaner(self) -> deboil.Cleaner:
         if self._cleaner is None:
@@ -83,7 +91,7 @@ class DeboilClean(PipelineStep):
             return
         for batch in batched(data, self.batch_size):
             with self.track_time("batch"):
-                sites = [_site(doc.metadata.get(self.site_key)) for doc in batch]
+                sites = [self._site(doc.metadata) for doc in batch]
                 results = self.cleaner.clean_batch([doc.text for doc in batch], sites)
             for doc, (text, removals) in zip(batch, results):
                 self.stat_update(StatHints.total)
@@ -102,6 +110,16 @@ class DeboilClean(PipelineStep):
 
 def _site(value: Any) -> Optional[str]:
     return value if isinstance(value, str) else None
+
+
+def _site_as_the_cli(metadata: dict) -> Optional[str]:
+    """The site field when it names one, else the URL when it is one: the
+    order in which ``deboil clean`` reads a record's ``site`` and ``url``."""
+    site = _site(metadata.get("site"))
+    if site and deboil.site_of(site):
+        return site
+    url = _site(metadata.get("url"))
+    return url if url and "://" in url else None
 
 
 def _newest(metadata: dict, field: str) -> Optional[str]:

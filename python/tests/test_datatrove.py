@@ -38,6 +38,27 @@ def test_clean_step_cleans_with_the_site_from_the_url():
     assert stats["removed_caucasuswatch.see-also"] == 4
 
 
+def test_clean_step_takes_the_site_field_first_as_the_cli_does(deboil_bin, tmp_path):
+    # Records with a site field and no url (as ../shared/data's pages): in
+    # datatrove's metadata both are fields; the step read only "url", so
+    # rules scoped to the site (learned ones, a site's rule file) never ran.
+    records = read_jsonl(FIXTURES / "syndicated.jsonl")
+    for r in records:
+        r["site"] = deboil.site_of(r.pop("url"))
+    path = tmp_path / "sited.jsonl"
+    write_jsonl(path, records)
+    docs = [Document(text=r["text"], id=r["id"], metadata={"site": r["site"], "lang": r["lang"]}) for r in records]
+    out = list(DeboilClean(drop_empty=False).run(iter(docs)))
+    want = tmp_path / "clean.jsonl"
+    r = run_cli(deboil_bin, "clean", str(path), "-o", str(want), "-q")
+    assert r.returncode == 0, r.stderr
+    assert [d.text for d in out] == [d["text"] for d in read_jsonl(want)]
+    assert any(d.text != r["text"] for d, r in zip(out, records))
+    # A site field that names no site gives way to the url, as in the CLI.
+    doc = Document(text=records[1]["text"], id="x", metadata={"site": " ", "url": "https://caucasuswatch.de/a"})
+    assert [d.text for d in DeboilClean().run(iter([doc]))] == [out[1].text]
+
+
 def test_clean_step_drops_documents_left_empty_and_passes_options():
     docs = [Document(text="We use cookies to improve your experience.\n", id="junk"), Document(text="News.\n", id="news")]
     assert [d.id for d in DeboilClean().run(iter(docs))] == ["news"]
