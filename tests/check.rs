@@ -629,6 +629,62 @@ fn fix_keeps_accepted_junk_in_a_document_with_new_junk() {
 }
 
 #[test]
+fn against_stdin_is_read_whole_and_findings_keep_their_places() {
+    // `--against -` was read twice unspooled: the comparing read found
+    // stdin empty, so copies of it went unreported and the findings of the
+    // file's own copies landed on other lines, naming other documents.
+    let fixtures = fixtures();
+    let run = |stdin: &str, args: &[&str]| {
+        let mut c = deboil();
+        c.current_dir(&fixtures)
+            .arg("check")
+            .args(args)
+            .write_stdin(fs::read(fixtures.join(stdin)).unwrap());
+        c.output().unwrap()
+    };
+    let args = ["syndicated.jsonl", "--only", "duplicates", "-q"];
+    let o = run("seeds.jsonl", &[&args[..], &["--against", "-"]].concat());
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let by_file = check(
+        &fixtures,
+        &[&args[..], &["--against", "seeds.jsonl"]].concat(),
+    );
+    assert_eq!(
+        stdout(&o),
+        stdout(&by_file).replace("seeds.jsonl:", "<stdin>:")
+    );
+    assert!(
+        stdout(&o).starts_with(
+            "syndicated.jsonl:1: exact duplicate of <stdin>:1 (000_d232dd632115a20c)\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(stdout(&o).lines().count(), 8);
+    // A pipe named by the shell cannot be spooled: refused, not misread.
+    let o = run(
+        "seeds.jsonl",
+        &[&args[..], &["--against", "/dev/stdin"]].concat(),
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "/dev/stdin is a pipe or a device, not a file, and this command reads its inputs twice"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // Stdin checked and compared with: it can be read once.
+    let o = run("seeds.jsonl", &["-", "--against", "-"]);
+    assert_eq!(code(&o), 64, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("stdin can be read only once"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn a_finding_is_one_line_whatever_the_id_holds() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();

@@ -88,6 +88,18 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.input.collect(&rest_paths)?
     };
+    // The rest is read twice too (parsed, then compared): stdin given as
+    // `--against -` is spooled, or the second read found it empty and every
+    // later document's finding went to another's place.
+    if rest_inputs.iter().any(|i| i.path.is_none()) && checked.iter().any(Input::is_stdin) {
+        return Err(super::usage(
+            "--against - reads stdin, which the files checked read too (`-`, or no path); \
+             stdin can be read only once",
+        ));
+    }
+    super::refuse_streams(&rest_inputs, true)?;
+    let _rest_spool = spool_stdin(&mut rest_inputs)
+        .map_err(|e| deboil_io::Error::temp("the copy of stdin", e))?;
     super::leave_out_own_files(&mut rest_inputs, &named, &own);
     let rest: Vec<Input> = rest_inputs
         .into_iter()
