@@ -594,6 +594,110 @@ fn baseline_accepts_known_findings_and_fails_on_new_ones() {
 }
 
 #[test]
+fn fix_keeps_accepted_junk_in_a_document_with_new_junk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // The cookie notice, accepted by the baseline, in a text file.
+    let (accepted, _) = with_junk(&article(0), 3);
+    fs::write(d.join("a.txt"), &accepted).unwrap();
+    let o = check(d, &["a.txt", "--write-baseline", "base.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // New junk in the same document: only it goes.
+    let copyright = "© 2023 News Example. Alle Rechte vorbehalten.";
+    fs::write(d.join("a.txt"), format!("{accepted}{copyright}\n")).unwrap();
+    let o = check(d, &["a.txt", "--baseline", "base.json", "--fix"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "a.txt:{}: junk/de.copyright: \"{copyright}\" (fixed)\n",
+            accepted.lines().count() + 1
+        )
+    );
+    assert!(
+        stderr(&o).contains("1 accepted by the baseline; repaired 1 document in 1 file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_to_string(d.join("a.txt")).unwrap(),
+        accepted,
+        "accepted junk stays"
+    );
+    let o = check(d, &["a.txt", "--baseline", "base.json"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
+    // New junk of the accepted junk's rule in that document stays too, and
+    // is not called fixed.
+    let other = "Wir verwenden Cookies, um Ihnen ein besseres Nutzungserlebnis zu bieten.";
+    let both = format!("{accepted}{other}\n");
+    fs::write(d.join("a.txt"), &both).unwrap();
+    let o = check(d, &["a.txt", "--baseline", "base.json", "--fix"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("junk/de.cookie-notice") && !out.contains("(fixed)"),
+        "{out}"
+    );
+    assert_eq!(fs::read_to_string(d.join("a.txt")).unwrap(), both);
+}
+
+#[test]
+fn against_stdin_is_read_whole_and_findings_keep_their_places() {
+    // `--against -` was read twice unspooled: the comparing read found
+    // stdin empty, so copies of it went unreported and the findings of the
+    // file's own copies landed on other lines, naming other documents.
+    let fixtures = fixtures();
+    let run = |stdin: &str, args: &[&str]| {
+        let mut c = deboil();
+        c.current_dir(&fixtures)
+            .arg("check")
+            .args(args)
+            .write_stdin(fs::read(fixtures.join(stdin)).unwrap());
+        c.output().unwrap()
+    };
+    let args = ["syndicated.jsonl", "--only", "duplicates", "-q"];
+    let o = run("seeds.jsonl", &[&args[..], &["--against", "-"]].concat());
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let by_file = check(
+        &fixtures,
+        &[&args[..], &["--against", "seeds.jsonl"]].concat(),
+    );
+    assert_eq!(
+        stdout(&o),
+        stdout(&by_file).replace("seeds.jsonl:", "<stdin>:")
+    );
+    assert!(
+        stdout(&o).starts_with(
+            "syndicated.jsonl:1: exact duplicate of <stdin>:1 (000_d232dd632115a20c)\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(stdout(&o).lines().count(), 8);
+    // A pipe named by the shell cannot be spooled: refused, not misread.
+    let o = run(
+        "seeds.jsonl",
+        &[&args[..], &["--against", "/dev/stdin"]].concat(),
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "/dev/stdin is a pipe or a device, not a file, and this command reads its inputs twice"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // Stdin checked and compared with: it can be read once.
+    let o = run("seeds.jsonl", &["-", "--against", "-"]);
+    assert_eq!(code(&o), 64, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("stdin can be read only once"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn a_finding_is_one_line_whatever_the_id_holds() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();

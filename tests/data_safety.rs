@@ -154,6 +154,39 @@ fn zero_padding_after_a_gzip_member_is_no_damage() {
     );
 }
 
+/// A zstd stream may start with a skippable frame (`pzstd` writes one
+/// before each frame, seekable zstd an index): `zstd -d` reads past it, but
+/// such a file was taken for plain text (`FILE:1:9: invalid UTF-8`), and
+/// `check --fix` refused it as "not compressed" although its name says zst.
+#[test]
+fn a_zstd_stream_starting_with_a_skippable_frame_is_zstd() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let jsonl = fs::read_to_string(fixtures().join("seeds.jsonl")).unwrap();
+    // As pzstd writes it: a skippable frame (magic 0x184D2A50, a 4-byte
+    // size, the payload: the next frame's size) before each zstd frame.
+    let mut pzstd = Vec::new();
+    for half in jsonl.split_inclusive('\n').collect::<Vec<_>>().chunks(3) {
+        let frame = zstd::encode_all(half.concat().as_bytes(), 3).unwrap();
+        pzstd.extend_from_slice(&[0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0]);
+        pzstd.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        pzstd.extend_from_slice(&frame);
+    }
+    fs::write(d.join("p.jsonl.zst"), &pzstd).unwrap();
+    fs::write(d.join("plain.jsonl"), &jsonl).unwrap();
+    let want = run_in(d, &["clean", "-q", "plain.jsonl"]);
+    let o = run_in(d, &["clean", "-q", "p.jsonl.zst"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&want));
+    for file in ["p.jsonl.zst", "plain.jsonl"] {
+        let o = run_in(d, &["check", "--only", "junk", "--fix", "-q", file]);
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", stderr(&o));
+    }
+    let fixed = zstd::decode_all(fs::File::open(d.join("p.jsonl.zst")).unwrap()).unwrap();
+    assert_eq!(fixed, fs::read(d.join("plain.jsonl")).unwrap());
+    assert_ne!(fixed, jsonl.as_bytes());
+}
+
 /// Files joined with `cat` keep each one's byte order mark at the start of
 /// a line: no part of the JSON, so dropped there too; and `check --fix`
 /// repairs a file that starts with one, keeping it.

@@ -334,6 +334,33 @@ fn sigterm_removes_the_directories_made_for_an_output() {
 }
 
 #[test]
+fn sigint_removes_the_index_directory_the_run_made() {
+    // A new --save-index directory holds its lock file from the start: an
+    // interrupted run left it (a directory of one `.lock`, in the data's
+    // tree), as no other output's new directory is left.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let index = out.join("new/idx");
+    let code = interrupt(
+        &[
+            "dedup",
+            "-q",
+            "-o",
+            "-",
+            "--save-index",
+            index.to_str().unwrap(),
+        ],
+        tmp.path(),
+        &index,
+        ".lock",
+        "INT",
+    );
+    assert_eq!(code, 130);
+    assert!(names(&out).is_empty(), "{:?}", names(&out));
+}
+
+#[test]
 fn sigint_removes_the_temp_output_and_exits_130() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");

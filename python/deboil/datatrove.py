@@ -1,8 +1,9 @@
 """deboil as datatrove pipeline steps (``pip install datatrove``).
 
 - :class:`DeboilClean` cleans ``doc.text`` with deboil's rules, the site
-  taken from ``doc.metadata["url"]`` (its host) as the CLI takes it from a
-  document's ``url``; batches are cleaned in parallel.
+  taken from ``doc.metadata["site"]``, else ``doc.metadata["url"]`` (its
+  host), as the CLI takes it from a document's ``site``, else its ``url``;
+  batches are cleaned in parallel.
 - :class:`DeboilDedup` drops exact and near duplicates among the documents
   of its task (in memory, as ``deboil dedup`` does), or marks them.
 
@@ -20,6 +21,7 @@ its own.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any, Optional
 
@@ -36,7 +38,9 @@ class DeboilClean(PipelineStep):
 
     ``cleaner_args``: the arguments of :class:`deboil.Cleaner` (``rules``,
     ``enable``, ``disable``, ``rule_texts``, ...). ``site_key``: the metadata
-    field giving the site, a URL (its host) or a site name. ``batch_size``:
+    field giving the site, a URL (its host) or a site name; by default
+    ``site``, else ``url``, as the CLI takes a record's site field, else
+    its URL (datatrove's JSONL reader puts both in the metadata). ``batch_size``:
     documents cleaned together, in parallel. ``removals_key``: when set, the
     metadata field that receives the removals, ``[(rule_id, start, end)]``
     in characters of the original text. ``drop_empty``: drop documents that
@@ -49,7 +53,7 @@ class DeboilClean(PipelineStep):
     def __init__(
         self,
         *,
-        site_key: str = "url",
+        site_key: Optional[str] = None,
         batch_size: int = 1000,
         removals_key: Optional[str] = None,
         drop_empty: bool = True,
@@ -71,6 +75,11 @@ class DeboilClean(PipelineStep):
         state["_cleaner"] = None
         return state
 
+    def _site(self, metadata: dict) -> Optional[str]:
+        if self.site_key is None:
+            return _site_as_the_cli(metadata)
+        return _site(metadata.get(self.site_key))
+
     @property
     def cleaner(self) -> deboil.Cleaner:
         if self._cleaner is None:
@@ -82,7 +91,7 @@ class DeboilClean(PipelineStep):
             return
         for batch in batched(data, self.batch_size):
             with self.track_time("batch"):
-                sites = [_site(doc.metadata.get(self.site_key)) for doc in batch]
+                sites = [self._site(doc.metadata) for doc in batch]
                 results = self.cleaner.clean_batch([doc.text for doc in batch], sites)
             for doc, (text, removals) in zip(batch, results):
                 self.stat_update(StatHints.total)
@@ -103,6 +112,34 @@ def _site(value: Any) -> Optional[str]:
     return value if isinstance(value, str) else None
 
 
+def _site_as_the_cli(metadata: dict) -> Optional[str]:
+    """The site field when it names one, else the URL when it is one: the
+    order in which ``deboil clean`` reads a record's ``site`` and ``url``."""
+    site = _site(metadata.get("site"))
+    if site and deboil.site_of(site):
+        return site
+    url = _site(metadata.get("url"))
+    return url if url and "://" in url else None
+
+
+def _newest(metadata: dict, field: str) -> Optional[str]:
+    """The ``newest:`` field's value in ``metadata`` as the CLI reads it
+    from a record: a key named by the whole field, else a dotted path into
+    nested dicts; a string as it is, any other value as JSON (numbers then
+    compare by value), ``None`` (or no such key) as no value."""
+    value: Any = metadata.get(field)
+    if field not in metadata:
+        value = metadata
+        for part in field.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+    if value is None or isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value)
+    except TypeError:
+        return str(value)  # a datetime: its ISO-like text compares as text
+
+
 class DeboilDedup(PipelineStep):
     """Drops exact and near duplicates among the documents of one task.
 
@@ -113,7 +150,10 @@ class DeboilDedup(PipelineStep):
     singletons and each cluster's representative, or, with ``mark=True``,
     every document with ``metadata["dup_of"]`` (the representative's id or
     ``None``) and ``metadata["cluster_size"]``. Documents are told apart by
-    ``doc.id``. Duplicates across tasks are not found: give the step one
+    ``doc.id``. ``keep="newest:FIELD"`` keeps the document with the
+    greatest ``doc.metadata[FIELD]`` (a dotted path into nested metadata
+    too), as ``deboil dedup --keep newest:FIELD`` compares the record's
+    field. Duplicates across tasks are not found: give the step one
     task, or run ``deboil dedup`` or the Spark job over the whole corpus.
     """
 
@@ -133,10 +173,18 @@ class DeboilDedup(PipelineStep):
         if data is None:
             return
         deduper = deboil.Deduper(**self.deduper_args)
+        keep = self.deduper_args.get("keep")
+        # keep="newest:FIELD" compares that metadata field, as `deboil dedup
+        # --keep newest:FIELD` compares the record's field.
+        field = keep[len("newest:"):] if isinstance(keep, str) and keep.startswith("newest:") else None
         docs: list[Document] = []
         for batch in batched(data, self.batch_size):
             with self.track_time("batch"):
-                deduper.add([doc.id for doc in batch], [doc.text for doc in batch])
+                ids, texts = [doc.id for doc in batch], [doc.text for doc in batch]
+                if field is None:
+                    deduper.add(ids, texts)
+                else:
+                    deduper.add(ids, texts, newest=[_newest(doc.metadata, field) for doc in batch])
             docs.extend(batch)
         dup_of = deduper.duplicate_of()
         sizes = deduper.cluster_sizes()

@@ -74,7 +74,10 @@ def _sign_partition(rows: Iterable[tuple[int, Optional[str]]], shingle: str, num
     """``(index, text)`` -> ``(index, low bytes, shingle count, band keys)``,
     the keys as signed 64-bit integers (Spark's long). Each band's keys are
     hashed with the band as seed, so keys of different bands do not meet
-    (a chance meeting only adds a candidate, which is verified)."""
+    (a chance meeting only adds a candidate, which is verified). A
+    document without a text (null, or no text field) gets no band key: it
+    is compared with none and kept, as signing it as an empty text made all
+    such documents copies of the first."""
     hasher = deboil.MinHasher(shingle, num_perm)
     batch: list[tuple[int, Optional[str]]] = []
 
@@ -82,8 +85,8 @@ def _sign_partition(rows: Iterable[tuple[int, Optional[str]]], shingle: str, num
         sigs, counts = hasher.sign_batch([t or "" for _, t in batch], shingles=True)
         keys = deboil.band_keys(sigs, bands, band_rows)
         low = sigs.astype(np.uint8)
-        for (idx, _), lo, n, k in zip(batch, low, counts, keys.view(np.int64)):
-            yield idx, lo.tobytes(), int(n), k.tolist()
+        for (idx, t), lo, n, k in zip(batch, low, counts, keys.view(np.int64)):
+            yield idx, lo.tobytes(), int(n), k.tolist() if t is not None else []
 
     for row in rows:
         batch.append(row)
@@ -172,7 +175,8 @@ def dedup(df: Any, *, id_col: str = "id", text_col: str = "text", shingle: str =
     ``cluster_size`` (1 for a document alone). Settings and defaults as
     ``deboil dedup``'s (Jaccard 0.5, ``char:7``, 128 values, the bands
     tuned for the threshold). Of each cluster the first document (in the
-    order of ``df``'s partitions and rows) is kept. ``keep_order``: the
+    order of ``df``'s partitions and rows) is kept. A row whose text is
+    null is compared with none (kept, ``cluster_size`` 1). ``keep_order``: the
     result in ``df``'s order (a sort: one more shuffle of the documents).
 
     ``df`` is read twice (for the texts, then to join the results back):
@@ -341,6 +345,11 @@ def main(argv: Optional[list[str]] = None) -> int:
             return 2
         print(f"python -m deboil.spark: skipped {where}", file=sys.stderr)
     df = df.filter("ok").select("raw", "id", "text")
+    textless = df.filter(F.col("text").isNull()).count()
+    if textless:
+        print(f"python -m deboil.spark: warning: {textless} record{'s' if textless > 1 else ''} without "
+              f"the text field {a.text_field!r} (missing or null): kept, compared with no other",
+              file=sys.stderr)
     marked = dedup(df, id_col="id", text_col="text", shingle=a.shingle,
                    num_perm=a.num_perm, threshold=a.threshold, measure=a.similarity,
                    min_jaccard=a.min_jaccard, bands=a.bands, rows=a.rows,

@@ -38,6 +38,27 @@ def test_clean_step_cleans_with_the_site_from_the_url():
     assert stats["removed_caucasuswatch.see-also"] == 4
 
 
+def test_clean_step_takes_the_site_field_first_as_the_cli_does(deboil_bin, tmp_path):
+    # Records with a site field and no url (as ../shared/data's pages): in
+    # datatrove's metadata both are fields; the step read only "url", so
+    # rules scoped to the site (learned ones, a site's rule file) never ran.
+    records = read_jsonl(FIXTURES / "syndicated.jsonl")
+    for r in records:
+        r["site"] = deboil.site_of(r.pop("url"))
+    path = tmp_path / "sited.jsonl"
+    write_jsonl(path, records)
+    docs = [Document(text=r["text"], id=r["id"], metadata={"site": r["site"], "lang": r["lang"]}) for r in records]
+    out = list(DeboilClean(drop_empty=False).run(iter(docs)))
+    want = tmp_path / "clean.jsonl"
+    r = run_cli(deboil_bin, "clean", str(path), "-o", str(want), "-q")
+    assert r.returncode == 0, r.stderr
+    assert [d.text for d in out] == [d["text"] for d in read_jsonl(want)]
+    assert any(d.text != r["text"] for d, r in zip(out, records))
+    # A site field that names no site gives way to the url, as in the CLI.
+    doc = Document(text=records[1]["text"], id="x", metadata={"site": " ", "url": "https://caucasuswatch.de/a"})
+    assert [d.text for d in DeboilClean().run(iter([doc]))] == [out[1].text]
+
+
 def test_clean_step_drops_documents_left_empty_and_passes_options():
     docs = [Document(text="We use cookies to improve your experience.\n", id="junk"), Document(text="News.\n", id="news")]
     assert [d.id for d in DeboilClean().run(iter(docs))] == ["news"]
@@ -70,6 +91,30 @@ def test_dedup_step_drops_or_marks_copies():
         assert all(by_id[i]["dup_of"] == reps[0] for i in c - {reps[0]})
         assert all(by_id[i]["cluster_size"] == len(c) for i in c)
     assert sum(m["cluster_size"] == 1 for m in by_id.values()) == len(docs) - sum(len(c) for c in clusters)
+
+
+def test_dedup_step_keeps_the_newest_by_a_metadata_field(deboil_bin, tmp_path):
+    # keep="newest:FIELD" compares doc.metadata[FIELD] (a dotted path into
+    # nested metadata too), as `deboil dedup --keep newest:FIELD` compares
+    # the record's field; it kept the first document, whatever its date.
+    records = read_jsonl(FIXTURES / "syndicated.jsonl")
+    dates = {"004_011d1d95fb55c242": 2019, "recrawl-004": 2024}
+    for r in records:
+        r["meta"] = {"date": dates.get(r["id"])}
+    path = tmp_path / "dated.jsonl"
+    write_jsonl(path, records)
+    for field in ["meta.date", "date"]:
+        docs = [
+            Document(text=r["text"], id=r["id"], metadata=r["meta"] if field == "date" else {"meta": r["meta"]})
+            for r in records
+        ]
+        kept = [d.id for d in DeboilDedup(keep=f"newest:{field}").run(iter(docs))]
+        assert "recrawl-004" in kept and "004_011d1d95fb55c242" not in kept, kept
+    want = tmp_path / "kept.jsonl"
+    r = run_cli(deboil_bin, "dedup", str(path), "--keep-template-lines", "--keep", "newest:meta.date",
+                "-o", str(want), "-q")
+    assert r.returncode == 0, r.stderr
+    assert kept == [d["id"] for d in read_jsonl(want)]
 
 
 def test_a_datatrove_pipeline_gives_what_deboil_run_gives(deboil_bin, tmp_path):

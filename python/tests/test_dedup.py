@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import pytest
 
@@ -78,6 +79,20 @@ def test_keep_longest_and_newest():
     d.add(["a", "b", "c"], [STORY, STORY + " Updated.", STORY + " Again."], newest=["2024-05-01", "2023-01-01", None])
     assert d.clusters()[0].representative == "a"
     assert d.duplicate_of() == [None, "a", "a"]
+
+
+def test_keep_newest_without_values_warns_as_the_cli_does():
+    # `deboil dedup --keep newest:FIELD` warns when no document has the
+    # field: each cluster then keeps its first, which a caller should hear.
+    d = deboil.Deduper(keep="newest:date")
+    d.add(["a", "b"], [STORY, STORY + " Updated."])
+    with pytest.warns(UserWarning, match="no document was added with a `newest` value"):
+        assert d.clusters()[0].representative == "a"
+    d = deboil.Deduper(keep="newest")
+    d.add(["a", "b"], [STORY, STORY + " Updated."], newest=[None, "2024"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert d.clusters()[0].representative == "b"
 
 
 def test_the_first_call_of_clusters_decides():

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from conftest import read_jsonl, require
+from conftest import FIXTURES, read_jsonl, require
 
 require("pyspark")
 
@@ -48,3 +48,20 @@ def test_the_command_runs_from_a_venv_and_stops_on_lines_that_are_not_json(tmp_p
     kept = [d for part in sorted((tmp_path / "kept").glob("part-*")) for d in read_jsonl(part)]
     assert sorted(d["id"] for d in kept) == ["a", "c"]
     assert all("_corrupt_record" not in d for d in kept)
+
+
+def test_records_without_a_text_are_kept_and_counted(tmp_path):
+    # A record without the text field (a typo in --text-field makes it
+    # every record) was signed as an empty text: all such records were
+    # exact copies of the first, and all but one were dropped, silently.
+    seeds = read_jsonl(FIXTURES / "seeds.jsonl")
+    path = tmp_path / "in.jsonl"
+    with open(path, "w") as f:
+        for d in seeds:
+            f.write(json.dumps({"id": d["id"], "body": d["text"]}) + "\n")
+        f.write(json.dumps({"id": "null", "text": None}) + "\n")
+    r = run([str(path), str(tmp_path / "kept"), "--master", "local[2]"], tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "warning: 6 records without the text field 'text' (missing or null): kept" in r.stderr
+    kept = [d for part in sorted((tmp_path / "kept").glob("part-*")) for d in read_jsonl(part)]
+    assert sorted(d["id"] for d in kept) == sorted([d["id"] for d in seeds] + ["null"])

@@ -8,7 +8,7 @@ use deboil_core::dedup::template::TemplateOptions;
 use deboil_core::dedup::{DedupSettings, Preset};
 use deboil_io::check::baseline::{Baseline, file_keys};
 use deboil_io::check::format::{self, Totals, Unreadable};
-use deboil_io::check::{CheckJob, Duplicates, display_name, fix};
+use deboil_io::check::{CheckJob, Duplicates, Kind, display_name, fix};
 use deboil_io::index::{self, IndexMeta};
 use deboil_io::read::{Input, shown_name, spool_stdin};
 use deboil_io::write::same_file;
@@ -93,6 +93,18 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.input.collect(&rest_paths)?
     };
+    // The rest is read twice too (parsed, then compared): stdin given as
+    // `--against -` is spooled, or the second read found it empty and every
+    // later document's finding went to another's place.
+    if rest_inputs.iter().any(|i| i.path.is_none()) && checked.iter().any(Input::is_stdin) {
+        return Err(super::usage(
+            "--against - reads stdin, which the files checked read too (`-`, or no path); \
+             stdin can be read only once",
+        ));
+    }
+    super::refuse_streams(&rest_inputs, true)?;
+    let _rest_spool = spool_stdin(&mut rest_inputs)
+        .map_err(|e| deboil_io::Error::temp("the copy of stdin", e))?;
     super::leave_out_own_files(&mut rest_inputs, &named, &own);
     let rest: Vec<Input> = rest_inputs
         .into_iter()
@@ -187,11 +199,19 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    let mut accepted = Vec::new();
     if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
-        totals.accepted = b.filter(&mut found.findings, &file_keys(&checked, path));
+        accepted = b.filter(&mut found.findings, &file_keys(&checked, path));
+        totals.accepted = accepted.len();
     }
     if args.fix {
-        totals.fixed = fix::fix(&mut found.findings, &checked, &job.cleaner, &read)?;
+        totals.fixed = fix::fix(
+            &mut found.findings,
+            &accepted,
+            &checked,
+            &job.cleaner,
+            &read,
+        )?;
     }
     let findings = &found.findings;
     let mut files = Outputs::default();
@@ -220,7 +240,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let summary_on_stdout = args.format() == CheckFormatArg::Github && output_path.is_none();
     if !args.input.quiet && !summary_on_stdout {
         let mut line = format!("deboil check: {}", format::summary(findings, &totals));
-        if !totals.fixed.is_empty() && findings.iter().any(|f| !f.fixed) {
+        if !totals.fixed.is_empty() && findings.iter().any(|f| f.kind != Kind::Junk) {
             line.push_str("; --fix repairs junk only: duplicates are reported, never deleted");
         }
         eprintln!("{line}");

@@ -360,6 +360,19 @@ fn walk(
     Ok(())
 }
 
+/// Whether `head`, a file's first bytes, starts a gzip stream.
+pub fn is_gzip(head: &[u8]) -> bool {
+    head.starts_with(&[0x1f, 0x8b])
+}
+
+/// Whether `head`, a file's first bytes, starts a zstd stream: a frame, or
+/// a skippable frame (magic 0x184D2A50 to 0x184D2A5F, little-endian), which
+/// `pzstd` and seekable zstd write first and `zstd -d` reads past.
+pub fn is_zstd(head: &[u8]) -> bool {
+    head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
+        || (head.len() >= 4 && head[0] & 0xf0 == 0x50 && head[1..4] == [0x2a, 0x4d, 0x18])
+}
+
 /// Opens an input, undoing gzip (all members) or zstd (all frames) when its
 /// first bytes say so, whatever its name.
 pub fn open(input: &Input) -> io::Result<Box<dyn BufRead + Send>> {
@@ -376,9 +389,9 @@ pub fn open(input: &Input) -> io::Result<Box<dyn BufRead + Send>> {
 pub fn decompressed(raw: impl Read + Send + 'static) -> io::Result<Box<dyn BufRead + Send>> {
     let mut buf = BufReader::with_capacity(256 * 1024, raw);
     let head = buf.fill_buf()?;
-    Ok(if head.starts_with(&[0x1f, 0x8b]) {
+    Ok(if is_gzip(head) {
         Box::new(BufReader::with_capacity(256 * 1024, GzMembers::new(buf)))
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+    } else if is_zstd(head) {
         Box::new(BufReader::with_capacity(
             256 * 1024,
             zstd::stream::read::Decoder::with_buffer(buf)?,

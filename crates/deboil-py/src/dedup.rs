@@ -75,6 +75,8 @@ enum State {
 pub struct Deduper {
     state: Option<State>,
     opts: DedupOptions,
+    /// Whether a document was added with a `newest` value.
+    newest_given: bool,
 }
 
 fn measure(s: Option<&str>) -> PyResult<Option<Measure>> {
@@ -159,6 +161,7 @@ impl Deduper {
         Ok(Deduper {
             state: Some(State::Adding(Box::new(CoreDeduper::new(opts.clone())))),
             opts,
+            newest_given: false,
         })
     }
 
@@ -231,6 +234,7 @@ impl Deduper {
                 "clusters() was called: this Deduper takes no more documents",
             ));
         };
+        self.newest_given |= newest.iter().flatten().any(Option::is_some);
         py.detach(|| match newest {
             None => {
                 let docs: Vec<(String, String)> = ids.into_iter().zip(texts).collect();
@@ -323,6 +327,16 @@ impl Deduper {
                 (r, repeated)
             });
             self.state = Some(State::Done(Box::new(r)));
+            // As `deboil dedup --keep newest:FIELD` warns when no document
+            // has the field: each cluster then keeps its first, silently.
+            if let Keep::Newest(_) = &self.opts.keep
+                && !self.newest_given
+                && self.__len__() > 0
+            {
+                let m = c"keep=\"newest\": no document was added with a `newest` value (add(ids, texts, newest=...)), so each cluster keeps its first document";
+                let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+                PyErr::warn(py, category.as_any(), m, 1)?;
+            }
             if let (Some((a, b)), Some(State::Done(r))) = (repeated.first, &self.state) {
                 let docs = match repeated.count {
                     1 => "document repeats",

@@ -122,30 +122,32 @@ impl Baseline {
     }
 
     /// Removes from `findings` those it accepts (in order, up to each key's
-    /// count); returns how many it removed. `keys` key the findings' files
-    /// (by [`Finding::input`], from [`file_keys`]).
-    pub fn filter(&self, findings: &mut Vec<Finding>, keys: &[String]) -> usize {
+    /// count) and returns them (`check --fix` keeps their text). `keys` key
+    /// the findings' files (by [`Finding::input`], from [`file_keys`]).
+    pub fn filter(&self, findings: &mut Vec<Finding>, keys: &[String]) -> Vec<Finding> {
         let mut left: BTreeMap<(String, String), usize> = BTreeMap::new();
         for e in &self.findings {
             *left
                 .entry((e.file.clone(), e.fingerprint.clone()))
                 .or_default() += e.count;
         }
-        let before = findings.len();
-        findings.retain(|f| {
+        let (mut kept, mut accepted) = (Vec::new(), Vec::new());
+        for f in std::mem::take(findings) {
             // Baselines written before keys were relative to the baseline
             // named files as the command line did: still matched so.
-            for file in [&keys[f.input], &f.file] {
-                if let Some(n) = left.get_mut(&(file.clone(), f.fingerprint.clone()))
-                    && *n > 0
-                {
-                    *n -= 1;
-                    return false;
-                }
+            let known = [&keys[f.input], &f.file].into_iter().any(|file| {
+                left.get_mut(&(file.clone(), f.fingerprint.clone()))
+                    .filter(|n| **n > 0)
+                    .map(|n| *n -= 1)
+                    .is_some()
+            });
+            match known {
+                true => accepted.push(f),
+                false => kept.push(f),
             }
-            true
-        });
-        before - findings.len()
+        }
+        *findings = kept;
+        accepted
     }
 }
 
@@ -252,7 +254,7 @@ mod tests {
             finding("c", 1, "x"),
             finding("b", 5, "y"),
         ];
-        assert_eq!(b.filter(&mut now, &keys), 3);
+        assert_eq!(b.filter(&mut now, &keys).len(), 3);
         let left: Vec<(&str, u64)> = now.iter().map(|f| (f.file.as_str(), f.line)).collect();
         assert_eq!(left, [("a", 30), ("c", 1)]);
     }

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Read, Write};
 use std::sync::Arc;
 
-use deboil_core::clean::Cleaner;
+use deboil_core::clean::{Cause, Cleaned, Cleaner};
+use deboil_core::rules::Mask;
 
 use super::{Finding, Kind};
 use crate::doc::Document;
@@ -27,10 +28,17 @@ pub struct Fixed {
     pub docs: usize,
 }
 
+/// Removals of one document as findings show them: `(rule, snippet)`.
+type Removed = Vec<(String, String)>;
+
 /// Cleans, in the files of `inputs`, the documents that `findings` (the
-/// ones reported) find junk in, and marks those findings fixed.
+/// ones reported) find junk in, and marks fixed the findings whose text
+/// went. Junk a baseline accepted (`accepted`) stays in its document: the
+/// rules that would remove it are left off there (so a new finding of one
+/// of them in that document is left too, and not marked fixed).
 pub fn fix(
     findings: &mut [Finding],
+    accepted: &[Finding],
     inputs: &[Input],
     cleaner: &Cleaner,
     read: &ReadOptions,
@@ -38,6 +46,12 @@ pub fn fix(
     let mut docs: BTreeMap<usize, BTreeSet<u64>> = BTreeMap::new();
     for f in findings.iter().filter(|f| f.kind == Kind::Junk) {
         docs.entry(f.input).or_default().insert(f.doc_line);
+    }
+    // Per file and document, the accepted junk's text as findings show it.
+    let mut keep: BTreeMap<usize, BTreeMap<u64, Vec<String>>> = BTreeMap::new();
+    for f in accepted.iter().filter(|f| f.kind == Kind::Junk) {
+        let doc = keep.entry(f.input).or_default().entry(f.doc_line);
+        doc.or_default().extend(f.text.clone());
     }
     // A read-only file is refused as an editor would, before any file is
     // touched: renaming over it would succeed (the folder is writable) and
@@ -57,25 +71,67 @@ pub fn fix(
         }
     }
     let mut fixed = Vec::new();
+    let mut removed: BTreeMap<(usize, u64), Removed> = BTreeMap::new();
+    let none = BTreeMap::new();
     for (&i, lines) in &docs {
         let input = &inputs[i];
-        fix_file(input, lines, cleaner, read)?;
-        fixed.push(Fixed {
-            file: super::display_name(&input.name),
-            docs: lines.len(),
-        });
+        let done = fix_file(input, lines, keep.get(&i).unwrap_or(&none), cleaner, read)?;
+        let changed = done.iter().filter(|(_, r)| !r.is_empty()).count();
+        if changed > 0 {
+            fixed.push(Fixed {
+                file: super::display_name(&input.name),
+                docs: changed,
+            });
+        }
+        removed.extend(done.into_iter().map(|(line, r)| ((i, line), r)));
     }
-    for f in findings.iter_mut() {
-        f.fixed = f.kind == Kind::Junk;
+    for f in findings.iter_mut().filter(|f| f.kind == Kind::Junk) {
+        // Each removal marks one finding, as each finding is one removal.
+        let gone = removed.get_mut(&(f.input, f.doc_line)).and_then(|r| {
+            let text = f.text.as_deref().unwrap_or_default();
+            let at = r
+                .iter()
+                .position(|(rule, t)| *rule == f.rule && t == text)?;
+            Some(r.swap_remove(at))
+        });
+        f.fixed = gone.is_some();
     }
     Ok(fixed)
 }
 
+/// `text` cleaned without removing any of `keep` (accepted junk, as
+/// findings show it): the rules that removed one are left off for this
+/// text, until none does. Without body finding, whose removals no rule
+/// switch leaves off.
+fn clean_keeping(cleaner: &Cleaner, text: &str, site: &str, keep: &[String]) -> Cleaned {
+    let rules = cleaner.rules();
+    let mut mask: Vec<bool> = rules.mask_for(site).to_vec();
+    loop {
+        let cleaned = cleaner.clean_masked(text, &Mask::from(mask.clone()));
+        let mut again = false;
+        for (r, removal) in cleaner
+            .explain(text, &cleaned)
+            .iter()
+            .zip(&cleaned.removals)
+        {
+            if let Cause::Rule(i) = removal.cause
+                && keep.contains(&super::snippet(&text[r.start..r.end], super::SNIPPET_CHARS))
+            {
+                mask[i] = false;
+                again = true;
+            }
+        }
+        if !again {
+            return cleaned;
+        }
+    }
+}
+
 /// What the first bytes of a file say it is compressed with.
 fn compression(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(&[0x1f, 0x8b]) {
+    if read::is_gzip(head) {
         Some(".gz")
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+    } else if read::is_zstd(head) {
         Some(".zst")
     } else {
         None
@@ -105,13 +161,16 @@ fn stored_as_named(input: &Input, path: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// Rewrites one file: the documents at `lines` cleaned.
+/// Rewrites one file: the documents at `lines` cleaned, keeping the
+/// accepted junk `keep` gives for a document's line. Returns each
+/// document's removals by a rule.
 fn fix_file(
     input: &Input,
     lines: &BTreeSet<u64>,
+    keep: &BTreeMap<u64, Vec<String>>,
     cleaner: &Cleaner,
     read: &ReadOptions,
-) -> Result<()> {
+) -> Result<Vec<(u64, Removed)>> {
     let Some(path) = &input.path else {
         return Err(Error::Usage(
             "stdin cannot be repaired in place; name the files".into(),
@@ -133,7 +192,8 @@ fn fix_file(
     let mut reader = read::open(input).map_err(|e| Error::io(path, e))?;
     let mut out = AtomicFile::create(path).map_err(|e| Error::io(path, e))?;
     let io = |e| Error::io(path, e);
-    let clean = |line: u64, mut bytes: Vec<u8>, buf: &mut Vec<u8>| -> Result<()> {
+    let mut done = Vec::new();
+    let mut clean = |line: u64, mut bytes: Vec<u8>, buf: &mut Vec<u8>| -> Result<()> {
         // A byte order mark is no part of the record (the reading that found
         // the junk dropped it): it is kept as it was, before the record.
         if bytes.starts_with(BOM) {
@@ -153,11 +213,32 @@ fn fix_file(
             col: b.col,
             problem: b.problem,
         })?;
-        let cleaned = cleaner.clean(&doc.text, &doc.site);
+        let cleaned = match keep.get(&line) {
+            Some(keep) => clean_keeping(cleaner, &doc.text, &doc.site, keep),
+            None => cleaner.clean(&doc.text, &doc.site),
+        };
+        let explained = cleaner.explain(&doc.text, &cleaned);
+        let removed: Removed = explained
+            .into_iter()
+            .zip(&cleaned.removals)
+            .filter(|(_, r)| !matches!(r.cause, Cause::Builtin(_)))
+            .map(|(e, _)| {
+                let text = super::snippet(&doc.text[e.start..e.end], super::SNIPPET_CHARS);
+                (e.rule, text)
+            })
+            .collect();
         match format {
+            // Nothing to repair (its junk is accepted): the record as it
+            // was, with the line break `write_jsonl` would end it with.
+            Format::Text if removed.is_empty() => buf.extend_from_slice(&rec.bytes),
+            Format::Jsonl if removed.is_empty() => {
+                buf.extend_from_slice(&rec.bytes);
+                buf.push(b'\n');
+            }
             Format::Text => buf.extend_from_slice(cleaned.text.as_bytes()),
             Format::Jsonl => doc.write_jsonl(&cleaned.text, buf),
         }
+        done.push((line, removed));
         Ok(())
     };
     match format {
@@ -196,5 +277,6 @@ fn fix_file(
         }
     }
     let _hold = crate::cleanup::commit_lock();
-    out.commit().map_err(io)
+    out.commit().map_err(io)?;
+    Ok(done)
 }

@@ -266,7 +266,7 @@ pub fn snippet(text: &str, max: usize) -> String {
 }
 
 /// Removed text shown in a finding, in characters.
-const SNIPPET_CHARS: usize = 60;
+pub(crate) const SNIPPET_CHARS: usize = 60;
 
 impl CheckJob {
     /// Checks `checked`; `rest` (the rest of the dataset) is compared with,

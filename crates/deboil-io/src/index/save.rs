@@ -1,7 +1,7 @@
 //! Writing an index: the writer's lock, the data files staged beside the
 //! manifest, the manifest renamed into place, and what is left removed.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -47,6 +47,10 @@ pub struct IndexLock {
     /// Whether this lock created the directory (removed again if nothing was saved).
     created: bool,
     saved: Cell<bool>,
+    /// While nothing is saved in a directory this run made, the lock file
+    /// and the directories made, registered for removal on a signal (as
+    /// every output's temp file and new directories are).
+    on_signal: RefCell<Option<(crate::cleanup::Registered, Vec<crate::cleanup::MadeDir>)>>,
 }
 
 impl IndexLock {
@@ -56,6 +60,7 @@ impl IndexLock {
     pub fn acquire(dir: &Path) -> Result<IndexLock> {
         let lp = dir.join(LOCK_FILE);
         let mut created = false;
+        let mut made = Vec::new();
         let mut tries = 0;
         let file = loop {
             match std::fs::metadata(dir) {
@@ -67,6 +72,15 @@ impl IndexLock {
                     )));
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    // Registered before they exist, outermost first, so that
+                    // a signal finds them (and removes them when empty).
+                    let mut missing: Vec<&Path> = dir
+                        .ancestors()
+                        .filter(|a| !a.as_os_str().is_empty())
+                        .take_while(|a| std::fs::symlink_metadata(a).is_err())
+                        .collect();
+                    missing.reverse();
+                    made.extend(missing.into_iter().map(crate::cleanup::made_dir));
                     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
                     created = true;
                 }
@@ -107,6 +121,7 @@ impl IndexLock {
             file,
             created,
             saved: Cell::new(false),
+            on_signal: RefCell::new(created.then(|| (crate::cleanup::register(&lp), made))),
         };
         // Who holds it, for the message a second writer gets.
         let mut f = &lock.file;
@@ -364,6 +379,8 @@ impl StagedIndex<'_> {
             .map_err(|e| Error::io(&mp, e.error))?;
         sync_dir(dir)?;
         self.lock.saved.set(true);
+        // Its lock file and directory now belong to the index.
+        self.lock.on_signal.take();
         // The new index is in place; what remains is tidying, which may fail.
         if let Ok(entries) = std::fs::read_dir(dir) {
             for e in entries.flatten() {

@@ -200,7 +200,7 @@ impl Source {
         let n = head.len().min(stamp.len as usize);
         read_at(&file, &mut head[..n], 0).ok()?;
         // Compressed inputs are read through a decoder: offsets are not the file's.
-        if head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        if crate::read::is_gzip(&head[..n]) || crate::read::is_zstd(&head[..n]) {
             return None;
         }
         Some(Source {
