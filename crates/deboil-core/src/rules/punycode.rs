@@ -9,6 +9,11 @@ const T_MAX: u32 = 26;
 /// The Unicode a punycode string (the label after `xn--`) stands for;
 /// `None` where it is not valid punycode.
 pub fn decode(input: &str) -> Option<String> {
+    // A DNS label holds at most 63 bytes, "xn--" included; the cap also keeps
+    // the quadratic inserts below cheap on a host that is no host.
+    if input.len() > 59 {
+        return None;
+    }
     let (basic, extended) = match input.rfind('-') {
         Some(p) => (&input[..p], &input[p + 1..]),
         None => ("", input),
@@ -75,5 +80,6 @@ mod tests {
         assert_eq!(decode("bcher-kv!"), None);
         assert_eq!(decode("bcher-k"), None);
         assert_eq!(decode("99999999999"), None);
+        assert_eq!(decode(&"a".repeat(60)), None);
     }
 }
