@@ -641,3 +641,93 @@ fn an_upper_case_compressed_name_is_compressed_as_it_is_read() {
         .unwrap();
     assert_eq!(text.lines().count(), 5);
 }
+
+#[test]
+fn an_output_file_inside_a_folder_of_documents_is_refused() {
+    // `clean data -o data/clean.jsonl` succeeded, the same command again
+    // failed ("is an input file"), and `dedup data` read the cleaned copies
+    // as documents: every file output inside an input directory is refused,
+    // as --out-dir and --report there are, unless walks skip its name.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("data")).unwrap();
+    fs::copy(seeds(), d.join("data/seeds.jsonl")).unwrap();
+    let run = |args: &str| {
+        deboil()
+            .current_dir(d)
+            .args(args.split(' '))
+            .output()
+            .unwrap()
+    };
+    for (args, flag, path) in [
+        ("clean -q data -o", "-o", "data/clean.jsonl"),
+        ("dedup -q data -o", "-o", "data/sub/kept.jsonl"),
+        ("run -q data -o", "-o", "data/kept.jsonl.gz"),
+        (
+            "dedup -q data -o x.jsonl --clusters",
+            "--clusters",
+            "data/c.jsonl",
+        ),
+        (
+            "run -q data -o x.jsonl --clusters",
+            "--clusters",
+            "data/c.jsonl",
+        ),
+        (
+            "clean -q data -o x.jsonl --explain",
+            "--explain",
+            "data/e.jsonl",
+        ),
+        (
+            "clean -q data -o x.jsonl --skip-bad --rejects",
+            "--rejects",
+            "data/r.jsonl",
+        ),
+        (
+            "dedup -q data -o x.jsonl --skip-bad --rejects",
+            "--rejects",
+            "data/r.jsonl",
+        ),
+        ("report -q data -o", "-o", "data/report.md"),
+        ("check -q data -o", "-o", "data/findings.txt"),
+        (
+            "check -q x.jsonl --against data -o",
+            "-o",
+            "data/findings.txt",
+        ),
+    ] {
+        fs::write(d.join("x.jsonl"), "").unwrap();
+        let o = run(&format!("{args} {path}"));
+        let name = Path::new(path).file_name().unwrap().to_string_lossy();
+        assert_usage_error(
+            &o,
+            &format!(
+                "{flag} {path} lies inside the input directory data, where later runs would \
+                 read it as a document; choose a file outside it (or a hidden one, such as \
+                 data/.{name})"
+            ),
+        );
+        assert_eq!(names(&d.join("data")), ["seeds.jsonl"], "{args} {path}");
+    }
+    // Hidden, or a rule file name, walks skip it; named files leave no
+    // folder to protect.
+    for args in [
+        "clean -q data -o data/.clean.jsonl",
+        "clean -q data -o data/clean.toml",
+        "clean -q data/seeds.jsonl -o data/clean.jsonl",
+    ] {
+        let o = run(args);
+        assert!(o.status.success(), "{args}: {}", stderr(&o));
+    }
+    // Run twice, the first is refused the same way, and dedup reads the
+    // seeds only.
+    let o = run("clean -q data -o data/.clean.jsonl");
+    assert!(o.status.success(), "{}", stderr(&o));
+    fs::remove_file(d.join("data/clean.jsonl")).unwrap();
+    let o = run("dedup -q data");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        ids(&stdout(&o)),
+        ids(&stdout(&run("dedup -q data/seeds.jsonl")))
+    );
+}

@@ -123,18 +123,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         outputs.main(output_path);
     }
     outputs
-        .file("--write-baseline", args.write_baseline.as_ref())
+        .among_data("--write-baseline", args.write_baseline.as_ref())
         .file("--rejects", args.input.rejects.as_ref())
-        .file("--save-learned", args.rules.save_learned.as_ref())
+        .learned("--save-learned", args.rules.save_learned.as_ref())
         .rules(&args.rules.rules)
         .read("the baseline", args.baseline.as_ref())
         .index(index_dirs.first().map(PathBuf::as_path))
+        .data(&[&args.input.inputs[..], &args.against[..]].concat(), None)
         .check(&all, None)?;
-    super::refuse_learned_among_data(
-        "--save-learned",
-        args.rules.save_learned.as_ref(),
-        &[&args.input.inputs[..], &args.against[..]].concat(),
-    )?;
     super::refuse_streams(&all, args.rules.learn)?;
     let mut prepared =
         args.rules

@@ -13,11 +13,7 @@ use crate::args::CleanArgs;
 use crate::progress;
 
 pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
-    let target = Target::of_flag(
-        args.report.as_ref(),
-        &args.input.inputs,
-        args.output.out_dir.as_ref(),
-    )?;
+    let target = Target::of_flag(args.report.as_ref())?;
     let pool = args.input.pool()?;
     let read = args.input.read_options();
     let mut inputs = args.input.collect(&args.input.inputs)?;
@@ -30,7 +26,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
     } else if let Some(dir) = &args.output.out_dir {
         check_out_dir(dir, &args.input.inputs, &inputs)?;
         for i in &inputs {
-            check.file("--out-dir file", Some(&dir.join(&i.relative)));
+            check.among_data("--out-dir file", Some(&dir.join(&i.relative)));
         }
     } else {
         check.main(output_path);
@@ -38,15 +34,11 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
     check
         .file("--explain", args.explain.as_ref())
         .file("--rejects", args.input.rejects.as_ref())
-        .file("--save-learned", args.rules.save_learned.as_ref())
+        .learned("--save-learned", args.rules.save_learned.as_ref())
         .file("--report", args.report.as_ref())
         .rules(&args.rules.rules)
+        .data(&args.input.inputs, args.output.out_dir.as_ref())
         .check(&inputs, None)?;
-    super::refuse_learned_among_data(
-        "--save-learned",
-        args.rules.save_learned.as_ref(),
-        &args.input.inputs,
-    )?;
     let _progress = progress::start(args.input.quiet, args.verbose);
     super::refuse_streams(&inputs, args.rules.learn)?;
     let mut prepared =

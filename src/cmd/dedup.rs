@@ -25,7 +25,7 @@ pub fn run(
         input,
         rules,
         f,
-        Target::of_flag(f.report.as_ref(), &input.inputs, None)?,
+        Target::of_flag(f.report.as_ref())?,
         command,
     )
 }
@@ -76,21 +76,17 @@ pub fn run_reporting(
     check
         .file("--clusters", f.clusters.as_ref())
         .file("--rejects", input.rejects.as_ref())
-        .file(
+        .learned(
             "--save-learned",
             rules.and_then(|r| r.save_learned.as_ref()),
         )
         .rules(rules.map_or(&[][..], |r| &r.rules))
         .index(f.against.as_deref())
+        .data(&input.inputs, None)
         .check(
             &inputs,
             f.save_index.as_deref().map(|d| ("--save-index", d)),
         )?;
-    super::refuse_learned_among_data(
-        "--save-learned",
-        rules.and_then(|r| r.save_learned.as_ref()),
-        &input.inputs,
-    )?;
     let _progress = progress::start(input.quiet, f.verbose);
     let mut prepared = match rules {
         Some(r) => {

@@ -18,11 +18,15 @@ pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
     super::leave_out_rule_files(&mut inputs, &args.input.inputs, &args.output);
     args.input.warn_named_twice(&inputs);
     let output_path = main_output(args.output.as_ref());
-    OutputCheck::default()
-        .main(output_path)
+    let mut check = OutputCheck::default();
+    match output_path {
+        Some(_) => check.learned("-o", output_path),
+        None => check.stdout("the output (stdout)"),
+    };
+    check
         .file("--rejects", args.input.rejects.as_ref())
+        .data(&args.input.inputs, None)
         .check(&inputs, None)?;
-    super::refuse_learned_among_data("-o", output_path, &args.input.inputs)?;
     let mut files = Outputs::default();
     let output = files.open(output_path, &inputs, "-o")?;
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;

@@ -113,25 +113,6 @@ pub fn refuse_file_among_data(
     )))
 }
 
-/// Refuses learned rules (learn's `-o`, `--save-learned`) written inside an
-/// input directory under a name walks read as data: walks skip rule files
-/// by name (`*.toml`), and a run not given these as --rules read them as a
-/// page.
-pub fn refuse_learned_among_data(
-    flag: &str,
-    path: Option<&PathBuf>,
-    inputs: &[PathBuf],
-) -> anyhow::Result<()> {
-    match path {
-        Some(p) if !deboil_io::rule_files::is_rule_file_name(p) => {
-            refuse_file_among_data(flag, p, inputs, None, |_| {
-                "name it *.toml (walks skip rule files), or write it outside".into()
-            })
-        }
-        _ => Ok(()),
-    }
-}
-
 /// A command line asking for what cannot be done, found after parsing (clap
 /// finds the rest): it exits 64, as clap's errors do, not 2.
 #[derive(Debug)]
@@ -231,7 +212,8 @@ fn main_output(path: Option<&PathBuf>) -> Option<&PathBuf> {
 
 /// Every output a run names, checked before anything is written: none is an
 /// input, no two are one file or both stdout, none lies in a directory the
-/// run fills.
+/// run fills, no file lies among the documents of a folder the run reads
+/// (or its `--out-dir`) where walks would read it.
 #[derive(Default)]
 struct OutputCheck {
     /// (label in messages, path).
@@ -239,15 +221,54 @@ struct OutputCheck {
     /// Files the run reads besides its inputs (rule files, a saved index),
     /// each with what it is in messages: never overwritten either.
     reads: Vec<(String, PathBuf)>,
+    /// The output files that must not lie among the data (flag, path,
+    /// whether they hold rules).
+    placed: Vec<(String, PathBuf, bool)>,
+    /// The command's input paths and `--out-dir`: a file output inside
+    /// one of its folders ([`refuse_file_among_data`]) is refused.
+    data: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
 }
 
 impl OutputCheck {
     /// The output of flag `what`, when given (`-` is stdout).
     fn file(&mut self, what: &str, path: Option<&PathBuf>) -> &mut Self {
+        self.output(what, path, false)
+    }
+
+    /// Learned rules written to `path` by flag `what` (learn's `-o`,
+    /// `--save-learned`): among the data only under a rule file name.
+    fn learned(&mut self, what: &str, path: Option<&PathBuf>) -> &mut Self {
+        self.output(what, path, true)
+    }
+
+    /// The output of flag `what` that may lie among the data: a file
+    /// `--out-dir` mirrors an input to, check's baseline (its walks leave
+    /// the baseline out).
+    fn among_data(&mut self, what: &str, path: Option<&PathBuf>) -> &mut Self {
         if let Some(p) = path {
             self.files
                 .push((format!("{what} {}", p.display()), p.clone()));
         }
+        self
+    }
+
+    fn output(&mut self, what: &str, path: Option<&PathBuf>, rules: bool) -> &mut Self {
+        if let Some(p) = path {
+            self.files
+                .push((format!("{what} {}", p.display()), p.clone()));
+            if p.as_os_str() != "-" {
+                self.placed.push((what.to_string(), p.clone(), rules));
+            }
+        }
+        self
+    }
+
+    /// The folders a file output must not be written into: the input
+    /// directories among `inputs` and `out_dir`, which later runs walk.
+    fn data(&mut self, inputs: &[PathBuf], out_dir: Option<&PathBuf>) -> &mut Self {
+        self.data.extend_from_slice(inputs);
+        self.out_dir = out_dir.cloned();
         self
     }
 
@@ -314,6 +335,29 @@ impl OutputCheck {
         if let Some((what, dir)) = fills {
             refuse_stdout_dir(dir, what)?;
             refuse_outputs_inside(dir, what, &self.files)?;
+        }
+        for (flag, path, rules) in &self.placed {
+            // Walks skip rule files by name, as they skip hidden ones.
+            if deboil_io::rule_files::is_rule_file_name(path) {
+                continue;
+            }
+            refuse_file_among_data(
+                flag,
+                path,
+                &self.data,
+                self.out_dir.as_ref(),
+                |dir| match rules {
+                    true => "name it *.toml (walks skip rule files), or write it outside".into(),
+                    false => format!(
+                        "choose a file outside it (or a hidden one, such as {})",
+                        dir.join(format!(
+                            ".{}",
+                            path.file_name().unwrap_or_default().to_string_lossy()
+                        ))
+                        .display()
+                    ),
+                },
+            )?;
         }
         Ok(())
     }

@@ -25,13 +25,8 @@ pub struct Target {
 
 impl Target {
     /// The target of a `--report FILE` flag: the format by its extension.
-    /// Refused inside a folder of documents, `inputs`' directories or
-    /// `out_dir`, unless hidden there.
-    pub fn of_flag(
-        path: Option<&PathBuf>,
-        inputs: &[PathBuf],
-        out_dir: Option<&PathBuf>,
-    ) -> anyhow::Result<Option<Target>> {
+    /// (Inside a folder of documents, the run's output check refuses it.)
+    pub fn of_flag(path: Option<&PathBuf>) -> anyhow::Result<Option<Target>> {
         let Some(path) = path else { return Ok(None) };
         let Some(format) = ReportFormat::from_path(path) else {
             return Err(super::usage(format!(
@@ -39,15 +34,6 @@ impl Target {
                 path.display()
             )));
         };
-        // A later run over that folder read the report as a document, and
-        // stopped on it ("malformed JSON"), or took a .md one for a page.
-        super::refuse_file_among_data("--report", path, inputs, out_dir, |dir| {
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            format!(
-                "choose a file outside it (or a hidden one, such as {})",
-                dir.join(format!(".{name}")).display()
-            )
-        })?;
         Ok(Some(Target {
             path: Some(path.clone()),
             format,

@@ -51,14 +51,10 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     OutputCheck::default()
         .main(None)
         .file("--rejects", args.input.rejects.as_ref())
-        .file("--save-learned", args.rules.save_learned.as_ref())
+        .learned("--save-learned", args.rules.save_learned.as_ref())
         .rules(&args.rules.rules)
+        .data(&args.input.inputs, None)
         .check(&inputs, None)?;
-    super::refuse_learned_among_data(
-        "--save-learned",
-        args.rules.save_learned.as_ref(),
-        &args.input.inputs,
-    )?;
     let mut files = Outputs::default();
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     super::refuse_streams(
