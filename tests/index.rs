@@ -433,3 +433,25 @@ fn an_index_inside_an_input_directory_is_refused_unless_hidden() {
     }
     assert_eq!(names(&data), [".idx", "a.jsonl"]);
 }
+
+#[test]
+fn an_against_index_that_is_not_there_is_named_with_its_flag() {
+    // It was "nodir/: no such index directory", without the flag, where
+    // check names it ("--against nodir/: ...").
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("x.jsonl"), docs().0).unwrap();
+    fs::write(tmp.path().join("page.jsonl"), docs().1).unwrap();
+    for cmd in ["dedup", "run"] {
+        for (against, what) in [
+            ("nodir/", "no such index directory"),
+            ("page.jsonl", "not a dedup index but a file"),
+        ] {
+            let o = deboil()
+                .current_dir(tmp.path())
+                .args([cmd, "-q", "x.jsonl", "--against", against])
+                .output()
+                .unwrap();
+            assert_fails_with(&o, &format!("error: --against {against}: {what}"));
+        }
+    }
+}

@@ -543,7 +543,8 @@ pub fn index_holding(path: &Path) -> Option<PathBuf> {
 }
 
 /// Loads an index, checking it is whole and was built with `expected`
-/// parameters (its version and count are not compared).
+/// parameters (its version and count are not compared). A `dir` that is no
+/// directory is named as the `--against` path it was given as.
 pub fn load(dir: &Path, expected: &IndexMeta) -> Result<IndexedDocs> {
     if !dir.is_dir() {
         // A file given for the index: say what it is, not that it is missing.
@@ -558,7 +559,7 @@ pub fn load(dir: &Path, expected: &IndexMeta) -> Result<IndexedDocs> {
             }
             (None, false) => "no such index directory".to_string(),
         };
-        return Err(Error::Usage(format!("{}: {what}", dir.display())));
+        return Err(Error::Usage(format!("--against {}: {what}", dir.display())));
     }
     let mut tries = 0;
     loop {
