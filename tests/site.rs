@@ -371,3 +371,43 @@ fn an_internationalized_site_is_one_site_however_written() {
         }
     }
 }
+
+#[test]
+fn a_question_mark_in_a_site_pattern_matches_one_character() {
+    // `?` matched one byte, so `b?cher.de` missed bücher.de (ü is two bytes
+    // in UTF-8), and sites decoded from punycode hosts are Unicode.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let page = "Ein Absatz über Bücher und ihre Leser, lang genug für eine Seite.\n\nWerbung: alle Bücher halber Preis\n";
+    let pages = [
+        serde_json::json!({"id": "punycode", "url": "https://xn--bcher-kva.de/a", "text": page}),
+        serde_json::json!({"id": "unicode", "site": "bücher.de", "text": page}),
+        serde_json::json!({"id": "ascii", "site": "bacher.de", "text": page}),
+        serde_json::json!({"id": "two", "site": "büücher.de", "text": page}),
+    ];
+    let jsonl: String = pages.iter().map(|p| format!("{p}\n")).collect();
+    fs::write(d.join("pages.jsonl"), jsonl).unwrap();
+    for pattern in ["b?cher.de", "b?cher.*", "*?cher.de"] {
+        let rules = format!(
+            "sites = [\"{pattern}\"]\n\n[[rule]]\nid = \"buecher.ad\"\nreason = \"ad line\"\nstarts_with = [\"Werbung:\"]\n"
+        );
+        fs::write(d.join("r.toml"), rules).unwrap();
+        let o = deboil()
+            .current_dir(d)
+            .args(["clean", "-q", "--no-default-rules", "--rules", "r.toml"])
+            .arg("pages.jsonl")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let cleaned: Vec<String> = id_texts(&stdout(&o), "text")
+            .into_iter()
+            .filter(|(_, t)| !t.as_deref().unwrap().contains("Werbung"))
+            .map(|(id, _)| id)
+            .collect();
+        let want: &[&str] = match pattern {
+            "*?cher.de" => &["punycode", "unicode", "ascii", "two"],
+            _ => &["punycode", "unicode", "ascii"],
+        };
+        assert_eq!(cleaned, want, "{pattern}");
+    }
+}

@@ -470,7 +470,7 @@ fn report_prepared(p: &Prepared, args: &crate::args::RuleArgs, quiet: bool) {
     let rules = &p.cleaner.rules().rules;
     for (flag, globs) in [("--enable", &args.enable), ("--disable", &args.disable)] {
         for g in globs {
-            let hits = |id: &str| deboil_core::rules::glob_match(g.as_bytes(), id.as_bytes());
+            let hits = |id: &str| deboil_core::rules::glob_match(g, id);
             if !rules.iter().any(|r| hits(&r.id)) {
                 eprintln!(
                     "deboil: warning: {flag} {g} matches no rule (`deboil rules list` names them)"

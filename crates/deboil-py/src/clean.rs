@@ -135,7 +135,7 @@ impl Cleaner {
         let (_, _, enable, disable, ..) = &self.state;
         for (name, globs) in [("enable", enable), ("disable", disable)] {
             for g in globs {
-                let hits = |id: &str| deboil_core::rules::glob_match(g.as_bytes(), id.as_bytes());
+                let hits = |id: &str| deboil_core::rules::glob_match(g, id);
                 if !rules.rules.iter().any(|r| hits(&r.id)) {
                     messages.push(format!("{name} glob {g:?} matches no rule"));
                 }

@@ -135,13 +135,13 @@ fn quote(s: &str) -> String {
 
 /// A site as a pattern that compiles and covers it: glob characters, and the
 /// whitespace and `/` that patterns refuse (sites named by
-/// [`crate::rules::site_name`] hold none), become `?`, one per byte, which
-/// matches any byte and so the character itself.
+/// [`crate::rules::site_name`] hold none), become `?`, which matches any
+/// one character and so the character itself.
 fn site_pattern(site: &str) -> String {
     let mut out = String::with_capacity(site.len());
     for c in site.chars() {
         if matches!(c, '*' | '?' | '[' | '/') || c.is_whitespace() {
-            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+            out.push('?');
         } else {
             out.push(c);
         }

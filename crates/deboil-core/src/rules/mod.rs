@@ -169,33 +169,42 @@ impl SitePattern {
     pub fn matches(&self, site: &str) -> bool {
         let p = self.0.as_str();
         if p.contains(['*', '?']) {
-            glob_match(p.as_bytes(), site.as_bytes())
+            glob_match(p, site)
         } else {
             site == p || (site.ends_with(p) && site[..site.len() - p.len()].ends_with('.'))
         }
     }
 }
 
-/// Matches `*` (any run) and `?` (one byte) against `text`.
-pub fn glob_match(pat: &[u8], text: &[u8]) -> bool {
+/// Matches `*` (any run) and `?` (one character, however many bytes: a
+/// site name may be Unicode) against `text`.
+pub fn glob_match(pat: &str, text: &str) -> bool {
+    let (pb, tb) = (pat.as_bytes(), text.as_bytes());
+    // `p` and `t` are on character boundaries whenever `p` is, so `?` and a
+    // retried `*` step over whole characters.
+    let char_len = |t: usize| text[t..].chars().next().map_or(1, char::len_utf8);
     let (mut p, mut t) = (0, 0);
     let mut back: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if p < pat.len() && (pat[p] == b'?' || pat[p] == text[t]) {
+    while t < tb.len() {
+        if p < pb.len() && pb[p] == b'?' {
+            p += 1;
+            t += char_len(t);
+        } else if p < pb.len() && pb[p] == tb[t] {
             p += 1;
             t += 1;
-        } else if p < pat.len() && pat[p] == b'*' {
+        } else if p < pb.len() && pb[p] == b'*' {
             back = Some((p, t));
             p += 1;
         } else if let Some((bp, bt)) = back {
+            let next = bt + char_len(bt);
             p = bp + 1;
-            t = bt + 1;
-            back = Some((bp, bt + 1));
+            t = next;
+            back = Some((bp, next));
         } else {
             return false;
         }
     }
-    pat[p..].iter().all(|&c| c == b'*')
+    pb[p..].iter().all(|&c| c == b'*')
 }
 
 /// Which sites a rule applies to.
@@ -446,18 +455,10 @@ impl RuleSet {
             b.add_file(file_idx, src, parsed)?;
         }
         for r in &mut b.rules {
-            if toggles
-                .enable
-                .iter()
-                .any(|g| glob_match(g.as_bytes(), r.id.as_bytes()))
-            {
+            if toggles.enable.iter().any(|g| glob_match(g, &r.id)) {
                 r.enabled = true;
             }
-            if toggles
-                .disable
-                .iter()
-                .any(|g| glob_match(g.as_bytes(), r.id.as_bytes()))
-            {
+            if toggles.disable.iter().any(|g| glob_match(g, &r.id)) {
                 r.enabled = false;
             }
         }
@@ -628,8 +629,15 @@ mod tests {
         let g = SitePattern::new("*.example.*");
         assert!(g.matches("news.example.org"));
         assert!(!g.matches("example.org"));
-        assert!(glob_match(b"de.*", b"de.cookie"));
-        assert!(!glob_match(b"de.*", b"en.cookie"));
+        assert!(glob_match("de.*", "de.cookie"));
+        assert!(!glob_match("de.*", "en.cookie"));
+        // `?` is one character, however many bytes.
+        assert!(glob_match("b?cher.de", "bücher.de"));
+        assert!(glob_match("*?", "ü"));
+        assert!(!glob_match("??", "ü"));
+        assert!(glob_match("*ü?", "aüü"));
+        assert!(glob_match("*?€", "aü€"));
+        assert!(!glob_match("b?cher.de", "büücher.de"));
     }
 
     #[test]
