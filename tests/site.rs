@@ -411,3 +411,52 @@ fn a_question_mark_in_a_site_pattern_matches_one_character() {
         assert_eq!(cleaned, want, "{pattern}");
     }
 }
+
+#[test]
+fn a_url_host_with_a_forbidden_code_point_once_decoded_is_no_host() {
+    // Decoded, `%2f`, `%3a`, `%40` and `%20` put a `/`, `:`, `@` or space in
+    // the host, which browsers refuse: the page of the first was taken for
+    // caucasuswatch.de's (its rules applied), and the others made up sites
+    // (`caucasuswatch.de:8080`, `evil@caucasuswatch.de`) in the report.
+    let text = fs::read_to_string(
+        fixtures().join("seeds/input/caucasuswatch.de/001_db30c925d4b12c96.txt"),
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    let jsonl: String = [
+        "https://evil.example%2f.caucasuswatch.de/a",
+        "https://caucasuswatch.de%3a8080/b",
+        "https://evil%40caucasuswatch.de/c",
+        "https://a%20b.caucasuswatch.de/d",
+    ]
+    .iter()
+    .map(|u| format!("{}\n", serde_json::json!({"id": u, "url": u, "text": text})))
+    .collect();
+    fs::write(data.join("pages.jsonl"), jsonl).unwrap();
+    let o = deboil()
+        .args(["clean", "-q"])
+        .arg(data.join("pages.jsonl"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (id, t) in id_texts(&stdout(&o), "text") {
+        assert!(t.unwrap().contains(BLURB), "{id}");
+    }
+    let o = deboil()
+        .args(["report", "-q", "--output-format", "json"])
+        .arg(data.join("pages.jsonl"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let sites: Vec<&str> = report["sites"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["site"].as_str().unwrap())
+        .collect();
+    // No host: the folder names the site, as for a record without a URL.
+    assert_eq!(sites, ["data"]);
+}

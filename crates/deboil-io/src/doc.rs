@@ -193,7 +193,9 @@ fn check_text(bytes: &[u8], first_line: u64, single_line: bool) -> Result<&str, 
 /// `www.example.com`, as DNS has it); `None` for a value that is not such a
 /// URL. The host is read as browsers (WHATWG URL) read it: a `\` ends it
 /// in an http(s), ws(s), ftp or file URL (`https://a.com\@b.com/` is on
-/// `a.com`, not `b.com`), and `%XX` escapes in it are decoded.
+/// `a.com`, not `b.com`), and `%XX` escapes in it are decoded; a host
+/// that then holds a forbidden host code point (`:`, `/`, `@`, `\`, a
+/// space, a control character...) is no host, as browsers refuse the URL.
 pub fn url_host(url: &str) -> Option<String> {
     let (scheme, rest) = url.trim().split_once("://")?;
     let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -216,7 +218,18 @@ pub fn url_host(url: &str) -> Option<String> {
             .trim_end_matches('.')
             .to_lowercase(),
     };
-    (!host.is_empty() && !host.contains(char::is_whitespace)).then_some(host)
+    (!host.is_empty() && !host.contains(char::is_whitespace) && !host.contains(forbidden_in_host))
+        .then_some(host)
+}
+
+/// WHATWG URL's forbidden host code points, and the other C0 controls and
+/// DEL: a host holding one, once decoded, fails to parse.
+fn forbidden_in_host(c: char) -> bool {
+    c.is_ascii_control()
+        || matches!(
+            c,
+            ' ' | '#' | '/' | ':' | '<' | '>' | '?' | '@' | '[' | '\\' | ']' | '^' | '|'
+        )
 }
 
 /// `s` with its `%XX` escapes decoded (others kept as written); `None`

@@ -196,6 +196,20 @@ fn sites_are_named_and_urls_give_hosts() {
         Some("x%2g%4.org")
     );
     assert_eq!(url_host("https://%ff.org/"), None);
+    // A forbidden host code point, decoded or not, leaves no host.
+    for url in [
+        "https://a.com%2f.b.com/",
+        "https://a.com%3a80/",
+        "https://a%40b.com/",
+        "https://a%5cb.com/",
+        "https://a%20b.com/",
+        "https://a%09b.com/",
+        "https://a%7cb.com/",
+        "https://a<b.com/",
+        "git+ssh://a%2fb.com/",
+    ] {
+        assert_eq!(url_host(url), None, "{url}");
+    }
 }
 
 #[test]
