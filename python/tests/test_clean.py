@@ -161,3 +161,10 @@ def test_clean_batch_releases_the_gil():
         sys.setswitchinterval(old)
     assert len(result[0]) == len(texts)
     assert counted > 0, "the main thread never ran while clean_batch worked"
+
+
+def test_a_negative_repeated_line_words_is_a_value_error():
+    """It raised OverflowError, pyo3's for a negative unsigned count."""
+    with pytest.raises(ValueError, match="repeated_line_words -1 is negative; give 0 or more"):
+        deboil.Cleaner(repeated_line_words=-1)
+    assert deboil.Cleaner(repeated_line_words=0).clean("a\n\na\n") is not None

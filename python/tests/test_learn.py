@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+
 import pytest
 
 import deboil
@@ -41,3 +44,27 @@ def test_learn_checks_its_arguments():
         deboil.learn(["x"], [])
     with pytest.raises(ValueError, match="min_share 2 is not in"):
         deboil.learn([], [], min_share=2.0)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"min_pages": 0}, "min_pages 0 is under 2, the least `deboil learn --learn-min-pages` takes"),
+    ({"min_pages": 1}, "min_pages 1 is under 2, the least `deboil learn --learn-min-pages` takes"),
+    ({"min_pages": -3}, "min_pages -3 is under 2"),
+    ({"min_share": 0.0}, "min_share 0 is not in (0, 1], as `deboil learn --learn-min-share` takes"),
+    ({"min_share": -0.5}, "min_share -0.5 is not in (0, 1]"),
+    ({"min_site_pages": -1}, "min_site_pages -1 is negative; give 0 or more"),
+    ({"min_words": -1}, "min_words -1 is negative; give 0 or more"),
+])
+def test_learn_takes_what_the_cli_takes(deboil_bin, tmp_path, kwargs, message):
+    """learn(min_pages=0 or 1, min_share=0) learned where `deboil learn`
+    refuses those values, and a negative count raised OverflowError."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        deboil.learn(["x"], ["news.example"], **kwargs)
+    flag = {"min_pages": "--learn-min-pages", "min_share": "--learn-min-share"}.get(next(iter(kwargs)))
+    if flag:
+        page = tmp_path / "p.jsonl"
+        page.write_text('{"id": "a", "text": "x"}\n')
+        cli = subprocess.run([deboil_bin, "learn", f"{flag}={next(iter(kwargs.values()))}", str(page)],
+                             capture_output=True, text=True)
+        assert cli.returncode == 64 or cli.returncode == 2, cli.stderr
+        assert "invalid value" in cli.stderr, cli.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import re
+import subprocess
 
 import numpy as np
 import pytest
@@ -119,7 +121,7 @@ def test_bad_settings_raise():
         deboil.MinHasher("chars:7")
     with pytest.raises(deboil.SettingsError, match="N must be 1 to 64"):
         deboil.MinHasher("char:0")
-    with pytest.raises(deboil.SettingsError, match="num_perm must be positive"):
+    with pytest.raises(deboil.SettingsError, match="num_perm 0 is not in 8 to 1024"):
         deboil.MinHasher(num_perm=0)
     with pytest.raises(deboil.SettingsError, match="expected oph or classic"):
         deboil.MinHasher(scheme="x")
@@ -132,11 +134,36 @@ def test_out_of_range_sizes_raise_not_panic():
     sigs = np.zeros((2, 128), dtype=np.uint32)
     with pytest.raises(deboil.SettingsError, match="exceeds num_perm 128"):
         deboil.band_keys(sigs, 2**62, 8)
-    with pytest.raises(deboil.SettingsError, match="num_perm 1099511627776 is over 65535"):
+    with pytest.raises(deboil.SettingsError, match="num_perm 1099511627776 is not in 8 to 1024"):
         deboil.MinHasher("char:7", 2**40)
-    with pytest.raises(deboil.SettingsError, match="num_perm 1048576 is over 65535"):
+    with pytest.raises(deboil.SettingsError, match="num_perm 1048576 is not in 8 to 1024"):
         deboil.optimal_bands(0.5, 2**20)
-    with pytest.raises(deboil.SettingsError, match="num_perm 100000 is over 65535"):
+    with pytest.raises(deboil.SettingsError, match="num_perm 100000 is not in 8 to 1024"):
         deboil.Deduper(num_perm=100000)
     with pytest.raises(deboil.SettingsError, match="exceeds --num-perm 128"):
         deboil.Deduper(bands=2**62, rows=8)
+
+
+@pytest.mark.parametrize("num_perm", [-1, 0, 1, 7, 1025, 65535])
+def test_num_perm_is_taken_in_the_clis_range(deboil_bin, tmp_path, num_perm):
+    """MinHasher and Deduper took 1 to 65535 (and a negative count raised
+    OverflowError) where `deboil dedup --num-perm` takes 8 to 1024, and the
+    message called 65535 the command's limit."""
+    want = f"num_perm {num_perm} is not in 8 to 1024, the range `deboil dedup --num-perm` takes"
+    for make in (lambda: deboil.MinHasher(num_perm=num_perm),
+                 lambda: deboil.Deduper(num_perm=num_perm),
+                 lambda: deboil.optimal_bands(0.5, num_perm)):
+        with pytest.raises(ValueError, match=re.escape(want)):
+            make()
+    page = tmp_path / "p.jsonl"
+    page.write_text('{"id": "a", "text": "x"}\n')
+    cli = subprocess.run([deboil_bin, "dedup", f"--num-perm={num_perm}", str(page)],
+                         capture_output=True, text=True)
+    assert cli.returncode != 0
+    assert "8..=1024" in cli.stderr, cli.stderr
+
+
+@pytest.mark.parametrize("num_perm", [8, 1024])
+def test_num_perm_at_the_ends_of_the_range_is_taken(num_perm):
+    assert deboil.MinHasher(num_perm=num_perm).num_perm == num_perm
+    deboil.Deduper(num_perm=num_perm)

@@ -219,7 +219,7 @@ pub struct WhyArgs {
     #[arg(long, value_name = "KIND:N", value_parser = parse_shingle)]
     pub shingle: Option<deboil_core::minhash::Shingling>,
     /// MinHash permutations for the estimate.
-    #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u16).range(8..=1024))]
+    #[arg(long, default_value_t = 128, value_name = "N", value_parser = num_perm_range())]
     pub num_perm: u16,
     /// Similarity measure [default: containment with --clean, as run; jaccard without, as dedup].
     #[arg(long, value_enum)]
@@ -259,7 +259,7 @@ pub struct DedupFlags {
     #[arg(long, default_value = "char:7", value_name = "KIND:N", value_parser = parse_shingle)]
     pub shingle: deboil_core::minhash::Shingling,
     /// MinHash permutations (signature length).
-    #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u16).range(8..=1024))]
+    #[arg(long, default_value_t = 128, value_name = "N", value_parser = num_perm_range())]
     pub num_perm: u16,
     /// Similarity at or above which two documents are duplicates
     /// [default: 0.7 for run, 0.5 for dedup].
@@ -438,6 +438,12 @@ fn parse_field(s: &str) -> Result<String, String> {
 
 /// A count of 2 or more (clap's range names its upper end, u64::MAX, in
 /// the message).
+/// `--num-perm`: [`deboil_core::minhash::NUM_PERM`].
+fn num_perm_range() -> clap::builder::RangedI64ValueParser<u16> {
+    let r = deboil_core::minhash::NUM_PERM;
+    clap::value_parser!(u16).range(*r.start() as i64..=*r.end() as i64)
+}
+
 fn parse_two_or_more(s: &str) -> Result<u64, String> {
     s.parse::<u64>()
         .ok()

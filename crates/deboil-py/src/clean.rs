@@ -160,7 +160,7 @@ fn _cleaner_from_state(py: Python<'_>, state: State) -> PyResult<Cleaner> {
 #[pymethods]
 impl Cleaner {
     #[new]
-    #[pyo3(signature = (rules=None, *, enable=Vec::new(), disable=Vec::new(), rule_texts=Vec::new(), default_rules=true, no_builtin=Vec::new(), repeated_line_words=deboil_core::clean::DEFAULT_REPEATED_LINE_WORDS))]
+    #[pyo3(signature = (rules=None, *, enable=Vec::new(), disable=Vec::new(), rule_texts=Vec::new(), default_rules=true, no_builtin=Vec::new(), repeated_line_words=deboil_core::clean::DEFAULT_REPEATED_LINE_WORDS as i64))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -170,8 +170,9 @@ impl Cleaner {
         rule_texts: Vec<String>,
         default_rules: bool,
         no_builtin: Vec<String>,
-        repeated_line_words: usize,
+        repeated_line_words: i64,
     ) -> PyResult<Self> {
+        let repeated_line_words = crate::count("repeated_line_words", repeated_line_words)?;
         let paths = paths(rules)?;
         let files = py
             .detach(|| deboil_io::rule_files::read_all(&paths))
@@ -292,10 +293,10 @@ fn learn(
     py: Python<'_>,
     pages: Vec<String>,
     sites: Vec<Option<String>>,
-    min_site_pages: usize,
-    min_pages: usize,
+    min_site_pages: i64,
+    min_pages: i64,
     min_share: f64,
-    min_words: usize,
+    min_words: i64,
 ) -> PyResult<String> {
     if pages.len() != sites.len() {
         return Err(PyValueError::new_err(format!(
@@ -304,16 +305,24 @@ fn learn(
             sites.len()
         )));
     }
-    if !(0.0..=1.0).contains(&min_share) {
+    // As `deboil learn` takes them (--learn-min-pages, --learn-min-share):
+    // a line on one page is no recurring line, and a share of 0 asks for
+    // none.
+    if min_pages < 2 {
         return Err(PyValueError::new_err(format!(
-            "min_share {min_share} is not in [0, 1]"
+            "min_pages {min_pages} is under 2, the least `deboil learn --learn-min-pages` takes"
+        )));
+    }
+    if !(min_share > 0.0 && min_share <= 1.0) {
+        return Err(PyValueError::new_err(format!(
+            "min_share {min_share} is not in (0, 1], as `deboil learn --learn-min-share` takes"
         )));
     }
     let opts = LearnOptions {
-        min_site_pages,
-        min_pages,
+        min_site_pages: crate::count("min_site_pages", min_site_pages)?,
+        min_pages: crate::count("min_pages", min_pages)?,
         min_share,
-        min_words,
+        min_words: crate::count("min_words", min_words)?,
     };
     Ok(py.detach(|| {
         let pairs: Vec<(String, String)> = sites

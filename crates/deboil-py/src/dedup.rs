@@ -98,7 +98,7 @@ impl Deduper {
     fn new(
         preset: &str,
         shingle: &str,
-        num_perm: usize,
+        num_perm: i64,
         scheme: &str,
         threshold: Option<f64>,
         measure: Option<&str>,
@@ -117,7 +117,7 @@ impl Deduper {
                 )));
             }
         };
-        check_num_perm(num_perm)?;
+        let num_perm = check_num_perm(num_perm)?;
         let bands = match (bands, rows) {
             (Some(bands), Some(rows)) => {
                 // A product past usize would wrap and pass the settings' check.

@@ -27,6 +27,17 @@ create_exception!(
     "Deduplication or MinHash settings that do not fit together."
 );
 
+/// `value`, given for the argument `name`, as a count: a negative one is a
+/// ValueError naming it (converted to an unsigned type it was an
+/// OverflowError).
+pub(crate) fn count(name: &str, value: i64) -> PyResult<usize> {
+    usize::try_from(value).map_err(|_| {
+        pyo3::exceptions::PyValueError::new_err(format!(
+            "{name} {value} is negative; give 0 or more"
+        ))
+    })
+}
+
 /// The site name rules match for `site`: a URL gives its host, as the CLI
 /// takes a document's site from its `url` field; `None` is no site.
 pub(crate) fn site_of(site: Option<&str>) -> String {

@@ -26,22 +26,22 @@ pub(crate) fn parse_shingle(s: &str) -> PyResult<Shingling> {
     s.parse::<Shingling>().map_err(SettingsError::new_err)
 }
 
-/// The most values a signature may hold: the command's `--num-perm` bound
-/// (a larger count only costs memory and, past it, a Python caller's typo
-/// would ask for terabytes).
-const MAX_PERM: usize = u16::MAX as usize;
-
-/// `num_perm` as the command takes it: 1 to 65535.
-pub(crate) fn check_num_perm(num_perm: usize) -> PyResult<()> {
-    if num_perm == 0 {
-        return Err(SettingsError::new_err("num_perm must be positive"));
-    }
-    if num_perm > MAX_PERM {
-        return Err(SettingsError::new_err(format!(
-            "num_perm {num_perm} is over {MAX_PERM}, the most `deboil dedup --num-perm` takes"
-        )));
-    }
-    Ok(())
+/// `num_perm` as the command takes it ([`deboil_core::minhash::NUM_PERM`],
+/// 8 to 1024): fewer estimated too coarsely, and more a caller's typo could
+/// ask for terabytes. A negative one is out of range too, not an
+/// OverflowError.
+pub(crate) fn check_num_perm(num_perm: i64) -> PyResult<usize> {
+    let range = deboil_core::minhash::NUM_PERM;
+    usize::try_from(num_perm)
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            SettingsError::new_err(format!(
+                "num_perm {num_perm} is not in {} to {}, the range `deboil dedup --num-perm` takes",
+                range.start(),
+                range.end()
+            ))
+        })
 }
 
 /// `bands` x `rows` within `num_perm` values, without overflowing (a
@@ -78,8 +78,8 @@ pub struct MinHasher {
 impl MinHasher {
     #[new]
     #[pyo3(signature = (shingle="char:7", num_perm=128, scheme="oph"))]
-    fn new(shingle: &str, num_perm: usize, scheme: &str) -> PyResult<Self> {
-        check_num_perm(num_perm)?;
+    fn new(shingle: &str, num_perm: i64, scheme: &str) -> PyResult<Self> {
+        let num_perm = check_num_perm(num_perm)?;
         Ok(MinHasher {
             signer: Signer::new(parse_shingle(shingle)?, num_perm, parse_scheme(scheme)?),
         })
@@ -208,14 +208,14 @@ fn band_keys<'py>(
 /// false-negative areas under the S-curve. Returns `(bands, rows)`.
 #[pyfunction]
 #[pyo3(signature = (threshold, num_perm=128))]
-fn optimal_bands(threshold: f64, num_perm: usize) -> PyResult<(usize, usize)> {
+fn optimal_bands(threshold: f64, num_perm: i64) -> PyResult<(usize, usize)> {
     if !(threshold > 0.0 && threshold <= 1.0) {
         return Err(SettingsError::new_err(format!(
             "threshold {threshold} is not in (0, 1]"
         )));
     }
     // Its search is quadratic in num_perm: unbounded, a typo would hang.
-    check_num_perm(num_perm)?;
+    let num_perm = check_num_perm(num_perm)?;
     let p = lsh::optimal_params(threshold, num_perm);
     Ok((p.bands, p.rows))
 }

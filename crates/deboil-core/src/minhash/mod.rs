@@ -303,6 +303,11 @@ fn ngrams<const N: usize>(tokens: &[u64], mut f: impl FnMut(u64)) {
     }
 }
 
+/// The values a signature may hold, as the command's `--num-perm` and the
+/// Python API take them: fewer estimate too coarsely to tell a threshold,
+/// more only cost time and memory.
+pub const NUM_PERM: std::ops::RangeInclusive<usize> = 8..=1024;
+
 impl Signer {
     /// A signer with `num_perm` values per signature.
     pub fn new(shingling: Shingling, num_perm: usize, scheme: Scheme) -> Signer {
