@@ -948,10 +948,18 @@ fn a_baseline_kept_in_the_data_folder_is_not_read_as_data() {
     let d = tmp.path();
     fs::create_dir(d.join("data")).unwrap();
     shard(&d.join("data"));
+    // Written there, every other command over the folder read it as a page
+    // (`data/base.json:1:1: malformed JSON`): it is refused as any output
+    // among the data is, with a hidden name suggested.
     let o = check(d, &["data", "--write-baseline", "data/base.json"]);
+    assert_usage_error(&o, "data/.base.json");
+    assert!(!d.join("data/base.json").exists());
+    // One moved there is still never read as data by check: read as a JSONL
+    // file of the folder it stopped the run at `data/base.json:1:1:
+    // malformed JSON`.
+    let o = check(d, &["data", "--write-baseline", "base.json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    // Read as a JSONL file of the folder it stopped the run at
-    // `data/base.json:1:1: malformed JSON`.
+    fs::rename(d.join("base.json"), d.join("data/base.json")).unwrap();
     for args in [
         vec!["data", "--baseline", "data/base.json"],
         vec![
@@ -975,8 +983,18 @@ fn a_baseline_kept_in_the_data_folder_is_not_read_as_data() {
             stderr(&o)
         );
     }
-    // Written again over itself, in the folder it checks.
-    let o = check(d, &["data", "--write-baseline", "data/base.json"]);
+    // Written again, in the folder it checks, under a name the walks skip,
+    // with the one moved there read.
+    let o = check(
+        d,
+        &[
+            "data",
+            "--baseline",
+            "data/base.json",
+            "--write-baseline",
+            "data/.base.json",
+        ],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stderr(&o).contains("in 1 of 1 file"), "{}", stderr(&o));
     // A data file, named or in the folder, is never written over.

@@ -123,7 +123,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         outputs.main(output_path);
     }
     outputs
-        .among_data("--write-baseline", args.write_baseline.as_ref())
+        .file("--write-baseline", args.write_baseline.as_ref())
         .file("--rejects", args.input.rejects.as_ref())
         .learned("--save-learned", args.rules.save_learned.as_ref())
         .rules(&args.rules.rules)

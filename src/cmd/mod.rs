@@ -243,8 +243,7 @@ impl OutputCheck {
     }
 
     /// The output of flag `what` that may lie among the data: a file
-    /// `--out-dir` mirrors an input to, check's baseline (its walks leave
-    /// the baseline out).
+    /// `--out-dir` mirrors an input to.
     fn among_data(&mut self, what: &str, path: Option<&PathBuf>) -> &mut Self {
         if let Some(p) = path {
             self.files
