@@ -626,19 +626,74 @@ fn fix_keeps_accepted_junk_in_a_document_with_new_junk() {
     );
     let o = check(d, &["a.txt", "--baseline", "base.json"]);
     assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
-    // New junk of the accepted junk's rule in that document stays too, and
-    // is not called fixed.
+    // New junk of the accepted junk's rule in that document goes too: it
+    // is another finding.
     let other = "Wir verwenden Cookies, um Ihnen ein besseres Nutzungserlebnis zu bieten.";
-    let both = format!("{accepted}{other}\n");
-    fs::write(d.join("a.txt"), &both).unwrap();
+    fs::write(d.join("a.txt"), format!("{accepted}{other}\n")).unwrap();
     let o = check(d, &["a.txt", "--baseline", "base.json", "--fix"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let out = stdout(&o);
     assert!(
-        out.contains("junk/de.cookie-notice") && !out.contains("(fixed)"),
-        "{out}"
+        stdout(&o).ends_with(
+            "junk/de.cookie-notice: \"Wir verwenden Cookies, um Ihnen ein besseres …\" (fixed)\n"
+        ),
+        "{}",
+        stdout(&o)
     );
-    assert_eq!(fs::read_to_string(d.join("a.txt")).unwrap(), both);
+    assert_eq!(fs::read_to_string(d.join("a.txt")).unwrap(), accepted);
+}
+
+#[test]
+fn fix_with_learn_removes_only_new_findings_and_keeps_accepted_repeats() {
+    // A page of the learning fixture whose share bar comes twice: both
+    // copies are accepted junk. The fix left them off the rules but ran the
+    // built-in repeated-line cleanup, which took the second copy (and the
+    // second copy of the title, in the list of popular posts), and it found
+    // no body, so a new line outside the page's body stayed.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let pages = fs::read_to_string(fixtures().join("learn/pages.jsonl")).unwrap();
+    let mut records: Vec<serde_json::Value> = pages
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let text = |r: &serde_json::Value| r["text"].as_str().unwrap().to_string();
+    let accepted = text(&records[0]) + "\nFacebook\n\nTwitter\n";
+    let write = |records: &[serde_json::Value]| {
+        let lines: Vec<String> = records.iter().map(|r| r.to_string() + "\n").collect();
+        fs::write(d.join("pages.jsonl"), lines.concat()).unwrap();
+    };
+    records[0]["text"] = accepted.clone().into();
+    write(&records);
+    let o = check(
+        d,
+        &["--learn", "pages.jsonl", "--write-baseline", "base.json"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let before = fs::read_to_string(d.join("pages.jsonl")).unwrap();
+    // New junk: a navigation entry outside the body, a cookie notice.
+    let new = accepted.replacen("Opinion\n", "Opinion\n\nWeather\n", 1) + COOKIE + "\n";
+    records[0]["text"] = new.into();
+    write(&records);
+    let o = check(
+        d,
+        &["--learn", "pages.jsonl", "--baseline", "base.json", "--fix"],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "pages.jsonl:1: junk/learn.outside-body: \"Weather\" (fixed)\n\
+             pages.jsonl:1: junk/de.cookie-notice: \"{}\" (fixed)\n",
+            "Wir verwenden Cookies, um unser Angebot für Sie zu …"
+        )
+    );
+    assert_eq!(
+        fs::read_to_string(d.join("pages.jsonl")).unwrap(),
+        before,
+        "the page as accepted"
+    );
+    let o = check(d, &["--learn", "pages.jsonl", "--baseline", "base.json"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
 }
 
 #[test]

@@ -455,3 +455,53 @@ fn an_against_index_that_is_not_there_is_named_with_its_flag() {
         }
     }
 }
+
+#[test]
+fn new_documents_with_an_indexed_documents_id_are_warned_of() {
+    // The syndicated fixture repeats the seeds' ids: against an index of
+    // the seeds, each cluster listed one id twice (the indexed document and
+    // its new copy) and nothing said so, though a repeat among the new
+    // documents is warned of.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::copy(fixtures().join("seeds.jsonl"), d.join("seeds.jsonl")).unwrap();
+    fs::copy(
+        fixtures().join("syndicated.jsonl"),
+        d.join("syndicated.jsonl"),
+    )
+    .unwrap();
+    let dedup = |args: &str| {
+        let mut c = deboil();
+        c.current_dir(d).args(args.split(' '));
+        c.output().unwrap()
+    };
+    let o = dedup("dedup -q seeds.jsonl --save-index idx -o seeds.out.jsonl");
+    assert_eq!(stderr(&o), "");
+    for cmd in ["dedup", "run"] {
+        let o = dedup(&format!(
+            "{cmd} -q syndicated.jsonl --against idx --clusters c.jsonl -o out.jsonl"
+        ));
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            "deboil: warning: 5 documents repeat an earlier document's id (first: \
+             \"000_d232dd632115a20c\" in the index idx and syndicated.jsonl:1); \
+             clusters and dup_of name documents by id\n",
+            "{cmd}"
+        );
+    }
+    // Its documents with ids of their own: no warning.
+    let syndicated = fs::read_to_string(d.join("syndicated.jsonl")).unwrap();
+    let own: Vec<&str> = syndicated
+        .lines()
+        .filter(|l| !l.contains("\"id\": \"00"))
+        .collect();
+    assert_eq!(own.len(), 3);
+    fs::write(d.join("own.jsonl"), own.join("\n")).unwrap();
+    let o = dedup("dedup -q own.jsonl --against idx -o out.jsonl");
+    assert!(
+        o.status.success() && stderr(&o).is_empty(),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -472,3 +472,58 @@ fn a_report_inside_a_folder_of_documents_is_refused() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn copies_of_a_page_are_one_story_of_its_site() {
+    // Learning counts a story's copies once; the report counted each copy
+    // as a story once they were most of a site's pages: four copies of one
+    // page made every line of it a candidate rule "on 4 stories", and ten
+    // copies of a page among a site's others made its article lines
+    // candidates and raised every line's stories by ten.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let pages = fs::read_to_string(fixtures().join("learn/pages.jsonl")).unwrap();
+    let first: Value = serde_json::from_str(pages.lines().next().unwrap()).unwrap();
+    let copies = |n: usize| -> String {
+        (0..n)
+            .map(|i| {
+                let mut c = first.clone();
+                c["id"] = format!("copy/{i}").into();
+                c.to_string() + "\n"
+            })
+            .collect()
+    };
+    let candidates = |file: &str| -> Value {
+        let o = deboil()
+            .current_dir(d)
+            .args(["report", "-q", "--output-format", "json", file])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+        r["candidate_lines"].clone()
+    };
+    fs::write(d.join("copies.jsonl"), copies(4)).unwrap();
+    let c = candidates("copies.jsonl");
+    assert_eq!(
+        (&c["count"], c["lines"].as_array().unwrap().len()),
+        (&0.into(), 0),
+        "{c}"
+    );
+    fs::write(d.join("pages.jsonl"), &pages).unwrap();
+    fs::write(d.join("site.jsonl"), pages.clone() + &copies(10)).unwrap();
+    let (alone, with) = (candidates("pages.jsonl"), candidates("site.jsonl"));
+    let shown = |c: &Value| -> Vec<(String, u64)> {
+        (c["lines"].as_array().unwrap().iter())
+            .map(|l| {
+                (
+                    l["text"].as_str().unwrap().to_string(),
+                    l["stories"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(with["count"], alone["count"]);
+    assert_eq!(shown(&with), shown(&alone));
+    assert_eq!(shown(&alone)[0].1, 8, "{alone}");
+}

@@ -206,7 +206,11 @@ pub fn run_reporting(
         }
     }
     // Not silenced by -q: the outputs name documents by these ids.
-    eprint!("{}", summary::duplicate_ids_text(&result.summary));
+    let index = f.against.as_deref().map(|d| d.display().to_string());
+    eprint!(
+        "{}",
+        summary::duplicate_ids_text(&result.summary, index.as_deref())
+    );
     eprint!("{}", summary::keep_field_text(&result.summary));
     Ok(ExitCode::SUCCESS)
 }

@@ -138,8 +138,9 @@ pub fn keep_field_text(s: &DedupSummary) -> String {
     }
 }
 
-/// A warning line when documents share an id, else nothing.
-pub fn duplicate_ids_text(s: &DedupSummary) -> String {
+/// A warning line when documents share an id, else nothing; `index`: the
+/// saved index compared with, as named.
+pub fn duplicate_ids_text(s: &DedupSummary, index: Option<&str>) -> String {
     let Some(d) = &s.duplicate_ids else {
         return String::new();
     };
@@ -149,9 +150,13 @@ pub fn duplicate_ids_text(s: &DedupSummary) -> String {
     } else {
         "documents repeat"
     };
+    let first = match &d.first {
+        Some(place) => format!("at {place}"),
+        None => format!("in the index {}", index.unwrap_or("compared with")),
+    };
     format!(
-        "deboil: warning: {} {docs} an earlier document's id (first: {id} at {} and {}); clusters and dup_of name documents by id\n",
-        d.count, d.places[0], d.places[1]
+        "deboil: warning: {} {docs} an earlier document's id (first: {id} {first} and {}); clusters and dup_of name documents by id\n",
+        d.count, d.repeat
     )
 }
 

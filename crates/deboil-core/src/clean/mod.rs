@@ -394,8 +394,17 @@ impl Cleaner {
     /// thread keeps one `Cleaned` and saves its allocations.
     pub fn clean_into(&self, text: &str, site: &str, cleaned: &mut Cleaned) {
         let mask = MASKS.with(|m| m.borrow_mut().get(&self.rules, site));
-        SCRATCH
-            .with(|s| self.clean_with(text, &mask, Some(site), false, &mut s.borrow_mut(), cleaned))
+        SCRATCH.with(|s| {
+            self.clean_with(
+                text,
+                &mask,
+                Some(site),
+                false,
+                &[],
+                &mut s.borrow_mut(),
+                cleaned,
+            )
+        })
     }
 
     /// [`Cleaner::clean`], and into `keys` the keys of the lines written
@@ -406,7 +415,7 @@ impl Cleaner {
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
             let mut cleaned = Cleaned::default();
-            self.clean_with(text, &mask, Some(site), true, s, &mut cleaned);
+            self.clean_with(text, &mask, Some(site), true, &[], s, &mut cleaned);
             keys.clear();
             for (fate, k) in cleaned.lines.iter().zip(&s.keys) {
                 if let Some(out) = &fate.out {
@@ -423,23 +432,51 @@ impl Cleaner {
         })
     }
 
+    /// [`Cleaner::clean`] without the removals `keep` (some of those a
+    /// `clean` of the same text and site made): their text is written as if
+    /// kept (then tidied as every kept line is), and every other decision
+    /// is the one `clean` makes, as though they were made (a later copy of
+    /// a line they keep is no repeat of it). `check --fix` keeps the junk
+    /// a baseline accepted so.
+    pub fn clean_keeping(&self, text: &str, site: &str, keep: &[Removal]) -> Cleaned {
+        let mask = MASKS.with(|m| m.borrow_mut().get(&self.rules, site));
+        let mut cleaned = Cleaned::default();
+        SCRATCH.with(|s| {
+            let s = &mut *s.borrow_mut();
+            self.clean_with(text, &mask, Some(site), false, keep, s, &mut cleaned)
+        });
+        cleaned
+    }
+
     /// Cleans `text` with exactly the rules `mask` switches on (no body
     /// extraction: that needs the site).
     pub fn clean_masked(&self, text: &str, mask: &Mask) -> Cleaned {
         let mut cleaned = Cleaned::default();
-        SCRATCH
-            .with(|s| self.clean_with(text, mask, None, false, &mut s.borrow_mut(), &mut cleaned));
+        SCRATCH.with(|s| {
+            self.clean_with(
+                text,
+                mask,
+                None,
+                false,
+                &[],
+                &mut s.borrow_mut(),
+                &mut cleaned,
+            )
+        });
         cleaned
     }
 
     /// `keep_keys`: the caller reads the lines' keys in `s` afterwards and
-    /// gives back outsized buffers itself.
+    /// gives back outsized buffers itself. `keep`: removals left undone
+    /// (see [`Cleaner::clean_keeping`]).
+    #[allow(clippy::too_many_arguments)]
     fn clean_with(
         &self,
         text: &str,
         mask: &[bool],
         site: Option<&str>,
         keep_keys: bool,
+        keep: &[Removal],
         s: &mut Scratch,
         cleaned: &mut Cleaned,
     ) {
@@ -496,6 +533,7 @@ impl Cleaner {
             }
         }
         plan.apply_builtins(&self.opts, &s.key);
+        plan.undo(keep);
         // A document far above the usual size gives its key buffers back
         // before the cleaned text is made, which lowers the peak by about
         // its size; unless the caller still reads them.
@@ -536,6 +574,41 @@ mod tests {
                 Cause::Builtin(Builtin::RepeatedLine),
                 Cause::Builtin(Builtin::BlankLine)
             ]
+        );
+    }
+
+    #[test]
+    fn clean_keeping_undoes_only_the_removals_kept() {
+        let rs = rules(
+            "[[rule]]\nid = \"l\"\nreason = \"r\"\nequals = ['Twitter', 'Share']\n\
+             [[rule]]\nid = \"d\"\nreason = \"r\"\nregex = ['^date \\d{4} ']\naction = \"span\"\n",
+        );
+        let cleaner = Cleaner::with_rules(rs);
+        let text = "Title\n\nTwitter\ndate 2024 Body.\nShare\nTwitter\nEnd.\n";
+        let all = cleaner.clean(text, "x.org");
+        assert_eq!(all.text, "Title\n\nBody.\nEnd.\n");
+        // Both copies of a line kept: the second is no repeat of the first.
+        let twitter: Vec<Removal> = all
+            .removals
+            .iter()
+            .filter(|r| &text[r.start..r.end] == "Twitter")
+            .cloned()
+            .collect();
+        let kept = cleaner.clean_keeping(text, "x.org", &twitter);
+        assert_eq!(kept.text, "Title\n\nTwitter\nBody.\nTwitter\nEnd.\n");
+        assert_eq!(kept.removals.len(), all.removals.len() - 2);
+        // A span kept is not cut; the other removals are made.
+        let span: Vec<Removal> = all
+            .removals
+            .iter()
+            .filter(|r| r.cause == Cause::Rule(1))
+            .cloned()
+            .collect();
+        let kept = cleaner.clean_keeping(text, "x.org", &span);
+        assert_eq!(kept.text, "Title\n\ndate 2024 Body.\nEnd.\n");
+        assert_eq!(
+            cleaner.clean_keeping(text, "x.org", &[]).removals,
+            all.removals
         );
     }
 

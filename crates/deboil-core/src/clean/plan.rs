@@ -290,12 +290,9 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// Writes the cleaned text and each line's fate into `cleaned` (its
-    /// buffers are reused, their old contents dropped), and hands back the
-    /// `removed` buffer for the next document.
-    pub fn emit(mut self, opts: &CleanOptions, cleaned: &mut Cleaned) -> Vec<Option<Cause>> {
-        // Spans on lines removed after the rules ran (a repeated line, body
-        // extraction) are moot: they are neither cut nor reported.
+    /// Spans on lines removed after the rules ran (a repeated line, body
+    /// extraction) are moot: they are neither cut nor reported.
+    fn drop_moot_spans(&mut self) {
         if self.spans.iter().any(|sp| self.removed[sp.0].is_some()) {
             let removed = &self.removed;
             let (moot, kept): (Vec<_>, Vec<_>) =
@@ -307,6 +304,49 @@ impl<'a> Plan<'a> {
             });
             self.spans = kept.into_iter().copied().collect();
         }
+    }
+
+    /// Leaves the removals `keep` undone, once every decision was made on
+    /// the lines as they removed them: a span is not cut, a line removed is
+    /// kept (each line of the range that its cause removed).
+    pub fn undo(&mut self, keep: &[Removal]) {
+        if keep.is_empty() {
+            return;
+        }
+        // Spans that were never cut are no removal to undo.
+        self.drop_moot_spans();
+        let mut removals = std::mem::take(&mut self.removals);
+        removals.retain(|r| {
+            if !keep.contains(r) {
+                return true;
+            }
+            let span = self.spans.iter().position(|&(_, s, e, rule)| {
+                r.cause == Cause::Rule(rule) && (s, e) == (r.start, r.end)
+            });
+            match span {
+                Some(at) => drop(self.spans.remove(at)),
+                None => {
+                    let first = self.lines.partition_point(|l| l.start < r.start);
+                    for i in first..self.lines.len() {
+                        if self.lines[i].end > r.end {
+                            break;
+                        }
+                        if self.removed[i] == Some(r.cause) {
+                            self.removed[i] = None;
+                        }
+                    }
+                }
+            }
+            false
+        });
+        self.removals = removals;
+    }
+
+    /// Writes the cleaned text and each line's fate into `cleaned` (its
+    /// buffers are reused, their old contents dropped), and hands back the
+    /// `removed` buffer for the next document.
+    pub fn emit(mut self, opts: &CleanOptions, cleaned: &mut Cleaned) -> Vec<Option<Cause>> {
+        self.drop_moot_spans();
         let mut out = std::mem::take(&mut cleaned.text);
         out.clear();
         out.reserve(self.text.len());

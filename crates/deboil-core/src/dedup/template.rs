@@ -310,26 +310,49 @@ fn site_recurring(site: u32, pages: &[Vec<(u64, u16)>], opts: &TemplateOptions) 
     out
 }
 
-/// Each page's story (0, 1, ...): pages sharing at least half of their long,
-/// rare lines are copies of one story.
+/// Each page's story (0, 1, ...): pages with the same lines, then pages
+/// sharing at least half of their long, rare lines, are copies of one story.
 fn story_groups(pages: &[Vec<(u64, u16)>]) -> Vec<u32> {
+    let mut uf = UnionFind::new(pages.len());
+    // Copies first (a re-crawl, a file read twice), as learning groups
+    // them, and each set of them counted once below: counted as pages, the
+    // copies of a story on most of a site's pages made its lines too common
+    // to be a story's, so every line of it recurred on as many stories as
+    // it had copies (four copies, four stories).
+    let mut first: HashMap<&[(u64, u16)], u32> = HashMap::new();
+    let mut copy = vec![false; pages.len()];
+    for (i, p) in pages.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+        let f = *first.entry(p.as_slice()).or_insert(i as u32);
+        if f as usize != i {
+            uf.union(f, i as u32);
+            copy[i] = true;
+        }
+    }
+    let distinct = || {
+        pages
+            .iter()
+            .zip(&copy)
+            .filter(|(_, c)| !**c)
+            .map(|(p, _)| p)
+    };
     let mut freq: HashKeyed<u64, u32> = HashKeyed::default();
-    for p in pages {
+    for p in distinct() {
         for &(h, _) in p {
             *freq.entry(h).or_default() += 1;
         }
     }
     // A line on most pages is template; a story's lines are on its copies,
     // which can be many (re-crawls, the same file in several forms).
-    let rare = (pages.len() as u32 / 2).max(3);
-    let mut uf = UnionFind::new(pages.len());
+    let rare = (distinct().count() as u32 / 2).max(3);
     let mut holders: HashKeyed<u64, Vec<u32>> = HashKeyed::default();
     let mut shared: HashMap<u32, usize> = HashMap::new();
+    // A copy joined its first already: no lines of its own.
     let residual: Vec<Vec<u64>> = pages
         .iter()
-        .map(|p| {
+        .zip(&copy)
+        .map(|(p, &c)| {
             p.iter()
-                .filter(|&&(h, w)| w >= STORY_LINE_WORDS && freq[&h] <= rare)
+                .filter(|&&(h, w)| !c && w >= STORY_LINE_WORDS && freq[&h] <= rare)
                 .map(|&(h, _)| h)
                 .collect()
         })

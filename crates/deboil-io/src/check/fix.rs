@@ -9,8 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Read, Write};
 use std::sync::Arc;
 
-use deboil_core::clean::{Cause, Cleaned, Cleaner};
-use deboil_core::rules::Mask;
+use deboil_core::clean::{Cleaned, Cleaner, Removal};
 
 use super::{Finding, Kind};
 use crate::doc::Document;
@@ -33,9 +32,9 @@ type Removed = Vec<(String, String)>;
 
 /// Cleans, in the files of `inputs`, the documents that `findings` (the
 /// ones reported) find junk in, and marks fixed the findings whose text
-/// went. Junk a baseline accepted (`accepted`) stays in its document: the
-/// rules that would remove it are left off there (so a new finding of one
-/// of them in that document is left too, and not marked fixed).
+/// went. Junk a baseline accepted (`accepted`) stays in its document, as
+/// it was: only the new findings' removals are made there (see
+/// [`Cleaner::clean_keeping`]).
 pub fn fix(
     findings: &mut [Finding],
     accepted: &[Finding],
@@ -47,11 +46,11 @@ pub fn fix(
     for f in findings.iter().filter(|f| f.kind == Kind::Junk) {
         docs.entry(f.input).or_default().insert(f.doc_line);
     }
-    // Per file and document, the accepted junk's text as findings show it.
+    // Per file and document, the accepted junk's fingerprints.
     let mut keep: BTreeMap<usize, BTreeMap<u64, Vec<String>>> = BTreeMap::new();
     for f in accepted.iter().filter(|f| f.kind == Kind::Junk) {
         let doc = keep.entry(f.input).or_default().entry(f.doc_line);
-        doc.or_default().extend(f.text.clone());
+        doc.or_default().push(f.fingerprint.clone());
     }
     // A read-only file is refused as an editor would, before any file is
     // touched: renaming over it would succeed (the folder is writable) and
@@ -99,31 +98,23 @@ pub fn fix(
     Ok(fixed)
 }
 
-/// `text` cleaned without removing any of `keep` (accepted junk, as
-/// findings show it): the rules that removed one are left off for this
-/// text, until none does. Without body finding, whose removals no rule
-/// switch leaves off.
-fn clean_keeping(cleaner: &Cleaner, text: &str, site: &str, keep: &[String]) -> Cleaned {
-    let rules = cleaner.rules();
-    let mut mask: Vec<bool> = rules.mask_for(site).to_vec();
-    loop {
-        let cleaned = cleaner.clean_masked(text, &Mask::from(mask.clone()));
-        let mut again = false;
-        for (r, removal) in cleaner
-            .explain(text, &cleaned)
-            .iter()
-            .zip(&cleaned.removals)
-        {
-            if let Cause::Rule(i) = removal.cause
-                && keep.contains(&super::snippet(&text[r.start..r.end], super::SNIPPET_CHARS))
-            {
-                mask[i] = false;
-                again = true;
-            }
-        }
-        if !again {
-            return cleaned;
-        }
+/// `doc` (of `rec`) cleaned without the removals whose findings' fingerprints
+/// are in `keep` (the accepted junk; each fingerprint keeps one).
+fn clean_keeping(cleaner: &Cleaner, rec: &RawRecord, doc: &Document, keep: &[String]) -> Cleaned {
+    let cleaned = cleaner.clean(&doc.text, &doc.site);
+    let key = super::doc_key(rec, doc);
+    let mut left = keep.to_vec();
+    let kept: Vec<Removal> = super::junk(cleaner, &doc.text, &cleaned)
+        .filter(|(e, _)| {
+            let fp = super::junk_fingerprint(&e.rule, &key, &doc.text[e.start..e.end]);
+            let at = left.iter().position(|k| *k == fp);
+            at.map(|at| left.swap_remove(at)).is_some()
+        })
+        .map(|(_, r)| r.clone())
+        .collect();
+    match kept.is_empty() {
+        true => cleaned,
+        false => cleaner.clean_keeping(&doc.text, &doc.site, &kept),
     }
 }
 
@@ -214,14 +205,10 @@ fn fix_file(
             problem: b.problem,
         })?;
         let cleaned = match keep.get(&line) {
-            Some(keep) => clean_keeping(cleaner, &doc.text, &doc.site, keep),
+            Some(keep) => clean_keeping(cleaner, &rec, &doc, keep),
             None => cleaner.clean(&doc.text, &doc.site),
         };
-        let explained = cleaner.explain(&doc.text, &cleaned);
-        let removed: Removed = explained
-            .into_iter()
-            .zip(&cleaned.removals)
-            .filter(|(_, r)| !matches!(r.cause, Cause::Builtin(_)))
+        let removed: Removed = super::junk(cleaner, &doc.text, &cleaned)
             .map(|(e, _)| {
                 let text = super::snippet(&doc.text[e.start..e.end], super::SNIPPET_CHARS);
                 (e.rule, text)

@@ -27,7 +27,7 @@ use rayon::ThreadPool;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use deboil_core::clean::{Cause, Cleaner};
+use deboil_core::clean::{Cause, Cleaned, Cleaner, Explained, Removal};
 use deboil_core::dedup::template::TemplateOptions;
 use deboil_core::dedup::{DedupOptions, IndexedDocs};
 
@@ -246,6 +246,39 @@ pub fn fingerprint(parts: &[&str]) -> String {
     format!("{:016x}", xxh3_64(parts.join("\0").as_bytes()))
 }
 
+/// How a document is known in its findings' fingerprints: a text file is
+/// one document, named by its file; a record is known by its id field,
+/// else by its text (its line moves).
+fn doc_key(rec: &RawRecord, doc: &Document) -> String {
+    match rec.input.format {
+        Format::Text => String::new(),
+        Format::Jsonl if doc.id != format!("{}:{}", rec.input.input.name, rec.line) => {
+            format!("id:{}", doc.id)
+        }
+        Format::Jsonl => format!("text:{:016x}", xxh3_64(doc.text.as_bytes())),
+    }
+}
+
+/// The fingerprint of the junk `removed` by `rule` from the document known
+/// as `doc_key`.
+fn junk_fingerprint(rule: &str, doc_key: &str, removed: &str) -> String {
+    fingerprint(&["junk", rule, doc_key, &collapse(removed)])
+}
+
+/// The removals of `cleaned` (of `text`) that are junk, explained, in
+/// order: the built-ins tidy whitespace and repeats, which is no junk.
+fn junk<'c>(
+    cleaner: &Cleaner,
+    text: &str,
+    cleaned: &'c Cleaned,
+) -> impl Iterator<Item = (Explained, &'c Removal)> {
+    cleaner
+        .explain(text, cleaned)
+        .into_iter()
+        .zip(&cleaned.removals)
+        .filter(|(_, r)| !matches!(r.cause, Cause::Builtin(_)))
+}
+
 /// Whitespace runs collapsed to one space, ends trimmed.
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -362,25 +395,11 @@ impl CheckJob {
         }
         let input = rec.input.index - first_checked;
         let file = display_name(&rec.input.input.name);
-        // A text file is one document, named by its file; a record is
-        // known by its id field, else by its text (its line moves).
-        let doc_key = match rec.input.format {
-            Format::Text => String::new(),
-            Format::Jsonl if doc.id != format!("{}:{}", rec.input.input.name, rec.line) => {
-                format!("id:{}", doc.id)
-            }
-            Format::Jsonl => format!("text:{:016x}", xxh3_64(doc.text.as_bytes())),
-        };
+        let doc_key = doc_key(rec, &doc);
         let mut findings = Vec::new();
         if self.junk {
             let cleaned = self.cleaner.clean(&doc.text, &doc.site);
-            // One explained record per removal, in order.
-            let explained = self.cleaner.explain(&doc.text, &cleaned);
-            for (r, removal) in explained.into_iter().zip(&cleaned.removals) {
-                // The built-ins tidy whitespace and repeats: not junk.
-                if matches!(removal.cause, Cause::Builtin(_)) {
-                    continue;
-                }
+            for (r, _) in junk(&self.cleaner, &doc.text, &cleaned) {
                 let removed = &doc.text[r.start..r.end];
                 let line = match rec.input.format {
                     Format::Text => {
@@ -394,7 +413,7 @@ impl CheckJob {
                     file: file.clone(),
                     line,
                     kind: Kind::Junk,
-                    fingerprint: fingerprint(&["junk", &r.rule, &doc_key, &collapse(removed)]),
+                    fingerprint: junk_fingerprint(&r.rule, &doc_key, removed),
                     rule: r.rule,
                     id: doc.id.clone(),
                     text: Some(snippet(removed, SNIPPET_CHARS)),

@@ -117,8 +117,11 @@ pub struct DuplicateIds {
     pub count: u64,
     /// The first id repeated.
     pub id: String,
-    /// `FILE:LINE` of its first document and of the first one repeating it.
-    pub places: [String; 2],
+    /// `FILE:LINE` of its first document (`None`: it lies in the saved
+    /// index, `--against`).
+    pub first: Option<String>,
+    /// `FILE:LINE` of the first document repeating it.
+    pub repeat: String,
 }
 
 /// The default [`DedupJob::spool_memory`]: 256 MiB. Holding more measured
@@ -629,7 +632,8 @@ impl DedupJob<'_> {
             DuplicateIds {
                 count: repeated.count,
                 id: found.id(a).to_string(),
-                places: [place(a), place(b)],
+                first: (a >= prior).then(|| place(a)),
+                repeat: place(b),
             }
         });
         let keep_field_missing = match &self.opts.keep {
