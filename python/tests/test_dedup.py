@@ -110,6 +110,11 @@ def test_bad_settings_and_arguments():
         deboil.Deduper(bands=30, rows=5)
     with pytest.raises(deboil.SettingsError, match="bands and rows go together"):
         deboil.Deduper(bands=30)
+    # Negative counts were an OverflowError (pyo3's conversion to unsigned).
+    with pytest.raises(ValueError, match="bands -1 is negative"):
+        deboil.Deduper(bands=-1, rows=5)
+    with pytest.raises(ValueError, match="rows -5 is negative"):
+        deboil.Deduper(bands=25, rows=-5)
     with pytest.raises(deboil.SettingsError, match="threshold 1.5 is not in"):
         deboil.Deduper(threshold=1.5)
     with pytest.raises(deboil.SettingsError, match="expected first, longest or newest"):

@@ -81,6 +81,8 @@ def test_band_keys_match_for_copies_and_follow_the_bands():
     assert k2[0, 0] == keys[0, 0] and k2[0, 1] != keys[0, 1]
     with pytest.raises(deboil.SettingsError, match="bands 30 x rows 5 exceeds num_perm 128"):
         deboil.band_keys(sigs, 30, 5)
+    with pytest.raises(ValueError, match="bands -1 is negative"):
+        deboil.band_keys(sigs, -1, 5)
 
 
 def test_optimal_bands_are_those_dedup_picks():

@@ -103,8 +103,8 @@ impl Deduper {
         threshold: Option<f64>,
         measure: Option<&str>,
         min_jaccard: Option<f64>,
-        bands: Option<usize>,
-        rows: Option<usize>,
+        bands: Option<i64>,
+        rows: Option<i64>,
         keep: &str,
         verify: &str,
     ) -> PyResult<Self> {
@@ -120,6 +120,7 @@ impl Deduper {
         let num_perm = check_num_perm(num_perm)?;
         let bands = match (bands, rows) {
             (Some(bands), Some(rows)) => {
+                let (bands, rows) = (crate::count("bands", bands)?, crate::count("rows", rows)?);
                 // A product past usize would wrap and pass the settings' check.
                 if bands.checked_mul(rows).is_none() {
                     return Err(SettingsError::new_err(format!(

@@ -175,9 +175,10 @@ impl MinHasher {
 fn band_keys<'py>(
     py: Python<'py>,
     signatures: PyReadonlyArray2<'py, u32>,
-    bands: usize,
-    rows: usize,
+    bands: i64,
+    rows: i64,
 ) -> PyResult<Bound<'py, PyArray2<u64>>> {
+    let (bands, rows) = (crate::count("bands", bands)?, crate::count("rows", rows)?);
     let sigs = signatures.as_array();
     let (n, k) = sigs.dim();
     check_bands(bands, rows, k)?;
