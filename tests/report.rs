@@ -383,23 +383,8 @@ fn progress_shows_with_verbose_and_never_with_quiet() {
 fn markdown_cells_show_a_texts_entities_as_written() {
     // A line that reads `&amp;` in the text must not render as `&`: the
     // cells escape `&` as they escape `<` and `>`.
-    let dir = tempfile::tempdir().unwrap();
-    let s = seed_texts();
     let line = "Tom &amp; Jerry &lt;b&gt; sponsor corner for every reader";
-    let docs: Vec<(&str, String)> = ["a", "b", "c", "d"]
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (*id, format!("{}\n{line}\n", s[i])))
-        .collect();
-    let input = dir.path().join("in.jsonl");
-    fs::write(&input, jsonl(&docs)).unwrap();
-    let o = deboil()
-        .args(["report", "-q"])
-        .arg(&input)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let md = stdout(&o);
+    let md = markdown_report(&seeds_with_line(line));
     assert!(
         md.contains("| Tom &amp;amp; Jerry &amp;lt;b&amp;gt; sponsor corner for every reader |"),
         "{md}"
@@ -410,24 +395,9 @@ fn markdown_cells_show_a_texts_entities_as_written() {
 fn markdown_on_a_terminal_gets_no_control_characters_from_the_data() {
     // The Markdown report goes to stdout by default: an escape sequence in
     // a recurring line or an id reached the terminal raw (`ESC c` resets it).
-    let dir = tempfile::tempdir().unwrap();
-    let s = seed_texts();
-    let line = "Sponsor corner \u{1b}c for every reader of this site";
-    let mut docs: Vec<(&str, String)> = ["a", "b", "c", "d"]
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (*id, format!("{}\n{line}\n", s[i])))
-        .collect();
+    let mut docs = seeds_with_line("Sponsor corner \u{1b}c for every reader of this site");
     docs.push(("copy\u{1b}c", docs[0].1.clone()));
-    let input = dir.path().join("in.jsonl");
-    fs::write(&input, jsonl(&docs)).unwrap();
-    let o = deboil()
-        .args(["report", "-q"])
-        .arg(&input)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let md = stdout(&o);
+    let md = markdown_report(&docs);
     assert!(!md.contains('\u{1b}'), "{md}");
     assert!(md.contains("Sponsor corner \\u{1b}c for every"), "{md}");
 }
@@ -526,4 +496,28 @@ fn copies_of_a_page_are_one_story_of_its_site() {
     assert_eq!(with["count"], alone["count"]);
     assert_eq!(shown(&with), shown(&alone));
     assert_eq!(shown(&alone)[0].1, 8, "{alone}");
+}
+
+/// Four seed articles (ids a to d), each followed by `line`.
+fn seeds_with_line(line: &str) -> Vec<(&'static str, String)> {
+    let s = seed_texts();
+    ["a", "b", "c", "d"]
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| (id, format!("{}\n{line}\n", s[i])))
+        .collect()
+}
+
+/// The Markdown report (stdout) of `docs` written as one JSONL file.
+fn markdown_report(docs: &[(&str, String)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, jsonl(docs)).unwrap();
+    let o = deboil()
+        .args(["report", "-q"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
 }
