@@ -321,6 +321,37 @@ fn bad_records_are_reported() {
 }
 
 #[test]
+fn changed_documents_are_counted_as_the_runs_summary_counts_them() {
+    // One document loses a rule's line, one only its trailing spaces (no
+    // removal, but its text changed), one stays as it was.
+    let docs = [
+        (
+            "junk",
+            "A story about the harbour.\nCookie settings\n".to_string(),
+        ),
+        (
+            "spaces",
+            "Another story about the bridge.   \nIt opened today.".to_string(),
+        ),
+        ("same", "A third story about the market.".to_string()),
+    ];
+    let o = deboil()
+        .args(["report", "--output-format", "json", "-"])
+        .write_stdin(jsonl(&docs))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("3 documents (2 changed)"),
+        "{}",
+        stderr(&o)
+    );
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["totals"]["changed"], 2, "{}", r["totals"]);
+    assert_eq!(r["sites"]["rows"][0]["changed"], 2, "{}", r["sites"]);
+}
+
+#[test]
 fn report_reads_text_trees_and_stdin() {
     let o = deboil()
         .args([

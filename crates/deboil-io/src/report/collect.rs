@@ -283,7 +283,9 @@ impl Collector {
         t.bytes_out += bytes_out as u64;
         t.words_in += w_in;
         t.words_out += w_out;
-        let changed = !removals.is_empty();
+        // As the run's summary counts it: trimmed whitespace changes a
+        // document too, without a removal.
+        let changed = !removals.is_empty() || bytes_in != bytes_out;
         let emptied = w_in > 0 && w_out == 0;
         let short = w_out > 0 && w_out < self.limits.short_words;
         t.changed += u64::from(changed);
