@@ -198,6 +198,13 @@ fn clean_and_dedup_write_reports_by_extension() {
     assert!(r["rules"].is_null() && r["removals"].as_array().unwrap().is_empty());
     assert!(r["duplicates"]["clusters"].as_u64().unwrap() > 0);
     assert_eq!(r["options"]["measure"], "jaccard");
+    // The containment floor is no option of a Jaccard run (`dedup
+    // --min-jaccard` is refused there), so the report does not list it.
+    assert!(
+        r["options"].get("min_jaccard").is_none(),
+        "{}",
+        r["options"]
+    );
     // Without cleaning, words in and out are the same.
     assert_eq!(r["totals"]["words_in"], r["totals"]["words_out"]);
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{FromArgMatches, Parser};
-use deboil_core::dedup::{DedupOptions, Keep};
+use deboil_core::dedup::{DedupOptions, Keep, Measure};
 use deboil_io::jobs::Summary;
 use deboil_io::jobs::learn::Prepared;
 use deboil_io::read::Input;
@@ -175,7 +175,11 @@ pub fn header(
         set("scheme", format!("{:?}", d.signer.scheme()).to_lowercase());
         set("measure", format!("{:?}", d.measure).to_lowercase());
         set("threshold", d.threshold.to_string());
-        set("min_jaccard", d.min_jaccard.to_string());
+        // The floor applies to containment only: with Jaccard it does
+        // nothing, and repeating the run with it would be refused.
+        if d.measure == Measure::Containment {
+            set("min_jaccard", d.min_jaccard.to_string());
+        }
         set(
             "lsh",
             format!("{} bands x {} rows", d.params.bands, d.params.rows),
