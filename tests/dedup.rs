@@ -130,6 +130,55 @@ fn clusters_file_has_the_promised_shape() {
 }
 
 #[test]
+fn mark_counts_its_duplicates_as_marked_not_dropped() {
+    // --mark writes every document: the summary and the reports must not
+    // say that any was dropped.
+    let dir = tempfile::tempdir().unwrap();
+    let (md, html) = (dir.path().join("r.md"), dir.path().join("r.html"));
+    for report in [&md, &html] {
+        let o = deboil()
+            .args([
+                "dedup",
+                "--mark",
+                "--shingle",
+                "word:5",
+                "--threshold",
+                "0.8",
+            ])
+            .arg("--report")
+            .arg(report)
+            .write_stdin(jsonl(&dedup_corpus()))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), 7);
+        let err = stderr(&o);
+        assert!(
+            err.contains("7 documents, 7 kept, 1 exact and 1 near duplicates marked, 2 clusters"),
+            "{err}"
+        );
+    }
+    let md = fs::read_to_string(&md).unwrap();
+    assert!(
+        md.contains("| duplicates marked | 2 (28.6 %): 1 exact, 1 near |"),
+        "{md}"
+    );
+    let html = fs::read_to_string(&html).unwrap();
+    assert!(html.contains("1 exact, 1 near marked"), "{html}");
+    assert!(html.contains("Duplicates marked per site"), "{html}");
+    assert!(!md.contains("dropped") && !html.contains("dropped"));
+    // Without --mark they are dropped, as they say.
+    let (_, err) = dedup_run(
+        &["dedup", "--shingle", "word:5", "--threshold", "0.8"],
+        &jsonl(&dedup_corpus()),
+    );
+    assert!(
+        err.contains("5 kept, 1 exact and 1 near duplicates dropped"),
+        "{err}"
+    );
+}
+
+#[test]
 fn mark_keeps_everything_and_names_the_representative() {
     let docs = dedup_corpus();
     let (out, _) = dedup_run(

@@ -196,11 +196,11 @@ pub fn run_reporting(
             Some(p) => eprint!(
                 "{}{}",
                 summary::clean_text(command, &s.read, p.cleaner.rules()),
-                summary::dedup_text(command, s, f.verbose)
+                summary::dedup_text(command, s, f.verbose, f.mark)
             ),
             None => eprint!(
                 "{}{}",
-                summary::dedup_text("dedup", s, f.verbose),
+                summary::dedup_text("dedup", s, f.verbose, f.mark),
                 summary::skipped_text(&s.read)
             ),
         }

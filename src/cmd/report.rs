@@ -202,6 +202,9 @@ pub fn header(
             }
             .into(),
         );
+        if f.mark {
+            set("mark", "on".into());
+        }
         if let Some(a) = &f.against {
             set("against", a.display().to_string());
         }

@@ -73,13 +73,19 @@ pub fn clean_text(job: &str, s: &Summary, rules: &RuleSet) -> String {
     line + &skipped_text(s)
 }
 
-/// The dedup summary line; `verbose` adds LSH and memory figures.
-pub fn dedup_text(job: &str, s: &DedupSummary, verbose: bool) -> String {
+/// The dedup summary line; `verbose` adds LSH and memory figures;
+/// `marked`: `--mark` wrote every document, its duplicates marked, not
+/// dropped.
+pub fn dedup_text(job: &str, s: &DedupSummary, verbose: bool, marked: bool) -> String {
     let d = &s.dedup;
-    let kept = s.read.docs - d.exact_dropped - d.near_dropped;
     let dropped = d.exact_dropped + d.near_dropped;
+    let (kept, fate) = if marked {
+        (s.read.docs, "marked")
+    } else {
+        (s.read.docs - dropped, "dropped")
+    };
     let mut text = format!(
-        "deboil {job}: {}, {kept} kept, {} exact and {} near {} dropped, {}",
+        "deboil {job}: {}, {kept} kept, {} exact and {} near {} {fate}, {}",
         count(s.read.docs, "document"),
         d.exact_dropped,
         d.near_dropped,

@@ -150,9 +150,10 @@ fn cards(h: &mut String, r: &Report) {
             "Duplicates",
             &percent(d.duplicate_rate),
             &format!(
-                "{} exact, {} near dropped",
+                "{} exact, {} near {}",
                 grouped(d.exact_dropped),
-                grouped(d.near_dropped)
+                grouped(d.near_dropped),
+                r.duplicates_fate()
             ),
         );
         card(
@@ -307,11 +308,8 @@ fn duplicates(h: &mut String, r: &Report) {
             ),
         })
         .collect();
-    figure(
-        h,
-        "Duplicates dropped per site",
-        &bars("dup-sites", "Duplicates dropped per site", &rows, RED),
-    );
+    let title = format!("Duplicates {} per site", r.duplicates_fate());
+    figure(h, &title, &bars("dup-sites", &title, &rows, RED));
     let labels: Vec<String> = d.cluster_sizes.iter().map(|b| b.label.clone()).collect();
     let counts = Series {
         name: "clusters",

@@ -60,7 +60,7 @@ pub fn render(r: &Report) -> String {
     );
     if let Some(d) = &r.duplicates {
         kv(
-            "duplicates dropped",
+            &format!("duplicates {}", r.duplicates_fate()),
             format!(
                 "{} ({}): {} exact, {} near",
                 grouped(d.exact_dropped + d.near_dropped),

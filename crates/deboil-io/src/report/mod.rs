@@ -74,6 +74,18 @@ pub struct Report {
     pub bad_records: BadRecords,
 }
 
+impl Report {
+    /// What the run did with duplicates: `dropped`, or `marked` where
+    /// `--mark` wrote every document.
+    pub fn duplicates_fate(&self) -> &'static str {
+        if self.options.contains_key("mark") {
+            "marked"
+        } else {
+            "dropped"
+        }
+    }
+}
+
 /// The rules a job used.
 #[derive(Debug, Clone, Serialize)]
 pub struct RulesUsed {
