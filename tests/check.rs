@@ -193,6 +193,62 @@ fn exact_and_near_duplicates_name_the_document_they_copy() {
 }
 
 #[test]
+fn one_kind_of_check_does_not_count_the_other_as_found_clean() {
+    // Two copies with junk: `--only junk` must not say "0 exact duplicates"
+    // (the pre-commit junk hook runs so), nor `--only duplicates` "0 junk".
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, _) = with_junk(&article(0), 2);
+    fs::write(tmp.path().join("x.txt"), &a).unwrap();
+    fs::write(tmp.path().join("y.txt"), &a).unwrap();
+    let o = check(tmp.path(), &["x.txt", "y.txt", "--only", "junk"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).ends_with(
+            "2 findings in 2 of 2 files (2 documents): 2 junk; duplicates not checked (--only junk)\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = check(tmp.path(), &["x.txt", "y.txt", "--only", "duplicates"]);
+    assert!(
+        stderr(&o).ends_with(
+            "1 finding in 1 of 2 files (2 documents): 1 exact duplicate, 0 near duplicates; junk not checked (--only duplicates)\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = check(tmp.path(), &["x.txt", "--only", "junk", "--disable", "*"]);
+    assert!(
+        stderr(&o).ends_with(
+            "no findings in 1 document of 1 file; duplicates not checked (--only junk)\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // The JSON summary names the checks run; both without --only.
+    let json = |args: &[&str]| -> serde_json::Value {
+        let o = check(
+            tmp.path(),
+            &[&["x.txt", "y.txt", "--output-format", "json"], args].concat(),
+        );
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["summary"]["checked"]
+            .clone()
+    };
+    assert_eq!(json(&["--only", "junk"]), serde_json::json!(["junk"]));
+    assert_eq!(
+        json(&["--only", "duplicates"]),
+        serde_json::json!(["duplicates"])
+    );
+    assert_eq!(json(&[]), serde_json::json!(["junk", "duplicates"]));
+    let o = check(tmp.path(), &["x.txt", "y.txt"]);
+    assert!(
+        stderr(&o).ends_with("3 findings in 2 of 2 files (2 documents): 2 junk, 1 exact duplicate, 0 near duplicates\n"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn against_the_rest_of_the_dataset_reports_only_the_files_checked() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use deboil_core::dedup::template::TemplateOptions;
 use deboil_core::dedup::{DedupSettings, Preset};
 use deboil_io::check::baseline::{Baseline, file_keys};
-use deboil_io::check::format::{self, Totals, Unreadable};
+use deboil_io::check::format::{self, NotChecked, Totals, Unreadable};
 use deboil_io::check::{CheckJob, Duplicates, Kind, display_name, fix};
 use deboil_io::index::{self, IndexMeta};
 use deboil_io::read::{Input, shown_name, spool_stdin};
@@ -171,6 +171,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     files.commit()?;
     let mut totals = Totals::of(&found);
     totals.unreadable = unreadable;
+    totals.not_checked = match args.only {
+        Some(OnlyArg::Junk) => Some(NotChecked::Duplicates),
+        Some(OnlyArg::Duplicates) => Some(NotChecked::Junk),
+        None => None,
+    };
     if let Some(path) = &args.write_baseline {
         // A baseline without a file's findings would report them all as new
         // once the file is back: none is written from a partial check.

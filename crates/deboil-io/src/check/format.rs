@@ -30,6 +30,18 @@ pub struct Totals {
     pub skipped: u64,
     /// Inputs that could not be read (the others were checked).
     pub unreadable: Vec<Unreadable>,
+    /// The kind of check `--only` left out, which the summary must not
+    /// count as found clean.
+    pub not_checked: Option<NotChecked>,
+}
+
+/// The kind of check `--only` left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotChecked {
+    /// `--only duplicates`.
+    Junk,
+    /// `--only junk`.
+    Duplicates,
 }
 
 /// An input that could not be read: reported, and the run fails, but the
@@ -98,16 +110,29 @@ pub fn summary(findings: &[Finding], t: &Totals) -> String {
             .map(|f| f.file.as_str())
             .collect::<std::collections::BTreeSet<_>>()
             .len();
+        // Only the kinds checked are counted: "0 exact duplicates" after
+        // `--only junk` would read as copies looked for and not found.
+        let mut kinds = Vec::new();
+        if t.not_checked != Some(NotChecked::Junk) {
+            kinds.push(format!("{} junk", n(Kind::Junk)));
+        }
+        if t.not_checked != Some(NotChecked::Duplicates) {
+            kinds.push(count(n(Kind::ExactDuplicate) as u64, "exact duplicate"));
+            kinds.push(count(n(Kind::NearDuplicate) as u64, "near duplicate"));
+        }
         format!(
-            "{} in {files} of {} ({}): {} junk, {}, {}",
+            "{} in {files} of {} ({}): {}",
             count(findings.len() as u64, "finding"),
             count(t.files as u64, "file"),
             count(t.docs, "document"),
-            n(Kind::Junk),
-            count(n(Kind::ExactDuplicate) as u64, "exact duplicate"),
-            count(n(Kind::NearDuplicate) as u64, "near duplicate")
+            kinds.join(", ")
         )
     };
+    match t.not_checked {
+        Some(NotChecked::Junk) => s.push_str("; junk not checked (--only duplicates)"),
+        Some(NotChecked::Duplicates) => s.push_str("; duplicates not checked (--only junk)"),
+        None => {}
+    }
     if t.compared > 0 {
         let other = count(t.compared, "other document");
         s.push_str(&format!("; compared with {other}"));
@@ -156,6 +181,11 @@ pub fn json(out: &mut dyn Write, findings: &[Finding], t: &Totals) -> io::Result
             "junk": n(Kind::Junk),
             "exact_duplicates": n(Kind::ExactDuplicate),
             "near_duplicates": n(Kind::NearDuplicate),
+            "checked": match t.not_checked {
+                Some(NotChecked::Junk) => vec!["duplicates"],
+                Some(NotChecked::Duplicates) => vec!["junk"],
+                None => vec!["junk", "duplicates"],
+            },
             "accepted": t.accepted,
             "skipped": t.skipped,
             "fixed": t.fixed.iter().map(|f| json!({"file": f.file, "documents": f.docs})).collect::<Vec<_>>(),
