@@ -210,10 +210,15 @@ impl Deduper {
     fn add(
         &mut self,
         py: Python<'_>,
-        ids: Vec<String>,
-        texts: Vec<String>,
-        newest: Option<Vec<Option<String>>>,
+        ids: &Bound<'_, PyAny>,
+        texts: &Bound<'_, PyAny>,
+        newest: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
+        let ids = crate::strings("ids", ids)?;
+        let texts = crate::strings("texts", texts)?;
+        let newest = newest
+            .map(|n| crate::optional_strings("newest", n))
+            .transpose()?;
         if ids.len() != texts.len() {
             return Err(PyValueError::new_err(format!(
                 "ids and texts differ in length: {} ids, {} texts",

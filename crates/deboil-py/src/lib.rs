@@ -11,8 +11,9 @@ mod dedup;
 mod minhash;
 
 use pyo3::create_exception;
-use pyo3::exceptions::{PyOverflowError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyUnicodeEncodeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 create_exception!(
     deboil,
@@ -131,6 +132,53 @@ pub(crate) fn count_to<T: TryFrom<i64> + std::fmt::Display>(
 /// `value`, given for the argument `name`, as a count (see [`count_to`]).
 pub(crate) fn count(name: &str, value: Int) -> PyResult<usize> {
     count_to(name, &value, usize::MAX)
+}
+
+/// `obj`, given for the argument `name`, as strings: an element that is no
+/// str (`None`, a number, bytes) or no UTF-8 (a lone surrogate, which a
+/// JSON record can hold as `\ud800` and the command refuses) is an error
+/// naming its place, `texts[3]`, as the command names a record by its line
+/// (pyo3's conversion named the argument only).
+pub(crate) fn strings(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    items(name, obj, |x| x.extract::<String>())
+}
+
+/// [`strings`] where an element may be `None`.
+pub(crate) fn optional_strings(
+    name: &str,
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<Vec<Option<String>>> {
+    items(name, obj, |x| x.extract::<Option<String>>())
+}
+
+fn items<T>(
+    name: &str,
+    obj: &Bound<'_, PyAny>,
+    item: impl Fn(&Bound<'_, PyAny>) -> PyResult<T>,
+) -> PyResult<Vec<T>> {
+    let py = obj.py();
+    // A str is a sequence of one-character strs: never what was meant.
+    if obj.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a sequence of str, not a str"
+        )));
+    }
+    let mut out = Vec::with_capacity(obj.len().unwrap_or(0));
+    for (i, x) in obj.try_iter()?.enumerate() {
+        out.push(item(&x?).map_err(|e| {
+            let message = format!("{name}[{i}]: {}", e.value(py));
+            let placed = if e.is_instance_of::<PyUnicodeEncodeError>(py) {
+                PyValueError::new_err(message)
+            } else if e.is_instance_of::<PyTypeError>(py) {
+                PyTypeError::new_err(message)
+            } else {
+                return e;
+            };
+            placed.set_cause(py, Some(e));
+            placed
+        })?);
+    }
+    Ok(out)
 }
 
 /// The site name rules match for `site`: a URL gives its host, as the CLI

@@ -113,9 +113,10 @@ impl MinHasher {
     fn sign_batch<'py>(
         &self,
         py: Python<'py>,
-        texts: Vec<String>,
+        texts: &Bound<'py, PyAny>,
         shingles: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let texts = crate::strings("texts", texts)?;
         let k = self.signer.num_perm();
         let (values, counts) = py.detach(|| {
             let sigs: Vec<Signature> = texts.par_iter().map(|t| self.signer.sign(t)).collect();
