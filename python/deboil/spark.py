@@ -261,12 +261,43 @@ def _without_marks(raw: str) -> str:
     return "{" + ",".join(kept) + "}"
 
 
+def _field(rec: dict, field: str) -> Any:
+    """The value of ``field`` in ``rec`` as ``deboil`` reads
+    ``--id-field``/``--text-field``: a key named by the whole field, else a
+    dotted path into nested objects."""
+    if field in rec:
+        return rec[field]
+    value: Any = rec
+    for part in field.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _id_json(value: Any) -> Optional[str]:
+    """An id as ``deboil`` takes it, as JSON text: a non-empty string, or a
+    number; ``None`` where the command names the record ``FILE:LINE``
+    instead (missing, null, empty, boolean, array or object)."""
+    if isinstance(value, str) and value:
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return json.dumps(value)
+    return None
+
+
 def _parse_lines(rows: Iterable[Any], id_field: str, text_field: str,
-                 strip_marks: bool = False) -> Iterator[tuple[str, str, bool, Optional[str], Optional[str]]]:
-    """``(file, line)`` -> ``(file, line, is a JSON object, id as JSON text,
-    text)``, the line without its old marks with ``strip_marks``. Blank
-    lines are left out, as Spark's JSON reader leaves them."""
-    for file, raw in rows:
+                 strip_marks: bool = False) -> Iterator[tuple[str, int, int, str, bool, Optional[str], Optional[str]]]:
+    """``(file, block, line)`` -> ``(file, block, position of the line in
+    its block, line, is a JSON object, id as JSON text or None, text)``,
+    the line without its old marks with ``strip_marks``. A block's lines
+    come in file order, so positions count every line; blank lines are
+    then left out, as Spark's JSON reader leaves them."""
+    at: Optional[tuple[str, int]] = None
+    pos = 0
+    for file, block, raw in rows:
+        if (file, block) != at:
+            at, pos = (file, block), 0
+        else:
+            pos += 1
         if not raw.strip():
             continue
         try:
@@ -274,14 +305,37 @@ def _parse_lines(rows: Iterable[Any], id_field: str, text_field: str,
         except ValueError:
             rec = None
         if not isinstance(rec, dict):
-            yield file, raw, False, None, None
+            yield file, block, pos, raw, False, None, None
             continue
         if strip_marks and any(k in rec for k in _MARKS):
             raw = _without_marks(raw)
-        text = rec.get(text_field)
+        text = _field(rec, text_field)
         if text is not None and not isinstance(text, str):
             text = json.dumps(text, ensure_ascii=False)  # as Spark read it: a string
-        yield file, raw, True, json.dumps(rec.get(id_field), ensure_ascii=False), text
+        yield file, block, pos, raw, True, _id_json(_field(rec, id_field)), text
+
+
+def _line_ids(lines: Any, parsed: Any) -> Any:
+    """``parsed`` with each missing id made ``FILE:LINE`` (as JSON text), as
+    ``deboil`` names a record without one: a duplicate of such a record was
+    marked ``"dup_of": null``, as if kept. A line's number is the lines of
+    its file's earlier blocks (Spark's splits, counted here) plus its place
+    in its own."""
+    from pyspark.sql import functions as F
+
+    counts = sorted(lines.groupBy("file", "block").count().collect())
+    before, last, total = {}, None, 0
+    for file, block, n in counts:
+        if file != last:
+            last, total = file, 0
+        before[f"{block}:{file}"] = total
+        total += n
+    offsets = F.create_map(*[F.lit(x) for kv in before.items() for x in kv])
+    line = offsets[F.concat_ws(":", F.col("block").cast("string"), "file")] + F.col("pos") + 1
+    name = F.concat_ws(":", "file", line.cast("string"))
+    # A JSON string: the file's name escaped as JSON escapes it.
+    as_json = F.regexp_extract(F.to_json(F.array(name)), r"^\[(.*)\]$", 1)
+    return parsed.withColumn("id", F.coalesce("id", as_json))
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -328,11 +382,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     # the kept lines are written as read (Spark's JSON reader would infer a
     # schema: columns sorted, types widened, nulls dropped). Persisted: the
     # lines are counted, then read twice by dedup, then written.
-    lines = spark.read.text(a.input).select(F.input_file_name().alias("file"), "value")
+    # Each line's file and split (block), for the number that names a
+    # record without an id.
+    lines = spark.read.text(a.input).select(F.col("_metadata.file_path").alias("file"),
+                                            F.col("_metadata.file_block_start").alias("block"), "value")
     parse = functools.partial(_parse_lines, id_field=a.id_field, text_field=a.text_field,
                               strip_marks=a.mark)
     df = spark.createDataFrame(lines.rdd.mapPartitions(parse),
-                               "file string, raw string, ok boolean, id string, text string").persist()
+                               "file string, block long, pos long, raw string, ok boolean, id string, "
+                               "text string").persist()
     bad = df.filter(~F.col("ok"))
     n = bad.count()
     if n:
@@ -344,6 +402,10 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"python -m deboil.spark: error: {where} (--skip-bad leaves them out)", file=sys.stderr)
             return 2
         print(f"python -m deboil.spark: skipped {where}", file=sys.stderr)
+    df = df.filter("ok")
+    if df.filter(F.col("id").isNull()).limit(1).count():
+        df = _line_ids(lines, df)
+    df = df.select("raw", "id", "text")
     df = df.filter("ok").select("raw", "id", "text")
     textless = df.filter(F.col("text").isNull()).count()
     if textless:
