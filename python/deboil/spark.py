@@ -61,11 +61,17 @@ def _settings(
     num_perm: int,
     bands: Optional[int],
     rows: Optional[int],
+    shingle: str = "char:7",
+    max_per_bucket: int = 64,
 ) -> tuple[str, float, float, int, int]:
     """Resolved as ``deboil dedup`` resolves them (raw-text preset):
-    ``(measure, threshold, min_jaccard, bands, rows)``."""
+    ``(measure, threshold, min_jaccard, bands, rows)``. Bad settings raise
+    here, on the driver: a bad ``shingle`` failed in every worker, and a
+    ``max_per_bucket`` under 1 paired documents out of their buckets."""
     d = deboil.Deduper(threshold=threshold, measure=measure, min_jaccard=min_jaccard,
-                       num_perm=num_perm, bands=bands, rows=rows)
+                       num_perm=num_perm, bands=bands, rows=rows, shingle=shingle)
+    if isinstance(max_per_bucket, bool) or not isinstance(max_per_bucket, int) or max_per_bucket < 1:
+        raise ValueError(f"max_per_bucket {max_per_bucket!r} is not a count of 1 or more")
     return d.measure, d.threshold, d.min_jaccard, d.bands, d.rows
 
 
@@ -185,7 +191,7 @@ def dedup(df: Any, *, id_col: str = "id", text_col: str = "text", shingle: str =
     from pyspark.sql import functions as F
 
     measure, threshold, min_jaccard, bands, rows = _settings(
-        threshold, measure, min_jaccard, num_perm, bands, rows)
+        threshold, measure, min_jaccard, num_perm, bands, rows, shingle, max_per_bucket)
     spark = df.sparkSession
     idx = "__deboil_index"
     # Increasing in input order (partition, then row): "first" is the
@@ -361,6 +367,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--skip-bad", action="store_true",
                    help="leave out lines that are not JSON objects (counted on stderr) instead of stopping")
     a = p.parse_args(argv)
+    try:
+        # Before Spark starts, as `deboil dedup` checks its options.
+        _settings(a.threshold, a.similarity, a.min_jaccard, a.num_perm, a.bands, a.rows, a.shingle)
+    except ValueError as e:
+        print(f"python -m deboil.spark: error: {e}", file=sys.stderr)
+        return 2
 
     from pyspark.sql import SparkSession, functions as F
 

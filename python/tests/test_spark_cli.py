@@ -115,3 +115,28 @@ def test_the_id_and_text_fields_are_read_as_the_command_reads_them():
                    (0, 2, rows[2][2], True, '"top"', '["y"]'),
                    (9, 0, rows[3][2], True, None, None)]
 
+
+def test_bad_settings_stop_before_spark_starts(tmp_path):
+    """A bad `--shingle` was not checked on the driver: Spark started and
+    every worker failed with a Python traceback (`deboil dedup` refuses it
+    at once); `max_per_bucket` under 1 paired documents out of their
+    buckets."""
+    import pytest
+
+    import deboil
+    from deboil.spark import dedup
+
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\n")
+    for flags, message in [(["--shingle", "chars:7"], "`chars:7`: expected word:N or char:N"),
+                           (["--num-perm", "2000"], "num_perm 2000 is not in 8 to 1024")]:
+        r = run([str(path), str(tmp_path / "out"), *flags], tmp_path)
+        assert r.returncode == 2, r.stderr[-3000:]
+        assert f"python -m deboil.spark: error: {message}" in r.stderr, r.stderr[-3000:]
+        assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
+    # Checked before the DataFrame is touched.
+    with pytest.raises(deboil.SettingsError, match="expected word:N or char:N"):
+        dedup(None, shingle="chars:7")
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match=f"max_per_bucket {bad!r} is not a count of 1 or more"):
+            dedup(None, max_per_bucket=bad)
