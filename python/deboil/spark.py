@@ -182,7 +182,9 @@ def dedup(df: Any, *, id_col: str = "id", text_col: str = "text", shingle: str =
     ``deboil dedup``'s (Jaccard 0.5, ``char:7``, 128 values, the bands
     tuned for the threshold). Of each cluster the first document (in the
     order of ``df``'s partitions and rows) is kept. A row whose text is
-    null is compared with none (kept, ``cluster_size`` 1). ``keep_order``: the
+    null is compared with none (kept, ``cluster_size`` 1). A row whose id
+    is null and that has duplicates fails the job (their ``dup_of`` would be
+    null, as a kept row's). ``keep_order``: the
     result in ``df``'s order (a sort: one more shuffle of the documents).
 
     ``df`` is read twice (for the texts, then to join the results back):
@@ -223,7 +225,11 @@ def dedup(df: Any, *, id_col: str = "id", text_col: str = "text", shingle: str =
     root_ids = with_idx.select(F.col(idx).alias("root"), F.col(id_col).alias("root_id"))
     facts = (labels.join(sizes, "root").join(root_ids, "root")
              .select(F.col("node").alias(idx),
-                     F.when(F.col("node") != F.col("root"), F.col("root_id")).alias("dup_of"),
+                     # A duplicate of a row with a null id would read as
+                     # kept (dup_of null): the job fails instead.
+                     F.when(F.col("node") != F.col("root"), F.coalesce(F.col("root_id"), F.raise_error(
+                         F.lit(f"deboil.spark.dedup: a row whose {id_col} is null has duplicates, "
+                               f"which dup_of cannot name: give every row an id")))).alias("dup_of"),
                      "cluster_size"))
     out = (with_idx.join(facts, idx, "left")
            .withColumn("cluster_size", F.coalesce(F.col("cluster_size"), F.lit(1))))
