@@ -327,10 +327,8 @@ def _parse_lines(rows: Iterable[Any], id_field: str, text_field: str,
         yield file, block, pos, raw, True, _id_json(_field(rec, id_field)), text
 
 
-def _line_ids(lines: Any, parsed: Any) -> Any:
-    """``parsed`` with each missing id made ``FILE:LINE`` (as JSON text), as
-    ``deboil`` names a record without one: a duplicate of such a record was
-    marked ``"dup_of": null``, as if kept. A line's number is the lines of
+def _line_numbers(lines: Any) -> Any:
+    """A column giving each parsed line's number in its file: the lines of
     its file's earlier blocks (Spark's splits, counted here) plus its place
     in its own."""
     from pyspark.sql import functions as F
@@ -343,8 +341,16 @@ def _line_ids(lines: Any, parsed: Any) -> Any:
         before[f"{block}:{file}"] = total
         total += n
     offsets = F.create_map(*[F.lit(x) for kv in before.items() for x in kv])
-    line = offsets[F.concat_ws(":", F.col("block").cast("string"), "file")] + F.col("pos") + 1
-    name = F.concat_ws(":", "file", line.cast("string"))
+    return offsets[F.concat_ws(":", F.col("block").cast("string"), "file")] + F.col("pos") + 1
+
+
+def _line_ids(lines: Any, parsed: Any) -> Any:
+    """``parsed`` with each missing id made ``FILE:LINE`` (as JSON text), as
+    ``deboil`` names a record without one: a duplicate of such a record was
+    marked ``"dup_of": null``, as if kept."""
+    from pyspark.sql import functions as F
+
+    name = F.concat_ws(":", "file", _line_numbers(lines).cast("string"))
     # A JSON string: the file's name escaped as JSON escapes it.
     as_json = F.regexp_extract(F.to_json(F.array(name)), r"^\[(.*)\]$", 1)
     return parsed.withColumn("id", F.coalesce("id", as_json))
@@ -412,8 +418,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     bad = df.filter(~F.col("ok"))
     n = bad.count()
     if n:
-        first = bad.select("file", "raw").first()
-        where = f"{n} line{'s' if n > 1 else ''} that are not JSON objects, the first in {first[0]}: {first[1][:80]!r}"
+        # The first by file and line, named FILE:LINE as deboil names one.
+        first = (bad.select("file", _line_numbers(lines).alias("line"), "raw")
+                 .orderBy("file", "line").first())
+        where = (f"{n} line{'s' if n > 1 else ''} that are not JSON objects, the first at "
+                 f"{first[0]}:{first[1]}: {first[2][:80]!r}")
         if not a.skip_bad:
             if ours:
                 spark.stop()

@@ -42,12 +42,13 @@ def test_the_command_runs_from_a_venv_and_stops_on_lines_that_are_not_json(tmp_p
         f.write(json.dumps({"id": "c", "text": "Rain in the north, sun in the south, all week."}) + "\n")
     r = run([str(path), str(tmp_path / "out"), "--master", "local[2]"], tmp_path)
     assert r.returncode == 2, r.stderr[-3000:]
-    assert "2 lines that are not JSON objects, the first in" in r.stderr
-    assert "in.jsonl: '{not json'" in r.stderr
+    # Named by its line, as deboil names a bad record (only its file was).
+    assert "2 lines that are not JSON objects, the first at" in r.stderr
+    assert "in.jsonl:2: '{not json'" in r.stderr
     assert not (tmp_path / "out").exists()
     r = run([str(path), str(tmp_path / "kept"), "--master", "local[2]", "--skip-bad"], tmp_path)
     assert r.returncode == 0, r.stderr[-3000:]
-    assert "skipped 2 lines that are not JSON objects" in r.stderr
+    assert "skipped 2 lines that are not JSON objects, the first at" in r.stderr
     kept = [d for part in sorted((tmp_path / "kept").glob("part-*")) for d in read_jsonl(part)]
     assert sorted(d["id"] for d in kept) == ["a", "c"]
     assert all("_corrupt_record" not in d for d in kept)
