@@ -200,3 +200,9 @@ def test_a_str_given_for_a_batch_is_refused():
         deboil.Cleaner().clean_batch("abc")
     with pytest.raises(TypeError, match="ids must be a sequence of str, not a str"):
         deboil.Deduper().add("ab", ["x", "y"])
+    # A set or a dict has an order of its own: sites would go to other texts.
+    with pytest.raises(TypeError, match="sites must be a sequence of str, not a set"):
+        deboil.Cleaner().clean_batch(["a", "b"], {"x.org", "y.org"})
+    with pytest.raises(TypeError, match="texts must be a sequence of str, not a dict"):
+        deboil.MinHasher().sign_batch({"a": 1})
+    assert len(deboil.Cleaner().clean_batch(("a", "b"), ["x.org", None])) == 2

@@ -13,7 +13,7 @@ mod minhash;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyUnicodeEncodeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyDict, PyString};
 
 create_exception!(
     deboil,
@@ -161,6 +161,15 @@ fn items<T>(
     if obj.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(format!(
             "{name} must be a sequence of str, not a str"
+        )));
+    }
+    // A sequence, as pyo3's conversion to a Vec took (PySequence_Check: item
+    // access, not a dict): a set or a dict would be read in an order of
+    // its own, and the sites matched to the wrong texts.
+    if obj.is_instance_of::<PyDict>() || !obj.get_type().hasattr("__getitem__")? {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a sequence of str, not a {}",
+            obj.get_type().name()?
         )));
     }
     let mut out = Vec::with_capacity(obj.len().unwrap_or(0));
