@@ -411,6 +411,31 @@ fn a_url_host_with_a_forbidden_code_point_once_decoded_is_no_host() {
     // the host, which browsers refuse: the page of the first was taken for
     // caucasuswatch.de's (its rules applied), and the others made up sites
     // (`caucasuswatch.de:8080`, `evil@caucasuswatch.de`) in the report.
+    assert_no_host(&[
+        "https://evil.example%2f.caucasuswatch.de/a",
+        "https://caucasuswatch.de%3a8080/b",
+        "https://evil%40caucasuswatch.de/c",
+        "https://a%20b.caucasuswatch.de/d",
+    ]);
+}
+
+#[test]
+fn a_url_host_with_a_percent_left_once_decoded_is_no_host() {
+    // A `%` that starts no escape (`%2G`, a lone `%`) or that `%25` decodes
+    // to is a forbidden domain code point for browsers: these pages were
+    // taken for caucasuswatch.de's subdomains (its rules applied) and
+    // made up sites such as `x%2g.caucasuswatch.de` in the report.
+    assert_no_host(&[
+        "https://x%2G.caucasuswatch.de/a",
+        "https://x%.caucasuswatch.de/b",
+        "https://x%25.caucasuswatch.de/c",
+    ]);
+}
+
+/// Cleans and reports a caucasuswatch.de page under each of `urls` (in a
+/// folder `data`) and asserts that none gives a host: the site's rules do
+/// not apply, and the folder names the site.
+fn assert_no_host(urls: &[&str]) {
     let text = fs::read_to_string(
         fixtures().join("seeds/input/caucasuswatch.de/001_db30c925d4b12c96.txt"),
     )
@@ -418,15 +443,10 @@ fn a_url_host_with_a_forbidden_code_point_once_decoded_is_no_host() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     fs::create_dir(&data).unwrap();
-    let jsonl: String = [
-        "https://evil.example%2f.caucasuswatch.de/a",
-        "https://caucasuswatch.de%3a8080/b",
-        "https://evil%40caucasuswatch.de/c",
-        "https://a%20b.caucasuswatch.de/d",
-    ]
-    .iter()
-    .map(|u| format!("{}\n", serde_json::json!({"id": u, "url": u, "text": text})))
-    .collect();
+    let jsonl: String = urls
+        .iter()
+        .map(|u| format!("{}\n", serde_json::json!({"id": u, "url": u, "text": text})))
+        .collect();
     fs::write(data.join("pages.jsonl"), jsonl).unwrap();
     let o = deboil()
         .args(["clean", "-q"])

@@ -61,11 +61,17 @@ def _settings(
     num_perm: int,
     bands: Optional[int],
     rows: Optional[int],
+    shingle: str = "char:7",
+    max_per_bucket: int = 64,
 ) -> tuple[str, float, float, int, int]:
     """Resolved as ``deboil dedup`` resolves them (raw-text preset):
-    ``(measure, threshold, min_jaccard, bands, rows)``."""
+    ``(measure, threshold, min_jaccard, bands, rows)``. Bad settings raise
+    here, on the driver: a bad ``shingle`` failed in every worker, and a
+    ``max_per_bucket`` under 1 paired documents out of their buckets."""
     d = deboil.Deduper(threshold=threshold, measure=measure, min_jaccard=min_jaccard,
-                       num_perm=num_perm, bands=bands, rows=rows)
+                       num_perm=num_perm, bands=bands, rows=rows, shingle=shingle)
+    if isinstance(max_per_bucket, bool) or not isinstance(max_per_bucket, int) or max_per_bucket < 1:
+        raise ValueError(f"max_per_bucket {max_per_bucket!r} is not a count of 1 or more")
     return d.measure, d.threshold, d.min_jaccard, d.bands, d.rows
 
 
@@ -176,7 +182,9 @@ def dedup(df: Any, *, id_col: str = "id", text_col: str = "text", shingle: str =
     ``deboil dedup``'s (Jaccard 0.5, ``char:7``, 128 values, the bands
     tuned for the threshold). Of each cluster the first document (in the
     order of ``df``'s partitions and rows) is kept. A row whose text is
-    null is compared with none (kept, ``cluster_size`` 1). ``keep_order``: the
+    null is compared with none (kept, ``cluster_size`` 1). A row whose id
+    is null and that has duplicates fails the job (their ``dup_of`` would be
+    null, as a kept row's). ``keep_order``: the
     result in ``df``'s order (a sort: one more shuffle of the documents).
 
     ``df`` is read twice (for the texts, then to join the results back):
@@ -185,7 +193,7 @@ def dedup(df: Any, *, id_col: str = "id", text_col: str = "text", shingle: str =
     from pyspark.sql import functions as F
 
     measure, threshold, min_jaccard, bands, rows = _settings(
-        threshold, measure, min_jaccard, num_perm, bands, rows)
+        threshold, measure, min_jaccard, num_perm, bands, rows, shingle, max_per_bucket)
     spark = df.sparkSession
     idx = "__deboil_index"
     # Increasing in input order (partition, then row): "first" is the
@@ -217,7 +225,11 @@ def dedup(df: Any, *, id_col: str = "id", text_col: str = "text", shingle: str =
     root_ids = with_idx.select(F.col(idx).alias("root"), F.col(id_col).alias("root_id"))
     facts = (labels.join(sizes, "root").join(root_ids, "root")
              .select(F.col("node").alias(idx),
-                     F.when(F.col("node") != F.col("root"), F.col("root_id")).alias("dup_of"),
+                     # A duplicate of a row with a null id would read as
+                     # kept (dup_of null): the job fails instead.
+                     F.when(F.col("node") != F.col("root"), F.coalesce(F.col("root_id"), F.raise_error(
+                         F.lit(f"deboil.spark.dedup: a row whose {id_col} is null has duplicates, "
+                               f"which dup_of cannot name: give every row an id")))).alias("dup_of"),
                      "cluster_size"))
     out = (with_idx.join(facts, idx, "left")
            .withColumn("cluster_size", F.coalesce(F.col("cluster_size"), F.lit(1))))
@@ -261,12 +273,43 @@ def _without_marks(raw: str) -> str:
     return "{" + ",".join(kept) + "}"
 
 
+def _field(rec: dict, field: str) -> Any:
+    """The value of ``field`` in ``rec`` as ``deboil`` reads
+    ``--id-field``/``--text-field``: a key named by the whole field, else a
+    dotted path into nested objects."""
+    if field in rec:
+        return rec[field]
+    value: Any = rec
+    for part in field.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _id_json(value: Any) -> Optional[str]:
+    """An id as ``deboil`` takes it, as JSON text: a non-empty string, or a
+    number; ``None`` where the command names the record ``FILE:LINE``
+    instead (missing, null, empty, boolean, array or object)."""
+    if isinstance(value, str) and value:
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return json.dumps(value)
+    return None
+
+
 def _parse_lines(rows: Iterable[Any], id_field: str, text_field: str,
-                 strip_marks: bool = False) -> Iterator[tuple[str, str, bool, Optional[str], Optional[str]]]:
-    """``(file, line)`` -> ``(file, line, is a JSON object, id as JSON text,
-    text)``, the line without its old marks with ``strip_marks``. Blank
-    lines are left out, as Spark's JSON reader leaves them."""
-    for file, raw in rows:
+                 strip_marks: bool = False) -> Iterator[tuple[str, int, int, str, bool, Optional[str], Optional[str]]]:
+    """``(file, block, line)`` -> ``(file, block, position of the line in
+    its block, line, is a JSON object, id as JSON text or None, text)``,
+    the line without its old marks with ``strip_marks``. A block's lines
+    come in file order, so positions count every line; blank lines are
+    then left out, as Spark's JSON reader leaves them."""
+    at: Optional[tuple[str, int]] = None
+    pos = 0
+    for file, block, raw in rows:
+        if (file, block) != at:
+            at, pos = (file, block), 0
+        else:
+            pos += 1
         if not raw.strip():
             continue
         try:
@@ -274,14 +317,43 @@ def _parse_lines(rows: Iterable[Any], id_field: str, text_field: str,
         except ValueError:
             rec = None
         if not isinstance(rec, dict):
-            yield file, raw, False, None, None
+            yield file, block, pos, raw, False, None, None
             continue
         if strip_marks and any(k in rec for k in _MARKS):
             raw = _without_marks(raw)
-        text = rec.get(text_field)
+        text = _field(rec, text_field)
         if text is not None and not isinstance(text, str):
             text = json.dumps(text, ensure_ascii=False)  # as Spark read it: a string
-        yield file, raw, True, json.dumps(rec.get(id_field), ensure_ascii=False), text
+        yield file, block, pos, raw, True, _id_json(_field(rec, id_field)), text
+
+
+def _line_numbers(lines: Any) -> Any:
+    """A column giving each parsed line's number in its file: the lines of
+    its file's earlier blocks (Spark's splits, counted here) plus its place
+    in its own."""
+    from pyspark.sql import functions as F
+
+    counts = sorted(lines.groupBy("file", "block").count().collect())
+    before, last, total = {}, None, 0
+    for file, block, n in counts:
+        if file != last:
+            last, total = file, 0
+        before[f"{block}:{file}"] = total
+        total += n
+    offsets = F.create_map(*[F.lit(x) for kv in before.items() for x in kv])
+    return offsets[F.concat_ws(":", F.col("block").cast("string"), "file")] + F.col("pos") + 1
+
+
+def _line_ids(lines: Any, parsed: Any) -> Any:
+    """``parsed`` with each missing id made ``FILE:LINE`` (as JSON text), as
+    ``deboil`` names a record without one: a duplicate of such a record was
+    marked ``"dup_of": null``, as if kept."""
+    from pyspark.sql import functions as F
+
+    name = F.concat_ws(":", "file", _line_numbers(lines).cast("string"))
+    # A JSON string: the file's name escaped as JSON escapes it.
+    as_json = F.regexp_extract(F.to_json(F.array(name)), r"^\[(.*)\]$", 1)
+    return parsed.withColumn("id", F.coalesce("id", as_json))
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -307,6 +379,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--skip-bad", action="store_true",
                    help="leave out lines that are not JSON objects (counted on stderr) instead of stopping")
     a = p.parse_args(argv)
+    try:
+        # Before Spark starts, as `deboil dedup` checks its options.
+        _settings(a.threshold, a.similarity, a.min_jaccard, a.num_perm, a.bands, a.rows, a.shingle)
+    except ValueError as e:
+        print(f"python -m deboil.spark: error: {e}", file=sys.stderr)
+        return 2
 
     from pyspark.sql import SparkSession, functions as F
 
@@ -328,22 +406,33 @@ def main(argv: Optional[list[str]] = None) -> int:
     # the kept lines are written as read (Spark's JSON reader would infer a
     # schema: columns sorted, types widened, nulls dropped). Persisted: the
     # lines are counted, then read twice by dedup, then written.
-    lines = spark.read.text(a.input).select(F.input_file_name().alias("file"), "value")
+    # Each line's file and split (block), for the number that names a
+    # record without an id.
+    lines = spark.read.text(a.input).select(F.col("_metadata.file_path").alias("file"),
+                                            F.col("_metadata.file_block_start").alias("block"), "value")
     parse = functools.partial(_parse_lines, id_field=a.id_field, text_field=a.text_field,
                               strip_marks=a.mark)
     df = spark.createDataFrame(lines.rdd.mapPartitions(parse),
-                               "file string, raw string, ok boolean, id string, text string").persist()
+                               "file string, block long, pos long, raw string, ok boolean, id string, "
+                               "text string").persist()
     bad = df.filter(~F.col("ok"))
     n = bad.count()
     if n:
-        first = bad.select("file", "raw").first()
-        where = f"{n} line{'s' if n > 1 else ''} that are not JSON objects, the first in {first[0]}: {first[1][:80]!r}"
+        # The first by file and line, named FILE:LINE as deboil names one.
+        first = (bad.select("file", _line_numbers(lines).alias("line"), "raw")
+                 .orderBy("file", "line").first())
+        where = (f"{n} line{'s' if n > 1 else ''} that are not JSON objects, the first at "
+                 f"{first[0]}:{first[1]}: {first[2][:80]!r}")
         if not a.skip_bad:
             if ours:
                 spark.stop()
             print(f"python -m deboil.spark: error: {where} (--skip-bad leaves them out)", file=sys.stderr)
             return 2
         print(f"python -m deboil.spark: skipped {where}", file=sys.stderr)
+    df = df.filter("ok")
+    if df.filter(F.col("id").isNull()).limit(1).count():
+        df = _line_ids(lines, df)
+    df = df.select("raw", "id", "text")
     df = df.filter("ok").select("raw", "id", "text")
     textless = df.filter(F.col("text").isNull()).count()
     if textless:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
@@ -168,3 +169,40 @@ def test_a_negative_repeated_line_words_is_a_value_error():
     with pytest.raises(ValueError, match="repeated_line_words -1 is negative; give 0 or more"):
         deboil.Cleaner(repeated_line_words=-1)
     assert deboil.Cleaner(repeated_line_words=0).clean("a\n\na\n") is not None
+
+
+@pytest.mark.parametrize("place, call", [
+    ("texts[1]", lambda bad: deboil.Cleaner().clean_batch(["ok", bad])),
+    ("sites[1]", lambda bad: deboil.Cleaner().clean_batch(["ok", "ok"], ["a.org", bad])),
+    ("texts[2]", lambda bad: deboil.MinHasher().sign_batch(["ok", "ok", bad])),
+    ("ids[1]", lambda bad: deboil.Deduper().add(["a", bad], ["ok", "ok"])),
+    ("texts[1]", lambda bad: deboil.Deduper().add(["a", "b"], ["ok", bad])),
+    ("newest[0]", lambda bad: deboil.Deduper(keep="newest").add(["a"], ["ok"], newest=[bad])),
+    ("pages[1]", lambda bad: deboil.learn(["ok", bad], ["a.org", "a.org"])),
+    ("sites[0]", lambda bad: deboil.learn(["ok"], [bad])),
+    ("rule_texts[1]", lambda bad: deboil.Cleaner(rule_texts=["", bad])),
+])
+def test_a_bad_string_in_a_batch_is_named_by_its_place(place, call):
+    """A lone surrogate (`"\\ud800"`, which `deboil clean` refuses naming
+    the record's line) or a value that is no str raised pyo3's error naming
+    the argument only: which of a batch's texts was bad was lost."""
+    with pytest.raises(ValueError, match=re.escape(f"{place}: ") + ".*surrogates not allowed"):
+        call("x \ud800 y")
+    with pytest.raises(TypeError, match=re.escape(f"{place}: ") + ".*'bytes'"):
+        call(b"x")
+    if not place.startswith(("sites", "newest")):  # None is no site / no value there
+        with pytest.raises(TypeError, match=re.escape(f"{place}: ") + ".*'None'"):
+            call(None)
+
+
+def test_a_str_given_for_a_batch_is_refused():
+    with pytest.raises(TypeError, match="texts must be a sequence of str, not a str"):
+        deboil.Cleaner().clean_batch("abc")
+    with pytest.raises(TypeError, match="ids must be a sequence of str, not a str"):
+        deboil.Deduper().add("ab", ["x", "y"])
+    # A set or a dict has an order of its own: sites would go to other texts.
+    with pytest.raises(TypeError, match="sites must be a sequence of str, not a set"):
+        deboil.Cleaner().clean_batch(["a", "b"], {"x.org", "y.org"})
+    with pytest.raises(TypeError, match="texts must be a sequence of str, not a dict"):
+        deboil.MinHasher().sign_batch({"a": 1})
+    assert len(deboil.Cleaner().clean_batch(("a", "b"), ["x.org", None])) == 2

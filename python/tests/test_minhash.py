@@ -169,3 +169,49 @@ def test_num_perm_is_taken_in_the_clis_range(deboil_bin, tmp_path, num_perm):
 def test_num_perm_at_the_ends_of_the_range_is_taken(num_perm):
     assert deboil.MinHasher(num_perm=num_perm).num_perm == num_perm
     deboil.Deduper(num_perm=num_perm)
+
+
+SIGS = np.zeros((2, 128), dtype=np.uint32)
+
+
+@pytest.mark.parametrize("value", [2**64, 2**63, -(2**63) - 1, -(2**64),
+                                   pytest.param(10**5000, id="10**5000")])
+@pytest.mark.parametrize("name, call", [
+    ("num_perm", lambda v: deboil.MinHasher(num_perm=v)),
+    ("num_perm", lambda v: deboil.Deduper(num_perm=v)),
+    ("num_perm", lambda v: deboil.optimal_bands(0.5, v)),
+    ("bands", lambda v: deboil.Deduper(bands=v, rows=5)),
+    ("rows", lambda v: deboil.Deduper(bands=25, rows=v)),
+    ("bands", lambda v: deboil.band_keys(SIGS, v, 5)),
+    ("rows", lambda v: deboil.band_keys(SIGS, 25, v)),
+    ("repeated_line_words", lambda v: deboil.Cleaner(repeated_line_words=v)),
+    ("min_site_pages", lambda v: deboil.learn(["x"], ["news.example"], min_site_pages=v)),
+    ("min_pages", lambda v: deboil.learn(["x"], ["news.example"], min_pages=v)),
+    ("min_words", lambda v: deboil.learn(["x"], ["news.example"], min_words=v)),
+    ("shingles_a", lambda v: deboil.similarity(SIGS[0], SIGS[1], v, 1)),
+    ("shingles_b", lambda v: deboil.containment(SIGS[0], SIGS[1], 1, v)),
+    ("shingles_a[1]", lambda v: deboil.similarity(SIGS, SIGS, [1, v], [1, 1])),
+])
+def test_an_int_past_64_bits_is_a_value_error_naming_its_argument(name, call, value):
+    """Past i64 / u64 every integer argument raised pyo3's OverflowError,
+    where the same argument's other bad values are ValueErrors naming it."""
+    with pytest.raises(ValueError) as e:
+        call(value)
+    assert not isinstance(e.value, OverflowError)
+    assert str(e.value).startswith(f"{name} "), str(e.value)
+    if value < 10**100:
+        assert f"{name} {value} " in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize("value, message", [
+    (-1, "shingles_a -1 is negative; give 0 or more"),
+    (2**32, "shingles_a 4294967296 is too large; give at most 4294967295"),
+])
+def test_a_shingle_count_out_of_uint32_is_a_value_error(value, message):
+    """One count out of range was a TypeError (no list), one in a list an
+    OverflowError."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        deboil.containment(SIGS[0], SIGS[1], value, 1)
+    with pytest.raises(ValueError, match=re.escape(message.replace("shingles_a", "shingles_a[0]"))):
+        deboil.containment(SIGS, SIGS, np.array([value, 1], dtype=object), [1, 1])
+    assert deboil.containment(SIGS[0], SIGS[1], 2**32 - 1, 0) >= 0

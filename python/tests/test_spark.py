@@ -137,6 +137,17 @@ def test_the_command_names_a_number_id_as_a_number(spark, tmp_path):
         (5, [3, 5])]
 
 
+def test_a_duplicate_of_a_row_without_an_id_fails_the_job(spark):
+    """Its dup_of was null, as a kept row's: filtering on `dup_of IS NULL`
+    kept the duplicate."""
+    df = spark.createDataFrame([(None, ARTICLE), ("b", ARTICLE + " Updated."), (None, "Rain all week.")],
+                               "id string, text string")
+    with pytest.raises(Exception, match="a row whose id is null has duplicates"):
+        dedup(df).collect()
+    # Alone, a row without an id is no trouble.
+    assert [r["dup_of"] for r in dedup(df.where("text = 'Rain all week.'")).collect()] == [None]
+
+
 def test_connected_components_join_chains_and_stars(spark):
     def components(edges):
         df = spark.createDataFrame(edges, "u long, v long").repartition(3)

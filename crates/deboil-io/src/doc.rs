@@ -222,13 +222,15 @@ pub fn url_host(url: &str) -> Option<String> {
         .then_some(host)
 }
 
-/// WHATWG URL's forbidden host code points, and the other C0 controls and
-/// DEL: a host holding one, once decoded, fails to parse.
+/// WHATWG URL's forbidden domain code points (its forbidden host code
+/// points, the C0 controls, `%` and DEL): a host holding one once decoded
+/// (a `%` left by an escape that is none, `x%2G.org`, or by `%25`) fails to
+/// parse, so the URL names no site.
 fn forbidden_in_host(c: char) -> bool {
     c.is_ascii_control()
         || matches!(
             c,
-            ' ' | '#' | '/' | ':' | '<' | '>' | '?' | '@' | '[' | '\\' | ']' | '^' | '|'
+            ' ' | '#' | '%' | '/' | ':' | '<' | '>' | '?' | '@' | '[' | '\\' | ']' | '^' | '|'
         )
 }
 

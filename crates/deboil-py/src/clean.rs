@@ -9,7 +9,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
-use crate::{RuleError, site_of};
+use crate::{Int, RuleError, site_of};
 
 /// One removal as Python sees it: rule id, start and end character offsets.
 type Removal = (String, usize, usize);
@@ -160,19 +160,23 @@ fn _cleaner_from_state(py: Python<'_>, state: State) -> PyResult<Cleaner> {
 #[pymethods]
 impl Cleaner {
     #[new]
-    #[pyo3(signature = (rules=None, *, enable=Vec::new(), disable=Vec::new(), rule_texts=Vec::new(), default_rules=true, no_builtin=Vec::new(), repeated_line_words=deboil_core::clean::DEFAULT_REPEATED_LINE_WORDS as i64))]
+    #[pyo3(signature = (rules=None, *, enable=Vec::new(), disable=Vec::new(), rule_texts=None, default_rules=true, no_builtin=Vec::new(), repeated_line_words=Int::from(deboil_core::clean::DEFAULT_REPEATED_LINE_WORDS as i64)))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         rules: Option<&Bound<'_, PyAny>>,
         enable: Vec<String>,
         disable: Vec<String>,
-        rule_texts: Vec<String>,
+        rule_texts: Option<&Bound<'_, PyAny>>,
         default_rules: bool,
         no_builtin: Vec<String>,
-        repeated_line_words: i64,
+        repeated_line_words: Int,
     ) -> PyResult<Self> {
         let repeated_line_words = crate::count("repeated_line_words", repeated_line_words)?;
+        let rule_texts = rule_texts
+            .map(|t| crate::strings("rule_texts", t))
+            .transpose()?
+            .unwrap_or_default();
         let paths = paths(rules)?;
         let files = py
             .detach(|| deboil_io::rule_files::read_all(&paths))
@@ -238,9 +242,13 @@ impl Cleaner {
     fn clean_batch(
         &self,
         py: Python<'_>,
-        texts: Vec<String>,
-        sites: Option<Vec<Option<String>>>,
+        texts: &Bound<'_, PyAny>,
+        sites: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<(String, Vec<Removal>)>> {
+        let texts = crate::strings("texts", texts)?;
+        let sites = sites
+            .map(|s| crate::optional_strings("sites", s))
+            .transpose()?;
         let sites: Vec<String> = match sites {
             None => vec![String::new(); texts.len()],
             Some(s) if s.len() == texts.len() => s.iter().map(|s| site_of(s.as_deref())).collect(),
@@ -288,16 +296,18 @@ fn clean_one(cleaner: &CoreCleaner, text: &str, site: &str) -> (String, Vec<Remo
 /// `min_share` of its site's pages, and hold `min_words` words to be a rule
 /// on its own. Runs in parallel with the GIL released.
 #[pyfunction]
-#[pyo3(signature = (pages, sites, *, min_site_pages=5, min_pages=2, min_share=0.05, min_words=3))]
+#[pyo3(signature = (pages, sites, *, min_site_pages=Int::from(5), min_pages=Int::from(2), min_share=0.05, min_words=Int::from(3)))]
 fn learn(
     py: Python<'_>,
-    pages: Vec<String>,
-    sites: Vec<Option<String>>,
-    min_site_pages: i64,
-    min_pages: i64,
+    pages: &Bound<'_, PyAny>,
+    sites: &Bound<'_, PyAny>,
+    min_site_pages: Int,
+    min_pages: Int,
     min_share: f64,
-    min_words: i64,
+    min_words: Int,
 ) -> PyResult<String> {
+    let pages = crate::strings("pages", pages)?;
+    let sites = crate::optional_strings("sites", sites)?;
     if pages.len() != sites.len() {
         return Err(PyValueError::new_err(format!(
             "pages and sites differ in length: {} pages, {} sites",
@@ -308,7 +318,7 @@ fn learn(
     // As `deboil learn` takes them (--learn-min-pages, --learn-min-share):
     // a line on one page is no recurring line, and a share of 0 asks for
     // none.
-    if min_pages < 2 {
+    if min_pages.is_under(2) {
         return Err(PyValueError::new_err(format!(
             "min_pages {min_pages} is under 2, the least `deboil learn --learn-min-pages` takes"
         )));

@@ -10,8 +10,8 @@ use deboil_core::dedup::{
 };
 use deboil_core::lsh::Params;
 
-use crate::SettingsError;
 use crate::minhash::{check_num_perm, parse_scheme, parse_shingle};
+use crate::{Int, SettingsError};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Deduper>()?;
@@ -93,18 +93,18 @@ fn measure(s: Option<&str>) -> PyResult<Option<Measure>> {
 #[pymethods]
 impl Deduper {
     #[new]
-    #[pyo3(signature = (*, preset="raw", shingle="char:7", num_perm=128, scheme="oph", threshold=None, measure=None, min_jaccard=None, bands=None, rows=None, keep="first", verify="signature"))]
+    #[pyo3(signature = (*, preset="raw", shingle="char:7", num_perm=Int::from(128), scheme="oph", threshold=None, measure=None, min_jaccard=None, bands=None, rows=None, keep="first", verify="signature"))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         preset: &str,
         shingle: &str,
-        num_perm: i64,
+        num_perm: Int,
         scheme: &str,
         threshold: Option<f64>,
         measure: Option<&str>,
         min_jaccard: Option<f64>,
-        bands: Option<i64>,
-        rows: Option<i64>,
+        bands: Option<Int>,
+        rows: Option<Int>,
         keep: &str,
         verify: &str,
     ) -> PyResult<Self> {
@@ -210,10 +210,15 @@ impl Deduper {
     fn add(
         &mut self,
         py: Python<'_>,
-        ids: Vec<String>,
-        texts: Vec<String>,
-        newest: Option<Vec<Option<String>>>,
+        ids: &Bound<'_, PyAny>,
+        texts: &Bound<'_, PyAny>,
+        newest: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
+        let ids = crate::strings("ids", ids)?;
+        let texts = crate::strings("texts", texts)?;
+        let newest = newest
+            .map(|n| crate::optional_strings("newest", n))
+            .transpose()?;
         if ids.len() != texts.len() {
             return Err(PyValueError::new_err(format!(
                 "ids and texts differ in length: {} ids, {} texts",

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use deboil_core::lsh::{self, Params};
 use deboil_core::minhash::{Scheme, Shingling, Signature, Signer};
 
-use crate::SettingsError;
+use crate::{Int, SettingsError};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MinHasher>()?;
@@ -28,12 +28,13 @@ pub(crate) fn parse_shingle(s: &str) -> PyResult<Shingling> {
 
 /// `num_perm` as the command takes it ([`deboil_core::minhash::NUM_PERM`],
 /// 8 to 1024): fewer estimated too coarsely, and more a caller's typo could
-/// ask for terabytes. A negative one is out of range too, not an
-/// OverflowError.
-pub(crate) fn check_num_perm(num_perm: i64) -> PyResult<usize> {
+/// ask for terabytes. A negative one or one past `i64` is out of range
+/// too, not an OverflowError.
+pub(crate) fn check_num_perm(num_perm: Int) -> PyResult<usize> {
     let range = deboil_core::minhash::NUM_PERM;
-    usize::try_from(num_perm)
-        .ok()
+    num_perm
+        .get()
+        .and_then(|n| usize::try_from(n).ok())
         .filter(|n| range.contains(n))
         .ok_or_else(|| {
             SettingsError::new_err(format!(
@@ -77,8 +78,8 @@ pub struct MinHasher {
 #[pymethods]
 impl MinHasher {
     #[new]
-    #[pyo3(signature = (shingle="char:7", num_perm=128, scheme="oph"))]
-    fn new(shingle: &str, num_perm: i64, scheme: &str) -> PyResult<Self> {
+    #[pyo3(signature = (shingle="char:7", num_perm=Int::from(128), scheme="oph"))]
+    fn new(shingle: &str, num_perm: Int, scheme: &str) -> PyResult<Self> {
         let num_perm = check_num_perm(num_perm)?;
         Ok(MinHasher {
             signer: Signer::new(parse_shingle(shingle)?, num_perm, parse_scheme(scheme)?),
@@ -112,9 +113,10 @@ impl MinHasher {
     fn sign_batch<'py>(
         &self,
         py: Python<'py>,
-        texts: Vec<String>,
+        texts: &Bound<'py, PyAny>,
         shingles: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let texts = crate::strings("texts", texts)?;
         let k = self.signer.num_perm();
         let (values, counts) = py.detach(|| {
             let sigs: Vec<Signature> = texts.par_iter().map(|t| self.signer.sign(t)).collect();
@@ -175,8 +177,8 @@ impl MinHasher {
 fn band_keys<'py>(
     py: Python<'py>,
     signatures: PyReadonlyArray2<'py, u32>,
-    bands: i64,
-    rows: i64,
+    bands: Int,
+    rows: Int,
 ) -> PyResult<Bound<'py, PyArray2<u64>>> {
     let (bands, rows) = (crate::count("bands", bands)?, crate::count("rows", rows)?);
     let sigs = signatures.as_array();
@@ -208,8 +210,8 @@ fn band_keys<'py>(
 /// `num_perm` values: those minimising the false-positive and
 /// false-negative areas under the S-curve. Returns `(bands, rows)`.
 #[pyfunction]
-#[pyo3(signature = (threshold, num_perm=128))]
-fn optimal_bands(threshold: f64, num_perm: i64) -> PyResult<(usize, usize)> {
+#[pyo3(signature = (threshold, num_perm=Int::from(128)))]
+fn optimal_bands(threshold: f64, num_perm: Int) -> PyResult<(usize, usize)> {
     if !(threshold > 0.0 && threshold <= 1.0) {
         return Err(SettingsError::new_err(format!(
             "threshold {threshold} is not in (0, 1]"
@@ -222,21 +224,26 @@ fn optimal_bands(threshold: f64, num_perm: i64) -> PyResult<(usize, usize)> {
 }
 
 /// Shingle counts for `n` signatures: none given means "not empty" (1).
+/// A count that is negative or past `u32` is a ValueError naming it (it
+/// was an OverflowError, or a TypeError for one int).
 fn counts(c: Option<&Bound<'_, PyAny>>, n: usize, what: &str) -> PyResult<Vec<u32>> {
     let Some(c) = c else {
         return Ok(vec![1; n]);
     };
-    if let Ok(one) = c.extract::<u32>() {
-        return Ok(vec![one; n]);
+    if let Ok(one) = c.extract::<Int>() {
+        return Ok(vec![crate::count_to(what, &one, u32::MAX)?; n]);
     }
-    let v: Vec<u32> = c.extract()?;
+    let v: Vec<Int> = c.extract()?;
     if v.len() != n {
         return Err(PyValueError::new_err(format!(
             "{what} holds {} counts for {n} signatures",
             v.len()
         )));
     }
-    Ok(v)
+    v.iter()
+        .enumerate()
+        .map(|(i, x)| crate::count_to(&format!("{what}[{i}]"), x, u32::MAX))
+        .collect()
 }
 
 /// Two signatures' values.

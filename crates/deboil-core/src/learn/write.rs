@@ -136,7 +136,9 @@ fn quote(s: &str) -> String {
 /// A site as a pattern that compiles and covers it: glob characters, and the
 /// whitespace and `/` that patterns refuse (sites named by
 /// [`crate::rules::site_name`] hold none), become `?`, which matches any
-/// one character and so the character itself.
+/// one character and so the character itself. Files written when it was
+/// one `?` a byte (before `?` matched a character) read the same: of a
+/// site name, it replaces only the one-byte `*`, `?` and `[`.
 fn site_pattern(site: &str) -> String {
     let mut out = String::with_capacity(site.len());
     for c in site.chars() {
@@ -147,4 +149,35 @@ fn site_pattern(site: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_pattern;
+    use crate::rules::site_name;
+
+    #[test]
+    fn a_site_name_s_pattern_has_one_question_mark_a_byte_replaced() {
+        // Learned files once wrote a `?` for each byte: they read as those
+        // written now only while a site name holds no multi-byte character
+        // that the pattern replaces (site_name turns whitespace, NBSP and
+        // U+3000 included, and `/` into `_`).
+        for raw in [
+            "a*b?c[d",
+            "bücher.de",
+            "x\u{a0}y",
+            "x\u{3000}/y",
+            "日本?.jp",
+        ] {
+            let site = site_name(raw);
+            let old: String = site
+                .chars()
+                .map(|c| match site_pattern(&c.to_string()).as_str() {
+                    "?" => "?".repeat(c.len_utf8()),
+                    _ => c.to_string(),
+                })
+                .collect();
+            assert_eq!(site_pattern(&site), old, "{raw:?}");
+        }
+    }
 }
