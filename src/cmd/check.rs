@@ -38,15 +38,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     for u in &unreadable {
         eprintln!("deboil: error: {}", u.message());
     }
-    // A file named twice (`data/ data/a.jsonl`) is checked once, or each
-    // of its documents would copy itself.
-    let mut seen = std::collections::HashSet::new();
-    checked.retain(|i| {
-        i.path
-            .as_ref()
-            .and_then(|p| std::fs::canonicalize(p).ok())
-            .is_none_or(|p| seen.insert(p))
-    });
+    // A file named twice (`data/ data/a.jsonl`) was kept once by collect,
+    // or each of its documents would copy itself.
     // A baseline kept beside the data (`check data/ --write-baseline
     // data/base.json`) is no document: read as one, it stopped every later
     // run at `data/base.json:1:1: malformed JSON`.

@@ -47,7 +47,6 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     let opts = super::resolve_settings(args.settings(), preset)?;
     let mut inputs = args.input.collect(&args.input.inputs)?;
     super::leave_out_rule_files(&mut inputs, &args.input.inputs, args.rules.own_files());
-    args.input.warn_named_twice(&inputs);
     OutputCheck::default()
         .main(None)
         .file("--rejects", args.input.rejects.as_ref())
