@@ -162,6 +162,21 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         job.run(checked.clone(), rest, &pool, args.input.skip_bad, rejects)?
     };
     files.commit()?;
+    // As dedup's, not silenced by -q: two documents of one id share their
+    // findings' baseline keys, so accepting one's accepts the other's.
+    if let Some(d) = &found.duplicate_ids {
+        let index = index_dirs
+            .first()
+            .map(|p| display_name(&p.display().to_string()));
+        eprint!(
+            "{}",
+            deboil_io::summary::duplicate_ids_warning(
+                d,
+                index.as_deref(),
+                "findings' baseline keys name documents by id"
+            )
+        );
+    }
     let mut totals = Totals::of(&found);
     totals.unreadable = unreadable;
     if let Some(path) = &args.write_baseline {
