@@ -130,7 +130,20 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .rule_options()
             .prepare(&mut all, &read, &pool, args.input.skip_bad)?;
     report_prepared(&prepared, &args.rules, args.input.quiet);
-    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(|p| match std::fs::metadata(p) {
+            // Named by its flag: `data: Is a directory (os error 21)` said
+            // nothing of which path was wrong.
+            Ok(m) if m.is_dir() => Err(super::usage(format!(
+                "--baseline {} is a directory; name the file --write-baseline wrote",
+                p.display()
+            ))),
+            Err(e) => Err(anyhow::anyhow!("--baseline {}: {e}", shown_name(p))),
+            Ok(_) => Ok(Baseline::load(p)?),
+        })
+        .transpose()?;
     let duplicates = if dups {
         let opts = DedupSettings::default().resolve(Preset::Cleaned)?;
         let index = match index_dirs.first() {
