@@ -895,6 +895,19 @@ fn skip_bad_leaves_bad_records_out_and_says_so() {
 }
 
 #[test]
+fn a_missing_file_named_twice_is_reported_once() {
+    // A file that is there is read once however often named; a missing
+    // one was reported twice, as `2 inputs could not be read`.
+    let tmp = tempfile::tempdir().unwrap();
+    shard(tmp.path());
+    let o = check(tmp.path(), &["missing.jsonl", "s.jsonl", "./missing.jsonl"]);
+    assert_fails_with(&o, "missing.jsonl: cannot read: No such file or directory");
+    let err = stderr(&o);
+    assert_eq!(err.matches("cannot read").count(), 1, "{err}");
+    assert!(err.contains("; 1 input could not be read"), "{err}");
+}
+
+#[test]
 fn an_unreadable_input_is_reported_and_the_others_still_checked() {
     let tmp = tempfile::tempdir().unwrap();
     shard(tmp.path());

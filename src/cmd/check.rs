@@ -282,7 +282,12 @@ fn readable_inputs(args: &CheckArgs) -> anyhow::Result<(Vec<Input>, Vec<Unreadab
         if p.as_os_str() != "-"
             && let Err(e) = std::fs::metadata(p)
         {
-            unreadable.push(Unreadable::new(&deboil_io::read::input_name(p), &e));
+            // Named twice, reported once, as a file that is there is read
+            // once (`2 inputs could not be read` counted one file twice).
+            let u = Unreadable::new(&deboil_io::read::input_name(p), &e);
+            if !unreadable.iter().any(|v: &Unreadable| v.file == u.file) {
+                unreadable.push(u);
+            }
             continue;
         }
         found.push(p.clone());
