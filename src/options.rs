@@ -84,7 +84,8 @@ impl InputArgs {
             )));
         }
         let mut passed_over = Vec::new();
-        let inputs = collect_inputs_noting(paths, &mut passed_over)?;
+        let mut inputs = collect_inputs_noting(paths, &mut passed_over)?;
+        self.drop_named_twice(&mut inputs);
         // Ids and findings name documents by their file's name: two files
         // that one name would stand for would share ids and baseline keys.
         let mut by_name = std::collections::HashMap::new();
@@ -128,46 +129,56 @@ impl InputArgs {
         Ok(inputs)
     }
 
-    /// Warns (unless `-q`) when one file is among `inputs` more than once
-    /// (`data/*.jsonl data/a.jsonl`, `data/ data/a.jsonl`): its documents
-    /// are read and written twice, which a command that writes them cannot
-    /// tell from two files. Only where several paths were named.
-    pub fn warn_named_twice(&self, inputs: &[Input]) {
-        if self.quiet || self.inputs.len() < 2 {
-            return;
-        }
+    /// Keeps the first of each file among `inputs` more than once
+    /// (`data/*.jsonl data/a.jsonl`, `data/ data/a.jsonl`, `./a.jsonl
+    /// a.jsonl`, a link beside its file), warning once unless `-q`: read
+    /// twice, each of its documents was a copy of itself, its ids repeated,
+    /// and its cleaned text written twice. `check` always read it once.
+    /// Stdin (no path) is left alone: `-` twice is refused before this.
+    fn drop_named_twice(&self, inputs: &mut Vec<Input>) {
+        // The file itself, however named: device and inode (a hard link
+        // too), or where there are none its resolved path.
         #[cfg(unix)]
-        fn file_id(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+        fn file_id(p: &std::path::Path) -> Option<(u64, u64)> {
             use std::os::unix::fs::MetadataExt;
+            let m = std::fs::metadata(p).ok()?;
             Some((m.dev(), m.ino()))
         }
         #[cfg(not(unix))]
-        fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
-            None
+        fn file_id(p: &std::path::Path) -> Option<PathBuf> {
+            std::fs::canonicalize(p).ok()
         }
         let mut seen = std::collections::HashMap::new();
-        let mut repeats = Vec::new();
-        for i in inputs {
-            let Some(id) = i
-                .path
-                .as_ref()
-                .and_then(|p| std::fs::metadata(p).ok())
-                .and_then(|m| file_id(&m))
-            else {
-                continue;
+        let mut repeats: Vec<(String, String)> = Vec::new();
+        inputs.retain(|i| {
+            // A file that cannot be looked at stays, to fail when read.
+            let Some(id) = i.path.as_deref().and_then(file_id) else {
+                return true;
             };
-            if let Some(first) = seen.insert(id, i.name.as_str()) {
-                repeats.push((first, i.name.as_str()));
+            match seen.get(&id) {
+                Some(first) => {
+                    repeats.push((String::clone(first), i.name.clone()));
+                    false
+                }
+                None => {
+                    seen.insert(id, i.name.clone());
+                    true
+                }
             }
+        });
+        if self.quiet {
+            return;
         }
         if let Some((first, again)) = repeats.first() {
             let more = match repeats.len() {
                 1 => String::new(),
                 n => format!(" (and {} more)", n - 1),
             };
-            eprintln!(
-                "deboil: warning: {first} is named twice (again as {again}){more}: its documents are read twice"
-            );
+            let again = match again == first {
+                true => String::new(),
+                false => format!(" (again as {again})"),
+            };
+            eprintln!("deboil: warning: {first} is named twice{again}{more}: it is read once");
         }
     }
 

@@ -284,6 +284,54 @@ fn against_the_rest_of_the_dataset_reports_only_the_files_checked() {
 }
 
 #[test]
+fn repeated_ids_are_warned_of_as_dedup_warns() {
+    // dedup and run warned of documents sharing an id; check said nothing,
+    // though their findings' baseline keys are then shared.
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    fs::write(
+        data.join("a.jsonl"),
+        format!(
+            "{}\n{}\n",
+            record("x", &article(0)),
+            record("y", &article(1))
+        ),
+    )
+    .unwrap();
+    fs::write(data.join("b.jsonl"), record("x", &article(2)) + "\n").unwrap();
+    let first = "warning: 1 document repeats an earlier document's id (first: \"x\" at data/a.jsonl:1 and data/b.jsonl:1)";
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["dedup", "data"])
+        .output()
+        .unwrap();
+    assert!(stderr(&o).contains(first), "{}", stderr(&o));
+    // The same warning, even with -q; no findings, so still exit 0.
+    for args in [
+        &["data"][..],
+        &["-q", "data"],
+        &["data/b.jsonl", "--against", "data/a.jsonl"],
+    ] {
+        let o = check(tmp.path(), args);
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "{first}; findings' baseline keys name documents by id\n"
+            )),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+    // Ids of their own: no warning.
+    fs::write(data.join("b.jsonl"), record("z", &article(2)) + "\n").unwrap();
+    let o = check(tmp.path(), &["data"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}
+
+#[test]
 fn an_against_path_that_is_not_there_is_named_with_its_flag() {
     // It was "nodir/: No such file or directory", as for a file checked.
     let tmp = tempfile::tempdir().unwrap();
@@ -900,6 +948,19 @@ fn skip_bad_leaves_bad_records_out_and_says_so() {
         err.contains("skipped s.jsonl:1: text field `text` is not a string"),
         "{err}"
     );
+}
+
+#[test]
+fn a_missing_file_named_twice_is_reported_once() {
+    // A file that is there is read once however often named; a missing
+    // one was reported twice, as `2 inputs could not be read`.
+    let tmp = tempfile::tempdir().unwrap();
+    shard(tmp.path());
+    let o = check(tmp.path(), &["missing.jsonl", "s.jsonl", "./missing.jsonl"]);
+    assert_fails_with(&o, "missing.jsonl: cannot read: No such file or directory");
+    let err = stderr(&o);
+    assert_eq!(err.matches("cannot read").count(), 1, "{err}");
+    assert!(err.contains("; 1 input could not be read"), "{err}");
 }
 
 #[test]

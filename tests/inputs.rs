@@ -325,7 +325,9 @@ fn entries_of_a_walked_directory_that_are_not_read_are_named() {
     fs::write(tmp.path().join("elsewhere/x.txt"), "a page\n").unwrap();
     fs::create_dir(&d).unwrap();
     fs::write(d.join("a.txt"), "first page\n").unwrap();
-    std::os::unix::fs::symlink("a.txt", d.join("b.txt")).unwrap();
+    // A link to a file is read (one to a.txt would be a.txt named twice,
+    // read once: a_file_named_twice_is_read_once).
+    std::os::unix::fs::symlink("../elsewhere/x.txt", d.join("b.txt")).unwrap();
     std::os::unix::fs::symlink("../elsewhere", d.join("dirlink")).unwrap();
     std::os::unix::fs::symlink("gone.txt", d.join("dangling.txt")).unwrap();
     let fifo = std::process::Command::new("mkfifo")
@@ -444,30 +446,96 @@ fn stdin_named_twice_is_a_usage_error() {
 }
 
 #[test]
-fn a_file_named_twice_is_warned_about() {
-    // `data/*.jsonl data/a.jsonl`: every document of a.jsonl was written
-    // twice without a word.
+fn a_file_named_twice_is_read_once() {
+    // `data/*.jsonl data/a.jsonl`: clean, dedup and run read a.jsonl twice
+    // (every document a copy of itself, its ids repeated, its text written
+    // twice), while check read it once; `why` found each of its ids twice.
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     fs::create_dir(d.join("data")).unwrap();
     fs::write(
         d.join("data/a.jsonl"),
-        "{\"id\":\"1\",\"text\":\"One text.\"}\n",
+        "{\"id\":\"1\",\"text\":\"One text about the harbour and its boats.\"}\n",
     )
     .unwrap();
     fs::write(
         d.join("data/b.jsonl"),
-        "{\"id\":\"2\",\"text\":\"Two text.\"}\n",
+        "{\"id\":\"2\",\"text\":\"Two texts on bread prices and the bakers.\"}\n",
     )
     .unwrap();
-    let want = "warning: data/a.jsonl is named twice (again as ./data/a.jsonl): its documents are read twice";
-    for cmd in ["clean", "dedup", "learn"] {
-        let o = run_in(d, &[cmd, "data", "./data/a.jsonl"]);
-        assert!(o.status.success(), "{cmd}: {}", stderr(&o));
-        assert!(stderr(&o).contains(want), "{cmd}: {}", stderr(&o));
-        // -q silences it; two different files are no repeat.
-        let o = run_in(d, &[cmd, "-q", "data", "./data/a.jsonl"]);
-        assert!(!stderr(&o).contains("named twice"), "{}", stderr(&o));
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("data/a.jsonl", d.join("link.jsonl")).unwrap();
+    let mut spellings = vec![
+        (
+            vec!["data", "./data/a.jsonl"],
+            "warning: data/a.jsonl is named twice (again as ./data/a.jsonl): it is read once",
+        ),
+        (
+            vec!["data/a.jsonl", "data/b.jsonl", "data/a.jsonl"],
+            "warning: data/a.jsonl is named twice: it is read once",
+        ),
+    ];
+    #[cfg(unix)]
+    spellings.push((
+        vec!["data/a.jsonl", "data/b.jsonl", "link.jsonl"],
+        "warning: data/a.jsonl is named twice (again as link.jsonl): it is read once",
+    ));
+    for (paths, want) in &spellings {
+        for cmd in ["clean", "dedup", "run", "learn", "report", "check"] {
+            let mut args = vec![cmd];
+            args.extend(paths);
+            let o = run_in(d, &args);
+            assert!(o.status.success(), "{cmd} {paths:?}: {}", stderr(&o));
+            let err = stderr(&o);
+            assert_eq!(
+                err.matches("named twice").count(),
+                1,
+                "{cmd} {paths:?}: {err}"
+            );
+            assert!(err.contains(want), "{cmd} {paths:?}: {err}");
+            assert!(
+                !err.contains("repeats an earlier document's id"),
+                "{cmd} {paths:?}: {err}"
+            );
+            // Two documents read, each once.
+            match cmd {
+                "clean" | "dedup" | "run" => {
+                    assert_eq!(common::ids(&stdout(&o)), ["1", "2"], "{cmd} {paths:?}")
+                }
+                "learn" => assert!(err.contains("learn: 2 pages"), "{err}"),
+                "report" => assert!(err.contains("report: 2 documents, 2 kept"), "{err}"),
+                _ => assert!(
+                    err.contains("no findings in 2 documents of 2 files"),
+                    "{err}"
+                ),
+            }
+            // -q silences the warning, not the reading once.
+            args.insert(1, "-q");
+            let o = run_in(d, &args);
+            assert!(!stderr(&o).contains("named twice"), "{}", stderr(&o));
+            if matches!(cmd, "clean" | "dedup" | "run") {
+                assert_eq!(common::ids(&stdout(&o)), ["1", "2"], "{cmd} -q {paths:?}");
+            }
+        }
+        // `why` finds each id once, in its first place.
+        let mut args = vec!["why", "1", "2"];
+        args.extend(paths);
+        let o = run_in(d, &args);
+        assert!(o.status.success(), "why {paths:?}: {}", stderr(&o));
+        assert!(
+            stdout(&o).contains("1 (data/a.jsonl:1) vs 2 (data/b.jsonl:1)"),
+            "{}",
+            stdout(&o)
+        );
+        assert_eq!(
+            stderr(&o).matches("named twice").count(),
+            1,
+            "{}",
+            stderr(&o)
+        );
+    }
+    // Two different files are no repeat.
+    for cmd in ["clean", "dedup", "learn", "check"] {
         let o = run_in(d, &[cmd, "data/a.jsonl", "data/b.jsonl"]);
         assert!(!stderr(&o).contains("named twice"), "{}", stderr(&o));
     }

@@ -59,8 +59,14 @@ fn outputs_that_cannot_be_created_give_the_os_error_once() {
         &["dedup", "in.txt", "--save-index", "afile/idx"],
     );
     assert_error_once(&o, "afile/idx", "(os error 20)");
+    // A file as --out-dir is refused before the run, named once by its flag.
     let o = run_in(tmp.path(), &["clean", "in.txt", "--out-dir", "afile"]);
-    assert_error_once(&o, "afile/in.txt", "(os error");
+    assert_error_once(&o, "afile", "is a file, not a directory");
+    assert!(
+        stderr(&o).starts_with("deboil: error: --out-dir afile is a file"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Whether this process can read a file whose permissions forbid it (root

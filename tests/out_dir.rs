@@ -103,3 +103,32 @@ fn an_out_dir_inside_the_input_directory_is_refused_before_it_exists() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn a_file_named_as_the_out_dir_is_refused_by_its_flag() {
+    // `--out-dir notes.txt` stopped at `notes.txt/a.jsonl: Not a directory
+    // (os error 20)`, naming neither the flag nor what was wrong.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("in")).unwrap();
+    fs::write(
+        d.join("in/a.jsonl"),
+        "{\"id\":\"1\",\"text\":\"One text.\"}\n",
+    )
+    .unwrap();
+    fs::write(d.join("notes.txt"), "keep me\n").unwrap();
+    let o = deboil()
+        .current_dir(d)
+        .args(["clean", "in", "--out-dir", "notes.txt"])
+        .output()
+        .unwrap();
+    // Exit 2, as the other --out-dir refusals.
+    assert_fails_with(
+        &o,
+        "--out-dir notes.txt is a file, not a directory; name a directory (made if missing)",
+    );
+    assert_eq!(
+        fs::read_to_string(d.join("notes.txt")).unwrap(),
+        "keep me\n"
+    );
+}

@@ -80,11 +80,15 @@ fn dash_is_stdout_on_every_file_output_and_refused_for_directories() {
     let o = run(&["clean", "-q", seeds, "-o", "c.jsonl", "--explain", "-"]);
     assert!(stdout(&o).starts_with("{\"id\":\"001_"), "{}", stderr(&o));
     assert!(stdout(&o).contains("\"rule\":"));
+    // A copy, so that there are clusters (the file named twice is read once).
+    let other = tempfile::tempdir().unwrap();
+    let copy = other.path().join("copy.jsonl");
+    fs::copy(seeds, &copy).unwrap();
     let o = run(&[
         "dedup",
         "-q",
         seeds,
-        seeds,
+        copy.to_str().unwrap(),
         "-o",
         "d.jsonl",
         "--clusters",
@@ -596,11 +600,15 @@ fn an_output_that_cannot_be_created_is_named_by_its_flag() {
     fs::create_dir(tmp.path().join("adir")).unwrap();
     let seeds = seeds();
     let seeds = seeds.to_str().unwrap();
+    // A directory is refused up front, as a usage error.
     for (args, msg) in [
-        (vec!["-o", "adir"], "creating -o adir: "),
+        (
+            vec!["-o", "adir"],
+            "-o adir is a directory; name a file to write",
+        ),
         (
             vec!["--explain", "adir", "-o", "/dev/null"],
-            "creating --explain adir: ",
+            "--explain adir is a directory; name a file to write",
         ),
     ] {
         let o = deboil()
@@ -609,7 +617,7 @@ fn an_output_that_cannot_be_created_is_named_by_its_flag() {
             .args(&args)
             .output()
             .unwrap();
-        assert_fails_with(&o, msg);
+        assert_usage_error(&o, msg);
     }
 }
 
@@ -730,4 +738,47 @@ fn an_output_file_inside_a_folder_of_documents_is_refused() {
         ids(&stdout(&o)),
         ids(&stdout(&run("dedup -q data/seeds.jsonl")))
     );
+}
+
+#[test]
+fn a_directory_named_as_an_output_or_baseline_file_is_named_by_its_flag() {
+    // `check --write-baseline DIR` ran the whole check, then stopped at
+    // `DIR: is a directory`; `--baseline DIR` said `DIR: Is a directory
+    // (os error 21)`: neither named the flag, nor refused it first.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::create_dir(d.join("out")).unwrap();
+    fs::copy(seeds(), d.join("s.jsonl")).unwrap();
+    let run = |args: &[&str]| deboil().current_dir(d).args(args).output().unwrap();
+    for (args, flag) in [
+        (
+            &["check", "s.jsonl", "--write-baseline", "out"][..],
+            "--write-baseline out",
+        ),
+        (&["clean", "s.jsonl", "-o", "out"], "-o out"),
+        (&["dedup", "s.jsonl", "--clusters", "out"], "--clusters out"),
+        (&["learn", "s.jsonl", "-o", "out"], "-o out"),
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(64), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!(
+                "deboil: error: {flag} is a directory; name a file to write"
+            )),
+            "{args:?}: {err}"
+        );
+        // Refused first: no summary of a finished run.
+        assert!(!err.contains("deboil check:"), "{args:?}: {err}");
+        assert!(names(&d.join("out")).is_empty(), "{args:?}");
+    }
+    let o = run(&["check", "s.jsonl", "--baseline", "out"]);
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--baseline out is a directory; name the file --write-baseline wrote"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["check", "s.jsonl", "--baseline", "gone.json"]);
+    assert_fails_with(&o, "--baseline gone.json: No such file or directory");
 }

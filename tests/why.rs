@@ -252,3 +252,70 @@ fn texts_without_shingles_are_explained_as_dedup_treats_them() {
     // No text here has a word: one cluster.
     assert_eq!(common::ids(&stdout(&o)), ["a"]);
 }
+
+#[test]
+fn arguments_out_of_order_are_named_with_the_order() {
+    // `why data 1 2` stopped at "2: No such file or directory", and
+    // `why 1 data` read stdin (waiting on a terminal), then found no id
+    // `data`: neither said that the ids come first.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir(d.join("data")).unwrap();
+    let texts = common::seed_texts();
+    for (f, id) in [("a", "1"), ("b", "2")] {
+        let line = serde_json::json!({"id": id, "text": texts[id.parse::<usize>().unwrap()]});
+        std::fs::write(d.join(format!("data/{f}.jsonl")), format!("{line}\n")).unwrap();
+    }
+    std::fs::write(d.join("data/t.txt"), format!("{}\n", texts[3])).unwrap();
+    let why = |args: &[&str]| {
+        deboil()
+            .current_dir(d)
+            .arg("why")
+            .args(args)
+            .write_stdin("")
+            .output()
+            .unwrap()
+    };
+    let order = "give two ids, then the inputs (`deboil why ID1 ID2 FILE...`)";
+    for (args, code, want) in [
+        (
+            &["data", "1", "2"][..],
+            64,
+            format!("`data` is a directory, not a document id, and `2` is no file: {order}"),
+        ),
+        (
+            &["data/a.jsonl", "1", "2"],
+            64,
+            format!("`data/a.jsonl` is a file, not a document id, and `2` is no file: {order}"),
+        ),
+        (
+            &["1", "data"],
+            64,
+            "`data` is a directory, not a document id: give two ids, then the inputs (`deboil why ID1 ID2 data`)".to_string(),
+        ),
+        (
+            &["1", "2", "3", "data"],
+            2,
+            format!("3: No such file or directory (os error 2); `why` compares two documents: {order}"),
+        ),
+        (
+            &["data/a.jsonl", "1", "data/b.jsonl"],
+            2,
+            "no document with id data/a.jsonl or 1 in the inputs (`data/a.jsonl` is a file: inputs come after the two ids, `deboil why ID1 ID2 FILE...`)".to_string(),
+        ),
+    ] {
+        let o = why(args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(&want), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
+    }
+    // In order it compares; a text file's id is its path, so a path is an
+    // id where the inputs are all there.
+    for args in [
+        &["1", "2", "data"][..],
+        &["data/t.txt", "1", "data/t.txt", "data/a.jsonl"],
+    ] {
+        let o = why(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+}

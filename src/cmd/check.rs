@@ -38,15 +38,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     for u in &unreadable {
         eprintln!("deboil: error: {}", u.message());
     }
-    // A file named twice (`data/ data/a.jsonl`) is checked once, or each
-    // of its documents would copy itself.
-    let mut seen = std::collections::HashSet::new();
-    checked.retain(|i| {
-        i.path
-            .as_ref()
-            .and_then(|p| std::fs::canonicalize(p).ok())
-            .is_none_or(|p| seen.insert(p))
-    });
+    // A file named twice (`data/ data/a.jsonl`) was kept once by collect,
+    // or each of its documents would copy itself.
     // A baseline kept beside the data (`check data/ --write-baseline
     // data/base.json`) is no document: read as one, it stopped every later
     // run at `data/base.json:1:1: malformed JSON`.
@@ -137,7 +130,20 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .rule_options()
             .prepare(&mut all, &read, &pool, args.input.skip_bad)?;
     report_prepared(&prepared, &args.rules, args.input.quiet);
-    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(|p| match std::fs::metadata(p) {
+            // Named by its flag: `data: Is a directory (os error 21)` said
+            // nothing of which path was wrong.
+            Ok(m) if m.is_dir() => Err(super::usage(format!(
+                "--baseline {} is a directory; name the file --write-baseline wrote",
+                p.display()
+            ))),
+            Err(e) => Err(anyhow::anyhow!("--baseline {}: {e}", shown_name(p))),
+            Ok(_) => Ok(Baseline::load(p)?),
+        })
+        .transpose()?;
     let duplicates = if dups {
         let opts = DedupSettings::default().resolve(Preset::Cleaned)?;
         let index = match index_dirs.first() {
@@ -169,6 +175,21 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         job.run(checked.clone(), rest, &pool, args.input.skip_bad, rejects)?
     };
     files.commit()?;
+    // As dedup's, not silenced by -q: two documents of one id share their
+    // findings' baseline keys, so accepting one's accepts the other's.
+    if let Some(d) = &found.duplicate_ids {
+        let index = index_dirs
+            .first()
+            .map(|p| display_name(&p.display().to_string()));
+        eprint!(
+            "{}",
+            deboil_io::summary::duplicate_ids_warning(
+                d,
+                index.as_deref(),
+                "findings' baseline keys name documents by id"
+            )
+        );
+    }
     let mut totals = Totals::of(&found);
     totals.unreadable = unreadable;
     totals.not_checked = match args.only {
@@ -266,7 +287,12 @@ fn readable_inputs(args: &CheckArgs) -> anyhow::Result<(Vec<Input>, Vec<Unreadab
         if p.as_os_str() != "-"
             && let Err(e) = std::fs::metadata(p)
         {
-            unreadable.push(Unreadable::new(&deboil_io::read::input_name(p), &e));
+            // Named twice, reported once, as a file that is there is read
+            // once (`2 inputs could not be read` counted one file twice).
+            let u = Unreadable::new(&deboil_io::read::input_name(p), &e);
+            if !unreadable.iter().any(|v: &Unreadable| v.file == u.file) {
+                unreadable.push(u);
+            }
             continue;
         }
         found.push(p.clone());

@@ -18,7 +18,6 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
     let read = args.input.read_options();
     let mut inputs = args.input.collect(&args.input.inputs)?;
     super::leave_out_rule_files(&mut inputs, &args.input.inputs, args.rules.own_files());
-    args.input.warn_named_twice(&inputs);
     let output_path = main_output(args.output.output.as_ref());
     let mut check = OutputCheck::default();
     if args.diff {

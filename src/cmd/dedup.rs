@@ -63,7 +63,6 @@ pub fn run_reporting(
     let mut inputs = input.collect(&input.inputs)?;
     let own = rules.into_iter().flat_map(|r| r.own_files());
     super::leave_out_rule_files(&mut inputs, &input.inputs, own);
-    input.warn_named_twice(&inputs);
     let output_path = main_output(f.output.as_ref());
     let mut check = OutputCheck::default();
     match (&target, only_report) {

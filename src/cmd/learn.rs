@@ -16,7 +16,6 @@ pub fn run(args: LearnArgs) -> anyhow::Result<ExitCode> {
     let read = args.input.read_options();
     let mut inputs = args.input.collect(&args.input.inputs)?;
     super::leave_out_rule_files(&mut inputs, &args.input.inputs, &args.output);
-    args.input.warn_named_twice(&inputs);
     let output_path = main_output(args.output.as_ref());
     let mut check = OutputCheck::default();
     match output_path {

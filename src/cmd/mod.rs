@@ -317,6 +317,15 @@ impl OutputCheck {
     /// Refuses what is wrong; `fills` is a directory the run writes into
     /// (`--save-index`), named by its flag.
     fn check(&self, inputs: &[Input], fills: Option<(&str, &Path)>) -> anyhow::Result<()> {
+        // A folder where a file belongs: check's --write-baseline found out
+        // only once the whole check had run, as `empty: is a directory`.
+        for (label, path) in &self.files {
+            if path.as_os_str() != "-" && path.is_dir() {
+                return Err(usage(format!(
+                    "{label} is a directory; name a file to write"
+                )));
+            }
+        }
         refuse_inputs(&self.files, inputs)?;
         // A rule file or an index is read before any output is written, so
         // replacing it would go unnoticed until the user's own was gone.

@@ -15,17 +15,7 @@ use super::{OutputCheck, Outputs, report_prepared, stdout};
 use crate::args::WhyArgs;
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
-    // `deboil why ID FILE`, an id short: the file would be taken for an id
-    // and stdin read (waiting on a terminal) for documents.
-    if args.input.inputs.is_empty()
-        && let Some(path) = [&args.first, &args.second]
-            .into_iter()
-            .find(|p| std::path::Path::new(p).is_file())
-    {
-        return Err(super::usage(format!(
-            "`{path}` is a file, not a document id: give two ids, then the inputs (`deboil why ID1 ID2 {path}`)"
-        )));
-    }
+    refuse_misplaced_ids(args)?;
     // Without --clean the texts are compared as `dedup` reads them: a rule
     // flag would do nothing, and the user believe the text was cleaned.
     if !args.clean
@@ -47,7 +37,6 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     let opts = super::resolve_settings(args.settings(), preset)?;
     let mut inputs = args.input.collect(&args.input.inputs)?;
     super::leave_out_rule_files(&mut inputs, &args.input.inputs, args.rules.own_files());
-    args.input.warn_named_twice(&inputs);
     OutputCheck::default()
         .main(None)
         .file("--rejects", args.input.rejects.as_ref())
@@ -150,6 +139,52 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<ExitCode> {
     }
     files.commit()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The order `why` takes its arguments in, for messages.
+const ORDER: &str = "give two ids, then the inputs (`deboil why ID1 ID2 FILE...`)";
+
+/// Refuses arguments out of order, before anything is read: a file or
+/// folder where an id belongs (`deboil why data 1 2`, `deboil why 1 data`)
+/// left an id among the inputs, which stopped the run at "2: No such file
+/// or directory", or no inputs, so that stdin was read (waiting on a
+/// terminal) and the folder looked for as an id. An id that is a path is
+/// kept where the inputs are all there: a text file's id is its path.
+fn refuse_misplaced_ids(args: &WhyArgs) -> anyhow::Result<()> {
+    let missing = args
+        .input
+        .inputs
+        .iter()
+        .find_map(|p| match p.as_os_str() != "-" {
+            true => std::fs::metadata(p).err().map(|e| (p, e)),
+            false => None,
+        });
+    if args.input.inputs.is_empty() || missing.is_some() {
+        for id in [&args.first, &args.second] {
+            let kind = match std::fs::metadata(id) {
+                Ok(m) if m.is_dir() => "a directory",
+                Ok(_) => "a file",
+                Err(_) => continue,
+            };
+            let order = match &missing {
+                Some((m, _)) => format!(", and `{}` is no file: {ORDER}", m.display()),
+                // An id short: the order with this path in its place.
+                None => format!(": give two ids, then the inputs (`deboil why ID1 ID2 {id}`)"),
+            };
+            return Err(super::usage(format!(
+                "`{id}` is {kind}, not a document id{order}"
+            )));
+        }
+    }
+    // Three ids (`deboil why 1 2 3 data`), or a mistyped name: an error as
+    // for a missing input anywhere (exit 2), with the order recalled.
+    if let Some((m, e)) = missing {
+        anyhow::bail!(
+            "{}: {e}; `why` compares two documents: {ORDER}",
+            deboil_io::read::shown_name(m)
+        );
+    }
+    Ok(())
 }
 
 /// The first rule flag given, if any.

@@ -3,7 +3,7 @@
 use deboil_core::rules::RuleSet;
 
 use crate::jobs::Summary;
-use crate::jobs::dedup::DedupSummary;
+use crate::jobs::dedup::{DedupSummary, DuplicateIds};
 
 /// `n` and `noun`, plural unless `n` is 1: "1 document", "2 documents".
 pub fn count(n: u64, noun: &str) -> String {
@@ -147,9 +147,14 @@ pub fn keep_field_text(s: &DedupSummary) -> String {
 /// A warning line when documents share an id, else nothing; `index`: the
 /// saved index compared with, as named.
 pub fn duplicate_ids_text(s: &DedupSummary, index: Option<&str>) -> String {
-    let Some(d) = &s.duplicate_ids else {
-        return String::new();
-    };
+    s.duplicate_ids.as_ref().map_or_else(String::new, |d| {
+        duplicate_ids_warning(d, index, "clusters and dup_of name documents by id")
+    })
+}
+
+/// The warning line on documents sharing an id, ending with `why` it
+/// matters to the command's outputs.
+pub fn duplicate_ids_warning(d: &DuplicateIds, index: Option<&str>, why: &str) -> String {
     let id = serde_json::to_string(&d.id).expect("a string serialises");
     let docs = if d.count == 1 {
         "document repeats"
@@ -161,7 +166,7 @@ pub fn duplicate_ids_text(s: &DedupSummary, index: Option<&str>) -> String {
         None => format!("in the index {}", index.unwrap_or("compared with")),
     };
     format!(
-        "deboil: warning: {} {docs} an earlier document's id (first: {id} {first} and {}); clusters and dup_of name documents by id\n",
+        "deboil: warning: {} {docs} an earlier document's id (first: {id} {first} and {}); {why}\n",
         d.count, d.repeat
     )
 }

@@ -391,6 +391,14 @@ pub fn output_file(path: &Path, inputs: &[Input], what: &str) -> Result<AtomicFi
 /// `args` are the paths as given, `inputs` what they expanded to.
 pub fn check_out_dir(dir: &Path, args: &[PathBuf], inputs: &[Input]) -> Result<()> {
     refuse_stdout_dir(dir, "--out-dir")?;
+    // A file there: the run failed at its first output, as
+    // `FILE/a.jsonl: Not a directory`, naming neither flag nor file.
+    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(Error::Usage(format!(
+            "--out-dir {} is a file, not a directory; name a directory (made if missing)",
+            dir.display()
+        )));
+    }
     if inputs.iter().any(|i| i.path.is_none()) {
         return Err(Error::Usage(
             "--out-dir needs input paths: it mirrors the input tree, and stdin has none".into(),

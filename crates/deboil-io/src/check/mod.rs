@@ -33,7 +33,9 @@ use deboil_core::dedup::{DedupOptions, IndexedDocs};
 
 use crate::doc::Document;
 use crate::error::Result;
-use crate::jobs::dedup::{DEFAULT_SPOOL_MEMORY, DedupJob, DedupOutputs, OutputMode, Transform};
+use crate::jobs::dedup::{
+    DEFAULT_SPOOL_MEMORY, DedupJob, DedupOutputs, DuplicateIds, OutputMode, Transform,
+};
 use crate::jobs::{SideOutputs, Summary};
 use crate::pipeline::{ReadOptions, par_batches};
 use crate::read::{Format, Input, RawRecord};
@@ -203,6 +205,9 @@ pub struct Checked {
     pub reasons: BTreeMap<String, String>,
     /// Bad records left out, when skipping them.
     pub read: Summary,
+    /// Documents that repeat an earlier document's id (of the files checked,
+    /// the rest or the index), when duplicates are looked for.
+    pub duplicate_ids: Option<DuplicateIds>,
 }
 
 /// Where one document of the second read lies.
@@ -368,8 +373,9 @@ impl CheckJob {
         }
         if let Some(d) = &self.duplicates {
             let names: Vec<String> = inputs.iter().map(|i| display_name(&i.name)).collect();
-            let dups =
+            let (dups, ids) =
                 self.duplicates(d, inputs, pool, skip_bad, &places, &names, first_checked)?;
+            out.duplicate_ids = ids;
             if let Some((idx, _)) = &d.index {
                 out.compared += idx.len() as u64;
             }
@@ -432,7 +438,7 @@ impl CheckJob {
     }
 
     /// The second read: the dedup job over the cleaned texts; each copy in
-    /// a checked file becomes a finding.
+    /// a checked file becomes a finding. Also the first repeated id.
     #[allow(clippy::too_many_arguments)]
     fn duplicates(
         &self,
@@ -443,7 +449,7 @@ impl CheckJob {
         places: &[Place],
         names: &[String],
         first_checked: usize,
-    ) -> Result<Vec<Finding>> {
+    ) -> Result<(Vec<Finding>, Option<DuplicateIds>)> {
         let job = DedupJob {
             transform: Some(&self.cleaner as &dyn Transform),
             read: self.read.clone(),
@@ -462,7 +468,8 @@ impl CheckJob {
             skip_bad,
             ..SideOutputs::default()
         };
-        let found = job.run(inputs, pool, outputs, side)?.found;
+        let result = job.run(inputs, pool, outputs, side)?;
+        let found = result.found;
         let prior = found.prior();
         let index_name = d.index.as_ref().map(|(_, n)| n.clone());
         let target = |i: usize| -> Target {
@@ -515,7 +522,7 @@ impl CheckJob {
                 });
             }
         }
-        Ok(out)
+        Ok((out, result.summary.duplicate_ids))
     }
 }
 

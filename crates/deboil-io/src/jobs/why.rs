@@ -136,8 +136,20 @@ pub fn find_by_id<const N: usize>(
         if let Some(msg) = past_end {
             return Err(Error::Usage(msg));
         }
+        // A path where an id belongs (`why a.jsonl 1 b.jsonl`, all there):
+        // the order is wrong, not the data.
+        let path = missing
+            .iter()
+            .find_map(|w| {
+                let m = std::fs::metadata(w).ok()?;
+                let kind = if m.is_dir() { "a directory" } else { "a file" };
+                Some(format!(
+                    " (`{w}` is {kind}: inputs come after the two ids, `deboil why ID1 ID2 FILE...`)"
+                ))
+            })
+            .unwrap_or_default();
         return Err(Error::Usage(format!(
-            "no document with id {} in the inputs{skipped}",
+            "no document with id {} in the inputs{skipped}{path}",
             missing.join(" or ")
         )));
     }
