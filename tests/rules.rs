@@ -185,3 +185,36 @@ fn a_rule_file_read_twice_is_named_as_such() {
         "{err}"
     );
 }
+
+#[test]
+fn a_rule_file_that_is_not_utf8_is_named_by_line_and_column() {
+    // A rule file saved as Latin-1 said only `cannot read rule file: stream
+    // did not contain valid UTF-8`, with no place to look; data files name
+    // line and column, and so do rule files now, plain or compressed.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = b"[[rule]]\nid = \"x.cafe\"\nreason = \"x\"\ncontains = [\"caf\xe9 menu\"]\n";
+    fs::write(tmp.path().join("latin1.toml"), text).unwrap();
+    fs::write(tmp.path().join("latin1.toml.gz"), common::gzip(text)).unwrap();
+    for (name, args) in [
+        ("latin1.toml", &["rules", "list", "latin1.toml"][..]),
+        ("latin1.toml", &["rules", "test", "latin1.toml"]),
+        (
+            "latin1.toml.gz",
+            &["clean", "--rules", "latin1.toml.gz", "-"],
+        ),
+    ] {
+        let o = deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "{name}:4:17: invalid UTF-8: rule files are UTF-8 text"
+            )),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
