@@ -218,3 +218,41 @@ fn a_rule_file_that_is_not_utf8_is_named_by_line_and_column() {
         );
     }
 }
+
+#[test]
+fn a_rule_header_with_one_bracket_is_named_as_such() {
+    // `[rule]` (or `[rule.example]`) for `[[rule]]` was refused as
+    // `invalid type: map, expected a sequence`, which says nothing of the
+    // missing bracket.
+    let tmp = tempfile::tempdir().unwrap();
+    let rule = "id = \"x.one\"\nreason = \"x\"\ncontains = [\"foo bar\"]\n";
+    fs::write(
+        tmp.path().join("rule.toml"),
+        format!("# mine\n\n[rule]\n{rule}"),
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("example.toml"),
+        format!("[[rule]]\n{rule}[rule.example]\ninput = \"foo bar\\n\"\noutput = \"\"\n"),
+    )
+    .unwrap();
+    for (file, place, header) in [
+        ("rule.toml", "rule.toml:3:1", "rule"),
+        ("example.toml", "example.toml:5:1", "rule.example"),
+    ] {
+        let o = deboil()
+            .current_dir(tmp.path())
+            .args(["rules", "test", file])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "{place}: invalid type: map, expected a sequence: `[{header}]` is one table; \
+                 rules and examples are lists, each entry headed `[[{header}]]`"
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+}

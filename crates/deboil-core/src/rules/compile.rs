@@ -123,7 +123,21 @@ impl Builder {
         let loc = Locator::new(&src.name, &src.text);
         let spec: spec::FileSpec = parsed.map_err(|e| {
             let span = e.span().unwrap_or(0..0);
-            loc.err(span, e.message().trim().to_string())
+            let mut message = e.message().trim().to_string();
+            // `[rule]` for `[[rule]]` read only as "invalid type: map,
+            // expected a sequence": name the header that wants two brackets.
+            let at = src.text.get(span.start..).unwrap_or("");
+            if message == "invalid type: map, expected a sequence"
+                && let Some(name) = at.strip_prefix('[').and_then(|h| h.split_once(']'))
+                && !name.0.starts_with('[')
+            {
+                let name = name.0.trim();
+                message.push_str(&format!(
+                    ": `[{name}]` is one table; rules and examples are lists, \
+                     each entry headed `[[{name}]]`"
+                ));
+            }
+            loc.err(span, message)
         })?;
         self.lazy_file = is_embedded(src);
         let file_sites = patterns(&spec.sites, &loc)?;
