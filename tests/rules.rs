@@ -256,3 +256,32 @@ fn a_rule_header_with_one_bracket_is_named_as_such() {
         );
     }
 }
+
+#[test]
+fn a_rule_id_taken_by_a_built_in_rule_says_so() {
+    // A user rule reusing a built-in id was refused as `duplicate rule id
+    // ... (first defined at rules/common-en.toml:N)`: a file the user does
+    // not have (the built-in rules are compiled in), which `rules test
+    // mine.toml` does not read either.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("mine.toml"),
+        "[[rule]]\nid = \"en.newsletter\"\nreason = \"x\"\ncontains = [\"foo bar\"]\n",
+    )
+    .unwrap();
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["clean", "--rules", "mine.toml", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("mine.toml:2:6: duplicate rule id `en.newsletter` (first defined at rules/common-en.toml:"),
+        "{err}"
+    );
+    assert!(
+        err.contains(", a built-in rule: give yours another id)"),
+        "{err}"
+    );
+}
