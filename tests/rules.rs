@@ -185,3 +185,103 @@ fn a_rule_file_read_twice_is_named_as_such() {
         "{err}"
     );
 }
+
+#[test]
+fn a_rule_file_that_is_not_utf8_is_named_by_line_and_column() {
+    // A rule file saved as Latin-1 said only `cannot read rule file: stream
+    // did not contain valid UTF-8`, with no place to look; data files name
+    // line and column, and so do rule files now, plain or compressed.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = b"[[rule]]\nid = \"x.cafe\"\nreason = \"x\"\ncontains = [\"caf\xe9 menu\"]\n";
+    fs::write(tmp.path().join("latin1.toml"), text).unwrap();
+    fs::write(tmp.path().join("latin1.toml.gz"), common::gzip(text)).unwrap();
+    for (name, args) in [
+        ("latin1.toml", &["rules", "list", "latin1.toml"][..]),
+        ("latin1.toml", &["rules", "test", "latin1.toml"]),
+        (
+            "latin1.toml.gz",
+            &["clean", "--rules", "latin1.toml.gz", "-"],
+        ),
+    ] {
+        let o = deboil()
+            .current_dir(tmp.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "{name}:4:17: invalid UTF-8: rule files are UTF-8 text"
+            )),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn a_rule_header_with_one_bracket_is_named_as_such() {
+    // `[rule]` (or `[rule.example]`) for `[[rule]]` was refused as
+    // `invalid type: map, expected a sequence`, which says nothing of the
+    // missing bracket.
+    let tmp = tempfile::tempdir().unwrap();
+    let rule = "id = \"x.one\"\nreason = \"x\"\ncontains = [\"foo bar\"]\n";
+    fs::write(
+        tmp.path().join("rule.toml"),
+        format!("# mine\n\n[rule]\n{rule}"),
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("example.toml"),
+        format!("[[rule]]\n{rule}[rule.example]\ninput = \"foo bar\\n\"\noutput = \"\"\n"),
+    )
+    .unwrap();
+    for (file, place, header) in [
+        ("rule.toml", "rule.toml:3:1", "rule"),
+        ("example.toml", "example.toml:5:1", "rule.example"),
+    ] {
+        let o = deboil()
+            .current_dir(tmp.path())
+            .args(["rules", "test", file])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "{place}: invalid type: map, expected a sequence: `[{header}]` is one table; \
+                 rules and examples are lists, each entry headed `[[{header}]]`"
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn a_rule_id_taken_by_a_built_in_rule_says_so() {
+    // A user rule reusing a built-in id was refused as `duplicate rule id
+    // ... (first defined at rules/common-en.toml:N)`: a file the user does
+    // not have (the built-in rules are compiled in), which `rules test
+    // mine.toml` does not read either.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("mine.toml"),
+        "[[rule]]\nid = \"en.newsletter\"\nreason = \"x\"\ncontains = [\"foo bar\"]\n",
+    )
+    .unwrap();
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["clean", "--rules", "mine.toml", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("mine.toml:2:6: duplicate rule id `en.newsletter` (first defined at rules/common-en.toml:"),
+        "{err}"
+    );
+    assert!(
+        err.contains(", a built-in rule: give yours another id)"),
+        "{err}"
+    );
+}

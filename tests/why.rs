@@ -127,6 +127,23 @@ fn why_shows_similarity_and_shared_passages() {
             stdout(&o)
         );
     }
+    // One document named twice (the same id, or an id and its place) is
+    // refused: compared with itself it read "the two are duplicates".
+    for (first, second) in [
+        ("001_db30c925d4b12c96", "001_db30c925d4b12c96"),
+        ("fixtures/seeds.jsonl:2", "001_db30c925d4b12c96"),
+    ] {
+        let o = deboil()
+            .args(["why", first, second, "fixtures/seeds.jsonl"])
+            .output()
+            .unwrap();
+        assert_fails_with(
+            &o,
+            &format!(
+                "{first} and {second} name the same document (fixtures/seeds.jsonl:2); give two documents"
+            ),
+        );
+    }
     // A place past the file's end is named as a wrong line, not an id.
     let o = deboil()
         .args([

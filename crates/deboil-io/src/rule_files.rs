@@ -28,7 +28,7 @@ pub fn read(path: &Path) -> Result<Vec<RuleSource>, RuleError> {
     files
         .into_iter()
         .map(|p| {
-            let text = read_text(&p).map_err(|e| unreadable(&p, "cannot read rule file", e))?;
+            let text = read_rule_text(&p)?;
             Ok(RuleSource::new(shown_name(&p), text))
         })
         .collect()
@@ -62,6 +62,27 @@ pub fn read_text(p: &Path) -> std::io::Result<String> {
     let mut text = String::new();
     crate::read::decompressed(std::fs::File::open(p)?)?.read_to_string(&mut text)?;
     Ok(text)
+}
+
+/// The text of a rule file; bytes that are not UTF-8 (a file saved as
+/// Latin-1) are named by line and column, as in data, not only as "stream
+/// did not contain valid UTF-8".
+fn read_rule_text(p: &Path) -> Result<String, RuleError> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .and_then(|f| crate::read::decompressed(f)?.read_to_end(&mut bytes))
+        .map_err(|e| unreadable(p, "cannot read rule file", e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).expect("valid up to here");
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        RuleError {
+            file: shown_name(p),
+            line: valid.matches('\n').count() + 1,
+            col: valid[line_start..].chars().count() + 1,
+            message: "invalid UTF-8: rule files are UTF-8 text".into(),
+        }
+    })
 }
 
 /// How rule file names end: `.toml`, or compressed as `learn -o`

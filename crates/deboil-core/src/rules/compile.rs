@@ -16,7 +16,8 @@ pub(super) struct Builder {
     pub warnings: Vec<RuleError>,
     pub rules: Vec<Rule>,
     pub examples: Vec<Example>,
-    ids: HashMap<String, Origin>,
+    /// Where each id was first defined, and whether in a built-in file.
+    ids: HashMap<String, (Origin, bool)>,
     pub plain: MatcherBuilder,
     pub folded: MatcherBuilder,
     /// Every regex of the files, compiled beforehand on the rayon pool
@@ -123,7 +124,21 @@ impl Builder {
         let loc = Locator::new(&src.name, &src.text);
         let spec: spec::FileSpec = parsed.map_err(|e| {
             let span = e.span().unwrap_or(0..0);
-            loc.err(span, e.message().trim().to_string())
+            let mut message = e.message().trim().to_string();
+            // `[rule]` for `[[rule]]` read only as "invalid type: map,
+            // expected a sequence": name the header that wants two brackets.
+            let at = src.text.get(span.start..).unwrap_or("");
+            if message == "invalid type: map, expected a sequence"
+                && let Some(name) = at.strip_prefix('[').and_then(|h| h.split_once(']'))
+                && !name.0.starts_with('[')
+            {
+                let name = name.0.trim();
+                message.push_str(&format!(
+                    ": `[{name}]` is one table; rules and examples are lists, \
+                     each entry headed `[[{name}]]`"
+                ));
+            }
+            loc.err(span, message)
         })?;
         self.lazy_file = is_embedded(src);
         let file_sites = patterns(&spec.sites, &loc)?;
@@ -158,12 +173,16 @@ impl Builder {
         if id.is_empty() || id.contains(char::is_whitespace) {
             return Err(loc.err(rs.id.span(), "rule id must be non-empty, without spaces"));
         }
-        if let Some(first) = self.ids.get(id) {
+        if let Some((first, built_in)) = self.ids.get(id) {
             // Defined at the very same place: one file read twice, which the
             // bare message (`a.toml:10 ... first defined at a.toml:10`) hid.
             let twice = if *first == loc.origin(rs.id.span()) {
                 "; the same file is read twice: named twice, or a copy of the \
                  built-in rules given beside them (leave the built-in ones out)"
+            } else if *built_in {
+                // The built-in files are compiled in: `rules/...` names no
+                // file the user has, nor do `rules list/test FILE` read them.
+                ", a built-in rule: give yours another id"
             } else {
                 ""
             };
@@ -318,7 +337,8 @@ impl Builder {
                 compiled,
             });
         }
-        self.ids.insert(id.to_string(), origin.clone());
+        self.ids
+            .insert(id.to_string(), (origin.clone(), self.lazy_file));
         self.rules.push(Rule {
             id: id.to_string(),
             reason: rs.reason.get_ref().trim().to_string(),

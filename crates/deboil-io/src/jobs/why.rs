@@ -165,7 +165,21 @@ pub fn find_by_id<const N: usize>(
             m.places.join(", ")
         )));
     }
-    Ok(matches.map(|m| m.first.expect("each found once")))
+    let found = matches.map(|m| m.first.expect("each found once"));
+    // Both wants naming one document (an id given twice, or an id and its
+    // place) compared it with itself: "the two are duplicates", of a
+    // document dedup never pairs with itself.
+    for (i, a) in found.iter().enumerate() {
+        if let Some(j) = found[i + 1..].iter().position(|b| b.place == a.place) {
+            return Err(Error::Usage(format!(
+                "{} and {} name the same document ({}); give two documents",
+                wants[i],
+                wants[i + 1 + j],
+                a.place
+            )));
+        }
+    }
+    Ok(found)
 }
 
 /// Each site's template lines over all of `inputs` (transformed first), as
