@@ -31,6 +31,7 @@ from datatrove.utils.batching import batched
 from datatrove.utils.typeshelper import StatHints
 
 import deboil
+from deboil._site import site_as_the_cli, str_or_none
 
 
 class DeboilClean(PipelineStep):
@@ -77,8 +78,8 @@ class DeboilClean(PipelineStep):
 
     def _site(self, metadata: dict) -> Optional[str]:
         if self.site_key is None:
-            return _site_as_the_cli(metadata)
-        return _site(metadata.get(self.site_key))
+            return site_as_the_cli(metadata)
+        return str_or_none(metadata.get(self.site_key))
 
     @property
     def cleaner(self) -> deboil.Cleaner:
@@ -106,20 +107,6 @@ class DeboilClean(PipelineStep):
                 self.stat_update(StatHints.forwarded)
                 self.update_doc_stats(doc)
                 yield doc
-
-
-def _site(value: Any) -> Optional[str]:
-    return value if isinstance(value, str) else None
-
-
-def _site_as_the_cli(metadata: dict) -> Optional[str]:
-    """The site field when it names one, else the URL when it is one: the
-    order in which ``deboil clean`` reads a record's ``site`` and ``url``."""
-    site = _site(metadata.get("site"))
-    if site and deboil.site_of(site):
-        return site
-    url = _site(metadata.get("url"))
-    return url if url and "://" in url else None
 
 
 def _newest(metadata: dict, field: str) -> Optional[str]:

@@ -14,9 +14,9 @@ For each document it writes, under ``attributes/deboil/``:
 - ``deboil__deboil_junk__doc_junk_fraction``: ``[0, len(text), share]``,
   the share of the text's characters inside those spans.
 
-The site is ``metadata["url"]`` (its host) when present, else
-``metadata["site"]``. Other rule sets get a tagger of their own name with
-:func:`register_tagger`. A span a mixer removes
+The site is ``metadata["site"]``, else ``metadata["url"]`` (its host), as
+the CLI takes a record's ``site``, else its ``url``. Other rule sets get a
+tagger of their own name with :func:`register_tagger`. A span a mixer removes
 (``span_replacement`` on ``...__junk``) takes the junk text itself; the
 whitespace deboil also trims around it stays.
 """
@@ -31,6 +31,7 @@ from dolma.core.data_types import DocResult, DocumentWithMetadata, Span
 from dolma.core.taggers import BaseTaggerWithMetadata
 
 import deboil
+from deboil._site import site_as_the_cli
 
 
 class DeboilJunkTagger(BaseTaggerWithMetadata):
@@ -52,8 +53,7 @@ class DeboilJunkTagger(BaseTaggerWithMetadata):
 
     def predict(self, doc: DocumentWithMetadata) -> DocResult:  # type: ignore[override]
         meta = doc.metadata or {}
-        site = meta.get("url") or meta.get("site")
-        _, removals = self.cleaner.clean(doc.text, site if isinstance(site, str) else None)
+        _, removals = self.cleaner.clean(doc.text, site_as_the_cli(meta))
         spans = [Span(start=s, end=e, type="junk", score=1.0) for _, s, e in removals]
         n = len(doc.text)
         junk = sum(e - s for _, s, e in removals)

@@ -74,3 +74,23 @@ def test_dolma_tag_writes_the_attributes(tmp_path):
     assert [row["id"] for row in rows] == [r["id"] for r in records]
     for row, want in zip(rows, expected(records)):
         assert row["attributes"] == {f"deboil__deboil_junk__{k}": v for k, v in want.items()}
+
+
+def test_the_site_field_comes_before_the_url_as_in_the_cli(tmp_path):
+    # A site-scoped rule: it must fire where metadata names its site, even
+    # when the URL's host is another (a CDN, an aggregator), as `deboil clean`
+    # reads a record's `site` before its `url`; a `url` without `://` names
+    # no site there either.
+    rule = ('[[rule]]\nid = "t.mug"\nreason = "promo"\nsites = ["mugs.example"]\n'
+            'contains = ["buy our mug"]\n')
+    deboil.dolma.register_tagger("deboil_site_mugs", rule_texts=[rule], default_rules=False)
+    tagger = TaggerRegistry.get("deboil_site_mugs")()
+    text = "Story.\nBuy our mug\n"
+
+    def junk(metadata: dict) -> list:
+        return tagger.tag(InputSpecWithMetadata(id="1", text=text, metadata=metadata))["junk"]
+
+    assert junk({"site": "mugs.example", "url": "https://cdn.other.example/a"}) == [(7, 18, 1.0)]
+    assert junk({"url": "https://mugs.example/a"}) == [(7, 18, 1.0)]
+    assert junk({"url": "mugs.example/a"}) == []
+    assert junk({"site": "other.example", "url": "https://mugs.example/a"}) == []
