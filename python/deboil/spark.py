@@ -285,10 +285,16 @@ def _field(rec: dict, field: str) -> Any:
     return value
 
 
+class _NumberText(str):
+    """A JSON number's text as written in the record."""
+
+
 def _id_json(value: Any) -> Optional[str]:
     """An id as ``deboil`` takes it, as JSON text: a non-empty string, or a
-    number; ``None`` where the command names the record ``FILE:LINE``
-    instead (missing, null, empty, boolean, array or object)."""
+    number as written; ``None`` where the command names the record
+    ``FILE:LINE`` instead (missing, null, empty, boolean, array or object)."""
+    if isinstance(value, _NumberText):
+        return str(value)
     if isinstance(value, str) and value:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -324,7 +330,12 @@ def _parse_lines(rows: Iterable[Any], id_field: str, text_field: str,
         text = _field(rec, text_field)
         if text is not None and not isinstance(text, str):
             text = json.dumps(text, ensure_ascii=False)  # as Spark read it: a string
-        yield file, block, pos, raw, True, _id_json(_field(rec, id_field)), text
+        ident = _field(rec, id_field)
+        if isinstance(ident, (int, float)) and not isinstance(ident, bool):
+            # As written (1e3, 7.50), as the command takes a number id, not
+            # as Python's float prints it (1000.0, 7.5).
+            ident = _NumberText(_field(json.loads(raw, parse_int=_NumberText, parse_float=_NumberText), id_field))
+        yield file, block, pos, raw, True, _id_json(ident), text
 
 
 def _line_numbers(lines: Any) -> Any:

@@ -137,6 +137,22 @@ def test_the_command_names_a_number_id_as_a_number(spark, tmp_path):
         (5, [3, 5])]
 
 
+def test_a_number_id_is_written_as_it_was_read(spark, tmp_path):
+    # As `deboil dedup` names it: 1e3 and 7.50 as written, not as Python's
+    # float prints them (1000.0, 7.5).
+    text = json.dumps(ARTICLE)
+    path = tmp_path / "ids.jsonl"
+    path.write_text(f'{{"id":1e3,"text":{text}}}\n{{"id":7.50,"text":{text}}}\n', "utf-8")
+    assert main([str(path), str(tmp_path / "marked"), "--keep-order", "--mark",
+                 "--clusters", str(tmp_path / "cl")]) == 0
+    assert [line[line.index(',"dup_of"'):] for line in parts(tmp_path / "marked")] == [
+        ',"dup_of":null,"cluster_size":2}', ',"dup_of":1e3,"cluster_size":2}']
+    [cluster] = parts(tmp_path / "cl")
+    head = '{"representative":1e3,"members":['
+    assert cluster.startswith(head) and cluster.endswith("]}")
+    assert sorted(cluster[len(head):-2].split(",")) == ["1e3", "7.50"]
+
+
 def test_a_duplicate_of_a_row_without_an_id_fails_the_job(spark):
     """Its dup_of was null, as a kept row's: filtering on `dup_of IS NULL`
     kept the duplicate."""
