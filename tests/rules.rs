@@ -285,3 +285,43 @@ fn a_rule_id_taken_by_a_built_in_rule_says_so() {
         "{err}"
     );
 }
+
+#[test]
+fn a_regex_that_matches_the_empty_string_is_refused() {
+    // `x*` or `(foo)?` matches the empty string, so a `line` rule removed
+    // every line of every document (exit 0, "39 -> 0 bytes") and a `span`
+    // rule removed nothing, `foo` included; `rules test` passed the file.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.txt");
+    fs::write(&input, "Hello world foo bar.\nSecond line here.\n").unwrap();
+    for (pattern, action) in [("x*", "line"), ("(foo)?", "span"), ("^", "paragraph")] {
+        fs::write(
+            tmp.path().join("mine.toml"),
+            format!(
+                "# mine\n[[rule]]\nid = \"my.empty\"\nreason = \"r\"\nregex = ['{pattern}']\naction = \"{action}\"\n"
+            ),
+        )
+        .unwrap();
+        let runs: [&[&str]; 3] = [
+            &["clean", "--rules", "mine.toml", "in.txt"],
+            &["rules", "test", "mine.toml"],
+            &["rules", "list", "mine.toml"],
+        ];
+        for args in runs {
+            let o = deboil()
+                .current_dir(tmp.path())
+                .args(args)
+                .output()
+                .unwrap();
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{args:?} {pattern}: {err}");
+            assert!(
+                err.contains(&format!(
+                    "mine.toml:5:10: rule `my.empty`: regex `{pattern}` can match the empty string"
+                )),
+                "{args:?}: {err}"
+            );
+            assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+        }
+    }
+}
