@@ -324,6 +324,38 @@ fn the_fixer_repairs_the_file_and_the_next_commit_passes() {
     assert_eq!(repo.commits(), 1);
 }
 
+/// The hooks look at every name deboil reads as JSONL or text data by
+/// itself: `.zstd` as well as `.zst`, and in any case (`B.TXT`), as deboil
+/// goes by the name lowercased. They skipped those, so the commit passed
+/// with the junk that `deboil check data/` reports. `.json` stays out: in
+/// a repository it names configuration (and the baseline) more often than
+/// JSONL, which the hooks would refuse as malformed.
+#[test]
+fn the_hooks_look_at_every_data_file_name_deboil_reads() {
+    let Some(pc) = pre_commit() else { return };
+    let repo = Repo::new(pc);
+    repo.write(
+        ".pre-commit-config.yaml",
+        &local_config(&[("deboil-check", &[])]),
+    );
+    assert!(repo.pre_commit(&["install"]).status.success());
+    let record = serde_json::json!({"id": "x1", "text": with_junk(&article(0))});
+    let zstd = zstd::encode_all(format!("{record}\n").as_bytes(), 3).unwrap();
+    fs::create_dir_all(repo.path().join("data")).unwrap();
+    fs::write(repo.path().join("data/shard.jsonl.zstd"), zstd).unwrap();
+    repo.write("data/B.TXT", &with_junk(&article(1)));
+    repo.write("data/info.json", "{\n  \"name\": \"news\"\n}\n");
+    let (ok, out) = repo.commit("junk");
+    assert!(!ok, "{out}");
+    for finding in [
+        "data/shard.jsonl.zstd:1: junk/de.cookie-notice",
+        "data/B.TXT:3: junk/de.cookie-notice",
+    ] {
+        assert!(out.contains(finding), "{finding}: {out}");
+    }
+    assert!(!out.contains("info.json"), "{out}");
+}
+
 /// The hooks as users install them: pre-commit builds this repository's
 /// HEAD with cargo (`language: rust`). Minutes: run with `--ignored`.
 #[test]

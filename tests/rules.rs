@@ -285,3 +285,101 @@ fn a_rule_id_taken_by_a_built_in_rule_says_so() {
         "{err}"
     );
 }
+
+#[test]
+fn a_regex_that_matches_the_empty_string_is_refused() {
+    // `x*` or `(foo)?` matches the empty string, so a `line` rule removed
+    // every line of every document (exit 0, "39 -> 0 bytes") and a `span`
+    // rule removed nothing, `foo` included; `rules test` passed the file.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.txt");
+    fs::write(&input, "Hello world foo bar.\nSecond line here.\n").unwrap();
+    for (pattern, action) in [("x*", "line"), ("(foo)?", "span"), ("^", "paragraph")] {
+        fs::write(
+            tmp.path().join("mine.toml"),
+            format!(
+                "# mine\n[[rule]]\nid = \"my.empty\"\nreason = \"r\"\nregex = ['{pattern}']\naction = \"{action}\"\n"
+            ),
+        )
+        .unwrap();
+        let runs: [&[&str]; 3] = [
+            &["clean", "--rules", "mine.toml", "in.txt"],
+            &["rules", "test", "mine.toml"],
+            &["rules", "list", "mine.toml"],
+        ];
+        for args in runs {
+            let o = deboil()
+                .current_dir(tmp.path())
+                .args(args)
+                .output()
+                .unwrap();
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{args:?} {pattern}: {err}");
+            assert!(
+                err.contains(&format!(
+                    "mine.toml:5:10: rule `my.empty`: regex `{pattern}` can match the empty string"
+                )),
+                "{args:?}: {err}"
+            );
+            assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+        }
+    }
+}
+
+#[test]
+fn rules_test_and_list_warn_of_an_id_taken_by_a_built_in_rule() {
+    // `rules test mine.toml` and `rules list mine.toml` read the file alone
+    // and passed it silently, while `clean --rules mine.toml` refused it. A
+    // warning, not an error: with --no-default-rules the file is fine.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("mine.toml"),
+        "[[rule]]\nid = \"en.newsletter\"\nreason = \"x\"\ncontains = [\"foo bar\"]\n\n\
+         [[rule]]\nid = \"en.cookie-notice\"\nreason = \"x\"\ncontains = [\"foo baz\"]\n\n\
+         [[rule]]\nid = \"my.own\"\nreason = \"x\"\ncontains = [\"foo qux\"]\n",
+    )
+    .unwrap();
+    for cmd in ["test", "list"] {
+        let o = deboil()
+            .current_dir(tmp.path())
+            .args(["rules", cmd, "mine.toml"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{cmd}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(
+                "deboil: warning: mine.toml:2:6: duplicate rule id `en.newsletter` (first defined at rules/common-en.toml:"
+            ),
+            "{cmd}: {err}"
+        );
+        assert!(
+            err.contains(
+                ", a built-in rule: give yours another id), and 1 more of these ids; clean, run and check refuse these rules beside the built-in ones (--no-default-rules takes them)"
+            ),
+            "{cmd}: {err}"
+        );
+    }
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["rules", "list", "mine.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o).lines().count(), 3, "{}", stdout(&o));
+    // A file without such an id is not warned about.
+    fs::write(
+        tmp.path().join("ok.toml"),
+        "[[rule]]\nid = \"my.own\"\nreason = \"x\"\ncontains = [\"foo qux\"]\n",
+    )
+    .unwrap();
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["rules", "list", "ok.toml"])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success() && stderr(&o).is_empty(),
+        "{}",
+        stderr(&o)
+    );
+}

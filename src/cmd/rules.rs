@@ -13,12 +13,51 @@ use super::{print_warnings, stdout};
 
 /// The rule files named, or the embedded defaults when none is.
 fn compile(paths: &[PathBuf]) -> anyhow::Result<RuleSet> {
-    let sources = if paths.is_empty() {
-        RuleSource::embedded()
-    } else {
-        rule_files::read_all(paths)?
+    if paths.is_empty() {
+        return Ok(RuleSet::compile(
+            &RuleSource::embedded(),
+            &Toggles::default(),
+        )?);
+    }
+    let sources = rule_files::read_all(paths)?;
+    let rules = RuleSet::compile(&sources, &Toggles::default())?;
+    warn_if_refused_beside_built_ins(&rules, sources);
+    Ok(rules)
+}
+
+/// Warns when `sources`, the files named, would be refused beside the
+/// built-in rules, as clean, run and check use them by default (an id of a
+/// built-in rule): read alone, they passed here and failed there. Only a
+/// warning: with --no-default-rules (an edited copy of the built-in rules)
+/// they are fine. The built-in files themselves, unchanged (`rules test
+/// rules/` in this repository), are left out: they are the built-in rules.
+fn warn_if_refused_beside_built_ins(rules: &RuleSet, sources: Vec<RuleSource>) {
+    let toggles = Toggles::default();
+    let embedded = RuleSource::embedded();
+    let is_built_in = |s: &RuleSource| !s.learned && embedded.iter().any(|e| e.text == s.text);
+    let own: Vec<bool> = sources.iter().map(|s| !is_built_in(s)).collect();
+    let mut beside = embedded.clone();
+    beside.extend(sources.into_iter().filter(|s| !is_built_in(s)));
+    let Err(e) = RuleSet::compile(&beside, &toggles) else {
+        return;
     };
-    Ok(RuleSet::compile(&sources, &Toggles::default())?)
+    // The error names the first such id; count the others.
+    let built_in: std::collections::HashSet<String> = RuleSet::compile(&embedded, &toggles)
+        .map(|b| b.rules.into_iter().map(|r| r.id).collect())
+        .unwrap_or_default();
+    let taken = rules
+        .rules
+        .iter()
+        .filter(|r| own[r.file] && built_in.contains(&r.id))
+        .count();
+    let more = match taken {
+        0 | 1 => String::new(),
+        n => format!(", and {} more of these ids", n - 1),
+    };
+    eprintln!(
+        "deboil: warning: {e}{more}; clean, run and check refuse these rules beside the \
+         built-in ones (--no-default-rules takes them)"
+    );
 }
 
 pub fn test(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {

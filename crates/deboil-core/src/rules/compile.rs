@@ -315,6 +315,20 @@ impl Builder {
                 };
                 LazyRegex::ready(re.get_ref(), c.map_err(|e| regex_error(re, loc, &e))?)
             };
+            // The default files' regexes are checked by a test instead:
+            // parsing them all here would cost every run's start-up.
+            if !self.lazy_file && matches_empty(re.get_ref()) {
+                return Err(loc.err(
+                    re.span(),
+                    format!(
+                        "rule `{id}`: regex `{}` can match the empty string, so it matches \
+                         lines without what it looks for (a line, paragraph or tail rule \
+                         removes them, `x*` every line) and as a span removes nothing; make \
+                         it need at least one character",
+                        re.get_ref()
+                    ),
+                ));
+            }
             if unicode_word_boundary(re.get_ref()) {
                 self.warnings.push(loc.err(
                     re.span(),
@@ -393,6 +407,17 @@ fn regex_error(re: &toml::Spanned<String>, loc: &Locator, e: &regex::Error) -> R
             "^".repeat(width)
         ),
     )
+}
+
+/// Whether regex `p`, parsed as [`compile_regex`] compiles it, can match
+/// the empty string (`x*`, `(foo)?`, `^`): such a match is found on lines
+/// without the text the rule is after.
+pub(super) fn matches_empty(p: &str) -> bool {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(p)
+        .is_ok_and(|h| h.properties().minimum_len() == Some(0))
 }
 
 /// Whether a regex uses `\b` or `\B` outside an ASCII-only `(?-u:...)` group.

@@ -71,6 +71,12 @@ mod tests {
                 for re in &r.get_ref().regex {
                     let c = crate::rules::matcher::compile_regex(re.get_ref());
                     assert!(c.is_ok(), "{name}: {}: {c:?}", re.get_ref());
+                    // Refused in user files, so not checked when built in.
+                    assert!(
+                        !crate::rules::compile::matches_empty(re.get_ref()),
+                        "{name}: {} can match the empty string",
+                        re.get_ref()
+                    );
                     n += 1;
                 }
             }
