@@ -324,6 +324,32 @@ fn a_regex_that_matches_the_empty_string_is_refused() {
             assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
         }
     }
+    // Anchored to whole lines, the empty match is meant: a line rule that
+    // removes lines holding only white space (a no-break space) stays.
+    fs::write(
+        tmp.path().join("mine.toml"),
+        "[[rule]]\nid = \"my.blank\"\nreason = \"r\"\nregex = ['^\\s*$']\naction = \"line\"\n",
+    )
+    .unwrap();
+    fs::write(&input, "Hello world foo bar.\n\u{a0}\nSecond line here.\n").unwrap();
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args([
+            "clean",
+            "-q",
+            "--no-default-rules",
+            "--rules",
+            "mine.toml",
+            "in.txt",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(r#""text":"Hello world foo bar.\nSecond line here.\n""#),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

@@ -317,14 +317,15 @@ impl Builder {
             };
             // The default files' regexes are checked by a test instead:
             // parsing them all here would cost every run's start-up.
-            if !self.lazy_file && matches_empty(re.get_ref()) {
+            if !self.lazy_file && matches_without_text(re.get_ref(), compiled.get()) {
                 return Err(loc.err(
                     re.span(),
                     format!(
                         "rule `{id}`: regex `{}` can match the empty string, so it matches \
                          lines without what it looks for (a line, paragraph or tail rule \
                          removes them, `x*` every line) and as a span removes nothing; make \
-                         it need at least one character",
+                         it need at least one character (or anchor it to whole lines, \
+                         as `^\\s*$`)",
                         re.get_ref()
                     ),
                 ));
@@ -409,15 +410,19 @@ fn regex_error(re: &toml::Spanned<String>, loc: &Locator, e: &regex::Error) -> R
     )
 }
 
-/// Whether regex `p`, parsed as [`compile_regex`] compiles it, can match
-/// the empty string (`x*`, `(foo)?`, `^`): such a match is found on lines
-/// without the text the rule is after.
-pub(super) fn matches_empty(p: &str) -> bool {
+/// Whether regex `p` (compiled as `re`) matches lines without the text it
+/// is after: it can match the empty string (`x*`, `(foo)?`, `^`) and does
+/// so on an ordinary line. One anchored to whole lines (`^\s*$`, blank
+/// lines or a lone no-break space) matches the empty string too, but only
+/// on the lines it means, so it stays.
+pub(super) fn matches_without_text(p: &str, re: &regex::bytes::Regex) -> bool {
+    const ORDINARY: [&str; 2] = ["x", "An ordinary line, 7."];
     regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
         .parse(p)
         .is_ok_and(|h| h.properties().minimum_len() == Some(0))
+        && ORDINARY.iter().any(|line| re.is_match(line.as_bytes()))
 }
 
 /// Whether a regex uses `\b` or `\B` outside an ASCII-only `(?-u:...)` group.

@@ -73,7 +73,10 @@ mod tests {
                     assert!(c.is_ok(), "{name}: {}: {c:?}", re.get_ref());
                     // Refused in user files, so not checked when built in.
                     assert!(
-                        !crate::rules::compile::matches_empty(re.get_ref()),
+                        !crate::rules::compile::matches_without_text(
+                            re.get_ref(),
+                            c.as_ref().unwrap()
+                        ),
                         "{name}: {} can match the empty string",
                         re.get_ref()
                     );
