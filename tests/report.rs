@@ -559,3 +559,42 @@ fn markdown_report(docs: &[(&str, String)]) -> String {
     assert!(o.status.success(), "{}", stderr(&o));
     stdout(&o)
 }
+
+#[test]
+fn markdown_shows_every_row_the_json_report_holds() {
+    // The Markdown report showed 15 of the 20 site pairs (and 30 of the 40
+    // candidate lines) the JSON and HTML reports hold, saying nothing of
+    // the rest: one story on seven sites is 21 pairs, 20 kept.
+    let story = &seed_texts()[0];
+    let docs: String = (0..7)
+        .map(|i| {
+            serde_json::json!({"id": format!("d{i}"), "site": format!("site{i}.example"), "text": story})
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, docs).unwrap();
+    let run = |format: &str| {
+        let o = deboil()
+            .args(["report", "-q", "--output-format", format])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    let pairs = json["duplicates"]["site_pairs"].as_array().unwrap().len();
+    assert_eq!(pairs, 20, "{json}");
+    let md = run("markdown");
+    let table = md.split("Sites sharing stories:").nth(1).expect(&md);
+    let rows = table
+        .lines()
+        .skip_while(|l| !l.starts_with("|---"))
+        .skip(1)
+        .take_while(|l| l.starts_with('|'))
+        .count();
+    assert_eq!(rows, pairs, "{md}");
+}

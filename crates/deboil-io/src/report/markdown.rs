@@ -133,7 +133,7 @@ pub fn render(r: &Report) -> String {
     );
     if !c.lines.is_empty() {
         m.push_str("| site | line | pages | stories |\n|---|---|---:|---:|\n");
-        for l in c.lines.iter().take(2 * ROWS) {
+        for l in &c.lines {
             let _ = writeln!(
                 m,
                 "| {} | {} | {} of {} ({}) | {} |",
@@ -153,7 +153,7 @@ pub fn render(r: &Report) -> String {
         histogram(&mut m, "cluster size", "clusters", &d.cluster_sizes);
         if !d.largest.is_empty() {
             m.push_str("Largest clusters:\n\n| size | kind | kept | sites | start of the kept text |\n|---:|---|---|---|---|\n");
-            for c in d.largest.iter().take(ROWS) {
+            for c in &d.largest {
                 let _ = writeln!(
                     m,
                     "| {} | {} | `{}` | {} | {} |",
@@ -170,7 +170,7 @@ pub fn render(r: &Report) -> String {
             m.push_str(
                 "Sites sharing stories:\n\n| site | site | shared clusters |\n|---|---|---:|\n",
             );
-            for p in d.site_pairs.iter().take(ROWS) {
+            for p in &d.site_pairs {
                 let _ = writeln!(
                     m,
                     "| {} | {} | {} |",
