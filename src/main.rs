@@ -42,9 +42,22 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            // A closed pipe (`deboil clean | head`) ends the run quietly.
+            // A closed pipe (`deboil clean | head`) ends the run quietly,
+            // unless it stopped the run before files it was to write were
+            // written (`run -o out.jsonl --clusters - | head`): a missing
+            // output must not pass for a run that succeeded.
             if is_broken_pipe(&e) {
-                return ExitCode::SUCCESS;
+                let lost = cmd::unwritten();
+                if lost.is_empty() {
+                    return ExitCode::SUCCESS;
+                }
+                eprintln!(
+                    "deboil: error: {}; the run stopped there, so {} {} not written",
+                    message(&e),
+                    lost.join(", "),
+                    if lost.len() == 1 { "was" } else { "were" }
+                );
+                return ExitCode::from(2);
             }
             eprintln!("deboil: error: {}", message(&e));
             if e.downcast_ref::<cmd::UsageError>().is_some() {

@@ -423,6 +423,78 @@ fn a_closed_pipe_ends_every_command_quietly() {
     }
 }
 
+/// `deboil run dump -o out.jsonl --clusters - | head`: the closed pipe stops
+/// the run, and its files are never written (a run cut short writes none).
+/// That ended quietly with 0, so a script saw success and no out.jsonl; it
+/// now exits 2 naming what was not written. Outputs written in place
+/// (`-o /dev/null`) lose nothing, and a run with stdout its only output
+/// still ends quietly.
+#[test]
+fn a_closed_pipe_that_leaves_files_unwritten_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // Each story twice (a cluster each), past the pipe's buffer on stdout;
+    // stories of words of their own, so that they are no copies of another.
+    let docs: String = (0..3000u64)
+        .flat_map(|i| {
+            let words: Vec<String> = (0..12u64)
+                .map(|k| format!("w{}", (i * 7919 + k * 104_729) % 100_003))
+                .collect();
+            let text = format!("Teilen\nStory {i}: {}.\n", words.join(" "));
+            ["a", "b"].map(move |copy| {
+                serde_json::json!({"id": format!("{i}{copy}"), "site": "a.org", "text": text})
+                    .to_string()
+                    + "\n"
+            })
+        })
+        .collect();
+    fs::write(d.join("big.jsonl"), docs).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("deboil");
+    let piped = |cmd: &str| {
+        std::process::Command::new("bash")
+            .current_dir(d)
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; '{}' {cmd} | head -c1 >/dev/null",
+                bin.display()
+            ))
+            .output()
+            .unwrap()
+    };
+    for (cmd, lost) in [
+        (
+            "run -q big.jsonl -o out/unique.jsonl --clusters -",
+            "so -o out/unique.jsonl was not written",
+        ),
+        (
+            "dedup -q big.jsonl --save-index idx --clusters clusters.jsonl",
+            "so --clusters clusters.jsonl, --save-index idx were not written",
+        ),
+        (
+            "clean -q big.jsonl --diff --report report.json",
+            "so --report report.json was not written",
+        ),
+    ] {
+        let o = piped(cmd);
+        assert_code(&o, 2, "Broken pipe");
+        assert_code(&o, 2, lost);
+        // Nothing of them is left: no file, no temp file, no directory.
+        let left: Vec<_> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["big.jsonl"], "{cmd}");
+    }
+    for cmd in [
+        "run -q big.jsonl --clusters - -o /dev/null",
+        "clean -q big.jsonl",
+    ] {
+        let o = piped(cmd);
+        assert_code(&o, 0, "");
+        assert!(!stderr(&o).contains("error"), "{cmd}: {}", stderr(&o));
+    }
+}
+
 /// `deboil clean <(zcat x.jsonl.gz)`: a pipe named by the shell is sniffed
 /// as stdin is (JSONL, not one text), and a command that would read it twice
 /// refuses it instead of finding it empty the second time (`clean --learn`
