@@ -322,8 +322,10 @@ fn the_readmes_summary_sample_is_what_clean_prints() {
     assert_eq!(stderr(&o).trim_end(), sample);
 }
 
-/// `deboil check big.jsonl | head -1`: a closed pipe ends every command
-/// quietly with 0, not only the ones that write through the library.
+/// `deboil clean --diff big.jsonl | head -1`: a closed pipe ends every
+/// command quietly with 0 (`check` and `rules test` with their verdict, see
+/// `a_closed_pipe_cuts_the_listing_not_the_verdict`), not only the ones
+/// that write through the library.
 #[test]
 fn a_closed_pipe_ends_every_command_quietly() {
     let tmp = tempfile::tempdir().unwrap();
@@ -339,7 +341,7 @@ fn a_closed_pipe_ends_every_command_quietly() {
     fs::write(&p, docs).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("deboil");
     let f = fixtures().join("syndicated.jsonl");
-    for cmd in ["check", "clean -q --diff"] {
+    for cmd in ["clean -q --diff", "run -q"] {
         let o = std::process::Command::new("bash")
             .arg("-c")
             .arg(format!(
@@ -421,6 +423,62 @@ fn a_closed_pipe_ends_every_command_quietly() {
             assert_code(&o, 2, "deboil: error: writing output: stdout: ");
         }
     }
+}
+
+/// `deboil check data/ | head` (a CI log kept short) and `rules test |
+/// head`: the closed pipe cuts the listing, not the verdict. Both exited 0,
+/// so CI passed on data with junk and on rules whose examples failed, and
+/// `check --fix` exited 0 having rewritten the file; they now exit 1,
+/// quietly, as they do when the listing is read whole.
+#[test]
+fn a_closed_pipe_cuts_the_listing_not_the_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // Junk in every document, past the pipe's buffer once listed.
+    let docs: String = (0..2000)
+        .map(|i| {
+            serde_json::json!({"id": i.to_string(), "site": "a.org", "text": format!("Teilen\nStory {i} of the day.\n")})
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    fs::write(d.join("big.jsonl"), &docs).unwrap();
+    fs::write(d.join("fix.jsonl"), &docs).unwrap();
+    // Rules whose examples all fail, past the pipe's buffer once reported.
+    let rules: String = (0..2000)
+        .map(|i| {
+            format!(
+                "[[rule]]\nid = \"x.r{i}\"\nreason = \"r\"\ncontains = [\"zzz\"]\n\n\
+                 [[rule.example]]\ninput = \"a\\nzzz\\n\"\noutput = \"a\\nzzz\\n\"\n\n"
+            )
+        })
+        .collect();
+    fs::write(d.join("failing.toml"), rules).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("deboil");
+    for cmd in [
+        "check big.jsonl",
+        "check --output-format json big.jsonl",
+        "check -q --only junk --fix fix.jsonl",
+        "rules test failing.toml",
+    ] {
+        let o = std::process::Command::new("bash")
+            .current_dir(d)
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; '{}' {cmd} | head -c1 >/dev/null",
+                bin.display()
+            ))
+            .output()
+            .unwrap();
+        assert_code(&o, 1, "");
+        assert!(!stderr(&o).contains("error"), "{cmd}: {}", stderr(&o));
+    }
+    // --fix did its work all the same.
+    assert!(
+        !fs::read_to_string(d.join("fix.jsonl"))
+            .unwrap()
+            .contains("Teilen")
+    );
 }
 
 /// `deboil run dump -o out.jsonl --clusters - | head`: the closed pipe stops
