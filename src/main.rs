@@ -2,6 +2,25 @@
 //! file in `cmd/`; exit codes are 0 ok, 1 findings, 2 error, 64 usage
 //! error, 128 + N on signal N (130 for SIGINT).
 
+// Messages, warnings, summaries and progress lines go to stderr through
+// these, which shadow std's (they are defined before the modules that use
+// them): std's panic when stderr is closed (`deboil run ... 2>&1 | head`),
+// and a panic stopped a run whose outputs are elsewhere, exit 101, its
+// files unwritten. A message that cannot be shown is dropped instead.
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod cmd;
 mod options;

@@ -553,6 +553,49 @@ fn a_closed_pipe_that_leaves_files_unwritten_is_an_error() {
     }
 }
 
+/// `deboil run -v dump -o out.jsonl 2>&1 | head`: stderr closed while the
+/// run goes on. Its next message (a progress line, the summary) panicked,
+/// exit 101, before or after the outputs were written; messages that
+/// cannot be shown are now dropped and the run ends as it would.
+#[test]
+fn a_closed_stderr_does_not_stop_a_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let docs: String = (0..3000u64)
+        .map(|i| {
+            let words: Vec<String> = (0..40u64)
+                .map(|k| format!("w{}", (i * 7919 + k * 104_729) % 100_003))
+                .collect();
+            let text = format!("Teilen\nStory {i}: {}.\n", words.join(" "));
+            serde_json::json!({"id": i.to_string(), "site": "a.org", "text": text}).to_string()
+                + "\n"
+        })
+        .collect();
+    fs::write(d.join("big.jsonl"), docs).unwrap();
+    let want = run_in(d, &["run", "-q", "big.jsonl"]);
+    assert!(want.status.success(), "{}", stderr(&want));
+    let bin = assert_cmd::cargo::cargo_bin("deboil");
+    for (cmd, out) in [
+        ("run -v big.jsonl -o out.jsonl", "out.jsonl"),
+        (
+            "run big.jsonl --report report.json -o unique.jsonl",
+            "unique.jsonl",
+        ),
+    ] {
+        let o = std::process::Command::new("bash")
+            .current_dir(d)
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; '{}' {cmd} 2>&1 >/dev/null | head -c1 >/dev/null",
+                bin.display()
+            ))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", stderr(&o));
+        assert_eq!(fs::read(d.join(out)).unwrap(), want.stdout, "{cmd}");
+    }
+}
+
 /// `deboil clean <(zcat x.jsonl.gz)`: a pipe named by the shell is sniffed
 /// as stdin is (JSONL, not one text), and a command that would read it twice
 /// refuses it instead of finding it empty the second time (`clean --learn`
