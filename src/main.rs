@@ -2,6 +2,25 @@
 //! file in `cmd/`; exit codes are 0 ok, 1 findings, 2 error, 64 usage
 //! error, 128 + N on signal N (130 for SIGINT).
 
+// Messages, warnings, summaries and progress lines go to stderr through
+// these, which shadow std's (they are defined before the modules that use
+// them): std's panic when stderr is closed (`deboil run ... 2>&1 | head`),
+// and a panic stopped a run whose outputs are elsewhere, exit 101, its
+// files unwritten. A message that cannot be shown is dropped instead.
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod cmd;
 mod options;
@@ -42,9 +61,22 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            // A closed pipe (`deboil clean | head`) ends the run quietly.
+            // A closed pipe (`deboil clean | head`) ends the run quietly,
+            // unless it stopped the run before files it was to write were
+            // written (`run -o out.jsonl --clusters - | head`): a missing
+            // output must not pass for a run that succeeded.
             if is_broken_pipe(&e) {
-                return ExitCode::SUCCESS;
+                let lost = cmd::unwritten();
+                if lost.is_empty() {
+                    return ExitCode::SUCCESS;
+                }
+                eprintln!(
+                    "deboil: error: {}; the run stopped there, so {} {} not written",
+                    message(&e),
+                    lost.join(", "),
+                    if lost.len() == 1 { "was" } else { "were" }
+                );
+                return ExitCode::from(2);
             }
             eprintln!("deboil: error: {}", message(&e));
             if e.downcast_ref::<cmd::UsageError>().is_some() {

@@ -322,8 +322,10 @@ fn the_readmes_summary_sample_is_what_clean_prints() {
     assert_eq!(stderr(&o).trim_end(), sample);
 }
 
-/// `deboil check big.jsonl | head -1`: a closed pipe ends every command
-/// quietly with 0, not only the ones that write through the library.
+/// `deboil clean --diff big.jsonl | head -1`: a closed pipe ends every
+/// command quietly with 0 (`check` and `rules test` with their verdict, see
+/// `a_closed_pipe_cuts_the_listing_not_the_verdict`), not only the ones
+/// that write through the library.
 #[test]
 fn a_closed_pipe_ends_every_command_quietly() {
     let tmp = tempfile::tempdir().unwrap();
@@ -339,7 +341,7 @@ fn a_closed_pipe_ends_every_command_quietly() {
     fs::write(&p, docs).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("deboil");
     let f = fixtures().join("syndicated.jsonl");
-    for cmd in ["check", "clean -q --diff"] {
+    for cmd in ["clean -q --diff", "run -q"] {
         let o = std::process::Command::new("bash")
             .arg("-c")
             .arg(format!(
@@ -420,6 +422,177 @@ fn a_closed_pipe_ends_every_command_quietly() {
                 .unwrap();
             assert_code(&o, 2, "deboil: error: writing output: stdout: ");
         }
+    }
+}
+
+/// `deboil check data/ | head` (a CI log kept short) and `rules test |
+/// head`: the closed pipe cuts the listing, not the verdict. Both exited 0,
+/// so CI passed on data with junk and on rules whose examples failed, and
+/// `check --fix` exited 0 having rewritten the file; they now exit 1,
+/// quietly, as they do when the listing is read whole.
+#[test]
+fn a_closed_pipe_cuts_the_listing_not_the_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // Junk in every document, past the pipe's buffer once listed.
+    let docs: String = (0..2000)
+        .map(|i| {
+            serde_json::json!({"id": i.to_string(), "site": "a.org", "text": format!("Teilen\nStory {i} of the day.\n")})
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    fs::write(d.join("big.jsonl"), &docs).unwrap();
+    fs::write(d.join("fix.jsonl"), &docs).unwrap();
+    // Rules whose examples all fail, past the pipe's buffer once reported.
+    let rules: String = (0..2000)
+        .map(|i| {
+            format!(
+                "[[rule]]\nid = \"x.r{i}\"\nreason = \"r\"\ncontains = [\"zzz\"]\n\n\
+                 [[rule.example]]\ninput = \"a\\nzzz\\n\"\noutput = \"a\\nzzz\\n\"\n\n"
+            )
+        })
+        .collect();
+    fs::write(d.join("failing.toml"), rules).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("deboil");
+    for cmd in [
+        "check big.jsonl",
+        "check --output-format json big.jsonl",
+        "check -q --only junk --fix fix.jsonl",
+        "rules test failing.toml",
+    ] {
+        let o = std::process::Command::new("bash")
+            .current_dir(d)
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; '{}' {cmd} | head -c1 >/dev/null",
+                bin.display()
+            ))
+            .output()
+            .unwrap();
+        assert_code(&o, 1, "");
+        assert!(!stderr(&o).contains("error"), "{cmd}: {}", stderr(&o));
+    }
+    // --fix did its work all the same.
+    assert!(
+        !fs::read_to_string(d.join("fix.jsonl"))
+            .unwrap()
+            .contains("Teilen")
+    );
+}
+
+/// `deboil run dump -o out.jsonl --clusters - | head`: the closed pipe stops
+/// the run, and its files are never written (a run cut short writes none).
+/// That ended quietly with 0, so a script saw success and no out.jsonl; it
+/// now exits 2 naming what was not written. Outputs written in place
+/// (`-o /dev/null`) lose nothing, and a run with stdout its only output
+/// still ends quietly.
+#[test]
+fn a_closed_pipe_that_leaves_files_unwritten_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // Each story twice (a cluster each), past the pipe's buffer on stdout;
+    // stories of words of their own, so that they are no copies of another.
+    let docs: String = (0..3000u64)
+        .flat_map(|i| {
+            let words: Vec<String> = (0..12u64)
+                .map(|k| format!("w{}", (i * 7919 + k * 104_729) % 100_003))
+                .collect();
+            let text = format!("Teilen\nStory {i}: {}.\n", words.join(" "));
+            ["a", "b"].map(move |copy| {
+                serde_json::json!({"id": format!("{i}{copy}"), "site": "a.org", "text": text})
+                    .to_string()
+                    + "\n"
+            })
+        })
+        .collect();
+    fs::write(d.join("big.jsonl"), docs).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("deboil");
+    let piped = |cmd: &str| {
+        std::process::Command::new("bash")
+            .current_dir(d)
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; '{}' {cmd} | head -c1 >/dev/null",
+                bin.display()
+            ))
+            .output()
+            .unwrap()
+    };
+    for (cmd, lost) in [
+        (
+            "run -q big.jsonl -o out/unique.jsonl --clusters -",
+            "so -o out/unique.jsonl was not written",
+        ),
+        (
+            "dedup -q big.jsonl --save-index idx --clusters clusters.jsonl",
+            "so --clusters clusters.jsonl, --save-index idx were not written",
+        ),
+        (
+            "clean -q big.jsonl --diff --report report.json",
+            "so --report report.json was not written",
+        ),
+    ] {
+        let o = piped(cmd);
+        assert_code(&o, 2, "Broken pipe");
+        assert_code(&o, 2, lost);
+        // Nothing of them is left: no file, no temp file, no directory.
+        let left: Vec<_> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["big.jsonl"], "{cmd}");
+    }
+    for cmd in [
+        "run -q big.jsonl --clusters - -o /dev/null",
+        "clean -q big.jsonl",
+    ] {
+        let o = piped(cmd);
+        assert_code(&o, 0, "");
+        assert!(!stderr(&o).contains("error"), "{cmd}: {}", stderr(&o));
+    }
+}
+
+/// `deboil run -v dump -o out.jsonl 2>&1 | head`: stderr closed while the
+/// run goes on. Its next message (a progress line, the summary) panicked,
+/// exit 101, before or after the outputs were written; messages that
+/// cannot be shown are now dropped and the run ends as it would.
+#[test]
+fn a_closed_stderr_does_not_stop_a_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let docs: String = (0..3000u64)
+        .map(|i| {
+            let words: Vec<String> = (0..40u64)
+                .map(|k| format!("w{}", (i * 7919 + k * 104_729) % 100_003))
+                .collect();
+            let text = format!("Teilen\nStory {i}: {}.\n", words.join(" "));
+            serde_json::json!({"id": i.to_string(), "site": "a.org", "text": text}).to_string()
+                + "\n"
+        })
+        .collect();
+    fs::write(d.join("big.jsonl"), docs).unwrap();
+    let want = run_in(d, &["run", "-q", "big.jsonl"]);
+    assert!(want.status.success(), "{}", stderr(&want));
+    let bin = assert_cmd::cargo::cargo_bin("deboil");
+    for (cmd, out) in [
+        ("run -v big.jsonl -o out.jsonl", "out.jsonl"),
+        (
+            "run big.jsonl --report report.json -o unique.jsonl",
+            "unique.jsonl",
+        ),
+    ] {
+        let o = std::process::Command::new("bash")
+            .current_dir(d)
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; '{}' {cmd} 2>&1 >/dev/null | head -c1 >/dev/null",
+                bin.display()
+            ))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", stderr(&o));
+        assert_eq!(fs::read(d.join(out)).unwrap(), want.stdout, "{cmd}");
     }
 }
 

@@ -618,3 +618,64 @@ fn a_file_named_like_stdin_is_not_taken_for_it() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// `python -m deboil.spark data.jsonl out/` writes JSONL in Spark's text
+/// parts (`out/part-00000-….txt`, beside an empty `_SUCCESS`). Read back
+/// (`deboil run out/`), each part passed as ONE plain-text document of JSON
+/// lines: nothing cleaned or compared, exit 0. A file its name makes text
+/// whose first line is a JSON object holding the text field is now refused
+/// as JSONL under another name, naming `--format jsonl`; text that merely
+/// starts with a brace is still text.
+#[test]
+fn jsonl_under_a_text_name_is_refused_not_read_as_one_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seeds.jsonl");
+    fs::copy(&seeds, out.join("part-00000-5f1e-c000.txt")).unwrap();
+    fs::write(out.join("_SUCCESS"), "").unwrap();
+    for cmd in ["run", "clean", "learn", "check"] {
+        let written = tmp.path().join(format!("{cmd}.out"));
+        let mut c = deboil();
+        c.arg(cmd).arg(&out);
+        if cmd != "check" {
+            c.arg("-o").arg(&written);
+        }
+        let o = c.output().unwrap();
+        assert_fails_with(
+            &o,
+            "part-00000-5f1e-c000.txt:1: holds JSONL (a JSON object with the text field `text` a line), \
+             but its name makes it one plain-text document; give --format jsonl",
+        );
+        assert!(!written.exists(), "{cmd}");
+    }
+    // As the message says: read as JSONL, the parts give the records.
+    let as_jsonl = deboil()
+        .args(["run", "-q", "--format", "jsonl"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let direct = deboil().args(["run", "-q"]).arg(&seeds).output().unwrap();
+    assert!(as_jsonl.status.success(), "{}", stderr(&as_jsonl));
+    assert_eq!(stdout(&as_jsonl), stdout(&direct));
+    // Text is still text: a brace that opens no JSON object, or a JSON
+    // object without the text field (a note that quotes some config).
+    let notes = tmp.path().join("notes");
+    fs::create_dir(&notes).unwrap();
+    fs::write(notes.join("a.txt"), "{braces} open this line of prose.\n").unwrap();
+    fs::write(
+        notes.join("b.txt"),
+        "{\"retries\": 3}\nis what the config says.\n",
+    )
+    .unwrap();
+    let o = deboil().args(["clean", "-q"]).arg(&notes).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    // And --format text reads the part as one text, as asked.
+    let o = deboil()
+        .args(["clean", "-q", "--format", "text"])
+        .arg(out.join("part-00000-5f1e-c000.txt"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}

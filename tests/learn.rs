@@ -313,6 +313,39 @@ fn learning_again_beside_learned_rules_numbers_the_new_ones_on() {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// Two files learned apart (`deboil learn` on two batches of one site's
+/// pages) both number the site's rules from 1, so they cannot load
+/// together; the refusal named the clash only, and now says how to learn
+/// the second beside the first (as the test above does).
+#[test]
+fn rules_learned_apart_are_refused_with_the_way_to_learn_them_together() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["first.toml", "second.toml"] {
+        let o = deboil()
+            .args(["learn", "-q", "-o"])
+            .arg(tmp.path().join(name))
+            .arg(learn_pages())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = deboil()
+        .args(["clean", "-q", "--rules"])
+        .arg(tmp.path().join("first.toml"))
+        .arg("--rules")
+        .arg(tmp.path().join("second.toml"))
+        .arg(learn_pages())
+        .output()
+        .unwrap();
+    assert_fails_with(&o, "second.toml:");
+    assert_fails_with(&o, "duplicate rule id `learned.dailybugle.example.1`");
+    assert_fails_with(
+        &o,
+        "files learned apart number a site's rules alike: learn the second beside the first \
+         (`--rules FIRST --learn --save-learned SECOND` on clean or run)",
+    );
+}
+
 /// Each record's id and text after `clean --learn` of `path`.
 fn learned_texts(path: &Path) -> Vec<(String, Option<String>)> {
     let o = deboil()

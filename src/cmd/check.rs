@@ -236,9 +236,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     let findings = &found.findings;
+    let code = if !totals.unreadable.is_empty() {
+        ExitCode::from(2)
+    } else if findings.is_empty() && totals.fixed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
     let mut files = Outputs::default();
     let out_slot = files.open(output_path, &all, "-o")?;
-    {
+    let printed = {
         let [out] = files.writers([out_slot]);
         let mut out: Box<dyn Write + '_> = match out {
             Some(w) => w,
@@ -253,7 +260,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             }
         }
         .and_then(|_| out.flush())
-        .map_err(deboil_io::Error::Output)?;
+    };
+    match printed {
+        // `check data/ | head` in CI: the closed pipe cuts the listing, not
+        // the verdict (it exited 0, as if the data were clean, and after
+        // --fix had rewritten files).
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(code),
+        r => r.map_err(deboil_io::Error::Output)?,
     }
     files.commit()?;
     if !args.input.quiet {
@@ -267,13 +280,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         eprintln!("{line}");
     }
-    Ok(if !totals.unreadable.is_empty() {
-        ExitCode::from(2)
-    } else if findings.is_empty() && totals.fixed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(code)
 }
 
 /// The inputs named on the command line that can be read, and those that

@@ -47,6 +47,13 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitCode> {
     report_prepared(&prepared, &args.rules, args.input.quiet);
     let mut files = Outputs::default();
     files.adopt(Some(&mut prepared));
+    if let (Some(dir), false) = (&args.output.out_dir, args.diff) {
+        // Each input's file is put in place once it is read whole.
+        files.apart(format!(
+            "--out-dir {} (the files of the inputs not yet read whole)",
+            dir.display()
+        ));
+    }
     let explain = files.open(args.explain.as_ref(), &inputs, "--explain")?;
     let rejects = files.open(args.input.rejects.as_ref(), &inputs, "--rejects")?;
     // clap refuses -o with --diff.

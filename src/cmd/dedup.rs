@@ -109,6 +109,9 @@ pub fn run_reporting(
     });
     let mut files = Outputs::default();
     files.adopt(prepared.as_mut());
+    if let Some(dir) = &f.save_index {
+        files.apart(format!("--save-index {}", dir.display()));
+    }
     let report_slot = match &target {
         Some(t) => t.open(
             &mut files,

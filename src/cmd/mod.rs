@@ -377,6 +377,36 @@ impl OutputCheck {
 struct Outputs {
     /// The file, its path, and the output named as messages name it.
     files: Vec<(AtomicFile, PathBuf, String)>,
+    /// Outputs written apart but only once the run succeeds (`--save-index
+    /// DIR`), named as messages name them.
+    apart: Vec<String>,
+}
+
+/// The file outputs of runs that ended before committing them, named as
+/// messages name them (`-o out.jsonl`): a closed output pipe ends a run
+/// quietly only when it leaves no such file unwritten.
+static UNWRITTEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// The file outputs that runs ended without writing (see [`UNWRITTEN`]).
+pub fn unwritten() -> Vec<String> {
+    UNWRITTEN.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+impl Drop for Outputs {
+    fn drop(&mut self) {
+        // Not committed: the run stopped. Outputs written in place (stdout,
+        // a device, a pipe) got what was written; the files get nothing.
+        let lost = self
+            .files
+            .iter()
+            .filter(|(f, _, _)| !f.is_in_place())
+            .map(|(_, _, name)| name.clone())
+            .chain(self.apart.drain(..));
+        UNWRITTEN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(lost);
+    }
 }
 
 /// A writer whose errors name the output they happened on (`-o FILE`,
@@ -455,13 +485,22 @@ impl Outputs {
 
     /// Renames every file into place; a signal meanwhile waits, so that it
     /// finds all or none of them.
-    fn commit(self) -> anyhow::Result<()> {
+    fn commit(mut self) -> anyhow::Result<()> {
         let _hold = deboil_io::cleanup::commit_lock();
-        for (f, p, _) in self.files {
+        // One at a time: those a failure leaves behind count as unwritten.
+        while !self.files.is_empty() {
+            let (f, p, _) = self.files.remove(0);
             f.commit()
                 .with_context(|| format!("writing {}", p.display()))?;
         }
+        self.apart.clear();
         Ok(())
+    }
+
+    /// Names an output written apart (`--save-index DIR`) that a run
+    /// stopped early leaves unwritten, as it does the files.
+    fn apart(&mut self, name: String) {
+        self.apart.push(name);
     }
 }
 

@@ -66,15 +66,18 @@ pub fn test(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let cleaner = Cleaner::new(rules, CleanOptions::default());
     let results = examples::run_examples(&cleaner);
     let (report, failed) = examples::report(cleaner.rules(), &results);
-    let mut out = stdout();
-    out.write_all(report.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(deboil_io::Error::Output)?;
-    Ok(if failed > 0 {
+    let code = if failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    let mut out = stdout();
+    match out.write_all(report.as_bytes()).and_then(|_| out.flush()) {
+        // `rules test | head`: the listing is cut, not the verdict.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        r => r.map_err(deboil_io::Error::Output)?,
+    }
+    Ok(code)
 }
 
 pub fn list(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {

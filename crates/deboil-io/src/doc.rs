@@ -158,6 +158,38 @@ impl BadRecord {
     }
 }
 
+/// Refuses a file that its name makes one plain-text document (`.txt`, no
+/// extension) but whose first line is a JSON object holding the text field:
+/// JSONL under another name, as Spark writes its parts (`part-00000.txt`,
+/// what `python -m deboil.spark` writes). Read as text, it passed as one
+/// document of JSON lines, and its records were neither cleaned nor
+/// compared.
+fn refuse_jsonl_named_as_text(text: &str, names: &FieldNames) -> Result<(), BadRecord> {
+    let body = text.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    if !body.starts_with('{') {
+        return Ok(());
+    }
+    let first = body.split('\n').next().unwrap_or(body).trim_end();
+    let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(first) else {
+        return Ok(());
+    };
+    let top = names.text.split('.').next().unwrap_or(&names.text);
+    if !o.contains_key(&names.text) && !o.contains_key(top) {
+        return Ok(());
+    }
+    let line = 1 + text[..text.len() - body.len()].matches('\n').count() as u64;
+    Err(BadRecord::at(
+        line,
+        None,
+        format!(
+            "holds JSONL (a JSON object with the text field `{}` a line), but its name \
+             makes it one plain-text document; give --format jsonl (or name it .jsonl), \
+             or --format text to read it as text",
+            names.text
+        ),
+    ))
+}
+
 /// Checks that bytes are UTF-8 without NUL bytes; reports where they are not.
 fn check_text(bytes: &[u8], first_line: u64, single_line: bool) -> Result<&str, BadRecord> {
     if utf8::utf8_without_nul(bytes) {
@@ -475,6 +507,9 @@ impl<'a> Document<'a> {
         match rec.input.format {
             Format::Text => {
                 let text = check_text(&rec.bytes, 1, false)?;
+                if rec.input.by_name {
+                    refuse_jsonl_named_as_text(text, names)?;
+                }
                 Ok(Document {
                     id: rec.input.input.name.clone(),
                     site: site_name(fallback_site),

@@ -514,6 +514,9 @@ pub struct SourceInfo {
     pub input: Input,
     /// How it is framed.
     pub format: Format,
+    /// Whether the format was taken from the input's name (`--format auto`
+    /// on a named file), rather than given or sniffed from its content.
+    pub by_name: bool,
     /// Index of the input in the run, in order.
     pub index: usize,
     /// The site of documents that name none (see [`crate::site`]).
@@ -712,11 +715,11 @@ impl Records {
         fallback_site: String,
     ) -> io::Result<Records> {
         let mut reader = open(&input)?;
-        let format = match choice {
-            FormatChoice::Fixed(f) => f,
+        let (format, by_name) = match choice {
+            FormatChoice::Fixed(f) => (f, false),
             FormatChoice::Auto => match input.format_by_name() {
-                Some(f) => f,
-                None => sniff(&mut reader)?,
+                Some(f) => (f, true),
+                None => (sniff(&mut reader)?, false),
             },
         };
         Ok(Records {
@@ -725,6 +728,7 @@ impl Records {
                 fallback_site,
                 input,
                 format,
+                by_name,
                 index,
             }),
             max_bytes,

@@ -86,6 +86,17 @@ impl AtomicFile {
         Ok(AtomicFile { enc })
     }
 
+    /// Whether the output is written in place (stdout, stderr, a device, a
+    /// pipe), not to a file that appears only on commit.
+    pub fn is_in_place(&self) -> bool {
+        let buf = match &self.enc {
+            Encoder::Plain(b) => b,
+            Encoder::Gzip(g) => g.get_ref(),
+            Encoder::Zstd(z) => z.get_ref(),
+        };
+        matches!(buf.get_ref(), Target::Direct(_))
+    }
+
     /// Finishes compression, flushes, syncs and renames into place.
     pub fn commit(self) -> io::Result<()> {
         let buf = match self.enc {

@@ -183,6 +183,13 @@ impl Builder {
                 // The built-in files are compiled in: `rules/...` names no
                 // file the user has, nor do `rules list/test FILE` read them.
                 ", a built-in rule: give yours another id"
+            } else if id.starts_with("learned.") {
+                // Two `deboil learn` files of one site, learned apart: both
+                // number its rules from 1, and the message named no way out
+                // but renaming hundreds of ids by hand.
+                "; files learned apart number a site's rules alike: learn the \
+                 second beside the first (`--rules FIRST --learn --save-learned \
+                 SECOND` on clean or run), and its ids continue past the first's"
             } else {
                 ""
             };

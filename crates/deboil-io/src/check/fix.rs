@@ -167,13 +167,14 @@ fn fix_file(
             "stdin cannot be repaired in place; name the files".into(),
         ));
     };
-    let format = match read.format {
-        FormatChoice::Fixed(f) => f,
-        FormatChoice::Auto => input.format_by_name().unwrap_or(Format::Text),
+    let (format, by_name) = match read.format {
+        FormatChoice::Fixed(f) => (f, false),
+        FormatChoice::Auto => (input.format_by_name().unwrap_or(Format::Text), true),
     };
     let source = Arc::new(SourceInfo {
         input: input.clone(),
         format,
+        by_name,
         index: 0,
         fallback_site: read
             .site

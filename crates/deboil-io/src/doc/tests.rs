@@ -16,6 +16,7 @@ pub(super) fn rec_as(bytes: &[u8], format: Format) -> RawRecord {
                 name: "d/f.jsonl".into(),
             },
             format,
+            by_name: false,
             index: 0,
             fallback_site: "d".into(),
         }),
