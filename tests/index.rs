@@ -505,3 +505,38 @@ fn new_documents_with_an_indexed_documents_id_are_warned_of() {
         stderr(&o)
     );
 }
+
+#[test]
+fn saving_over_an_index_without_reading_it_is_warned_of() {
+    // `--save-index DIR` alone replaces what DIR held (four documents here)
+    // with this run's two: a user adding a batch lost everything indexed
+    // before without a word. Warned of even with -q; not when the run reads
+    // the index it grows, nor for a new directory.
+    let tmp = tempfile::tempdir().unwrap();
+    let first = run_dedup(&["--save-index"], &tmp.path().join("idx"), &docs().0);
+    assert!(stderr(&first).is_empty(), "{}", stderr(&first));
+    let idx = tmp.path().join("idx");
+    let o = run_dedup(&["--save-index"], &idx, &docs().1);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "warning: --save-index {0} replaces the index there (4 documents) with this run's; \
+             to add to it, give --against {0} as well",
+            idx.display()
+        )),
+        "{err}"
+    );
+    let manifest = |dir: &Path| -> serde_json::Value {
+        serde_json::from_slice(&fs::read(dir.join("index.json")).unwrap()).unwrap()
+    };
+    assert_eq!(manifest(&idx)["docs"], 2);
+    let idx = saved(&tmp.path().join("again"));
+    let o = run_dedup(&["--against", "--save-index"], &idx, &docs().1);
+    assert!(
+        o.status.success() && !stderr(&o).contains("replaces"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(manifest(&idx)["docs"], 5);
+}

@@ -59,6 +59,21 @@ pub fn run_reporting(
         .as_deref()
         .map(IndexLock::acquire)
         .transpose()?;
+    // Saving over an index without reading it replaces it: right for a
+    // rebuild, a loss where the run was meant to add to it. Said even with
+    // -q, before any work, so that the run can still be stopped.
+    if let (Some(dir), Some(_)) = (&f.save_index, &lock) {
+        let grows = (f.against.as_deref()).is_some_and(|a| deboil_io::write::same_file(a, dir));
+        if let Some(n) = index::saved_docs(dir).filter(|_| !grows) {
+            eprintln!(
+                "deboil: warning: --save-index {0} replaces the index there ({n} document{1}) \
+                 with this run's; to add to it, give --against {0} as well (to rebuild \
+                 quietly, remove {0} first)",
+                dir.display(),
+                if n == 1 { "" } else { "s" }
+            );
+        }
+    }
     let read = input.read_options();
     let mut inputs = input.collect(&input.inputs)?;
     let own = rules.into_iter().flat_map(|r| r.own_files());

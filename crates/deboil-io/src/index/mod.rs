@@ -502,6 +502,12 @@ fn manifest_like(raw: &[u8]) -> bool {
     }
 }
 
+/// How many documents the index saved in `dir` holds; `None` where there
+/// is no whole index there.
+pub fn saved_docs(dir: &Path) -> Option<usize> {
+    read_manifest(dir).ok().map(|(_, m)| m.docs)
+}
+
 /// Whether `dir` holds a saved index, whole or not: a manifest, or an
 /// `index.json` beside an index's lock or data files (a damaged manifest,
 /// which loading then names).
