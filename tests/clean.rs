@@ -360,6 +360,53 @@ fn text_inputs_with_bad_bytes_name_line_and_column() {
 }
 
 #[test]
+fn utf16_inputs_are_named_as_utf16() {
+    // A Windows export in UTF-16 was refused as "FILE:1:1: invalid UTF-8"
+    // (or "NUL byte"), naming neither the encoding nor the way out.
+    let tmp = tempfile::tempdir().unwrap();
+    let utf16 = |bom: bool, s: &str| -> Vec<u8> {
+        let mut b: Vec<u8> = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
+        b.extend(s.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        b
+    };
+    let hint = "looks like UTF-16: convert the file to UTF-8, e.g. `iconv -f UTF-16 -t UTF-8`";
+    for (name, bytes, at) in [
+        (
+            "bom.jsonl",
+            utf16(true, "{\"id\":\"a\",\"text\":\"Hallo Welt.\"}\n"),
+            "bom.jsonl:1:1: invalid UTF-8 (",
+        ),
+        (
+            "bom.txt",
+            utf16(true, "Hallo Welt.\n"),
+            "bom.txt:1:1: invalid UTF-8 (",
+        ),
+        (
+            "le.txt",
+            utf16(false, "Hallo Welt.\n"),
+            "le.txt:1:2: NUL byte (",
+        ),
+    ] {
+        fs::write(tmp.path().join(name), bytes).unwrap();
+        let o = deboil()
+            .current_dir(tmp.path())
+            .args(["clean", name])
+            .output()
+            .unwrap();
+        assert_fails_with(&o, &format!("{at}this {hint})"));
+    }
+    // Other bad bytes get no such hint.
+    fs::write(tmp.path().join("latin1.txt"), b"caf\xe9 au lait\n").unwrap();
+    let o = deboil()
+        .current_dir(tmp.path())
+        .args(["clean", "latin1.txt"])
+        .output()
+        .unwrap();
+    assert_fails_with(&o, "latin1.txt:1:4: invalid UTF-8");
+    assert!(!stderr(&o).contains("UTF-16"), "{}", stderr(&o));
+}
+
+#[test]
 fn explain_records_point_at_the_removed_text() {
     let tmp = tempfile::tempdir().unwrap();
     let explain = tmp.path().join("explain.jsonl");

@@ -211,13 +211,33 @@ fn check_text(bytes: &[u8], first_line: u64, single_line: bool) -> Result<&str, 
     };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (l, c) = locate(e.valid_up_to());
-        BadRecord::at(l, Some(c), "invalid UTF-8")
+        BadRecord::at(l, Some(c), format!("invalid UTF-8{}", utf16_hint(bytes)))
     })?;
     if let Some(p) = memchr::memchr(0, bytes) {
         let (l, c) = locate(p);
-        return Err(BadRecord::at(l, Some(c), "NUL byte"));
+        return Err(BadRecord::at(
+            l,
+            Some(c),
+            format!("NUL byte{}", utf16_hint(bytes)),
+        ));
     }
     Ok(text)
+}
+
+/// What to do about bytes that look like UTF-16 (a byte order mark, or
+/// ASCII letters each beside a zero byte), the usual export of Windows
+/// tools; empty for any other bytes.
+fn utf16_hint(bytes: &[u8]) -> &'static str {
+    let alternating = |b: &[u8]| {
+        b.len() >= 4
+            && ((b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0)
+                || (b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0))
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || alternating(bytes) {
+        " (this looks like UTF-16: convert the file to UTF-8, e.g. `iconv -f UTF-16 -t UTF-8`)"
+    } else {
+        ""
+    }
 }
 
 /// Host of a URL (`scheme://host...`), lowercase, without user info,
