@@ -598,3 +598,49 @@ fn markdown_shows_every_row_the_json_report_holds() {
         .count();
     assert_eq!(rows, pairs, "{md}");
 }
+
+#[test]
+fn the_reports_summary_says_what_a_run_would_keep() {
+    // `report` writes no documents, yet its summary said "5 kept, 1 exact
+    // and 2 near duplicates dropped", as if it had dropped them.
+    let o = deboil()
+        .args([
+            "report",
+            "fixtures/syndicated.jsonl",
+            "--output-format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let line = err
+        .lines()
+        .find(|l| l.contains("duplicates"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains(" would be kept, "), "{line}");
+    assert!(line.contains(" duplicates found, "), "{line}");
+    assert!(!line.contains("dropped"), "{line}");
+    // Nor does the report itself say so; `run --report` dropped them.
+    let md = |args: &[&str]| {
+        let o = deboil().args(args).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let report = md(&["report", "-q", "fixtures/syndicated.jsonl"]);
+    assert!(report.contains("| duplicates found | 3 "), "{report}");
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, rep) = (tmp.path().join("out.jsonl"), tmp.path().join("r.md"));
+    let (out, rep) = (out.to_str().unwrap(), rep.to_str().unwrap());
+    md(&[
+        "run",
+        "-q",
+        "fixtures/syndicated.jsonl",
+        "--report",
+        rep,
+        "-o",
+        out,
+    ]);
+    let report = fs::read_to_string(rep).unwrap();
+    assert!(report.contains("| duplicates dropped | 3 "), "{report}");
+}

@@ -79,13 +79,16 @@ pub fn clean_text(job: &str, s: &Summary, rules: &RuleSet) -> String {
 pub fn dedup_text(job: &str, s: &DedupSummary, verbose: bool, marked: bool) -> String {
     let d = &s.dedup;
     let dropped = d.exact_dropped + d.near_dropped;
-    let (kept, fate) = if marked {
-        (s.read.docs, "marked")
+    // `report` writes no documents: it says what a run would keep.
+    let (kept, would, fate) = if job == "report" {
+        (s.read.docs - dropped, "would be kept", "found")
+    } else if marked {
+        (s.read.docs, "kept", "marked")
     } else {
-        (s.read.docs - dropped, "dropped")
+        (s.read.docs - dropped, "kept", "dropped")
     };
     let mut text = format!(
-        "deboil {job}: {}, {kept} kept, {} exact and {} near {} {fate}, {}",
+        "deboil {job}: {}, {kept} {would}, {} exact and {} near {} {fate}, {}",
         count(s.read.docs, "document"),
         d.exact_dropped,
         d.near_dropped,

@@ -75,10 +75,13 @@ pub struct Report {
 }
 
 impl Report {
-    /// What the run did with duplicates: `dropped`, or `marked` where
-    /// `--mark` wrote every document.
+    /// What the run did with duplicates: `dropped`, `marked` where
+    /// `--mark` wrote every document, or `found` where the `report` command
+    /// wrote no documents at all.
     pub fn duplicates_fate(&self) -> &'static str {
-        if self.options.contains_key("mark") {
+        if self.command == "report" {
+            "found"
+        } else if self.options.contains_key("mark") {
             "marked"
         } else {
             "dropped"
