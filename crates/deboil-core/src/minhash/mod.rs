@@ -310,8 +310,19 @@ pub const NUM_PERM: std::ops::RangeInclusive<usize> = 8..=1024;
 
 impl Signer {
     /// A signer with `num_perm` values per signature.
+    ///
+    /// # Panics
+    ///
+    /// If `num_perm` is 0 or the shingle size is 0 (`Words(0)`,
+    /// `Chars(0)`). [`DedupSettings::resolve`](crate::dedup::DedupSettings::resolve)
+    /// and [`Shingling`]'s `from_str` refuse them with an error instead.
     pub fn new(shingling: Shingling, num_perm: usize, scheme: Scheme) -> Signer {
         assert!(num_perm > 0, "num_perm must be positive");
+        // Here rather than at the first text, deep in the shingling.
+        assert!(
+            !matches!(shingling, Shingling::Words(0) | Shingling::Chars(0)),
+            "shingle size must be at least 1"
+        );
         Signer {
             shingling,
             num_perm,
