@@ -161,7 +161,12 @@ impl DedupSettings {
                 params.bands, params.rows
             )));
         }
-        if params.bands * params.rows > self.num_perm {
+        // Checked: a product that wraps (release builds) would pass as small.
+        if params
+            .bands
+            .checked_mul(params.rows)
+            .is_none_or(|v| v > self.num_perm)
+        {
             return Err(SettingsError(format!(
                 "--bands {} x --rows {} exceeds --num-perm {}",
                 params.bands, params.rows, self.num_perm
