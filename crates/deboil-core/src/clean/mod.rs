@@ -356,6 +356,11 @@ impl Cleaner {
 
     /// The removals of `cleaned` (from [`Cleaner::clean`] of `original`) as
     /// reports show them: rule ids and byte and character offsets.
+    ///
+    /// # Panics
+    ///
+    /// If `original` is not the text `cleaned` came from and a removal's
+    /// offset lies past its end or inside a character.
     pub fn explain(&self, original: &str, cleaned: &Cleaned) -> Vec<Explained> {
         // Removals are sorted by start: count characters incrementally.
         let (mut at_byte, mut at_char) = (0usize, 0usize);
