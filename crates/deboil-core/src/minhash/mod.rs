@@ -1,8 +1,10 @@
 //! Shingling and MinHash signatures.
 //!
 //! Documents are shingled on their normalised key (see [`crate::normalize`]):
-//! word n-grams over alphanumeric tokens, or character n-grams. Each shingle is
-//! hashed once with xxh3. Signatures are computed with one-permutation hashing
+//! word n-grams over alphanumeric tokens, or character n-grams. A character
+//! n-gram is hashed with xxh3; a word n-gram mixes the hashes of its words,
+//! each word hashed once (one multiply up to 16 bytes, xxh3 past that).
+//! Signatures are computed with one-permutation hashing
 //! and optimal densification (Shrivastava 2017): every shingle costs O(1), not
 //! O(number of permutations). The classic scheme, one hash function per
 //! permutation, is kept as [`Scheme::Classic`] to compare against.
