@@ -356,6 +356,11 @@ impl Cleaner {
 
     /// The removals of `cleaned` (from [`Cleaner::clean`] of `original`) as
     /// reports show them: rule ids and byte and character offsets.
+    ///
+    /// # Panics
+    ///
+    /// If `original` is not the text `cleaned` came from and a removal's
+    /// offset lies past its end or inside a character.
     pub fn explain(&self, original: &str, cleaned: &Cleaned) -> Vec<Explained> {
         // Removals are sorted by start: count characters incrementally.
         let (mut at_byte, mut at_char) = (0usize, 0usize);
@@ -382,7 +387,12 @@ impl Cleaner {
             .collect()
     }
 
-    /// Cleans `text` with the rules that apply to `site`.
+    /// Cleans `text` with the rules that apply to `site`: a site name as
+    /// [`site_name`](crate::rules::site_name) gives it (a lowercase host,
+    /// `example.com`; `""` for none). It is matched as given, so a URL or
+    /// `Example.COM` meets only the rules for every site:
+    /// `deboil_io::doc::site_of` makes a site name of a URL, as the CLI and
+    /// the Python binding do.
     pub fn clean(&self, text: &str, site: &str) -> Cleaned {
         let mut cleaned = Cleaned::default();
         self.clean_into(text, site, &mut cleaned);

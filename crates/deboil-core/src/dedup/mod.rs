@@ -238,6 +238,12 @@ impl Deduper {
     /// A deduplicator whose first documents are those of `index`: new
     /// documents duplicating them are dropped. `index` must be signed with
     /// the same shingling, scheme and number of values.
+    ///
+    /// # Panics
+    ///
+    /// If a signature of `index` has another number of values than
+    /// `opts.signer` (`deboil_io::index::load` checks a saved index's
+    /// parameters against the options first).
     pub fn against(opts: DedupOptions, index: IndexedDocs) -> Deduper {
         let mut d = Deduper::new(opts);
         for ((id, &h), sig) in index.ids.iter().zip(&index.exact).zip(&index.sigs) {
@@ -337,6 +343,11 @@ impl Deduper {
     /// Adds one signed document (see [`DedupOptions::sign`]); returns its
     /// index. With [`Verify::Exact`], its pairs are verified on texts given
     /// to [`Deduper::finish_with_texts`].
+    ///
+    /// # Panics
+    ///
+    /// If `signed` was signed with another number of values than this
+    /// deduper's options.
     pub fn insert(&mut self, id: &str, signed: Signed, newest: Option<&str>) -> usize {
         let doc = self.insert_facts(id, signed.exact, signed.chars, newest);
         self.insert_signature_of(doc, &signed);

@@ -140,6 +140,14 @@ impl DedupSettings {
         if self.num_perm == 0 {
             return Err(SettingsError("num_perm must be positive".into()));
         }
+        // A shingle of no words or characters has no window to slide: the
+        // signer would panic on the first document, not here.
+        if let Shingling::Words(0) | Shingling::Chars(0) = self.shingle {
+            return Err(SettingsError(format!(
+                "shingle {}: N must be at least 1",
+                self.shingle
+            )));
+        }
         let params = match self.bands {
             Some(p) => p,
             None => lsh::optimal_params(
@@ -153,7 +161,12 @@ impl DedupSettings {
                 params.bands, params.rows
             )));
         }
-        if params.bands * params.rows > self.num_perm {
+        // Checked: a product that wraps (release builds) would pass as small.
+        if params
+            .bands
+            .checked_mul(params.rows)
+            .is_none_or(|v| v > self.num_perm)
+        {
             return Err(SettingsError(format!(
                 "--bands {} x --rows {} exceeds --num-perm {}",
                 params.bands, params.rows, self.num_perm

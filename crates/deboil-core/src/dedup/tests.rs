@@ -761,3 +761,35 @@ fn verdicts_by_equal_values_are_those_of_the_similarity() {
         assert!(measure == Measure::Jaccard || left > 100, "{left}");
     }
 }
+
+#[test]
+fn a_shingle_size_of_zero_is_a_settings_error_not_a_panic() {
+    for shingle in [Shingling::Words(0), Shingling::Chars(0)] {
+        let s = DedupSettings {
+            shingle,
+            ..Default::default()
+        };
+        for preset in [Preset::Raw, Preset::Cleaned] {
+            let e = s.resolve(preset).unwrap_err().0;
+            assert!(e.contains("at least 1"), "{e}");
+        }
+    }
+    // The smallest size still works end to end.
+    let mut d = Deduper::new(opts(|s| s.shingle = Shingling::Words(1)));
+    d.push_batch(&[("a", "one two three"), ("b", "one two three")]);
+    assert_eq!(d.finish().dup_of(1), Some("a"));
+}
+
+#[test]
+fn bands_times_rows_past_usize_is_refused_not_wrapped() {
+    // 2^63 x 2 wraps to 0 in a release build, which passed as within 128.
+    let s = DedupSettings {
+        bands: Some(Params {
+            bands: 1 << (usize::BITS - 1),
+            rows: 2,
+        }),
+        ..Default::default()
+    };
+    let e = s.resolve(Preset::Raw).unwrap_err().0;
+    assert!(e.contains("exceeds --num-perm 128"), "{e}");
+}

@@ -408,7 +408,9 @@ impl SitePages {
 
 /// Learns from pages `(site, text)` in one call: counts, decides, and
 /// gives each rule its first text in page order. Runs on the current rayon
-/// pool.
+/// pool. Sites are site names, as [`Cleaner::clean`](crate::Cleaner::clean)
+/// takes them: each distinct string is a site of its own, so pages named by
+/// their URLs would each be a site too small to learn from.
 pub fn learn<S: AsRef<str> + Sync, T: AsRef<str> + Sync>(
     pages: &[(S, T)],
     opts: &LearnOptions,

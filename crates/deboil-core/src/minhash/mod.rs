@@ -1,8 +1,10 @@
 //! Shingling and MinHash signatures.
 //!
 //! Documents are shingled on their normalised key (see [`crate::normalize`]):
-//! word n-grams over alphanumeric tokens, or character n-grams. Each shingle is
-//! hashed once with xxh3. Signatures are computed with one-permutation hashing
+//! word n-grams over alphanumeric tokens, or character n-grams. A character
+//! n-gram is hashed with xxh3; a word n-gram mixes the hashes of its words,
+//! each word hashed once (one multiply up to 16 bytes, xxh3 past that).
+//! Signatures are computed with one-permutation hashing
 //! and optimal densification (Shrivastava 2017): every shingle costs O(1), not
 //! O(number of permutations). The classic scheme, one hash function per
 //! permutation, is kept as [`Scheme::Classic`] to compare against.
@@ -310,8 +312,19 @@ pub const NUM_PERM: std::ops::RangeInclusive<usize> = 8..=1024;
 
 impl Signer {
     /// A signer with `num_perm` values per signature.
+    ///
+    /// # Panics
+    ///
+    /// If `num_perm` is 0 or the shingle size is 0 (`Words(0)`,
+    /// `Chars(0)`). [`DedupSettings::resolve`](crate::dedup::DedupSettings::resolve)
+    /// and [`Shingling`]'s `from_str` refuse them with an error instead.
     pub fn new(shingling: Shingling, num_perm: usize, scheme: Scheme) -> Signer {
         assert!(num_perm > 0, "num_perm must be positive");
+        // Here rather than at the first text, deep in the shingling.
+        assert!(
+            !matches!(shingling, Shingling::Words(0) | Shingling::Chars(0)),
+            "shingle size must be at least 1"
+        );
         Signer {
             shingling,
             num_perm,

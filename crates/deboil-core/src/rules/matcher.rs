@@ -583,7 +583,7 @@ impl PhraseTable {
     /// more than one larger one), and most paragraphs, longer than most
     /// rules' lines, meet a small automaton whose table stays in the cache
     /// (the default rules: 1,855 patterns in 1.8 MB for lines of up to 40
-    /// words, 214 in 0.2 MB for those of 41 to 80, one past that).
+    /// words, 214 in 0.2 MB for those of 41 to 120, one past that).
     fn build(self, keyed: &[KeyedRegex]) -> Vec<LiteralMatcher> {
         let sets: Vec<PhraseSet> = self
             .sets
