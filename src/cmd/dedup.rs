@@ -63,7 +63,10 @@ pub fn run_reporting(
     // rebuild, a loss where the run was meant to add to it. Said even with
     // -q, before any work, so that the run can still be stopped.
     if let (Some(dir), Some(_)) = (&f.save_index, &lock) {
-        let grows = (f.against.as_deref()).is_some_and(|a| deboil_io::write::same_file(a, dir));
+        let grows = f
+            .against
+            .as_deref()
+            .is_some_and(|a| deboil_io::write::same_file(a, dir));
         if let Some(n) = index::saved_docs(dir).filter(|_| !grows) {
             eprintln!(
                 "deboil: warning: --save-index {0} replaces the index there ({n} document{1}) \

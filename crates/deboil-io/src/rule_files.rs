@@ -59,19 +59,22 @@ pub fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// The text of a rule file, decompressed by its first bytes.
 pub fn read_text(p: &Path) -> std::io::Result<String> {
-    let mut text = String::new();
-    crate::read::decompressed(std::fs::File::open(p)?)?.read_to_string(&mut text)?;
-    Ok(text)
+    String::from_utf8(read_bytes(p)?)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+/// The bytes of a rule file, decompressed by its first bytes.
+fn read_bytes(p: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    crate::read::decompressed(std::fs::File::open(p)?)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The text of a rule file; bytes that are not UTF-8 (a file saved as
 /// Latin-1) are named by line and column, as in data, not only as "stream
 /// did not contain valid UTF-8".
 fn read_rule_text(p: &Path) -> Result<String, RuleError> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(p)
-        .and_then(|f| crate::read::decompressed(f)?.read_to_end(&mut bytes))
-        .map_err(|e| unreadable(p, "cannot read rule file", e))?;
+    let bytes = read_bytes(p).map_err(|e| unreadable(p, "cannot read rule file", e))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).expect("valid up to here");

@@ -73,19 +73,31 @@ pub fn clean_text(job: &str, s: &Summary, rules: &RuleSet) -> String {
     line + &skipped_text(s)
 }
 
+/// What a run of `command` did with duplicates: `dropped`, `marked` where
+/// `--mark` wrote every document, or `found` where the `report` command
+/// wrote no documents at all. Summaries and reports say it alike.
+pub fn duplicates_fate(command: &str, marked: bool) -> &'static str {
+    if command == "report" {
+        "found"
+    } else if marked {
+        "marked"
+    } else {
+        "dropped"
+    }
+}
+
 /// The dedup summary line; `verbose` adds LSH and memory figures;
 /// `marked`: `--mark` wrote every document, its duplicates marked, not
 /// dropped.
 pub fn dedup_text(job: &str, s: &DedupSummary, verbose: bool, marked: bool) -> String {
     let d = &s.dedup;
     let dropped = d.exact_dropped + d.near_dropped;
-    // `report` writes no documents: it says what a run would keep.
-    let (kept, would, fate) = if job == "report" {
-        (s.read.docs - dropped, "would be kept", "found")
-    } else if marked {
-        (s.read.docs, "kept", "marked")
-    } else {
-        (s.read.docs - dropped, "kept", "dropped")
+    let fate = duplicates_fate(job, marked);
+    let (kept, would) = match fate {
+        // `report` writes no documents: it says what a run would keep.
+        "found" => (s.read.docs - dropped, "would be kept"),
+        "marked" => (s.read.docs, "kept"),
+        _ => (s.read.docs - dropped, "kept"),
     };
     let mut text = format!(
         "deboil {job}: {}, {kept} {would}, {} exact and {} near {} {fate}, {}",

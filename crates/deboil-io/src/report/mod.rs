@@ -75,17 +75,9 @@ pub struct Report {
 }
 
 impl Report {
-    /// What the run did with duplicates: `dropped`, `marked` where
-    /// `--mark` wrote every document, or `found` where the `report` command
-    /// wrote no documents at all.
+    /// What the run did with duplicates (see [`crate::summary::duplicates_fate`]).
     pub fn duplicates_fate(&self) -> &'static str {
-        if self.command == "report" {
-            "found"
-        } else if self.options.contains_key("mark") {
-            "marked"
-        } else {
-            "dropped"
-        }
+        crate::summary::duplicates_fate(&self.command, self.options.contains_key("mark"))
     }
 }
 
